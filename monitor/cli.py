@@ -1,0 +1,170 @@
+"""``monitor``: a thin click layer over the library. One function per command.
+
+Exit codes: 0 all well; 1 some sources failed or alerts are undelivered
+(everything else was still stored and sent); 2 configuration error; 75 another
+run holds the lock (EX_TEMPFAIL: cron will simply try again next time).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timezone
+
+import click
+
+EXIT_CONFIG = 2
+EXIT_LOCKED = 75
+
+
+class Context:
+    def __init__(self, config_opt: str | None, db_opt: str | None):
+        self.config_opt = config_opt
+        self.db_opt = db_opt
+
+    def load(self):
+        """The validated config, or exit 2 with every problem listed."""
+        from . import config
+
+        path = config.config_path(self.config_opt)
+        try:
+            return config.load(path)
+        except config.ConfigError as exc:
+            click.echo(f"Configuration error in {path}:", err=True)
+            for problem in exc.problems:
+                click.echo(f"  {problem}", err=True)
+            sys.exit(EXIT_CONFIG)
+
+    def db_path(self, cfg):
+        from . import config
+
+        return config.db_path(cfg, self.db_opt)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_opt", metavar="FILE", help="Config file (else $MONITOR_CONFIG, else ./feeds.yaml).")
+@click.option("--db", "db_opt", metavar="FILE", help="Database (else $MONITOR_DB, else settings.database, else data/monitor.db).")
+@click.version_option(package_name="nbn-monitor")
+@click.pass_context
+def cli(ctx: click.Context, config_opt: str | None, db_opt: str | None) -> None:
+    """Watch the web for mentions of New Baby Network and alert the directors."""
+    ctx.obj = Context(config_opt, db_opt)
+
+
+@cli.command()
+@click.pass_obj
+def check(obj: Context) -> None:
+    """Validate the config and summarise it. Writes nothing."""
+    cfg = obj.load()
+    from .notify import redact, secrets_of
+
+    click.echo(f"{cfg.path}: OK")
+    click.echo(f"  organisation: {cfg.organisation.name}")
+    click.echo(f"  terms ({len(cfg.organisation.terms)}): {', '.join(cfg.organisation.terms)}")
+    if cfg.organisation.exclude:
+        click.echo(f"  exclude ({len(cfg.organisation.exclude)}): {', '.join(cfg.organisation.exclude)}")
+    click.echo(f"  sources ({len(cfg.sources)}):")
+    for s in cfg.sources:
+        state = "" if s.enabled else "  [disabled]"
+        click.echo(f"    - {s.name} ({s.kind}, every {_human_seconds(s.every)}): {s.options.get('url')}{state}")
+    click.echo(f"  escalation categories ({len(cfg.escalation)}): {', '.join(cfg.escalation)}")
+    t = cfg.thresholds
+    click.echo(f"  thresholds: watch {t.watch:g}, alert {t.alert:g}, crisis {t.crisis:g}, negative at {t.negative:g}")
+    click.echo(f"  channels ({len(cfg.channels)}):")
+    for ch in cfg.channels.values():
+        shown = redact(ch.url, secrets_of(ch.url)) if ch.url else f"(not set: {', '.join(ch.missing)}; unused)"
+        click.echo(f"    - {ch.name} [{ch.format}]: {shown}")
+    click.echo("  routes:")
+    for level in ("crisis", "alert", "watch"):
+        if level in cfg.routes:
+            click.echo(f"    - {level} -> {', '.join(cfg.routes[level]) or '(nobody)'}")
+    if "crisis" not in cfg.routes or not cfg.routes["crisis"]:
+        click.echo("  warning: no route for crisis - a crisis would only show in the digest", err=True)
+    click.echo(f"  database: {obj.db_path(cfg)}")
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Poll every source now, even if it is not due (Retry-After is still honoured).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line and errors.")
+@click.pass_obj
+def run(obj: Context, force: bool, quiet: bool) -> None:
+    """Run one monitoring cycle (what cron runs every 15 minutes)."""
+    cfg = obj.load()
+    from .lock import Locked
+    from .pipeline import run_cycle
+
+    try:
+        summary = run_cycle(cfg, obj.db_path(cfg), force=force, log=lambda m: click.echo(f"warning: {m}", err=True))
+    except Locked as exc:
+        click.echo(f"monitor run: {exc}; not running twice at once", err=True)
+        sys.exit(EXIT_LOCKED)
+    if not quiet:
+        from .report import source_lines
+
+        for line in source_lines(summary):
+            click.echo(line)
+    click.echo(summary.line())
+    sys.exit(summary.exit_code)
+
+
+@cli.command("mentions")
+@click.option("--since", metavar="DATE", help="Only mentions first seen on or after DATE (2026-11-20 or 2026-11-20T09:00).")
+@click.option("--severity", type=click.Choice(["info", "watch", "alert", "crisis"]), help="This level or worse.")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
+@click.pass_obj
+def mentions_cmd(obj: Context, since: str | None, severity: str | None, as_json: bool) -> None:
+    """List stored mentions, newest first."""
+    cfg = obj.load()
+    from . import store
+    from .report import mentions_table
+
+    since_dt = _parse_date(since) if since else None
+    db = store.open_db(obj.db_path(cfg))
+    rows = store.mentions(db, since=since_dt, severity=severity)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(_public(row), ensure_ascii=False))
+        return
+    click.echo(mentions_table(rows, cfg.settings.timezone) if rows else "No mentions stored yet.")
+
+
+def _public(row: dict) -> dict:
+    keys = ("id", "url", "canonical_url", "title", "sources", "published", "first_seen", "sentiment",
+            "targeted_sentiment", "severity", "score", "categories", "matched_terms", "reasons", "needs_reply")
+    return {k: row.get(k) for k in keys}
+
+
+def _parse_date(text: str) -> datetime:
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a date like 2026-11-20 or 2026-11-20T09:00", param_hint="--since")
+    if dt.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        dt = dt.replace(tzinfo=ZoneInfo("Europe/London"))
+    return dt.astimezone(timezone.utc)
+
+
+def _human_seconds(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
+
+@cli.command()
+@click.option("--keep", is_flag=True, help="Keep the demo database from last time instead of starting afresh.")
+def demo(keep: bool) -> None:
+    """Run two cycles on bundled demo feeds served from this machine (no internet)."""
+    from .demo import run_demo
+
+    sys.exit(run_demo(fresh=not keep, echo=click.echo))
+
+
+def main() -> None:
+    cli(prog_name="monitor")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""Polite HTTP fetching shared by every source kind.
+
+One ``requests`` session for the whole run, a descriptive User-Agent with a
+contact address, connect/read timeouts plus an overall deadline (a server that
+drips one byte a second cannot hold a run hostage), a streamed size cap,
+conditional GET headers, at most ``per_host`` requests to one host at a time,
+and ``Retry-After`` parsed for the caller. Nothing here decides what a status
+means for a source: that is ``sources.base``'s job.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timezone
+from urllib.parse import urlsplit
+
+from . import __version__
+
+PERMANENT = (301, 308)
+
+
+class FetchError(Exception):
+    """The request produced no usable response (network error, timeout, too big)."""
+
+
+@dataclass
+class Response:
+    status: int
+    url: str
+    headers: dict[str, str]  # names lower-cased, as feedparser wants them
+    body: bytes = b""
+    elapsed: float = 0.0
+    moved_to: str | None = None  # set when every redirect on the way was permanent
+    retry_after: float | None = None  # seconds, from a Retry-After header
+    history: list[int] = field(default_factory=list)
+
+
+def user_agent(contact: str) -> str:
+    return f"NewBabyNetworkMonitor/{__version__} (+{contact}; mention monitor for a small charity)"
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+class Fetcher:
+    """Thread-safe GETs with the limits from ``settings``."""
+
+    def __init__(
+        self,
+        *,
+        contact: str,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 30.0,
+        max_bytes: int = 5 * 1024 * 1024,
+        per_host: int = 2,
+        pool_size: int = 8,
+    ):
+        import requests
+        from requests.adapters import HTTPAdapter
+
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.deadline = connect_timeout + 2 * read_timeout
+        self.max_bytes = max_bytes
+        self.per_host = per_host
+        self.session = requests.Session()
+        self.session.max_redirects = 5
+        self.session.headers.update(
+            {
+                "User-Agent": user_agent(contact),
+                "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
+                "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5",
+                "Accept-Encoding": "gzip, deflate",
+            }
+        )
+        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self._slots: dict[str, threading.Semaphore] = defaultdict(lambda: threading.Semaphore(per_host))
+        self._slots_lock = threading.Lock()
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _slot(self, url: str) -> threading.Semaphore:
+        host = (urlsplit(url).hostname or "").lower()
+        with self._slots_lock:
+            return self._slots[host]
+
+    def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        params: dict | None = None,
+        headers: dict | None = None,
+    ) -> Response:
+        """GET ``url``; any HTTP status comes back as a Response, transport trouble as FetchError."""
+        import requests
+
+        extra = dict(headers or {})
+        if etag:
+            extra["If-None-Match"] = etag
+        if last_modified:
+            extra["If-Modified-Since"] = last_modified
+        started = time.monotonic()
+        with self._slot(url):
+            try:
+                r = self.session.get(
+                    url,
+                    params=params,
+                    headers=extra,
+                    timeout=(self.connect_timeout, self.read_timeout),
+                    stream=True,
+                    allow_redirects=True,
+                )
+            except requests.exceptions.Timeout:
+                raise FetchError(f"timed out after {self.read_timeout:g}s waiting for the server") from None
+            except requests.exceptions.TooManyRedirects:
+                raise FetchError("too many redirects (more than 5)") from None
+            except requests.exceptions.RequestException as exc:
+                raise FetchError(f"could not connect: {_short(exc)}") from None
+            try:
+                body = self._read_capped(r, started)
+            finally:
+                r.close()
+        hist = [h.status_code for h in r.history]
+        moved_to = r.url if hist and all(code in PERMANENT for code in hist) and r.url != url else None
+        return Response(
+            status=r.status_code,
+            url=r.url,
+            headers={k.lower(): v for k, v in r.headers.items()},
+            body=body,
+            elapsed=time.monotonic() - started,
+            moved_to=moved_to,
+            retry_after=parse_retry_after(r.headers.get("Retry-After")),
+            history=hist,
+        )
+
+    def _read_capped(self, r, started: float) -> bytes:
+        import requests
+
+        declared = r.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+            raise FetchError(f"response is {int(declared):,} bytes, over the {self.max_bytes:,}-byte cap")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in r.iter_content(chunk_size=65536):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise FetchError(f"response passed the {self.max_bytes:,}-byte cap; stopped reading")
+                if time.monotonic() - started > self.deadline:
+                    raise FetchError(f"server too slow: no complete answer within {self.deadline:g}s")
+                chunks.append(chunk)
+        except requests.exceptions.RequestException as exc:
+            if "timed out" in str(exc).lower() or isinstance(exc, requests.exceptions.Timeout):
+                raise FetchError(f"timed out after {self.read_timeout:g}s while reading the response") from None
+            raise FetchError(f"connection broke while reading: {_short(exc)}") from None
+        return b"".join(chunks)
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    # urllib3 wraps the useful part deep inside; keep the last reason, not the repr soup.
+    if "Caused by" in text:
+        text = text.split("Caused by", 1)[1].strip(" ()'\"")
+    return text[:200]

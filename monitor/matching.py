@@ -1,0 +1,113 @@
+"""Find mentions of the organisation in a piece of text.
+
+Rules (each one learnt from a false positive or a miss):
+
+- Case and Unicode forms do not matter (the text is NFKC-normalised and case-folded).
+- The words of a phrase may be separated by spaces, line breaks or joining
+  hyphens ("New Baby\\nNetwork", "new-baby-network", "NewBabyNetwork"), never by
+  sentence punctuation ("a new baby. Network rail...").
+- A match must end at a word boundary: "#NewBabyNetworking" and
+  "@newbabynetwork_fan" are not us.
+- Handles and hashtags in ``terms`` ("@newbabynetwork") match only as handles and
+  hashtags; plain terms also match inside them ("#newbabynetwork").
+- An ``exclude`` phrase that overlaps a match vetoes that match (look-alike
+  organisations, "new baby network of friends"), not the whole text.
+
+Keyword lists for escalation categories use the same phrase compiler, with ``*``
+as "any word ending" (``complain*`` finds complaint, complained, complaining).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import fold
+
+# Between the words of a phrase: whitespace (including line breaks) and/or
+# joining hyphens or underscores - nothing that ends a sentence.
+_GAP = r"(?:[\s_]*-[\s_]*|[\s_]+|)"
+_GAP_STRICT = r"(?:[\s_]*-[\s_]*|[\s_]+)"
+
+
+def phrase_regex(phrase: str, *, joinable: bool = True) -> str:
+    """Regex source for one phrase (already case-folded by the caller)."""
+    phrase = fold(phrase.strip())
+    prefix = ""
+    if phrase[:1] in "@#":
+        prefix, phrase = re.escape(phrase[0]), phrase[1:]
+    words = [w for w in re.split(r"[\s\-_]+", phrase) if w]
+    parts = []
+    for w in words:
+        if w.endswith("*"):
+            parts.append(re.escape(w[:-1]) + r"\w*")
+        else:
+            parts.append(re.escape(w))
+    body = (_GAP if joinable else _GAP_STRICT).join(parts)
+    # Start: not inside a longer word or handle. End: at a word boundary.
+    lead = r"(?<![\w@#])" if prefix else r"(?<![\w])"
+    return f"{lead}{prefix}{body}(?![\\w])"
+
+
+@dataclass(frozen=True)
+class Match:
+    term: str  # the configured term that matched
+    start: int
+    end: int
+    text: str  # the words as written in the (folded) text
+
+
+class Matcher:
+    """Compiled ``terms`` and ``exclude`` phrases."""
+
+    def __init__(self, terms: list[str], exclude: list[str] | None = None):
+        self.terms = list(terms)
+        self.exclude = list(exclude or [])
+        self._term_res = [(t, re.compile(phrase_regex(t))) for t in self.terms]
+        self._exclude_re = (
+            re.compile("|".join(f"(?:{phrase_regex(e, joinable=False)})" for e in self.exclude)) if self.exclude else None
+        )
+        # One alternation is far cheaper than N searches when most texts do not mention us.
+        self._any = re.compile("|".join(f"(?:{r.pattern})" for _, r in self._term_res))
+
+    def find(self, text: str) -> list[Match]:
+        """All non-vetoed matches in ``text`` (not yet folded), longest first where they overlap."""
+        folded = fold(text)
+        if not self._any.search(folded):
+            return []
+        found: list[Match] = []
+        for term, rx in self._term_res:
+            for m in rx.finditer(folded):
+                found.append(Match(term, m.start(), m.end(), m.group(0)))
+        if self._exclude_re is not None:
+            vetoes = [(m.start(), m.end()) for m in self._exclude_re.finditer(folded)]
+            found = [m for m in found if not any(s < m.end and m.start < e for s, e in vetoes)]
+        # Keep the longest match per overlapping span so "@newbabynetwork" is reported once.
+        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        kept: list[Match] = []
+        for m in found:
+            if kept and m.start < kept[-1].end:
+                continue
+            kept.append(m)
+        return kept
+
+
+class KeywordSet:
+    """One category's keywords and regex patterns, with its ``not`` phrases (other senses)."""
+
+    def __init__(self, keywords: list[str], patterns: list[str] | None = None, not_: list[str] | None = None):
+        alternatives = [phrase_regex(k, joinable=False) for k in keywords] + list(patterns or [])
+        self._re = re.compile("|".join(f"(?:{a})" for a in alternatives)) if alternatives else None
+        self._not = (
+            re.compile("|".join(f"(?:{phrase_regex(n, joinable=False)})" for n in not_)) if not_ else None
+        )
+
+    def find(self, folded: str) -> list[re.Match[str]]:
+        """Matches in already-folded text that do not sit inside a ``not`` phrase."""
+        if self._re is None:
+            return []
+        hits = list(self._re.finditer(folded))
+        if hits and self._not is not None:
+            others = [(m.start(), m.end()) for m in self._not.finditer(folded)]
+            hits = [h for h in hits if not any(s <= h.start() and h.end() <= e for s, e in others)]
+        return hits

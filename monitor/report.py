@@ -1,0 +1,54 @@
+"""Tables for people: what ``monitor mentions`` and the demo print."""
+
+from __future__ import annotations
+
+import textwrap
+
+from .clock import for_people
+
+
+def _clip(text: str | None, width: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def why(row: dict) -> str:
+    """Categories with the words that fired, else the sentiment: the short 'why' of a mention."""
+    cats = row.get("categories") or {}
+    if cats:
+        return "; ".join(f"{name}: {', '.join(words)}" for name, words in cats.items())
+    return f"sentiment {row.get('targeted_sentiment', 0):+.2f}"
+
+
+def mentions_table(rows: list[dict], tz: str = "Europe/London") -> str:
+    from tabulate import tabulate
+
+    table = [
+        [
+            r["id"],
+            r["severity"].upper() if r["severity"] in ("alert", "crisis") else r["severity"],
+            _clip(r.get("sources"), 24),
+            "\n".join(textwrap.wrap(_clip(r.get("title") or r.get("snippet"), 90), 45)),
+            "\n".join(textwrap.wrap(_clip(why(r), 90), 40)),
+            for_people(r.get("first_seen"), tz)[4:-4],
+        ]
+        for r in rows
+    ]
+    return tabulate(table, headers=["id", "severity", "source", "title", "why", "first seen"], tablefmt="simple_grid")
+
+
+def source_lines(summary) -> list[str]:
+    """One line per source for a run: what happened and why."""
+    lines = []
+    for s in sorted(summary.sources, key=lambda s: s.name):
+        detail = {
+            "new": f"{s.entries} entries, {len(s.new_ids)} new mentions",
+            "not_modified": "unchanged (304 Not Modified)",
+            "unchanged": "unchanged (same content as last time)",
+            "not_due": "not due yet",
+            "disabled": f"disabled{': ' + s.error if s.error else ''}",
+        }.get(s.outcome, f"FAILED: {s.error}")
+        if s.warning:
+            detail += f" (warning: {s.warning})"
+        lines.append(f"  {s.name:<22} {detail}")
+    return lines

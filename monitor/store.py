@@ -1,0 +1,295 @@
+"""The SQLite database: schema, migrations and every query the pipeline makes.
+
+Tables (pleasant to open in Datasette):
+
+- ``sources``: one row per configured source, with its fetch state (ETag,
+  Last-Modified, body hash, permanent new address, failures, next poll).
+- ``fetches``: one row per poll attempt: time, outcome, HTTP status, bytes,
+  duration, entries, error.
+- ``mentions``: one row per story (canonical URL), with scores and reasons;
+  ``mentions_fts`` indexes title and text.
+- ``mention_sources``: every source that carried a mention.
+- ``alerts`` and ``deliveries``: the outbox. An alert and one delivery row per
+  channel are written in the same transaction as the mention that caused it;
+  a delivery is ``pending`` until a channel accepts it (``sent``).
+- ``runs``: one row per ``monitor run``.
+
+All times are UTC text (``2026-11-24T09:30:00Z``). The file is created 0600:
+mentions hold other people's words and the outbox holds message text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Iterable
+
+from sqlite_utils import Database, Migrations
+
+from .clock import iso
+
+migrations = Migrations("monitor")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["sources"].create(
+        {
+            "name": str, "kind": str, "url": str, "enabled": int, "disabled_reason": str,
+            "etag": str, "last_modified": str, "body_hash": str, "moved_to": str, "cursor": str,
+            "last_polled": str, "last_success": str, "last_error": str,
+            "consecutive_failures": int, "next_poll": str, "hold_until": str,
+            "items_seen": int, "created": str,
+        },
+        pk="name",
+        defaults={"enabled": 1, "consecutive_failures": 0, "items_seen": 0},
+        not_null={"kind"},
+    )
+    db["fetches"].create(
+        {
+            "id": int, "source": str, "started": str, "outcome": str, "status": int, "bytes": int,
+            "duration_ms": int, "entries": int, "new_mentions": int, "error": str, "warning": str,
+        },
+        pk="id",
+        foreign_keys=[("source", "sources", "name")],
+    )
+    db["fetches"].create_index(["source", "started"])
+    db["fetches"].create_index(["started"])
+    db["mentions"].create(
+        {
+            "id": int, "canonical_url": str, "url": str, "title": str, "text": str, "snippet": str,
+            "author": str, "publisher": str, "source": str, "published": str, "first_seen": str,
+            "last_seen": str, "sentiment": float, "targeted_sentiment": float, "severity": str,
+            "score": float, "categories": str, "matched_terms": str, "reasons": str,
+            "actions": str, "needs_reply": int,
+        },
+        pk="id",
+        not_null={"canonical_url", "first_seen", "severity"},
+    )
+    db["mentions"].create_index(["canonical_url"], unique=True)
+    db["mentions"].create_index(["first_seen"])
+    db["mentions"].create_index(["severity", "first_seen"])
+    db["mentions"].create_index(["published"])
+    db["mentions"].enable_fts(["title", "text"], create_triggers=True)
+    db["mention_sources"].create(
+        {"mention_id": int, "source": str, "item_id": str, "url": str, "first_seen": str},
+        pk=("mention_id", "source"),
+        foreign_keys=[("mention_id", "mentions", "id")],
+    )
+    db["mention_sources"].create_index(["source", "item_id"])
+    db["alerts"].create(
+        {
+            "id": int, "created": str, "rule": str, "severity": str, "group_key": str,
+            "mention_id": int, "title": str, "details": str, "status": str,
+            "acked_at": str, "acked_by": str, "note": str,
+        },
+        pk="id",
+        defaults={"status": "open"},
+        foreign_keys=[("mention_id", "mentions", "id")],
+    )
+    db["alerts"].create_index(["created"])
+    db["alerts"].create_index(["group_key"])
+    db["deliveries"].create(
+        {
+            "id": int, "alert_id": int, "channel": str, "status": str, "attempts": int,
+            "last_attempt": str, "sent_at": str, "error": str,
+        },
+        pk="id",
+        defaults={"status": "pending", "attempts": 0},
+        foreign_keys=[("alert_id", "alerts", "id")],
+    )
+    db["deliveries"].create_index(["alert_id", "channel"], unique=True)
+    db["deliveries"].create_index(["status"])
+    db["runs"].create(
+        {
+            "id": int, "started": str, "finished": str, "exit_code": int, "polled": int, "unchanged": int,
+            "failed": int, "not_due": int, "entries": int, "new_mentions": int, "alerts_sent": int,
+            "alerts_failed": int, "seconds": float,
+        },
+        pk="id",
+    )
+    db["runs"].create_index(["started"])
+
+
+def open_db(path: str | os.PathLike) -> Database:
+    """Open (creating with mode 0600 if needed) and migrate the database."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    os.chmod(path, 0o600)
+    db = Database(path)
+    db.execute("PRAGMA busy_timeout = 10000")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.enable_wal()
+    migrations.apply(db)
+    return db
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def sync_sources(db: Database, sources: Iterable, now: datetime) -> None:
+    """Make the ``sources`` table match the config; a changed URL starts the source afresh."""
+    for s in sources:
+        url = s.options.get("url") or ""
+        row = _get(db, "sources", s.name)
+        if row is None:
+            db["sources"].insert({"name": s.name, "kind": s.kind, "url": url, "created": iso(now)})
+        elif row["url"] != url or row["kind"] != s.kind:
+            db["sources"].update(s.name, {
+                "kind": s.kind, "url": url, "etag": None, "last_modified": None, "body_hash": None,
+                "moved_to": None, "cursor": None, "enabled": 1, "disabled_reason": None,
+                "consecutive_failures": 0, "next_poll": None, "hold_until": None,
+            })
+
+
+def source_row(db: Database, name: str) -> dict:
+    return _get(db, "sources", name) or {}
+
+
+def _get(db: Database, table: str, pk) -> dict | None:
+    rows = list(db[table].rows_where(f"{db[table].pks[0]} = ?", [pk], limit=1))
+    return rows[0] if rows else None
+
+
+def record_poll(db: Database, name: str, poll, now: datetime, every: float, new_mentions: int) -> None:
+    """Write the fetch log row and the source's new state for one poll."""
+    row = source_row(db, name)
+    failures = row.get("consecutive_failures") or 0
+    update: dict[str, Any] = {"last_polled": iso(now)}
+    if poll.outcome in ("new", "not_modified", "unchanged"):
+        update.update(poll.remember)
+        update.update(
+            last_success=iso(now), last_error=None, consecutive_failures=0,
+            next_poll=iso(now + timedelta(seconds=every)), hold_until=None,
+            items_seen=(row.get("items_seen") or 0) + len(poll.items),
+        )
+    else:
+        failures += 1
+        # Exponential backoff for a source that keeps failing: every, 2x, 4x ... capped at 12 h.
+        backoff = min(every * 2 ** (failures - 1), 12 * 3600)
+        update.update(last_error=poll.error, consecutive_failures=failures,
+                      next_poll=iso(now + timedelta(seconds=backoff)))
+        if poll.retry_after is not None:
+            update["hold_until"] = iso(now + timedelta(seconds=min(poll.retry_after, 24 * 3600)))
+        if poll.outcome == "gone":
+            update.update(enabled=0, disabled_reason=poll.error)
+    db["sources"].update(name, update)
+    db["fetches"].insert({
+        "source": name, "started": iso(now), "outcome": poll.outcome, "status": poll.status,
+        "bytes": poll.bytes, "duration_ms": int(poll.duration * 1000), "entries": len(poll.items),
+        "new_mentions": new_mentions, "error": poll.error, "warning": poll.warning,
+    })
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+def known_mention(db: Database, canonical_url: str) -> int | None:
+    row = db.execute("select id from mentions where canonical_url = ?", [canonical_url]).fetchone()
+    return row[0] if row else None
+
+
+def link_source(db: Database, mention_id: int, item, now: datetime) -> None:
+    db["mention_sources"].insert(
+        {"mention_id": mention_id, "source": item.source, "item_id": item.item_id, "url": item.url,
+         "first_seen": iso(now)},
+        ignore=True,
+    )
+    db.execute("update mentions set last_seen = ? where id = ?", [iso(now), mention_id])
+
+
+def insert_mention(db: Database, item, canonical_url: str, analysis, now: datetime) -> int:
+    mention_id = db["mentions"].insert({
+        "canonical_url": canonical_url, "url": item.url, "title": item.title, "text": item.text,
+        "snippet": analysis.snippet, "author": item.author, "publisher": item.publisher, "source": item.source,
+        "published": iso(item.published), "first_seen": iso(now), "last_seen": iso(now),
+        "sentiment": analysis.sentiment, "targeted_sentiment": analysis.targeted_sentiment,
+        "severity": analysis.severity, "score": analysis.score, "categories": _json(analysis.categories),
+        "matched_terms": _json(analysis.matched_terms), "reasons": _json(analysis.reasons),
+        "actions": _json(analysis.actions), "needs_reply": int(analysis.needs_reply),
+    }).last_pk
+    link_source(db, mention_id, item, now)
+    return mention_id
+
+
+_JSON_COLUMNS = ("categories", "matched_terms", "reasons", "actions")
+_MENTION_SQL = (
+    "select m.*, (select group_concat(source, ', ') from mention_sources s where s.mention_id = m.id) as sources "
+    "from mentions m"
+)
+
+
+def _decode(row: dict) -> dict:
+    for key in _JSON_COLUMNS:
+        row[key] = json.loads(row[key] or "null")
+    return row
+
+
+def mention(db: Database, mention_id: int) -> dict | None:
+    """One mention with its JSON columns decoded and ``sources`` listing every carrier."""
+    rows = list(db.query(_MENTION_SQL + " where m.id = ?", [mention_id]))
+    return _decode(rows[0]) if rows else None
+
+
+def mentions(db: Database, *, since: datetime | None = None, severity: str | None = None) -> list[dict]:
+    """Stored mentions, newest first; ``severity`` means that level or worse."""
+    from .config import SEVERITIES
+
+    where, args = [], []
+    if since is not None:
+        where.append("m.first_seen >= ?")
+        args.append(iso(since))
+    if severity:
+        levels = SEVERITIES[SEVERITIES.index(severity):]
+        where.append(f"m.severity in ({', '.join('?' for _ in levels)})")
+        args.extend(levels)
+    sql = _MENTION_SQL + (" where " + " and ".join(where) if where else "") + " order by m.first_seen desc, m.id desc"
+    return [_decode(row) for row in db.query(sql, args)]
+
+
+# --------------------------------------------------------------------------- alerts (outbox)
+
+
+def add_alert(db: Database, alert: dict, channels: list[str], now: datetime) -> int:
+    """Queue an alert and one pending delivery per channel (call inside the mention's transaction)."""
+    alert_id = db["alerts"].insert({**alert, "details": _json(alert.get("details", {})), "created": iso(now)}).last_pk
+    for name in channels:
+        db["deliveries"].insert({"alert_id": alert_id, "channel": name}, ignore=True)
+    return alert_id
+
+
+def pending_deliveries(db: Database) -> list[dict]:
+    order = "case a.severity when 'crisis' then 0 when 'alert' then 1 when 'watch' then 2 else 3 end"
+    sql = (
+        "select d.*, a.rule, a.severity, a.title, a.details, a.mention_id, a.created as alert_created "
+        "from deliveries d join alerts a on a.id = d.alert_id "
+        f"where d.status != 'sent' order by {order}, d.alert_id, d.id"
+    )
+    rows = list(db.query(sql))
+    for row in rows:
+        row["details"] = json.loads(row["details"] or "{}")
+    return rows
+
+
+def record_delivery(db: Database, delivery_id: int, ok: bool, error: str | None, now: datetime) -> None:
+    db.execute(
+        "update deliveries set attempts = attempts + 1, last_attempt = ?, status = ?, error = ?, "
+        "sent_at = case when ? then ? else sent_at end where id = ?",
+        [iso(now), "sent" if ok else "failed", error, int(ok), iso(now), delivery_id],
+    )
+
+
+# --------------------------------------------------------------------------- runs
+
+
+def record_run(db: Database, summary: dict) -> None:
+    db["runs"].insert(summary)

@@ -1,0 +1,92 @@
+"""Turn hostile feed HTML into plain, normalised text and split it into sentences.
+
+Used by sources (to store plain text) and by analysis (to match and score).
+Nothing here executes or keeps markup: tags become spaces or line breaks,
+entities are decoded, invisible characters are dropped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+_BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "section", "article", "header", "footer"}
+_SKIP = {"script", "style", "template", "noscript", "head", "title"}
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"), "-")
+_QUOTES = {ord("\u2018"): "'", ord("\u2019"): "'", ord("\u201c"): '"', ord("\u201d"): '"'}
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _SKIP:
+            self._skip += 1
+        elif tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in _SKIP:
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(value: str | None) -> str:
+    """Plain text from an HTML fragment (or from text that merely contains entities)."""
+    if not value:
+        return ""
+    if "<" in value:
+        parser = _TextExtractor()
+        parser.feed(value)
+        parser.close()
+        value = "".join(parser.parts)
+    else:
+        value = html.unescape(value)
+    return tidy(value)
+
+
+def tidy(value: str) -> str:
+    """NFKC, invisible characters removed, typographic dashes/quotes folded, spaces collapsed."""
+    value = unicodedata.normalize("NFKC", value).translate(_INVISIBLE).translate(_DASHES).translate(_QUOTES)
+    value = re.sub(r"[ \t\r\f\v\u00a0]+", " ", value)
+    value = re.sub(r" *\n[ \n]*", lambda m: "\n\n" if m.group(0).count("\n") > 1 else "\n", value)
+    return value.strip()
+
+
+def fold(value: str) -> str:
+    """Case-folded form for matching (same length as ``value`` for all but rare characters)."""
+    return value.casefold()
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+(?=\S)|\n\s*\n|\n(?=\s*[-*•])")
+
+
+def sentences(value: str) -> list[str]:
+    """Split on sentence punctuation and paragraph breaks; a single line break does not end a sentence."""
+    out = [s.strip() for s in _SENTENCE_END.split(value) if s and s.strip()]
+    return out
+
+
+def snippet(value: str, start: int, end: int, width: int = 80) -> str:
+    """Up to ``width`` characters either side of ``value[start:end]``, cut at spaces."""
+    lo = max(0, start - width)
+    hi = min(len(value), end + width)
+    if lo > 0:
+        space = value.find(" ", lo)
+        lo = space + 1 if 0 <= space < start else lo
+    if hi < len(value):
+        space = value.rfind(" ", end, hi)
+        hi = space if space > end else hi
+    text = value[lo:hi].replace("\n", " ")
+    return ("…" if lo > 0 else "") + text + ("…" if hi < len(value) else "")

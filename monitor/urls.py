@@ -1,0 +1,79 @@
+"""Canonical URLs: one mention per story, however many feeds and trackers carried it.
+
+``canonical()`` unwraps redirect wrappers (Google Alerts' ``google.com/url``,
+Bing News' ``apiclick.aspx``), lower-cases scheme and host, drops default
+ports, fragments and tracking parameters, and sorts what is left. ``safe_link()``
+is what templates use: only http(s) links are ever shown as links.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+TRACKING_PARAMS = {
+    "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
+    "_ga", "_gl", "ocid", "cvid", "ei", "ved", "usg", "sa", "ref_src", "ref_url", "cmpid",
+    "s_cid", "spm", "twclid", "wt.mc_id", "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id",
+    "__twitter_impression", "si", "at_medium", "at_campaign",
+}
+TRACKING_PREFIXES = ("utm_", "hsa_", "pk_", "mtm_")
+
+# (host pattern, path pattern, query parameter holding the real address)
+WRAPPERS = (
+    (re.compile(r"(^|\.)google\.[a-z.]+$"), re.compile(r"^/url$"), ("url", "q")),
+    (re.compile(r"(^|\.)bing\.com$"), re.compile(r"^/news/apiclick\.aspx$", re.I), ("url",)),
+    (re.compile(r"(^|\.)news\.google\.com$"), re.compile(r"^/__i/rss/rd/articles/"), ("url",)),
+)
+
+
+def unwrap(url: str) -> str:
+    """Follow known redirect wrappers (several levels deep) to the real address."""
+    for _ in range(4):
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        for host_re, path_re, keys in WRAPPERS:
+            if host_re.search(host) and path_re.search(parts.path):
+                query = dict(parse_qsl(parts.query, keep_blank_values=True))
+                target = next((query[k] for k in keys if is_http(query.get(k, ""))), None)
+                if target:
+                    url = target
+                    break
+        else:
+            return url
+    return url
+
+
+def is_http(url: str | None) -> bool:
+    return bool(url) and re.match(r"(?i)^https?://[^\s/?#]", url or "") is not None
+
+
+def canonical(url: str) -> str:
+    """The form two copies of the same story share; '' for something that is not a web address."""
+    url = (url or "").strip()
+    if not is_http(url):
+        return ""
+    url = unwrap(url)
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    port = parts.port if parts.port and (scheme, parts.port) not in (("http", 80), ("https", 443)) else None
+    netloc = f"{host}:{port}" if port else host
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
+    ]
+    path = parts.path or "/"
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/")
+    # http and https copies of one page are one story.
+    return urlunsplit(("https" if scheme == "http" else scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+def safe_link(url: str | None) -> str | None:
+    """The link to show a person, or None when it is not plain http(s) (javascript:, data:, ...)."""
+    url = (url or "").strip()
+    return unwrap(url) if is_http(url) else None
