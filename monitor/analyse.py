@@ -108,13 +108,19 @@ class Analyser:
                 j += 1
         return sorted(keep)
 
-    def cues(self, folded_sentences: list[str]) -> tuple[dict[str, list[str]], list[str], dict[str, int]]:
-        """Categories that fired (with their words), reasons for negated cues, and where each first fired."""
+    def cues(self, folded: list[str], scope: list[int]) -> tuple[dict[str, list[str]], list[str], dict[str, int]]:
+        """Categories that fired (with their words), reasons for negated cues, and the sentence each first fired in.
+
+        A category looks only at the sentences in ``scope`` (those about us), unless it is marked
+        ``anywhere`` (safeguarding: a person at risk matters wherever they say it).
+        """
         fired: dict[str, list[str]] = {}
         notes: list[str] = []
         first_at: dict[str, int] = {}
-        for name, (_cat, keys) in self.categories.items():
-            for index, text in enumerate(folded_sentences):
+        everywhere = list(range(len(folded)))
+        for name, (cat, keys) in self.categories.items():
+            for index in everywhere if cat.anywhere else scope:
+                text = folded[index]
                 for hit in keys.find(text):
                     neg = _negated(text, hit.start())
                     word = hit.group(0)
@@ -147,8 +153,7 @@ class Analyser:
 
         about_us = self.targeted(sents, mentioned)
         scope = list(range(len(sents))) if len(sents) <= SHORT_TEXT_SENTENCES else about_us
-        folded = [fold(sents[i][1]) for i in scope]
-        categories, notes, first_at = self.cues(folded)
+        categories, notes, first_at = self.cues([fold(s) for _f, s in sents], scope)
 
         # The snippet shows where the body names us (the title is shown anyway) and, if elsewhere,
         # the sentence that raised the most serious concern.
@@ -163,7 +168,7 @@ class Analyser:
             snip = snippet(sents[at][1], m.start, m.end) if m else sents[at][1]
         ranked = self._by_weight(categories)
         if ranked:
-            cue_sentence = scope[first_at[ranked[0]]]
+            cue_sentence = first_at[ranked[0]]
             if cue_sentence != at and sents[cue_sentence][0] == "body":
                 snip = f"{snip} … {sents[cue_sentence][1]}"
         snip = snip if len(snip) <= 320 else snip[:319] + "…"

@@ -91,6 +91,7 @@ class Category:
     not_: list[str]
     severity: str
     lifts: bool
+    anywhere: bool
     policy: str
     action: str
 
@@ -343,6 +344,7 @@ _CATEGORY = {
     "not": "",
     "severity": "",
     "lifts": "",
+    "anywhere": "",
     "policy": "",
     "action": "",
 }
@@ -463,6 +465,7 @@ def _read_escalation(r: _Reader, raw: Any) -> dict[str, Category]:
             not_=r.strings(body.get("not"), join(path, "not")),
             severity=r.choice(body.get("severity"), join(path, "severity"), SEVERITIES, "info"),
             lifts=r.boolean(body.get("lifts"), join(path, "lifts"), False),
+            anywhere=r.boolean(body.get("anywhere"), join(path, "anywhere"), False),
             policy=r.string(body.get("policy"), join(path, "policy"), required=True) or "",
             action=r.string(body.get("action"), join(path, "action"), required=True) or "",
         )

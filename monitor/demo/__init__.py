@@ -141,7 +141,8 @@ def run_demo(
         echo(f"\nAlert messages that would have been sent ({len(first.sent_messages)}):")
         for channel, message in first.sent_messages:
             echo(f"\n--- to {channel} ({message.format}) ---")
-            echo(message.title)
+            if message.format != "sms":  # an SMS has no subject line
+                echo(message.title)
             echo(message.body.rstrip())
 
         echo("\n=== Cycle 2: the same feeds again ===")

@@ -1,0 +1,158 @@
+"""Shared fixtures: real HTTP (pytest-httpserver), real SMTP (aiosmtpd), real SQLite files.
+
+Only the clock is ours to set; nothing leaves the loopback interface.
+"""
+
+from __future__ import annotations
+
+import socket
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import yaml
+from pytest_httpserver import HTTPServer
+
+from monitor import config as config_mod
+from monitor import notify
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED = yaml.safe_load((REPO / "feeds.yaml").read_text())
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="session")
+def make_httpserver():
+    """Threaded, so a deliberately slow handler cannot stall the other sources."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fast_email(monkeypatch):
+    # apprise's email plugin waits 5.5 s between messages; a test has better things to do.
+    monkeypatch.setattr(notify, "SEND_INTERVAL", 0)
+    monkeypatch.delenv("MONITOR_CONFIG", raising=False)
+    monkeypatch.delenv("MONITOR_DB", raising=False)
+
+
+def rss(*items: dict, title: str = "Test feed") -> bytes:
+    """A minimal RSS 2.0 document; each item: title, link, description, guid, pubDate."""
+    parts = []
+    for i, it in enumerate(items):
+        parts.append(
+            "<item>"
+            f"<title>{_x(it.get('title', ''))}</title>"
+            f"<link>{_x(it.get('link', f'https://example.org/post/{i}'))}</link>"
+            f"<guid>{_x(it.get('guid', it.get('link', f'https://example.org/post/{i}')))}</guid>"
+            f"<description>{_x(it.get('description', ''))}</description>"
+            f"<pubDate>{it.get('pubDate', 'Mon, 23 Nov 2026 10:00:00 GMT')}</pubDate>"
+            "</item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{_x(title)}</title><link>https://example.org/</link><description>d</description>"
+        + "".join(parts)
+        + "</channel></rss>"
+    ).encode()
+
+
+def _x(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def write_config(tmp_path: Path, *, sources=None, channels=None, routes=None, settings=None, **extra) -> Path:
+    """A config file built from the shipped feeds.yaml's organisation and escalation rules."""
+    doc = {
+        "organisation": SHIPPED["organisation"],
+        "settings": {"database": "monitor.db", "alerts_dir": str(REPO / "alerts"), "read_timeout": "2s",
+                     "connect_timeout": "2s", **(settings or {})},
+        "sources": sources or [],
+        "escalation": SHIPPED["escalation"],
+        "thresholds": SHIPPED["thresholds"],
+        "channels": channels or {},
+        "routes": routes or {},
+        **extra,
+    }
+    path = tmp_path / "feeds.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+    return path
+
+
+@pytest.fixture
+def make_config(tmp_path):
+    def make(**kwargs):
+        path = write_config(tmp_path, **kwargs)
+        cfg = config_mod.load(path, environ={})
+        return cfg, config_mod.db_path(cfg, environ={})
+
+    return make
+
+
+class SMTPSink:
+    """A real SMTP server on loopback that can be switched off and on."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.messages: list = []
+        self.port = _free_port()
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                import email
+
+                sink.messages.append(email.message_from_bytes(envelope.content))
+                return "250 OK"
+
+        self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.running = False
+
+    def start(self):
+        self._controller.start()
+        self.running = True
+
+    def stop(self):
+        if self.running:
+            self._controller.stop()
+            self.running = False
+
+    def url(self, to="directors@example.org"):
+        return f"mailto://127.0.0.1:{self.port}?mode=insecure&from=monitor@example.org&to={to}"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    sink = SMTPSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def smtp_down():
+    """An SMTP sink that is not listening yet; call .start() to bring it up."""
+    sink = SMTPSink()
+    yield sink
+    sink.stop()
+
+
+def parts(message) -> dict[str, str]:
+    """{content type: decoded text} for every leaf part of an email."""
+    out = {}
+    for part in message.walk():
+        if not part.is_multipart():
+            out[part.get_content_type()] = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+    return out
+
