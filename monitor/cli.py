@@ -74,6 +74,9 @@ def check(obj: Context) -> None:
     for ch in cfg.channels.values():
         shown = redact(ch.url, secrets_of(ch.url)) if ch.url else f"(not set: {', '.join(ch.missing)}; unused)"
         click.echo(f"    - {ch.name} [{ch.format}]: {shown}")
+    bad = _unusable_channels(cfg)
+    for line in bad:
+        click.echo(f"  error: {line}", err=True)
     click.echo("  routes:")
     for level in ("crisis", "alert", "watch"):
         if level in cfg.routes:
@@ -81,6 +84,23 @@ def check(obj: Context) -> None:
     if "crisis" not in cfg.routes or not cfg.routes["crisis"]:
         click.echo("  warning: no route for crisis - a crisis would only show in the digest", err=True)
     click.echo(f"  database: {obj.db_path(cfg)}")
+    if bad:
+        sys.exit(EXIT_CONFIG)
+
+
+def _unusable_channels(cfg) -> list[str]:
+    """Channels whose address apprise cannot use (checked here, not on every run: apprise is slow to import)."""
+    import apprise
+
+    from .notify import redact, secrets_of
+
+    out = []
+    for ch in cfg.channels.values():
+        if ch.url and not apprise.Apprise().add(ch.url):
+            shown = redact(ch.url, secrets_of(ch.url))[:60]
+            out.append(f"{cfg.path}: {ch.path}: apprise does not understand the address {shown!r} "
+                       "(see https://github.com/caronc/apprise/wiki)")
+    return out
 
 
 @cli.command()

@@ -148,3 +148,25 @@ def test_permanent_redirect_is_remembered_and_410_disables(httpserver, make_conf
     asked = [req.path for req, _ in httpserver.log]
     assert asked == ["/new"]  # straight to the new address; the gone feed is left alone
     assert {s.name: s.outcome for s in summary.sources}["gone"] == "disabled"
+
+
+def test_per_host_limit_caps_concurrent_requests_to_one_site(httpserver, make_config):
+    import threading
+
+    active, peak, lock = [0], [0], threading.Lock()
+
+    def handler(_request):
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        time.sleep(0.2)
+        with lock:
+            active[0] -= 1
+        return Response(rss(OTHER), content_type="application/rss+xml")
+
+    for i in range(6):
+        httpserver.expect_request(f"/f{i}").respond_with_handler(handler)
+    cfg, db_path = make_config(sources=[src(f"f{i}", httpserver, f"/f{i}") for i in range(6)],
+                               settings={"workers": 6, "per_host": 2})
+    summary = run_cycle(cfg, db_path, now=NOW)
+    assert summary.failed == 0 and peak[0] == 2

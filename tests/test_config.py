@@ -123,3 +123,10 @@ def test_config_and_db_precedence(tmp_path):
     assert config.db_path(cfg, "cli.db", {"MONITOR_DB": "env.db"}).name == "cli.db"
     assert config.db_path(cfg, None, {"MONITOR_DB": "env.db"}).name == "env.db"
     assert config.db_path(cfg, None, {}) == tmp_path / "monitor.db"  # relative to the config file
+
+
+def test_check_rejects_a_channel_address_apprise_cannot_use(tmp_path):
+    path = write_config(tmp_path, sources=[{"name": "a", "kind": "rss", "url": "https://e.org/f"}],
+                        channels={"email": "nosuchscheme://x"}, routes={"alert": ["email"]})
+    result = CliRunner().invoke(cli, ["--config", str(path), "check"])
+    assert result.exit_code == 2 and "channels.email: apprise does not understand" in result.output
