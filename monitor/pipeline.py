@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
@@ -79,6 +79,11 @@ class RunSummary:
         )
 
 
+# cron starts us every 15 minutes give or take a few seconds; a source due a moment from now
+# is polled now rather than a whole cron period late.
+DUE_SLACK = timedelta(seconds=90)
+
+
 def due(row: dict, now: datetime, force: bool) -> str | None:
     """Why a source is skipped this run, or None when it should be polled."""
     if not row.get("enabled", 1):
@@ -89,7 +94,7 @@ def due(row: dict, now: datetime, force: bool) -> str | None:
     if force:
         return None
     next_poll = parse_iso(row.get("next_poll"))
-    return "not_due" if next_poll and now < next_poll else None
+    return "not_due" if next_poll and now + DUE_SLACK < next_poll else None
 
 
 def run_cycle(

@@ -170,3 +170,12 @@ def test_per_host_limit_caps_concurrent_requests_to_one_site(httpserver, make_co
                                settings={"workers": 6, "per_host": 2})
     summary = run_cycle(cfg, db_path, now=NOW)
     assert summary.failed == 0 and peak[0] == 2
+
+
+def test_sources_are_polled_on_their_interval_despite_cron_jitter(httpserver, make_config):
+    httpserver.expect_request("/f").respond_with_data(rss(OTHER), content_type="application/rss+xml")
+    cfg, db_path = make_config(sources=[{**src("f", httpserver, "/f"), "every": "30m"}])
+    start = NOW + timedelta(seconds=5)
+    outcomes = [run_cycle(cfg, db_path, now=start + timedelta(minutes=m, seconds=-4 if m else 0)).sources[0].outcome
+                for m in (0, 15, 30, 45, 60)]
+    assert outcomes == ["new", "not_due", "unchanged", "not_due", "unchanged"]
