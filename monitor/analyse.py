@@ -54,6 +54,7 @@ class Analysis:
     reasons: list[str]
     needs_reply: bool
     actions: list[str] = field(default_factory=list)
+    families: list[str] = field(default_factory=list)
 
 
 _vader = None
@@ -197,6 +198,7 @@ class Analyser:
             reasons=reasons,
             needs_reply=bool(needs_reply),
             actions=actions,
+            families=sorted({self.categories[c][0].family for c in categories}),
         )
 
     def _by_weight(self, categories: dict[str, list[str]]) -> list[str]:

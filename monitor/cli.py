@@ -22,13 +22,13 @@ class Context:
         self.config_opt = config_opt
         self.db_opt = db_opt
 
-    def load(self):
+    def load(self, secrets: bool = True):
         """The validated config, or exit 2 with every problem listed."""
         from . import config
 
         path = config.config_path(self.config_opt)
         try:
-            return config.load(path)
+            return config.load(path, secrets=secrets)
         except config.ConfigError as exc:
             click.echo(f"Configuration error in {path}:", err=True)
             for problem in exc.problems:
@@ -171,6 +171,49 @@ def _human_seconds(seconds: float) -> str:
         if seconds >= size and seconds % size == 0:
             return f"{int(seconds // size)}{unit}"
     return f"{seconds:g}s"
+
+
+@cli.command("eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--split", type=click.Choice(["all", "tune", "holdout"]), default="all", show_default=True,
+              help="Which part of the labelled file to evaluate.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures and misses as JSON.")
+@click.option("--min-mention-f1", type=float, help="Override the file's target.")
+@click.option("--max-near-miss-fp", type=int, help="Override the file's target.")
+@click.option("--min-crisis-recall", type=float, help="Override the file's target.")
+@click.option("--min-alert-recall", type=float, help="Override the file's target (alert-or-worse recall).")
+@click.option("--max-info-raised", type=int, help="Override the file's target (info items raised to alert/crisis).")
+@click.option("--min-family-precision", type=float, help="Override the file's target.")
+@click.option("--min-family-recall", type=float, help="Override the file's target.")
+@click.pass_obj
+def eval_cmd(obj: Context, file: str, split: str, as_json: bool, **overrides) -> None:
+    """Measure matching and scoring on a labelled JSONL file; exit 1 when a target is missed.
+
+    Uses the terms and escalation rules of the config (no network, no database).
+    Re-run it after editing keywords in feeds.yaml to see what changed.
+    """
+    cfg = obj.load(secrets=False)
+    from .evaluate import LabelError, evaluate, format_report, read_labelled
+
+    try:
+        labelled = read_labelled(file, split)
+    except LabelError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_CONFIG)
+    names = {"min_mention_f1": "mention_f1", "max_near_miss_fp": "near_miss_false_positives",
+             "min_crisis_recall": "crisis_recall", "min_alert_recall": "alert_or_worse_recall",
+             "max_info_raised": "info_raised_to_alert", "min_family_precision": "family_precision",
+             "min_family_recall": "family_recall"}
+    targets = dict(labelled.header.get("targets") or {})
+    targets.update({names[k]: v for k, v in overrides.items() if v is not None})
+    report = evaluate(cfg, labelled.items, targets)
+    if as_json:
+        from dataclasses import asdict
+
+        click.echo(json.dumps({"split": split, "targets": targets, **asdict(report)}, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_report(report, f"split {split}, rules from {cfg.path}"))
+    sys.exit(1 if report.failed_targets else 0)
 
 
 @cli.command()

@@ -92,6 +92,7 @@ class Category:
     severity: str
     lifts: bool
     anywhere: bool
+    family: str
     policy: str
     action: str
 
@@ -345,6 +346,7 @@ _CATEGORY = {
     "severity": "",
     "lifts": "",
     "anywhere": "",
+    "family": "",
     "policy": "",
     "action": "",
 }
@@ -466,6 +468,7 @@ def _read_escalation(r: _Reader, raw: Any) -> dict[str, Category]:
             severity=r.choice(body.get("severity"), join(path, "severity"), SEVERITIES, "info"),
             lifts=r.boolean(body.get("lifts"), join(path, "lifts"), False),
             anywhere=r.boolean(body.get("anywhere"), join(path, "anywhere"), False),
+            family=r.string(body.get("family"), join(path, "family")) or str(name),
             policy=r.string(body.get("policy"), join(path, "policy"), required=True) or "",
             action=r.string(body.get("action"), join(path, "action"), required=True) or "",
         )
@@ -525,7 +528,7 @@ def _read_channels(r: _Reader, raw: Any) -> dict[str, Channel]:
     return out
 
 
-def _read_routes(r: _Reader, raw: Any, channels: dict[str, Channel]) -> dict[str, list[str]]:
+def _read_routes(r: _Reader, raw: Any, channels: dict[str, Channel], secrets: bool = True) -> dict[str, list[str]]:
     routes = r.mapping(raw, "routes", {s: "" for s in ROUTABLE})
     out: dict[str, list[str]] = {}
     for severity, names in routes.items():
@@ -538,7 +541,7 @@ def _read_routes(r: _Reader, raw: Any, channels: dict[str, Channel]) -> dict[str
                 r.problem(join(path, j), f"no channel called {name!r}; defined channels: {', '.join(channels) or 'none'}")
         out[severity] = [n for n in names if n in channels]
     # A channel with a missing secret is fine until a route uses it.
-    used = {n for names in out.values() for n in names}
+    used = {n for names in out.values() for n in names} if secrets else set()
     for name in sorted(used):
         ch = channels[name]
         for var in ch.missing:
@@ -566,8 +569,12 @@ def db_path(config: Config, explicit: str | os.PathLike | None = None, environ: 
     return config.resolve(config.settings.database)
 
 
-def load(path: str | os.PathLike, environ: dict[str, str] | None = None) -> Config:
-    """Read and validate a config file; raise ConfigError listing every problem."""
+def load(path: str | os.PathLike, environ: dict[str, str] | None = None, *, secrets: bool = True) -> Config:
+    """Read and validate a config file; raise ConfigError listing every problem.
+
+    ``secrets=False`` is for commands that never send (``eval``): channels whose
+    ``${VAR}`` is unset are then allowed even when a route uses them.
+    """
     path = Path(path)
     environ = dict(os.environ if environ is None else environ)
     file = str(path)
@@ -597,7 +604,7 @@ def load(path: str | os.PathLike, environ: dict[str, str] | None = None) -> Conf
     escalation = _read_escalation(r, doc.get("escalation"))
     thresholds = _read_thresholds(r, doc.get("thresholds"))
     channels = _read_channels(r, doc.get("channels"))
-    routes = _read_routes(r, doc.get("routes"), channels)
+    routes = _read_routes(r, doc.get("routes"), channels, secrets)
     if r.problems:
         raise ConfigError(r.problems)
     return Config(

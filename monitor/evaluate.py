@@ -1,0 +1,220 @@
+"""``monitor eval``: measure matching and scoring on a labelled file.
+
+Runs the real ``Analyser`` (no network, no database) over a JSONL file whose
+first line may be a header ``{"header": {"targets": {...}}}`` and whose other
+lines are items: ``title``, ``body``, ``mention``, ``families``, ``severity``
+(plus optional ``id``, ``split``, ``tags``, ``note``). Reports mention
+precision/recall/F1, near-miss false positives, a severity confusion matrix,
+crisis recall, alert-or-worse recall, info items raised to alert or crisis,
+per-family precision/recall (micro-averaged for the targets), and every miss
+with the analyser's reasons. The charity re-runs it after editing keywords.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import SEVERITIES, Config
+
+LEVELS = ("none",) + SEVERITIES  # "none" = not detected as a mention
+TARGETS = {
+    # name: (direction, default) - min targets must be reached, max targets must not be exceeded
+    "mention_f1": ("min", 0.98),
+    "near_miss_false_positives": ("max", 0),
+    "crisis_recall": ("min", 1.0),
+    "alert_or_worse_recall": ("min", 0.95),
+    "info_raised_to_alert": ("max", 0),
+    "family_precision": ("min", 0.90),
+    "family_recall": ("min", 0.85),
+}
+
+
+class LabelError(Exception):
+    pass
+
+
+@dataclass
+class Labelled:
+    header: dict
+    items: list[dict]
+
+
+def read_labelled(path: str | Path, split: str | None = None) -> Labelled:
+    header: dict = {}
+    items: list[dict] = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise LabelError(f"{path}:{n}: not valid JSON: {exc.msg}") from None
+        if "header" in row:
+            header = row["header"]
+            continue
+        missing = [k for k in ("title", "body", "mention") if k not in row]
+        if missing:
+            raise LabelError(f"{path}:{n}: item lacks {', '.join(missing)}")
+        if row["mention"] and row.get("severity") not in SEVERITIES:
+            raise LabelError(f"{path}:{n}: a mention needs severity info, watch, alert or crisis")
+        row.setdefault("id", f"line{n}")
+        if split in (None, "all") or row.get("split") == split:
+            items.append(row)
+    return Labelled(header, items)
+
+
+@dataclass
+class Report:
+    n: int = 0
+    mention: dict = field(default_factory=dict)
+    near_miss_false_positives: int = 0
+    near_misses: int = 0
+    confusion: dict = field(default_factory=dict)  # gold -> predicted -> count
+    crisis_recall: float = 1.0
+    alert_or_worse_recall: float = 1.0
+    info_raised_to_alert: int = 0
+    families: dict = field(default_factory=dict)  # family -> {tp, fp, fn, precision, recall}
+    family_precision: float = 1.0
+    family_recall: float = 1.0
+    misses: list = field(default_factory=list)
+    failed_targets: list = field(default_factory=list)
+
+    def figures(self) -> dict:
+        return {
+            "mention_f1": self.mention["f1"],
+            "near_miss_false_positives": self.near_miss_false_positives,
+            "crisis_recall": self.crisis_recall,
+            "alert_or_worse_recall": self.alert_or_worse_recall,
+            "info_raised_to_alert": self.info_raised_to_alert,
+            "family_precision": self.family_precision,
+            "family_recall": self.family_recall,
+        }
+
+
+def _ratio(a: int, b: int) -> float:
+    return round(a / b, 4) if b else 1.0
+
+
+def evaluate(config: Config, items: list[dict], targets: dict | None = None) -> Report:
+    from .analyse import Analyser
+
+    analyser = Analyser(config)
+    rep = Report(n=len(items))
+    rep.confusion = {g: {p: 0 for p in LEVELS} for g in SEVERITIES}
+    tp = fp = fn = 0
+    crisis = [0, 0]
+    alert_up = [0, 0]
+    fam: dict[str, dict[str, int]] = {}
+    for item in items:
+        a = analyser.analyse(item.get("title") or "", item.get("body") or "")
+        predicted = a is not None
+        gold = bool(item["mention"])
+        tags = item.get("tags") or []
+        why = a.reasons if a else ["no mention of the organisation found"]
+        problems = []
+        if predicted and gold:
+            tp += 1
+        elif predicted:
+            fp += 1
+            problems.append("taken for a mention but is not")
+        elif gold:
+            fn += 1
+            problems.append("a mention that was missed")
+        if "near-miss" in tags:
+            rep.near_misses += 1
+            rep.near_miss_false_positives += int(predicted)
+        if gold:
+            level = a.severity if a else "none"
+            want = item["severity"]
+            rep.confusion[want][level] += 1
+            if want == "crisis":
+                crisis[1] += 1
+                crisis[0] += int(level == "crisis")
+            if want in ("alert", "crisis"):
+                alert_up[1] += 1
+                alert_up[0] += int(level in ("alert", "crisis"))
+            if want == "info" and level in ("alert", "crisis"):
+                rep.info_raised_to_alert += 1
+            if predicted and level != want:
+                problems.append(f"severity {level}, labelled {want}")
+            got_f = set(a.families if a else [])
+            want_f = set(item.get("families") or [])
+            for f in got_f | want_f:
+                c = fam.setdefault(f, {"tp": 0, "fp": 0, "fn": 0})
+                c["tp" if f in got_f and f in want_f else "fp" if f in got_f else "fn"] += 1
+            if predicted and got_f != want_f:
+                extra, lacking = sorted(got_f - want_f), sorted(want_f - got_f)
+                problems.append("families: " + ", ".join(
+                    [f"+{f}" for f in extra] + [f"-{f}" for f in lacking]))
+        if problems:
+            rep.misses.append({"id": item["id"], "problems": problems, "text": _short(item), "note": item.get("note", ""),
+                               "why": why})
+    precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+    f1 = round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0
+    rep.mention = {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+    rep.crisis_recall = _ratio(*crisis)
+    rep.alert_or_worse_recall = _ratio(*alert_up)
+    for c in fam.values():
+        c["precision"], c["recall"] = _ratio(c["tp"], c["tp"] + c["fp"]), _ratio(c["tp"], c["tp"] + c["fn"])
+    rep.families = dict(sorted(fam.items()))
+    all_tp = sum(c["tp"] for c in fam.values())
+    rep.family_precision = _ratio(all_tp, all_tp + sum(c["fp"] for c in fam.values()))
+    rep.family_recall = _ratio(all_tp, all_tp + sum(c["fn"] for c in fam.values()))
+    rep.failed_targets = check_targets(rep, targets or {})
+    return rep
+
+
+def check_targets(rep: Report, targets: dict) -> list[str]:
+    failed = []
+    figures = rep.figures()
+    for name, value in targets.items():
+        if name not in TARGETS or value is None:
+            continue
+        direction, _default = TARGETS[name]
+        got = figures[name]
+        if (direction == "min" and got < value) or (direction == "max" and got > value):
+            failed.append(f"{name} is {got}, target {'at least' if direction == 'min' else 'at most'} {value}")
+    return failed
+
+
+def _short(item: dict) -> str:
+    text = " / ".join(x for x in (item.get("title"), item.get("body")) if x)
+    return text if len(text) <= 140 else text[:139] + "…"
+
+
+def format_report(rep: Report, label: str = "") -> str:
+    m = rep.mention
+    lines = [
+        f"Evaluated {rep.n} items{(' (' + label + ')') if label else ''}",
+        f"  mentions        precision {m['precision']:.3f}  recall {m['recall']:.3f}  F1 {m['f1']:.3f}"
+        f"  (tp {m['tp']}, fp {m['fp']}, fn {m['fn']})",
+        f"  near-misses     {rep.near_miss_false_positives} of {rep.near_misses} taken for mentions",
+        f"  crisis recall   {rep.crisis_recall:.3f}",
+        f"  alert-or-worse  recall {rep.alert_or_worse_recall:.3f}",
+        f"  info raised to alert/crisis: {rep.info_raised_to_alert}",
+        f"  families        precision {rep.family_precision:.3f}  recall {rep.family_recall:.3f} (micro-average)",
+        "",
+        "  severity: labelled (rows) vs found (columns)",
+        "           " + "".join(f"{p:>8}" for p in LEVELS),
+    ]
+    for g in SEVERITIES:
+        lines.append(f"    {g:<7}" + "".join(f"{rep.confusion[g][p]:>8}" for p in LEVELS))
+    lines += ["", "  family            precision  recall   tp  fp  fn"]
+    for name, c in rep.families.items():
+        lines.append(f"    {name:<16} {c['precision']:>8.3f} {c['recall']:>7.3f} {c['tp']:>4} {c['fp']:>3} {c['fn']:>3}")
+    if rep.misses:
+        lines += ["", f"  misses ({len(rep.misses)}):"]
+        for miss in rep.misses:
+            lines.append(f"    {miss['id']}: {'; '.join(miss['problems'])}")
+            lines.append(f"      text: {miss['text']}")
+            if miss["note"]:
+                lines.append(f"      label note: {miss['note']}")
+            lines.append(f"      why: {' | '.join(miss['why'])}")
+    lines.append("")
+    if rep.failed_targets:
+        lines.append("TARGETS NOT MET: " + "; ".join(rep.failed_targets))
+    else:
+        lines.append("All targets met.")
+    return "\n".join(lines)
