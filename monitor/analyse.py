@@ -1,21 +1,36 @@
 """Decide whether a text mentions us, how it feels about us, and how serious it is.
 
-The severity formula (documented in README.md and feeds.yaml):
+Every decision adds a reason a director can read. The steps:
 
-    score = sum of the weights of the escalation categories that fired
-          + sentiment_weight x (-targeted sentiment), when the targeted sentiment
-            is at or below ``thresholds.negative``
+1. **Is it us?** ``matching.Matcher`` finds our terms sentence by sentence,
+   title and body kept apart. A look-alike handle ("@newbabynetwork_uk") makes
+   a text about us only when the impersonation family fires too.
+2. **Which sentences are about us?** Those that name us, plus a following
+   sentence that carries on ("They ...", "The volunteer ..."). In a short text
+   (up to four sentences) everything is about us.
+3. **Which concerns?** Each ``escalation`` category's keywords are looked for
+   in the sentences about us (or anywhere, for ``anywhere`` categories such as
+   safeguarding). A keyword is set aside when a negation comes earlier in its
+   clause ("is not a scam", "nobody ... has been accused of fraud"), when it
+   sits inside a ``not`` phrase ("press the button"), or when a ``not_near``
+   word shares its sentence ("a talk on fraud"). A category whose ``unless``
+   phrase appears anywhere ("I'm well now") is set aside, leaving the text at
+   watch so a director still sees it in the digest.
+4. **How does it feel about us?** VADER's compound score for the whole text
+   and for each sentence about us, after removing ``neutral_phrases`` (slang
+   such as "I'd kill for"). The worst sentence about us is the *targeted*
+   sentiment. A ``sarcasm`` category (eye-roll emoji, "thanks for nothing")
+   turns praise into criticism.
+5. **How serious?**
 
-    level = crisis if score >= thresholds.crisis, alert if >= thresholds.alert,
-            watch if >= thresholds.watch, else info;
-            then raised to each fired category's ``severity`` floor
-            (safeguarding: crisis), then raised one step by a ``lifts`` category
-            (amplification) when anything else is wrong.
+       score = sum of the weights of the categories that fired
+             + sentiment_weight x (-targeted), when targeted <= thresholds.negative
 
-"Targeted" sentiment is VADER's compound score of the sentences that mention us
-and of a sentence that follows one and carries on about us ("They ..."): the
-worst of them counts, so one damning sentence in a friendly article is not
-averaged away. Every step appends a reason a director can read.
+   crisis if score >= thresholds.crisis, alert if >= alert, watch if >= watch,
+   else info; then raised to each fired category's ``severity`` floor
+   (safeguarding: crisis); then one step up by a ``lifts`` category
+   (amplification, press) when it comes with a serious concern (another
+   category whose floor is alert or worse).
 """
 
 from __future__ import annotations
@@ -24,22 +39,28 @@ import re
 from dataclasses import dataclass, field
 
 from .config import SEVERITIES, Config
-from .matching import KeywordSet, Matcher
+from .matching import KeywordSet, Matcher, phrase_regex
 from .text import fold, sentences, snippet, tidy
 
 # A sentence starting like this carries on talking about whoever came before.
 _CARRY_ON = re.compile(
     r"^(they|their|them|theirs|it|its|this|that|these|those|she|he|her|his|the charity|the group|"
-    r"the organisation|the staff|staff|volunteers?|the volunteers?|the team|their team|who)\b",
+    r"the organisation|the staff|staff|volunteers?|the volunteers?|the volunteer|a volunteer|one volunteer|"
+    r"the team|their team|who|nobody there|everyone there)\b",
     re.I,
 )
 _NEGATIONS = {
     "not", "no", "never", "without", "nothing", "none", "nobody", "nor", "neither", "hardly",
-    "deny", "denies", "denied", "false", "falsely", "untrue", "zero", "cannot",
+    "deny", "denies", "denied", "false", "falsely", "untrue", "zero", "cannot", "isnt", "wasnt",
 }
+# Negation reaches back over at most this many words, and never past a clause break.
+NEGATION_WORDS = 8
+# "never been so rude", "not only rude": emphasis, not negation.
+_EMPHATIC = re.compile(r"^(?:never|not)\s+(?:\w+\s+){0,2}?(?:so|such|more|as|only|even)\b")
+_CLAUSE_BREAK = re.compile(r"[,;:()\"!?]|\bbut\b|\band then\b|\bthough\b")
 _QUESTION = re.compile(r"\?")
-# Short texts (posts) are about us throughout; in longer ones only the sentences about us count.
 SHORT_TEXT_SENTENCES = 4
+IMPERSONATION = "impersonation"
 
 
 @dataclass
@@ -70,17 +91,33 @@ def vader():
     return _vader
 
 
-def level_at_least(a: str, b: str) -> str:
-    return a if SEVERITIES.index(a) >= SEVERITIES.index(b) else b
-
-
 def _negated(folded: str, start: int) -> str | None:
-    """The negation word among the three words before ``start``, if any."""
-    before = re.findall(r"[\w']+", folded[max(0, start - 40) : start])[-3:]
-    for word in before:
-        if word in _NEGATIONS or word.endswith("n't"):
+    """The negation word earlier in the keyword's clause (within NEGATION_WORDS words), if any."""
+    before = folded[max(0, start - 80) : start]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end() :]
+    words = list(re.finditer(r"[\w']+", before))[-NEGATION_WORDS:]
+    for w in words:
+        word = w.group(0)
+        bare = word.replace("'", "")
+        if (bare in _NEGATIONS or word.endswith("n't")) and not _EMPHATIC.match(before[w.start() :]):
             return word
     return None
+
+
+@dataclass
+class _Rule:
+    """One escalation category, compiled."""
+
+    cat: object
+    keys: KeywordSet
+    near: re.Pattern | None
+    unless: re.Pattern | None
+
+
+def _alternation(phrases: list[str]) -> re.Pattern | None:
+    return re.compile("|".join(f"(?:{phrase_regex(p, joinable=False)})" for p in phrases)) if phrases else None
 
 
 class Analyser:
@@ -88,9 +125,12 @@ class Analyser:
         self.config = config
         org = config.organisation
         self.matcher = Matcher(org.terms, org.exclude)
-        self.categories = {
-            name: (cat, KeywordSet(cat.keywords, cat.patterns, cat.not_)) for name, cat in config.escalation.items()
+        self.rules = {
+            name: _Rule(cat, KeywordSet(cat.keywords, cat.patterns, cat.not_), _alternation(cat.not_near),
+                        _alternation(cat.unless))
+            for name, cat in config.escalation.items()
         }
+        self._neutral = _alternation(config.thresholds.neutral_phrases)
 
     # -- the steps, each small enough to test on its own ---------------------------
 
@@ -110,30 +150,46 @@ class Analyser:
         return sorted(keep)
 
     def cues(self, folded: list[str], scope: list[int]) -> tuple[dict[str, list[str]], list[str], dict[str, int]]:
-        """Categories that fired (with their words), reasons for negated cues, and the sentence each first fired in.
-
-        A category looks only at the sentences in ``scope`` (those about us), unless it is marked
-        ``anywhere`` (safeguarding: a person at risk matters wherever they say it).
-        """
+        """Categories that fired (with their words), reasons for cues set aside, and where each first fired."""
         fired: dict[str, list[str]] = {}
         notes: list[str] = []
         first_at: dict[str, int] = {}
         everywhere = list(range(len(folded)))
-        for name, (cat, keys) in self.categories.items():
-            for index in everywhere if cat.anywhere else scope:
+        whole = " \n".join(folded)
+        for name, rule in self.rules.items():
+            for index in everywhere if rule.cat.anywhere else scope:
                 text = folded[index]
-                for hit in keys.find(text):
-                    neg = _negated(text, hit.start())
+                for hit in rule.keys.find(text):
                     word = hit.group(0)
+                    neg = _negated(text, hit.start())
                     if neg:
-                        notes.append(f"{name}: '{word}' ignored, negated by '{neg}'")
+                        notes.append(f"{name}: '{word}' set aside, negated by '{neg}'")
+                        continue
+                    near = rule.near.search(text) if rule.near else None
+                    if near:
+                        notes.append(f"{name}: '{word}' set aside, another sense ('{near.group(0)}')")
                         continue
                     first_at.setdefault(name, index)
                     if word not in fired.setdefault(name, []):
                         fired[name].append(word)
             if name in fired and not fired[name]:
                 del fired[name]
+            if name in fired and rule.unless is not None:
+                why = rule.unless.search(whole)
+                if why:
+                    notes.append(f"{name}: {', '.join(repr(w) for w in fired.pop(name))} set aside because the text "
+                                 f"says '{why.group(0)}'; kept at watch for the digest")
+                    first_at.pop(name, None)
+                    fired.setdefault("_set_aside", []).append(name)
         return fired, notes, first_at
+
+    def feeling(self, text: str) -> float:
+        """VADER compound of ``text`` with neutral idioms ("I'd kill for") taken out."""
+        if self._neutral is not None:
+            folded = fold(text)
+            if self._neutral.search(folded):
+                text = self._neutral.sub(" ", folded)
+        return vader().polarity_scores(text)["compound"]
 
     # -- the whole analysis ---------------------------------------------------------
 
@@ -142,53 +198,57 @@ class Analyser:
         sents = self.split(title, body)
         matches_by_sentence = {i: self.matcher.find(s) for i, (_f, s) in enumerate(sents)}
         mentioned = {i for i, ms in matches_by_sentence.items() if ms}
+        lookalikes: list[str] = []
         if not mentioned:
-            return None
-        terms: list[str] = []
-        for i in sorted(mentioned):
-            for m in matches_by_sentence[i]:
-                if m.term not in terms:
-                    terms.append(m.term)
-        first = min(mentioned)
-        first_match = matches_by_sentence[first][0]
+            lookalikes = self.matcher.lookalikes(" \n".join(s for _f, s in sents))
+            if not lookalikes:
+                return None
+            mentioned = set(range(len(sents)))  # a look-alike post is about us throughout
 
         about_us = self.targeted(sents, mentioned)
         scope = list(range(len(sents))) if len(sents) <= SHORT_TEXT_SENTENCES else about_us
         categories, notes, first_at = self.cues([fold(s) for _f, s in sents], scope)
+        set_aside = categories.pop("_set_aside", [])
+        if lookalikes and not any(self.rules[c].cat.family == IMPERSONATION for c in categories):
+            return None  # "@newbabynetworkfan" on its own is someone else
 
-        # The snippet shows where the body names us (the title is shown anyway) and, if elsewhere,
-        # the sentence that raised the most serious concern.
-        body_mentions = [i for i in sorted(mentioned) if sents[i][0] == "body"]
-        if body_mentions:
-            at = body_mentions[0]
-            m = matches_by_sentence[at][0]
-            snip = snippet(sents[at][1], m.start, m.end)
+        terms: list[str] = []
+        for i in sorted(mentioned):
+            for m in matches_by_sentence.get(i, []):
+                if m.term not in terms:
+                    terms.append(m.term)
+        where = [f for f in ("title", "body") if any(sents[i][0] == f and matches_by_sentence.get(i) for i in mentioned)]
+        if lookalikes:
+            reasons = [f"look-alike of our name: {', '.join(lookalikes)}"]
         else:
-            at = next((i for i, (f, _s) in enumerate(sents) if f == "body"), first)
-            m = first_match if at == first else None
-            snip = snippet(sents[at][1], m.start, m.end) if m else sents[at][1]
-        ranked = self._by_weight(categories)
-        if ranked:
-            cue_sentence = first_at[ranked[0]]
-            if cue_sentence != at and sents[cue_sentence][0] == "body":
-                snip = f"{snip} … {sents[cue_sentence][1]}"
-        snip = snip if len(snip) <= 320 else snip[:319] + "…"
-
-        analyser = vader()
-        whole_text = ". ".join(s for _f, s in sents)
-        sentiment = analyser.polarity_scores(whole_text)["compound"]
-        per_sentence = [analyser.polarity_scores(sents[i][1])["compound"] for i in about_us]
-        targeted = min(per_sentence) if per_sentence else sentiment
-
-        where = sorted({sents[i][0] for i in mentioned})
-        reasons = [f"mentions us: {', '.join(terms)} (in the {' and '.join(where)})"]
+            reasons = [f"mentions us: {', '.join(terms)} (in the {' and '.join(where)})"]
         reasons += notes
+
+        snip = self._snippet(sents, mentioned, matches_by_sentence, categories, first_at)
+        whole_text = ". ".join(s for _f, s in sents)
+        sentiment = self.feeling(whole_text)
+        per_sentence = [self.feeling(sents[i][1]) for i in about_us]
+        targeted = min(per_sentence) if per_sentence else sentiment
+        sarcastic = [c for c in categories if self.rules[c].cat.sarcasm]
+        if sarcastic and targeted > -0.4:
+            flipped = -max(abs(max(per_sentence or [targeted])), 0.4)
+            reasons.append(f"{sarcastic[0]}: {', '.join(repr(w) for w in categories[sarcastic[0]])} "
+                           f"turns praise into criticism (sentiment {targeted:+.2f} -> {flipped:+.2f})")
+            targeted = flipped
+
         score, severity, more = self.grade(categories, targeted)
         reasons += more
-        needs_reply = "complaint" in categories or any(_QUESTION.search(sents[i][1]) for i in mentioned)
-        actions = [self.categories[c][0].action for c in self._by_weight(categories)]
+        if set_aside and severity == "info":
+            severity = "watch"
+            reasons.append(f"{', '.join(set_aside)} set aside but sensitive -> watch")
+        needs_reply = any(self.rules[c].cat.family == "complaint" for c in categories) or any(
+            _QUESTION.search(sents[i][1]) for i in mentioned
+        )
+        ranked = self._by_weight(categories)
+        actions = list(dict.fromkeys(self.rules[c].cat.action for c in ranked))
+        families = {self.rules[c].cat.family for c in categories} - {"none", ""}
         return Analysis(
-            matched_terms=terms,
+            matched_terms=terms or lookalikes,
             snippet=snip,
             sentiment=round(sentiment, 4),
             targeted_sentiment=round(targeted, 4),
@@ -198,12 +258,29 @@ class Analyser:
             reasons=reasons,
             needs_reply=bool(needs_reply),
             actions=actions,
-            families=sorted({self.categories[c][0].family for c in categories}),
+            families=sorted(families),
         )
+
+    def _snippet(self, sents, mentioned, matches_by_sentence, categories, first_at) -> str:
+        """Where the body names us (the title is shown anyway) and the sentence that raised the top concern."""
+        body_mentions = [i for i in sorted(mentioned) if sents[i][0] == "body" and matches_by_sentence.get(i)]
+        if body_mentions:
+            at = body_mentions[0]
+            m = matches_by_sentence[at][0]
+            snip = snippet(sents[at][1], m.start, m.end)
+        else:
+            at = next((i for i, (f, _s) in enumerate(sents) if f == "body"), min(mentioned))
+            snip = sents[at][1] if len(sents[at][1]) <= 200 else sents[at][1][:199] + "…"
+        ranked = self._by_weight(categories)
+        if ranked:
+            cue_sentence = first_at[ranked[0]]
+            if cue_sentence != at and sents[cue_sentence][0] == "body":
+                snip = f"{snip} … {sents[cue_sentence][1]}"
+        return snip if len(snip) <= 320 else snip[:319] + "…"
 
     def _by_weight(self, categories: dict[str, list[str]]) -> list[str]:
         def rank(name: str):
-            cat = self.categories[name][0]
+            cat = self.rules[name].cat
             return (-SEVERITIES.index(cat.severity), -cat.weight, name)
 
         return sorted(categories, key=rank)
@@ -214,12 +291,11 @@ class Analyser:
         reasons: list[str] = []
         score = 0.0
         for name in self._by_weight(categories):
-            cat = self.categories[name][0]
+            cat = self.rules[name].cat
             words = ", ".join(f"'{w}'" for w in categories[name])
             score += cat.weight
             reasons.append(f"{name}: {words} (+{cat.weight:g})")
-        negative = targeted <= t.negative
-        if negative:
+        if targeted <= t.negative:
             points = t.sentiment_weight * -targeted
             score += points
             reasons.append(f"negative about us: sentiment {targeted:+.2f} (+{points:.1f})")
@@ -228,15 +304,16 @@ class Analyser:
             if score >= getattr(t, name):
                 level = name
         reasons.append(f"score {score:.1f} -> {level} (watch {t.watch:g}, alert {t.alert:g}, crisis {t.crisis:g})")
-        for name in categories:
-            floor = self.categories[name][0].severity
+        for name in self._by_weight(categories):
+            floor = self.rules[name].cat.severity
             if SEVERITIES.index(floor) > SEVERITIES.index(level):
                 reasons.append(f"{name} is always at least {floor}")
                 level = floor
-        lifters = [n for n in categories if self.categories[n][0].lifts]
-        others = [n for n in categories if n not in lifters]
-        if lifters and (others or negative) and level != "crisis":
-            raised = SEVERITIES[min(SEVERITIES.index(level) + 1, len(SEVERITIES) - 1)]
-            reasons.append(f"{lifters[0]} spreads it: {level} -> {raised}")
+        lifters = [n for n in categories if self.rules[n].cat.lifts]
+        serious = [n for n in categories if n not in lifters
+                   and SEVERITIES.index(self.rules[n].cat.severity) >= SEVERITIES.index("alert")]
+        if lifters and serious and level != "crisis":
+            raised = SEVERITIES[SEVERITIES.index(level) + 1]
+            reasons.append(f"{lifters[0]} spreads a serious concern ({serious[0]}): {level} -> {raised}")
             level = raised
         return score, level, reasons

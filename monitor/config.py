@@ -93,6 +93,9 @@ class Category:
     lifts: bool
     anywhere: bool
     family: str
+    not_near: list[str]
+    unless: list[str]
+    sarcasm: bool
     policy: str
     action: str
 
@@ -104,6 +107,7 @@ class Thresholds:
     watch: float = 1.0
     alert: float = 3.0
     crisis: float = 6.0
+    neutral_phrases: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -347,6 +351,9 @@ _CATEGORY = {
     "lifts": "",
     "anywhere": "",
     "family": "",
+    "not_near": "",
+    "unless": "",
+    "sarcasm": "",
     "policy": "",
     "action": "",
 }
@@ -469,6 +476,9 @@ def _read_escalation(r: _Reader, raw: Any) -> dict[str, Category]:
             lifts=r.boolean(body.get("lifts"), join(path, "lifts"), False),
             anywhere=r.boolean(body.get("anywhere"), join(path, "anywhere"), False),
             family=r.string(body.get("family"), join(path, "family")) or str(name),
+            not_near=r.strings(body.get("not_near"), join(path, "not_near")),
+            unless=r.strings(body.get("unless"), join(path, "unless")),
+            sarcasm=r.boolean(body.get("sarcasm"), join(path, "sarcasm"), False),
             policy=r.string(body.get("policy"), join(path, "policy"), required=True) or "",
             action=r.string(body.get("action"), join(path, "action"), required=True) or "",
         )
@@ -480,6 +490,7 @@ def _read_thresholds(r: _Reader, raw: Any) -> Thresholds:
     d = Thresholds()
     p = "thresholds"
     out = Thresholds(
+        neutral_phrases=r.strings(t.get("neutral_phrases"), join(p, "neutral_phrases")),
         negative=r.number(t.get("negative"), join(p, "negative"), d.negative, -1, 0),
         sentiment_weight=r.number(t.get("sentiment_weight"), join(p, "sentiment_weight"), d.sentiment_weight, 0, 100),
         watch=r.number(t.get("watch"), join(p, "watch"), d.watch, 0, 1000),

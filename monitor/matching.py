@@ -12,6 +12,14 @@ Rules (each one learnt from a false positive or a miss):
   hashtags; plain terms also match inside them ("#newbabynetwork").
 - An ``exclude`` phrase that overlaps a match vetoes that match (look-alike
   organisations, "new baby network of friends"), not the whole text.
+- Written all in lower case straight after "a", "my", "best", "someone's"...,
+  or followed by "of", the words are an ordinary phrase ("a new baby network of
+  friends"), not our name.
+- A spaced dash ("new baby - network") ends a thought; only a joining hyphen
+  ("new-baby-network") joins words.
+- ``lookalikes()`` finds handles and names built from ours ("@newbabynetwork_uk",
+  "NewBabyNetw0rk"): not us, but a sign of impersonation when something else
+  says so (see ``analyse``).
 
 Keyword lists for escalation categories use the same phrase compiler, with ``*``
 as "any word ending" (``complain*`` finds complaint, complained, complaining).
@@ -24,10 +32,18 @@ from dataclasses import dataclass
 
 from .text import fold
 
-# Between the words of a phrase: whitespace (including line breaks) and/or
-# joining hyphens or underscores - nothing that ends a sentence.
-_GAP = r"(?:[\s_]*-[\s_]*|[\s_]+|)"
-_GAP_STRICT = r"(?:[\s_]*-[\s_]*|[\s_]+)"
+# Between the words of a phrase: whitespace (including line breaks), a joining hyphen
+# (possibly at a line break) or an underscore - nothing that ends a sentence or a thought.
+_GAP_STRICT = r"(?:\s+|-\n?\s*|_)"
+_GAP = r"(?:\s+|-\n?\s*|_|)"
+# Words before a lower-case "new baby network" that make it an ordinary phrase.
+_GENERIC_BEFORE = re.compile(
+    r"(?:^|\W)(?:a|an|my|our|your|their|his|her|its|this|that|any|every|each|some|best|good|great|whole|own|"
+    r"first|proper|little|\w+'s)\s+$"
+)
+_GENERIC_AFTER = re.compile(r"^\s+of\b")
+# Digits people swap for letters to fake a name.
+_LEET = str.maketrans("013457", "oleast")
 
 
 def phrase_regex(phrase: str, *, joinable: bool = True) -> str:
@@ -63,6 +79,9 @@ class Matcher:
     def __init__(self, terms: list[str], exclude: list[str] | None = None):
         self.terms = list(terms)
         self.exclude = list(exclude or [])
+        compact = sorted({re.sub(r"[^\w]", "", fold(t)) for t in self.terms if " " not in t.strip()}, key=len)
+        self._compact = [c for c in compact if len(c) >= 6]
+        self._lookalike = re.compile(r"@?[\w.]*[\w]") if self._compact else None
         self._term_res = [(t, re.compile(phrase_regex(t))) for t in self.terms]
         self._exclude_re = (
             re.compile("|".join(f"(?:{phrase_regex(e, joinable=False)})" for e in self.exclude)) if self.exclude else None
@@ -82,6 +101,7 @@ class Matcher:
         if self._exclude_re is not None:
             vetoes = [(m.start(), m.end()) for m in self._exclude_re.finditer(folded)]
             found = [m for m in found if not any(s < m.end and m.start < e for s, e in vetoes)]
+        found = [m for m in found if not _ordinary_phrase(text, folded, m)]
         # Keep the longest match per overlapping span so "@newbabynetwork" is reported once.
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
         kept: list[Match] = []
@@ -90,6 +110,29 @@ class Matcher:
                 continue
             kept.append(m)
         return kept
+
+
+    def lookalikes(self, text: str) -> list[str]:
+        """Handles or names built from ours but not ours: ``@newbabynetwork_uk``, ``NewBabyNetw0rk``."""
+        if self._lookalike is None:
+            return []
+        out = []
+        for m in self._lookalike.finditer(fold(text)):
+            word = m.group(0)
+            bare = word.lstrip("@").translate(_LEET).replace("_", "").replace(".", "")
+            for name in self._compact:
+                if bare.startswith(name) and word.lstrip("@") != name and not self.find(word):
+                    out.append(word)
+                    break
+        return list(dict.fromkeys(out))
+
+
+def _ordinary_phrase(text: str, folded: str, m: Match) -> bool:
+    """A lower-case multi-word match used as an ordinary phrase ("a new baby network of friends")."""
+    written = text[m.start : m.end] if len(text) == len(folded) else m.text
+    if not re.search(r"[\s-]", written) or written != written.lower() or written[:1] in "@#":
+        return False
+    return bool(_GENERIC_BEFORE.search(folded[max(0, m.start - 30) : m.start]) or _GENERIC_AFTER.match(folded[m.end :]))
 
 
 class KeywordSet:
