@@ -59,6 +59,12 @@ NEGATION_WORDS = 8
 _EMPHATIC = re.compile(r"^(?:never|not)\s+(?:\w+\s+){0,2}?(?:so|such|more|as|only|even)\b")
 _CLAUSE_BREAK = re.compile(r"[,;:()\"!?]|\bbut\b|\band then\b|\bthough\b")
 _QUESTION = re.compile(r"\?")
+# A short sentence that denies what the previous one said: "It is NOT.", "Not true.", "They aren't."
+_DENIAL = re.compile(
+    r"^(?:(?:it|they|that|this|she|he)(?:'s|'re| is| are| was| were)? ?(?:not|n't)(?: true| the case| at all)?|"
+    r"(?:it|they|that|this)(?: is|'s)? (?:false|untrue|a lie|nonsense|rubbish)|"
+    r"not true|absolutely not|definitely not|completely untrue|simply not true)[.!]*$"
+)
 SHORT_TEXT_SENTENCES = 4
 IMPERSONATION = "impersonation"
 
@@ -155,13 +161,14 @@ class Analyser:
         notes: list[str] = []
         first_at: dict[str, int] = {}
         everywhere = list(range(len(folded)))
+        denied = {i for i in range(len(folded) - 1) if _DENIAL.match(folded[i + 1].strip())}
         whole = " \n".join(folded)
         for name, rule in self.rules.items():
             for index in everywhere if rule.cat.anywhere else scope:
                 text = folded[index]
                 for hit in rule.keys.find(text):
                     word = hit.group(0)
-                    neg = _negated(text, hit.start())
+                    neg = _negated(text, hit.start()) or (f"next sentence: {folded[index + 1].strip()}" if index in denied else None)
                     if neg:
                         notes.append(f"{name}: '{word}' set aside, negated by '{neg}'")
                         continue
