@@ -86,3 +86,55 @@ def test_amplification_lifts_a_level_the_score_alone_would_not_reach():
 def test_policy_categories(category, text):
     a = analyse("", text)
     assert category in a.categories and a.severity in ("alert", "crisis")
+
+
+def test_negation_reaches_back_through_its_clause_but_not_past_it():
+    a = analyse("", "To be clear, nobody has ever accused New Baby Network of fraud.")
+    assert "fraud" not in a.categories
+    b = analyse("", "No reply for weeks, and New Baby Network is basically a scam.")
+    assert "fraud" in b.categories  # the 'no' belongs to another clause
+
+
+def test_emphatic_never_is_not_a_negation():
+    a = analyse("", "I have never been so humiliated as at New Baby Network, the volunteer was rude.")
+    assert "complaint" in a.categories and a.severity == "alert"
+
+
+def test_a_denial_in_the_next_sentence_sets_the_accusation_aside():
+    a = analyse("", "People keep asking if @newbabynetwork is a scam. It is NOT. Lovely people.")
+    assert "fraud" not in a.categories and a.severity != "alert"
+    assert any("next sentence: it is not." in r for r in a.reasons)
+
+
+def test_another_sense_in_the_same_sentence_sets_a_keyword_aside():
+    a = analyse("", "Really useful session on spotting fraud at New Baby Network today.")
+    assert "fraud" not in a.categories and any("another sense" in r for r in a.reasons)
+
+
+def test_recovered_person_is_kept_at_watch_not_crisis():
+    a = analyse("", "Two years ago I was harming myself. New Baby Network got me through and I'm well now.")
+    assert a.severity == "watch" and "safeguarding" not in a.categories
+    assert any("set aside because the text says" in r for r in a.reasons)
+
+
+def test_sarcasm_turns_praise_into_a_complaint():
+    a = analyse("", "Oh brilliant, New Baby Network cancelled again 🙄 love that for me")
+    assert "complaint" in a.families and a.severity == "alert"
+    assert any("turns praise into criticism" in r for r in a.reasons)
+
+
+def test_slang_is_neutral_for_sentiment():
+    a = analyse("", "New Baby Network is brilliant but I'd kill for an afternoon session")
+    assert a.severity == "info" and a.targeted_sentiment > 0
+
+
+def test_lookalike_handle_is_about_us_only_when_impersonation_fires():
+    scam = analyse("", "Is @newbabynetwork_uk actually them? It's asking for my address to send a gift.")
+    assert scam is not None and "impersonation" in scam.families and scam.severity == "alert"
+    assert scam.reasons[0].startswith("look-alike of our name: @newbabynetwork_uk")
+    assert analyse("", "Follow @newbabynetwork_memes for daily memes") is None
+
+
+def test_press_attention_on_an_accusation_is_a_crisis():
+    a = analyse("", "Journalist here: we're investigating claims New Baby Network leaked families' personal details.")
+    assert {"press", "consent_privacy"} <= set(a.families) and a.severity == "crisis"

@@ -1,0 +1,70 @@
+"""`monitor eval`: the labelled set holds the issue's floors, and the command reports and fails honestly."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import cli
+
+from .conftest import REPO
+
+LABELLED = REPO / "tests" / "data" / "labelled_mentions.jsonl"
+FRESH = REPO / "tests" / "data" / "fresh_mentions.jsonl"
+
+
+def run_eval(*args):
+    return CliRunner().invoke(cli, ["--config", str(REPO / "feeds.yaml"), "eval", *map(str, args)], env={})
+
+
+def test_labelled_set_is_big_and_varied_enough():
+    rows = [json.loads(line) for line in LABELLED.read_text().splitlines()[1:]]
+    assert len(rows) >= 200
+    assert sum("near-miss" in r["tags"] for r in rows) >= 30
+    assert sum("tricky" in r["tags"] for r in rows) >= 50
+    splits = [r["split"] for r in rows]
+    assert 0.28 <= splits.count("holdout") / len(rows) <= 0.38
+
+
+@pytest.mark.parametrize("split", ["tune", "holdout"])
+def test_targets_hold_on_both_parts(split):
+    result = run_eval(LABELLED, "--split", split, "--json")
+    report = json.loads(result.output)
+    assert result.exit_code == 0, report["failed_targets"]
+    assert report["mention"]["f1"] >= 0.98 and report["near_miss_false_positives"] == 0
+    assert report["crisis_recall"] == 1.0 and report["alert_or_worse_recall"] >= 0.95
+    assert report["info_raised_to_alert"] == 0
+    assert report["family_precision"] >= 0.90 and report["family_recall"] >= 0.85
+
+
+def test_matching_generalises_to_the_fresh_batch():
+    """Only mention-finding is held here: category recall on unseen phrasing is the known gap (README)."""
+    report = json.loads(run_eval(FRESH, "--json").output)
+    assert report["mention"]["f1"] >= 0.98 and report["near_miss_false_positives"] == 0
+
+
+def test_missed_target_exits_1_and_lists_every_miss_with_reasons(tmp_path):
+    path = tmp_path / "mini.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in [
+        {"header": {"targets": {"crisis_recall": 1.0}}},
+        {"id": "a", "title": "", "body": "New Baby Network volunteers are lovely", "mention": True,
+         "families": [], "severity": "crisis"},
+        {"id": "b", "title": "", "body": "our new baby. Network Rail again", "mention": False, "families": [],
+         "severity": None, "tags": ["near-miss"]},
+    ]))
+    result = run_eval(path)
+    assert result.exit_code == 1
+    assert "TARGETS NOT MET: crisis_recall is 0.0, target at least 1.0" in result.output
+    assert "a: severity info, labelled crisis" in result.output and "mentions us: New Baby Network" in result.output
+    assert "near-misses     0 of 1 taken for mentions" in result.output
+    # an option overrides the file's target
+    assert run_eval(path, "--min-crisis-recall", "0").exit_code == 0
+
+
+def test_eval_needs_no_secrets_and_reports_bad_lines(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"title": "x"}\n')
+    result = run_eval(path)
+    assert result.exit_code == 2 and "bad.jsonl:1: item lacks body, mention" in result.output
