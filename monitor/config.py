@@ -20,6 +20,8 @@ from .yamlsource import join
 
 SEVERITIES = ("info", "watch", "alert", "crisis")
 ROUTABLE = ("watch", "alert", "crisis")
+ROUTE_NAMES = ROUTABLE + ("escalation", "digest")
+RULE_NAMES = ("mention", "volume_spike", "negative_spike", "source_down", "source_recovered", "reply_overdue", "test")
 DEFAULT_CONFIG = "feeds.yaml"
 DEFAULT_DB = "data/monitor.db"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -80,6 +82,7 @@ class SourceConfig:
     enabled: bool
     options: dict[str, Any]
     path: str
+    expect_within: float | None = None  # no new items for longer than this: the source is "down"
 
 
 @dataclass
@@ -111,6 +114,46 @@ class Thresholds:
 
 
 @dataclass
+class Advice:
+    """A playbook entry: the policy clause and what to do."""
+
+    policy: str
+    action: str
+
+
+@dataclass
+class SpikeRule:
+    enabled: bool = True
+    baseline: float = 14 * 86400
+    k: float = 3.0
+    min_count: int = 3
+    min_spacing: float = 2 * 86400
+    warmup: float = 4 * 86400
+    severity: str = "alert"
+
+
+@dataclass
+class Rules:
+    volume_spike: SpikeRule = field(default_factory=SpikeRule)
+    negative_spike: SpikeRule = field(default_factory=SpikeRule)
+    source_down_failures: int = 3
+    source_down_severity: str = "alert"
+    reply_within: float = 40 * 3600
+    reply_severity: str = "alert"
+    heartbeat_url: str | None = None
+
+
+@dataclass
+class Alerting:
+    group_window: float = 48 * 3600
+    repeat_interval: float = 4 * 3600
+    escalate_after: float = 2 * 3600
+    give_up_after: float = 24 * 3600
+    quiet_hours: tuple[str, str] | None = None  # ("21:00", "07:30") in settings.timezone
+    quiet_levels: tuple[str, ...] = ("alert", "watch")
+
+
+@dataclass
 class Channel:
     name: str
     raw: str
@@ -130,6 +173,9 @@ class Config:
     thresholds: Thresholds
     channels: dict[str, Channel]
     routes: dict[str, list[str]]
+    rules: Rules = field(default_factory=Rules)
+    alerting: Alerting = field(default_factory=Alerting)
+    playbook: dict[str, Advice] = field(default_factory=dict)  # rule name -> advice
 
     @property
     def base_dir(self) -> Path:
@@ -338,10 +384,12 @@ _TOP = {
     "thresholds": "severity cut-offs",
     "channels": "where alerts go",
     "routes": "which severities go to which channels",
+    "rules": "spike, source-down, reply-overdue and heartbeat settings",
+    "alerting": "grouping, repeats, escalation, retries, quiet hours",
 }
 _ORG = {"name": "", "terms": "", "exclude": ""}
 _SETTINGS = {f: "" for f in Settings.__dataclass_fields__}
-_SOURCE_COMMON = {"name": "", "kind": "", "every": "", "enabled": ""}
+_SOURCE_COMMON = {"name": "", "kind": "", "every": "", "enabled": "", "expect_within": ""}
 _CATEGORY = {
     "weight": "",
     "keywords": "",
@@ -354,8 +402,6 @@ _CATEGORY = {
     "not_near": "",
     "unless": "",
     "sarcasm": "",
-    "policy": "",
-    "action": "",
 }
 _THRESHOLDS = {f: "" for f in Thresholds.__dataclass_fields__}
 _CHANNEL = {"url": "", "format": ""}
@@ -441,6 +487,7 @@ def _read_sources(r: _Reader, raw: Any, settings: Settings) -> list[SourceConfig
                 enabled=r.boolean(item.get("enabled"), join(path, "enabled"), True),
                 options=options,
                 path=path,
+                expect_within=r.duration(item.get("expect_within"), join(path, "expect_within"), None),
             )
         )
     if not out and not r.problems:
@@ -479,8 +526,8 @@ def _read_escalation(r: _Reader, raw: Any) -> dict[str, Category]:
             not_near=r.strings(body.get("not_near"), join(path, "not_near")),
             unless=r.strings(body.get("unless"), join(path, "unless")),
             sarcasm=r.boolean(body.get("sarcasm"), join(path, "sarcasm"), False),
-            policy=r.string(body.get("policy"), join(path, "policy"), required=True) or "",
-            action=r.string(body.get("action"), join(path, "action"), required=True) or "",
+            policy="",
+            action="",
         )
     return out
 
@@ -540,10 +587,10 @@ def _read_channels(r: _Reader, raw: Any) -> dict[str, Channel]:
 
 
 def _read_routes(r: _Reader, raw: Any, channels: dict[str, Channel], secrets: bool = True) -> dict[str, list[str]]:
-    routes = r.mapping(raw, "routes", {s: "" for s in ROUTABLE})
+    routes = r.mapping(raw, "routes", {s: "" for s in ROUTE_NAMES})
     out: dict[str, list[str]] = {}
     for severity, names in routes.items():
-        if severity not in ROUTABLE:
+        if severity not in ROUTE_NAMES:
             continue
         path = join("routes", severity)
         names = r.strings(names, path)
@@ -559,6 +606,111 @@ def _read_routes(r: _Reader, raw: Any, channels: dict[str, Channel], secrets: bo
             users = ", ".join(s for s, ns in out.items() if name in ns)
             r.problem(ch.path, f"environment variable {var} is not set; channel {name!r} is used by routes: {users}")
     return out
+
+
+_SPIKE = {f: "" for f in SpikeRule.__dataclass_fields__}
+_RULES = {"volume_spike": "", "negative_spike": "", "source_down_failures": "", "source_down_severity": "",
+          "reply_within": "", "reply_severity": "", "heartbeat_url": ""}
+_ALERTING = {"group_window": "", "repeat_interval": "", "escalate_after": "", "give_up_after": "",
+             "quiet_hours": "", "quiet_levels": ""}
+
+
+def _read_spike(r: _Reader, raw: Any, path: str) -> SpikeRule:
+    m = r.mapping(raw, path, _SPIKE)
+    d = SpikeRule()
+    return SpikeRule(
+        enabled=r.boolean(m.get("enabled"), join(path, "enabled"), d.enabled),
+        baseline=r.duration(m.get("baseline"), join(path, "baseline"), d.baseline),
+        k=r.number(m.get("k"), join(path, "k"), d.k, 0, 100),
+        min_count=r.integer(m.get("min_count"), join(path, "min_count"), d.min_count, 1, 100000),
+        min_spacing=r.duration(m.get("min_spacing"), join(path, "min_spacing"), d.min_spacing),
+        warmup=r.duration(m.get("warmup"), join(path, "warmup"), d.warmup),
+        severity=r.choice(m.get("severity"), join(path, "severity"), ROUTABLE, d.severity),
+    )
+
+
+def _read_rules(r: _Reader, raw: Any) -> Rules:
+    m = r.mapping(raw, "rules", _RULES)
+    d = Rules()
+    hb = r.string(m.get("heartbeat_url"), "rules.heartbeat_url", env=False)
+    if hb:
+        hb, missing = expand_env(hb, r.environ)
+        if missing:
+            hb = None  # optional: an unset ${VAR} switches the heartbeat off
+        elif not is_http_url(hb):
+            r.problem("rules.heartbeat_url", f"must be an http(s) address, got {hb!r}")
+    return Rules(
+        volume_spike=_read_spike(r, m.get("volume_spike"), "rules.volume_spike"),
+        negative_spike=_read_spike(r, m.get("negative_spike"), "rules.negative_spike"),
+        source_down_failures=r.integer(m.get("source_down_failures"), "rules.source_down_failures",
+                                       d.source_down_failures, 1, 1000),
+        source_down_severity=r.choice(m.get("source_down_severity"), "rules.source_down_severity", ROUTABLE,
+                                      d.source_down_severity),
+        reply_within=r.duration(m.get("reply_within"), "rules.reply_within", d.reply_within),
+        reply_severity=r.choice(m.get("reply_severity"), "rules.reply_severity", ROUTABLE, d.reply_severity),
+        heartbeat_url=hb or None,
+    )
+
+
+def _read_alerting(r: _Reader, raw: Any) -> Alerting:
+    m = r.mapping(raw, "alerting", _ALERTING)
+    d = Alerting()
+    quiet = None
+    if m.get("quiet_hours") is not None:
+        text = r.string(m.get("quiet_hours"), "alerting.quiet_hours") or ""
+        match = re.fullmatch(r"\s*([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)\s*", text)
+        if not match:
+            r.problem("alerting.quiet_hours", f"must look like 21:00-07:30, got {text!r}")
+        else:
+            a, b, c, e = match.groups()
+            quiet = (f"{int(a):02d}:{b}", f"{int(c):02d}:{e}")
+    levels = r.strings(m.get("quiet_levels"), "alerting.quiet_levels") or list(d.quiet_levels)
+    for i, level in enumerate(levels):
+        if level not in ("watch", "alert"):
+            r.problem(join("alerting.quiet_levels", i), f"only watch and alert can wait for morning, not {level!r}")
+    return Alerting(
+        group_window=r.duration(m.get("group_window"), "alerting.group_window", d.group_window),
+        repeat_interval=r.duration(m.get("repeat_interval"), "alerting.repeat_interval", d.repeat_interval),
+        escalate_after=r.duration(m.get("escalate_after"), "alerting.escalate_after", d.escalate_after),
+        give_up_after=r.duration(m.get("give_up_after"), "alerting.give_up_after", d.give_up_after),
+        quiet_hours=quiet,
+        quiet_levels=tuple(x for x in levels if x in ("watch", "alert")),
+    )
+
+
+def _read_playbook(config_file: str, alerts_dir: Path, escalation: dict[str, Category], environ) -> tuple[dict[str, Advice], list[Problem]]:
+    """alerts/playbook.yaml: policy and action for every category and rule (fills Category.policy/action)."""
+    path = alerts_dir / "playbook.yaml"
+    file = str(path)
+    try:
+        located = yamlsource.load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, [Problem(config_file, "settings.alerts_dir", None, f"{file} is missing: it says what the policy says to do")]
+    except Exception as exc:
+        mark = getattr(exc, "problem_mark", None)
+        detail = getattr(exc, "problem", None) or str(exc)
+        return {}, [Problem(file, "", mark.line + 1 if mark else None, f"not valid YAML: {detail}")]
+    r = _Reader(file, located, environ)
+    doc = r.mapping(located.data, "", {"categories": "", "rules": ""})
+    rules: dict[str, Advice] = {}
+    for section, names in (("categories", list(escalation)), ("rules", list(RULE_NAMES))):
+        entries = r.mapping(doc.get(section), section)
+        for name in names:
+            p = join(section, name)
+            if name not in entries:
+                r.problem(section, f"has no entry for {name!r} (policy and action)")
+                continue
+            body = r.mapping(entries[name], p, {"policy": "", "action": ""})
+            advice = Advice(policy=r.string(body.get("policy"), join(p, "policy"), required=True) or "",
+                            action=r.string(body.get("action"), join(p, "action"), required=True) or "")
+            if section == "categories":
+                escalation[name].policy, escalation[name].action = advice.policy, advice.action
+            else:
+                rules[name] = advice
+        for name in entries:
+            if name not in names:
+                r.problem(join(section, str(name)), "matches no " + ("escalation category in feeds.yaml" if section == "categories" else f"rule (known: {', '.join(RULE_NAMES)})"))
+    return rules, r.problems
 
 
 # --------------------------------------------------------------------------- entry points
@@ -616,6 +768,12 @@ def load(path: str | os.PathLike, environ: dict[str, str] | None = None, *, secr
     thresholds = _read_thresholds(r, doc.get("thresholds"))
     channels = _read_channels(r, doc.get("channels"))
     routes = _read_routes(r, doc.get("routes"), channels, secrets)
+    rules = _read_rules(r, doc.get("rules"))
+    alerting = _read_alerting(r, doc.get("alerting"))
+    alerts_dir = Path(settings.alerts_dir).expanduser()
+    alerts_dir = alerts_dir if alerts_dir.is_absolute() else path.resolve().parent / alerts_dir
+    playbook, more = _read_playbook(file, alerts_dir, escalation, environ)
+    r.problems += more
     if r.problems:
         raise ConfigError(r.problems)
     return Config(
@@ -627,4 +785,7 @@ def load(path: str | os.PathLike, environ: dict[str, str] | None = None, *, secr
         thresholds=thresholds,
         channels=channels,
         routes=routes,
+        rules=rules,
+        alerting=alerting,
+        playbook=playbook,
     )

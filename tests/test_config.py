@@ -49,9 +49,17 @@ def test_missing_secret_of_an_unused_channel_is_fine(tmp_path):
     assert cfg.channels["pager"].url is None and cfg.channels["pager"].missing == ["PAGER_URL"]
 
 
+def copy_shipped(tmp_path, old, new):
+    """The shipped feeds.yaml with one edit, next to the shipped alerts/ folder."""
+    (tmp_path / "alerts").symlink_to(REPO / "alerts")
+    path = tmp_path / "feeds.yaml"
+    path.write_text((REPO / "feeds.yaml").read_text().replace(old, new, 1))
+    return path
+
+
 def test_typo_in_a_key_is_an_error_with_line_and_suggestion(tmp_path):
     path = tmp_path / "feeds.yaml"
-    path.write_text((REPO / "feeds.yaml").read_text().replace("  every: 15m   ", "  evrey: 15m  ", 1))
+    path = copy_shipped(tmp_path, "  every: 15m   ", "  evrey: 15m  ")
     found = problems(path)
     assert len(found) == 1
     p = found[0]
@@ -97,12 +105,11 @@ def test_thresholds_must_rise_and_durations_must_parse(tmp_path):
 
 
 def test_check_exits_2_and_writes_nothing(tmp_path):
-    path = tmp_path / "feeds.yaml"
-    path.write_text((REPO / "feeds.yaml").read_text().replace("kind: rss", "kind: rs", 1))
+    path = copy_shipped(tmp_path, "kind: rss", "kind: rs")
     result = CliRunner().invoke(cli, ["--config", str(path), "check"], env=ENV)
     assert result.exit_code == 2
     assert "sources[0].kind" in result.output and "unknown kind 'rs'" in result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["feeds.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alerts", "feeds.yaml"]
 
 
 def test_check_summarises_without_printing_secrets(tmp_path):
@@ -130,3 +137,17 @@ def test_check_rejects_a_channel_address_apprise_cannot_use(tmp_path):
                         channels={"email": "nosuchscheme://x"}, routes={"alert": ["email"]})
     result = CliRunner().invoke(cli, ["--config", str(path), "check"])
     assert result.exit_code == 2 and "channels.email: apprise does not understand" in result.output
+
+
+def test_playbook_problems_name_the_playbook_file_and_line(tmp_path):
+    alerts = tmp_path / "alerts"
+    alerts.mkdir()
+    for f in (REPO / "alerts").iterdir():
+        (alerts / f.name).write_text(f.read_text())
+    text = (alerts / "playbook.yaml").read_text().replace("  press:\n", "  pres:\n", 1)
+    (alerts / "playbook.yaml").write_text(text)
+    path = tmp_path / "feeds.yaml"
+    path.write_text((REPO / "feeds.yaml").read_text())
+    found = {(p.path, p.message.split(" (")[0]) for p in problems(path)}
+    assert ("categories", "has no entry for 'press'") in found
+    assert ("categories.pres", "matches no escalation category in feeds.yaml") in found
