@@ -1,10 +1,13 @@
 """Render alert messages from ``alerts/`` templates and deliver them with apprise.
 
-Deliveries come from the outbox (``store.pending_deliveries``): every delivery
-not yet accepted by its channel is tried, crises first. A channel that fails
-keeps its delivery for the next run; the other channels still go out. Errors
-are stored and printed with credentials redacted: apprise URLs carry passwords
-and tokens.
+``deliver_due`` takes every delivery in the outbox that is due (not held by quiet
+hours or a retry backoff), crises first, renders it for its channel (HTML email,
+plain text, or an SMS of at most 300 characters) and sends it. A channel that
+fails keeps its delivery: it is tried again on the next run, then with growing
+gaps (15 min, 30 min, 1 h ... 4 h) until it succeeds or ``give_up_after`` passes;
+the other channels still go out. Success is final: a delivery is never sent twice.
+Errors are stored and printed with credentials redacted: apprise URLs carry
+passwords and tokens.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from .urls import safe_link
 
 # Tests set this to 0: apprise's email plugin otherwise waits 5.5 s between sends.
 SEND_INTERVAL: float | None = None
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 30.0
 SMS_LIMIT = 300
 
 
@@ -36,6 +41,7 @@ class Message:
 class DeliveryReport:
     sent: int = 0
     failed: int = 0
+    gave_up: int = 0
     errors: list[str] = field(default_factory=list)
     messages: list[tuple[str, Message]] = field(default_factory=list)
 
@@ -91,28 +97,50 @@ class Renderer:
         self.env.filters["link"] = safe_link
         self.env.filters["signed"] = lambda v: f"{v:+.2f}" if isinstance(v, (int, float)) else "-"
 
-    def render(self, delivery: dict, mention: dict | None, config: Config, fmt: str) -> Message:
-        ctx = {
-            "alert": delivery,
-            "mention": mention or {},
-            "organisation": config.organisation.name,
-            "categories": [
-                {
-                    "name": name,
-                    "words": words,
-                    "policy": config.escalation[name].policy if name in config.escalation else "",
-                    "action": config.escalation[name].action if name in config.escalation else "",
-                }
-                for name, words in ((mention or {}).get("categories") or {}).items()
-            ],
-        }
-        title = _one_line(self.env.get_template("mention.title.txt").render(ctx))
-        if fmt == "email":
-            body = self.env.get_template("mention.email.html").render(ctx)
-        elif fmt == "sms":
-            body = _clip(_squeeze(self.env.get_template("mention.sms.txt").render(ctx)), SMS_LIMIT)
+    def context(self, db, config: Config, alert: dict, channel: str | None = None) -> dict:
+        mentions = store.alert_mentions(db, alert["id"]) if db is not None else []
+        round_ = alert.get("round") or 0
+        for m in mentions:
+            m["new"] = (m.get("joined_round") or 0) == round_
+        # Directors read policy families ("complaint"), not our keyword sets ("gripe", "sarcasm"):
+        # one line per family, with the words of all its sets and the advice of the strongest.
+        esc = config.escalation
+        rank = {"info": 0, "watch": 1, "alert": 2, "crisis": 3}
+        families: dict[str, dict] = {}
+        for m in mentions:
+            for name, words in (m.get("categories") or {}).items():
+                cat = esc.get(name)
+                family = cat.family if cat and cat.family not in ("", "none") else name
+                entry = families.setdefault(family, {"name": family, "words": [], "policy": "", "action": "", "rank": (-1, 0)})
+                entry["words"] += [w for w in words if w not in entry["words"]]
+                strength = (rank[cat.severity], cat.weight) if cat else (0, 0)
+                if cat and strength > entry["rank"]:
+                    entry.update(policy=cat.policy, action=cat.action, rank=strength)
+        categories = sorted(families.values(), key=lambda e: e["rank"], reverse=True)
+        escalation_channels = config.routes.get("escalation", [])
+        if round_ == 0:
+            kind = "new"
+        elif alert.get("escalated_at") and channel in escalation_channels:
+            kind = "escalation"
+        elif any(m["new"] for m in mentions):
+            kind = "update"
         else:
-            body = self.env.get_template("mention.txt").render(ctx).strip() + "\n"
+            kind = "repeat"
+        advice = config.playbook.get(alert["rule"]) or config.playbook.get("mention")
+        return {
+            "alert": alert, "kind": kind, "mentions": mentions, "mention": mentions[-1] if mentions else {},
+            "new_mentions": [m for m in mentions if m["new"]], "categories": categories,
+            "advice": advice, "details": alert.get("details") or {}, "organisation": config.organisation.name,
+        }
+
+    def render(self, ctx: dict, fmt: str) -> Message:
+        title = _one_line(self.env.get_template("alert.title.txt").render(ctx))
+        if fmt == "email":
+            body = self.env.get_template("alert.email.html").render(ctx)
+        elif fmt == "sms":
+            body = _clip(_squeeze(self.env.get_template("alert.sms.txt").render(ctx)), SMS_LIMIT)
+        else:
+            body = self.env.get_template("alert.txt").render(ctx).strip() + "\n"
         return Message(title=title, body=body, format=fmt)
 
 
@@ -141,8 +169,10 @@ def send(channel: Channel, message: Message) -> str | None:
     app = apprise.Apprise()
     if not app.add(channel.url):
         return f"apprise does not understand the address of channel {channel.name!r} ({redact(channel.url, secrets)[:60]})"
-    if SEND_INTERVAL is not None:
-        for plugin in app:
+    for plugin in app:
+        plugin.socket_connect_timeout = CONNECT_TIMEOUT
+        plugin.socket_read_timeout = READ_TIMEOUT
+        if SEND_INTERVAL is not None:
             plugin.request_rate_per_sec = SEND_INTERVAL
     body_format = apprise.NotifyFormat.HTML if message.format == "email" else apprise.NotifyFormat.TEXT
     try:
@@ -162,30 +192,42 @@ def send(channel: Channel, message: Message) -> str | None:
     return redact(reason, secrets)[:500]
 
 
-def deliver_pending(db, config: Config, now: datetime) -> DeliveryReport:
-    """Try every delivery in the outbox that has not been accepted yet."""
+def deliver_due(db, config: Config, now: datetime) -> DeliveryReport:
+    """Try every delivery that is due; record each attempt."""
     report = DeliveryReport()
-    pending = store.pending_deliveries(db)
-    if not pending:
+    due = store.due_deliveries(db, now)
+    if not due:
         return report
     renderer = Renderer(config.alerts_dir, config.settings.timezone)
-    mentions: dict[int, dict] = {}
-    for d in pending:
+    for d in due:
         channel = config.channels.get(d["channel"])
+        alert = {**d, "id": d["alert_id"], "round": d["round"], "created": d["alert_created"]}
         if channel is None:
             error = f"channel {d['channel']!r} is no longer in the config; add it back or the alert stays undelivered"
         else:
-            mid = d["mention_id"]
-            if mid is not None and mid not in mentions:
-                mentions[mid] = store.mention(db, mid)
-            message = renderer.render(d, mentions.get(mid), config, channel.format)
+            message = renderer.render(renderer.context(db, config, alert, channel.name), channel.format)
             error = send(channel, message)
             if error is None:
                 report.messages.append((channel.name, message))
-        store.record_delivery(db, d["id"], error is None, error, now)
-        if error is None:
+        status = store.record_delivery(db, d, error, now, config.alerting.give_up_after)
+        if status == "sent":
             report.sent += 1
         else:
             report.failed += 1
-            report.errors.append(f"alert {d['alert_id']} via {d['channel']}: {error}")
+            report.gave_up += status == "gave_up"
+            what = "gave up on" if status == "gave_up" else "could not send"
+            report.errors.append(f"{what} alert {d['alert_id']} via {d['channel']} (attempt {d['attempts'] + 1}): {error}")
     return report
+
+
+def send_test(config: Config, route: str) -> list[tuple[str, str | None]]:
+    """A clearly marked test through every channel of a route: [(channel, error or None)]."""
+    renderer = Renderer(config.alerts_dir, config.settings.timezone)
+    alert = {"id": 0, "rule": "test", "severity": route if route in ("watch", "alert", "crisis") else "alert",
+             "round": 0, "title": "Test message", "details": {}, "created": None}
+    ctx = renderer.context(None, config, alert)
+    out = []
+    for name in config.routes.get(route, []):
+        channel = config.channels[name]
+        out.append((name, send(channel, renderer.render(ctx, channel.format))))
+    return out

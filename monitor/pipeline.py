@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
-from . import rules, store
+from . import alerting, rules, store
 from .clock import iso, parse_iso, utcnow
 from .config import Config
 from .lock import RunLock
@@ -109,7 +109,7 @@ def run_cycle(
     """Poll due sources, store new mentions, queue and send alerts. Raises lock.Locked."""
     from .analyse import Analyser
     from .fetch import Fetcher
-    from .notify import deliver_pending
+    from .notify import deliver_due
 
     started_mono = time.monotonic()
     now = now or clock()
@@ -147,7 +147,9 @@ def run_cycle(
             finally:
                 fetcher.close()
 
-            delivered = deliver_pending(db, config, now)
+            evaluate_rules(db, config, now)
+            alerting.repeat_and_escalate(db, config, now)
+            delivered = deliver_due(db, config, now)
             summary.alerts_sent = delivered.sent
             summary.alerts_failed = delivered.failed
             summary.delivery_errors = delivered.errors
@@ -164,7 +166,43 @@ def run_cycle(
             })
         finally:
             db.close()
+    if config.rules.heartbeat_url:
+        from .fetch import user_agent
+        from .heartbeat import ping
+
+        problem = ping(config.rules.heartbeat_url, summary.exit_code != 0, user_agent=user_agent(config.settings.contact))
+        if problem:
+            log(problem)
     return summary
+
+
+def evaluate_rules(db, config: Config, now: datetime) -> None:
+    """The rules that look at the whole store rather than one new mention (each in its own transaction)."""
+    for cand in rules.spike_candidates(db, config, now):
+        with db.atomic():
+            alerting.handle(db, config, cand, now)
+    down, recovered = rules.source_candidates(db, config, now)
+    for cand in down:
+        with db.atomic():
+            alert_id = alerting.handle(db, config, cand, now)
+            db["sources"].update(cand.details["source"], {"down_alert_id": alert_id if alert_id else -1})
+    for name, down_id in recovered:
+        with db.atomic():
+            if down_id > 0:
+                db["alerts"].update(down_id, {"status": "resolved", "resolved_at": iso(now)})
+            down_alert = store.alert(db, down_id) if down_id > 0 else None
+            if down_alert is not None and down_alert["status_reason"] is None:  # tell only if "down" was told
+                cand = rules.Candidate(
+                    rule="source_recovered", severity=down_alert["severity"], group_key=f"source:{name}:up:{down_id}",
+                    title=f"{name} is working again", details={"source": name, "why": "polled successfully again"},
+                    labels={"severity": down_alert["severity"], "source": [name]},
+                )
+                alerting.handle(db, config, cand, now)
+            db["sources"].update(name, {"down_alert_id": None})
+    for cand in rules.reply_candidates(db, config, now):
+        with db.atomic():
+            alerting.handle(db, config, cand, now)
+            db.execute("update mentions set reply_reminded_at = ? where id = ?", [iso(now), cand.mention_id])
 
 
 def _poll(source, fetcher, state: SourceState) -> Poll:
@@ -195,8 +233,8 @@ def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime) -> 
                 continue
             mention_id = store.insert_mention(db, item, canonical, analysis, now)
             new_ids.append(mention_id)
-            mention = store.mention(db, mention_id)
-            for alert, channels in rules.alerts_for_mention(mention, config):
-                store.add_alert(db, alert, channels, now)
+            cand = rules.for_mention(store.mention(db, mention_id), config)
+            if cand is not None:
+                alerting.handle(db, config, cand, now)
         store.record_poll(db, sc.name, poll, now, sc.every, len(new_ids))
     return SourceReport(sc.name, poll.outcome, len(poll.items), poll.error, poll.warning, new_ids)

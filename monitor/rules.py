@@ -1,31 +1,173 @@
-"""Decide which alerts a new mention raises.
+"""Alert rules: what deserves the directors' attention. Each returns candidates; ``alerting`` handles them.
 
-Rule ``mention`` (serious mention): a new mention whose severity has a route
-in ``feeds.yaml`` raises one alert, delivered to each channel of that route.
-Its ``group_key`` is the story's canonical URL, so later stages (grouping,
-inhibition, silences) can find every alert about one story.
+1. ``mention``: a new mention whose severity has a route.
+2. ``volume_spike``: mentions in the last hour against the trailing baseline (``spikes``).
+3. ``negative_spike``: the same for negative mentions; names the dominant categories.
+4. ``source_down`` / ``source_recovered``: a source failing N polls in a row, or silent
+   for longer than its ``expect_within``; one alert down, one when it recovers.
+5. ``reply_overdue``: a mention that needs a reply, unacknowledged after ``reply_within``.
+(6. the heartbeat is not an alert: ``heartbeat.ping`` after each run.)
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from . import spikes, store
+from .clock import iso, parse_iso
 from .config import Config
+from .text import fold
 
 
-def alerts_for_mention(mention: dict, config: Config) -> list[tuple[dict, list[str]]]:
-    """``[(alert row, channel names)]`` for one newly stored mention."""
-    channels = config.routes.get(mention["severity"], [])
-    if not channels:
-        return []
-    categories = mention["categories"]
-    alert = {
-        "rule": "mention",
+@dataclass
+class Candidate:
+    rule: str
+    severity: str
+    group_key: str
+    title: str
+    details: dict = field(default_factory=dict)
+    mention_id: int | None = None
+    labels: dict = field(default_factory=dict)  # what silences can match on
+
+
+def story_key(mention: dict) -> str:
+    """Same story = same canonical URL, or the same headline (publisher suffix and punctuation ignored)."""
+    title = fold(mention.get("title") or "")
+    title = re.sub(r"\s+-\s+[^-]{2,60}$", "", title)  # "Headline - Publisher"
+    words = re.findall(r"\w+", title)
+    if len(words) >= 4:
+        return "story:" + hashlib.sha1(" ".join(words).encode()).hexdigest()[:16]
+    return "story:" + mention["canonical_url"]
+
+
+def mention_labels(mention: dict) -> dict:
+    return {
         "severity": mention["severity"],
-        "group_key": f"story:{mention['canonical_url']}",
-        "mention_id": mention["id"],
-        "title": mention["title"],
-        "details": {
-            "categories": categories,
-            "policy": {c: config.escalation[c].policy for c in categories if c in config.escalation},
-        },
+        "source": (mention.get("sources") or mention.get("source") or "").split(", "),
+        "category": list(mention.get("categories") or {}),
+        "story": mention["canonical_url"],
     }
-    return [(alert, channels)]
+
+
+def for_mention(mention: dict, config: Config) -> Candidate | None:
+    if not config.routes.get(mention["severity"]):
+        return None
+    return Candidate(
+        rule="mention",
+        severity=mention["severity"],
+        group_key=story_key(mention),
+        title=mention.get("title") or mention.get("snippet") or "",
+        mention_id=mention["id"],
+        labels=mention_labels(mention),
+    )
+
+
+# --------------------------------------------------------------------------- spikes
+
+
+def spike_candidates(db, config: Config, now: datetime) -> list[Candidate]:
+    out = []
+    negative = config.thresholds.negative
+    for rule_name, rule, where in (
+        ("volume_spike", config.rules.volume_spike, ""),
+        ("negative_spike", config.rules.negative_spike, f" and targeted_sentiment <= {float(negative)}"),
+    ):
+        if not rule.enabled:
+            continue
+        first_run = db.execute("select min(started) from runs").fetchone()[0]
+        if not first_run or (now - parse_iso(first_run)).total_seconds() < rule.warmup:
+            continue  # warm-up: no spike alerts before there is enough history
+        last = db.execute("select max(created) from alerts where rule = ?", [rule_name]).fetchone()[0]
+        if last and (now - parse_iso(last)).total_seconds() < rule.min_spacing:
+            continue
+        start = now - timedelta(seconds=rule.baseline)
+        rows = list(db.query(
+            f"select id, first_seen, title, snippet, url, categories from mentions where first_seen >= ?{where}",
+            [iso(start)],
+        ))
+        hours = int(rule.baseline // 3600)
+        times = [parse_iso(r["first_seen"]).timestamp() for r in rows]
+        series = spikes.hourly(times, start.timestamp(), hours)
+        newest_start = now - timedelta(hours=1)
+        newest = [r for r, t in zip(rows, times) if t >= newest_start.timestamp()]
+        result = spikes.check(len(newest), series[:-1], k=rule.k, min_count=rule.min_count)
+        if not result.fired:
+            continue
+        cats = Counter(c for r in newest for c in (store.json_list(r["categories"])))
+        out.append(Candidate(
+            rule=rule_name,
+            severity=rule.severity,
+            group_key=f"rule:{rule_name}",
+            title=("Burst of negative mentions" if rule_name == "negative_spike" else "Many more mentions than usual"),
+            details={
+                "count": result.count, "mean": round(result.mean, 2), "threshold": round(result.threshold, 2),
+                "summary": result.describe(),
+                "categories": [c for c, _n in cats.most_common(3)],
+                "stories": [{"id": r["id"], "title": r["title"] or r["snippet"], "url": r["url"]} for r in newest[:8]],
+            },
+            labels={"severity": rule.severity, "category": list(cats)},
+        ))
+    return out
+
+
+# --------------------------------------------------------------------------- source health
+
+
+def source_candidates(db, config: Config, now: datetime) -> tuple[list[Candidate], list[tuple[str, int]]]:
+    """Down candidates, and (source, open down-alert id) pairs that have recovered."""
+    down, recovered = [], []
+    n = config.rules.source_down_failures
+    for sc in config.sources:
+        if not sc.enabled:
+            continue
+        row = store.source_row(db, sc.name)
+        if not row:
+            continue
+        failing = (row.get("consecutive_failures") or 0) >= n
+        silent_for = None
+        if sc.expect_within and not failing:
+            since = parse_iso(row.get("last_new_item") or row.get("created"))
+            if since and (now - since).total_seconds() > sc.expect_within:
+                silent_for = now - since
+        if failing or silent_for or not row.get("enabled", 1):
+            if row.get("down_alert_id") is not None:
+                continue  # already down (told, or nobody to tell: -1)
+            if not row.get("enabled", 1):
+                why = f"disabled: {row.get('disabled_reason')}"
+            elif failing:
+                why = f"{row['consecutive_failures']} failed polls in a row; last error: {row.get('last_error')}"
+            else:
+                why = f"no new items for {silent_for.days} days {silent_for.seconds // 3600} hours"
+            down.append(Candidate(
+                rule="source_down", severity=config.rules.source_down_severity, group_key=f"source:{sc.name}",
+                title=f"Not seeing {sc.name}", details={"source": sc.name, "why": why, "url": row.get("url")},
+                labels={"severity": config.rules.source_down_severity, "source": [sc.name]},
+            ))
+        elif row.get("down_alert_id") is not None:
+            recovered.append((sc.name, row["down_alert_id"]))
+    return down, recovered
+
+
+# --------------------------------------------------------------------------- replies
+
+
+def reply_candidates(db, config: Config, now: datetime) -> list[Candidate]:
+    cutoff = iso(now - timedelta(seconds=config.rules.reply_within))
+    out = []
+    for m in db.query(
+        "select * from mentions where needs_reply = 1 and acked_at is null and reply_reminded_at is null "
+        "and first_seen <= ? order by first_seen", [cutoff],
+    ):
+        m = store.decode_mention(m)
+        age = now - parse_iso(m["first_seen"])
+        out.append(Candidate(
+            rule="reply_overdue", severity=config.rules.reply_severity, group_key=f"reply:{m['id']}",
+            title=m["title"] or m["snippet"], mention_id=m["id"],
+            details={"age_hours": int(age.total_seconds() // 3600)},
+            labels={**mention_labels(m), "severity": config.rules.reply_severity},
+        ))
+    return out

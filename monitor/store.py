@@ -113,6 +113,36 @@ def m001_initial(db: Database) -> None:
     db["runs"].create_index(["started"])
 
 
+@migrations()
+def m002_alert_groups(db: Database) -> None:
+    """Alerts become groups (Alertmanager-style): many mentions per alert, delivery rounds, silences."""
+    for name, kind in (("status_reason", str), ("updated", str), ("last_notified", str), ("round", int),
+                       ("escalated_at", str), ("related_id", int), ("resolved_at", str)):
+        db["alerts"].add_column(name, kind)
+    db.execute("update alerts set updated = created, round = 0")
+    db["alert_mentions"].create(
+        {"alert_id": int, "mention_id": int, "added": str, "round": int},
+        pk=("alert_id", "mention_id"),
+        foreign_keys=[("alert_id", "alerts", "id"), ("mention_id", "mentions", "id")],
+    )
+    db.execute("insert into alert_mentions select id, mention_id, created, 0 from alerts where mention_id is not null")
+    db["alert_mentions"].create_index(["mention_id"])
+    db["alerts"].create_index(["status", "severity"])
+    for name, kind in (("round", int), ("created", str), ("next_attempt", str), ("gave_up_at", str)):
+        db["deliveries"].add_column(name, kind)
+    db.execute("update deliveries set round = 0, created = (select created from alerts a where a.id = alert_id)")
+    db.execute("drop index if exists idx_deliveries_alert_id_channel")
+    db["deliveries"].create_index(["alert_id", "round", "channel"], unique=True)
+    db["silences"].create(
+        {"id": int, "created": str, "matchers": str, "starts": str, "ends": str, "reason": str, "expired_at": str},
+        pk="id",
+    )
+    db["mentions"].add_column("acked_at", str)
+    db["mentions"].add_column("reply_reminded_at", str)
+    db["sources"].add_column("last_new_item", str)
+    db["sources"].add_column("down_alert_id", int)
+
+
 def open_db(path: str | os.PathLike) -> Database:
     """Open (creating with mode 0600 if needed) and migrate the database."""
     path = Path(path)
@@ -172,6 +202,8 @@ def record_poll(db: Database, name: str, poll, now: datetime, every: float, new_
             next_poll=iso(now + timedelta(seconds=every)), hold_until=None,
             items_seen=(row.get("items_seen") or 0) + len(poll.items),
         )
+        if poll.items:
+            update["last_new_item"] = iso(now)
     else:
         failures += 1
         # Exponential backoff for a source that keeps failing: every, 2x, 4x ... capped at 12 h.
@@ -228,16 +260,21 @@ _MENTION_SQL = (
 )
 
 
-def _decode(row: dict) -> dict:
+def decode_mention(row: dict) -> dict:
     for key in _JSON_COLUMNS:
         row[key] = json.loads(row[key] or "null")
     return row
 
 
+def json_list(text: str | None) -> list:
+    value = json.loads(text or "null")
+    return list(value or [])
+
+
 def mention(db: Database, mention_id: int) -> dict | None:
     """One mention with its JSON columns decoded and ``sources`` listing every carrier."""
     rows = list(db.query(_MENTION_SQL + " where m.id = ?", [mention_id]))
-    return _decode(rows[0]) if rows else None
+    return decode_mention(rows[0]) if rows else None
 
 
 def mentions(db: Database, *, since: datetime | None = None, severity: str | None = None) -> list[dict]:
@@ -253,39 +290,75 @@ def mentions(db: Database, *, since: datetime | None = None, severity: str | Non
         where.append(f"m.severity in ({', '.join('?' for _ in levels)})")
         args.extend(levels)
     sql = _MENTION_SQL + (" where " + " and ".join(where) if where else "") + " order by m.first_seen desc, m.id desc"
-    return [_decode(row) for row in db.query(sql, args)]
+    return [decode_mention(row) for row in db.query(sql, args)]
 
 
 # --------------------------------------------------------------------------- alerts (outbox)
 
 
-def add_alert(db: Database, alert: dict, channels: list[str], now: datetime) -> int:
-    """Queue an alert and one pending delivery per channel (call inside the mention's transaction)."""
-    alert_id = db["alerts"].insert({**alert, "details": _json(alert.get("details", {})), "created": iso(now)}).last_pk
-    for name in channels:
-        db["deliveries"].insert({"alert_id": alert_id, "channel": name}, ignore=True)
-    return alert_id
+def alert(db: Database, alert_id: int) -> dict | None:
+    rows = list(db.query("select * from alerts where id = ?", [alert_id]))
+    if not rows:
+        return None
+    row = rows[0]
+    row["details"] = json.loads(row["details"] or "{}")
+    return row
 
 
-def pending_deliveries(db: Database) -> list[dict]:
+def alert_mentions(db: Database, alert_id: int) -> list[dict]:
+    """The mentions in an alert group, oldest first, each with the round it joined in."""
+    sql = (_MENTION_SQL.replace("from mentions m", "from mentions m join alert_mentions am on am.mention_id = m.id")
+           .replace("select m.*,", "select m.*, am.round as joined_round,")
+           + " where am.alert_id = ? order by am.added, m.id")
+    return [decode_mention(r) for r in db.query(sql, [alert_id])]
+
+
+def alerts(db: Database, *, open_only: bool = False, limit: int = 100) -> list[dict]:
+    where = "where a.status = 'open'" if open_only else ""
+    sql = (
+        "select a.*, (select count(*) from alert_mentions am where am.alert_id = a.id) as mentions, "
+        "(select group_concat(d.channel || ':' || d.status, ' ') from deliveries d where d.alert_id = a.id "
+        " and d.round = a.round) as deliveries "
+        f"from alerts a {where} order by a.id desc limit ?"
+    )
+    return list(db.query(sql, [limit]))
+
+
+def due_deliveries(db: Database, now: datetime) -> list[dict]:
+    """Deliveries not yet accepted, due now (past any quiet-hours hold or retry backoff), crises first."""
     order = "case a.severity when 'crisis' then 0 when 'alert' then 1 when 'watch' then 2 else 3 end"
     sql = (
-        "select d.*, a.rule, a.severity, a.title, a.details, a.mention_id, a.created as alert_created "
+        "select d.*, a.rule, a.severity, a.title, a.details, a.mention_id, a.group_key, a.status as alert_status, "
+        "a.created as alert_created, a.round as alert_round, a.escalated_at "
         "from deliveries d join alerts a on a.id = d.alert_id "
-        f"where d.status != 'sent' order by {order}, d.alert_id, d.id"
+        "where d.status in ('pending', 'failed') and (d.next_attempt is null or d.next_attempt <= ?) "
+        f"order by {order}, d.alert_id, d.round, d.id"
     )
-    rows = list(db.query(sql))
+    rows = list(db.query(sql, [iso(now)]))
     for row in rows:
         row["details"] = json.loads(row["details"] or "{}")
     return rows
 
 
-def record_delivery(db: Database, delivery_id: int, ok: bool, error: str | None, now: datetime) -> None:
-    db.execute(
-        "update deliveries set attempts = attempts + 1, last_attempt = ?, status = ?, error = ?, "
-        "sent_at = case when ? then ? else sent_at end where id = ?",
-        [iso(now), "sent" if ok else "failed", error, int(ok), iso(now), delivery_id],
-    )
+def retry_delay(attempts: int) -> float:
+    """After the 1st failure: the next run. Then 15 min, 30 min, 1 h ... at most 4 h."""
+    return 0.0 if attempts <= 1 else min(900 * 2 ** (attempts - 2), 4 * 3600)
+
+
+def record_delivery(db: Database, delivery: dict, error: str | None, now: datetime, give_up_after: float) -> str:
+    """Store one attempt's outcome; returns the delivery's new status (sent, failed or gave_up)."""
+    attempts = (delivery.get("attempts") or 0) + 1
+    if error is None:
+        status, update = "sent", {"sent_at": iso(now), "error": None, "next_attempt": None}
+    else:
+        created = datetime.fromisoformat((delivery.get("created") or iso(now)).replace("Z", "+00:00"))
+        if (now - created).total_seconds() >= give_up_after:
+            status, update = "gave_up", {"error": error, "gave_up_at": iso(now), "next_attempt": None}
+        else:
+            status = "failed"
+            update = {"error": error, "next_attempt": iso(now + timedelta(seconds=retry_delay(attempts)))}
+    db["deliveries"].update(delivery["id"], {**update, "status": status, "attempts": attempts, "last_attempt": iso(now)})
+    return status
 
 
 # --------------------------------------------------------------------------- runs

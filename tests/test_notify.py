@@ -69,7 +69,7 @@ def test_crash_between_outbox_write_and_send_is_delivered_next_run(httpserver, m
     def crash(*_args, **_kwargs):
         raise KeyboardInterrupt("power cut")
 
-    monkeypatch.setattr("monitor.notify.deliver_pending", crash)
+    monkeypatch.setattr("monitor.notify.deliver_due", crash)
     try:
         run_cycle(cfg, db_path, now=NOW)
     except KeyboardInterrupt:

@@ -1,0 +1,264 @@
+"""Alert handling: Prometheus Alertmanager's stages at our size.
+
+Every candidate from ``rules`` goes through, in order:
+
+1. **group**: alerts about the same story (canonical URL or headline) or from the
+   same rule are one group (one ``alerts`` row). A group stays open for
+   ``alerting.group_window`` after its last activity. One message per group per
+   run: joining a group whose message has not gone yet adds to that message; joining
+   one whose message has gone starts an update round, and only when something new
+   joined (or the severity rose).
+2. **inhibit**: a firing, unacknowledged crisis about a story holds back lower alerts
+   about the same story (they are recorded against the crisis, not sent).
+3. **silence**: an active silence whose matchers all match (``rule``, ``severity``,
+   ``source``, ``category``, ``story``, ``group``; ``*`` wildcards) records the alert
+   as silenced and sends nothing. Silences expire by themselves.
+4. **route**: severity -> channels (``routes`` in feeds.yaml); unrouted levels wait
+   for the digest.
+5. **quiet hours**: alert-level (and watch-level) messages are held until the quiet
+   hours end; a crisis never waits.
+6. **outbox**: one ``deliveries`` row per channel and round, written in the caller's
+   transaction; ``notify`` sends them and retries failures with backoff.
+
+Then, every run, **repeat and escalate**: an unacknowledged crisis is sent again
+every ``repeat_interval`` and, after ``escalate_after``, also to ``routes.escalation``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from . import store
+from .clock import iso, parse_iso
+from .config import SEVERITIES, Config
+from .rules import Candidate
+
+SILENCE_KEYS = ("rule", "severity", "source", "category", "story", "group")
+
+
+def _rank(severity: str) -> int:
+    return SEVERITIES.index(severity)
+
+
+# --------------------------------------------------------------------------- stages
+
+
+def handle(db, config: Config, cand: Candidate, now: datetime) -> int | None:
+    """Run one candidate through group -> inhibit -> silence -> route -> quiet hours -> outbox.
+
+    Returns the alert (group) id it ended up in, or None when nothing was recorded
+    (an unrouted level). Call inside the transaction that stored what caused it.
+    """
+    channels = config.routes.get(cand.severity, [])
+    if not channels:
+        return None
+    group = open_group(db, cand.group_key, now, config.alerting.group_window)
+    if group is not None:
+        return _join(db, config, group, cand, now)
+
+    crisis = _firing_crisis_for(db, cand, now, config)
+    if crisis is not None and _rank(cand.severity) < _rank("crisis"):
+        return _record(db, cand, now, status="inhibited",
+                       reason=f"held back: crisis alert {crisis['id']} about the same story is open", related=crisis["id"])
+    silence = matching_silence(db, cand, now)
+    if silence is not None:
+        return _record(db, cand, now, status="silenced",
+                       reason=f"silence {silence['id']} ({silence['reason']}) until {silence['ends']}", related=silence["id"])
+    alert_id = _record(db, cand, now, status="open")
+    queue(db, config, alert_id, 0, cand.severity, channels, now)
+    return alert_id
+
+
+def open_group(db, group_key: str, now: datetime, window: float) -> dict | None:
+    rows = list(db.query(
+        "select * from alerts where group_key = ? and status in ('open', 'acked') and updated >= ? "
+        "order by id desc limit 1", [group_key, iso(now - timedelta(seconds=window))],
+    ))
+    return rows[0] if rows else None
+
+
+def _firing_crisis_for(db, cand: Candidate, now: datetime, config: Config) -> dict | None:
+    """An open, unacknowledged crisis group that covers the candidate's story."""
+    if cand.mention_id is None:
+        return None
+    rows = list(db.query(
+        "select a.* from alerts a join alert_mentions am on am.alert_id = a.id "
+        "where am.mention_id = ? and a.severity = 'crisis' and a.status = 'open' and a.updated >= ? limit 1",
+        [cand.mention_id, iso(now - timedelta(seconds=config.alerting.group_window))],
+    ))
+    return rows[0] if rows else None
+
+
+def _record(db, cand: Candidate, now: datetime, *, status: str, reason: str | None = None, related: int | None = None) -> int:
+    alert_id = db["alerts"].insert({
+        "created": iso(now), "updated": iso(now), "rule": cand.rule, "severity": cand.severity,
+        "group_key": cand.group_key, "mention_id": cand.mention_id, "title": cand.title[:300],
+        "details": json.dumps({**cand.details, "labels": cand.labels}, ensure_ascii=False),
+        "status": status, "status_reason": reason, "related_id": related, "round": 0,
+    }).last_pk
+    if cand.mention_id is not None:
+        db["alert_mentions"].insert({"alert_id": alert_id, "mention_id": cand.mention_id, "added": iso(now), "round": 0},
+                                    ignore=True)
+    return alert_id
+
+
+def _join(db, config: Config, group: dict, cand: Candidate, now: datetime) -> int:
+    """Add a candidate to an open group; start an update round only when that tells the directors something."""
+    alert_id = group["id"]
+    is_new = True
+    if cand.mention_id is not None:
+        is_new = not db.execute("select 1 from alert_mentions where alert_id = ? and mention_id = ?",
+                                [alert_id, cand.mention_id]).fetchone()
+        if is_new:
+            db["alert_mentions"].insert({"alert_id": alert_id, "mention_id": cand.mention_id, "added": iso(now),
+                                         "round": group["round"] + 1})
+    raised = _rank(cand.severity) > _rank(group["severity"])
+    severity = cand.severity if raised else group["severity"]
+    db["alerts"].update(alert_id, {"updated": iso(now), "severity": severity})
+    if not is_new and not raised:
+        return alert_id
+    unsent = db.execute("select count(*) from deliveries where alert_id = ? and round = ? and status != 'sent'",
+                        [alert_id, group["round"]]).fetchone()[0]
+    if unsent and not raised:
+        return alert_id  # its message has not gone yet: it will include this
+    if group["severity"] == "crisis" and not raised and group["status"] == "open":
+        return alert_id  # inhibition: a lower mention joining a firing crisis is recorded, not sent
+    if group["status"] == "acked" and not raised:
+        return alert_id  # someone is on it; the digest lists what joined
+    next_round = group["round"] + 1
+    db["alerts"].update(alert_id, {"round": next_round, "status": "open" if raised else group["status"]})
+    queue(db, config, alert_id, next_round, severity, config.routes.get(severity, []), now)
+    return alert_id
+
+
+# --------------------------------------------------------------------------- outbox
+
+
+def queue(db, config: Config, alert_id: int, round_: int, severity: str, channels: list[str], now: datetime) -> None:
+    """One pending delivery per channel; alert-level mail waits for the end of quiet hours."""
+    hold = quiet_until(config, severity, now)
+    for name in channels:
+        db["deliveries"].insert(
+            {"alert_id": alert_id, "round": round_, "channel": name, "created": iso(now),
+             "next_attempt": iso(hold) if hold else None},
+            ignore=True,
+        )
+    db["alerts"].update(alert_id, {"last_notified": iso(now)})
+
+
+def quiet_until(config: Config, severity: str, now: datetime) -> datetime | None:
+    """When quiet hours end, if ``now`` is inside them and this level waits; else None. A crisis never waits."""
+    quiet = config.alerting.quiet_hours
+    if not quiet or severity == "crisis" or severity not in config.alerting.quiet_levels:
+        return None
+    tz = ZoneInfo(config.settings.timezone)
+    local = now.astimezone(tz)
+    start = time.fromisoformat(quiet[0])
+    end = time.fromisoformat(quiet[1])
+    t = local.time()
+    inside = (start <= t or t < end) if start > end else (start <= t < end)
+    if not inside:
+        return None
+    day = local.date() if t < end else local.date() + timedelta(days=1)
+    return datetime.combine(day, end, tzinfo=tz)
+
+
+# --------------------------------------------------------------------------- repeat and escalate
+
+
+def repeat_and_escalate(db, config: Config, now: datetime) -> None:
+    """An unacknowledged crisis is repeated every repeat_interval and escalated once after escalate_after."""
+    a = config.alerting
+    for alert in list(db.query("select * from alerts where severity = 'crisis' and status = 'open'")):
+        if (now - parse_iso(alert["created"])).total_seconds() >= a.escalate_after and not alert["escalated_at"]:
+            targets = [c for c in config.routes.get("escalation", []) if c in config.channels]
+            if targets:
+                with db.atomic():
+                    next_round = alert["round"] + 1
+                    db["alerts"].update(alert["id"], {"round": next_round, "escalated_at": iso(now)})
+                    queue(db, config, alert["id"], next_round, "crisis", config.routes["crisis"] + targets, now)
+                continue
+        last = parse_iso(alert["last_notified"] or alert["created"])
+        if (now - last).total_seconds() >= a.repeat_interval:
+            with db.atomic():
+                next_round = alert["round"] + 1
+                db["alerts"].update(alert["id"], {"round": next_round})
+                channels = config.routes.get("crisis", [])
+                if alert["escalated_at"]:
+                    channels = channels + [c for c in config.routes.get("escalation", []) if c not in channels]
+                queue(db, config, alert["id"], next_round, "crisis", channels, now)
+
+
+# --------------------------------------------------------------------------- acknowledgement
+
+
+def ack(db, alert_id: int, now: datetime, note: str | None = None, by: str | None = None) -> dict:
+    """Acknowledge an alert: no more repeats or escalation; its mentions count as answered."""
+    alert = store.alert(db, alert_id)
+    if alert is None:
+        raise KeyError(f"no alert {alert_id}")
+    with db.atomic():
+        db["alerts"].update(alert_id, {"status": "acked", "acked_at": iso(now), "acked_by": by, "note": note})
+        db.execute("update mentions set acked_at = coalesce(acked_at, ?) where id in "
+                   "(select mention_id from alert_mentions where alert_id = ?)", [iso(now), alert_id])
+        # Anything still waiting to go out for this alert is no longer needed.
+        db.execute("update deliveries set status = 'cancelled', error = 'acknowledged before sending' "
+                   "where alert_id = ? and status in ('pending', 'failed')", [alert_id])
+    return store.alert(db, alert_id)
+
+
+# --------------------------------------------------------------------------- silences
+
+
+def parse_matchers(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip().lower()
+        if not sep or not value.strip():
+            raise ValueError(f"{pair!r}: write KEY=VALUE, e.g. source=google-news or category=complaint")
+        if key not in SILENCE_KEYS:
+            raise ValueError(f"{key!r} is not something a silence can match; use one of {', '.join(SILENCE_KEYS)}")
+        out[key] = value.strip()
+    if not out:
+        raise ValueError("a silence needs at least one --match KEY=VALUE")
+    return out
+
+
+def add_silence(db, matchers: dict[str, str], duration: float, reason: str, now: datetime) -> int:
+    return db["silences"].insert({
+        "created": iso(now), "matchers": json.dumps(matchers), "starts": iso(now),
+        "ends": iso(now + timedelta(seconds=duration)), "reason": reason,
+    }).last_pk
+
+
+def expire_silence(db, silence_id: int, now: datetime) -> bool:
+    cur = db.execute("update silences set expired_at = ?, ends = min(ends, ?) where id = ? and expired_at is null",
+                     [iso(now), iso(now), silence_id])
+    return cur.rowcount > 0
+
+
+def silences(db, now: datetime, active_only: bool = False) -> list[dict]:
+    rows = []
+    for s in db.query("select * from silences order by id desc"):
+        s["matchers"] = json.loads(s["matchers"])
+        s["active"] = s["expired_at"] is None and s["ends"] > iso(now)
+        if s["active"] or not active_only:
+            rows.append(s)
+    return rows
+
+
+def matching_silence(db, cand: Candidate, now: datetime) -> dict | None:
+    labels = {**cand.labels, "rule": cand.rule, "severity": cand.severity, "group": cand.group_key}
+    for s in silences(db, now, active_only=True):
+        if all(_matches(labels.get(k), v) for k, v in s["matchers"].items()):
+            return s
+    return None
+
+
+def _matches(value, pattern: str) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return any(v is not None and fnmatch.fnmatchcase(str(v).lower(), pattern.lower()) for v in values)
