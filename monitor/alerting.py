@@ -108,20 +108,20 @@ def _record(db, cand: Candidate, now: datetime, *, status: str, reason: str | No
 def _join(db, config: Config, group: dict, cand: Candidate, now: datetime) -> int:
     """Add a candidate to an open group; start an update round only when that tells the directors something."""
     alert_id = group["id"]
+    unsent = db.execute("select count(*) from deliveries where alert_id = ? and round = ? and status != 'sent'",
+                        [alert_id, group["round"]]).fetchone()[0]
     is_new = True
     if cand.mention_id is not None:
         is_new = not db.execute("select 1 from alert_mentions where alert_id = ? and mention_id = ?",
                                 [alert_id, cand.mention_id]).fetchone()
-        if is_new:
+        if is_new:  # it belongs to the message still waiting to go, else to the next one
             db["alert_mentions"].insert({"alert_id": alert_id, "mention_id": cand.mention_id, "added": iso(now),
-                                         "round": group["round"] + 1})
+                                         "round": group["round"] if unsent else group["round"] + 1})
     raised = _rank(cand.severity) > _rank(group["severity"])
     severity = cand.severity if raised else group["severity"]
     db["alerts"].update(alert_id, {"updated": iso(now), "severity": severity})
     if not is_new and not raised:
         return alert_id
-    unsent = db.execute("select count(*) from deliveries where alert_id = ? and round = ? and status != 'sent'",
-                        [alert_id, group["round"]]).fetchone()[0]
     if unsent and not raised:
         return alert_id  # its message has not gone yet: it will include this
     if group["severity"] == "crisis" and not raised and group["status"] == "open":

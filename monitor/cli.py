@@ -173,6 +173,132 @@ def _human_seconds(seconds: float) -> str:
     return f"{seconds:g}s"
 
 
+@cli.command("alerts")
+@click.option("--open", "open_only", is_flag=True, help="Only alerts nobody has acknowledged yet.")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
+@click.pass_obj
+def alerts_cmd(obj: Context, open_only: bool, as_json: bool) -> None:
+    """List alerts, newest first: what fired, who it went to, and who acknowledged it."""
+    cfg = obj.load(secrets=False)
+    from . import store
+    from .report import alerts_table
+
+    db = store.open_db(obj.db_path(cfg))
+    rows = store.alerts(db, open_only=open_only)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    click.echo(alerts_table(rows, cfg.settings.timezone) if rows else "No alerts.")
+
+
+@cli.command()
+@click.argument("alert_id", type=int)
+@click.option("--note", help="Who is handling it, or what was done.")
+@click.option("--by", help="Your name (recorded with the acknowledgement).")
+@click.pass_obj
+def ack(obj: Context, alert_id: int, note: str | None, by: str | None) -> None:
+    """Acknowledge an alert: stops its repeats and escalation; its mentions count as answered."""
+    cfg = obj.load(secrets=False)
+    from . import alerting, store
+    from .clock import utcnow
+
+    db = store.open_db(obj.db_path(cfg))
+    try:
+        alert = alerting.ack(db, alert_id, utcnow(), note=note, by=by)
+    except KeyError:
+        click.echo(f"There is no alert {alert_id}; `monitor alerts` lists them.", err=True)
+        sys.exit(EXIT_CONFIG)
+    click.echo(f"Alert {alert_id} acknowledged ({alert['severity']}: {alert['title'][:80]}).")
+
+
+@cli.group()
+def silence() -> None:
+    """Silence alerts that match for a while (they expire by themselves)."""
+
+
+@silence.command("add")
+@click.option("--match", "matchers", multiple=True, required=True, metavar="KEY=VALUE",
+              help="rule, severity, source, category, story or group; * is a wildcard. Repeat to narrow.")
+@click.option("--for", "duration", default="24h", show_default=True, help="How long: 30m, 24h, 7d.")
+@click.option("--reason", required=True, help="Why (shown in `silence list` and on silenced alerts).")
+@click.pass_obj
+def silence_add(obj: Context, matchers: tuple[str, ...], duration: str, reason: str) -> None:
+    """Add a silence, e.g. --match source=bing-news --for 2d --reason "Bing feed is noisy"."""
+    cfg = obj.load(secrets=False)
+    from . import alerting, store
+    from .clock import for_people, utcnow
+    from .config import parse_duration
+
+    try:
+        match = alerting.parse_matchers(list(matchers))
+        seconds = parse_duration(duration)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc))
+    db = store.open_db(obj.db_path(cfg))
+    now = utcnow()
+    silence_id = alerting.add_silence(db, match, seconds, reason, now)
+    ends = alerting.silences(db, now)[0]["ends"]
+    click.echo(f"Silence {silence_id} added until {for_people(ends, cfg.settings.timezone)}: "
+               + ", ".join(f"{k}={v}" for k, v in match.items()))
+    if match.get("severity", "*") in ("*", "crisis") or "severity" not in match:
+        click.echo("Note: this can also silence a crisis. Narrow it with --match severity=alert if that is not meant.")
+
+
+@silence.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include expired silences.")
+@click.pass_obj
+def silence_list(obj: Context, show_all: bool) -> None:
+    """List active silences (and expired ones with --all)."""
+    cfg = obj.load(secrets=False)
+    from . import alerting, store
+    from .clock import for_people, utcnow
+
+    db = store.open_db(obj.db_path(cfg))
+    rows = alerting.silences(db, utcnow(), active_only=not show_all)
+    if not rows:
+        click.echo("No active silences." if not show_all else "No silences.")
+    for s in rows:
+        state = "active" if s["active"] else "expired"
+        match = ", ".join(f"{k}={v}" for k, v in s["matchers"].items())
+        click.echo(f"{s['id']:>4}  {state:<8} until {for_people(s['ends'], cfg.settings.timezone)}  {match}  ({s['reason']})")
+
+
+@silence.command("expire")
+@click.argument("silence_id", type=int)
+@click.pass_obj
+def silence_expire(obj: Context, silence_id: int) -> None:
+    """End a silence now."""
+    cfg = obj.load(secrets=False)
+    from . import alerting, store
+    from .clock import utcnow
+
+    db = store.open_db(obj.db_path(cfg))
+    if not alerting.expire_silence(db, silence_id, utcnow()):
+        click.echo(f"No active silence {silence_id}.", err=True)
+        sys.exit(EXIT_CONFIG)
+    click.echo(f"Silence {silence_id} expired.")
+
+
+@cli.command("test-alert")
+@click.option("--route", default="crisis", show_default=True,
+              help="Which route's channels to test (crisis, alert, watch, escalation).")
+@click.pass_obj
+def test_alert(obj: Context, route: str) -> None:
+    """Send a clearly marked test message through every channel of a route; exit 1 if any failed."""
+    cfg = obj.load()
+    from .notify import send_test
+
+    if not cfg.routes.get(route):
+        click.echo(f"Route {route!r} has no channels in {cfg.path}.", err=True)
+        sys.exit(EXIT_CONFIG)
+    failed = 0
+    for channel, error in send_test(cfg, route):
+        click.echo(f"  {channel:<12} {'sent' if error is None else 'FAILED: ' + error}")
+        failed += error is not None
+    sys.exit(1 if failed else 0)
+
+
 @cli.command("eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--split", type=click.Choice(["all", "tune", "holdout"]), default="all", show_default=True,

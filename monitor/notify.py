@@ -117,11 +117,10 @@ class Renderer:
                 if cat and strength > entry["rank"]:
                     entry.update(policy=cat.policy, action=cat.action, rank=strength)
         categories = sorted(families.values(), key=lambda e: e["rank"], reverse=True)
-        escalation_channels = config.routes.get("escalation", [])
         if round_ == 0:
             kind = "new"
-        elif alert.get("escalated_at") and channel in escalation_channels:
-            kind = "escalation"
+        elif alert.get("escalated_at") and alert.get("delivery_created") == alert["escalated_at"]:
+            kind = "escalation"  # the round queued when the crisis was escalated
         elif any(m["new"] for m in mentions):
             kind = "update"
         else:
@@ -201,7 +200,8 @@ def deliver_due(db, config: Config, now: datetime) -> DeliveryReport:
     renderer = Renderer(config.alerts_dir, config.settings.timezone)
     for d in due:
         channel = config.channels.get(d["channel"])
-        alert = {**d, "id": d["alert_id"], "round": d["round"], "created": d["alert_created"]}
+        alert = {**d, "id": d["alert_id"], "round": d["round"], "created": d["alert_created"],
+                 "delivery_created": d["created"]}
         if channel is None:
             error = f"channel {d['channel']!r} is no longer in the config; add it back or the alert stays undelivered"
         else:

@@ -52,3 +52,23 @@ def source_lines(summary) -> list[str]:
             detail += f" (warning: {s.warning})"
         lines.append(f"  {s.name:<22} {detail}")
     return lines
+
+
+def alerts_table(rows: list[dict], tz: str = "Europe/London") -> str:
+    from tabulate import tabulate
+
+    table = []
+    for r in rows:
+        status = r["status"]
+        if status == "acked":
+            status = f"acked {for_people(r['acked_at'], tz)[4:-4]}" + (f" by {r['acked_by']}" if r.get("acked_by") else "")
+        elif r.get("status_reason"):
+            status = f"{status}: {r['status_reason']}"
+        table.append([
+            r["id"], r["severity"].upper() if r["severity"] in ("alert", "crisis") else r["severity"], r["rule"],
+            "\n".join(textwrap.wrap(_clip(r.get("title"), 80), 40)), r.get("mentions") or "",
+            "\n".join(textwrap.wrap(r.get("deliveries") or "-", 24)), "\n".join(textwrap.wrap(status, 30)),
+            for_people(r["created"], tz)[4:-4],
+        ])
+    return tabulate(table, headers=["id", "severity", "rule", "title", "mentions", "deliveries", "status", "created"],
+                    tablefmt="simple_grid")

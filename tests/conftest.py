@@ -106,8 +106,10 @@ class SMTPSink:
         class Handler:
             async def handle_DATA(self, server, session, envelope):
                 import email
+                import email.policy
 
-                sink.messages.append(email.message_from_bytes(envelope.content))
+                # The default policy decodes headers as a mail client shows them (RFC 2047 subjects).
+                sink.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
                 return "250 OK"
 
         self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
