@@ -297,3 +297,17 @@ def test_no_spike_alert_during_warm_up(httpserver, make_config, smtp):
                                rules={"volume_spike": {"min_count": 5}})
     run_cycle(cfg, db_path, now=NOW)
     assert smtp.messages == []
+
+
+def test_a_source_silent_for_longer_than_expect_within_is_down(httpserver, make_config, smtp):
+    httpserver.expect_request("/quiet").respond_with_data(rss(), content_type="application/rss+xml",
+                                                          headers={"ETag": '"same"'})
+    cfg, db_path = make_config(
+        sources=[{"name": "quiet", "kind": "rss", "url": httpserver.url_for("/quiet"), "expect_within": "2d"}],
+        channels={"email": smtp.url()}, routes={"alert": ["email"]})
+    run_cycle(cfg, db_path, now=NOW)
+    run_cycle(cfg, db_path, now=NOW + timedelta(days=1), force=True)
+    assert smtp.messages == []
+    run_cycle(cfg, db_path, now=NOW + timedelta(days=2, hours=1), force=True)
+    (msg,) = smtp.messages
+    assert msg["Subject"].endswith("not seeing quiet") and "no new items for 2 days" in parts(msg)["text/plain"]
