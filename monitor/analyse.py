@@ -25,6 +25,8 @@ Every decision adds a reason a director can read. The steps:
 
        score = sum of the weights of the categories that fired
              + sentiment_weight x (-targeted), when targeted <= thresholds.negative
+             + reach points (engagement, audience, listed outlets), only when the
+               score is already above zero: reach raises the stakes, never creates them
 
    crisis if score >= thresholds.crisis, alert if >= alert, watch if >= watch,
    else info; then raised to each fired category's ``severity`` floor
@@ -200,8 +202,8 @@ class Analyser:
 
     # -- the whole analysis ---------------------------------------------------------
 
-    def analyse(self, title: str, body: str) -> Analysis | None:
-        """None when the text does not mention us."""
+    def analyse(self, title: str, body: str, reach: dict | None = None, outlet: str = "") -> Analysis | None:
+        """None when the text does not mention us. ``reach``/``outlet`` raise the stakes of a concern."""
         sents = self.split(title, body)
         matches_by_sentence = {i: self.matcher.find(s) for i, (_f, s) in enumerate(sents)}
         mentioned = {i for i, ms in matches_by_sentence.items() if ms}
@@ -243,7 +245,7 @@ class Analyser:
                            f"turns praise into criticism (sentiment {targeted:+.2f} -> {flipped:+.2f})")
             targeted = flipped
 
-        score, severity, more = self.grade(categories, targeted)
+        score, severity, more = self.grade(categories, targeted, self.reach_points(reach, outlet))
         reasons += more
         if set_aside and severity == "info":
             severity = "watch"
@@ -292,7 +294,34 @@ class Analyser:
 
         return sorted(categories, key=rank)
 
-    def grade(self, categories: dict[str, list[str]], targeted: float) -> tuple[float, str, list[str]]:
+    def reach_points(self, reach: dict | None, outlet: str) -> tuple[float, str]:
+        """Points for how far it travelled: engagement and audience per tenfold, or a listed outlet."""
+        import math
+
+        r = self.config.reach
+        points, why = 0.0, []
+        figures = reach or {}
+        audience = sum(v for k, v in figures.items() if k in ("followers", "subscribers"))
+        engagement = sum(v for k, v in figures.items() if k not in ("followers", "subscribers"))
+        if engagement > 10:
+            p = r.per_tenfold * (math.log10(engagement) - 1)
+            points += p
+            why.append(f"{engagement:,} interactions (+{p:.1f})")
+        if audience > 1000:
+            p = r.audience_per_tenfold * (math.log10(audience) - 3)
+            points += p
+            why.append(f"audience {audience:,} (+{p:.1f})")
+        outlet = (outlet or "").lower()
+        for name, weight in r.outlets.items():
+            if name and name in outlet:
+                points += weight
+                why.append(f"outlet {name} (+{weight:g})")
+                break
+        points = min(points, r.max_points)
+        return points, ", ".join(why)
+
+    def grade(self, categories: dict[str, list[str]], targeted: float,
+              reach: tuple[float, str] = (0.0, "")) -> tuple[float, str, list[str]]:
         """Score, level and the reasons for both (the formula in this module's docstring)."""
         t = self.config.thresholds
         reasons: list[str] = []
@@ -306,6 +335,9 @@ class Analyser:
             points = t.sentiment_weight * -targeted
             score += points
             reasons.append(f"negative about us: sentiment {targeted:+.2f} (+{points:.1f})")
+        if reach[0] and score > 0:  # reach raises the stakes of a concern; it never creates one
+            score += reach[0]
+            reasons.append(f"reach: {reach[1]} (capped at +{self.config.reach.max_points:g})")
         level = "info"
         for name in ("watch", "alert", "crisis"):
             if score >= getattr(t, name):

@@ -63,10 +63,18 @@ def check(obj: Context) -> None:
     click.echo(f"  terms ({len(cfg.organisation.terms)}): {', '.join(cfg.organisation.terms)}")
     if cfg.organisation.exclude:
         click.echo(f"  exclude ({len(cfg.organisation.exclude)}): {', '.join(cfg.organisation.exclude)}")
+    from .sources import get_kind
+
     click.echo(f"  sources ({len(cfg.sources)}):")
     for s in cfg.sources:
         state = "" if s.enabled else "  [disabled]"
-        click.echo(f"    - {s.name} ({s.kind}, every {_human_seconds(s.every)}): {s.options.get('url')}{state}")
+        click.echo(f"    - {s.name} ({s.kind}, every {_human_seconds(s.every)}): {s.target()}{state}")
+        env = get_kind(s.kind).env_needed(s.options)
+        if env:
+            import os
+
+            have = ", ".join(f"{v} ({'set' if os.environ.get(v) else 'NOT set'})" for v in env)
+            click.echo(f"        reads: {have}")
     click.echo(f"  escalation categories ({len(cfg.escalation)}): {', '.join(cfg.escalation)}")
     t = cfg.thresholds
     click.echo(f"  thresholds: watch {t.watch:g}, alert {t.alert:g}, crisis {t.crisis:g}, negative at {t.negative:g}")
@@ -150,7 +158,7 @@ def mentions_cmd(obj: Context, since: str | None, severity: str | None, as_json:
 
 def _public(row: dict) -> dict:
     keys = ("id", "url", "canonical_url", "title", "sources", "published", "first_seen", "sentiment",
-            "targeted_sentiment", "severity", "score", "categories", "matched_terms", "reasons", "needs_reply")
+            "targeted_sentiment", "severity", "score", "categories", "matched_terms", "reasons", "needs_reply", "reach")
     return {k: row.get(k) for k in keys}
 
 
@@ -171,6 +179,28 @@ def _human_seconds(seconds: float) -> str:
         if seconds >= size and seconds % size == 0:
             return f"{int(seconds // size)}{unit}"
     return f"{seconds:g}s"
+
+
+@cli.command("sources")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
+@click.pass_obj
+def sources_cmd(obj: Context, as_json: bool) -> None:
+    """List each source: kind, last success, last error, failures in a row, next poll, items seen, cursor."""
+    cfg = obj.load(secrets=False)
+    from . import store
+    from .report import sources_table
+
+    db = store.open_db(obj.db_path(cfg))
+    rows = []
+    for sc in cfg.sources:
+        row = store.source_row(db, sc.name) or {"name": sc.name, "kind": sc.kind}
+        row["configured"] = "yes" if sc.enabled else "disabled in feeds.yaml"
+        rows.append(row)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    click.echo(sources_table(rows, cfg.settings.timezone))
 
 
 @cli.command("alerts")

@@ -83,6 +83,13 @@ class SourceConfig:
     options: dict[str, Any]
     path: str
     expect_within: float | None = None  # no new items for longer than this: the source is "down"
+    backfill: float = 7 * 86400  # a new source's first poll keeps items at most this old
+
+    def target(self) -> str:
+        """What the source points at: a change starts it afresh (new cursor, no ETag)."""
+        if self.options.get("url"):
+            return str(self.options["url"])
+        return "; ".join(f"{k}={v}" for k, v in sorted(self.options.items()) if v and not k.endswith("_env"))
 
 
 @dataclass
@@ -111,6 +118,16 @@ class Thresholds:
     alert: float = 3.0
     crisis: float = 6.0
     neutral_phrases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Reach:
+    """How far a mention travelled raises the stakes of a concern (never creates one)."""
+
+    per_tenfold: float = 1.0  # points per tenfold engagement beyond 10 (likes, reposts, replies, points...)
+    audience_per_tenfold: float = 0.5  # points per tenfold audience beyond 1,000 (followers, subscribers)
+    max_points: float = 3.0
+    outlets: dict[str, float] = field(default_factory=dict)  # publisher name or web host -> points
 
 
 @dataclass
@@ -176,6 +193,7 @@ class Config:
     rules: Rules = field(default_factory=Rules)
     alerting: Alerting = field(default_factory=Alerting)
     playbook: dict[str, Advice] = field(default_factory=dict)  # rule name -> advice
+    reach: Reach = field(default_factory=Reach)
 
     @property
     def base_dir(self) -> Path:
@@ -386,10 +404,11 @@ _TOP = {
     "routes": "which severities go to which channels",
     "rules": "spike, source-down, reply-overdue and heartbeat settings",
     "alerting": "grouping, repeats, escalation, retries, quiet hours",
+    "reach": "how engagement and outlets raise the stakes of a concern",
 }
 _ORG = {"name": "", "terms": "", "exclude": ""}
 _SETTINGS = {f: "" for f in Settings.__dataclass_fields__}
-_SOURCE_COMMON = {"name": "", "kind": "", "every": "", "enabled": "", "expect_within": ""}
+_SOURCE_COMMON = {"name": "", "kind": "", "every": "", "enabled": "", "expect_within": "", "backfill": ""}
 _CATEGORY = {
     "weight": "",
     "keywords": "",
@@ -488,6 +507,7 @@ def _read_sources(r: _Reader, raw: Any, settings: Settings) -> list[SourceConfig
                 options=options,
                 path=path,
                 expect_within=r.duration(item.get("expect_within"), join(path, "expect_within"), None),
+                backfill=r.duration(item.get("backfill"), join(path, "backfill"), 7 * 86400),
             )
         )
     if not out and not r.problems:
@@ -678,6 +698,21 @@ def _read_alerting(r: _Reader, raw: Any) -> Alerting:
     )
 
 
+def _read_reach(r: _Reader, raw: Any) -> Reach:
+    m = r.mapping(raw, "reach", {f: "" for f in Reach.__dataclass_fields__})
+    d = Reach()
+    outlets = {}
+    for name, value in r.mapping(m.get("outlets"), "reach.outlets").items():
+        outlets[str(name).lower()] = r.number(value, join("reach.outlets", str(name)), 0.0, 0, 10)
+    return Reach(
+        per_tenfold=r.number(m.get("per_tenfold"), "reach.per_tenfold", d.per_tenfold, 0, 10),
+        audience_per_tenfold=r.number(m.get("audience_per_tenfold"), "reach.audience_per_tenfold",
+                                      d.audience_per_tenfold, 0, 10),
+        max_points=r.number(m.get("max_points"), "reach.max_points", d.max_points, 0, 100),
+        outlets=outlets,
+    )
+
+
 def _read_playbook(config_file: str, alerts_dir: Path, escalation: dict[str, Category], environ) -> tuple[dict[str, Advice], list[Problem]]:
     """alerts/playbook.yaml: policy and action for every category and rule (fills Category.policy/action)."""
     path = alerts_dir / "playbook.yaml"
@@ -770,6 +805,7 @@ def load(path: str | os.PathLike, environ: dict[str, str] | None = None, *, secr
     routes = _read_routes(r, doc.get("routes"), channels, secrets)
     rules = _read_rules(r, doc.get("rules"))
     alerting = _read_alerting(r, doc.get("alerting"))
+    reach = _read_reach(r, doc.get("reach"))
     alerts_dir = Path(settings.alerts_dir).expanduser()
     alerts_dir = alerts_dir if alerts_dir.is_absolute() else path.resolve().parent / alerts_dir
     playbook, more = _read_playbook(file, alerts_dir, escalation, environ)
@@ -788,4 +824,5 @@ def load(path: str | os.PathLike, environ: dict[str, str] | None = None, *, secr
         rules=rules,
         alerting=alerting,
         playbook=playbook,
+        reach=reach,
     )

@@ -115,23 +115,31 @@ class Fetcher:
         headers: dict | None = None,
     ) -> Response:
         """GET ``url``; any HTTP status comes back as a Response, transport trouble as FetchError."""
-        import requests
-
         extra = dict(headers or {})
         if etag:
             extra["If-None-Match"] = etag
         if last_modified:
             extra["If-Modified-Since"] = last_modified
+        return self.request("GET", url, params=params, headers=extra)
+
+    def post(self, url: str, *, json: dict | None = None, data: dict | None = None, headers: dict | None = None,
+             auth: tuple[str, str] | None = None) -> Response:
+        """POST (logins: Bluesky sessions, Reddit tokens) with the same limits as GET."""
+        return self.request("POST", url, json=json, data=data, headers=headers, auth=auth)
+
+    def request(self, method: str, url: str, **kwargs) -> Response:
+        import requests
+
         started = time.monotonic()
         with self._slot(url):
             try:
-                r = self.session.get(
+                r = self.session.request(
+                    method,
                     url,
-                    params=params,
-                    headers=extra,
                     timeout=(self.connect_timeout, self.read_timeout),
                     stream=True,
                     allow_redirects=True,
+                    **kwargs,
                 )
             except requests.exceptions.Timeout:
                 raise FetchError(f"timed out after {self.read_timeout:g}s waiting for the server") from None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 from . import alerting, rules, store
 from .clock import iso, parse_iso, utcnow
@@ -22,6 +23,7 @@ from .config import Config
 from .lock import RunLock
 from .sources import get_kind
 from .sources.base import Poll, SourceFailed, SourceState
+from .text import fold, headline
 
 
 @dataclass
@@ -125,7 +127,7 @@ def run_cycle(
                 if skip:
                     summary.sources.append(SourceReport(sc.name, skip, error=row.get("disabled_reason")))
                     continue
-                state = SourceState(**{k: row.get(k) for k in SourceState.__dataclass_fields__})
+                state = SourceState(**{k: row.get(k) for k in SourceState.__dataclass_fields__ if k != "now"}, now=now)
                 todo.append((sc, get_kind(sc.kind)(sc), state))
 
             analyser = Analyser(config)
@@ -139,7 +141,8 @@ def run_cycle(
                     futures = {pool.submit(_poll, src, fetcher, state): sc for sc, src, state in todo}
                     for future in as_completed(futures):
                         sc = futures[future]
-                        report = _store_poll(db, config, analyser, sc, future.result(), now)
+                        first_poll = not store.source_row(db, sc.name).get("last_success")
+                        report = _store_poll(db, config, analyser, sc, future.result(), now, first_poll)
                         summary.sources.append(report)
                         summary.new_mention_ids += report.new_ids
                         if report.error:
@@ -205,6 +208,14 @@ def evaluate_rules(db, config: Config, now: datetime) -> None:
             db.execute("update mentions set reply_reminded_at = ? where id = ?", [iso(now), cand.mention_id])
 
 
+def headline_key(publisher: str, title: str) -> str | None:
+    """Publisher + headline: how one article is recognised when its link cannot be unwrapped (Google News)."""
+    words = headline(title)
+    if not publisher or len(words.split()) < 4:
+        return None
+    return f"{fold(publisher).strip()}|{words}"
+
+
 def _poll(source, fetcher, state: SourceState) -> Poll:
     """Runs in a worker thread; turns every failure into a Poll so one source cannot stop the rest."""
     started = time.monotonic()
@@ -218,20 +229,25 @@ def _poll(source, fetcher, state: SourceState) -> Poll:
                     duration=time.monotonic() - started)
 
 
-def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime) -> SourceReport:
+def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime, first_poll: bool = False) -> SourceReport:
     """Analyse a poll's items and write them, the source state and the alerts in one transaction."""
     new_ids: list[int] = []
+    oldest = now - timedelta(seconds=sc.backfill)
     with db.atomic():
         for item in poll.items:
+            if first_poll and item.published is not None and item.published < oldest:
+                continue  # a new source's first poll takes a bounded backfill
             canonical = item.canonical_url or f"item:{item.source}:{item.item_id}"
-            existing = store.known_mention(db, canonical)
+            title_key = headline_key(item.publisher, item.title)
+            existing = store.known_mention(db, canonical, title_key)
             if existing is not None:
                 store.link_source(db, existing, item, now)
                 continue
-            analysis = analyser.analyse(item.title, item.text)
+            outlet = f"{item.publisher} {urlsplit(item.canonical_url).hostname or ''}"
+            analysis = analyser.analyse(item.title, item.text, item.reach, outlet)
             if analysis is None:
                 continue
-            mention_id = store.insert_mention(db, item, canonical, analysis, now)
+            mention_id = store.insert_mention(db, item, canonical, analysis, now, title_key)
             new_ids.append(mention_id)
             cand = rules.for_mention(store.mention(db, mention_id), config)
             if cand is not None:

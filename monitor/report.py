@@ -72,3 +72,40 @@ def alerts_table(rows: list[dict], tz: str = "Europe/London") -> str:
         ])
     return tabulate(table, headers=["id", "severity", "rule", "title", "mentions", "deliveries", "status", "created"],
                     tablefmt="simple_grid")
+
+
+def sources_table(rows: list[dict], tz: str = "Europe/London") -> str:
+    import json
+
+    from tabulate import tabulate
+
+    def when(v):
+        return for_people(v, tz)[4:-4] if v else "-"
+
+    table = []
+    for r in rows:
+        state = "ok"
+        if r.get("configured") != "yes":
+            state = r["configured"]
+        elif not r.get("enabled", 1):
+            state = f"DISABLED: {r.get('disabled_reason')}"
+        elif r.get("consecutive_failures"):
+            state = f"failing x{r['consecutive_failures']}"
+        elif not r.get("last_success"):
+            state = "never polled"
+        cursor = r.get("cursor") or ""
+        try:
+            shown = {k: v for k, v in json.loads(cursor).items() if k != "session"} if cursor else {}
+            cursor = ", ".join(f"{k}={v}" for k, v in shown.items())
+        except ValueError:
+            pass
+        if r.get("moved_to"):
+            cursor = (cursor + " " if cursor else "") + f"moved to {r['moved_to']} (update feeds.yaml)"
+        table.append([
+            r["name"], r.get("kind"), state, when(r.get("last_success")),
+            "\n".join(textwrap.wrap(_clip(r.get("last_error"), 80), 40)) or "-",
+            when(r.get("next_poll")) if not r.get("hold_until") else f"held to {when(r['hold_until'])}",
+            r.get("items_seen") or 0, "\n".join(textwrap.wrap(_clip(cursor, 60), 30)) or "-",
+        ])
+    return tabulate(table, headers=["source", "kind", "state", "last success", "last error", "next poll",
+                                    "items seen", "cursor"], tablefmt="simple_grid")

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,7 +19,7 @@ from datetime import datetime, timedelta
 from . import spikes, store
 from .clock import iso, parse_iso
 from .config import Config
-from .text import fold
+from .text import headline
 
 
 @dataclass
@@ -36,11 +35,9 @@ class Candidate:
 
 def story_key(mention: dict) -> str:
     """Same story = same canonical URL, or the same headline (publisher suffix and punctuation ignored)."""
-    title = fold(mention.get("title") or "")
-    title = re.sub(r"\s+-\s+[^-]{2,60}$", "", title)  # "Headline - Publisher"
-    words = re.findall(r"\w+", title)
-    if len(words) >= 4:
-        return "story:" + hashlib.sha1(" ".join(words).encode()).hexdigest()[:16]
+    words = headline(mention.get("title"))
+    if len(words.split()) >= 4:
+        return "story:" + hashlib.sha1(words.encode()).hexdigest()[:16]
     return "story:" + mention["canonical_url"]
 
 

@@ -143,6 +143,15 @@ def m002_alert_groups(db: Database) -> None:
     db["sources"].add_column("down_alert_id", int)
 
 
+@migrations()
+def m003_reach_and_headlines(db: Database) -> None:
+    """Reach figures per mention, and publisher+headline keys for links that cannot be unwrapped."""
+    db["mentions"].add_column("reach", str)
+    db["mentions"].add_column("title_key", str)
+    db["mentions"].create_index(["title_key"])
+    db["mentions"].create_index(["needs_reply", "acked_at", "reply_reminded_at"])
+
+
 def open_db(path: str | os.PathLike) -> Database:
     """Open (creating with mode 0600 if needed) and migrate the database."""
     path = Path(path)
@@ -167,9 +176,9 @@ def _json(value: Any) -> str:
 
 
 def sync_sources(db: Database, sources: Iterable, now: datetime) -> None:
-    """Make the ``sources`` table match the config; a changed URL starts the source afresh."""
+    """Make the ``sources`` table match the config; a changed URL or query starts the source afresh."""
     for s in sources:
-        url = s.options.get("url") or ""
+        url = s.target()
         row = _get(db, "sources", s.name)
         if row is None:
             db["sources"].insert({"name": s.name, "kind": s.kind, "url": url, "created": iso(now)})
@@ -225,8 +234,11 @@ def record_poll(db: Database, name: str, poll, now: datetime, every: float, new_
 # --------------------------------------------------------------------------- mentions
 
 
-def known_mention(db: Database, canonical_url: str) -> int | None:
+def known_mention(db: Database, canonical_url: str, title_key: str | None = None) -> int | None:
+    """The mention this story already is: same canonical URL, or same publisher and headline."""
     row = db.execute("select id from mentions where canonical_url = ?", [canonical_url]).fetchone()
+    if row is None and title_key:
+        row = db.execute("select id from mentions where title_key = ? limit 1", [title_key]).fetchone()
     return row[0] if row else None
 
 
@@ -239,8 +251,9 @@ def link_source(db: Database, mention_id: int, item, now: datetime) -> None:
     db.execute("update mentions set last_seen = ? where id = ?", [iso(now), mention_id])
 
 
-def insert_mention(db: Database, item, canonical_url: str, analysis, now: datetime) -> int:
+def insert_mention(db: Database, item, canonical_url: str, analysis, now: datetime, title_key: str | None = None) -> int:
     mention_id = db["mentions"].insert({
+        "reach": _json(item.reach) if item.reach else None, "title_key": title_key,
         "canonical_url": canonical_url, "url": item.url, "title": item.title, "text": item.text,
         "snippet": analysis.snippet, "author": item.author, "publisher": item.publisher, "source": item.source,
         "published": iso(item.published), "first_seen": iso(now), "last_seen": iso(now),
@@ -253,7 +266,7 @@ def insert_mention(db: Database, item, canonical_url: str, analysis, now: dateti
     return mention_id
 
 
-_JSON_COLUMNS = ("categories", "matched_terms", "reasons", "actions")
+_JSON_COLUMNS = ("categories", "matched_terms", "reasons", "actions", "reach")
 _MENTION_SQL = (
     "select m.*, (select group_concat(source, ', ') from mention_sources s where s.mention_id = m.id) as sources "
     "from mentions m"

@@ -90,3 +90,10 @@ def snippet(value: str, start: int, end: int, width: int = 80) -> str:
         hi = space if space > end else hi
     text = value[lo:hi].replace("\n", " ")
     return ("…" if lo > 0 else "") + text + ("…" if hi < len(value) else "")
+
+
+def headline(title: str | None) -> str:
+    """A headline reduced to its words: case, punctuation and a " - Publisher" suffix ignored."""
+    folded = fold(title or "")
+    folded = re.sub(r"\s+-\s+[^-]{2,60}$", "", folded)
+    return " ".join(re.findall(r"\w+", folded))

@@ -12,6 +12,17 @@ import importlib
 
 KINDS = {
     "rss": "monitor.sources.rss:RssSource",
+    "google_alerts": "monitor.sources.google_alerts:GoogleAlertsSource",
+    "google_news": "monitor.sources.google_news:GoogleNewsSource",
+    "bing_news": "monitor.sources.bing_news:BingNewsSource",
+    "mastodon_tag": "monitor.sources.mastodon_tag:MastodonTagSource",
+    "mastodon_account": "monitor.sources.mastodon_account:MastodonAccountSource",
+    "bluesky_search": "monitor.sources.bluesky_search:BlueskySearchSource",
+    "bluesky_profile": "monitor.sources.bluesky_profile:BlueskyProfileSource",
+    "reddit": "monitor.sources.reddit:RedditSource",
+    "hn": "monitor.sources.hn:HackerNewsSource",
+    "youtube_channel": "monitor.sources.youtube_channel:YoutubeChannelSource",
+    "gdelt": "monitor.sources.gdelt:GdeltSource",
 }
 
 

@@ -15,8 +15,9 @@ here once for every kind:
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, ClassVar
 
 from ..config import SourceConfig, is_http_url
@@ -31,7 +32,7 @@ REQUIRED = object()
 class Option:
     name: str
     help: str
-    type: str = "str"  # str | url | duration | int | bool
+    type: str = "str"  # str | url | duration | int | bool | env (the name of an environment variable)
     default: Any = REQUIRED
 
 
@@ -64,6 +65,13 @@ class SourceState:
     body_hash: str | None = None
     moved_to: str | None = None
     cursor: str | None = None
+    now: datetime | None = None  # the run's clock, for cursors and backfill
+
+    def cursor_dict(self) -> dict:
+        try:
+            return json.loads(self.cursor or "{}") or {}
+        except ValueError:
+            return {}
 
 
 @dataclass
@@ -94,6 +102,8 @@ class Source:
     kind: ClassVar[str]
     description: ClassVar[str]
     options: ClassVar[tuple[Option, ...]] = ()
+    reach: ClassVar[tuple[str, ...]] = ()  # the reach figures its items carry
+    needs: ClassVar[str] = "nothing"  # what a volunteer must get before using it (README table)
 
     def __init__(self, config: SourceConfig):
         self.config = config
@@ -126,9 +136,22 @@ class Source:
                 out[opt.name] = r.integer(value, p, opt.default, 0, 10_000)
             elif opt.type == "bool":
                 out[opt.name] = r.boolean(value, p, opt.default)
+            elif opt.type == "env":
+                out[opt.name] = r.string(value, p, required=True, env=False)
             else:
                 out[opt.name] = r.string(value, p, required=True)
         return out
+
+    @classmethod
+    def env_needed(cls, options: dict[str, Any]) -> list[str]:
+        """Environment variables this source reads (credentials), for `monitor check`."""
+        return [options[o.name] for o in cls.options if o.type == "env" and options.get(o.name)]
+
+    def secret(self, option: str) -> str | None:
+        import os
+
+        name = getattr(self, option, None)
+        return os.environ.get(name) if name else None
 
     # -- polling ---------------------------------------------------------------------
 
@@ -141,6 +164,35 @@ class Source:
             resp = fetcher.get(url, etag=state.etag, last_modified=state.last_modified)
         except FetchError as exc:
             raise SourceFailed(str(exc)) from None
+        return self.check_status(resp, url)
+
+    def get_json(self, fetcher: Fetcher, url: str, *, params: dict | None = None, headers: dict | None = None,
+                 method: str = "GET", body: dict | None = None, data: dict | None = None,
+                 auth: tuple[str, str] | None = None) -> Any:
+        """A JSON API call: the parsed body, or SourceFailed with what the service said instead."""
+        try:
+            if method == "GET":
+                resp = fetcher.get(url, params=params, headers={"Accept": "application/json", **(headers or {})})
+            else:
+                resp = fetcher.post(url, json=body, data=data, headers=headers, auth=auth)
+        except FetchError as exc:
+            raise SourceFailed(str(exc)) from None
+        self.check_status(resp, url)
+        return self.parse_json(resp)
+
+    def parse_json(self, resp: Response) -> Any:
+        ctype = resp.headers.get("content-type", "")
+        text = resp.body.decode("utf-8", "replace").strip()
+        if "html" in ctype.lower() or text[:15].lower().startswith(("<!doctype html", "<html")):
+            raise SourceFailed(f"the service sent a web page instead of data ({ctype or 'HTML'}): check base_url",
+                               status=resp.status, bytes=len(resp.body), duration=resp.elapsed)
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise SourceFailed(f"the service did not answer with JSON: {text[:120]!r}", status=resp.status,
+                               bytes=len(resp.body), duration=resp.elapsed) from None
+
+    def check_status(self, resp: Response, url: str) -> Response:
         if resp.status in (200, 304):
             return resp
         size, took = len(resp.body), resp.elapsed
@@ -156,3 +208,21 @@ class Source:
 
 def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
+
+
+def parse_time(value) -> datetime | None:
+    """ISO 8601 text or epoch seconds -> aware UTC datetime (None when missing or unreadable)."""
+    if value in (None, ""):
+        return None
+    try:
+        if isinstance(value, (int, float)):
+            return datetime.fromtimestamp(value, tz=timezone.utc)
+        dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def base_url_option(default: str) -> Option:
+    return Option("base_url", f"the service's address (default {default}); point it at a self-hosted instance or a test server",
+                  type="url", default=default)

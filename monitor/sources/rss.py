@@ -26,8 +26,12 @@ class RssSource(Source):
     description = "An RSS or Atom feed (news searches, Google Alerts, Mastodon .rss, blogs)."
     options = (Option("url", "the feed's address (http or https)", type="url"),)
 
+    def feed_url(self) -> str:
+        """Where the feed is; kinds that build it from a query override this."""
+        return self.url
+
     def poll(self, fetcher, state: SourceState) -> Poll:
-        url = state.moved_to or self.url
+        url = state.moved_to or self.feed_url()
         resp = self.fetch(fetcher, url, state)
         remember = {
             "etag": resp.headers.get("etag") or state.etag,
@@ -46,47 +50,53 @@ class RssSource(Source):
         return Poll("new", items=items, warning=warning, **base)
 
     def parse(self, body: bytes, headers: dict[str, str], url: str) -> tuple[list[Item], str | None]:
-        import feedparser
+        return parse_feed(self.name, body, headers, url)
 
-        parsed = feedparser.parse(
-            body,
-            response_headers={"content-type": headers.get("content-type", "application/xml"), "content-location": url},
-        )
-        if not parsed.entries:
-            ctype = headers.get("content-type", "")
-            if not body.strip():
-                raise SourceFailed("the server sent an empty reply instead of a feed", status=200, bytes=len(body))
-            if "html" in ctype.lower() or body.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html")):
-                raise SourceFailed(f"the server sent a web page ({ctype or 'HTML'}), not a feed: check the URL",
-                                   status=200, bytes=len(body))
-            if parsed.bozo and not parsed.version:
-                raise SourceFailed(f"not a readable feed: {_reason(parsed)}", status=200, bytes=len(body))
-        warning = None
-        if parsed.bozo and parsed.entries:
-            warning = f"feed XML is broken ({_reason(parsed)}); {len(parsed.entries)} entries still read"
-        items = [self.item(e) for e in parsed.entries]
-        return [i for i in items if i.url or i.title], warning
 
-    def item(self, entry) -> Item:
-        title = html_to_text(entry.get("title", ""))
-        content = entry.get("content") or []
-        body = content[0].get("value", "") if content else entry.get("summary", "")
-        link = entry.get("link", "") or ""
-        ident = entry.get("id") or link or hashlib.sha1((title + body).encode()).hexdigest()
-        when = entry.get("published_parsed") or entry.get("updated_parsed")
-        published = datetime.fromtimestamp(calendar.timegm(when), tz=timezone.utc) if when else None
-        source = entry.get("source") or {}
-        return Item(
-            source=self.name,
-            item_id=str(ident)[:500],
-            url=link,
-            title=title[:1000],
-            text=html_to_text(body)[:20000],
-            author=html_to_text(entry.get("author", ""))[:200],
-            published=published,
-            publisher=html_to_text(source.get("title", ""))[:200] if hasattr(source, "get") else "",
-            language=(entry.get("language") or "")[:20],
-        )
+def parse_feed(source: str, body: bytes, headers: dict[str, str], url: str) -> tuple[list[Item], str | None]:
+    """Items from an RSS/Atom body (any kind that reads a feed uses this), and a warning for broken XML."""
+    import feedparser
+
+    parsed = feedparser.parse(
+        body,
+        response_headers={"content-type": headers.get("content-type", "application/xml"), "content-location": url},
+    )
+    if not parsed.entries:
+        ctype = headers.get("content-type", "")
+        if not body.strip():
+            raise SourceFailed("the server sent an empty reply instead of a feed", status=200, bytes=len(body))
+        if "html" in ctype.lower() or body.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html")):
+            raise SourceFailed(f"the server sent a web page ({ctype or 'HTML'}), not a feed: check the URL",
+                               status=200, bytes=len(body))
+        if parsed.bozo and not parsed.version:
+            raise SourceFailed(f"not a readable feed: {_reason(parsed)}", status=200, bytes=len(body))
+    warning = None
+    if parsed.bozo and parsed.entries:
+        warning = f"feed XML is broken ({_reason(parsed)}); {len(parsed.entries)} entries still read"
+    items = [entry_item(source, e) for e in parsed.entries]
+    return [i for i in items if i.url or i.title or i.text], warning
+
+
+def entry_item(source: str, entry) -> Item:
+    title = html_to_text(entry.get("title", ""))
+    content = entry.get("content") or []
+    body = content[0].get("value", "") if content else entry.get("summary", "")
+    link = entry.get("link", "") or ""
+    ident = entry.get("id") or link or hashlib.sha1((title + body).encode()).hexdigest()
+    when = entry.get("published_parsed") or entry.get("updated_parsed")
+    published = datetime.fromtimestamp(calendar.timegm(when), tz=timezone.utc) if when else None
+    src = entry.get("source") or {}
+    return Item(
+        source=source,
+        item_id=str(ident)[:500],
+        url=link,
+        title=title[:1000],
+        text=html_to_text(body)[:20000],
+        author=html_to_text(entry.get("author", ""))[:200],
+        published=published,
+        publisher=html_to_text(src.get("title", ""))[:200] if hasattr(src, "get") else "",
+        language=(entry.get("language") or "")[:20],
+    )
 
 
 def _reason(parsed) -> str:

@@ -1,0 +1,131 @@
+"""Kind ``bluesky_search``: Bluesky posts matching a search.
+
+Watches: every public Bluesky post matching ``query``.
+Needs: a Bluesky account and a free **app password** (Settings -> Privacy and security ->
+App passwords), in the environment variables named by ``handle_env`` (BLUESKY_HANDLE) and
+``password_env`` (BLUESKY_APP_PASSWORD). Bluesky's search needs a logged-in session.
+Without them the config is refused with this explanation, rather than silently finding nothing.
+Options: ``query``, ``handle_env``, ``password_env``, ``base_url`` (https://bsky.social).
+New items: ``com.atproto.server.createSession`` once, then the tokens are kept in the cursor;
+an expired access token is refreshed with ``com.atproto.server.refreshSession`` (and a
+new session made if that fails too). ``app.bsky.feed.searchPosts?q=&sort=latest&since=CURSOR``,
+following ``cursor`` for up to 5 pages of 100; the cursor is the newest ``indexedAt`` seen.
+The first run looks back ``backfill`` (7 days).
+Fields relied on: posts[].uri, author.handle, record.text, record.createdAt, record.langs,
+indexedAt, likeCount, repostCount, replyCount, quoteCount.
+Reach: likes, reposts, replies, quotes.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from ..clock import iso
+from ..fetch import FetchError
+from .base import Item, Option, Poll, Source, SourceFailed, SourceState, base_url_option, parse_time
+
+PAGES = 5
+
+
+
+class BlueskySearchSource(Source):
+    kind = "bluesky_search"
+    description = "Bluesky posts matching a search (needs a free app password)."
+    options = (
+        Option("query", 'what to search for, e.g. "New Baby Network"'),
+        Option("handle_env", "environment variable holding the Bluesky handle", type="env", default="BLUESKY_HANDLE"),
+        Option("password_env", "environment variable holding an app password", type="env",
+               default="BLUESKY_APP_PASSWORD"),
+        base_url_option("https://bsky.social"),
+    )
+    reach = ("likes", "reposts", "replies", "quotes")
+    needs = "a Bluesky account and a free app password (Settings -> Privacy and security -> App passwords)"
+
+    @classmethod
+    def read_options(cls, r, raw: dict, path: str) -> dict:
+        out = super().read_options(r, raw, path)
+        missing = [out[k] for k in ("handle_env", "password_env") if out.get(k) and not r.environ.get(out[k])]
+        if missing and raw.get("enabled", True):
+            r.problem(path, f"Bluesky search needs a login: set {' and '.join(missing)} (a free app password from "
+                            "Bluesky Settings -> Privacy and security -> App passwords), or set enabled: false")
+        return out
+
+    # -- the session ---------------------------------------------------------------
+
+    def _xrpc(self, method: str) -> str:
+        return f"{self.base_url.rstrip('/')}/xrpc/{method}"
+
+    def _login(self, fetcher) -> dict:
+        handle, password = self.secret("handle_env"), self.secret("password_env")
+        if not handle or not password:
+            raise SourceFailed(f"{self.handle_env} / {self.password_env} are not set: cannot log in to Bluesky")
+        try:
+            session = self.get_json(fetcher, self._xrpc("com.atproto.server.createSession"), method="POST",
+                                    body={"identifier": handle, "password": password})
+        except SourceFailed as exc:
+            if exc.status == 401:
+                raise SourceFailed(f"Bluesky refused the login for {handle}: check the app password in "
+                                   f"{self.password_env}", status=401) from None
+            raise
+        return {"access": session["accessJwt"], "refresh": session["refreshJwt"]}
+
+    def _refresh(self, fetcher, tokens: dict) -> dict:
+        try:
+            resp = fetcher.post(self._xrpc("com.atproto.server.refreshSession"),
+                                headers={"Authorization": f"Bearer {tokens['refresh']}"})
+        except FetchError as exc:
+            raise SourceFailed(str(exc)) from None
+        if resp.status != 200:
+            return self._login(fetcher)  # the refresh token expired too
+        data = self.parse_json(resp)
+        return {"access": data["accessJwt"], "refresh": data["refreshJwt"]}
+
+    def _search(self, fetcher, tokens: dict, params: dict) -> tuple[dict, dict]:
+        """One searchPosts page; refreshes the session once if the access token has expired."""
+        for attempt in range(2):
+            try:
+                resp = fetcher.get(self._xrpc("app.bsky.feed.searchPosts"), params=params,
+                                   headers={"Authorization": f"Bearer {tokens['access']}", "Accept": "application/json"})
+            except FetchError as exc:
+                raise SourceFailed(str(exc)) from None
+            if resp.status in (400, 401) and attempt == 0 and b"xpired" in resp.body:
+                tokens = self._refresh(fetcher, tokens)
+                continue
+            self.check_status(resp, resp.url)
+            return self.parse_json(resp), tokens
+        raise SourceFailed("Bluesky kept refusing the refreshed session")
+
+    # -- polling --------------------------------------------------------------------
+
+    def poll(self, fetcher, state: SourceState) -> Poll:
+        cursor = state.cursor_dict()
+        tokens = cursor.get("session") or self._login(fetcher)
+        since = cursor.get("since") or iso(state.now - timedelta(seconds=self.config.backfill))
+        params = {"q": self.query, "sort": "latest", "limit": 100, "since": since}
+        posts: list[dict] = []
+        for _ in range(PAGES):
+            page, tokens = self._search(fetcher, tokens, params)
+            posts += page.get("posts") or []
+            if not page.get("cursor") or not page.get("posts"):
+                break
+            params["cursor"] = page["cursor"]
+        newest = max([p.get("indexedAt") or "" for p in posts] + [cursor.get("since") or ""])
+        cursor.update(session=tokens, since=newest or since)
+        return Poll("new", items=[self.item(p) for p in posts], remember={"cursor": json.dumps(cursor)})
+
+    def item(self, post: dict) -> Item:
+        record = post.get("record") or {}
+        author = post.get("author") or {}
+        rkey = str(post.get("uri", "")).rsplit("/", 1)[-1]
+        handle = author.get("handle") or author.get("did") or ""
+        return Item(
+            source=self.name, item_id=str(post.get("uri")), url=f"https://bsky.app/profile/{handle}/post/{rkey}",
+            title="", text=str(record.get("text") or "")[:20000], author=str(handle)[:200],
+            published=parse_time(record.get("createdAt") or post.get("indexedAt")),
+            language=",".join(record.get("langs") or [])[:20],
+            reach={"likes": int(post.get("likeCount") or 0), "reposts": int(post.get("repostCount") or 0),
+                   "replies": int(post.get("replyCount") or 0), "quotes": int(post.get("quoteCount") or 0)},
+        )
+
+

@@ -1,0 +1,21 @@
+"""Kind ``google_alerts``: a Google Alerts feed (Atom).
+
+Watches: whatever the alert's search finds across the web (news, blogs, forums).
+Options: ``url``: the alert's feed address, from google.com/alerts -> Deliver to: RSS feed.
+New items: like ``rss`` (conditional GET, unchanged bodies skipped).
+Links: Google wraps every link as ``google.com/url?...&url=REAL``; the real address is
+what is stored and deduplicated (``urls.canonical`` unwraps it).
+Reach: none.
+"""
+
+from __future__ import annotations
+
+from .base import Option
+from .rss import RssSource
+
+
+class GoogleAlertsSource(RssSource):
+    kind = "google_alerts"
+    description = "A Google Alerts RSS feed (create one at google.com/alerts, deliver to RSS)."
+    options = (Option("url", "the alert's feed address, https://www.google.com/alerts/feeds/NNN/NNN", type="url"),)
+    needs = "a Google account, once, to create the alert"

@@ -1,0 +1,41 @@
+"""Kind ``mastodon_account``: one Mastodon account's public posts (ours, or one that often talks about us).
+
+Options: ``instance`` (e.g. https://mastodon.social), ``account`` (user, or user@server).
+New items: the account id is looked up once (``/api/v1/accounts/lookup?acct=``) and kept in
+the cursor; then ``/api/v1/accounts/ID/statuses?since_id=CURSOR&limit=40``, paging as for
+``mastodon_tag``. When the server refuses, its ``/@ACCOUNT.rss`` is read instead.
+Reach: reblogs, favourites, replies, followers.
+"""
+
+from __future__ import annotations
+
+from ._mastodon import fetch_statuses, newest_id, poll_result, refused, status_item
+from .base import Option, Poll, Source, SourceFailed, SourceState
+from .rss import parse_feed
+
+
+class MastodonAccountSource(Source):
+    kind = "mastodon_account"
+    description = "One Mastodon account's public posts."
+    options = (Option("instance", "the server, e.g. https://mastodon.social", type="url"),
+               Option("account", "the account, e.g. newbabynetwork"))
+    reach = ("reblogs", "favourites", "replies", "followers")
+
+    def poll(self, fetcher, state: SourceState) -> Poll:
+        cursor = state.cursor_dict()
+        base = self.instance.rstrip("/")
+        acct = self.account.lstrip("@")
+        try:
+            if not cursor.get("account_id"):
+                found = self.get_json(fetcher, f"{base}/api/v1/accounts/lookup", params={"acct": acct})
+                cursor["account_id"] = str(found["id"])
+            statuses = fetch_statuses(self, fetcher, f"{base}/api/v1/accounts/{cursor['account_id']}/statuses",
+                                      cursor.get("since_id"))
+        except SourceFailed as exc:
+            if not refused(exc):
+                raise
+            resp = self.fetch(fetcher, f"{base}/@{acct}.rss", SourceState())
+            items, _w = parse_feed(self.name, resp.body, resp.headers, resp.url)
+            return poll_result(items, cursor, fallback=f"{base}/@{acct}.rss")
+        cursor["since_id"] = newest_id(statuses, cursor.get("since_id"))
+        return poll_result([status_item(self.name, s) for s in statuses], cursor)
