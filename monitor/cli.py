@@ -56,8 +56,6 @@ def cli(ctx: click.Context, config_opt: str | None, db_opt: str | None) -> None:
 def check(obj: Context) -> None:
     """Validate the config and summarise it. Writes nothing."""
     cfg = obj.load()
-    from .notify import redact, secrets_of
-
     click.echo(f"{cfg.path}: OK")
     click.echo(f"  organisation: {cfg.organisation.name}")
     click.echo(f"  terms ({len(cfg.organisation.terms)}): {', '.join(cfg.organisation.terms)}")
@@ -80,7 +78,7 @@ def check(obj: Context) -> None:
     click.echo(f"  thresholds: watch {t.watch:g}, alert {t.alert:g}, crisis {t.crisis:g}, negative at {t.negative:g}")
     click.echo(f"  channels ({len(cfg.channels)}):")
     for ch in cfg.channels.values():
-        shown = redact(ch.url, secrets_of(ch.url)) if ch.url else f"(not set: {', '.join(ch.missing)}; unused)"
+        shown = _private_url(ch.url) if ch.url else f"(not set: {', '.join(ch.missing)}; unused)"
         click.echo(f"    - {ch.name} [{ch.format}]: {shown}")
     bad = _unusable_channels(cfg)
     for line in bad:
@@ -94,6 +92,16 @@ def check(obj: Context) -> None:
     click.echo(f"  database: {obj.db_path(cfg)}")
     if bad:
         sys.exit(EXIT_CONFIG)
+
+
+def _private_url(url: str) -> str:
+    """apprise's own form of the address with passwords and tokens masked."""
+    import apprise
+
+    from .notify import redact, secrets_of
+
+    plugin = apprise.Apprise.instantiate(url)
+    return plugin.url(privacy=True) if plugin else redact(url, secrets_of(url))
 
 
 def _unusable_channels(cfg) -> list[str]:

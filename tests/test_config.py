@@ -25,7 +25,7 @@ def problems(path, environ=None):
 def test_shipped_feeds_yaml_is_valid_and_routes_crises_to_sms_and_email():
     cfg = config.load(REPO / "feeds.yaml", environ=ENV)
     assert {"New Baby Network", "@newbabynetwork", "#newbabynetwork"} <= set(cfg.organisation.terms)
-    assert {s.kind for s in cfg.sources} == {"rss"} and len(cfg.sources) >= 3
+    assert {"google_news", "bing_news", "mastodon_tag"} <= {s.kind for s in cfg.sources}
     assert cfg.routes["crisis"] == ["sms", "email"]
     assert cfg.escalation["safeguarding"].severity == "crisis"
     for name in ("complaint", "press", "safeguarding", "consent_privacy", "legal", "political",
@@ -105,10 +105,10 @@ def test_thresholds_must_rise_and_durations_must_parse(tmp_path):
 
 
 def test_check_exits_2_and_writes_nothing(tmp_path):
-    path = copy_shipped(tmp_path, "kind: rss", "kind: rs")
+    path = copy_shipped(tmp_path, "kind: google_news", "kind: google_newz")
     result = CliRunner().invoke(cli, ["--config", str(path), "check"], env=ENV)
     assert result.exit_code == 2
-    assert "sources[0].kind" in result.output and "unknown kind 'rs'" in result.output
+    assert "sources[0].kind" in result.output and "unknown kind 'google_newz'" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["alerts", "feeds.yaml"]
 
 
