@@ -61,6 +61,9 @@ NEGATION_WORDS = 8
 _EMPHATIC = re.compile(r"^(?:never|not)\s+(?:\w+\s+){0,2}?(?:so|such|more|as|only|even)\b")
 _CLAUSE_BREAK = re.compile(r"[,;:()\"!?]|\bbut\b|\band then\b|\bthough\b")
 _QUESTION = re.compile(r"\?")
+# A question put to us, rather than parents asking each other about us.
+_TO_US = re.compile(r"\b(?:you|your|you're|yours)\b", re.I)
+_ASKS_WHAT_WE_DO = re.compile(r"^\W*(?:does|do|can|could|will|would|is|are|when|where|what time|how)\b(?!\s+(?:anyone|anybody|any of you|people))", re.I)
 # A short sentence that denies what the previous one said: "It is NOT.", "Not true.", "They aren't."
 _DENIAL = re.compile(
     r"^(?:(?:it|they|that|this|she|he)(?:'s|'re| is| are| was| were)? ?(?:not|n't)(?: true| the case| at all)?|"
@@ -251,7 +254,7 @@ class Analyser:
             severity = "watch"
             reasons.append(f"{', '.join(set_aside)} set aside but sensitive -> watch")
         needs_reply = any(self.rules[c].cat.family == "complaint" for c in categories) or any(
-            _QUESTION.search(sents[i][1]) for i in mentioned
+            self._asks_us(sents[i][1], matches_by_sentence.get(i, [])) for i in mentioned
         )
         ranked = self._by_weight(categories)
         actions = list(dict.fromkeys(self.rules[c].cat.action for c in ranked))
@@ -269,6 +272,14 @@ class Analyser:
             actions=actions,
             families=sorted(families),
         )
+
+    @staticmethod
+    def _asks_us(sentence: str, matches) -> bool:
+        """A question to us: it uses our handle, says "you", or asks what we do ("Does New Baby Network ...?")."""
+        if not _QUESTION.search(sentence):
+            return False
+        return (any(m.text.startswith("@") for m in matches) or bool(_TO_US.search(sentence))
+                or bool(_ASKS_WHAT_WE_DO.match(sentence)))
 
     def _snippet(self, sents, mentioned, matches_by_sentence, categories, first_at) -> str:
         """Where the body names us (the title is shown anyway) and the sentence that raised the top concern."""

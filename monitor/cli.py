@@ -231,23 +231,48 @@ def alerts_cmd(obj: Context, open_only: bool, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("alert_id", type=int)
+@click.argument("ident", metavar="ID")
 @click.option("--note", help="Who is handling it, or what was done.")
 @click.option("--by", help="Your name (recorded with the acknowledgement).")
 @click.pass_obj
-def ack(obj: Context, alert_id: int, note: str | None, by: str | None) -> None:
-    """Acknowledge an alert: stops its repeats and escalation; its mentions count as answered."""
+def ack(obj: Context, ident: str, note: str | None, by: str | None) -> None:
+    """Acknowledge alert ID (as alert messages print it), or mention mID (e.g. m12, as `inbox` prints it).
+
+    An alert stops repeating and escalating, and its mentions count as answered.
+    """
     cfg = obj.load(secrets=False)
-    from . import alerting, store
+    from . import alerting, store, triage
     from .clock import utcnow
 
     db = store.open_db(obj.db_path(cfg))
+    kind, number = _ident(ident)
     try:
-        alert = alerting.ack(db, alert_id, utcnow(), note=note, by=by)
+        if kind == "mention":
+            triage.ack_mention(db, number, utcnow(), note=" ".join(x for x in (note, f"by {by}" if by else None) if x) or None)
+            click.echo(f"Mention {number} acknowledged.")
+            return
+        alert = alerting.ack(db, number, utcnow(), note=note, by=by)
     except KeyError:
-        click.echo(f"There is no alert {alert_id}; `monitor alerts` lists them.", err=True)
+        click.echo(f"There is no {kind} {number}; `monitor {'inbox' if kind == 'mention' else 'alerts'}` lists them.", err=True)
         sys.exit(EXIT_CONFIG)
-    click.echo(f"Alert {alert_id} acknowledged ({alert['severity']}: {alert['title'][:80]}).")
+    click.echo(f"Alert {number} acknowledged ({alert['severity']}: {alert['title'][:80]}).")
+
+
+def _ident(text: str) -> tuple[str, int]:
+    """``12`` or ``a12`` -> alert 12; ``m12`` -> mention 12."""
+    t = text.strip().lower()
+    kind = "mention" if t.startswith("m") else "alert"
+    digits = t.lstrip("am#")
+    if not digits.isdigit():
+        raise click.BadParameter(f"{text!r}: use an alert number (12) or a mention number (m12)")
+    return kind, int(digits)
+
+
+def _mention_arg(text: str) -> int:
+    digits = text.strip().lower().lstrip("m#")
+    if not digits.isdigit():
+        raise click.BadParameter(f"{text!r} is not a mention number (12 or m12)")
+    return int(digits)
 
 
 @cli.group()
@@ -335,6 +360,217 @@ def test_alert(obj: Context, route: str) -> None:
         click.echo(f"  {channel:<12} {'sent' if error is None else 'FAILED: ' + error}")
         failed += error is not None
     sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.option("--week", metavar="YYYY-Www", help="Which week, e.g. 2026-W47 (default: the last complete week).")
+@click.option("--send", is_flag=True, help="Send it through the `digest` route.")
+@click.option("--force", is_flag=True, help="With --send: send again even if this week was sent already.")
+@click.option("--out", "out", metavar="PATH", help="Folder to save it in (default: data/digests beside the database).")
+@click.pass_obj
+def digest(obj: Context, week: str | None, send: bool, force: bool, out: str | None) -> None:
+    """Build the weekly digest (HTML, text and chart) and optionally send it."""
+    cfg = obj.load(secrets=send)
+    from pathlib import Path
+
+    from . import digest as dg
+    from . import store
+    from .clock import for_people, utcnow
+
+    now = utcnow()
+    week = week or dg.last_complete_week(now, cfg.digest_timezone)
+    db_path = obj.db_path(cfg)
+    db = store.open_db(db_path)
+    try:
+        d = dg.build(db, cfg, week)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--week")
+    paths = dg.write(db, cfg, d, Path(out) if out else Path(db_path).parent / "digests")
+    click.echo(f"Digest {week}: {d.total} mentions ({d.change_text}); saved {paths['html']}")
+    if not send:
+        return
+    if not cfg.routes.get("digest"):
+        click.echo(f"No `digest` route in {cfg.path}: add e.g. `digest: [email]` under routes.", err=True)
+        sys.exit(EXIT_CONFIG)
+    try:
+        results = dg.send(db, cfg, d, paths["png"], now, force=force)
+    except dg.AlreadySent as exc:
+        click.echo(f"Already sent on {for_people(str(exc), cfg.settings.timezone)}; use --force to send it again.")
+        return
+    for channel, error in results:
+        click.echo(f"  {channel:<12} {'sent' if error is None else 'FAILED: ' + error}")
+    sys.exit(1 if any(e for _c, e in results) else 0)
+
+
+@cli.command()
+@click.pass_obj
+def inbox(obj: Context) -> None:
+    """What needs attention, most urgent first, with what the policy says to do."""
+    cfg = obj.load(secrets=False)
+    from . import store, triage
+    from .clock import utcnow
+
+    rows = triage.inbox(store.open_db(obj.db_path(cfg)))
+    if not rows:
+        click.echo("Nothing needs attention.")
+        return
+    now = utcnow()
+    from .clock import parse_iso
+
+    for r in rows:
+        hours = int((now - parse_iso(r["first_seen"])).total_seconds() // 3600)
+        reply = " · needs a reply" if r["needs_reply"] else ""
+        click.echo(f"m{r['id']:<5} {r['severity'].upper():<7} {hours:>4}h old{reply}  {(r['title'] or r['snippet'] or '')[:70]}")
+        action = (r.get("actions") or [None])[0]
+        if action:
+            click.echo(f"        do: {action}")
+    click.echo("\n`monitor show m12` for the whole story; `monitor ack m12`, `monitor resolve m12 --note ...` when done.")
+
+
+@cli.command()
+@click.argument("ident", metavar="ID")
+@click.pass_obj
+def show(obj: Context, ident: str) -> None:
+    """One mention: every source that carried it, its scores and why, its alerts and its history."""
+    cfg = obj.load(secrets=False)
+    from . import store, triage
+    from .clock import for_people
+
+    db = store.open_db(obj.db_path(cfg))
+    mid = _mention_arg(ident)
+    m = store.mention(db, mid)
+    if m is None:
+        click.echo(f"There is no mention {mid}.", err=True)
+        sys.exit(EXIT_CONFIG)
+    tz = cfg.settings.timezone
+    click.echo(f"m{m['id']}  {m['severity'].upper()}  score {m['score']}  (sentiment about us {m['targeted_sentiment']:+.2f}, "
+               f"whole text {m['sentiment']:+.2f})")
+    click.echo(f"  {m['title'] or '(no title)'}")
+    click.echo(f"  \"{m['snippet']}\"")
+    from .urls import safe_link
+
+    click.echo(f"  link: {safe_link(m['url']) or '(none)'}")
+    click.echo(f"  published {for_people(m['published'], tz)}; first seen {for_people(m['first_seen'], tz)}")
+    state = "false positive" if m["false_positive"] else "resolved" if m["resolved_at"] else "acknowledged" if m["acked_at"] else "open"
+    click.echo(f"  state: {state}{' · needs a reply' if m['needs_reply'] else ''}")
+    click.echo("  sources:")
+    for src in db.query("select * from mention_sources where mention_id = ? order by first_seen", [mid]):
+        click.echo(f"    - {src['source']} (first seen {for_people(src['first_seen'], tz)}): {src['url']}")
+    click.echo("  why:")
+    for reason in m["reasons"] or []:
+        click.echo(f"    - {reason}")
+    if m.get("reach"):
+        click.echo("  reach: " + ", ".join(f"{k} {v:,}" for k, v in m["reach"].items()))
+    alerts = triage.mention_alerts(db, mid)
+    if alerts:
+        click.echo("  alerts:")
+        for a in alerts:
+            acked = f", acknowledged {for_people(a['acked_at'], tz)}" if a["acked_at"] else ""
+            click.echo(f"    - #{a['id']} {a['severity']} ({a['rule']}), {a['status']}{acked}")
+    events = triage.history(db, mid)
+    if events:
+        click.echo("  history:")
+        for e in events:
+            click.echo(f"    - {for_people(e['time'], tz)}: {e['action']}{': ' + e['note'] if e['note'] else ''}")
+
+
+@cli.command()
+@click.argument("ident", metavar="ID")
+@click.option("--note", help="What was done.")
+@click.pass_obj
+def resolve(obj: Context, ident: str, note: str | None) -> None:
+    """Mark a mention dealt with (it leaves the inbox; the note is kept in its history)."""
+    cfg = obj.load(secrets=False)
+    from . import store, triage
+    from .clock import utcnow
+
+    mid = _mention_arg(ident)
+    try:
+        triage.resolve(store.open_db(obj.db_path(cfg)), mid, utcnow(), note)
+    except KeyError:
+        click.echo(f"There is no mention {mid}.", err=True)
+        sys.exit(EXIT_CONFIG)
+    click.echo(f"Mention {mid} resolved.")
+
+
+@cli.command()
+@click.argument("ident", metavar="ID")
+@click.option("--needs-reply", "what", flag_value="needs_reply", help="It needs a reply from us.")
+@click.option("--no-reply", "what", flag_value="no_reply", help="It does not need a reply.")
+@click.option("--false-positive", "what", flag_value="false_positive", help="It is not about us.")
+@click.option("--note", help="Why.")
+@click.pass_obj
+def mark(obj: Context, ident: str, what: str | None, note: str | None) -> None:
+    """Correct a mention: needs a reply, needs none, or is not about us (left out of all counts)."""
+    if not what:
+        raise click.UsageError("say --needs-reply, --no-reply or --false-positive")
+    cfg = obj.load(secrets=False)
+    from . import store, triage
+    from .clock import utcnow
+
+    mid = _mention_arg(ident)
+    try:
+        triage.mark(store.open_db(obj.db_path(cfg)), mid, what, utcnow(), note)
+    except KeyError:
+        click.echo(f"There is no mention {mid}.", err=True)
+        sys.exit(EXIT_CONFIG)
+    click.echo(f"Mention {mid} marked {what.replace('_', ' ')}.")
+    if what == "false_positive":
+        click.echo("`monitor suggest-excludes` proposes exclude phrases from false positives.")
+
+
+@cli.command("suggest-excludes")
+@click.pass_obj
+def suggest_excludes(obj: Context) -> None:
+    """Propose `exclude` phrases for feeds.yaml from mentions marked as false positives."""
+    cfg = obj.load(secrets=False)
+    from . import store, triage
+
+    found = triage.suggest_excludes(store.open_db(obj.db_path(cfg)), cfg)
+    if not found:
+        click.echo("No suggestions: mark mentions that are not about us with `monitor mark ID --false-positive`.")
+        return
+    click.echo("Phrases seen around our name only in false positives (count). Add the right ones to")
+    click.echo("organisation.exclude in feeds.yaml, then check with `monitor eval`:")
+    for phrase, n in found:
+        click.echo(f"    - {phrase}    # {n}")
+
+
+@cli.command("search")
+@click.argument("query")
+@click.pass_obj
+def search_cmd(obj: Context, query: str) -> None:
+    """Full-text search of stored mentions (words, "a phrase", OR, NOT)."""
+    cfg = obj.load(secrets=False)
+    from . import store, triage
+    from .report import mentions_table
+
+    rows = triage.search(store.open_db(obj.db_path(cfg)), query)
+    click.echo(mentions_table(rows, cfg.settings.timezone) if rows else "Nothing found.")
+
+
+@cli.command("export")
+@click.option("--since", metavar="DATE", help="Only mentions first seen on or after DATE.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.pass_obj
+def export_cmd(obj: Context, since: str | None, fmt: str) -> None:
+    """Write stored mentions to standard output as CSV or JSON lines."""
+    cfg = obj.load(secrets=False)
+    from . import store, triage
+
+    click.echo(triage.export(store.open_db(obj.db_path(cfg)), _parse_date(since) if since else None, fmt), nl=False)
+
+
+@cli.command()
+@click.pass_obj
+def purge(obj: Context) -> None:
+    """Remove the text, names and links of mentions older than `retention` (counts for trends stay)."""
+    cfg = obj.load(secrets=False)
+    from . import store, triage
+    from .clock import utcnow
+
+    n = triage.purge(store.open_db(obj.db_path(cfg)), cfg, utcnow())
+    click.echo(f"Removed the text of {n} mention{'s' if n != 1 else ''} older than {int(cfg.retention // 86400)} days.")
 
 
 @cli.command("eval")

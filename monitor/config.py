@@ -194,6 +194,8 @@ class Config:
     alerting: Alerting = field(default_factory=Alerting)
     playbook: dict[str, Advice] = field(default_factory=dict)  # rule name -> advice
     reach: Reach = field(default_factory=Reach)
+    retention: float = 365 * 86400  # mention text older than this is purged by `monitor purge`
+    digest_timezone: str = "Europe/London"  # weeks run Monday to Sunday in this zone
 
     @property
     def base_dir(self) -> Path:
@@ -405,6 +407,8 @@ _TOP = {
     "rules": "spike, source-down, reply-overdue and heartbeat settings",
     "alerting": "grouping, repeats, escalation, retries, quiet hours",
     "reach": "how engagement and outlets raise the stakes of a concern",
+    "retention": "how long mention text is kept (UK GDPR)",
+    "digest": "the weekly digest",
 }
 _ORG = {"name": "", "terms": "", "exclude": ""}
 _SETTINGS = {f: "" for f in Settings.__dataclass_fields__}
@@ -806,6 +810,9 @@ def load(path: str | os.PathLike, environ: dict[str, str] | None = None, *, secr
     rules = _read_rules(r, doc.get("rules"))
     alerting = _read_alerting(r, doc.get("alerting"))
     reach = _read_reach(r, doc.get("reach"))
+    retention = r.duration(doc.get("retention"), "retention", 365 * 86400)
+    dg = r.mapping(doc.get("digest"), "digest", {"timezone": ""})
+    digest_tz = r.string(dg.get("timezone"), "digest.timezone") or settings.timezone
     alerts_dir = Path(settings.alerts_dir).expanduser()
     alerts_dir = alerts_dir if alerts_dir.is_absolute() else path.resolve().parent / alerts_dir
     playbook, more = _read_playbook(file, alerts_dir, escalation, environ)
@@ -825,4 +832,6 @@ def load(path: str | os.PathLike, environ: dict[str, str] | None = None, *, secr
         alerting=alerting,
         playbook=playbook,
         reach=reach,
+        retention=retention,
+        digest_timezone=digest_tz,
     )

@@ -158,8 +158,8 @@ def _clip(text: str, limit: int) -> str:
 # --------------------------------------------------------------------------- sending
 
 
-def send(channel: Channel, message: Message) -> str | None:
-    """Deliver one message; None on success, else a redacted reason."""
+def send(channel: Channel, message: Message, attach: list[Path] | None = None) -> str | None:
+    """Deliver one message (image attachments shown inline in HTML email); None on success, else a redacted reason."""
     import apprise
 
     secrets = secrets_of(channel.url)
@@ -169,6 +169,8 @@ def send(channel: Channel, message: Message) -> str | None:
     if not app.add(channel.url):
         return f"apprise does not understand the address of channel {channel.name!r} ({redact(channel.url, secrets)[:60]})"
     for plugin in app:
+        if attach and hasattr(plugin, "inline"):
+            plugin.inline = True  # <img src="cid:NAME"> in the HTML shows the attached image in place
         plugin.socket_connect_timeout = CONNECT_TIMEOUT
         plugin.socket_read_timeout = READ_TIMEOUT
         if SEND_INTERVAL is not None:
@@ -177,7 +179,8 @@ def send(channel: Channel, message: Message) -> str | None:
     try:
         # SMS gateways glue the title onto the body; our SMS body already says everything in 300 characters.
         title = "" if message.format == "sms" else message.title
-        result = app.notify(title=title, body=message.body, body_format=body_format)
+        files = apprise.AppriseAttachment([str(p) for p in attach]) if attach else None
+        result = app.notify(title=title, body=message.body, body_format=body_format, attach=files)
     except Exception as exc:  # a plugin bug must not lose the delivery
         return redact(f"{type(exc).__name__}: {exc}", secrets)[:500]
     if result.status == apprise.AppriseResultStatus.SUCCESS:

@@ -152,6 +152,20 @@ def m003_reach_and_headlines(db: Database) -> None:
     db["mentions"].create_index(["needs_reply", "acked_at", "reply_reminded_at"])
 
 
+@migrations()
+def m004_triage_and_digests(db: Database) -> None:
+    """Triage state per mention with its history, sent digests, retention purges."""
+    db["mentions"].add_column("resolved_at", str)
+    db["mentions"].add_column("false_positive", int, not_null_default=0)
+    db["mention_events"].create(
+        {"id": int, "mention_id": int, "time": str, "action": str, "note": str},
+        pk="id", foreign_keys=[("mention_id", "mentions", "id")],
+    )
+    db["mention_events"].create_index(["mention_id", "time"])
+    db["digests"].create({"week": str, "created": str, "sent_at": str, "path": str}, pk="week")
+    db["purges"].create({"id": int, "time": str, "before": str, "mentions": int}, pk="id")
+
+
 def open_db(path: str | os.PathLike) -> Database:
     """Open (creating with mode 0600 if needed) and migrate the database."""
     path = Path(path)
@@ -179,7 +193,7 @@ def sync_sources(db: Database, sources: Iterable, now: datetime) -> None:
     """Make the ``sources`` table match the config; a changed URL or query starts the source afresh."""
     for s in sources:
         url = s.target()
-        row = _get(db, "sources", s.name)
+        row = get_row(db, "sources", s.name)
         if row is None:
             db["sources"].insert({"name": s.name, "kind": s.kind, "url": url, "created": iso(now)})
         elif row["url"] != url or row["kind"] != s.kind:
@@ -191,10 +205,10 @@ def sync_sources(db: Database, sources: Iterable, now: datetime) -> None:
 
 
 def source_row(db: Database, name: str) -> dict:
-    return _get(db, "sources", name) or {}
+    return get_row(db, "sources", name) or {}
 
 
-def _get(db: Database, table: str, pk) -> dict | None:
+def get_row(db: Database, table: str, pk) -> dict | None:
     rows = list(db[table].rows_where(f"{db[table].pks[0]} = ?", [pk], limit=1))
     return rows[0] if rows else None
 
@@ -290,19 +304,31 @@ def mention(db: Database, mention_id: int) -> dict | None:
     return decode_mention(rows[0]) if rows else None
 
 
-def mentions(db: Database, *, since: datetime | None = None, severity: str | None = None) -> list[dict]:
-    """Stored mentions, newest first; ``severity`` means that level or worse."""
+def mentions(db: Database, *, since: datetime | None = None, until: datetime | None = None,
+             severity: str | None = None, false_positives: bool = True, fts: str | None = None,
+             limit: int | None = None, oldest_first: bool = False) -> list[dict]:
+    """Stored mentions with their sources, newest first; ``severity`` means that level or worse."""
     from .config import SEVERITIES
 
     where, args = [], []
     if since is not None:
         where.append("m.first_seen >= ?")
         args.append(iso(since))
+    if until is not None:
+        where.append("m.first_seen < ?")
+        args.append(iso(until))
     if severity:
         levels = SEVERITIES[SEVERITIES.index(severity):]
         where.append(f"m.severity in ({', '.join('?' for _ in levels)})")
         args.extend(levels)
-    sql = _MENTION_SQL + (" where " + " and ".join(where) if where else "") + " order by m.first_seen desc, m.id desc"
+    if not false_positives:
+        where.append("m.false_positive = 0")
+    if fts:
+        where.append("m.id in (select rowid from mentions_fts where mentions_fts match ?)")
+        args.append(fts)
+    order = "asc" if oldest_first else "desc"
+    sql = (_MENTION_SQL + (" where " + " and ".join(where) if where else "")
+           + f" order by m.first_seen {order}, m.id {order}" + (f" limit {int(limit)}" if limit else ""))
     return [decode_mention(row) for row in db.query(sql, args)]
 
 

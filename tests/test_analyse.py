@@ -138,3 +138,15 @@ def test_lookalike_handle_is_about_us_only_when_impersonation_fires():
 def test_press_attention_on_an_accusation_is_a_crisis():
     a = analyse("", "Journalist here: we're investigating claims New Baby Network leaked families' personal details.")
     assert {"press", "consent_privacy"} <= set(a.families) and a.severity == "crisis"
+
+
+@pytest.mark.parametrize("text,needs", [
+    ("Has anyone used New Baby Network? Thinking of going.", False),
+    ("Does anyone know if New Baby Network runs on Fridays?", False),
+    ("Does New Baby Network do anything for dads?", True),
+    ("What time does the @newbabynetwork group start?", True),
+    ("New Baby Network, could you ring me back?", True),
+    ("Lovely morning at New Baby Network.", False),
+])
+def test_needs_a_reply_means_a_question_put_to_us(text, needs):
+    assert analyse("", text).needs_reply is needs

@@ -1,0 +1,294 @@
+"""The weekly digest: what happened, what still needs a reply, and whether the watch is working.
+
+``build`` computes every figure from the store for one Monday-to-Sunday week in the
+digest's time zone (Europe/London); ``render`` turns it into email-safe HTML (inline
+CSS, autoescaped) and plain text with ``alerts/digest.*`` templates; ``chart`` draws
+daily mentions with their negative share; ``write`` saves ``data/digests/WEEK.html``,
+``.txt`` and ``.png``; ``send`` delivers it through the ``digest`` route, once per week
+unless forced. False positives never count. A quiet week still gets a digest: "no
+mentions" shows the watch is alive.
+
+Reply accounting uses real elapsed time (UTC), so a week with a clock change counts
+48 hours as 48 hours: answered within 48 hours of first being seen is "in time",
+later is "late", unanswered at the end of the week is "still open".
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from . import store
+from .clock import iso, parse_iso
+from .config import SEVERITIES, Config
+
+REPLY_AIM = timedelta(hours=48)
+TOP = 5
+
+
+@dataclass
+class Digest:
+    week: str
+    start: datetime  # UTC
+    end: datetime  # UTC, exclusive
+    timezone: str
+    organisation: str
+    total: int = 0
+    previous: int = 0
+    by_source: list = field(default_factory=list)
+    by_severity: dict = field(default_factory=dict)
+    daily: list = field(default_factory=list)
+    most_negative: list = field(default_factory=list)
+    widest: list = field(default_factory=list)
+    alerts: list = field(default_factory=list)
+    replies: list = field(default_factory=list)
+    reply_counts: dict = field(default_factory=dict)
+    sources: list = field(default_factory=list)
+    runs: int = 0
+    failed_runs: int = 0
+    longest_gap_hours: float = 0.0
+    undelivered: list = field(default_factory=list)
+    false_positives: int = 0
+    last_purge: dict | None = None
+
+    @property
+    def change(self) -> int:
+        return self.total - self.previous
+
+    @property
+    def change_text(self) -> str:
+        if self.previous == 0:
+            return "none the week before" if self.total == 0 else f"up from none the week before"
+        pct = round(100 * self.change / self.previous)
+        word = "up" if self.change > 0 else "down" if self.change < 0 else "same as"
+        return f"{word} {abs(pct)}% on the week before ({self.previous})" if self.change else f"same as the week before ({self.previous})"
+
+
+# --------------------------------------------------------------------------- weeks
+
+
+def week_bounds(week: str, tz: str) -> tuple[datetime, datetime]:
+    """``2026-W47`` -> (Monday 00:00, next Monday 00:00) in ``tz``, as UTC datetimes."""
+    try:
+        year, num = week.upper().split("-W")
+        monday = date.fromisocalendar(int(year), int(num), 1)
+    except ValueError:
+        raise ValueError(f"{week!r} is not a week like 2026-W47") from None
+    zone = ZoneInfo(tz)
+    start = datetime.combine(monday, time(0), tzinfo=zone)
+    end = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=zone)
+    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+
+
+def last_complete_week(now: datetime, tz: str) -> str:
+    local = now.astimezone(ZoneInfo(tz)).date()
+    last_week = local - timedelta(days=7)
+    y, w, _ = last_week.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
+    """Every figure for ``week``; ``now`` bounds the current week's run gaps (default: the real clock)."""
+    from .clock import utcnow
+
+    now = now or utcnow()
+    tz = config.digest_timezone
+    start, end = week_bounds(week, tz)
+    d = Digest(week=week, start=start, end=end, timezone=tz, organisation=config.organisation.name)
+    a, b = iso(start), iso(end)
+    in_week = "first_seen >= ? and first_seen < ? and false_positive = 0"
+    d.total = db.execute(f"select count(*) from mentions where {in_week}", [a, b]).fetchone()[0]
+    d.previous = db.execute(f"select count(*) from mentions where {in_week}",
+                            [iso(start - timedelta(days=7)), a]).fetchone()[0]
+    d.false_positives = db.execute("select count(*) from mentions where first_seen >= ? and first_seen < ? "
+                                   "and false_positive = 1", [a, b]).fetchone()[0]
+    d.by_source = [(r["source"], r["n"]) for r in db.query(
+        "select ms.source, count(distinct m.id) as n from mentions m join mention_sources ms on ms.mention_id = m.id "
+        "where m.first_seen >= ? and m.first_seen < ? and m.false_positive = 0 "
+        "group by ms.source order by n desc, ms.source", [a, b])]
+    counts = {r["severity"]: r["n"] for r in db.query(
+        f"select severity, count(*) as n from mentions where {in_week} group by severity", [a, b])}
+    d.by_severity = {s: counts.get(s, 0) for s in reversed(SEVERITIES)}
+
+    rows = store.mentions(db, since=start, until=end, false_positives=False, oldest_first=True)
+    zone = ZoneInfo(tz)
+    negative = config.thresholds.negative
+    for i in range(7):
+        day_start = (start.astimezone(zone) + timedelta(days=i)).date()
+        todays = [r for r in rows if parse_iso(r["first_seen"]).astimezone(zone).date() == day_start]
+        neg = sum(1 for r in todays if (r["targeted_sentiment"] or 0) <= negative)
+        d.daily.append({"date": day_start.isoformat(), "label": day_start.strftime("%a %d"), "total": len(todays),
+                        "negative": neg})
+    d.most_negative = sorted([r for r in rows if (r["targeted_sentiment"] or 0) < 0],
+                             key=lambda r: (r["targeted_sentiment"], r["id"]))[:TOP]
+    d.widest = sorted([r for r in rows if _engagement(r) > 0], key=lambda r: (-_engagement(r), r["id"]))[:TOP]
+    for r in d.widest:
+        r["engagement"] = _engagement(r)
+
+    for al in db.query("select * from alerts where created >= ? and created < ? and status not in ('silenced', 'inhibited') "
+                       "order by created", [a, b]):
+        minutes = None
+        if al["acked_at"]:
+            minutes = int((parse_iso(al["acked_at"]) - parse_iso(al["created"])).total_seconds() // 60)
+        d.alerts.append({**al, "minutes_to_ack": minutes})
+
+    d.replies, d.reply_counts = _replies(db, start, end)
+    d.sources = _source_health(db, config, start, end)
+    runs = list(db.query("select started, exit_code from runs where started >= ? and started < ? order by started", [a, b]))
+    d.runs, d.failed_runs = len(runs), sum(1 for r in runs if r["exit_code"])
+    # A monitor that stopped mid-week shows as a gap running to the week's end (or to now).
+    marks = [start] + [parse_iso(r["started"]) for r in runs] + [max(start, min(end, now))]
+    d.longest_gap_hours = round(max((y - x).total_seconds() / 3600 for x, y in zip(marks, marks[1:])), 1)
+    d.undelivered = list(db.query(
+        "select d.channel, d.status, d.attempts, d.error, a.id as alert_id, a.title, a.severity from deliveries d "
+        "join alerts a on a.id = d.alert_id where d.status in ('failed', 'gave_up') and d.created < ? "
+        "and (d.created >= ? or d.status = 'failed') order by d.created", [b, a]))
+    from .triage import last_purge
+
+    d.last_purge = last_purge(db)
+    return d
+
+
+def _engagement(r: dict) -> int:
+    reach = r.get("reach") or {}
+    return sum(v for k, v in reach.items() if k not in ("followers", "subscribers") and isinstance(v, int))
+
+
+def _replies(db, start: datetime, end: datetime) -> tuple[list, dict]:
+    """Mentions needing a reply that were first seen this week, or still open when it began."""
+    out, counts = [], {"in time": 0, "late": 0, "still open": 0}
+    for r in db.query(
+        "select * from mentions where needs_reply = 1 and false_positive = 0 and first_seen < ? "
+        "and (first_seen >= ? or coalesce(acked_at, resolved_at) is null or coalesce(acked_at, resolved_at) >= ?) "
+        "order by first_seen", [iso(end), iso(start), iso(start)],
+    ):
+        r = store.decode_mention(r)
+        seen = parse_iso(r["first_seen"])
+        answered = min([t for t in (parse_iso(r["acked_at"]), parse_iso(r["resolved_at"])) if t], default=None)
+        if answered and answered < end:
+            age = answered - seen
+            state = "in time" if age <= REPLY_AIM else "late"
+        else:
+            age, state = end - seen, "still open"
+        counts[state] += 1
+        hours, minutes = divmod(int(age.total_seconds() // 60), 60)
+        out.append({**r, "state": state, "age": f"{hours}h {minutes:02d}m", "overdue": age > REPLY_AIM})
+    return out, counts
+
+
+def _source_health(db, config: Config, start: datetime, end: datetime) -> list[dict]:
+    out = []
+    for sc in config.sources:
+        row = store.source_row(db, sc.name) or {}
+        f = db.execute("select count(*), sum(outcome in ('failed', 'gone')) from fetches where source = ? "
+                       "and started >= ? and started < ?", [sc.name, iso(start), iso(end)]).fetchone()
+        fetches, failed = f[0] or 0, f[1] or 0
+        if not sc.enabled:
+            state = "disabled in feeds.yaml"
+        elif not row.get("enabled", 1):
+            state = f"disabled: {row.get('disabled_reason')}"
+        elif row.get("consecutive_failures"):
+            state = f"failing ({row['consecutive_failures']} in a row): {row.get('last_error')}"
+        elif fetches == 0:
+            state = "not polled this week"
+        elif sc.expect_within and row.get("last_new_item") and (end - parse_iso(row["last_new_item"])).total_seconds() > sc.expect_within:
+            state = "silent"
+        else:
+            state = "ok"
+        out.append({"name": sc.name, "kind": sc.kind, "state": state, "fetches": fetches, "failed": failed})
+    return out
+
+
+# --------------------------------------------------------------------------- output
+
+
+def chart(d: Digest, path: Path) -> Path:
+    """Daily mentions (bars) with the negative share (darker part); matplotlib, no screen needed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = [x["label"] for x in d.daily]
+    totals = [x["total"] for x in d.daily]
+    negs = [x["negative"] for x in d.daily]
+    fig, ax = plt.subplots(figsize=(6, 2.4), dpi=100)
+    ax.bar(labels, [t - n for t, n in zip(totals, negs)], color="#7aa6c2", label="other")
+    ax.bar(labels, negs, bottom=[t - n for t, n in zip(totals, negs)], color="#b00020", label="negative")
+    ax.set_ylabel("mentions")
+    ax.set_title(f"Mentions per day, {d.week}", fontsize=10)
+    ax.set_ylim(0, max(totals + [1]) * 1.25)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", ncol=2)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    fig.savefig(path, format="png")
+    plt.close(fig)
+    return path
+
+
+def render(d: Digest, config: Config, chart_src: str | None) -> tuple[str, str, str]:
+    """(subject, html, text)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    from .clock import for_people
+    from .urls import safe_link
+
+    env = Environment(loader=FileSystemLoader(str(config.alerts_dir)), undefined=StrictUndefined,
+                      autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["when"] = lambda v: for_people(v, d.timezone)
+    env.filters["link"] = safe_link
+    env.filters["signed"] = lambda v: f"{v:+.2f}" if isinstance(v, (int, float)) else "-"
+    first_day = d.start.astimezone(ZoneInfo(d.timezone)).strftime("%a %d %b")
+    last_day = (d.end.astimezone(ZoneInfo(d.timezone)) - timedelta(days=1)).strftime("%a %d %b %Y")
+    ctx = {"d": d, "chart_src": chart_src, "period": f"{first_day} - {last_day}"}
+    subject = " ".join(env.get_template("digest.subject.txt").render(ctx).split())
+    return subject, env.get_template("digest.email.html").render(ctx), env.get_template("digest.txt").render(ctx)
+
+
+def write(db, config: Config, d: Digest, out_dir: Path) -> dict[str, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    png = chart(d, out_dir / f"{d.week}.png")
+    subject, html, text = render(d, config, png.name)
+    paths = {"html": out_dir / f"{d.week}.html", "txt": out_dir / f"{d.week}.txt", "png": png}
+    paths["html"].write_text(html, encoding="utf-8")
+    paths["txt"].write_text(text, encoding="utf-8")
+    db["digests"].upsert({"week": d.week, "created": iso(datetime.now(timezone.utc)), "path": str(paths["html"])},
+                         pk="week", alter=True)
+    return paths
+
+
+def send(db, config: Config, d: Digest, png: Path, now: datetime, force: bool = False) -> list[tuple[str, str | None]]:
+    """Send through the ``digest`` route (chart inline in email); once per week unless ``force``."""
+    from .notify import Message, send as send_one
+
+    row = store.get_row(db, "digests", d.week)
+    if row and row.get("sent_at") and not force:
+        raise AlreadySent(row["sent_at"])
+    subject, html, text = render(d, config, f"cid:{png.name}")
+    results = []
+    for name in config.routes.get("digest", []):
+        channel = config.channels[name]
+        message = Message(subject, html, "email") if channel.format == "email" else Message(subject, text, "text")
+        results.append((name, send_one(channel, message, attach=[png] if channel.format == "email" else None)))
+    if results and all(err is None for _n, err in results):
+        db["digests"].upsert({"week": d.week, "sent_at": iso(now)}, pk="week", alter=True)
+    return results
+
+
+class AlreadySent(Exception):
+    pass
+
+
+def as_json(d: Digest) -> str:
+    from dataclasses import asdict
+
+    return json.dumps(asdict(d), default=str, ensure_ascii=False, indent=2)

@@ -1,0 +1,262 @@
+"""The weekly digest and triage, on a database seeded with a known week (real SQLite, real SMTP)."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from click.testing import CliRunner
+
+from monitor import digest as dg
+from monitor import store, triage
+from monitor.cli import cli
+
+from .conftest import write_config
+
+W47_START = datetime(2026, 11, 16, tzinfo=timezone.utc)  # Monday; London is on GMT, so local = UTC
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def add(db, when, *, severity="info", targeted=0.2, source="google-news", title="New Baby Network story",
+        url=None, reach=None, needs_reply=0, acked=None, fp=0, categories=None, extra_sources=()):
+    n = db["mentions"].count + 1
+    url = url or f"https://news.example/{n}"
+    mid = db["mentions"].insert({
+        "canonical_url": url, "url": url, "title": title, "text": f"Text about New Baby Network {n}",
+        "snippet": f"snippet {n}", "author": "someone", "source": source, "published": None,
+        "first_seen": when.strftime("%Y-%m-%dT%H:%M:%SZ"), "last_seen": None, "sentiment": targeted,
+        "targeted_sentiment": targeted, "severity": severity, "score": 0, "categories": json.dumps(categories or {}),
+        "matched_terms": "[]", "reasons": json.dumps(["seeded"]), "actions": "[]", "needs_reply": needs_reply,
+        "acked_at": acked.strftime("%Y-%m-%dT%H:%M:%SZ") if acked else None, "false_positive": fp,
+        "reach": json.dumps(reach) if reach else None,
+    }).last_pk
+    for s in (source, *extra_sources):
+        db["mention_sources"].insert({"mention_id": mid, "source": s, "item_id": str(mid), "url": url,
+                                      "first_seen": when.strftime("%Y-%m-%dT%H:%M:%SZ")})
+    return mid
+
+
+@pytest.fixture
+def setup(tmp_path):
+    path = write_config(tmp_path, sources=[
+        {"name": "google-news", "kind": "google_news", "query": "x"},
+        {"name": "mastodon", "kind": "mastodon_tag", "instance": "https://m.example", "tag": "x"},
+        {"name": "dead", "kind": "hn", "query": "x"},
+    ])
+    from monitor import config as config_mod
+
+    cfg = config_mod.load(path, environ={})
+    db = store.open_db(tmp_path / "monitor.db")
+    return cfg, db, path
+
+
+def seed_week(db):
+    """A known week 2026-W47, with the independently computed figures the digest must show."""
+    rng = random.Random(47)
+    expected = {"total": 0, "severity": {"crisis": 0, "alert": 0, "watch": 0, "info": 0},
+                "daily": [0] * 7, "negative": [0] * 7, "sources": {}, "targeted": []}
+    for i in range(30):
+        day = rng.randrange(7)
+        when = W47_START + timedelta(days=day, hours=rng.randrange(24), minutes=rng.randrange(60))
+        severity = rng.choice(["info", "info", "info", "watch", "alert", "crisis"])
+        targeted = rng.choice([0.6, 0.1, -0.2, -0.6, -0.9])
+        source = rng.choice(["google-news", "mastodon"])
+        extra = ("bing",) if i % 7 == 0 else ()
+        add(db, when, severity=severity, targeted=targeted, source=source, extra_sources=extra,
+            reach={"reblogs": i * 10, "followers": 5000} if source == "mastodon" else None)
+        expected["total"] += 1
+        expected["severity"][severity] += 1
+        expected["daily"][day] += 1
+        expected["negative"][day] += targeted <= -0.5  # thresholds.negative in the shipped config
+        expected["targeted"].append(targeted)
+        for s in (source, *extra):
+            expected["sources"][s] = expected["sources"].get(s, 0) + 1
+    add(db, W47_START + timedelta(days=2), severity="alert", fp=1, title="Not us at all")  # never counted
+    for k in range(4):
+        add(db, W47_START - timedelta(days=3, hours=k))  # the week before
+    add(db, W47_START + timedelta(days=7, minutes=1))  # the week after
+    return expected
+
+
+def test_every_figure_matches_counts_computed_independently(setup):
+    cfg, db, _ = setup
+    expected = seed_week(db)
+    d = dg.build(db, cfg, "2026-W47")
+    assert d.total == expected["total"] == 30 and d.previous == 4 and d.false_positives == 1
+    assert d.by_severity == expected["severity"]
+    assert dict(d.by_source) == expected["sources"]
+    assert [x["total"] for x in d.daily] == expected["daily"] and [x["label"] for x in d.daily][0] == "Mon 16"
+    assert [x["negative"] for x in d.daily] == expected["negative"]
+    assert [m["targeted_sentiment"] for m in d.most_negative] == sorted(t for t in expected["targeted"] if t < 0)[:5]
+    assert all(d.widest[i]["engagement"] >= d.widest[i + 1]["engagement"] for i in range(len(d.widest) - 1))
+    assert "up 650% on the week before (4)" == d.change_text
+    subject, html, text = dg.render(d, cfg, "chart.png")
+    assert subject == f"New Baby Network CIC weekly digest 2026-W47: 30 mentions, {expected['severity']['crisis']} crisis"
+    assert ">30</b> mentions" in html and "Not us at all" not in html and "Not us at all" not in text
+
+
+def test_a_quiet_week_still_gets_a_digest(setup, tmp_path):
+    cfg, db, _ = setup
+    d = dg.build(db, cfg, "2026-W47")
+    paths = dg.write(db, cfg, d, tmp_path / "digests")
+    assert d.total == 0 and "No mentions this week" in paths["html"].read_text()
+    assert paths["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and "No mentions this week" in paths["txt"].read_text()
+
+
+@pytest.mark.parametrize("minutes,state", [(47 * 60 + 59, "in time"), (48 * 60 + 1, "late")])
+def test_reply_accounting_at_the_48_hour_edge(setup, minutes, state):
+    cfg, db, _ = setup
+    seen = W47_START + timedelta(days=1, hours=9)
+    add(db, seen, needs_reply=1, acked=seen + timedelta(minutes=minutes))
+    add(db, W47_START + timedelta(days=5), needs_reply=1)  # never answered
+    d = dg.build(db, cfg, "2026-W47")
+    assert [r["state"] for r in d.replies] == [state, "still open"]
+    assert d.replies[0]["age"] == f"{minutes // 60}h {minutes % 60:02d}m"
+    assert d.reply_counts == {"in time": int(state == "in time"), "late": int(state == "late"), "still open": 1}
+
+
+def test_a_week_crossing_the_clock_change(setup):
+    """2026-W43: clocks go back on Sunday 25 October; the week is 169 hours long and 48 h is still 48 h."""
+    cfg, db, _ = setup
+    start, end = dg.week_bounds("2026-W43", "Europe/London")
+    assert start == datetime(2026, 10, 18, 23, tzinfo=timezone.utc) and end == datetime(2026, 10, 26, tzinfo=timezone.utc)
+    add(db, datetime(2026, 10, 18, 23, 30, tzinfo=timezone.utc))  # Monday 00:30 BST: in the week, on Monday
+    add(db, datetime(2026, 10, 25, 23, 30, tzinfo=timezone.utc))  # Sunday 23:30 GMT: in the week, on Sunday
+    seen = datetime(2026, 10, 23, 20, 0, tzinfo=timezone.utc)
+    add(db, seen, needs_reply=1, acked=seen + timedelta(hours=47, minutes=59))  # across the change, within the week
+    d = dg.build(db, cfg, "2026-W43")
+    assert [x["total"] for x in d.daily] == [1, 0, 0, 0, 1, 0, 1]
+    assert d.replies[0]["state"] == "in time" and d.replies[0]["age"] == "47h 59m"
+
+
+def test_alerts_sources_and_pipeline_health(setup):
+    cfg, db, _ = setup
+    t = W47_START + timedelta(days=1)
+    a1 = db["alerts"].insert({"created": t.strftime("%Y-%m-%dT%H:%M:%SZ"), "rule": "mention", "severity": "crisis",
+                              "title": "Safeguarding worry", "status": "acked", "acked_by": "Sam",
+                              "acked_at": (t + timedelta(minutes=95)).strftime("%Y-%m-%dT%H:%M:%SZ")}).last_pk
+    db["alerts"].insert({"created": t.strftime("%Y-%m-%dT%H:%M:%SZ"), "rule": "mention", "severity": "alert",
+                         "title": "Complaint", "status": "open"})
+    db["alerts"].insert({"created": t.strftime("%Y-%m-%dT%H:%M:%SZ"), "rule": "mention", "severity": "alert",
+                         "title": "Silenced one", "status": "silenced"})
+    db["deliveries"].insert({"alert_id": a1, "round": 0, "channel": "sms", "status": "gave_up", "attempts": 7,
+                             "error": "SMS gateway down", "created": t.strftime("%Y-%m-%dT%H:%M:%SZ")})
+    for hours, code in ((1, 0), (2, 1), (7, 0), (8, 0)):  # a 5-hour gap between the 2nd and 3rd run
+        db["runs"].insert({"started": (t + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ"), "exit_code": code})
+    store.sync_sources(db, cfg.sources, t)
+    for h in range(3):
+        db["fetches"].insert({"source": "dead", "started": (t + timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                              "outcome": "failed", "error": "HTTP 500"})
+    db["sources"].update("dead", {"consecutive_failures": 3, "last_error": "HTTP 500"})
+    d = dg.build(db, cfg, "2026-W47")
+    assert [(a["title"], a["minutes_to_ack"]) for a in d.alerts] == [("Safeguarding worry", 95), ("Complaint", None)]
+    assert d.runs == 4 and d.failed_runs == 1
+    assert d.longest_gap_hours == round((W47_START + timedelta(days=7) - (t + timedelta(hours=8))).total_seconds() / 3600, 1)
+    health = {s["name"]: s for s in d.sources}
+    assert health["dead"]["state"].startswith("failing (3 in a row)") and health["dead"]["failed"] == 3
+    assert health["mastodon"]["state"] == "not polled this week"
+    (u,) = d.undelivered
+    assert u["channel"] == "sms" and u["status"] == "gave_up"
+    _s, html, text = dg.render(d, cfg, None)
+    assert "Sam, after 1h 35m" in html and "SMS gateway down" in text and "Silenced one" not in html
+
+
+def test_feed_text_is_escaped_and_only_http_links_are_shown(setup):
+    cfg, db, _ = setup
+    add(db, W47_START + timedelta(hours=5), title=XSS, targeted=-0.9, url="javascript:alert(1)")
+    add(db, W47_START + timedelta(hours=6), title="fine", targeted=-0.8, url='https://ok.example/"><script>x</script>',
+        needs_reply=1)
+    d = dg.build(db, cfg, "2026-W47")
+    _s, html, _t = dg.render(d, cfg, None)
+    assert "<script" not in html and "<img" not in html and "javascript:" not in html
+    assert "&lt;script&gt;" in html and 'href="https://ok.example/&#34;&gt;&lt;script&gt;' in html
+
+
+def test_send_through_real_smtp_with_the_chart_inline_and_only_once(setup, smtp, tmp_path):
+    cfg, db, path = setup
+    path = write_config(tmp_path, sources=[{"name": "google-news", "kind": "google_news", "query": "x"}],
+                        channels={"email": smtp.url()}, routes={"digest": ["email"]})
+    seed_week(db)
+    runner = CliRunner()
+    args = ["--config", str(path), "digest", "--week", "2026-W47", "--send"]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    assert "email        sent" in first.output and (tmp_path / "digests" / "2026-W47.png").exists()
+    (msg,) = smtp.messages
+    assert msg["Subject"].startswith("New Baby Network CIC weekly digest 2026-W47: 30 mentions")
+    kinds = {p.get_content_type(): p for p in msg.walk()}
+    assert "text/html" in kinds and "text/plain" in kinds and "image/png" in kinds
+    assert kinds["image/png"]["Content-ID"] == "<2026-W47.png>"
+    assert 'src="cid:2026-W47.png"' in kinds["text/html"].get_content()
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 0 and "Already sent" in again.output and len(smtp.messages) == 1
+    forced = runner.invoke(cli, args + ["--force"])
+    assert forced.exit_code == 0 and len(smtp.messages) == 2
+
+
+def test_default_week_is_the_last_complete_one():
+    assert dg.last_complete_week(datetime(2026, 11, 24, 9, tzinfo=timezone.utc), "Europe/London") == "2026-W47"
+    assert dg.last_complete_week(datetime(2026, 11, 23, 0, 30, tzinfo=timezone.utc), "Europe/London") == "2026-W47"
+
+
+# --------------------------------------------------------------------------- triage
+
+
+def test_triage_commands_change_state_and_leave_history(setup):
+    cfg, db, path = setup
+    now = datetime.now(timezone.utc)
+    crisis = add(db, now - timedelta(hours=2), severity="crisis", title="At risk")
+    old_alert = add(db, now - timedelta(hours=30), severity="alert", title="Old complaint", needs_reply=1)
+    new_alert = add(db, now - timedelta(hours=1), severity="alert", title="New complaint")
+    add(db, now - timedelta(hours=3), severity="info", title="Praise")
+    runner = CliRunner()
+    run = lambda *a: runner.invoke(cli, ["--config", str(path), *a])  # noqa: E731
+    lines = [line for line in run("inbox").output.splitlines() if line.startswith("m")]
+    assert [line.split()[0] for line in lines] == [f"m{crisis}", f"m{old_alert}", f"m{new_alert}"]
+    assert run("ack", f"m{crisis}", "--note", "safeguarding lead told").exit_code == 0
+    assert run("resolve", f"m{old_alert}", "--note", "replied on Facebook").exit_code == 0
+    assert run("mark", f"m{new_alert}", "--false-positive", "--note", "another charity").exit_code == 0
+    assert "Nothing needs attention" in run("inbox").output
+    shown = run("show", f"m{old_alert}").output
+    assert "state: resolved" in shown and "resolved: replied on Facebook" in shown
+    events = [(e["mention_id"], e["action"], e["note"]) for e in db["mention_events"].rows]
+    assert events == [(crisis, "acked", "safeguarding lead told"), (old_alert, "resolved", "replied on Facebook"),
+                      (new_alert, "false_positive", "another charity")]
+    assert run("mark", "m999", "--no-reply").exit_code == 2
+
+
+def test_false_positives_leave_the_counts_and_suggest_excludes(setup):
+    cfg, db, path = setup
+    for i in range(3):
+        add(db, W47_START + timedelta(hours=i), title="New Baby Network Holdings recall", fp=1)
+    add(db, W47_START + timedelta(hours=5), title="Thank you New Baby Network volunteers")
+    assert dg.build(db, cfg, "2026-W47").total == 1
+    suggestions = dict(triage.suggest_excludes(db, cfg))
+    assert suggestions.get("new baby network holdings") == 3
+    assert not any("volunteers" in p for p in suggestions)
+    out = CliRunner().invoke(cli, ["--config", str(path), "suggest-excludes"]).output
+    assert "- new baby network holdings    # 3" in out
+
+
+def test_search_export_and_purge(setup):
+    cfg, db, path = setup
+    now = datetime.now(timezone.utc)
+    old = add(db, now - timedelta(days=400), title="Ancient mention of New Baby Network", url="https://old.example/a")
+    add(db, now - timedelta(days=2), title="Fresh mention about the breastfeeding café")
+    runner = CliRunner()
+    run = lambda *a: runner.invoke(cli, ["--config", str(path), *a])  # noqa: E731
+    assert "breastfeeding" in run("search", "breastfeeding").output
+    assert "Nothing found" in run("search", "nonexistentword").output
+    assert run("search", 'unbalanced "quote').exit_code == 0
+    csv_out = run("export", "--format", "csv").output.splitlines()
+    assert csv_out[0].startswith("id,first_seen") and len(csv_out) == 3
+    json_out = [json.loads(line) for line in run("export", "--format", "json", "--since", (now - timedelta(days=7)).date().isoformat()).output.splitlines()]
+    assert [j["title"] for j in json_out] == ["Fresh mention about the breastfeeding café"]
+    assert "Removed the text of 1 mention older than 365 days" in run("purge").output
+    row = store.mention(db, old)
+    assert row["title"] is None and row["url"] is None and row["canonical_url"].startswith("purged:")
+    assert row["severity"] == "info" and db["mentions"].count == 2  # counts for trends stay
+    assert "Ancient" not in run("search", "Ancient").output
+    assert dg.build(db, cfg, "2026-W47").last_purge is not None
