@@ -83,7 +83,8 @@ def spike_candidates(db, config: Config, now: datetime) -> list[Candidate]:
             continue
         start = now - timedelta(seconds=rule.baseline)
         rows = list(db.query(
-            f"select id, first_seen, title, snippet, url, categories from mentions where first_seen >= ?{where}",
+            f"select id, first_seen, title, snippet, url, categories from mentions where first_seen >= ? "
+            f"and false_positive = 0{where}",
             [iso(start)],
         ))
         hours = int(rule.baseline // 3600)
