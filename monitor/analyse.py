@@ -167,11 +167,12 @@ class Analyser:
         first_at: dict[str, int] = {}
         everywhere = list(range(len(folded)))
         denied = {i for i in range(len(folded) - 1) if _DENIAL.match(folded[i + 1].strip())}
+        words = [set(re.findall(r"[\w']+", text)) for text in folded]
         whole = " \n".join(folded)
         for name, rule in self.rules.items():
             for index in everywhere if rule.cat.anywhere else scope:
                 text = folded[index]
-                for hit in rule.keys.find(text):
+                for hit in rule.keys.find(text, words[index]):
                     word = hit.group(0)
                     neg = _negated(text, hit.start()) or (f"next sentence: {folded[index + 1].strip()}" if index in denied else None)
                     if neg:
@@ -207,6 +208,8 @@ class Analyser:
 
     def analyse(self, title: str, body: str, reach: dict | None = None, outlet: str = "") -> Analysis | None:
         """None when the text does not mention us. ``reach``/``outlet`` raise the stakes of a concern."""
+        if not self.matcher.could_mention(f"{title or ''}\n{body or ''}"):
+            return None  # most texts: one regex search, no splitting, no scoring
         sents = self.split(title, body)
         matches_by_sentence = {i: self.matcher.find(s) for i, (_f, s) in enumerate(sents)}
         mentioned = {i for i, ms in matches_by_sentence.items() if ms}

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import fold
+from .text import fold, quick_fold
 
 # Between the words of a phrase: whitespace (including line breaks), a joining hyphen
 # (possibly at a line break) or an underscore - nothing that ends a sentence or a thought.
@@ -86,8 +86,18 @@ class Matcher:
         self._exclude_re = (
             re.compile("|".join(f"(?:{phrase_regex(e, joinable=False)})" for e in self.exclude)) if self.exclude else None
         )
-        # One alternation is far cheaper than N searches when most texts do not mention us.
+        # One alternation is far cheaper than N searches when most texts do not mention us,
+        # and a term's longest word must appear verbatim, which a substring test finds faster still.
         self._any = re.compile("|".join(f"(?:{r.pattern})" for _, r in self._term_res))
+        self._needles = tuple({max(re.findall(r"\w+", fold(t)) or [""], key=len) for t in self.terms} - {""})
+
+    def could_mention(self, text: str) -> bool:
+        """A cheap whole-text check: False means neither our name nor a look-alike can be in ``text``."""
+        folded = quick_fold(text)
+        if any(n in folded for n in self._needles) and self._any.search(folded):
+            return True
+        squeezed = folded.translate(_LEET).replace("_", "").replace(".", "")
+        return any(name in squeezed for name in self._compact)
 
     def find(self, text: str) -> list[Match]:
         """All non-vetoed matches in ``text`` (not yet folded), longest first where they overlap."""
@@ -116,8 +126,12 @@ class Matcher:
         """Handles or names built from ours but not ours: ``@newbabynetwork_uk``, ``NewBabyNetw0rk``."""
         if self._lookalike is None:
             return []
+        folded = fold(text)
+        squeezed = folded.translate(_LEET).replace("_", "").replace(".", "")
+        if not any(name in squeezed for name in self._compact):
+            return []  # one pass instead of looking at every word
         out = []
-        for m in self._lookalike.finditer(fold(text)):
+        for m in self._lookalike.finditer(folded):
             word = m.group(0)
             bare = word.lstrip("@").translate(_LEET).replace("_", "").replace(".", "")
             for name in self._compact:
@@ -139,18 +153,44 @@ class KeywordSet:
     """One category's keywords and regex patterns, with its ``not`` phrases (other senses)."""
 
     def __init__(self, keywords: list[str], patterns: list[str] | None = None, not_: list[str] | None = None):
-        alternatives = [phrase_regex(k, joinable=False) for k in keywords] + list(patterns or [])
-        self._re = re.compile("|".join(f"(?:{a})" for a in alternatives)) if alternatives else None
+        kw = [phrase_regex(k, joinable=False) for k in keywords]
+        self._kw = re.compile("|".join(f"(?:{a})" for a in kw)) if kw else None
+        self._pat = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
         self._not = (
             re.compile("|".join(f"(?:{phrase_regex(n, joinable=False)})" for n in not_)) if not_ else None
         )
+        # A keyword can only be in a sentence that holds its first word: set and prefix lookups
+        # are far cheaper than a big regex, and most sentences match no category at all.
+        self._first_words: set[str] = set()
+        prefixes, literals = [], []
+        for k in keywords:
+            first = re.split(r"[\s\-_]+", fold(k.strip()))[0]
+            if re.fullmatch(r"[\w']+\*", first):
+                prefixes.append(first[:-1])
+            elif re.fullmatch(r"[\w']+", first):
+                self._first_words.add(first)
+            else:
+                literals.append(first.strip("'\"*"))  # emoji, quoted words: a substring check
+        self._prefixes = tuple(prefixes)
+        self._literals = tuple(x for x in literals if x)
 
-    def find(self, folded: str) -> list[re.Match[str]]:
-        """Matches in already-folded text that do not sit inside a ``not`` phrase."""
-        if self._re is None:
-            return []
-        hits = list(self._re.finditer(folded))
+    def _keywords_possible(self, folded: str, words: set[str] | None) -> bool:
+        if words is None:
+            return True
+        if not self._first_words.isdisjoint(words):
+            return True
+        if self._prefixes and any(w.startswith(self._prefixes) for w in words):
+            return True
+        return any(lit in folded for lit in self._literals)
+
+    def find(self, folded: str, words: set[str] | None = None) -> list[re.Match[str]]:
+        """Matches in already-folded text that do not sit inside a ``not`` phrase (``words``: its word set)."""
+        hits: list[re.Match[str]] = []
+        if self._kw is not None and self._keywords_possible(folded, words):
+            hits += self._kw.finditer(folded)
+        if self._pat is not None:
+            hits += self._pat.finditer(folded)
         if hits and self._not is not None:
             others = [(m.start(), m.end()) for m in self._not.finditer(folded)]
             hits = [h for h in hits if not any(s <= h.start() and h.end() <= e for s, e in others)]
-        return hits
+        return sorted(hits, key=lambda h: h.start())

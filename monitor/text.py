@@ -64,6 +64,16 @@ def tidy(value: str) -> str:
     return value.strip()
 
 
+_QUICK = {**_INVISIBLE, **_DASHES}
+
+
+def quick_fold(value: str) -> str:
+    """The folded form matching sees, without tidying spaces: for a fast "could this be us?" check."""
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value).translate(_QUICK)
+    return value.casefold()
+
+
 def fold(value: str) -> str:
     """Case-folded form for matching (same length as ``value`` for all but rare characters)."""
     return value.casefold()
