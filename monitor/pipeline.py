@@ -121,8 +121,9 @@ def run_cycle(
         try:
             store.sync_sources(db, config.sources, now)
             todo = []
+            rows = {}
             for sc in config.sources:
-                row = store.source_row(db, sc.name)
+                row = rows[sc.name] = store.source_row(db, sc.name)
                 skip = "disabled" if not sc.enabled else due(row, now, force)
                 if skip:
                     summary.sources.append(SourceReport(sc.name, skip, error=row.get("disabled_reason")))
@@ -141,8 +142,7 @@ def run_cycle(
                     futures = {pool.submit(_poll, src, fetcher, state): sc for sc, src, state in todo}
                     for future in as_completed(futures):
                         sc = futures[future]
-                        first_poll = not store.source_row(db, sc.name).get("last_success")
-                        report = _store_poll(db, config, analyser, sc, future.result(), now, first_poll)
+                        report = _store_poll(db, config, analyser, sc, future.result(), now, rows[sc.name])
                         summary.sources.append(report)
                         summary.new_mention_ids += report.new_ids
                         if report.error:
@@ -229,9 +229,10 @@ def _poll(source, fetcher, state: SourceState) -> Poll:
                     duration=time.monotonic() - started)
 
 
-def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime, first_poll: bool = False) -> SourceReport:
+def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime, row: dict) -> SourceReport:
     """Analyse a poll's items and write them, the source state and the alerts in one transaction."""
     new_ids: list[int] = []
+    first_poll = not row.get("last_success")
     oldest = now - timedelta(seconds=sc.backfill)
     with db.atomic():
         for item in poll.items:
@@ -252,5 +253,5 @@ def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime, fir
             cand = rules.for_mention(store.mention(db, mention_id), config)
             if cand is not None:
                 alerting.handle(db, config, cand, now)
-        store.record_poll(db, sc.name, poll, now, sc.every, len(new_ids))
+        store.record_poll(db, sc.name, poll, now, sc.every, len(new_ids), row)
     return SourceReport(sc.name, poll.outcome, len(poll.items), poll.error, poll.warning, new_ids)

@@ -178,6 +178,10 @@ def open_db(path: str | os.PathLike) -> Database:
     db.execute("PRAGMA busy_timeout = 10000")
     db.execute("PRAGMA foreign_keys = ON")
     db.enable_wal()
+    # With WAL, NORMAL keeps every transaction atomic and survives a crash of this process;
+    # only a power cut can lose the last few transactions, whole, and their feeds are then
+    # simply fetched again. FULL would fsync on every source's commit.
+    db.execute("PRAGMA synchronous = NORMAL")
     migrations.apply(db)
     return db
 
@@ -208,14 +212,20 @@ def source_row(db: Database, name: str) -> dict:
     return get_row(db, "sources", name) or {}
 
 
+_PKS = {"sources": "name", "digests": "week", "mentions": "id", "alerts": "id"}
+
+
 def get_row(db: Database, table: str, pk) -> dict | None:
-    rows = list(db[table].rows_where(f"{db[table].pks[0]} = ?", [pk], limit=1))
-    return rows[0] if rows else None
+    """One row by primary key (plain SQL: this is on the per-source hot path)."""
+    cur = db.execute(f"select * from [{table}] where [{_PKS[table]}] = ?", [pk])
+    row = cur.fetchone()
+    return dict(zip([d[0] for d in cur.description], row)) if row else None
 
 
-def record_poll(db: Database, name: str, poll, now: datetime, every: float, new_mentions: int) -> None:
-    """Write the fetch log row and the source's new state for one poll."""
-    row = source_row(db, name)
+def record_poll(db: Database, name: str, poll, now: datetime, every: float, new_mentions: int,
+                row: dict | None = None) -> None:
+    """Write the fetch log row and the source's new state for one poll (plain SQL: once per source per run)."""
+    row = row if row is not None else source_row(db, name)
     failures = row.get("consecutive_failures") or 0
     update: dict[str, Any] = {"last_polled": iso(now)}
     if poll.outcome in ("new", "not_modified", "unchanged"):
@@ -237,12 +247,15 @@ def record_poll(db: Database, name: str, poll, now: datetime, every: float, new_
             update["hold_until"] = iso(now + timedelta(seconds=min(poll.retry_after, 24 * 3600)))
         if poll.outcome == "gone":
             update.update(enabled=0, disabled_reason=poll.error)
-    db["sources"].update(name, update)
-    db["fetches"].insert({
-        "source": name, "started": iso(now), "outcome": poll.outcome, "status": poll.status,
-        "bytes": poll.bytes, "duration_ms": int(poll.duration * 1000), "entries": len(poll.items),
-        "new_mentions": new_mentions, "error": poll.error, "warning": poll.warning,
-    })
+    cols = sorted(update)
+    db.execute(f"update sources set {', '.join(f'[{c}] = ?' for c in cols)} where name = ?",
+               [update[c] for c in cols] + [name])
+    db.execute(
+        "insert into fetches (source, started, outcome, status, bytes, duration_ms, entries, new_mentions, error, warning) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [name, iso(now), poll.outcome, poll.status, poll.bytes, int(poll.duration * 1000), len(poll.items),
+         new_mentions, poll.error, poll.warning],
+    )
 
 
 # --------------------------------------------------------------------------- mentions
@@ -257,17 +270,13 @@ def known_mention(db: Database, canonical_url: str, title_key: str | None = None
 
 
 def link_source(db: Database, mention_id: int, item, now: datetime) -> None:
-    db["mention_sources"].insert(
-        {"mention_id": mention_id, "source": item.source, "item_id": item.item_id, "url": item.url,
-         "first_seen": iso(now)},
-        ignore=True,
-    )
+    db.execute("insert or ignore into mention_sources (mention_id, source, item_id, url, first_seen) values (?, ?, ?, ?, ?)",
+               [mention_id, item.source, item.item_id, item.url, iso(now)])
     db.execute("update mentions set last_seen = ? where id = ?", [iso(now), mention_id])
 
 
 def insert_mention(db: Database, item, canonical_url: str, analysis, now: datetime, title_key: str | None = None) -> int:
-    mention_id = db["mentions"].insert({
-        "reach": _json(item.reach) if item.reach else None, "title_key": title_key,
+    row = {
         "canonical_url": canonical_url, "url": item.url, "title": item.title, "text": item.text,
         "snippet": analysis.snippet, "author": item.author, "publisher": item.publisher, "source": item.source,
         "published": iso(item.published), "first_seen": iso(now), "last_seen": iso(now),
@@ -275,7 +284,12 @@ def insert_mention(db: Database, item, canonical_url: str, analysis, now: dateti
         "severity": analysis.severity, "score": analysis.score, "categories": _json(analysis.categories),
         "matched_terms": _json(analysis.matched_terms), "reasons": _json(analysis.reasons),
         "actions": _json(analysis.actions), "needs_reply": int(analysis.needs_reply),
-    }).last_pk
+        "reach": _json(item.reach) if item.reach else None, "title_key": title_key,
+    }
+    cols = list(row)
+    cur = db.execute(f"insert into mentions ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})",
+                     [row[c] for c in cols])
+    mention_id = cur.lastrowid
     link_source(db, mention_id, item, now)
     return mention_id
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+
+import pytest
 from datetime import timedelta
 
 from werkzeug import Response
@@ -179,3 +181,17 @@ def test_sources_are_polled_on_their_interval_despite_cron_jitter(httpserver, ma
     outcomes = [run_cycle(cfg, db_path, now=start + timedelta(minutes=m, seconds=-4 if m else 0)).sources[0].outcome
                 for m in (0, 15, 30, 45, 60)]
     assert outcomes == ["new", "not_due", "unchanged", "not_due", "unchanged"]
+
+
+@pytest.mark.parametrize("name", ["google-alerts.xml", "google-news.xml", "bing-news.xml", "mastodon-tag.xml"])
+def test_fast_parser_and_feedparser_give_the_same_items(name, monkeypatch):
+    from pathlib import Path
+
+    from monitor.sources import rss
+
+    body = (Path(rss.__file__).parents[1] / "demo" / "feeds" / name).read_bytes()
+    fast, _ = rss.parse_feed("s", body, {"content-type": "application/rss+xml"}, "http://x/")
+    monkeypatch.setattr(rss, "_fast_parse", lambda _body: None)
+    slow, _ = rss.parse_feed("s", body, {"content-type": "application/rss+xml"}, "http://x/")
+    assert [(i.url, i.title, i.text, i.published, i.publisher, i.item_id) for i in fast] == \
+           [(i.url, i.title, i.text, i.published, i.publisher, i.item_id) for i in slow]
