@@ -195,17 +195,18 @@ def _json(value: Any) -> str:
 
 def sync_sources(db: Database, sources: Iterable, now: datetime) -> None:
     """Make the ``sources`` table match the config; a changed URL or query starts the source afresh."""
-    for s in sources:
-        url = s.target()
-        row = get_row(db, "sources", s.name)
-        if row is None:
-            db["sources"].insert({"name": s.name, "kind": s.kind, "url": url, "created": iso(now)})
-        elif row["url"] != url or row["kind"] != s.kind:
-            db["sources"].update(s.name, {
-                "kind": s.kind, "url": url, "etag": None, "last_modified": None, "body_hash": None,
-                "moved_to": None, "cursor": None, "enabled": 1, "disabled_reason": None,
-                "consecutive_failures": 0, "next_poll": None, "hold_until": None,
-            })
+    known = {r[0]: (r[1], r[2]) for r in db.execute("select name, url, kind from sources")}
+    with db.atomic():
+        for s in sources:
+            url = s.target()
+            if s.name not in known:
+                db.execute("insert into sources (name, kind, url, created, enabled, consecutive_failures, items_seen) "
+                           "values (?, ?, ?, ?, 1, 0, 0)", [s.name, s.kind, url, iso(now)])
+            elif known[s.name] != (url, s.kind):
+                db.execute(
+                    "update sources set kind = ?, url = ?, etag = null, last_modified = null, body_hash = null, "
+                    "moved_to = null, cursor = null, enabled = 1, disabled_reason = null, consecutive_failures = 0, "
+                    "next_poll = null, hold_until = null where name = ?", [s.kind, url, s.name])
 
 
 def source_row(db: Database, name: str) -> dict:
