@@ -304,7 +304,9 @@ def silence_add(obj: Context, matchers: tuple[str, ...], duration: str, reason: 
     ends = alerting.silences(db, now)[0]["ends"]
     click.echo(f"Silence {silence_id} added until {for_people(ends, cfg.settings.timezone)}: "
                + ", ".join(f"{k}={v}" for k, v in match.items()))
-    if match.get("severity", "*") in ("*", "crisis") or "severity" not in match:
+    import fnmatch
+
+    if fnmatch.fnmatchcase("crisis", match.get("severity", "*").lower()):
         click.echo("Note: this can also silence a crisis. Narrow it with --match severity=alert if that is not meant.")
 
 

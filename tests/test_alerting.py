@@ -311,3 +311,11 @@ def test_a_source_silent_for_longer_than_expect_within_is_down(httpserver, make_
     run_cycle(cfg, db_path, now=NOW + timedelta(days=2, hours=1), force=True)
     (msg,) = smtp.messages
     assert msg["Subject"].endswith("not seeing quiet") and "no new items for 2 days" in parts(msg)["text/plain"]
+
+
+def test_silence_add_warns_only_when_it_could_silence_a_crisis(tmp_path, httpserver):
+    path = write_config(tmp_path, sources=[{"name": "a", "kind": "rss", "url": httpserver.url_for("/a")}])
+    run = lambda *m: CliRunner().invoke(cli, ["--config", str(path), "silence", "add", *m, "--reason", "r"]).output  # noqa: E731
+    assert "can also silence a crisis" in run("--match", "source=a")
+    assert "can also silence a crisis" in run("--match", "severity=cr*")
+    assert "can also silence a crisis" not in run("--match", "severity=alert")
