@@ -125,6 +125,9 @@ def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
         neg = sum(1 for r in todays if (r["targeted_sentiment"] or 0) <= negative)
         d.daily.append({"date": day_start.isoformat(), "label": day_start.strftime("%a %d"), "total": len(todays),
                         "negative": neg})
+    for r in rows:  # directors read policy families ("complaint"), not our keyword sets ("gripe")
+        r["families"] = sorted({config.escalation[c].family if c in config.escalation else c
+                                for c in (r.get("categories") or {})} - {"none", ""})
     d.most_negative = sorted([r for r in rows if (r["targeted_sentiment"] or 0) < 0],
                              key=lambda r: (r["targeted_sentiment"], r["id"]))[:TOP]
     d.widest = sorted([r for r in rows if _engagement(r) > 0], key=lambda r: (-_engagement(r), r["id"]))[:TOP]
@@ -138,7 +141,7 @@ def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
             minutes = int((parse_iso(al["acked_at"]) - parse_iso(al["created"])).total_seconds() // 60)
         d.alerts.append({**al, "minutes_to_ack": minutes})
 
-    d.replies, d.reply_counts = _replies(db, start, end)
+    d.replies, d.reply_counts = _replies(db, start, end, now)
     d.sources = _source_health(db, config, start, end)
     runs = list(db.query("select started, exit_code from runs where started >= ? and started < ? order by started", [a, b]))
     d.runs, d.failed_runs = len(runs), sum(1 for r in runs if r["exit_code"])
@@ -160,8 +163,12 @@ def _engagement(r: dict) -> int:
     return sum(v for k, v in reach.items() if k not in ("followers", "subscribers") and isinstance(v, int))
 
 
-def _replies(db, start: datetime, end: datetime) -> tuple[list, dict]:
-    """Mentions needing a reply that were first seen this week, or still open when it began."""
+def _replies(db, start: datetime, end: datetime, now: datetime) -> tuple[list, dict]:
+    """Mentions needing a reply that were first seen this week, or still open when it began.
+
+    Ages run to the end of the week, or to now while the week is still going.
+    """
+    cutoff = min(end, now)
     out, counts = [], {"in time": 0, "late": 0, "still open": 0}
     for r in db.query(
         "select * from mentions where needs_reply = 1 and false_positive = 0 and first_seen < ? "
@@ -171,11 +178,11 @@ def _replies(db, start: datetime, end: datetime) -> tuple[list, dict]:
         r = store.decode_mention(r)
         seen = parse_iso(r["first_seen"])
         answered = min([t for t in (parse_iso(r["acked_at"]), parse_iso(r["resolved_at"])) if t], default=None)
-        if answered and answered < end:
+        if answered and answered < cutoff:
             age = answered - seen
             state = "in time" if age <= REPLY_AIM else "late"
         else:
-            age, state = end - seen, "still open"
+            age, state = max(cutoff - seen, timedelta(0)), "still open"
         counts[state] += 1
         hours, minutes = divmod(int(age.total_seconds() // 60), 60)
         out.append({**r, "state": state, "age": f"{hours}h {minutes:02d}m", "overdue": age > REPLY_AIM})

@@ -260,3 +260,12 @@ def test_search_export_and_purge(setup):
     assert row["severity"] == "info" and db["mentions"].count == 2  # counts for trends stay
     assert "Ancient" not in run("search", "Ancient").output
     assert dg.build(db, cfg, "2026-W47").last_purge is not None
+
+
+def test_reply_ages_in_the_current_week_run_to_now_not_to_sunday(setup):
+    cfg, db, _ = setup
+    seen = W47_START + timedelta(days=1, hours=9)
+    add(db, seen, needs_reply=1, categories={"gripe": ["cliquey"]}, targeted=-0.7)
+    d = dg.build(db, cfg, "2026-W47", now=seen + timedelta(hours=3))
+    assert d.replies[0]["state"] == "still open" and d.replies[0]["age"] == "3h 00m" and not d.replies[0]["overdue"]
+    assert d.most_negative[0]["families"] == ["complaint"]  # the family, not the keyword set
