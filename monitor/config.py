@@ -210,9 +210,6 @@ class Config:
     def alerts_dir(self) -> Path:
         return self.resolve(self.settings.alerts_dir)
 
-    def channels_for(self, severity: str) -> list[Channel]:
-        return [self.channels[name] for name in self.routes.get(severity, [])]
-
 
 # --------------------------------------------------------------------------- parsing helpers
 

@@ -15,7 +15,6 @@ later is "late", unanswered at the end of the week is "still open".
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -293,9 +292,3 @@ def send(db, config: Config, d: Digest, png: Path, now: datetime, force: bool = 
 
 class AlreadySent(Exception):
     pass
-
-
-def as_json(d: Digest) -> str:
-    from dataclasses import asdict
-
-    return json.dumps(asdict(d), default=str, ensure_ascii=False, indent=2)

@@ -20,11 +20,8 @@ from datetime import datetime, timedelta
 
 from . import store
 from .clock import iso
-from .config import SEVERITIES, Config
+from .config import Config
 from .text import fold
-
-ACTIONS = ("acked", "resolved", "needs_reply", "no_reply", "false_positive")
-
 
 def record(db, mention_id: int, action: str, now: datetime, note: str | None = None) -> None:
     db["mention_events"].insert({"mention_id": mention_id, "time": iso(now), "action": action, "note": note})
@@ -155,7 +152,3 @@ def purge(db, config: Config, now: datetime) -> int:
 def last_purge(db) -> dict | None:
     rows = list(db.query("select * from purges order by id desc limit 1"))
     return rows[0] if rows else None
-
-
-def urgency(row: dict) -> tuple:
-    return (-SEVERITIES.index(row["severity"]), row["first_seen"])
