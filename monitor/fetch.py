@@ -11,6 +11,7 @@ means for a source: that is ``sources.base``'s job.
 from __future__ import annotations
 
 import email.utils
+import re
 import threading
 import time
 from collections import defaultdict
@@ -146,7 +147,7 @@ class Fetcher:
             except requests.exceptions.TooManyRedirects:
                 raise FetchError("too many redirects (more than 5)") from None
             except requests.exceptions.RequestException as exc:
-                raise FetchError(f"could not connect: {_short(exc)}") from None
+                raise FetchError(_short(exc)) from None
             try:
                 body = self._read_capped(r, started)
             finally:
@@ -188,8 +189,18 @@ class Fetcher:
 
 
 def _short(exc: Exception) -> str:
+    """What went wrong in words a volunteer can act on, not urllib3's nested reprs."""
     text = str(exc)
-    # urllib3 wraps the useful part deep inside; keep the last reason, not the repr soup.
+    host = re.search(r"host='([^']+)'", text)
+    where = host.group(1) if host else "the server"
+    if "NameResolutionError" in text or "Name or service not known" in text or "nodename nor servname" in text:
+        return f"cannot find {where} (name lookup failed): is this machine online, and is the address right?"
+    if "Connection refused" in text:
+        return f"{where} refused the connection (nothing listening there?)"
+    if "CERTIFICATE_VERIFY_FAILED" in text or "SSLError" in text:
+        return f"secure connection to {where} failed (certificate problem)"
+    if "Network is unreachable" in text or "No route to host" in text:
+        return f"cannot reach {where}: network unreachable"
     if "Caused by" in text:
         text = text.split("Caused by", 1)[1].strip(" ()'\"")
     return text[:200]

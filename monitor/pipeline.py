@@ -22,6 +22,7 @@ from .clock import iso, parse_iso, utcnow
 from .config import Config
 from .lock import RunLock
 from .sources import get_kind
+from .fetch import FetchError
 from .sources.base import Poll, SourceFailed, SourceState
 from .text import fold, headline
 
@@ -224,6 +225,8 @@ def _poll(source, fetcher, state: SourceState) -> Poll:
     except SourceFailed as exc:
         return Poll(exc.outcome, status=exc.status, bytes=exc.bytes, error=str(exc),
                     retry_after=exc.retry_after, duration=exc.duration or time.monotonic() - started)
+    except FetchError as exc:  # a transport failure is an ordinary failure, whichever kind met it
+        return Poll("failed", error=str(exc), duration=time.monotonic() - started)
     except Exception as exc:  # a bug in one kind, or a hostile feed that breaks a parser
         return Poll("failed", error=f"unexpected {type(exc).__name__}: {str(exc)[:300]}",
                     duration=time.monotonic() - started)

@@ -195,3 +195,18 @@ def test_fast_parser_and_feedparser_give_the_same_items(name, monkeypatch):
     slow, _ = rss.parse_feed("s", body, {"content-type": "application/rss+xml"}, "http://x/")
     assert [(i.url, i.title, i.text, i.published, i.publisher, i.item_id) for i in fast] == \
            [(i.url, i.title, i.text, i.published, i.publisher, i.item_id) for i in slow]
+
+
+def test_unreachable_sources_fail_in_plain_words(make_config):
+    import socket
+
+    with socket.socket() as s:  # a port with nothing listening
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cfg, db_path = make_config(sources=[
+        {"name": "refused", "kind": "rss", "url": f"http://127.0.0.1:{port}/feed"},
+        {"name": "gd", "kind": "gdelt", "query": "x", "base_url": f"http://127.0.0.1:{port}"},
+    ])
+    errors = {s.name: s.error for s in run_cycle(cfg, db_path, now=NOW).sources}
+    assert errors["refused"] == "127.0.0.1 refused the connection (nothing listening there?)"
+    assert errors["gd"] == errors["refused"]  # a kind that calls the fetcher directly fails the same way
