@@ -40,6 +40,13 @@ class Context:
 
         return config.db_path(cfg, self.db_opt)
 
+    def open(self):
+        """The validated config (secrets not needed: this command sends nothing) and its database."""
+        from . import store
+
+        cfg = self.load(secrets=False)
+        return cfg, store.open_db(self.db_path(cfg))
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_opt", metavar="FILE", help="Config file (else $MONITOR_CONFIG, else ./feeds.yaml).")
@@ -150,12 +157,11 @@ def run(obj: Context, force: bool, quiet: bool) -> None:
 @click.pass_obj
 def mentions_cmd(obj: Context, since: str | None, severity: str | None, as_json: bool) -> None:
     """List stored mentions, newest first."""
-    cfg = obj.load()
+    cfg, db = obj.open()
     from . import store
     from .report import mentions_table
 
     since_dt = _parse_date(since) if since else None
-    db = store.open_db(obj.db_path(cfg))
     rows = store.mentions(db, since=since_dt, severity=severity)
     if as_json:
         for row in rows:
@@ -194,11 +200,10 @@ def _human_seconds(seconds: float) -> str:
 @click.pass_obj
 def sources_cmd(obj: Context, as_json: bool) -> None:
     """List each source: kind, last success, last error, failures in a row, next poll, items seen, cursor."""
-    cfg = obj.load(secrets=False)
+    cfg, db = obj.open()
     from . import store
     from .report import sources_table
 
-    db = store.open_db(obj.db_path(cfg))
     rows = []
     for sc in cfg.sources:
         row = store.source_row(db, sc.name) or {"name": sc.name, "kind": sc.kind}
@@ -217,11 +222,10 @@ def sources_cmd(obj: Context, as_json: bool) -> None:
 @click.pass_obj
 def alerts_cmd(obj: Context, open_only: bool, as_json: bool) -> None:
     """List alerts, newest first: what fired, who it went to, and who acknowledged it."""
-    cfg = obj.load(secrets=False)
+    cfg, db = obj.open()
     from . import store
     from .report import alerts_table
 
-    db = store.open_db(obj.db_path(cfg))
     rows = store.alerts(db, open_only=open_only)
     if as_json:
         for row in rows:
@@ -240,11 +244,10 @@ def ack(obj: Context, ident: str, note: str | None, by: str | None) -> None:
 
     An alert stops repeating and escalating, and its mentions count as answered.
     """
-    cfg = obj.load(secrets=False)
+    cfg, db = obj.open()
     from . import alerting, store, triage
     from .clock import utcnow
 
-    db = store.open_db(obj.db_path(cfg))
     kind, number = _ident(ident)
     try:
         if kind == "mention":
@@ -288,8 +291,8 @@ def silence() -> None:
 @click.pass_obj
 def silence_add(obj: Context, matchers: tuple[str, ...], duration: str, reason: str) -> None:
     """Add a silence, e.g. --match source=bing-news --for 2d --reason "Bing feed is noisy"."""
-    cfg = obj.load(secrets=False)
-    from . import alerting, store
+    cfg, db = obj.open()
+    from . import alerting
     from .clock import for_people, utcnow
     from .config import parse_duration
 
@@ -298,7 +301,6 @@ def silence_add(obj: Context, matchers: tuple[str, ...], duration: str, reason: 
         seconds = parse_duration(duration)
     except ValueError as exc:
         raise click.BadParameter(str(exc))
-    db = store.open_db(obj.db_path(cfg))
     now = utcnow()
     silence_id = alerting.add_silence(db, match, seconds, reason, now)
     ends = alerting.silences(db, now)[0]["ends"]
@@ -315,11 +317,10 @@ def silence_add(obj: Context, matchers: tuple[str, ...], duration: str, reason: 
 @click.pass_obj
 def silence_list(obj: Context, show_all: bool) -> None:
     """List active silences (and expired ones with --all)."""
-    cfg = obj.load(secrets=False)
-    from . import alerting, store
+    cfg, db = obj.open()
+    from . import alerting
     from .clock import for_people, utcnow
 
-    db = store.open_db(obj.db_path(cfg))
     rows = alerting.silences(db, utcnow(), active_only=not show_all)
     if not rows:
         click.echo("No active silences." if not show_all else "No silences.")
@@ -334,11 +335,10 @@ def silence_list(obj: Context, show_all: bool) -> None:
 @click.pass_obj
 def silence_expire(obj: Context, silence_id: int) -> None:
     """End a silence now."""
-    cfg = obj.load(secrets=False)
-    from . import alerting, store
+    cfg, db = obj.open()
+    from . import alerting
     from .clock import utcnow
 
-    db = store.open_db(obj.db_path(cfg))
     if not alerting.expire_silence(db, silence_id, utcnow()):
         click.echo(f"No active silence {silence_id}.", err=True)
         sys.exit(EXIT_CONFIG)
@@ -408,11 +408,11 @@ def digest(obj: Context, week: str | None, send: bool, force: bool, out: str | N
 @click.pass_obj
 def inbox(obj: Context) -> None:
     """What needs attention, most urgent first, with what the policy says to do."""
-    cfg = obj.load(secrets=False)
-    from . import store, triage
+    cfg, db = obj.open()
+    from . import triage
     from .clock import utcnow
 
-    rows = triage.inbox(store.open_db(obj.db_path(cfg)))
+    rows = triage.inbox(db)
     if not rows:
         click.echo("Nothing needs attention.")
         return
@@ -434,11 +434,10 @@ def inbox(obj: Context) -> None:
 @click.pass_obj
 def show(obj: Context, ident: str) -> None:
     """One mention: every source that carried it, its scores and why, its alerts and its history."""
-    cfg = obj.load(secrets=False)
+    cfg, db = obj.open()
     from . import store, triage
     from .clock import for_people
 
-    db = store.open_db(obj.db_path(cfg))
     mid = _mention_arg(ident)
     m = store.mention(db, mid)
     if m is None:
@@ -482,13 +481,13 @@ def show(obj: Context, ident: str) -> None:
 @click.pass_obj
 def resolve(obj: Context, ident: str, note: str | None) -> None:
     """Mark a mention dealt with (it leaves the inbox; the note is kept in its history)."""
-    cfg = obj.load(secrets=False)
-    from . import store, triage
+    cfg, db = obj.open()
+    from . import triage
     from .clock import utcnow
 
     mid = _mention_arg(ident)
     try:
-        triage.resolve(store.open_db(obj.db_path(cfg)), mid, utcnow(), note)
+        triage.resolve(db, mid, utcnow(), note)
     except KeyError:
         click.echo(f"There is no mention {mid}.", err=True)
         sys.exit(EXIT_CONFIG)
@@ -506,13 +505,13 @@ def mark(obj: Context, ident: str, what: str | None, note: str | None) -> None:
     """Correct a mention: needs a reply, needs none, or is not about us (left out of all counts)."""
     if not what:
         raise click.UsageError("say --needs-reply, --no-reply or --false-positive")
-    cfg = obj.load(secrets=False)
-    from . import store, triage
+    cfg, db = obj.open()
+    from . import triage
     from .clock import utcnow
 
     mid = _mention_arg(ident)
     try:
-        triage.mark(store.open_db(obj.db_path(cfg)), mid, what, utcnow(), note)
+        triage.mark(db, mid, what, utcnow(), note)
     except KeyError:
         click.echo(f"There is no mention {mid}.", err=True)
         sys.exit(EXIT_CONFIG)
@@ -525,10 +524,10 @@ def mark(obj: Context, ident: str, what: str | None, note: str | None) -> None:
 @click.pass_obj
 def suggest_excludes(obj: Context) -> None:
     """Propose `exclude` phrases for feeds.yaml from mentions marked as false positives."""
-    cfg = obj.load(secrets=False)
-    from . import store, triage
+    cfg, db = obj.open()
+    from . import triage
 
-    found = triage.suggest_excludes(store.open_db(obj.db_path(cfg)), cfg)
+    found = triage.suggest_excludes(db, cfg)
     if not found:
         click.echo("No suggestions: mark mentions that are not about us with `monitor mark ID --false-positive`.")
         return
@@ -543,11 +542,11 @@ def suggest_excludes(obj: Context) -> None:
 @click.pass_obj
 def search_cmd(obj: Context, query: str) -> None:
     """Full-text search of stored mentions (words, "a phrase", OR, NOT)."""
-    cfg = obj.load(secrets=False)
-    from . import store, triage
+    cfg, db = obj.open()
+    from . import triage
     from .report import mentions_table
 
-    rows = triage.search(store.open_db(obj.db_path(cfg)), query)
+    rows = triage.search(db, query)
     click.echo(mentions_table(rows, cfg.settings.timezone) if rows else "Nothing found.")
 
 
@@ -557,21 +556,21 @@ def search_cmd(obj: Context, query: str) -> None:
 @click.pass_obj
 def export_cmd(obj: Context, since: str | None, fmt: str) -> None:
     """Write stored mentions to standard output as CSV or JSON lines."""
-    cfg = obj.load(secrets=False)
-    from . import store, triage
+    cfg, db = obj.open()
+    from . import triage
 
-    click.echo(triage.export(store.open_db(obj.db_path(cfg)), _parse_date(since) if since else None, fmt), nl=False)
+    click.echo(triage.export(db, _parse_date(since) if since else None, fmt), nl=False)
 
 
 @cli.command()
 @click.pass_obj
 def purge(obj: Context) -> None:
     """Remove the text, names and links of mentions older than `retention` (counts for trends stay)."""
-    cfg = obj.load(secrets=False)
-    from . import store, triage
+    cfg, db = obj.open()
+    from . import triage
     from .clock import utcnow
 
-    n = triage.purge(store.open_db(obj.db_path(cfg)), cfg, utcnow())
+    n = triage.purge(db, cfg, utcnow())
     click.echo(f"Removed the text of {n} mention{'s' if n != 1 else ''} older than {int(cfg.retention // 86400)} days.")
 
 

@@ -242,17 +242,9 @@ def chart(d: Digest, path: Path) -> Path:
 
 def render(d: Digest, config: Config, chart_src: str | None) -> tuple[str, str, str]:
     """(subject, html, text)."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+    from .notify import template_environment
 
-    from .clock import for_people
-    from .urls import safe_link
-
-    env = Environment(loader=FileSystemLoader(str(config.alerts_dir)), undefined=StrictUndefined,
-                      autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
-                      trim_blocks=True, lstrip_blocks=True)
-    env.filters["when"] = lambda v: for_people(v, d.timezone)
-    env.filters["link"] = safe_link
-    env.filters["signed"] = lambda v: f"{v:+.2f}" if isinstance(v, (int, float)) else "-"
+    env = template_environment(config.alerts_dir, d.timezone)
     first_day = d.start.astimezone(ZoneInfo(d.timezone)).strftime("%a %d %b")
     last_day = (d.end.astimezone(ZoneInfo(d.timezone)) - timedelta(days=1)).strftime("%a %d %b %Y")
     ctx = {"d": d, "chart_src": chart_src, "period": f"{first_day} - {last_day}"}

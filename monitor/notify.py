@@ -80,22 +80,28 @@ def redact(text: str, secrets: list[str]) -> str:
 # --------------------------------------------------------------------------- rendering
 
 
+def template_environment(alerts_dir: Path, timezone: str):
+    """Jinja2 over ``alerts/``: ``.html`` autoescaped, text plain; filters for times, safe links, scores."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(str(alerts_dir)),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["when"] = lambda v: for_people(v, timezone)
+    env.filters["link"] = safe_link
+    env.filters["signed"] = lambda v: f"{v:+.2f}" if isinstance(v, (int, float)) else "-"
+    return env
+
+
 class Renderer:
     """Jinja2 templates from ``alerts/``: HTML autoescaped, text plain, SMS cut to 300 characters."""
 
     def __init__(self, alerts_dir: Path, timezone: str):
-        from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-        self.env = Environment(
-            loader=FileSystemLoader(str(alerts_dir)),
-            autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.filters["when"] = lambda v: for_people(v, timezone)
-        self.env.filters["link"] = safe_link
-        self.env.filters["signed"] = lambda v: f"{v:+.2f}" if isinstance(v, (int, float)) else "-"
+        self.env = template_environment(alerts_dir, timezone)
 
     def context(self, db, config: Config, alert: dict, channel: str | None = None) -> dict:
         mentions = store.alert_mentions(db, alert["id"]) if db is not None else []

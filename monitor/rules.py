@@ -67,34 +67,38 @@ def for_mention(mention: dict, config: Config) -> Candidate | None:
 
 
 def spike_candidates(db, config: Config, now: datetime) -> list[Candidate]:
+    """Hourly counts are made in SQL (this runs every cycle); the stories are read only when a spike fires."""
     out = []
+    first_run = db.execute("select min(started) from runs").fetchone()[0]
+    history = (now - parse_iso(first_run)).total_seconds() if first_run else 0.0
     negative = config.thresholds.negative
-    for rule_name, rule, where in (
-        ("volume_spike", config.rules.volume_spike, ""),
-        ("negative_spike", config.rules.negative_spike, f" and targeted_sentiment <= {float(negative)}"),
+    for rule_name, rule, where, args in (
+        ("volume_spike", config.rules.volume_spike, "", []),
+        ("negative_spike", config.rules.negative_spike, " and targeted_sentiment <= ?", [negative]),
     ):
-        if not rule.enabled:
-            continue
-        first_run = db.execute("select min(started) from runs").fetchone()[0]
-        if not first_run or (now - parse_iso(first_run)).total_seconds() < rule.warmup:
+        if not rule.enabled or history < rule.warmup:
             continue  # warm-up: no spike alerts before there is enough history
         last = db.execute("select max(created) from alerts where rule = ?", [rule_name]).fetchone()[0]
         if last and (now - parse_iso(last)).total_seconds() < rule.min_spacing:
             continue
         start = now - timedelta(seconds=rule.baseline)
-        rows = list(db.query(
-            f"select id, first_seen, title, snippet, url, categories from mentions where first_seen >= ? "
-            f"and false_positive = 0{where}",
-            [iso(start)],
-        ))
         hours = int(rule.baseline // 3600)
-        times = [parse_iso(r["first_seen"]).timestamp() for r in rows]
-        series = spikes.hourly(times, start.timestamp(), hours)
-        newest_start = now - timedelta(hours=1)
-        newest = [r for r, t in zip(rows, times) if t >= newest_start.timestamp()]
-        result = spikes.check(len(newest), series[:-1], k=rule.k, min_count=rule.min_count)
+        series = [0] * hours
+        for bucket, n in db.execute(
+            "select cast((julianday(first_seen) - julianday(?)) * 24 as integer) as bucket, count(*) "
+            f"from mentions where first_seen >= ? and false_positive = 0{where} group by bucket",
+            [iso(start), iso(start), *args],
+        ):
+            if 0 <= bucket < hours:
+                series[bucket] += n
+        newest_where = f"first_seen >= ? and false_positive = 0{where}"
+        newest_count = db.execute(f"select count(*) from mentions where {newest_where}",
+                                  [iso(now - timedelta(hours=1)), *args]).fetchone()[0]
+        result = spikes.check(newest_count, series[:-1], k=rule.k, min_count=rule.min_count)
         if not result.fired:
             continue
+        newest = list(db.query(f"select id, title, snippet, url, categories from mentions where {newest_where} "
+                               "order by first_seen", [iso(now - timedelta(hours=1)), *args]))
         cats = Counter(c for r in newest for c in (store.json_list(r["categories"])))
         out.append(Candidate(
             rule=rule_name,

@@ -8,8 +8,8 @@ A spike is an hour whose count is
   of a steady Poisson trickle. Without that floor a perfectly flat baseline
   (sigma 0) would fire on every rise of one.
 
-Warm-up and the minimum spacing between peaks are the caller's business
-(``rules.spike_candidates``): they depend on history, not on the series.
+Warm-up, the minimum spacing between peaks and counting mentions per hour are the
+caller's business (``rules.spike_candidates``, in SQL): they depend on the store.
 """
 
 from __future__ import annotations
@@ -41,12 +41,3 @@ def check(newest: int, baseline: list[int], *, k: float = 3.0, min_count: int = 
     fired = newest >= min_count and newest > threshold
     return SpikeCheck(fired, newest, mean, sigma, threshold)
 
-
-def hourly(times: list[float], start: float, hours: int) -> list[int]:
-    """Counts per hour for ``hours`` hours from ``start`` (epoch seconds); times outside are ignored."""
-    counts = [0] * hours
-    for t in times:
-        i = int((t - start) // 3600)
-        if 0 <= i < hours:
-            counts[i] += 1
-    return counts

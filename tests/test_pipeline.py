@@ -16,7 +16,7 @@ from monitor.cli import cli
 from monitor.lock import RunLock
 from monitor.pipeline import run_cycle
 
-from .conftest import NOW, rss, write_config
+from .conftest import NOW, REPO, rss, write_config
 
 COMPLAINT = {"title": "Really disappointed with New Baby Network", "link": "https://forum.example.org/t/1",
              "description": "I messaged New Baby Network three times and nobody replied. Feel let down."}
@@ -103,3 +103,14 @@ def test_python_dash_m_and_exit_code_1_when_a_source_fails(tmp_path, httpserver)
     assert proc.returncode == 1
     assert "bad" in proc.stdout and "HTTP 404" in proc.stdout
     assert "failed 1" in proc.stdout.splitlines()[-1]
+
+
+def test_reading_commands_need_no_channel_secrets(tmp_path):
+    """Only commands that send need MONITOR_EMAIL_URL and friends; looking at the store never does."""
+    (tmp_path / "alerts").symlink_to(REPO / "alerts")
+    path = tmp_path / "feeds.yaml"
+    path.write_text((REPO / "feeds.yaml").read_text())
+    for args in (["mentions"], ["alerts"], ["sources"], ["inbox"]):
+        result = CliRunner().invoke(cli, ["--config", str(path), "--db", str(tmp_path / "m.db"), *args], env={
+            "MONITOR_EMAIL_URL": "", "MONITOR_SMS_URL": ""})
+        assert result.exit_code == 0, (args, result.output)

@@ -60,6 +60,16 @@ def refused(exc: SourceFailed) -> bool:
     return exc.status in (401, 403, 404, 422)
 
 
+def rss_fallback(src: Source, fetcher, url: str, cursor: dict) -> Poll:
+    """The server's public RSS, for servers that refuse anonymous API access; the cursor is kept."""
+    from .base import SourceState
+    from .rss import parse_feed
+
+    resp = src.fetch(fetcher, url, SourceState())
+    items, _warning = parse_feed(src.name, resp.body, resp.headers, resp.url)
+    return poll_result(items, cursor, fallback=url)
+
+
 def poll_result(items: list[Item], cursor: dict, fallback: str | None = None) -> Poll:
     import json
 

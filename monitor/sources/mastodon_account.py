@@ -9,9 +9,8 @@ Reach: reblogs, favourites, replies, followers.
 
 from __future__ import annotations
 
-from ._mastodon import fetch_statuses, newest_id, poll_result, refused, status_item
+from ._mastodon import fetch_statuses, newest_id, poll_result, refused, rss_fallback, status_item
 from .base import Option, Poll, Source, SourceFailed, SourceState
-from .rss import parse_feed
 
 
 class MastodonAccountSource(Source):
@@ -34,8 +33,6 @@ class MastodonAccountSource(Source):
         except SourceFailed as exc:
             if not refused(exc):
                 raise
-            resp = self.fetch(fetcher, f"{base}/@{acct}.rss", SourceState())
-            items, _w = parse_feed(self.name, resp.body, resp.headers, resp.url)
-            return poll_result(items, cursor, fallback=f"{base}/@{acct}.rss")
+            return rss_fallback(self, fetcher, f"{base}/@{acct}.rss", cursor)
         cursor["since_id"] = newest_id(statuses, cursor.get("since_id"))
         return poll_result([status_item(self.name, s) for s in statuses], cursor)

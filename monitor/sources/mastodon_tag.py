@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from ._mastodon import fetch_statuses, newest_id, poll_result, refused, status_item
+from ._mastodon import fetch_statuses, newest_id, poll_result, refused, rss_fallback, status_item
 from .base import Option, Poll, Source, SourceFailed, SourceState
-from .rss import parse_feed
 
 
 class MastodonTagSource(Source):
@@ -34,11 +33,6 @@ class MastodonTagSource(Source):
         except SourceFailed as exc:
             if not refused(exc):
                 raise
-            return self._rss(fetcher, state, f"{base}/tags/{tag}.rss", cursor)
+            return rss_fallback(self, fetcher, f"{base}/tags/{tag}.rss", cursor)
         cursor["since_id"] = newest_id(statuses, cursor.get("since_id"))
         return poll_result([status_item(self.name, s) for s in statuses], cursor)
-
-    def _rss(self, fetcher, state: SourceState, url: str, cursor: dict) -> Poll:
-        resp = self.fetch(fetcher, url, SourceState())
-        items, _warning = parse_feed(self.name, resp.body, resp.headers, resp.url)
-        return poll_result(items, cursor, fallback=url)
