@@ -103,7 +103,7 @@ class Renderer:
     def __init__(self, alerts_dir: Path, timezone: str):
         self.env = template_environment(alerts_dir, timezone)
 
-    def context(self, db, config: Config, alert: dict, channel: str | None = None) -> dict:
+    def context(self, db, config: Config, alert: dict) -> dict:
         mentions = store.alert_mentions(db, alert["id"]) if db is not None else []
         round_ = alert.get("round") or 0
         for m in mentions:
@@ -214,7 +214,7 @@ def deliver_due(db, config: Config, now: datetime) -> DeliveryReport:
         if channel is None:
             error = f"channel {d['channel']!r} is no longer in the config; add it back or the alert stays undelivered"
         else:
-            message = renderer.render(renderer.context(db, config, alert, channel.name), channel.format)
+            message = renderer.render(renderer.context(db, config, alert), channel.format)
             error = send(channel, message)
             if error is None:
                 report.messages.append((channel.name, message))
