@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
 from monitor.demo import run_demo
 
 from .conftest import REPO
 
 
-def test_demo_finds_the_week_and_the_second_cycle_changes_nothing(tmp_path):
+# The demo must tell the same story on any date: today, a year ahead, a year behind.
+@pytest.mark.parametrize("now", [None, datetime(2027, 11, 25, 9, 0, tzinfo=timezone.utc),
+                                 datetime(2025, 11, 25, 23, 59, tzinfo=timezone.utc)],
+                         ids=["clock", "year-ahead", "year-behind"])
+def test_demo_finds_the_week_and_the_second_cycle_changes_nothing(tmp_path, now):
     lines: list[str] = []
-    code = run_demo(base_config=REPO / "feeds.yaml", workdir=tmp_path / "demo", echo=lines.append)
+    code = run_demo(base_config=REPO / "feeds.yaml", workdir=tmp_path / "demo", echo=lines.append, now=now)
     out = "\n".join(lines)
     assert code == 0, out
     cycle1, cycle2 = out.split("=== Cycle 2")

@@ -11,9 +11,11 @@ cycles: the second shows every source unchanged and nothing stored twice.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import threading
-from email.utils import formatdate
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime, formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
@@ -22,6 +24,32 @@ import yaml
 
 FEEDS_DIR = Path(__file__).with_name("feeds")
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# The bundled feeds were written as the week up to this moment. They are served with
+# every date moved by the same amount, so the newest item is an hour old whenever the
+# demo runs: the demo shows the same week on any date (a new source looks back 7 days).
+WRITTEN_AT = datetime(2026, 11, 22, 18, 5, tzinfo=timezone.utc)
+_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+_RFC822 = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d? \w{3} \d{4} \d\d:\d\d:\d\d (?:GMT|[+-]\d{4})")
+
+
+def shift_dates(text: str, by: timedelta) -> str:
+    """Move every ISO 8601 and RFC 822 date in a feed by ``by``."""
+    def iso(m):
+        dt = datetime.strptime(m.group(0), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        return (dt + by).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def rfc(m):
+        return format_datetime((parsedate_to_datetime(m.group(0)) + by).astimezone(timezone.utc), usegmt=True)
+
+    return _RFC822.sub(rfc, _ISO.sub(iso, text))
+
+
+def demo_offset(now: datetime) -> timedelta:
+    """How far to move the bundled week so that it ends an hour before ``now`` (whole minutes)."""
+    minutes = int((now - timedelta(hours=1) - WRITTEN_AT).total_seconds() // 60)
+    return timedelta(minutes=minutes)
+
+
 FEED_FILES = {
     "google-alerts": "google-alerts.xml",
     "google-news": "google-news.xml",
@@ -34,6 +62,7 @@ class _FeedHandler(BaseHTTPRequestHandler):
     """Serves the bundled feeds with ETag/Last-Modified and answers 304 when nothing changed."""
 
     server_version = "demo-feeds/1"
+    offset = timedelta(0)  # set per server by serve_feeds()
     last_modified = formatdate(1763800000, usegmt=True)
 
     def do_GET(self):  # noqa: N802 - http.server's naming
@@ -42,7 +71,7 @@ class _FeedHandler(BaseHTTPRequestHandler):
         if name not in FEED_FILES.values() or not path.is_file():
             self.send_error(404)
             return
-        body = path.read_bytes()
+        body = shift_dates(path.read_text(encoding="utf-8"), self.offset).encode("utf-8")
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         if self.headers.get("If-None-Match") == etag or self.headers.get("If-Modified-Since") == self.last_modified:
             self.send_response(304)
@@ -62,8 +91,16 @@ class _FeedHandler(BaseHTTPRequestHandler):
         pass
 
 
-def serve_feeds() -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FeedHandler)
+def serve_feeds(now: datetime | None = None) -> tuple[ThreadingHTTPServer, str]:
+    """Serve the bundled feeds on loopback, dated as the week before ``now`` (default: the clock)."""
+    from ..clock import utcnow
+
+    offset = demo_offset(now or utcnow())
+    handler = type("_DatedFeedHandler", (_FeedHandler,), {
+        "offset": offset,
+        "last_modified": formatdate((WRITTEN_AT + offset).timestamp(), usegmt=True),
+    })
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
@@ -104,8 +141,9 @@ def write_config(base_config: Path, base_url: str, workdir: Path) -> Path:
 
 def run_demo(
     *, base_config: Path | None = None, workdir: Path | None = None, fresh: bool = True,
-    echo: Callable[[str], None] = print,
+    echo: Callable[[str], None] = print, now: datetime | None = None,
 ) -> int:
+    """Run the demo; ``now`` (default: the clock) is when the demo's week ends, for tests."""
     from .. import config as config_mod
     from .. import store
     from ..pipeline import run_cycle
@@ -118,7 +156,7 @@ def run_demo(
     if fresh and workdir.exists():
         shutil.rmtree(workdir)
     _register_demo_channel()
-    server, base_url = serve_feeds()
+    server, base_url = serve_feeds(now)
     try:
         cfg_path = write_config(base_config, base_url, workdir)
         try:
@@ -131,7 +169,7 @@ def run_demo(
         echo(f"Rules from {base_config}; database {db_path}\n")
 
         echo("=== Cycle 1: first poll of every source ===")
-        first = run_cycle(cfg, db_path, force=True)
+        first = run_cycle(cfg, db_path, force=True, now=now)
         _print_cycle(first, echo)
         db = store.open_db(db_path)
         found = [store.mention(db, i) for i in first.new_mention_ids]
@@ -146,7 +184,7 @@ def run_demo(
             echo(message.body.rstrip())
 
         echo("\n=== Cycle 2: the same feeds again ===")
-        second = run_cycle(cfg, db_path, force=True)
+        second = run_cycle(cfg, db_path, force=True, now=now and now + timedelta(minutes=15))
         _print_cycle(second, echo)
         total = db.execute("select count(*) from mentions").fetchone()[0]
         carriers = db.execute("select count(*) from mention_sources").fetchone()[0]
