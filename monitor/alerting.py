@@ -195,19 +195,14 @@ def repeat_and_escalate(db, config: Config, now: datetime) -> None:
 # --------------------------------------------------------------------------- acknowledgement
 
 
-def ack(db, alert_id: int, now: datetime, note: str | None = None, by: str | None = None) -> dict:
-    """Acknowledge an alert: no more repeats or escalation; its mentions count as answered."""
-    alert = store.alert(db, alert_id)
-    if alert is None:
-        raise KeyError(f"no alert {alert_id}")
-    with db.atomic():
-        db["alerts"].update(alert_id, {"status": "acked", "acked_at": iso(now), "acked_by": by, "note": note})
-        db.execute("update mentions set acked_at = coalesce(acked_at, ?) where id in "
-                   "(select mention_id from alert_mentions where alert_id = ?)", [iso(now), alert_id])
-        # Anything still waiting to go out for this alert is no longer needed.
-        db.execute("update deliveries set status = 'cancelled', error = 'acknowledged before sending' "
-                   "where alert_id = ? and status in ('pending', 'failed')", [alert_id])
-    return store.alert(db, alert_id)
+def ack(db, alert_id: int, now: datetime, note: str | None = None, by: str | None = None, via: str = "cli") -> dict:
+    """Acknowledge an alert: no more repeats or escalation; its mentions count as answered.
+
+    Acknowledging again adds to the alert's history (``actions``); it never erases the first.
+    """
+    from .actions import act
+
+    return act(db, "ack", now, alert_id=alert_id, note=note, by=by, via=via)["alert"]
 
 
 # --------------------------------------------------------------------------- silences

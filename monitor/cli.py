@@ -245,20 +245,30 @@ def ack(obj: Context, ident: str, note: str | None, by: str | None) -> None:
     An alert stops repeating and escalating, and its mentions count as answered.
     """
     cfg, db = obj.open()
-    from . import alerting, store, triage
+    from . import alerting, triage
     from .clock import utcnow
 
     kind, number = _ident(ident)
     try:
         if kind == "mention":
-            triage.ack_mention(db, number, utcnow(), note=" ".join(x for x in (note, f"by {by}" if by else None) if x) or None)
+            triage.ack_mention(db, number, utcnow(), note=note, by=by or _who())
             click.echo(f"Mention {number} acknowledged.")
             return
-        alert = alerting.ack(db, number, utcnow(), note=note, by=by)
+        alert = alerting.ack(db, number, utcnow(), note=note, by=by or _who())
     except KeyError:
         click.echo(f"There is no {kind} {number}; `monitor {'inbox' if kind == 'mention' else 'alerts'}` lists them.", err=True)
         sys.exit(EXIT_CONFIG)
     click.echo(f"Alert {number} acknowledged ({alert['severity']}: {alert['title'][:80]}).")
+
+
+def _who() -> str | None:
+    """Who is at the keyboard, for the history (``--by`` says it better)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:
+        return None
 
 
 def _ident(text: str) -> tuple[str, int]:
@@ -454,6 +464,8 @@ def show(obj: Context, ident: str) -> None:
     click.echo(f"  published {for_people(m['published'], tz)}; first seen {for_people(m['first_seen'], tz)}")
     state = "false positive" if m["false_positive"] else "resolved" if m["resolved_at"] else "acknowledged" if m["acked_at"] else "open"
     click.echo(f"  state: {state}{' · needs a reply' if m['needs_reply'] else ''}")
+    if m.get("corrected_severity"):
+        click.echo(f"  level corrected to: {m['corrected_severity']}")
     click.echo("  sources:")
     for src in db.query("select * from mention_sources where mention_id = ? order by first_seen", [mid]):
         click.echo(f"    - {src['source']} (first seen {for_people(src['first_seen'], tz)}): {src['url']}")
@@ -471,15 +483,18 @@ def show(obj: Context, ident: str) -> None:
     events = triage.history(db, mid)
     if events:
         click.echo("  history:")
+        from .actions import describe
+
         for e in events:
-            click.echo(f"    - {for_people(e['time'], tz)}: {e['action']}{': ' + e['note'] if e['note'] else ''}")
+            click.echo(f"    - {for_people(e['time'], tz)}: {describe(e)}")
 
 
 @cli.command()
 @click.argument("ident", metavar="ID")
 @click.option("--note", help="What was done.")
+@click.option("--by", help="Your name (recorded in the history).")
 @click.pass_obj
-def resolve(obj: Context, ident: str, note: str | None) -> None:
+def resolve(obj: Context, ident: str, note: str | None, by: str | None) -> None:
     """Mark a mention dealt with (it leaves the inbox; the note is kept in its history)."""
     cfg, db = obj.open()
     from . import triage
@@ -487,7 +502,7 @@ def resolve(obj: Context, ident: str, note: str | None) -> None:
 
     mid = _mention_arg(ident)
     try:
-        triage.resolve(db, mid, utcnow(), note)
+        triage.resolve(db, mid, utcnow(), note, by=by or _who())
     except KeyError:
         click.echo(f"There is no mention {mid}.", err=True)
         sys.exit(EXIT_CONFIG)
@@ -498,26 +513,37 @@ def resolve(obj: Context, ident: str, note: str | None) -> None:
 @click.argument("ident", metavar="ID")
 @click.option("--needs-reply", "what", flag_value="needs_reply", help="It needs a reply from us.")
 @click.option("--no-reply", "what", flag_value="no_reply", help="It does not need a reply.")
-@click.option("--false-positive", "what", flag_value="false_positive", help="It is not about us.")
+@click.option("--not-us", "--false-positive", "what", flag_value="false_positive", help="It is not about us.")
+@click.option("--level", type=click.Choice(["info", "watch", "alert", "crisis"]),
+              help="The level it should have been (a correction the model learns from).")
 @click.option("--note", help="Why.")
+@click.option("--by", help="Your name (recorded in the history).")
 @click.pass_obj
-def mark(obj: Context, ident: str, what: str | None, note: str | None) -> None:
-    """Correct a mention: needs a reply, needs none, or is not about us (left out of all counts)."""
+def mark(obj: Context, ident: str, what: str | None, level: str | None, note: str | None, by: str | None) -> None:
+    """Correct a mention: wrong level, not about us, needs a reply or needs none.
+
+    e.g. `monitor mark m12 --level watch` or `monitor mark m12 --not-us`.
+    """
+    if level and what:
+        raise click.UsageError("say one thing at a time: --level, or one of --not-us, --needs-reply, --no-reply")
+    if level:
+        what = "wrong_level"
     if not what:
-        raise click.UsageError("say --needs-reply, --no-reply or --false-positive")
+        raise click.UsageError("say --level LEVEL, --not-us, --needs-reply or --no-reply")
     cfg, db = obj.open()
     from . import triage
     from .clock import utcnow
 
     mid = _mention_arg(ident)
     try:
-        triage.mark(db, mid, what, utcnow(), note)
+        triage.mark(db, mid, what, utcnow(), note, by=by or _who(), level=level)
     except KeyError:
         click.echo(f"There is no mention {mid}.", err=True)
         sys.exit(EXIT_CONFIG)
-    click.echo(f"Mention {mid} marked {what.replace('_', ' ')}.")
+    shown = {"false_positive": "not about us", "wrong_level": f"as {level} (level corrected)"}.get(what, what.replace("_", " "))
+    click.echo(f"Mention {mid} marked {shown}.")
     if what == "false_positive":
-        click.echo("`monitor suggest-excludes` proposes exclude phrases from false positives.")
+        click.echo("`monitor suggest-excludes` proposes exclude phrases from mentions that are not about us.")
 
 
 @cli.command("suggest-excludes")

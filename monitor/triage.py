@@ -1,7 +1,8 @@
 """Triage: what needs attention, what happened to a mention, and keeping the store tidy.
 
 Every change to a mention (acknowledged, resolved, marked as needing a reply or not,
-marked a false positive) is recorded in ``mention_events`` with its time and note.
+marked not about us, a level corrected) is recorded in ``actions`` with who, when, how
+and note (see ``monitor.actions``).
 False positives stay in the database but leave every count and the digest, and
 ``suggest_excludes`` turns them into ``exclude`` phrases for feeds.yaml.
 ``purge`` applies the retention period (UK GDPR: mentions hold other people's
@@ -23,8 +24,9 @@ from .clock import iso
 from .config import Config
 from .text import fold
 
-def record(db, mention_id: int, action: str, now: datetime, note: str | None = None) -> None:
-    db["mention_events"].insert({"mention_id": mention_id, "time": iso(now), "action": action, "note": note})
+def record(db, mention_id: int, action: str, now: datetime, note: str | None = None,
+           by: str | None = None, via: str = "cli") -> None:
+    store.record_action(db, time=now, action=action, mention_id=mention_id, by=by, via=via, note=note)
 
 
 def _require(db, mention_id: int) -> dict:
@@ -34,29 +36,34 @@ def _require(db, mention_id: int) -> dict:
     return m
 
 
-def ack_mention(db, mention_id: int, now: datetime, note: str | None = None) -> None:
+def ack_mention(db, mention_id: int, now: datetime, note: str | None = None, by: str | None = None) -> None:
+    from .actions import act
+
+    act(db, "ack", now, mention_id=mention_id, note=note, by=by)
+
+
+def resolve(db, mention_id: int, now: datetime, note: str | None = None, by: str | None = None) -> None:
+    from .actions import act
+
+    act(db, "resolve", now, mention_id=mention_id, note=note, by=by)
+
+
+def mark(db, mention_id: int, what: str, now: datetime, note: str | None = None, by: str | None = None,
+         level: str | None = None) -> None:
+    """``what``: needs_reply, no_reply, false_positive (not about us) or wrong_level (with ``level``)."""
+    from .actions import act
+
+    if what in ("false_positive", "not_us"):
+        act(db, "not_us", now, mention_id=mention_id, note=note, by=by)
+        return
+    if what == "wrong_level":
+        act(db, "wrong_level", now, mention_id=mention_id, note=note, by=by, level=level)
+        return
     _require(db, mention_id)
-    with db.atomic():
-        db.execute("update mentions set acked_at = coalesce(acked_at, ?) where id = ?", [iso(now), mention_id])
-        record(db, mention_id, "acked", now, note)
-
-
-def resolve(db, mention_id: int, now: datetime, note: str | None = None) -> None:
-    _require(db, mention_id)
-    with db.atomic():
-        db.execute("update mentions set resolved_at = ?, acked_at = coalesce(acked_at, ?) where id = ?",
-                   [iso(now), iso(now), mention_id])
-        record(db, mention_id, "resolved", now, note)
-
-
-def mark(db, mention_id: int, what: str, now: datetime, note: str | None = None) -> None:
-    """``what``: needs_reply, no_reply or false_positive."""
-    _require(db, mention_id)
-    update = {"needs_reply": {"needs_reply": 1}, "no_reply": {"needs_reply": 0},
-              "false_positive": {"false_positive": 1, "needs_reply": 0}}[what]
+    update = {"needs_reply": {"needs_reply": 1}, "no_reply": {"needs_reply": 0}}[what]
     with db.atomic():
         db["mentions"].update(mention_id, update)
-        record(db, mention_id, what, now, note)
+        record(db, mention_id, what, now, note, by=by)
 
 
 def inbox(db, limit: int = 50) -> list[dict]:
@@ -70,7 +77,10 @@ def inbox(db, limit: int = 50) -> list[dict]:
 
 
 def history(db, mention_id: int) -> list[dict]:
-    return list(db.query("select * from mention_events where mention_id = ? order by time, id", [mention_id]))
+    """Every action on the mention or its alerts, from any channel (see ``actions``)."""
+    from .actions import history as _history
+
+    return _history(db, mention_id=mention_id)
 
 
 def mention_alerts(db, mention_id: int) -> list[dict]:

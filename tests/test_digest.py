@@ -220,10 +220,10 @@ def test_triage_commands_change_state_and_leave_history(setup):
     assert run("mark", f"m{new_alert}", "--false-positive", "--note", "another charity").exit_code == 0
     assert "Nothing needs attention" in run("inbox").output
     shown = run("show", f"m{old_alert}").output
-    assert "state: resolved" in shown and "resolved: replied on Facebook" in shown
-    events = [(e["mention_id"], e["action"], e["note"]) for e in db["mention_events"].rows]
-    assert events == [(crisis, "acked", "safeguarding lead told"), (old_alert, "resolved", "replied on Facebook"),
-                      (new_alert, "false_positive", "another charity")]
+    assert "state: resolved" in shown and "resolved by " in shown and "(cli): replied on Facebook" in shown
+    events = [(e["mention_id"], e["action"], e["via"], e["note"]) for e in db["actions"].rows]
+    assert events == [(crisis, "ack", "cli", "safeguarding lead told"), (old_alert, "resolve", "cli", "replied on Facebook"),
+                      (new_alert, "not_us", "cli", "another charity")]
     assert run("mark", "m999", "--no-reply").exit_code == 2
 
 
