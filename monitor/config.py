@@ -72,6 +72,8 @@ class Settings:
     read_timeout: float = 30.0
     max_bytes: int = 5 * 1024 * 1024
     alerts_dir: str = "alerts"
+    public_url: str | None = None  # where `monitor serve` is reached from a phone: alert links point there
+    link_valid: float = 7 * 86400  # how long a signed link in an alert opens its page
 
 
 @dataclass
@@ -464,7 +466,19 @@ def _read_settings(r: _Reader, raw: Any) -> Settings:
         read_timeout=r.duration(s.get("read_timeout"), join(p, "read_timeout"), d.read_timeout),
         max_bytes=r.size(s.get("max_bytes"), join(p, "max_bytes"), d.max_bytes),
         alerts_dir=r.string(s.get("alerts_dir"), join(p, "alerts_dir")) or d.alerts_dir,
+        public_url=_public_url(r, s.get("public_url")),
+        link_valid=r.duration(s.get("link_valid"), join(p, "link_valid"), d.link_valid),
     )
+
+
+def _public_url(r: _Reader, raw: Any) -> str | None:
+    url = r.string(raw, "settings.public_url")
+    if not url:
+        return None
+    if not is_http_url(url):
+        r.problem("settings.public_url", f"must be an http(s) address like https://monitor.example.org, got {url!r}")
+        return None
+    return url.rstrip("/")
 
 
 def _read_sources(r: _Reader, raw: Any, settings: Settings) -> list[SourceConfig]:
