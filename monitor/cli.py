@@ -96,6 +96,13 @@ def check(obj: Context) -> None:
             click.echo(f"    - {level} -> {', '.join(cfg.routes[level]) or '(nobody)'}")
     if "crisis" not in cfg.routes or not cfg.routes["crisis"]:
         click.echo("  warning: no route for crisis - a crisis would only show in the digest", err=True)
+    if cfg.replies is not None:
+        rp = cfg.replies
+        state = "ready" if rp.ready else f"NOT read: {', '.join(rp.missing) or 'username/password'} not set"
+        click.echo(f"  replies: {rp.host}:{rp.port} ({rp.tls}), folder {rp.mailbox}, from {len(rp.directors)} "
+                   f"director address{'es' if len(rp.directors) != 1 else ''}: {state}")
+    if cfg.settings.public_url:
+        click.echo(f"  triage page links: {cfg.settings.public_url} (valid {_human_seconds(cfg.settings.link_valid)})")
     click.echo(f"  database: {obj.db_path(cfg)}")
     if bad:
         sys.exit(EXIT_CONFIG)

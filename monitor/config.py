@@ -173,6 +173,24 @@ class Alerting:
 
 
 @dataclass
+class Replies:
+    """The mailbox directors' replies to alert emails arrive in (read over IMAP, outgoing connections only)."""
+
+    host: str
+    port: int
+    tls: str  # ssl (IMAPS, port 993) | starttls (port 143) | none (only for a server on this machine)
+    username: str | None  # None when its ${ENV} is not set
+    password: str | None
+    mailbox: str = "INBOX"
+    directors: list[str] = field(default_factory=list)  # only replies from these addresses count
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.username and self.password and not self.missing)
+
+
+@dataclass
 class Channel:
     name: str
     raw: str
@@ -198,6 +216,7 @@ class Config:
     reach: Reach = field(default_factory=Reach)
     retention: float = 365 * 86400  # mention text older than this is purged by `monitor purge`
     digest_timezone: str = "Europe/London"  # weeks run Monday to Sunday in this zone
+    replies: Replies | None = None  # reply-to-acknowledge mailbox, when configured
 
     @property
     def base_dir(self) -> Path:
@@ -408,6 +427,7 @@ _TOP = {
     "reach": "how engagement and outlets raise the stakes of a concern",
     "retention": "how long mention text is kept (UK GDPR)",
     "digest": "the weekly digest",
+    "replies": "the mailbox directors' replies to alert emails arrive in (reply to acknowledge)",
 }
 _ORG = {"name": "", "terms": "", "exclude": ""}
 _SETTINGS = {f: "" for f in Settings.__dataclass_fields__}
@@ -713,6 +733,37 @@ def _read_alerting(r: _Reader, raw: Any) -> Alerting:
     )
 
 
+_REPLIES = {"host": "", "port": "", "tls": "", "username": "", "password": "", "mailbox": "", "directors": ""}
+
+
+def _read_replies(r: _Reader, raw: Any, secrets: bool = True) -> Replies | None:
+    if raw is None:
+        return None
+    m = r.mapping(raw, "replies", _REPLIES)
+    host = r.string(m.get("host"), "replies.host", required=True) or ""
+    tls = r.choice(m.get("tls"), "replies.tls", ("ssl", "starttls", "none"), "ssl")
+    if tls == "none" and host not in ("127.0.0.1", "localhost", "::1"):
+        r.problem("replies.tls", "none is only allowed for a server on this machine (127.0.0.1); use ssl or starttls")
+    port = r.integer(m.get("port"), "replies.port", 993 if tls == "ssl" else 143, 1, 65535)
+    missing: list[str] = []
+    creds = {}
+    for key in ("username", "password"):
+        text = r.string(m.get(key), f"replies.{key}", required=True, env=False) or ""
+        if key == "password" and text and not _ENV_REF.search(text):
+            r.problem("replies.password", "write the password as ${ENV_VAR} (e.g. ${MONITOR_REPLY_PASSWORD}), never in this file")
+        value, miss = expand_env(text, r.environ)
+        missing += miss
+        creds[key] = None if miss else value
+    # An unset ${VAR} is not fatal (alerts must still go out): each run says the mailbox was not read.
+    directors = [d.strip().lower() for d in r.strings(m.get("directors"), "replies.directors", required=True)]
+    for i, d in enumerate(directors):
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", d):
+            r.problem(join("replies.directors", i), f"{d!r} is not an email address")
+    return Replies(host=host, port=port, tls=tls, username=creds["username"], password=creds["password"],
+                   mailbox=r.string(m.get("mailbox"), "replies.mailbox") or "INBOX", directors=directors,
+                   missing=missing)
+
+
 def _read_reach(r: _Reader, raw: Any) -> Reach:
     m = r.mapping(raw, "reach", {f: "" for f in Reach.__dataclass_fields__})
     d = Reach()
@@ -821,6 +872,7 @@ def load(path: str | os.PathLike, environ: dict[str, str] | None = None, *, secr
     rules = _read_rules(r, doc.get("rules"))
     alerting = _read_alerting(r, doc.get("alerting"))
     reach = _read_reach(r, doc.get("reach"))
+    replies = _read_replies(r, doc.get("replies"), secrets)
     retention = r.duration(doc.get("retention"), "retention", 365 * 86400)
     dg = r.mapping(doc.get("digest"), "digest", {"timezone": ""})
     digest_tz = r.string(dg.get("timezone"), "digest.timezone") or settings.timezone
@@ -845,4 +897,5 @@ def load(path: str | os.PathLike, environ: dict[str, str] | None = None, *, secr
         reach=reach,
         retention=retention,
         digest_timezone=digest_tz,
+        replies=replies,
     )

@@ -151,6 +151,12 @@ def run_cycle(
             finally:
                 fetcher.close()
 
+            if config.replies is not None:  # directors' replies first: an acknowledged crisis is not repeated
+                from .replies import read_replies
+
+                replies = read_replies(db, config, now)
+                for line in replies.ignored + ([replies.error] if replies.error else []):
+                    log(line)
             evaluate_rules(db, config, now)
             alerting.repeat_and_escalate(db, config, now)
             delivered = deliver_due(db, config, now)
