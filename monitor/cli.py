@@ -651,6 +651,24 @@ def eval_cmd(obj: Context, file: str, split: str, as_json: bool, **overrides) ->
 
 
 @cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on. Keep 127.0.0.1 behind a TLS proxy or tunnel (see the README).")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_obj
+def serve(obj: Context, host: str, port: int) -> None:
+    """Serve the mobile triage page (open alerts; acknowledge, resolve, not about us, wrong level)."""
+    cfg, db = obj.open()
+    db.close()
+    from .web import serve as run_server
+
+    try:
+        run_server(cfg, obj.db_path(cfg), host, port, echo=click.echo)
+    except OSError as exc:
+        click.echo(f"Cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_CONFIG)
+
+
+@cli.command()
 @click.option("--keep", is_flag=True, help="Keep the demo database from last time instead of starting afresh.")
 def demo(keep: bool) -> None:
     """Run two cycles on bundled demo feeds served from this machine (no internet)."""
