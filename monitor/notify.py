@@ -315,6 +315,7 @@ def deliver_due(db, config: Config, now: datetime) -> DeliveryReport:
     if not due:
         return report
     renderer = make_renderer(db, config, now)
+    gave_up: dict[str, list[tuple[int, str | None]]] = {}
     for channel_name, severity, batch in batches(due):
         channel = config.channels.get(channel_name)
         alert_ids = list(dict.fromkeys(d["alert_id"] for d in batch))
@@ -339,11 +340,45 @@ def deliver_due(db, config: Config, now: datetime) -> DeliveryReport:
         else:
             report.failed += 1
             report.gave_up += worst == "gave_up"
+            if worst == "gave_up":
+                gave_up.setdefault(channel_name, []).append((len(alert_ids), error))
             what = "gave up on" if worst == "gave_up" else "could not send"
             listed = ", ".join(str(i) for i in alert_ids)
             report.errors.append(f"{what} alert{'s' if len(alert_ids) > 1 else ''} {listed} via {channel_name} "
                                  f"(attempt {batch[0]['attempts'] + 1}): {error}")
+    if gave_up:
+        report.errors += tell_others_gave_up(db, config, gave_up, now)
     return report
+
+
+def tell_others_gave_up(db, config: Config, gave_up: dict, now: datetime) -> list[str]:
+    """A channel that gave up is reported through every other routed channel that still works."""
+    from html import escape
+
+    errors = []
+    routed = [c for level in ("crisis", "alert", "watch", "escalation") for c in config.routes.get(level, [])]
+    others = [c for c in dict.fromkeys(routed) if c not in gave_up and c in config.channels]
+    hours = int(config.alerting.give_up_after // 3600)
+    for name, failures in gave_up.items():
+        n = sum(k for k, _e in failures)
+        last = failures[-1][1] or "unknown error"
+        title = f"[MONITOR] {config.organisation.name}: alerts could not be sent by {name}"
+        text = (f"The monitor gave up sending {n} alert{'s' if n != 1 else ''} by {name} after trying for {hours} hours. "
+                f"Last error: {last}. Ask the volunteer to check the {name} channel "
+                f"(monitor test-alert). The alerts are in the digest and on the triage page.")
+        for other in others:
+            channel = config.channels[other]
+            if channel.format == "email":
+                message = Message(title, f"<p>{escape(text)}</p>", "email")
+            elif channel.format == "sms":
+                message = Message(title, clip_septets(to_gsm7(text), SMS_SEPTETS), "sms")
+            else:
+                message = Message(title, text, "text")
+            error = send(channel, message)
+            store.record_message(db, time=now, channel=other, severity="monitor", alert_ids=[])
+            if error:
+                errors.append(f"could not report the {name} failure via {other}: {error}")
+    return errors
 
 
 def make_renderer(db, config: Config, now: datetime) -> "Renderer":

@@ -95,3 +95,20 @@ def test_a_long_sms_is_shortened_in_the_quote_and_keeps_the_link():
     assert notify.segments(text) == 2 and text.endswith("s=" + "a" * 32)
     assert "Ring the lead now." in text and "Then more" not in text
     assert '"Emoji and smart quotes"' in text
+
+
+def test_quiet_hours_never_hold_a_reply_due_past_48_hours(httpserver, make_config, smtp, sms):
+    box = [[complaint(1)]]
+    cfg, db_path = setup(httpserver, make_config, smtp, sms, box, alerting={"quiet_hours": "21:00-07:30"})
+    from datetime import datetime, timezone
+
+    seen = datetime(2026, 11, 22, 6, 0, tzinfo=timezone.utc)
+    run_cycle(cfg, db_path, now=seen)
+    run_cycle(cfg, db_path, now=seen + timedelta(hours=40))  # 22:00: the reminder falls due in quiet hours
+    db = store.open_db(db_path)
+    (held,) = list(db.query("select d.next_attempt from deliveries d join alerts a on a.id = d.alert_id "
+                            "where a.rule = 'reply_overdue'"))
+    # Quiet hours would hold it to 07:30 (49.5 hours); it goes at 46 hours instead.
+    assert held["next_attempt"] == "2026-11-24T04:00:00Z"
+    run_cycle(cfg, db_path, now=seen + timedelta(hours=46))
+    assert smtp.messages[-1]["Subject"].startswith("[REPLY DUE]")
