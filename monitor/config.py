@@ -86,6 +86,11 @@ class SourceConfig:
     path: str
     expect_within: float | None = None  # no new items for longer than this: the source is "down"
     backfill: float = 7 * 86400  # a new source's first poll keeps items at most this old
+    label: str = ""  # what people read (digest, page); default: a readable form of the name
+
+    @property
+    def display(self) -> str:
+        return self.label or readable_name(self.name)
 
     def target(self) -> str:
         """What the source points at: a change starts it afresh (new cursor, no ETag)."""
@@ -431,7 +436,7 @@ _TOP = {
 }
 _ORG = {"name": "", "terms": "", "exclude": ""}
 _SETTINGS = {f: "" for f in Settings.__dataclass_fields__}
-_SOURCE_COMMON = {"name": "", "kind": "", "every": "", "enabled": "", "expect_within": "", "backfill": ""}
+_SOURCE_COMMON = {"name": "", "kind": "", "every": "", "enabled": "", "expect_within": "", "backfill": "", "label": ""}
 _CATEGORY = {
     "weight": "",
     "keywords": "",
@@ -501,6 +506,21 @@ def _public_url(r: _Reader, raw: Any) -> str | None:
     return url.rstrip("/")
 
 
+_PROPER = {"google": "Google", "bing": "Bing", "mastodon": "Mastodon", "bluesky": "Bluesky", "reddit": "Reddit",
+           "hn": "Hacker News", "youtube": "YouTube", "gdelt": "GDELT", "rss": "RSS", "bbc": "BBC", "nhs": "NHS",
+           "facebook": "Facebook", "instagram": "Instagram", "tiktok": "TikTok", "x": "X", "twitter": "Twitter"}
+
+
+def readable_name(name: str) -> str:
+    """``mastodon-tag`` -> ``Mastodon tag``; ``google-news`` -> ``Google News``."""
+    words = [w for w in re.split(r"[-_\s.]+", name or "") if w]
+    out = [_PROPER.get(w.lower(), w) for w in words]
+    if out and out[0] == words[0]:
+        out[0] = out[0][:1].upper() + out[0][1:]
+    text = " ".join(out)
+    return text.replace("Google news", "Google News").replace("Google alerts", "Google Alerts").replace("Bing news", "Bing News")
+
+
 def _read_sources(r: _Reader, raw: Any, settings: Settings) -> list[SourceConfig]:
     from .sources import KINDS, get_kind
 
@@ -543,6 +563,7 @@ def _read_sources(r: _Reader, raw: Any, settings: Settings) -> list[SourceConfig
                 path=path,
                 expect_within=r.duration(item.get("expect_within"), join(path, "expect_within"), None),
                 backfill=r.duration(item.get("backfill"), join(path, "backfill"), 7 * 86400),
+                label=(r.string(item.get("label"), join(path, "label")) or "").strip()[:80],
             )
         )
     if not out and not r.problems:

@@ -272,8 +272,41 @@ def clip_septets(text: str, limit: int) -> str:
 # --------------------------------------------------------------------------- sending
 
 
-def send(channel: Channel, message: Message, attach: list[Path] | None = None) -> str | None:
-    """Deliver one message (image attachments shown inline in HTML email); None on success, else a redacted reason."""
+def send(channel: Channel, message: Message, attach: list[Path] | None = None, text: str | None = None) -> str | None:
+    """Deliver one message (image attachments shown inline in HTML email); None on success, else a redacted reason.
+
+    ``text``: the plain-text part of an HTML email (else apprise flattens the HTML, one table cell per line).
+    """
+    if text is not None and message.format == "email":
+        with _plain_text_part(message.body, text):
+            return _send(channel, message, attach)
+    return _send(channel, message, attach)
+
+
+class _plain_text_part:
+    """apprise builds an HTML email's text/plain part with ``convert_between``; for our body, use our text."""
+
+    def __init__(self, html: str, text: str):
+        self.html, self.text = html, text
+
+    def __enter__(self):
+        from apprise.plugins.email import base
+
+        self.module, self.original = base, base.convert_between
+        html, text, original = self.html, self.text, self.original
+
+        def convert(from_format, to_format, content, *args, **kwargs):
+            if content == html and str(to_format).lower().endswith("text"):
+                return text
+            return original(from_format, to_format, content, *args, **kwargs)
+
+        base.convert_between = convert
+
+    def __exit__(self, *exc):
+        self.module.convert_between = self.original
+
+
+def _send(channel: Channel, message: Message, attach: list[Path] | None = None) -> str | None:
     import apprise
 
     secrets = secrets_of(channel.url)
