@@ -564,10 +564,15 @@ def suggest_excludes(obj: Context) -> None:
     if not found:
         click.echo("No suggestions: mark mentions that are not about us with `monitor mark ID --false-positive`.")
         return
-    click.echo("Phrases seen around our name only in false positives (count). Add the right ones to")
-    click.echo("organisation.exclude in feeds.yaml, then check with `monitor eval`:")
-    for phrase, n in found:
+    click.echo("Phrases seen around our name only in mentions marked not about us (count). Add the right")
+    click.echo("ones to organisation.exclude in feeds.yaml, then check with `monitor eval`. Each would have")
+    click.echo("hidden the mentions listed under it; never add one that could hide a real mention of us.")
+    for phrase, n, hidden in found:
         click.echo(f"    - {phrase}    # {n}")
+        for m in hidden[:5]:
+            click.echo(f"        would have hidden m{m['id']}: {' '.join((m['title'] or '').split())[:80]}")
+        if len(hidden) > 5:
+            click.echo(f"        ...and {len(hidden) - 5} more")
 
 
 @cli.command("search")

@@ -251,11 +251,20 @@ def test_false_positives_leave_the_counts_and_suggest_excludes(setup):
         add(db, W47_START + timedelta(hours=i), title="New Baby Network Holdings recall", fp=1)
     add(db, W47_START + timedelta(hours=5), title="Thank you New Baby Network volunteers")
     assert dg.build(db, cfg, "2026-W47").total == 1
-    suggestions = dict(triage.suggest_excludes(db, cfg))
-    assert suggestions.get("new baby network holdings") == 3
+    # Phrases that would hide real accusations are never proposed: handle + "is", our name + "is a".
+    for i in range(3):
+        add(db, W47_START + timedelta(hours=6 + i), title=f"@newbabynetwork is a great name for a baby shop {i}", fp=1)
+        add(db, W47_START + timedelta(hours=9 + i), title=f"The New Baby Network is a chain in Ohio {i}", fp=1)
+        add(db, W47_START + timedelta(hours=12 + i), title=f"New Baby Network CIC Ltd of Leeds {i}", fp=1)
+    suggestions = {p: (n, hidden) for p, n, hidden in triage.suggest_excludes(db, cfg)}
+    assert suggestions["new baby network holdings"][0] == 3
+    assert [m["title"] for m in suggestions["new baby network holdings"][1]] == ["New Baby Network Holdings recall"] * 3
     assert not any("volunteers" in p for p in suggestions)
+    for p in suggestions:
+        assert "@" not in p and "newbabynetwork" not in p and "cic" not in p.split(), p
+        assert p not in ("new baby network is", "new baby network is a", "the new baby network"), p
     out = CliRunner().invoke(cli, ["--config", str(path), "suggest-excludes"]).output
-    assert "- new baby network holdings    # 3" in out
+    assert "- new baby network holdings    # 3" in out and "would have hidden m1: New Baby Network Holdings recall" in out
 
 
 def test_search_export_and_purge(setup):
@@ -270,6 +279,7 @@ def test_search_export_and_purge(setup):
     assert run("search", 'unbalanced "quote').exit_code == 0
     csv_out = run("export", "--format", "csv").output.splitlines()
     assert csv_out[0].startswith("id,first_seen") and len(csv_out) == 3
+    assert ",text," in csv_out[0] and "Text about New Baby Network" in csv_out[1]
     json_out = [json.loads(line) for line in run("export", "--format", "json", "--since", (now - timedelta(days=7)).date().isoformat()).output.splitlines()]
     assert [j["title"] for j in json_out] == ["Fresh mention about the breastfeeding café"]
     assert "Removed the text of 1 mention older than 365 days" in run("purge").output
