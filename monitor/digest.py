@@ -165,17 +165,6 @@ def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
     return d
 
 
-def tone(score) -> str:
-    """Sentiment about us in words: directors read "negative", not "-0.34"."""
-    if not isinstance(score, (int, float)):
-        return "tone unknown"
-    for limit, word in ((-0.6, "very negative"), (-0.3, "negative"), (-0.05, "slightly negative"),
-                        (0.05, "neutral"), (0.5, "positive")):
-        if score <= limit:
-            return word
-    return "very positive"
-
-
 def _one_line(text: str | None, n: int = 140) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"
@@ -269,7 +258,6 @@ def render(d: Digest, config: Config, chart_src: str | None) -> tuple[str, str, 
     from .notify import template_environment
 
     env = template_environment(config.alerts_dir, d.timezone)
-    env.filters["tone"] = tone
     env.filters["line"] = lambda text, n=140: _one_line(text, n)
     first_day = d.start.astimezone(ZoneInfo(d.timezone)).strftime("%a %d %b")
     last_day = (d.end.astimezone(ZoneInfo(d.timezone)) - timedelta(days=1)).strftime("%a %d %b %Y")

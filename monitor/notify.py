@@ -99,7 +99,19 @@ def template_environment(alerts_dir: Path, timezone: str):
     env.filters["link"] = safe_link
     env.filters["signed"] = lambda v: f"{v:+.2f}" if isinstance(v, (int, float)) else "-"
     env.filters["first_sentence"] = first_sentence
+    env.filters["tone"] = tone
     return env
+
+
+def tone(score) -> str:
+    """Sentiment about us in words: directors read "negative", not "-0.34"."""
+    if not isinstance(score, (int, float)):
+        return "tone unknown"
+    for limit, word in ((-0.6, "very negative"), (-0.3, "negative"), (-0.05, "slightly negative"),
+                        (0.05, "neutral"), (0.5, "positive")):
+        if score <= limit:
+            return word
+    return "very positive"
 
 
 def first_sentence(text: str | None) -> str:
