@@ -396,6 +396,14 @@ def deliver_due(db, config: Config, now: datetime) -> DeliveryReport:
     return report
 
 
+def channels_down(db) -> list[str]:
+    """Channels whose last word was giving up: nothing has gone through them since."""
+    return [r[0] for r in db.execute(
+        "select channel from deliveries d where status = 'gave_up' and gave_up_at > coalesce("
+        "(select max(sent_at) from deliveries s where s.channel = d.channel and s.status = 'sent'), '') "
+        "group by channel order by channel")]
+
+
 def tell_others_gave_up(db, config: Config, gave_up: dict, now: datetime) -> list[str]:
     """A channel that gave up is reported through every other routed channel that still works."""
     from html import escape

@@ -112,3 +112,26 @@ def test_quiet_hours_never_hold_a_reply_due_past_48_hours(httpserver, make_confi
     assert held["next_attempt"] == "2026-11-24T04:00:00Z"
     run_cycle(cfg, db_path, now=seen + timedelta(hours=46))
     assert smtp.messages[-1]["Subject"].startswith("[REPLY DUE]")
+
+
+def test_a_channel_that_gave_up_is_told_through_another_and_fails_the_heartbeat(httpserver, make_config, smtp_down, sms):
+    from .conftest import rss
+    from werkzeug import Response
+
+    httpserver.expect_request("/feed").respond_with_handler(lambda _r: Response(rss(complaint(1)), content_type="application/rss+xml"))
+    httpserver.expect_request("/hc").respond_with_data("ok")
+    httpserver.expect_request("/hc/fail").respond_with_data("ok")
+    cfg, db_path = make_config(
+        sources=[{"name": "feed", "kind": "rss", "url": httpserver.url_for("/feed")}],
+        channels={"email": smtp_down.url(), "sms": {"url": sms.url, "format": "sms"}},
+        routes={"alert": ["email"], "crisis": ["sms"]}, alerting={"give_up_after": "1h"},
+        rules={"heartbeat_url": httpserver.url_for("/hc")},
+    )
+    pings = lambda: [r.path for r, _ in httpserver.log if r.path.startswith("/hc")]  # noqa: E731
+    run_cycle(cfg, db_path, now=NOW)
+    assert sms == [] and pings()[-1] == "/hc/fail"  # email failed: retried later, nobody told yet
+    run_cycle(cfg, db_path, now=NOW + timedelta(hours=2))  # gives up
+    (notice,) = sms
+    assert "gave up sending 1 alert by email" in notice["message"] and notify.segments(notice["message"]) <= 2
+    run_cycle(cfg, db_path, now=NOW + timedelta(hours=3))  # a clean run, but email is still dead
+    assert pings()[-1] == "/hc/fail" and len(sms) == 1
