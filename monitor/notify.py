@@ -369,8 +369,11 @@ def deliver_due(db, config: Config, now: datetime) -> DeliveryReport:
             error = f"channel {channel_name!r} is no longer in the config; add it back or the alert stays undelivered"
         else:
             message_id = store.record_message(db, time=now, channel=channel_name, severity=severity, alert_ids=alert_ids)
-            message = renderer.render(batch_context(renderer, db, config, batch, message_id), channel.format)
-            error = send(channel, message)
+            ctx = batch_context(renderer, db, config, batch, message_id)
+            message = renderer.render(ctx, channel.format)
+            # An email's text part is our plain-text message, not the HTML flattened.
+            text = renderer.render(ctx, "text").body if channel.format == "email" else None
+            error = send(channel, message, text=text)
             db.execute("update messages set error = ? where id = ?", [error, message_id])
             if error is None:
                 report.messages.append((channel.name, message))

@@ -55,6 +55,7 @@ def test_a_30_post_pile_on_sends_at_most_one_message_per_channel_and_level(https
     assert subjects[0].startswith("[CRISIS] New Baby Network CIC: 2 alerts"), subjects  # crisis first, never held back
     assert subjects[1].startswith("[ALERT] New Baby Network CIC: 34 alerts - many more mentions"), subjects
     text = parts(smtp.messages[1])["text/plain"]
+    assert text.startswith("ALERT: 34 alerts about New Baby Network CIC in this run.")  # our text, not flattened HTML
     # The spike comes first and absorbs the posts it covers; every other alert is still listed.
     assert text.index("many more mentions") < text.index("Mum 0 says")
     assert "listed here instead of separately" in text
