@@ -142,3 +142,31 @@ def test_an_unreachable_mailbox_costs_only_itself(httpserver, make_config, smtp,
 ])
 def test_first_word_decides(line, expected):
     assert command(line) == expected
+
+
+def test_reply_settings_are_checked(tmp_path):
+    from monitor import config as config_mod
+
+    from .conftest import write_config
+
+    path = write_config(tmp_path, sources=[{"name": "a", "kind": "rss", "url": "https://example.org/feed"}],
+                        replies={"host": "imap.example.org", "tls": "none", "username": "u",
+                                 "password": "plain-text-password", "directors": ["not-an-address"]},
+                        settings={"public_url": "ftp://x"})
+    with pytest.raises(config_mod.ConfigError) as err:
+        config_mod.load(path, environ={})
+    text = str(err.value)
+    assert "replies.tls: none is only allowed for a server on this machine" in text
+    assert "replies.password: write the password as ${ENV_VAR}" in text
+    assert "replies.directors[0]: 'not-an-address' is not an email address" in text
+    assert "settings.public_url: must be an http(s) address" in text
+    # An unset secret does not stop alerts: the mailbox is simply not read, and each run says so.
+    path = write_config(tmp_path, sources=[{"name": "a", "kind": "rss", "url": "https://example.org/feed"}],
+                        replies={"host": "imap.example.org", "username": "${U}", "password": "${P}",
+                                 "directors": ["sam@example.org"]})
+    cfg = config_mod.load(path, environ={"U": "x"})
+    assert cfg.replies.port == 993 and not cfg.replies.ready and cfg.replies.missing == ["P"]
+    from monitor.replies import read_replies
+
+    report = read_replies(store.open_db(tmp_path / "x.db"), cfg, NOW)
+    assert report.error == "reply mailbox not read: environment variable P is not set"
