@@ -139,8 +139,14 @@ class Renderer:
     def context(self, db, config: Config, alert: dict) -> dict:
         mentions = store.alert_mentions(db, alert["id"]) if db is not None else []
         round_ = alert.get("round") or 0
+        from .config import readable_name
+
+        labels = {sc.name: sc.display for sc in config.sources}
         for m in mentions:
             m["new"] = (m.get("joined_round") or 0) == round_
+            # Directors read "Mastodon (parenting tag)", not "mastodon-tag".
+            m["sources"] = ", ".join(labels.get(x.strip()) or readable_name(x.strip())
+                                     for x in (m.get("sources") or "").split(",") if x.strip())
         # Directors read policy families ("complaint"), not our keyword sets ("gripe", "sarcasm"):
         # one line per family, with the words of all its sets and the advice of the strongest.
         esc = config.escalation

@@ -92,11 +92,11 @@ def test_phone_acknowledge_with_a_note_then_desktop_wrong_level(browser, site, t
     assert browser.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]
     ack = browser.find_element(By.ID, "ack")
     assert ack.size["height"] >= 44 and ack.size["width"] >= 300
-    browser.find_element(By.ID, "by").send_keys("Sam")
-    browser.find_element(By.ID, "note").send_keys("Ringing her now <b>really</b>")
-    shot = tmp_path / "triage-phone.png"
+    shot = tmp_path / "triage-phone.png"  # what a director sees on opening the link
     browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 10_000
+    browser.find_element(By.ID, "by").send_keys("Sam")
+    browser.find_element(By.ID, "note").send_keys("Ringing her now <b>really</b>")
     ack.click()
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "Acknowledged. Thank you" in body and "acknowledged by Sam (web): Ringing her now <b>really</b>" in body
