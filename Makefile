@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test install clean
+.PHONY: demo test install clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,20 @@ install: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/monitor demo
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest
+
+# The triage page's tests drive a real headless browser: Debian's chromium + chromedriver.
+# CI (a fresh Debian machine, as root) installs them here; elsewhere we say what to install.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make test: installing chromium and chromium-driver for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else \
+	    echo "make test: the browser tests need: sudo apt-get install chromium chromium-driver"; \
+	  fi; \
+	fi
 
 clean:
 	rm -rf $(VENV) data/demo build *.egg-info

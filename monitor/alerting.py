@@ -68,8 +68,19 @@ def handle(db, config: Config, cand: Candidate, now: datetime) -> int | None:
         return _record(db, cand, now, status="silenced",
                        reason=f"silence {silence['id']} ({silence['reason']}) until {silence['ends']}", related=silence["id"])
     alert_id = _record(db, cand, now, status="open")
-    queue(db, config, alert_id, 0, cand.severity, channels, now)
+    queue(db, config, alert_id, 0, cand.severity, channels, now, not_after=_reply_deadline(db, cand))
     return alert_id
+
+
+REPLY_AIM = timedelta(hours=48)
+
+
+def _reply_deadline(db, cand: Candidate) -> datetime | None:
+    """A reply-due reminder may wait for morning, but never past 48 hours from when the post was seen."""
+    if cand.rule != "reply_overdue" or cand.mention_id is None:
+        return None
+    row = db.execute("select first_seen from mentions where id = ?", [cand.mention_id]).fetchone()
+    return parse_iso(row[0]) + REPLY_AIM - timedelta(hours=2) if row else None
 
 
 def open_group(db, group_key: str, now: datetime, window: float) -> dict | None:
@@ -137,9 +148,12 @@ def _join(db, config: Config, group: dict, cand: Candidate, now: datetime) -> in
 # --------------------------------------------------------------------------- outbox
 
 
-def queue(db, config: Config, alert_id: int, round_: int, severity: str, channels: list[str], now: datetime) -> None:
-    """One pending delivery per channel; alert-level mail waits for the end of quiet hours."""
+def queue(db, config: Config, alert_id: int, round_: int, severity: str, channels: list[str], now: datetime,
+          not_after: datetime | None = None) -> None:
+    """One pending delivery per channel; alert-level mail waits for the end of quiet hours (never past ``not_after``)."""
     hold = quiet_until(config, severity, now)
+    if hold is not None and not_after is not None and hold > not_after:
+        hold = not_after if not_after > now else None
     for name in channels:
         db["deliveries"].insert(
             {"alert_id": alert_id, "round": round_, "channel": name, "created": iso(now),
@@ -195,19 +209,14 @@ def repeat_and_escalate(db, config: Config, now: datetime) -> None:
 # --------------------------------------------------------------------------- acknowledgement
 
 
-def ack(db, alert_id: int, now: datetime, note: str | None = None, by: str | None = None) -> dict:
-    """Acknowledge an alert: no more repeats or escalation; its mentions count as answered."""
-    alert = store.alert(db, alert_id)
-    if alert is None:
-        raise KeyError(f"no alert {alert_id}")
-    with db.atomic():
-        db["alerts"].update(alert_id, {"status": "acked", "acked_at": iso(now), "acked_by": by, "note": note})
-        db.execute("update mentions set acked_at = coalesce(acked_at, ?) where id in "
-                   "(select mention_id from alert_mentions where alert_id = ?)", [iso(now), alert_id])
-        # Anything still waiting to go out for this alert is no longer needed.
-        db.execute("update deliveries set status = 'cancelled', error = 'acknowledged before sending' "
-                   "where alert_id = ? and status in ('pending', 'failed')", [alert_id])
-    return store.alert(db, alert_id)
+def ack(db, alert_id: int, now: datetime, note: str | None = None, by: str | None = None, via: str = "cli") -> dict:
+    """Acknowledge an alert: no more repeats or escalation; its mentions count as answered.
+
+    Acknowledging again adds to the alert's history (``actions``); it never erases the first.
+    """
+    from .actions import act
+
+    return act(db, "ack", now, alert_id=alert_id, note=note, by=by, via=via)["alert"]
 
 
 # --------------------------------------------------------------------------- silences

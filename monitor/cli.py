@@ -96,6 +96,13 @@ def check(obj: Context) -> None:
             click.echo(f"    - {level} -> {', '.join(cfg.routes[level]) or '(nobody)'}")
     if "crisis" not in cfg.routes or not cfg.routes["crisis"]:
         click.echo("  warning: no route for crisis - a crisis would only show in the digest", err=True)
+    if cfg.replies is not None:
+        rp = cfg.replies
+        state = "ready" if rp.ready else f"NOT read: {', '.join(rp.missing) or 'username/password'} not set"
+        click.echo(f"  replies: {rp.host}:{rp.port} ({rp.tls}), folder {rp.mailbox}, from {len(rp.directors)} "
+                   f"director address{'es' if len(rp.directors) != 1 else ''}: {state}")
+    if cfg.settings.public_url:
+        click.echo(f"  triage page links: {cfg.settings.public_url} (valid {_human_seconds(cfg.settings.link_valid)})")
     click.echo(f"  database: {obj.db_path(cfg)}")
     if bad:
         sys.exit(EXIT_CONFIG)
@@ -245,20 +252,30 @@ def ack(obj: Context, ident: str, note: str | None, by: str | None) -> None:
     An alert stops repeating and escalating, and its mentions count as answered.
     """
     cfg, db = obj.open()
-    from . import alerting, store, triage
+    from . import alerting, triage
     from .clock import utcnow
 
     kind, number = _ident(ident)
     try:
         if kind == "mention":
-            triage.ack_mention(db, number, utcnow(), note=" ".join(x for x in (note, f"by {by}" if by else None) if x) or None)
+            triage.ack_mention(db, number, utcnow(), note=note, by=by or _who())
             click.echo(f"Mention {number} acknowledged.")
             return
-        alert = alerting.ack(db, number, utcnow(), note=note, by=by)
+        alert = alerting.ack(db, number, utcnow(), note=note, by=by or _who())
     except KeyError:
         click.echo(f"There is no {kind} {number}; `monitor {'inbox' if kind == 'mention' else 'alerts'}` lists them.", err=True)
         sys.exit(EXIT_CONFIG)
     click.echo(f"Alert {number} acknowledged ({alert['severity']}: {alert['title'][:80]}).")
+
+
+def _who() -> str | None:
+    """Who is at the keyboard, for the history (``--by`` says it better)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:
+        return None
 
 
 def _ident(text: str) -> tuple[str, int]:
@@ -454,6 +471,8 @@ def show(obj: Context, ident: str) -> None:
     click.echo(f"  published {for_people(m['published'], tz)}; first seen {for_people(m['first_seen'], tz)}")
     state = "false positive" if m["false_positive"] else "resolved" if m["resolved_at"] else "acknowledged" if m["acked_at"] else "open"
     click.echo(f"  state: {state}{' · needs a reply' if m['needs_reply'] else ''}")
+    if m.get("corrected_severity"):
+        click.echo(f"  level corrected to: {m['corrected_severity']}")
     click.echo("  sources:")
     for src in db.query("select * from mention_sources where mention_id = ? order by first_seen", [mid]):
         click.echo(f"    - {src['source']} (first seen {for_people(src['first_seen'], tz)}): {src['url']}")
@@ -471,15 +490,18 @@ def show(obj: Context, ident: str) -> None:
     events = triage.history(db, mid)
     if events:
         click.echo("  history:")
+        from .actions import describe
+
         for e in events:
-            click.echo(f"    - {for_people(e['time'], tz)}: {e['action']}{': ' + e['note'] if e['note'] else ''}")
+            click.echo(f"    - {for_people(e['time'], tz)}: {describe(e)}")
 
 
 @cli.command()
 @click.argument("ident", metavar="ID")
 @click.option("--note", help="What was done.")
+@click.option("--by", help="Your name (recorded in the history).")
 @click.pass_obj
-def resolve(obj: Context, ident: str, note: str | None) -> None:
+def resolve(obj: Context, ident: str, note: str | None, by: str | None) -> None:
     """Mark a mention dealt with (it leaves the inbox; the note is kept in its history)."""
     cfg, db = obj.open()
     from . import triage
@@ -487,7 +509,7 @@ def resolve(obj: Context, ident: str, note: str | None) -> None:
 
     mid = _mention_arg(ident)
     try:
-        triage.resolve(db, mid, utcnow(), note)
+        triage.resolve(db, mid, utcnow(), note, by=by or _who())
     except KeyError:
         click.echo(f"There is no mention {mid}.", err=True)
         sys.exit(EXIT_CONFIG)
@@ -498,26 +520,37 @@ def resolve(obj: Context, ident: str, note: str | None) -> None:
 @click.argument("ident", metavar="ID")
 @click.option("--needs-reply", "what", flag_value="needs_reply", help="It needs a reply from us.")
 @click.option("--no-reply", "what", flag_value="no_reply", help="It does not need a reply.")
-@click.option("--false-positive", "what", flag_value="false_positive", help="It is not about us.")
+@click.option("--not-us", "--false-positive", "what", flag_value="false_positive", help="It is not about us.")
+@click.option("--level", type=click.Choice(["info", "watch", "alert", "crisis"]),
+              help="The level it should have been (a correction the model learns from).")
 @click.option("--note", help="Why.")
+@click.option("--by", help="Your name (recorded in the history).")
 @click.pass_obj
-def mark(obj: Context, ident: str, what: str | None, note: str | None) -> None:
-    """Correct a mention: needs a reply, needs none, or is not about us (left out of all counts)."""
+def mark(obj: Context, ident: str, what: str | None, level: str | None, note: str | None, by: str | None) -> None:
+    """Correct a mention: wrong level, not about us, needs a reply or needs none.
+
+    e.g. `monitor mark m12 --level watch` or `monitor mark m12 --not-us`.
+    """
+    if level and what:
+        raise click.UsageError("say one thing at a time: --level, or one of --not-us, --needs-reply, --no-reply")
+    if level:
+        what = "wrong_level"
     if not what:
-        raise click.UsageError("say --needs-reply, --no-reply or --false-positive")
+        raise click.UsageError("say --level LEVEL, --not-us, --needs-reply or --no-reply")
     cfg, db = obj.open()
     from . import triage
     from .clock import utcnow
 
     mid = _mention_arg(ident)
     try:
-        triage.mark(db, mid, what, utcnow(), note)
+        triage.mark(db, mid, what, utcnow(), note, by=by or _who(), level=level)
     except KeyError:
         click.echo(f"There is no mention {mid}.", err=True)
         sys.exit(EXIT_CONFIG)
-    click.echo(f"Mention {mid} marked {what.replace('_', ' ')}.")
+    shown = {"false_positive": "not about us", "wrong_level": f"as {level} (level corrected)"}.get(what, what.replace("_", " "))
+    click.echo(f"Mention {mid} marked {shown}.")
     if what == "false_positive":
-        click.echo("`monitor suggest-excludes` proposes exclude phrases from false positives.")
+        click.echo("`monitor suggest-excludes` proposes exclude phrases from mentions that are not about us.")
 
 
 @cli.command("suggest-excludes")
@@ -531,10 +564,15 @@ def suggest_excludes(obj: Context) -> None:
     if not found:
         click.echo("No suggestions: mark mentions that are not about us with `monitor mark ID --false-positive`.")
         return
-    click.echo("Phrases seen around our name only in false positives (count). Add the right ones to")
-    click.echo("organisation.exclude in feeds.yaml, then check with `monitor eval`:")
-    for phrase, n in found:
+    click.echo("Phrases seen around our name only in mentions marked not about us (count). Add the right")
+    click.echo("ones to organisation.exclude in feeds.yaml, then check with `monitor eval`. Each would have")
+    click.echo("hidden the mentions listed under it; never add one that could hide a real mention of us.")
+    for phrase, n, hidden in found:
         click.echo(f"    - {phrase}    # {n}")
+        for m in hidden[:5]:
+            click.echo(f"        would have hidden m{m['id']}: {' '.join((m['title'] or '').split())[:80]}")
+        if len(hidden) > 5:
+            click.echo(f"        ...and {len(hidden) - 5} more")
 
 
 @cli.command("search")
@@ -615,6 +653,24 @@ def eval_cmd(obj: Context, file: str, split: str, as_json: bool, **overrides) ->
     else:
         click.echo(format_report(report, f"split {split}, rules from {cfg.path}"))
     sys.exit(1 if report.failed_targets else 0)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on. Keep 127.0.0.1 behind a TLS proxy or tunnel (see the README).")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_obj
+def serve(obj: Context, host: str, port: int) -> None:
+    """Serve the mobile triage page (open alerts; acknowledge, resolve, not about us, wrong level)."""
+    cfg, db = obj.open()
+    db.close()
+    from .web import serve as run_server
+
+    try:
+        run_server(cfg, obj.db_path(cfg), host, port, echo=click.echo)
+    except OSError as exc:
+        click.echo(f"Cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_CONFIG)
 
 
 @cli.command()

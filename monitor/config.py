@@ -72,6 +72,8 @@ class Settings:
     read_timeout: float = 30.0
     max_bytes: int = 5 * 1024 * 1024
     alerts_dir: str = "alerts"
+    public_url: str | None = None  # where `monitor serve` is reached from a phone: alert links point there
+    link_valid: float = 7 * 86400  # how long a signed link in an alert opens its page
 
 
 @dataclass
@@ -84,6 +86,11 @@ class SourceConfig:
     path: str
     expect_within: float | None = None  # no new items for longer than this: the source is "down"
     backfill: float = 7 * 86400  # a new source's first poll keeps items at most this old
+    label: str = ""  # what people read (digest, page); default: a readable form of the name
+
+    @property
+    def display(self) -> str:
+        return self.label or readable_name(self.name)
 
     def target(self) -> str:
         """What the source points at: a change starts it afresh (new cursor, no ETag)."""
@@ -171,6 +178,24 @@ class Alerting:
 
 
 @dataclass
+class Replies:
+    """The mailbox directors' replies to alert emails arrive in (read over IMAP, outgoing connections only)."""
+
+    host: str
+    port: int
+    tls: str  # ssl (IMAPS, port 993) | starttls (port 143) | none (only for a server on this machine)
+    username: str | None  # None when its ${ENV} is not set
+    password: str | None
+    mailbox: str = "INBOX"
+    directors: list[str] = field(default_factory=list)  # only replies from these addresses count
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.username and self.password and not self.missing)
+
+
+@dataclass
 class Channel:
     name: str
     raw: str
@@ -196,6 +221,7 @@ class Config:
     reach: Reach = field(default_factory=Reach)
     retention: float = 365 * 86400  # mention text older than this is purged by `monitor purge`
     digest_timezone: str = "Europe/London"  # weeks run Monday to Sunday in this zone
+    replies: Replies | None = None  # reply-to-acknowledge mailbox, when configured
 
     @property
     def base_dir(self) -> Path:
@@ -406,10 +432,11 @@ _TOP = {
     "reach": "how engagement and outlets raise the stakes of a concern",
     "retention": "how long mention text is kept (UK GDPR)",
     "digest": "the weekly digest",
+    "replies": "the mailbox directors' replies to alert emails arrive in (reply to acknowledge)",
 }
 _ORG = {"name": "", "terms": "", "exclude": ""}
 _SETTINGS = {f: "" for f in Settings.__dataclass_fields__}
-_SOURCE_COMMON = {"name": "", "kind": "", "every": "", "enabled": "", "expect_within": "", "backfill": ""}
+_SOURCE_COMMON = {"name": "", "kind": "", "every": "", "enabled": "", "expect_within": "", "backfill": "", "label": ""}
 _CATEGORY = {
     "weight": "",
     "keywords": "",
@@ -464,7 +491,34 @@ def _read_settings(r: _Reader, raw: Any) -> Settings:
         read_timeout=r.duration(s.get("read_timeout"), join(p, "read_timeout"), d.read_timeout),
         max_bytes=r.size(s.get("max_bytes"), join(p, "max_bytes"), d.max_bytes),
         alerts_dir=r.string(s.get("alerts_dir"), join(p, "alerts_dir")) or d.alerts_dir,
+        public_url=_public_url(r, s.get("public_url")),
+        link_valid=r.duration(s.get("link_valid"), join(p, "link_valid"), d.link_valid),
     )
+
+
+def _public_url(r: _Reader, raw: Any) -> str | None:
+    url = r.string(raw, "settings.public_url")
+    if not url:
+        return None
+    if not is_http_url(url):
+        r.problem("settings.public_url", f"must be an http(s) address like https://monitor.example.org, got {url!r}")
+        return None
+    return url.rstrip("/")
+
+
+_PROPER = {"google": "Google", "bing": "Bing", "mastodon": "Mastodon", "bluesky": "Bluesky", "reddit": "Reddit",
+           "hn": "Hacker News", "youtube": "YouTube", "gdelt": "GDELT", "rss": "RSS", "bbc": "BBC", "nhs": "NHS",
+           "facebook": "Facebook", "instagram": "Instagram", "tiktok": "TikTok", "x": "X", "twitter": "Twitter"}
+
+
+def readable_name(name: str) -> str:
+    """``mastodon-tag`` -> ``Mastodon tag``; ``google-news`` -> ``Google News``."""
+    words = [w for w in re.split(r"[-_\s.]+", name or "") if w]
+    out = [_PROPER.get(w.lower(), w) for w in words]
+    if out and out[0] == words[0]:
+        out[0] = out[0][:1].upper() + out[0][1:]
+    text = " ".join(out)
+    return text.replace("Google news", "Google News").replace("Google alerts", "Google Alerts").replace("Bing news", "Bing News")
 
 
 def _read_sources(r: _Reader, raw: Any, settings: Settings) -> list[SourceConfig]:
@@ -509,6 +563,7 @@ def _read_sources(r: _Reader, raw: Any, settings: Settings) -> list[SourceConfig
                 path=path,
                 expect_within=r.duration(item.get("expect_within"), join(path, "expect_within"), None),
                 backfill=r.duration(item.get("backfill"), join(path, "backfill"), 7 * 86400),
+                label=(r.string(item.get("label"), join(path, "label")) or "").strip()[:80],
             )
         )
     if not out and not r.problems:
@@ -699,6 +754,37 @@ def _read_alerting(r: _Reader, raw: Any) -> Alerting:
     )
 
 
+_REPLIES = {"host": "", "port": "", "tls": "", "username": "", "password": "", "mailbox": "", "directors": ""}
+
+
+def _read_replies(r: _Reader, raw: Any, secrets: bool = True) -> Replies | None:
+    if raw is None:
+        return None
+    m = r.mapping(raw, "replies", _REPLIES)
+    host = r.string(m.get("host"), "replies.host", required=True) or ""
+    tls = r.choice(m.get("tls"), "replies.tls", ("ssl", "starttls", "none"), "ssl")
+    if tls == "none" and host not in ("127.0.0.1", "localhost", "::1"):
+        r.problem("replies.tls", "none is only allowed for a server on this machine (127.0.0.1); use ssl or starttls")
+    port = r.integer(m.get("port"), "replies.port", 993 if tls == "ssl" else 143, 1, 65535)
+    missing: list[str] = []
+    creds = {}
+    for key in ("username", "password"):
+        text = r.string(m.get(key), f"replies.{key}", required=True, env=False) or ""
+        if key == "password" and text and not _ENV_REF.search(text):
+            r.problem("replies.password", "write the password as ${ENV_VAR} (e.g. ${MONITOR_REPLY_PASSWORD}), never in this file")
+        value, miss = expand_env(text, r.environ)
+        missing += miss
+        creds[key] = None if miss else value
+    # An unset ${VAR} is not fatal (alerts must still go out): each run says the mailbox was not read.
+    directors = [d.strip().lower() for d in r.strings(m.get("directors"), "replies.directors", required=True)]
+    for i, d in enumerate(directors):
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", d):
+            r.problem(join("replies.directors", i), f"{d!r} is not an email address")
+    return Replies(host=host, port=port, tls=tls, username=creds["username"], password=creds["password"],
+                   mailbox=r.string(m.get("mailbox"), "replies.mailbox") or "INBOX", directors=directors,
+                   missing=missing)
+
+
 def _read_reach(r: _Reader, raw: Any) -> Reach:
     m = r.mapping(raw, "reach", {f: "" for f in Reach.__dataclass_fields__})
     d = Reach()
@@ -807,6 +893,7 @@ def load(path: str | os.PathLike, environ: dict[str, str] | None = None, *, secr
     rules = _read_rules(r, doc.get("rules"))
     alerting = _read_alerting(r, doc.get("alerting"))
     reach = _read_reach(r, doc.get("reach"))
+    replies = _read_replies(r, doc.get("replies"), secrets)
     retention = r.duration(doc.get("retention"), "retention", 365 * 86400)
     dg = r.mapping(doc.get("digest"), "digest", {"timezone": ""})
     digest_tz = r.string(dg.get("timezone"), "digest.timezone") or settings.timezone
@@ -831,4 +918,5 @@ def load(path: str | os.PathLike, environ: dict[str, str] | None = None, *, secr
         reach=reach,
         retention=retention,
         digest_timezone=digest_tz,
+        replies=replies,
     )

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from . import store
 from .clock import iso, parse_iso
-from .config import SEVERITIES, Config
+from .config import SEVERITIES, Config, readable_name
 
 REPLY_AIM = timedelta(hours=48)
 TOP = 5
@@ -52,6 +52,8 @@ class Digest:
     undelivered: list = field(default_factory=list)
     false_positives: int = 0
     last_purge: dict | None = None
+    listed: list = field(default_factory=list)  # every watch and info mention: the safety net
+    labels: dict = field(default_factory=dict)  # source name -> what people read
 
     @property
     def change(self) -> int:
@@ -107,7 +109,8 @@ def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
                             [iso(start - timedelta(days=7)), a]).fetchone()[0]
     d.false_positives = db.execute("select count(*) from mentions where first_seen >= ? and first_seen < ? "
                                    "and false_positive = 1", [a, b]).fetchone()[0]
-    d.by_source = [(r["source"], r["n"]) for r in db.query(
+    d.labels = {sc.name: sc.display for sc in config.sources}
+    d.by_source = [(d.labels.get(r["source"]) or readable_name(r["source"]), r["n"]) for r in db.query(
         "select ms.source, count(distinct m.id) as n from mentions m join mention_sources ms on ms.mention_id = m.id "
         "where m.first_seen >= ? and m.first_seen < ? and m.false_positive = 0 "
         "group by ms.source order by n desc, ms.source", [a, b])]
@@ -127,6 +130,11 @@ def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
     for r in rows:  # directors read policy families ("complaint"), not our keyword sets ("gripe")
         r["families"] = sorted({config.escalation[c].family if c in config.escalation else c
                                 for c in (r.get("categories") or {})} - {"none", ""})
+    for r in rows:
+        r["source_names"] = ", ".join(d.labels.get(x.strip()) or readable_name(x.strip())
+                                      for x in (r.get("sources") or r.get("source") or "").split(",") if x.strip())
+    d.listed = [r for r in rows if r["severity"] in ("watch", "info")]
+    d.listed.sort(key=lambda r: (r["severity"] != "watch", r["first_seen"], r["id"]))
     d.most_negative = sorted([r for r in rows if (r["targeted_sentiment"] or 0) < 0],
                              key=lambda r: (r["targeted_sentiment"], r["id"]))[:TOP]
     d.widest = sorted([r for r in rows if _engagement(r) > 0], key=lambda r: (-_engagement(r), r["id"]))[:TOP]
@@ -155,6 +163,11 @@ def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
 
     d.last_purge = last_purge(db)
     return d
+
+
+def _one_line(text: str | None, n: int = 140) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _engagement(r: dict) -> int:
@@ -207,7 +220,7 @@ def _source_health(db, config: Config, start: datetime, end: datetime) -> list[d
             state = "silent"
         else:
             state = "ok"
-        out.append({"name": sc.name, "kind": sc.kind, "state": state, "fetches": fetches, "failed": failed})
+        out.append({"name": sc.display, "kind": sc.kind, "state": state, "fetches": fetches, "failed": failed})
     return out
 
 
@@ -245,6 +258,7 @@ def render(d: Digest, config: Config, chart_src: str | None) -> tuple[str, str, 
     from .notify import template_environment
 
     env = template_environment(config.alerts_dir, d.timezone)
+    env.filters["line"] = lambda text, n=140: _one_line(text, n)
     first_day = d.start.astimezone(ZoneInfo(d.timezone)).strftime("%a %d %b")
     last_day = (d.end.astimezone(ZoneInfo(d.timezone)) - timedelta(days=1)).strftime("%a %d %b %Y")
     ctx = {"d": d, "chart_src": chart_src, "period": f"{first_day} - {last_day}"}
@@ -276,7 +290,8 @@ def send(db, config: Config, d: Digest, png: Path, now: datetime, force: bool = 
     for name in config.routes.get("digest", []):
         channel = config.channels[name]
         message = Message(subject, html, "email") if channel.format == "email" else Message(subject, text, "text")
-        results.append((name, send_one(channel, message, attach=[png] if channel.format == "email" else None)))
+        results.append((name, send_one(channel, message, attach=[png] if channel.format == "email" else None,
+                                       text=text if channel.format == "email" else None)))
     if results and all(err is None for _n, err in results):
         db["digests"].upsert({"week": d.week, "sent_at": iso(now)}, pk="week", alter=True)
     return results

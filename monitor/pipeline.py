@@ -46,6 +46,7 @@ class RunSummary:
     alerts_failed: int = 0
     delivery_errors: list[str] = field(default_factory=list)
     sent_messages: list = field(default_factory=list)
+    channels_down: list = field(default_factory=list)  # gave up, and nothing has gone through since
     seconds: float = 0.0
 
     def count(self, *outcomes: str) -> int:
@@ -151,6 +152,12 @@ def run_cycle(
             finally:
                 fetcher.close()
 
+            if config.replies is not None:  # directors' replies first: an acknowledged crisis is not repeated
+                from .replies import read_replies
+
+                replies = read_replies(db, config, now)
+                for line in replies.ignored + ([replies.error] if replies.error else []):
+                    log(line)
             evaluate_rules(db, config, now)
             alerting.repeat_and_escalate(db, config, now)
             delivered = deliver_due(db, config, now)
@@ -160,6 +167,9 @@ def run_cycle(
             summary.sent_messages = delivered.messages
             for error in delivered.errors:
                 log(error)
+            from .notify import channels_down
+
+            summary.channels_down = channels_down(db)
             summary.seconds = time.monotonic() - started_mono
             store.record_run(db, {
                 "started": iso(now), "finished": iso(clock()), "exit_code": summary.exit_code,
@@ -174,7 +184,9 @@ def run_cycle(
         from .fetch import user_agent
         from .heartbeat import ping
 
-        problem = ping(config.rules.heartbeat_url, summary.exit_code != 0, user_agent=user_agent(config.settings.contact))
+        # A channel that gave up keeps the heartbeat failing until something goes through it again.
+        failed = summary.exit_code != 0 or bool(summary.channels_down)
+        problem = ping(config.rules.heartbeat_url, failed, user_agent=user_agent(config.settings.contact))
         if problem:
             log(problem)
     return summary

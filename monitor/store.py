@@ -166,6 +166,36 @@ def m004_triage_and_digests(db: Database) -> None:
     db["purges"].create({"id": int, "time": str, "before": str, "mentions": int}, pk="id")
 
 
+@migrations()
+def m005_actions_and_messages(db: Database) -> None:
+    """Who did what to an alert or mention, from which channel; the model's corrections; sent messages."""
+    db["actions"].create(
+        {"id": int, "time": str, "alert_id": int, "mention_id": int, "action": str, "level": str,
+         "by": str, "via": str, "note": str},
+        pk="id",
+    )
+    db["actions"].create_index(["mention_id", "time"])
+    db["actions"].create_index(["alert_id", "time"])
+    db.execute("insert into actions (time, mention_id, action, via, note) "
+               "select time, mention_id, action, 'cli', note from mention_events order by id")
+    # A director's "this should have been LEVEL": a labelled example for `monitor train`.
+    db["mentions"].add_column("corrected_severity", str)
+    # One row per message that went out: a reply quoting its reference acts on all its alerts.
+    db["messages"].create(
+        {"id": int, "time": str, "channel": str, "severity": str, "alert_ids": str, "error": str},
+        pk="id",
+    )
+    db["keys"].create({"name": str, "value": str}, pk="name")
+    import secrets as _secrets
+
+    db["keys"].insert({"name": "signing", "value": _secrets.token_hex(32)})
+    db["replies"].create(
+        {"id": int, "time": str, "message_id": str, "sender": str, "subject": str, "outcome": str},
+        pk="id",
+    )
+    db["replies"].create_index(["message_id"], unique=True)
+
+
 def open_db(path: str | os.PathLike) -> Database:
     """Open (creating with mode 0600 if needed) and migrate the database."""
     path = Path(path)
@@ -420,3 +450,27 @@ def record_delivery(db: Database, delivery: dict, error: str | None, now: dateti
 
 def record_run(db: Database, summary: dict) -> None:
     db["runs"].insert(summary)
+
+
+# --------------------------------------------------------------------------- actions, messages, signing
+
+
+def signing_key(db: Database) -> bytes:
+    """The database's own random key for reply references and page links (made by migration m005)."""
+    row = db.execute("select value from keys where name = 'signing'").fetchone()
+    return bytes.fromhex(row[0])
+
+
+def record_action(db: Database, *, time: datetime, action: str, alert_id: int | None = None,
+                  mention_id: int | None = None, by: str | None = None, via: str = "cli",
+                  note: str | None = None, level: str | None = None) -> int:
+    cur = db.execute(
+        "insert into actions (time, alert_id, mention_id, action, level, by, via, note) values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [iso(time), alert_id, mention_id, action, level, by, via, note])
+    return cur.lastrowid
+
+
+def record_message(db: Database, *, time: datetime, channel: str, severity: str, alert_ids: list[int]) -> int:
+    cur = db.execute("insert into messages (time, channel, severity, alert_ids) values (?, ?, ?, ?)",
+                     [iso(time), channel, severity, json.dumps(alert_ids)])
+    return cur.lastrowid

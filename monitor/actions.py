@@ -1,0 +1,108 @@
+"""What a director does about an alert or a mention, from any channel, with its history.
+
+Four actions, the same whichever way they arrive (``via``: the command line, a reply
+to an alert email, the triage page):
+
+- ``ack``: someone is on it. The alert stops repeating and escalating; its mentions
+  count as answered. Acknowledging again adds to the history, never erases it.
+- ``resolve``: dealt with. The alert and its mentions leave every open list.
+- ``not_us``: not about us. Its mentions become false positives (``mentions.false_positive``),
+  leave every count, and teach ``suggest-excludes`` and the model.
+- ``wrong_level``: the level should have been ``level``. Stored in
+  ``mentions.corrected_severity`` as a labelled example for ``monitor train``; the alert
+  counts as acknowledged (someone has looked at it).
+
+Every action is one row in ``actions``: when, who, how (via), the note, and the level.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from . import store
+from .clock import iso
+from .config import SEVERITIES
+
+ACTIONS = ("ack", "resolve", "not_us", "wrong_level")
+WORDS = {"ack": "acknowledged", "resolve": "resolved", "not_us": "marked not about us",
+         "wrong_level": "corrected the level", "acked": "acknowledged", "resolved": "resolved",
+         "false_positive": "marked not about us", "needs_reply": "marked as needing a reply",
+         "no_reply": "marked as needing no reply"}
+
+
+class ActionError(ValueError):
+    pass
+
+
+def act(db, action: str, now: datetime, *, alert_id: int | None = None, mention_id: int | None = None,
+        by: str | None = None, via: str = "cli", note: str | None = None, level: str | None = None) -> dict:
+    """Apply one action to an alert (and all its mentions) or to one mention; returns what it touched."""
+    if action not in ACTIONS:
+        raise ActionError(f"{action!r} is not an action; use one of {', '.join(ACTIONS)}")
+    if action == "wrong_level" and level not in SEVERITIES:
+        raise ActionError(f"say which level it should have been: {', '.join(SEVERITIES)}")
+    if (alert_id is None) == (mention_id is None):
+        raise ActionError("act on one alert or one mention")
+    note = (note or "").strip()[:1000] or None
+    by = (by or "").strip()[:200] or None
+    if alert_id is not None:
+        alert = store.alert(db, alert_id)
+        if alert is None:
+            raise KeyError(f"no alert {alert_id}")
+        mention_ids = [r[0] for r in db.execute("select mention_id from alert_mentions where alert_id = ?", [alert_id])]
+    else:
+        if store.mention(db, mention_id) is None:
+            raise KeyError(f"no mention {mention_id}")
+        alert = None
+        mention_ids = [mention_id]
+    t = iso(now)
+    marks = ",".join("?" for _ in mention_ids)
+    with db.atomic():
+        store.record_action(db, time=now, action=action, alert_id=alert_id,
+                            mention_id=mention_id if mention_id is not None else (alert or {}).get("mention_id"),
+                            by=by, via=via, note=note, level=level)
+        if mention_ids:
+            if action in ("ack", "wrong_level"):
+                db.execute(f"update mentions set acked_at = coalesce(acked_at, ?) where id in ({marks})", [t, *mention_ids])
+            if action == "resolve":
+                db.execute(f"update mentions set resolved_at = coalesce(resolved_at, ?), acked_at = coalesce(acked_at, ?) "
+                           f"where id in ({marks})", [t, t, *mention_ids])
+            if action == "not_us":
+                db.execute(f"update mentions set false_positive = 1, needs_reply = 0, acked_at = coalesce(acked_at, ?) "
+                           f"where id in ({marks})", [t, *mention_ids])
+            if action == "wrong_level":
+                db.execute(f"update mentions set corrected_severity = ? where id in ({marks})", [level, *mention_ids])
+        if alert is not None:
+            # The first acknowledgement's who and note stay on the alert; every later one is in `actions`.
+            db.execute("update alerts set acked_at = coalesce(acked_at, ?), acked_by = coalesce(acked_by, ?), "
+                       "note = coalesce(note, ?) where id = ?", [t, by, note, alert_id])
+            if action in ("ack", "wrong_level"):
+                db.execute("update alerts set status = 'acked' where id = ? and status = 'open'", [alert_id])
+            else:
+                reason = "not about us" if action == "not_us" else None
+                db.execute("update alerts set status = 'resolved', resolved_at = coalesce(resolved_at, ?), "
+                           "status_reason = coalesce(?, status_reason) where id = ?", [t, reason, alert_id])
+            # Anything still waiting to go out for this alert is no longer needed.
+            db.execute("update deliveries set status = 'cancelled', error = ? "
+                       "where alert_id = ? and status in ('pending', 'failed')", [f"{WORDS[action]} before sending", alert_id])
+    return {"alert": store.alert(db, alert_id) if alert_id is not None else None, "mentions": mention_ids}
+
+
+def history(db, *, mention_id: int | None = None, alert_id: int | None = None) -> list[dict]:
+    """Every action on a mention (directly or through its alerts), or on an alert, oldest first."""
+    if mention_id is not None:
+        return list(db.query(
+            "select * from actions where mention_id = ? or alert_id in "
+            "(select alert_id from alert_mentions where mention_id = ?) order by time, id", [mention_id, mention_id]))
+    return list(db.query("select * from actions where alert_id = ? order by time, id", [alert_id]))
+
+
+def describe(row: dict) -> str:
+    """``acknowledged by Sam (email): "I'll ring her"``."""
+    what = WORDS.get(row["action"], row["action"])
+    if row["action"] == "wrong_level" and row.get("level"):
+        what = f"said the level should be {row['level']}"
+    who = f" by {row['by']}" if row.get("by") else ""
+    via = f" ({row['via']})" if row.get("via") else ""
+    note = f": {row['note']}" if row.get("note") else ""
+    return f"{what}{who}{via}{note}"
