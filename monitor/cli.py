@@ -1,8 +1,12 @@
 """``monitor``: a thin click layer over the library. One function per command.
 
 Exit codes: 0 all well; 1 some sources failed or alerts are undelivered
-(everything else was still stored and sent); 2 configuration error; 75 another
-run holds the lock (EX_TEMPFAIL: cron will simply try again next time).
+(everything else was still stored and sent); 2 configuration error; 69 the
+database was busy (another program kept it locked for longer than we wait);
+73 a file or folder cannot be written (read-only, another owner, the lock
+file); 74 the disk is full or failing; 75 another run holds the lock
+(EX_TEMPFAIL: cron will simply try again next time). 69, 73 and 74 come with
+one plain sentence saying what, which file and what to do.
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ from datetime import datetime, timezone
 import click
 
 EXIT_CONFIG = 2
+EXIT_BUSY = 69  # the same numbers as monitor.store's (kept here so importing the CLI stays light)
+EXIT_CANNOT_WRITE = 73
+EXIT_DISK_FULL = 74
 EXIT_LOCKED = 75
 
 
@@ -21,6 +28,7 @@ class Context:
     def __init__(self, config_opt: str | None, db_opt: str | None):
         self.config_opt = config_opt
         self.db_opt = db_opt
+        self.last_db_path = None
 
     def load(self, secrets: bool = True):
         """The validated config, or exit 2 with every problem listed."""
@@ -38,7 +46,8 @@ class Context:
     def db_path(self, cfg):
         from . import config
 
-        return config.db_path(cfg, self.db_opt)
+        self.last_db_path = config.db_path(cfg, self.db_opt)
+        return self.last_db_path
 
     def open(self):
         """The validated config (secrets not needed: this command sends nothing) and its database."""
@@ -48,7 +57,24 @@ class Context:
         return cfg, store.open_db(self.db_path(cfg))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class MonitorGroup(click.Group):
+    """Every command: a busy, full, read-only or failing disk is one plain sentence and its own exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from .store import storage_problem
+
+            obj = ctx.obj if isinstance(ctx.obj, Context) else None
+            problem = storage_problem(exc, obj.last_db_path if obj else None)
+            if problem is None:
+                raise
+            click.echo(f"monitor {ctx.invoked_subcommand or ''}: {problem}".replace("  ", " "), err=True)
+            sys.exit(problem.exit_code)
+
+
+@click.group(cls=MonitorGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_opt", metavar="FILE", help="Config file (else $MONITOR_CONFIG, else ./feeds.yaml).")
 @click.option("--db", "db_opt", metavar="FILE", help="Database (else $MONITOR_DB, else settings.database, else data/monitor.db).")
 @click.version_option(package_name="nbn-monitor")

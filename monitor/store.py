@@ -20,8 +20,11 @@ mentions hold other people's words and the outbox holds message text.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterable
@@ -166,6 +169,42 @@ def m004_triage_and_digests(db: Database) -> None:
     db["purges"].create({"id": int, "time": str, "before": str, "mentions": int}, pk="id")
 
 
+# How long a write waits for another connection's write transaction (a second terminal's
+# `ack`, Datasette, a backup) before the command gives up and says the database is busy.
+BUSY_TIMEOUT = 10.0
+# Extra PRAGMAs run on every connection (tests use max_page_count to make SQLite meet a full disk).
+EXTRA_PRAGMAS: list[str] = []
+
+
+class Store(Database):
+    """sqlite-utils' Database whose transactions start with BEGIN IMMEDIATE.
+
+    A deferred transaction that reads and then writes cannot wait for another writer:
+    SQLite refuses the upgrade at once ("database is locked") whatever the busy timeout.
+    Taking the write lock at BEGIN makes the busy timeout apply, so commands wait their
+    turn instead. sqlite-utils' own writes (insert, update, upsert) go through here too.
+    """
+
+    @contextlib.contextmanager
+    def atomic(self):
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise
+
+
 def open_db(path: str | os.PathLike) -> Database:
     """Open (creating with mode 0600 if needed) and migrate the database."""
     path = Path(path)
@@ -173,9 +212,12 @@ def open_db(path: str | os.PathLike) -> Database:
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
-    os.chmod(path, 0o600)
-    db = Database(path)
-    db.execute("PRAGMA busy_timeout = 10000")
+    if os.stat(path).st_mode & 0o077:
+        os.chmod(path, 0o600)
+    db = Store(path)
+    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+    for pragma in EXTRA_PRAGMAS:
+        db.execute(pragma)
     db.execute("PRAGMA foreign_keys = ON")
     db.enable_wal()
     # With WAL, NORMAL keeps every transaction atomic and survives a crash of this process;
@@ -188,6 +230,63 @@ def open_db(path: str | os.PathLike) -> Database:
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- disk problems
+
+EXIT_CANNOT_WRITE = 73  # a file or folder cannot be written (read-only, another owner, the lock file)
+EXIT_DISK_FULL = 74  # the disk is full, or failed
+EXIT_BUSY = 69  # another program kept the database locked for longer than BUSY_TIMEOUT
+
+
+class StorageProblem(Exception):
+    """A disk or database problem, said in one plain sentence, with the exit code that names it."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+_CANNOT_WRITE = {errno.EACCES, errno.EPERM, errno.EROFS}
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def storage_problem(exc: BaseException, db_path: str | os.PathLike | None = None) -> StorageProblem | None:
+    """The plain sentence for a disk or database failure, or None when ``exc`` is something else."""
+    if isinstance(exc, StorageProblem):
+        return exc
+    if isinstance(exc, OSError):
+        where = exc.filename or db_path or "a file"
+        if exc.errno in _FULL:
+            return StorageProblem(f"The disk holding {where} is full: free some space (or move data/ to a bigger "
+                                  "disk), then run again; nothing already stored is lost.", EXIT_DISK_FULL)
+        if exc.errno in _CANNOT_WRITE:
+            return StorageProblem(f"Cannot write {where}: it or its folder is read-only or belongs to another user. "
+                                  "Run the monitor as the user that owns data/ (or fix its permissions), then run again.",
+                                  EXIT_CANNOT_WRITE)
+        if exc.errno == errno.EIO:
+            return StorageProblem(f"The disk failed while writing {where} (I/O error): check the disk, then run "
+                                  "again.", EXIT_DISK_FULL)
+        return None
+    if isinstance(exc, sqlite3.Error):
+        text = str(exc).lower()
+        where = db_path or "the database"
+        if "locked" in text or "busy" in text:
+            return StorageProblem(f"The database {where} is busy: another program (a second monitor command, "
+                                  f"Datasette, a backup) kept it locked for more than {BUSY_TIMEOUT:g} s. Nothing "
+                                  "was lost: try again when it has finished (cron simply tries again next time).",
+                                  EXIT_BUSY)
+        if "full" in text:
+            return StorageProblem(f"The disk holding {where} is full: free some space (or move data/ to a bigger "
+                                  "disk), then run again; nothing already stored is lost.", EXIT_DISK_FULL)
+        if "readonly" in text or "read-only" in text or "unable to open" in text or "permission" in text:
+            return StorageProblem(f"Cannot write the database {where}: it or its folder is read-only or belongs to "
+                                  "another user. Run the monitor as the user that owns data/ (or fix its "
+                                  "permissions), then run again.", EXIT_CANNOT_WRITE)
+        if "disk i/o" in text:
+            return StorageProblem(f"The disk failed while writing the database {where} (I/O error): check the disk, "
+                                  "then run again.", EXIT_DISK_FULL)
+    return None
 
 
 # --------------------------------------------------------------------------- sources
