@@ -32,6 +32,7 @@ from typing import Any, Iterable
 from sqlite_utils import Database, Migrations
 
 from .clock import iso
+from .urls import clean_link
 
 migrations = Migrations("monitor")
 
@@ -205,6 +206,21 @@ class Store(Database):
                 raise
 
 
+@migrations()
+def m005_source_sessions(db: Database) -> None:
+    """Login tokens leave the cursor (which `monitor sources` shows) for a column nothing prints."""
+    db["sources"].add_column("session", str)
+    for name, cursor in db.execute("select name, cursor from sources where cursor like '%session%'").fetchall():
+        try:
+            data = json.loads(cursor)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and "session" in data:
+            session = data.pop("session")
+            db.execute("update sources set cursor = ?, session = ? where name = ?",
+                       [json.dumps(data), json.dumps(session), name])
+
+
 def open_db(path: str | os.PathLike) -> Database:
     """Open (creating with mode 0600 if needed) and migrate the database."""
     path = Path(path)
@@ -337,6 +353,8 @@ def record_poll(db: Database, name: str, poll, now: datetime, every: float, new_
         )
         if poll.items:
             update["last_new_item"] = iso(now)
+        if poll.retry_after is not None:  # a service's rate limit used up: ask again after its reset
+            update["hold_until"] = iso(now + timedelta(seconds=min(poll.retry_after, 24 * 3600)))
     else:
         failures += 1
         # Exponential backoff for a source that keeps failing: every, 2x, 4x ... capped at 12 h.
@@ -371,13 +389,13 @@ def known_mention(db: Database, canonical_url: str, title_key: str | None = None
 
 def link_source(db: Database, mention_id: int, item, now: datetime) -> None:
     db.execute("insert or ignore into mention_sources (mention_id, source, item_id, url, first_seen) values (?, ?, ?, ?, ?)",
-               [mention_id, item.source, item.item_id, item.url, iso(now)])
+               [mention_id, item.source, item.item_id, clean_link(item.url), iso(now)])
     db.execute("update mentions set last_seen = ? where id = ?", [iso(now), mention_id])
 
 
 def insert_mention(db: Database, item, canonical_url: str, analysis, now: datetime, title_key: str | None = None) -> int:
     row = {
-        "canonical_url": canonical_url, "url": item.url, "title": item.title, "text": item.text,
+        "canonical_url": canonical_url, "url": clean_link(item.url), "title": item.title, "text": item.text,
         "snippet": analysis.snippet, "author": item.author, "publisher": item.publisher, "source": item.source,
         "published": iso(item.published), "first_seen": iso(now), "last_seen": iso(now),
         "sentiment": analysis.sentiment, "targeted_sentiment": analysis.targeted_sentiment,
