@@ -81,6 +81,11 @@ class MonitorGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, config_opt: str | None, db_opt: str | None) -> None:
     """Watch the web for mentions of New Baby Network and alert the directors."""
+    import os
+
+    # Everything we create (database, digests, logs, folders) holds other people's words: owner only.
+    previous = os.umask(0o077)
+    ctx.call_on_close(lambda: os.umask(previous))
     ctx.obj = Context(config_opt, db_opt)
 
 
@@ -106,6 +111,7 @@ def check(obj: Context) -> None:
 
             have = ", ".join(f"{v} ({'set' if os.environ.get(v) else 'NOT set'})" for v in env)
             click.echo(f"        reads: {have}")
+    click.echo(f"  alert templates and playbook: {cfg.alerts_dir}" + (f" ({cfg.alerts_note})" if cfg.alerts_note else ""))
     click.echo(f"  escalation categories ({len(cfg.escalation)}): {', '.join(cfg.escalation)}")
     t = cfg.thresholds
     click.echo(f"  thresholds: watch {t.watch:g}, alert {t.alert:g}, crisis {t.crisis:g}, negative at {t.negative:g}")
@@ -232,7 +238,7 @@ def sources_cmd(obj: Context, as_json: bool) -> None:
 
     rows = []
     for sc in cfg.sources:
-        row = store.source_row(db, sc.name) or {"name": sc.name, "kind": sc.kind}
+        row = store.public_source(store.source_row(db, sc.name) or {"name": sc.name, "kind": sc.kind})
         row["configured"] = "yes" if sc.enabled else "disabled in feeds.yaml"
         rows.append(row)
     if as_json:
@@ -596,8 +602,14 @@ def purge(obj: Context) -> None:
     from . import triage
     from .clock import utcnow
 
-    n = triage.purge(db, cfg, utcnow())
-    click.echo(f"Removed the text of {n} mention{'s' if n != 1 else ''} older than {int(cfg.retention // 86400)} days.")
+    from pathlib import Path
+
+    now = utcnow()
+    n = triage.purge(db, cfg, now)
+    files = triage.purge_files(db, cfg, Path(obj.db_path(cfg)), now)
+    click.echo(f"Removed the text of {n} mention{'s' if n != 1 else ''} older than {int(cfg.retention // 86400)} days"
+               f" (and their alerts' titles and links); {files.digests} old digest file{'s' if files.digests != 1 else ''}"
+               f" deleted; {files.log_lines} old log line{'s' if files.log_lines != 1 else ''} removed.")
 
 
 @cli.command("eval")

@@ -328,6 +328,26 @@ def source_row(db: Database, name: str) -> dict:
     return get_row(db, "sources", name) or {}
 
 
+SECRET_KEYS = ("session", "token", "jwt", "access", "refresh", "password", "secret")
+
+
+def public_source(row: dict) -> dict:
+    """A source's state as every command shows it: never its login tokens (the session, or any left in a cursor)."""
+    def private(key: str) -> bool:
+        return any(word in key.lower() for word in SECRET_KEYS)
+
+    out = {k: v for k, v in row.items() if not private(k)}
+    cursor = out.get("cursor")
+    if cursor:
+        try:
+            data = json.loads(cursor)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            out["cursor"] = json.dumps({k: v for k, v in data.items() if not private(k)})
+    return out
+
+
 _PKS = {"sources": "name", "digests": "week", "mentions": "id", "alerts": "id"}
 
 
