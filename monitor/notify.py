@@ -5,14 +5,19 @@ hours or a retry backoff), crises first, renders it for its channel (HTML email,
 plain text, or an SMS of at most 300 characters) and sends it. A channel that
 fails keeps its delivery: it is tried again on the next run, then with growing
 gaps (15 min, 30 min, 1 h ... 4 h) until it succeeds or ``give_up_after`` passes;
-the other channels still go out. Success is final: a delivery is never sent twice.
+the other channels still go out. Success is final: a delivery is not tried again once
+recorded. A crash between a channel accepting a message and that record sends it once
+more on the next run; an email then carries the same ``Message-ID`` (``message_id``), so
+mail clients show it once. SMS and other channels have no such id.
 Errors are stored and printed with credentials redacted: apprise URLs carry
 passwords and tokens.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -164,8 +169,47 @@ def _clip(text: str, limit: int) -> str:
 # --------------------------------------------------------------------------- sending
 
 
-def send(channel: Channel, message: Message, attach: list[Path] | None = None) -> str | None:
-    """Deliver one message (image attachments shown inline in HTML email); None on success, else a redacted reason."""
+def message_id(delivery: dict, channel: Channel) -> str:
+    """The email Message-ID of one delivery (alert, round, channel): the same on every attempt.
+
+    If we crash after the mail server accepted a message and before we recorded it, the
+    next run sends it again with the same Message-ID, and mail clients (Gmail, Outlook,
+    Apple Mail, Thunderbird) show it once. The hash of the alert's creation time and
+    group keeps two installations (or the demo) from ever sharing an id.
+    """
+    stamp = hashlib.sha256(f"{delivery.get('alert_created')}|{delivery.get('group_key')}".encode()).hexdigest()[:16]
+    name = re.sub(r"[^A-Za-z0-9-]", "-", channel.name)[:40]
+    sender = dict(parse_qsl(urlsplit(channel.url or "").query)).get("from", "")
+    domain = sender.rpartition("@")[2] if re.fullmatch(r"[^@\s<>]+@[A-Za-z0-9.-]+", sender or "") else "monitor.invalid"
+    return f"<alert-{delivery['alert_id']}.{delivery.get('round') or 0}.{name}.{stamp}@{domain}>"
+
+
+_msgid_lock = threading.Lock()
+_msgid: list[str | None] = [None]
+
+
+def _stable_message_id():
+    """Make apprise's email plugin use our Message-ID while ``_msgid`` holds one (it has no option for it)."""
+    try:
+        from apprise.plugins.email import base as email_base
+    except ImportError:  # another apprise layout: mail still goes out, with apprise's own ids
+        return
+    if getattr(email_base.make_msgid, "nbn_stable", False):
+        return
+    original = email_base.make_msgid
+
+    def make_msgid(*args, **kwargs):
+        return _msgid[0] or original(*args, **kwargs)
+
+    make_msgid.nbn_stable = True
+    email_base.make_msgid = make_msgid
+
+
+def send(channel: Channel, message: Message, attach: list[Path] | None = None, msgid: str | None = None) -> str | None:
+    """Deliver one message (image attachments shown inline in HTML email); None on success, else a redacted reason.
+
+    ``msgid``: the Message-ID an email carries (see ``message_id``); other channels ignore it.
+    """
     import apprise
 
     secrets = secrets_of(channel.url)
@@ -186,7 +230,14 @@ def send(channel: Channel, message: Message, attach: list[Path] | None = None) -
         # SMS gateways glue the title onto the body; our SMS body already says everything in 300 characters.
         title = "" if message.format == "sms" else message.title
         files = apprise.AppriseAttachment([str(p) for p in attach]) if attach else None
-        result = app.notify(title=title, body=message.body, body_format=body_format, attach=files)
+        if msgid:
+            _stable_message_id()
+        with _msgid_lock:
+            _msgid[0] = msgid
+            try:
+                result = app.notify(title=title, body=message.body, body_format=body_format, attach=files)
+            finally:
+                _msgid[0] = None
     except Exception as exc:  # a plugin bug must not lose the delivery
         return redact(f"{type(exc).__name__}: {exc}", secrets)[:500]
     if result.status == apprise.AppriseResultStatus.SUCCESS:
@@ -215,7 +266,7 @@ def deliver_due(db, config: Config, now: datetime) -> DeliveryReport:
             error = f"channel {d['channel']!r} is no longer in the config; add it back or the alert stays undelivered"
         else:
             message = renderer.render(renderer.context(db, config, alert), channel.format)
-            error = send(channel, message)
+            error = send(channel, message, msgid=message_id(d, channel))
             if error is None:
                 report.messages.append((channel.name, message))
         status = store.record_delivery(db, d, error, now, config.alerting.give_up_after)
