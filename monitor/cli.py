@@ -168,11 +168,21 @@ def run(obj: Context, force: bool, quiet: bool) -> None:
     from .lock import Locked
     from .pipeline import run_cycle
 
+    warn = lambda m: click.echo(f"warning: {m}", err=True)  # noqa: E731
     try:
-        summary = run_cycle(cfg, obj.db_path(cfg), force=force, log=lambda m: click.echo(f"warning: {m}", err=True))
+        summary = run_cycle(cfg, obj.db_path(cfg), force=force, log=warn)
     except Locked as exc:
         click.echo(f"monitor run: {exc}; not running twice at once", err=True)
         sys.exit(EXIT_LOCKED)
+    except Exception as exc:
+        from .pipeline import heartbeat
+        from .store import storage_problem
+
+        problem = storage_problem(exc, obj.last_db_path)
+        if problem is None:
+            raise
+        heartbeat(cfg, True, warn)  # the outside watcher hears of it too
+        raise problem from None
     if not quiet:
         from .report import source_lines
 

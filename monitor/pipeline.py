@@ -178,14 +178,19 @@ def run_cycle(
         finally:
             if db is not None:
                 db.close()
+    heartbeat(config, summary.exit_code != 0, log)
+    return summary
+
+
+def heartbeat(config: Config, failed: bool, log: Callable[[str], None] = lambda _msg: None) -> None:
+    """Ping rules.heartbeat_url (``/fail`` after a failed run), if there is one."""
     if config.rules.heartbeat_url:
         from .fetch import user_agent
         from .heartbeat import ping
 
-        problem = ping(config.rules.heartbeat_url, summary.exit_code != 0, user_agent=user_agent(config.settings.contact))
+        problem = ping(config.rules.heartbeat_url, failed, user_agent=user_agent(config.settings.contact))
         if problem:
             log(problem)
-    return summary
 
 
 def _record_failed_run(db, summary: RunSummary, problem, now: datetime, clock, started_mono: float) -> None:

@@ -68,30 +68,30 @@ COMMANDS = (["ack", "1", "--note", "on it"], ["ack", "m1"], ["mark", "m1", "--ne
 def test_triage_commands_wait_for_a_writer_instead_of_failing_at_once(tmp_path, httpserver, args):
     path, db_path = _setup(tmp_path, httpserver)
     run_cycle(__import__("monitor.config", fromlist=["load"]).load(path, environ={}), db_path, now=NOW)
-    with Holder(db_path, 1.0):
+    with Holder(db_path, 0.6):
         started = time.monotonic()
         result = CliRunner().invoke(cli, ["--config", str(path), *args])
         waited = time.monotonic() - started
     assert result.exit_code == 0, result.output
-    assert waited >= 0.5  # it waited for the other writer rather than failing
+    assert waited >= 0.3  # it waited for the other writer rather than failing
 
 
 def test_run_waits_for_a_writer_and_loses_nothing(tmp_path, httpserver):
     path, db_path = _setup(tmp_path, httpserver)
     store.open_db(db_path).close()
-    with Holder(db_path, 1.0):
+    with Holder(db_path, 0.6):
         result = CliRunner().invoke(cli, ["--config", str(path), "run"])
     assert result.exit_code in (0, 1), result.output
     db = store.open_db(db_path)
     assert db["mentions"].count == 1 and db["runs"].count == 1
 
 
-@pytest.mark.parametrize("args", (["run"], *COMMANDS), ids=lambda a: " ".join(a[:2]))
+@pytest.mark.parametrize("args", (["run"], *COMMANDS[1:]), ids=lambda a: " ".join(a[:2]))
 def test_a_database_busy_for_too_long_is_one_plain_sentence_and_its_own_exit_code(tmp_path, httpserver, monkeypatch, args):
     path, db_path = _setup(tmp_path, httpserver)
     run_cycle(__import__("monitor.config", fromlist=["load"]).load(path, environ={}), db_path, now=NOW)
-    monkeypatch.setattr(store, "BUSY_TIMEOUT", 0.3)
-    with Holder(db_path, 2.0):
+    monkeypatch.setattr(store, "BUSY_TIMEOUT", 0.2)
+    with Holder(db_path, 0.8):
         result = CliRunner().invoke(cli, ["--config", str(path), *args])
     assert result.exit_code == EXIT_BUSY, result.output
     assert "Traceback" not in result.output and "OperationalError" not in result.output
@@ -106,7 +106,8 @@ def _feed(n: int) -> bytes:
 
 def test_a_full_disk_is_one_sentence_exit_74_the_run_is_recorded_and_the_next_run_recovers(tmp_path, httpserver, monkeypatch):
     httpserver.expect_request("/f").respond_with_data(_feed(1), content_type="application/rss+xml")
-    path = write_config(tmp_path, sources=[{"name": "f", "kind": "rss", "url": httpserver.url_for("/f")}])
+    path = write_config(tmp_path, sources=[{"name": "f", "kind": "rss", "url": httpserver.url_for("/f")}],
+                        rules={"heartbeat_url": httpserver.url_for("/hb")})
     db_path = tmp_path / "monitor.db"
     runner = CliRunner()
     assert runner.invoke(cli, ["--config", str(path), "run"]).exit_code == 0
@@ -117,8 +118,10 @@ def test_a_full_disk_is_one_sentence_exit_74_the_run_is_recorded_and_the_next_ru
     monkeypatch.setattr(store, "EXTRA_PRAGMAS", [f"PRAGMA max_page_count = {pages + 2}"])
     httpserver.clear()
     httpserver.expect_request("/f").respond_with_data(_feed(40), content_type="application/rss+xml")
+    httpserver.expect_request("/hb/fail").respond_with_data("OK")
     result = runner.invoke(cli, ["--config", str(path), "run", "--force"])
     assert result.exit_code == EXIT_DISK_FULL, result.output
+    assert [r.path for r, _ in httpserver.log][-1] == "/hb/fail"  # the outside watcher hears of it
     assert "Traceback" not in result.output
     assert f"The disk holding {db_path} is full: free some space" in result.output
     monkeypatch.setattr(store, "EXTRA_PRAGMAS", [])
