@@ -336,7 +336,7 @@ def public_source(row: dict) -> dict:
     def private(key: str) -> bool:
         return any(word in key.lower() for word in SECRET_KEYS)
 
-    out = {k: v for k, v in row.items() if not private(k)}
+    out = {k: v for k, v in row.items() if k != "session"}
     cursor = out.get("cursor")
     if cursor:
         try:

@@ -39,7 +39,12 @@ class MastodonTagSource(Source):
                 raise
             return self._rss(fetcher, rss_url, cursor, quiet_if_missing=exc.status == 404)
         if not statuses:  # tag timelines turned off, or simply nothing new: the RSS tells which
-            return self._rss(fetcher, rss_url, cursor, quiet_if_missing=True, why="API answered an empty list")
+            try:
+                return self._rss(fetcher, rss_url, cursor, quiet_if_missing=True, why="API answered an empty list")
+            except SourceFailed as exc:  # the API itself answered: an unreadable RSS does not make the source fail
+                poll = poll_result([], cursor, hold=hold)
+                poll.warning = f"API answered an empty list and {rss_url} could not be read: {exc}"
+                return poll
         if complete:
             cursor["since_id"] = newest_id(statuses, cursor.get("since_id"))
         return poll_result([status_item(self.name, s) for s in statuses], cursor, hold=hold)
