@@ -1,5 +1,8 @@
 """Crash test: SIGKILL `monitor run` at random moments, N rounds, then one run that may finish.
 
+Every round the feeds carry new posts (``--per-round`` more per feed), so every round has
+mentions to store and alerts to send, and a kill can land anywhere in a run.
+
 Everything is real and on loopback: RSS feeds from an http.server, an SMTP server (aiosmtpd,
 the test extra) that records every email it accepts, a real SQLite file, and the real
 `monitor run` (its code forked from a warm parent process, so a round costs the run itself,
@@ -11,7 +14,7 @@ not Python's start-up). After the rounds it checks what the README promises:
 - every email that arrived twice (the kill landed after the server accepted it and before
   the run wrote that down) carries the same Message-ID both times, so mail clients show it once.
 
-    python bench/crash.py [--feeds 40] [--per-feed 10] [--rounds 48] [--max-delay 3] [--seed 1]
+    python bench/crash.py [--feeds 10] [--per-round 3] [--rounds 48] [--max-delay 4] [--seed 1]
 
 Exit 0 when every check holds. tests/test_delivery.py runs it at a size that takes seconds.
 """
@@ -71,18 +74,24 @@ def _x(text: str) -> str:
 
 
 def feed(f: int, per_feed: int) -> bytes:
+    """Feed ``f`` with its first ``per_feed`` posts (newest first, as feeds list them)."""
     items = "".join(
         f"<item><title>{_x(f'Complaint {i} (feed {f}): New Baby Network ignored me')}</title>"
         f"<link>https://forum{f}.example/t/{i}</link><guid>https://forum{f}.example/t/{i}</guid>"
         f"<description>I messaged New Baby Network {i} times and nobody replied. Really let down.</description></item>"
-        for i in range(per_feed))
+        for i in reversed(range(per_feed)))
     return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>f</title>'
             f"<link>https://example.org/</link><description>d</description>{items}</channel></rss>").encode()
 
 
 class Feeds:
-    def __init__(self, feeds: int, per_feed: int):
-        bodies = {f"/f{f}": feed(f, per_feed) for f in range(feeds)}
+    """``feeds`` RSS feeds on loopback; ``grow()`` adds ``per_round`` posts to each."""
+
+    def __init__(self, feeds: int, per_round: int):
+        self.bodies: dict[str, bytes] = {}
+        self.feeds, self.per_round, self.posts = feeds, per_round, 0
+        self.grow()
+        bodies = self.bodies
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802
@@ -100,6 +109,10 @@ class Feeds:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+    def grow(self) -> None:
+        self.posts += self.per_round
+        self.bodies.update({f"/f{f}": feed(f, self.posts) for f in range(self.feeds)})
 
     def close(self):
         self.server.shutdown()
@@ -149,21 +162,23 @@ def write_config(folder: Path, feeds_url: str, feeds: int, mail_url: str) -> Pat
     return path
 
 
-def run(*, feeds: int = 40, per_feed: int = 10, rounds: int = 48, max_delay: float = 3.0, seed: int = 1,
+def run(*, feeds: int = 10, per_round: int = 3, rounds: int = 48, max_delay: float = 4.0, seed: int = 1,
         folder: Path | None = None) -> dict:
     """The crash rounds and the figures (see the module docstring)."""
     rng = random.Random(seed)
     folder = Path(folder or tempfile.mkdtemp(prefix="nbn-crash-"))
-    server, mailbox = Feeds(feeds, per_feed), Mailbox()
+    server, mailbox = Feeds(feeds, per_round), Mailbox()
     started = time.monotonic()
     try:
         config = write_config(folder, server.url, feeds, mailbox.url)
         env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
-        zygote = subprocess.Popen([sys.executable, "-c", ZYGOTE, mailbox.url, "--config", str(config), "run", "--quiet"],
+        zygote = subprocess.Popen([sys.executable, "-c", ZYGOTE, mailbox.url, "--config", str(config), "run", "--quiet", "--force"],
                                   cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         killed, finished, exits = 0, 0, Counter()
         try:
             for r in range(rounds + 1):
+                if r:
+                    server.grow()
                 zygote.stdin.write("run\n")
                 zygote.stdin.flush()
                 pid = int(zygote.stdout.readline())
@@ -185,7 +200,7 @@ def run(*, feeds: int = 40, per_feed: int = 10, rounds: int = 48, max_delay: flo
             zygote.wait(30)
         return {**check(config, mailbox), "rounds": rounds, "killed": killed, "finished": finished,
                 "last_exit": last_exit, "exits": dict(exits), "seconds": round(time.monotonic() - started, 1),
-                "feeds": feeds, "per_feed": per_feed}
+                "feeds": feeds, "posts_per_feed": server.posts}
     finally:
         server.close()
         mailbox.close()
@@ -222,20 +237,20 @@ def check(config_path: Path, mailbox: Mailbox) -> dict:
 
 
 def ok(r: dict) -> bool:
-    return (r["integrity"] == "ok" and r["mentions"] == r["distinct_mentions"] == r["feeds"] * r["per_feed"]
+    return (r["integrity"] == "ok" and r["mentions"] == r["distinct_mentions"] == r["feeds"] * r["posts_per_feed"]
             and r["lost"] == 0 and r["unknown_ids"] == 0 and r["recorded_sent"] == r["deliveries"]
             and r["resent_with_other_content"] == 0 and r["last_exit"] == 0)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--feeds", type=int, default=40)
-    ap.add_argument("--per-feed", type=int, default=10)
+    ap.add_argument("--feeds", type=int, default=10)
+    ap.add_argument("--per-round", type=int, default=3, help="new posts per feed each round")
     ap.add_argument("--rounds", type=int, default=48)
-    ap.add_argument("--max-delay", type=float, default=3.0, help="a kill lands uniformly in [0, this] s after start")
+    ap.add_argument("--max-delay", type=float, default=4.0, help="a kill lands uniformly in [0, this] s after start")
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
-    r = run(feeds=a.feeds, per_feed=a.per_feed, rounds=a.rounds, max_delay=a.max_delay, seed=a.seed)
+    r = run(feeds=a.feeds, per_round=a.per_round, rounds=a.rounds, max_delay=a.max_delay, seed=a.seed)
     print(json.dumps(r, indent=2))
     print("OK" if ok(r) else "FAILED")
     return 0 if ok(r) else 1

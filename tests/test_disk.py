@@ -9,11 +9,10 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import timedelta
-
 import pytest
 from click.testing import CliRunner
 
+from monitor import config as config_mod
 from monitor import store
 from monitor.cli import cli
 EXIT_BUSY, EXIT_DISK_FULL, EXIT_CANNOT_WRITE = 69, 74, 73
@@ -67,7 +66,7 @@ COMMANDS = (["ack", "1", "--note", "on it"], ["ack", "m1"], ["mark", "m1", "--ne
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:2]))
 def test_triage_commands_wait_for_a_writer_instead_of_failing_at_once(tmp_path, httpserver, args):
     path, db_path = _setup(tmp_path, httpserver)
-    run_cycle(__import__("monitor.config", fromlist=["load"]).load(path, environ={}), db_path, now=NOW)
+    run_cycle(config_mod.load(path, environ={}), db_path, now=NOW)
     with Holder(db_path, 0.6):
         started = time.monotonic()
         result = CliRunner().invoke(cli, ["--config", str(path), *args])
@@ -89,7 +88,7 @@ def test_run_waits_for_a_writer_and_loses_nothing(tmp_path, httpserver):
 @pytest.mark.parametrize("args", (["run"], *COMMANDS[1:]), ids=lambda a: " ".join(a[:2]))
 def test_a_database_busy_for_too_long_is_one_plain_sentence_and_its_own_exit_code(tmp_path, httpserver, monkeypatch, args):
     path, db_path = _setup(tmp_path, httpserver)
-    run_cycle(__import__("monitor.config", fromlist=["load"]).load(path, environ={}), db_path, now=NOW)
+    run_cycle(config_mod.load(path, environ={}), db_path, now=NOW)
     monkeypatch.setattr(store, "BUSY_TIMEOUT", 0.2)
     with Holder(db_path, 0.8):
         result = CliRunner().invoke(cli, ["--config", str(path), *args])
