@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
 import threading
@@ -180,3 +181,27 @@ def test_a_read_only_data_folder_or_lock_file_is_one_sentence_exit_73_and_the_ne
         assert store.open_db(db_path)["mentions"].count == 3
     finally:
         data.chmod(0o755)
+
+
+def test_the_cron_wrapper_says_plainly_when_its_log_or_lock_cannot_be_written(tmp_path):
+    from .test_cron import project_copy
+
+    proj = project_copy(tmp_path)
+    data = proj / "data"
+    data.mkdir()
+    log = data / "monitor.log"
+    cmd = [str(proj / "cron" / "monitor-run"), "check"]
+    if os.geteuid() == 0:
+        cmd = [shutil.which("setpriv"), "--bounding-set=-dac_override,-dac_read_search", "--", *cmd]
+    data.chmod(0o555)  # e.g. data/ belongs to another user than cron's
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
+    finally:
+        data.chmod(0o755)
+    assert proc.returncode == EXIT_CANNOT_WRITE, (proc.stdout, proc.stderr)
+    assert f"monitor-run: cannot write {log} or {proj}/data/cron.lock: read-only" in proc.stderr
+    # A log kept at 0644 by an older version is made private on the next run.
+    log.write_text("old\n")
+    log.chmod(0o644)
+    subprocess.run(cmd, capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
+    assert stat.S_IMODE(os.stat(log).st_mode) == 0o600 and "--- exit 2" in log.read_text()
