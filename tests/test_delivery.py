@@ -48,9 +48,9 @@ def test_sigkill_at_random_moments_loses_nothing_and_every_resend_is_the_same_me
     spec = importlib.util.spec_from_file_location("crash", REPO / "bench" / "crash.py")
     crash = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(crash)
-    r = crash.run(feeds=2, per_round=2, rounds=3, max_delay=1.5, seed=8, folder=tmp_path)
+    r = crash.run(feeds=2, per_round=2, rounds=2, max_delay=1.2, seed=8, folder=tmp_path)
     assert r["killed"] >= 1, r  # the kills really landed inside runs
     assert r["last_exit"] == 0 and r["integrity"] == "ok", r
-    assert r["mentions"] == r["distinct_mentions"] == 16, r  # nothing lost, nothing stored twice
-    assert r["deliveries"] == 16 and r["recorded_sent"] == 16 and r["lost"] == 0 and r["unknown_ids"] == 0, r
+    assert r["mentions"] == r["distinct_mentions"] == 12, r  # nothing lost, nothing stored twice
+    assert r["deliveries"] == 12 and r["recorded_sent"] == 12 and r["lost"] == 0 and r["unknown_ids"] == 0, r
     assert r["resent_with_other_content"] == 0 and crash.ok(r), r  # any copy is the same message, same Message-ID
