@@ -8,7 +8,7 @@ gaps (15 min, 30 min, 1 h ... 4 h) until it succeeds or ``give_up_after`` passes
 the other channels still go out. Success is final: a delivery is not tried again once
 recorded. A crash between a channel accepting a message and that record sends it once
 more on the next run; an email then carries the same ``Message-ID`` (``message_id``), so
-mail clients show it once. SMS and other channels have no such id.
+mail services that de-duplicate by it show it once. SMS and other channels have no such id.
 Errors are stored and printed with credentials redacted: apprise URLs carry
 passwords and tokens.
 """
@@ -173,8 +173,8 @@ def message_id(delivery: dict, channel: Channel) -> str:
     """The email Message-ID of one delivery (alert, round, channel): the same on every attempt.
 
     If we crash after the mail server accepted a message and before we recorded it, the
-    next run sends it again with the same Message-ID, and mail clients (Gmail, Outlook,
-    Apple Mail, Thunderbird) show it once. The hash of the alert's creation time and
+    next run sends it again with the same Message-ID, which mail services that de-duplicate
+    by Message-ID (Gmail does) show once. The hash of the alert's creation time and
     group keeps two installations (or the demo) from ever sharing an id.
     """
     stamp = hashlib.sha256(f"{delivery.get('alert_created')}|{delivery.get('group_key')}".encode()).hexdigest()[:16]
