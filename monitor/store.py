@@ -404,13 +404,24 @@ def known_mention(db: Database, canonical_url: str, title_key: str | None = None
     row = db.execute("select id from mentions where canonical_url = ?", [canonical_url]).fetchone()
     if row is None and title_key:
         row = db.execute("select id from mentions where title_key = ? limit 1", [title_key]).fetchone()
+    if row is None and canonical_url:  # a story whose words were purged is still the same story
+        row = db.execute("select id from mentions where canonical_url = ?", [purged_key(canonical_url)]).fetchone()
     return row[0] if row else None
 
 
+def purged_key(canonical_url: str) -> str:
+    """What a purged mention keeps of its canonical URL: enough to recognise the story, not to read it."""
+    import hashlib
+
+    return "purged:" + hashlib.sha256(canonical_url.encode()).hexdigest()[:32]
+
+
 def link_source(db: Database, mention_id: int, item, now: datetime) -> None:
-    db.execute("insert or ignore into mention_sources (mention_id, source, item_id, url, first_seen) values (?, ?, ?, ?, ?)",
-               [mention_id, item.source, item.item_id, clean_link(item.url), iso(now)])
-    db.execute("update mentions set last_seen = ? where id = ?", [iso(now), mention_id])
+    cur = db.execute("update mentions set last_seen = ? where id = ? and canonical_url not like 'purged:%'",
+                     [iso(now), mention_id])
+    if cur.rowcount:  # a purged mention takes no new links or names
+        db.execute("insert or ignore into mention_sources (mention_id, source, item_id, url, first_seen) "
+                   "values (?, ?, ?, ?, ?)", [mention_id, item.source, item.item_id, clean_link(item.url), iso(now)])
 
 
 def insert_mention(db: Database, item, canonical_url: str, analysis, now: datetime, title_key: str | None = None) -> int:

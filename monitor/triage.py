@@ -11,7 +11,6 @@ words): text, names and links go, the counts behind trends stay.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -143,7 +142,7 @@ def purge(db, config: Config, now: datetime) -> int:
     rows = list(db.query("select id, canonical_url from mentions where first_seen < ? and text is not null", [iso(before)]))
     with db.atomic():
         for r in rows:
-            hashed = "purged:" + hashlib.sha256(r["canonical_url"].encode()).hexdigest()[:32]
+            hashed = store.purged_key(r["canonical_url"])
             db.execute("update mentions set title = null, text = null, snippet = null, author = null, url = null, "
                        "reach = null, title_key = null, reasons = null, canonical_url = ? where id = ?", [hashed, r["id"]])
             db.execute("update mention_sources set url = null, item_id = ? where mention_id = ?", [hashed, r["id"]])

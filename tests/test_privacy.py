@@ -148,6 +148,12 @@ def test_purge_removes_what_retention_promises_everywhere(tmp_path, httpserver, 
     assert sorted(p.name for p in (tmp_path / "digests").iterdir()) == [f"{recent_week}.{x}" for x in ("html", "png", "txt")]
     assert log.read_text().startswith(f"--- {_iso(now - timedelta(days=1))} monitor run") and "called me back" not in log.read_text()
     assert _mode(log) == 0o600
+    # The purged story, still in its feed, is recognised: not stored, alerted or linked again.
+    summary = run_cycle(cfg, db_path, now=now, force=True)
+    assert summary.new_mention_ids == []  # (the old crisis, never acknowledged, is still repeated: alerting's rule)
+    db = store.open_db(db_path)
+    assert db["mentions"].count == 1 and db["alerts"].count == 2
+    assert "forum.example.org" not in json.dumps(list(db.query("select * from mention_sources")))
     # Purging again changes nothing and says so.
     again = runner.invoke(cli, ["--config", str(path), "purge"]).output
     assert "Removed the text of 0 mentions" in again and "0 old digest files deleted; 0 old log lines removed" in again
