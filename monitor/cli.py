@@ -1,8 +1,12 @@
 """``monitor``: a thin click layer over the library. One function per command.
 
 Exit codes: 0 all well; 1 some sources failed or alerts are undelivered
-(everything else was still stored and sent); 2 configuration error; 75 another
-run holds the lock (EX_TEMPFAIL: cron will simply try again next time).
+(everything else was still stored and sent); 2 configuration error; 69 the
+database was busy (another program kept it locked for longer than we wait);
+73 a file or folder cannot be written (read-only, another owner, the lock
+file); 74 the disk is full or failing; 75 another run holds the lock
+(EX_TEMPFAIL: cron will simply try again next time). 69, 73 and 74 come with
+one plain sentence saying what, which file and what to do.
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ from datetime import datetime, timezone
 import click
 
 EXIT_CONFIG = 2
+EXIT_BUSY = 69  # the same numbers as monitor.store's (kept here so importing the CLI stays light)
+EXIT_CANNOT_WRITE = 73
+EXIT_DISK_FULL = 74
 EXIT_LOCKED = 75
 
 
@@ -21,6 +28,7 @@ class Context:
     def __init__(self, config_opt: str | None, db_opt: str | None):
         self.config_opt = config_opt
         self.db_opt = db_opt
+        self.last_db_path = None
 
     def load(self, secrets: bool = True):
         """The validated config, or exit 2 with every problem listed."""
@@ -38,7 +46,8 @@ class Context:
     def db_path(self, cfg):
         from . import config
 
-        return config.db_path(cfg, self.db_opt)
+        self.last_db_path = config.db_path(cfg, self.db_opt)
+        return self.last_db_path
 
     def open(self):
         """The validated config (secrets not needed: this command sends nothing) and its database."""
@@ -48,13 +57,35 @@ class Context:
         return cfg, store.open_db(self.db_path(cfg))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class MonitorGroup(click.Group):
+    """Every command: a busy, full, read-only or failing disk is one plain sentence and its own exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from .store import storage_problem
+
+            obj = ctx.obj if isinstance(ctx.obj, Context) else None
+            problem = storage_problem(exc, obj.last_db_path if obj else None)
+            if problem is None:
+                raise
+            click.echo(f"monitor {ctx.invoked_subcommand or ''}: {problem}".replace("  ", " "), err=True)
+            sys.exit(problem.exit_code)
+
+
+@click.group(cls=MonitorGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_opt", metavar="FILE", help="Config file (else $MONITOR_CONFIG, else ./feeds.yaml).")
 @click.option("--db", "db_opt", metavar="FILE", help="Database (else $MONITOR_DB, else settings.database, else data/monitor.db).")
 @click.version_option(package_name="nbn-monitor")
 @click.pass_context
 def cli(ctx: click.Context, config_opt: str | None, db_opt: str | None) -> None:
     """Watch the web for mentions of New Baby Network and alert the directors."""
+    import os
+
+    # Everything we create (database, digests, logs, folders) holds other people's words: owner only.
+    previous = os.umask(0o077)
+    ctx.call_on_close(lambda: os.umask(previous))
     ctx.obj = Context(config_opt, db_opt)
 
 
@@ -80,6 +111,7 @@ def check(obj: Context) -> None:
 
             have = ", ".join(f"{v} ({'set' if os.environ.get(v) else 'NOT set'})" for v in env)
             click.echo(f"        reads: {have}")
+    click.echo(f"  alert templates and playbook: {cfg.alerts_dir}" + (f" ({cfg.alerts_note})" if cfg.alerts_note else ""))
     click.echo(f"  escalation categories ({len(cfg.escalation)}): {', '.join(cfg.escalation)}")
     t = cfg.thresholds
     click.echo(f"  thresholds: watch {t.watch:g}, alert {t.alert:g}, crisis {t.crisis:g}, negative at {t.negative:g}")
@@ -143,11 +175,21 @@ def run(obj: Context, force: bool, quiet: bool) -> None:
     from .lock import Locked
     from .pipeline import run_cycle
 
+    warn = lambda m: click.echo(f"warning: {m}", err=True)  # noqa: E731
     try:
-        summary = run_cycle(cfg, obj.db_path(cfg), force=force, log=lambda m: click.echo(f"warning: {m}", err=True))
+        summary = run_cycle(cfg, obj.db_path(cfg), force=force, log=warn)
     except Locked as exc:
         click.echo(f"monitor run: {exc}; not running twice at once", err=True)
         sys.exit(EXIT_LOCKED)
+    except Exception as exc:
+        from .pipeline import heartbeat
+        from .store import storage_problem
+
+        problem = storage_problem(exc, obj.last_db_path)
+        if problem is None:
+            raise
+        heartbeat(cfg, True, warn)  # the outside watcher hears of it too
+        raise problem from None
     if not quiet:
         from .report import source_lines
 
@@ -213,7 +255,7 @@ def sources_cmd(obj: Context, as_json: bool) -> None:
 
     rows = []
     for sc in cfg.sources:
-        row = store.source_row(db, sc.name) or {"name": sc.name, "kind": sc.kind}
+        row = store.public_source(store.source_row(db, sc.name) or {"name": sc.name, "kind": sc.kind})
         row["configured"] = "yes" if sc.enabled else "disabled in feeds.yaml"
         rows.append(row)
     if as_json:
@@ -608,8 +650,14 @@ def purge(obj: Context) -> None:
     from . import triage
     from .clock import utcnow
 
-    n = triage.purge(db, cfg, utcnow())
-    click.echo(f"Removed the text of {n} mention{'s' if n != 1 else ''} older than {int(cfg.retention // 86400)} days.")
+    from pathlib import Path
+
+    now = utcnow()
+    n = triage.purge(db, cfg, now)
+    files = triage.purge_files(db, cfg, Path(obj.db_path(cfg)), now)
+    click.echo(f"Removed the text of {n} mention{'s' if n != 1 else ''} older than {int(cfg.retention // 86400)} days"
+               f" (and their alerts' titles and links); {files.digests} old digest file{'s' if files.digests != 1 else ''}"
+               f" deleted; {files.log_lines} old log line{'s' if files.log_lines != 1 else ''} removed.")
 
 
 @cli.command("eval")

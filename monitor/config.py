@@ -60,6 +60,10 @@ class Organisation:
     exclude: list[str]
 
 
+# The templates and playbook that come with the project: used when a config kept elsewhere has none beside it.
+PROJECT_ALERTS = Path(__file__).resolve().parents[1] / "alerts"
+
+
 @dataclass
 class Settings:
     database: str = DEFAULT_DB
@@ -222,6 +226,7 @@ class Config:
     retention: float = 365 * 86400  # mention text older than this is purged by `monitor purge`
     digest_timezone: str = "Europe/London"  # weeks run Monday to Sunday in this zone
     replies: Replies | None = None  # reply-to-acknowledge mailbox, when configured
+    alerts_note: str = ""  # why alerts_dir is not the one beside the config (monitor check says so)
 
     @property
     def base_dir(self) -> Path:
@@ -899,6 +904,12 @@ def load(path: str | os.PathLike, environ: dict[str, str] | None = None, *, secr
     digest_tz = r.string(dg.get("timezone"), "digest.timezone") or settings.timezone
     alerts_dir = Path(settings.alerts_dir).expanduser()
     alerts_dir = alerts_dir if alerts_dir.is_absolute() else path.resolve().parent / alerts_dir
+    alerts_note = ""
+    if not alerts_dir.is_dir() and settings.alerts_dir == Settings.alerts_dir and PROJECT_ALERTS.is_dir():
+        # A config kept elsewhere (/etc/nbn/feeds.yaml) without its own alerts/: the project's templates.
+        alerts_note = f"none beside {path.resolve()}, so the project's own"
+        alerts_dir = PROJECT_ALERTS
+        settings.alerts_dir = str(PROJECT_ALERTS)
     playbook, more = _read_playbook(file, alerts_dir, escalation, environ)
     r.problems += more
     if r.problems:
@@ -919,4 +930,5 @@ def load(path: str | os.PathLike, environ: dict[str, str] | None = None, *, secr
         retention=retention,
         digest_timezone=digest_tz,
         replies=replies,
+        alerts_note=alerts_note,
     )

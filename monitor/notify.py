@@ -8,14 +8,19 @@ are listed under it). Each message is rendered for its channel (HTML email with 
 ``[ref M12-...]`` a reply can quote, plain text, or a GSM-7 SMS of at most 2 segments). A channel that
 fails keeps its delivery: it is tried again on the next run, then with growing
 gaps (15 min, 30 min, 1 h ... 4 h) until it succeeds or ``give_up_after`` passes;
-the other channels still go out. Success is final: a delivery is never sent twice.
+the other channels still go out. Success is final: a delivery is not tried again once
+recorded. A crash between a channel accepting a message and that record sends it once
+more on the next run; an email then carries the same ``Message-ID`` (``message_id``), so
+mail services that de-duplicate by it show it once. SMS and other channels have no such id.
 Errors are stored and printed with credentials redacted: apprise URLs carry
 passwords and tokens.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -290,15 +295,56 @@ def clip_septets(text: str, limit: int) -> str:
 # --------------------------------------------------------------------------- sending
 
 
-def send(channel: Channel, message: Message, attach: list[Path] | None = None, text: str | None = None) -> str | None:
+def message_id(batch: list[dict], channel: Channel) -> str:
+    """The email Message-ID of one message (its alerts and rounds, the channel): the same on every attempt.
+
+    If we crash after the mail server accepted a message and before we recorded it, the
+    next run sends it again with the same Message-ID, which mail services that de-duplicate
+    by Message-ID (Gmail does) show once. The hash of the alert's creation time and
+    group keeps two installations (or the demo) from ever sharing an id.
+    """
+    key = "|".join(sorted(f"{d['alert_id']}.{d.get('round') or 0}.{d.get('alert_created')}.{d.get('group_key')}"
+                          for d in batch))
+    stamp = hashlib.sha256(key.encode()).hexdigest()[:16]
+    delivery = min(batch, key=lambda d: d["alert_id"])
+    name = re.sub(r"[^A-Za-z0-9-]", "-", channel.name)[:40]
+    sender = dict(parse_qsl(urlsplit(channel.url or "").query)).get("from", "")
+    domain = sender.rpartition("@")[2] if re.fullmatch(r"[^@\s<>]+@[A-Za-z0-9.-]+", sender or "") else "monitor.invalid"
+    return f"<alert-{delivery['alert_id']}.{delivery.get('round') or 0}.{name}.{stamp}@{domain}>"
+
+
+_msgid_lock = threading.Lock()
+_msgid: list[str | None] = [None]
+
+
+def _stable_message_id():
+    """Make apprise's email plugin use our Message-ID while ``_msgid`` holds one (it has no option for it)."""
+    try:
+        from apprise.plugins.email import base as email_base
+    except ImportError:  # another apprise layout: mail still goes out, with apprise's own ids
+        return
+    if getattr(email_base.make_msgid, "nbn_stable", False):
+        return
+    original = email_base.make_msgid
+
+    def make_msgid(*args, **kwargs):
+        return _msgid[0] or original(*args, **kwargs)
+
+    make_msgid.nbn_stable = True
+    email_base.make_msgid = make_msgid
+
+
+def send(channel: Channel, message: Message, attach: list[Path] | None = None, text: str | None = None,
+         msgid: str | None = None) -> str | None:
     """Deliver one message (image attachments shown inline in HTML email); None on success, else a redacted reason.
 
     ``text``: the plain-text part of an HTML email (else apprise flattens the HTML, one table cell per line).
+    ``msgid``: the Message-ID an email carries (see ``message_id``); other channels ignore it.
     """
     if text is not None and message.format == "email":
         with _plain_text_part(message.body, text):
-            return _send(channel, message, attach)
-    return _send(channel, message, attach)
+            return _send(channel, message, attach, msgid)
+    return _send(channel, message, attach, msgid)
 
 
 class _plain_text_part:
@@ -324,7 +370,7 @@ class _plain_text_part:
         self.module.convert_between = self.original
 
 
-def _send(channel: Channel, message: Message, attach: list[Path] | None = None) -> str | None:
+def _send(channel: Channel, message: Message, attach: list[Path] | None = None, msgid: str | None = None) -> str | None:
     import apprise
 
     secrets = secrets_of(channel.url)
@@ -345,7 +391,14 @@ def _send(channel: Channel, message: Message, attach: list[Path] | None = None) 
         # SMS gateways glue the title onto the body; our SMS body already says everything in 300 characters.
         title = "" if message.format == "sms" else message.title
         files = apprise.AppriseAttachment([str(p) for p in attach]) if attach else None
-        result = app.notify(title=title, body=message.body, body_format=body_format, attach=files)
+        if msgid:
+            _stable_message_id()
+        with _msgid_lock:
+            _msgid[0] = msgid
+            try:
+                result = app.notify(title=title, body=message.body, body_format=body_format, attach=files)
+            finally:
+                _msgid[0] = None
     except Exception as exc:  # a plugin bug must not lose the delivery
         return redact(f"{type(exc).__name__}: {exc}", secrets)[:500]
     if result.status == apprise.AppriseResultStatus.SUCCESS:
@@ -374,13 +427,13 @@ def deliver_due(db, config: Config, now: datetime) -> DeliveryReport:
         if channel is None:
             error = f"channel {channel_name!r} is no longer in the config; add it back or the alert stays undelivered"
         else:
-            message_id = store.record_message(db, time=now, channel=channel_name, severity=severity, alert_ids=alert_ids)
-            ctx = batch_context(renderer, db, config, batch, message_id)
+            row = store.record_message(db, time=now, channel=channel_name, severity=severity, alert_ids=alert_ids)
+            ctx = batch_context(renderer, db, config, batch, row)
             message = renderer.render(ctx, channel.format)
             # An email's text part is our plain-text message, not the HTML flattened.
             text = renderer.render(ctx, "text").body if channel.format == "email" else None
-            error = send(channel, message, text=text)
-            db.execute("update messages set error = ? where id = ?", [error, message_id])
+            error = send(channel, message, text=text, msgid=message_id(batch, channel))
+            db.execute("update messages set error = ? where id = ?", [error, row])
             if error is None:
                 report.messages.append((channel.name, message))
         worst = "sent"

@@ -119,8 +119,9 @@ def run_cycle(
     now = now or clock()
     summary = RunSummary(started=now)
     with RunLock(db_path):
-        db = store.open_db(db_path)
+        db = None
         try:
+            db = store.open_db(db_path)
             store.sync_sources(db, config.sources, now)
             todo = []
             rows = {}
@@ -178,18 +179,46 @@ def run_cycle(
                 "new_mentions": len(summary.new_mention_ids), "alerts_sent": summary.alerts_sent,
                 "alerts_failed": summary.alerts_failed, "seconds": round(summary.seconds, 3),
             })
+        except Exception as exc:
+            problem = store.storage_problem(exc, db_path)
+            if problem is None:
+                raise
+            _record_failed_run(db, summary, problem, now, clock, started_mono)
+            raise problem from exc
         finally:
-            db.close()
+            if db is not None:
+                db.close()
+    # A channel that gave up keeps the heartbeat failing until something goes through it again.
+    heartbeat(config, summary.exit_code != 0 or bool(summary.channels_down), log)
+    return summary
+
+
+def heartbeat(config: Config, failed: bool, log: Callable[[str], None] = lambda _msg: None) -> None:
+    """Ping rules.heartbeat_url (``/fail`` after a failed run), if there is one."""
     if config.rules.heartbeat_url:
         from .fetch import user_agent
         from .heartbeat import ping
 
-        # A channel that gave up keeps the heartbeat failing until something goes through it again.
-        failed = summary.exit_code != 0 or bool(summary.channels_down)
         problem = ping(config.rules.heartbeat_url, failed, user_agent=user_agent(config.settings.contact))
         if problem:
             log(problem)
-    return summary
+
+
+def _record_failed_run(db, summary: RunSummary, problem, now: datetime, clock, started_mono: float) -> None:
+    """Leave a trace of a run the disk stopped, when the database still takes one small write."""
+    if db is None:
+        return
+    try:
+        db.rollback()
+        store.record_run(db, {
+            "started": iso(now), "finished": iso(clock()), "exit_code": problem.exit_code,
+            "polled": summary.polled, "unchanged": summary.unchanged, "failed": summary.failed,
+            "not_due": summary.count("not_due", "disabled"), "entries": summary.entries,
+            "new_mentions": len(summary.new_mention_ids), "alerts_sent": summary.alerts_sent,
+            "alerts_failed": summary.alerts_failed, "seconds": round(time.monotonic() - started_mono, 3),
+        })
+    except Exception:  # a full or read-only disk may refuse even this; the message still goes out
+        pass
 
 
 def evaluate_rules(db, config: Config, now: datetime) -> None:

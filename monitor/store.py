@@ -20,8 +20,11 @@ mentions hold other people's words and the outbox holds message text.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterable
@@ -29,6 +32,7 @@ from typing import Any, Iterable
 from sqlite_utils import Database, Migrations
 
 from .clock import iso
+from .urls import clean_link
 
 migrations = Migrations("monitor")
 
@@ -166,8 +170,59 @@ def m004_triage_and_digests(db: Database) -> None:
     db["purges"].create({"id": int, "time": str, "before": str, "mentions": int}, pk="id")
 
 
+# How long a write waits for another connection's write transaction (a second terminal's
+# `ack`, Datasette, a backup) before the command gives up and says the database is busy.
+BUSY_TIMEOUT = 10.0
+# Extra PRAGMAs run on every connection (tests use max_page_count to make SQLite meet a full disk).
+EXTRA_PRAGMAS: list[str] = []
+
+
+class Store(Database):
+    """sqlite-utils' Database whose transactions start with BEGIN IMMEDIATE.
+
+    A deferred transaction that reads and then writes cannot wait for another writer:
+    SQLite refuses the upgrade at once ("database is locked") whatever the busy timeout.
+    Taking the write lock at BEGIN makes the busy timeout apply, so commands wait their
+    turn instead. sqlite-utils' own writes (insert, update, upsert) go through here too.
+    """
+
+    @contextlib.contextmanager
+    def atomic(self):
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise
+
+
 @migrations()
-def m005_actions_and_messages(db: Database) -> None:
+def m005_source_sessions(db: Database) -> None:
+    """Login tokens leave the cursor (which `monitor sources` shows) for a column nothing prints."""
+    db["sources"].add_column("session", str)
+    for name, cursor in db.execute("select name, cursor from sources where cursor like '%session%'").fetchall():
+        try:
+            data = json.loads(cursor)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and "session" in data:
+            session = data.pop("session")
+            db.execute("update sources set cursor = ?, session = ? where name = ?",
+                       [json.dumps(data), json.dumps(session), name])
+
+
+@migrations()
+def m006_actions_and_messages(db: Database) -> None:
     """Who did what to an alert or mention, from which channel; the model's corrections; sent messages."""
     db["actions"].create(
         {"id": int, "time": str, "alert_id": int, "mention_id": int, "action": str, "level": str,
@@ -203,9 +258,12 @@ def open_db(path: str | os.PathLike) -> Database:
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
-    os.chmod(path, 0o600)
-    db = Database(path)
-    db.execute("PRAGMA busy_timeout = 10000")
+    if os.stat(path).st_mode & 0o077:
+        os.chmod(path, 0o600)
+    db = Store(path)
+    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+    for pragma in EXTRA_PRAGMAS:
+        db.execute(pragma)
     db.execute("PRAGMA foreign_keys = ON")
     db.enable_wal()
     # With WAL, NORMAL keeps every transaction atomic and survives a crash of this process;
@@ -218,6 +276,63 @@ def open_db(path: str | os.PathLike) -> Database:
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- disk problems
+
+EXIT_CANNOT_WRITE = 73  # a file or folder cannot be written (read-only, another owner, the lock file)
+EXIT_DISK_FULL = 74  # the disk is full, or failed
+EXIT_BUSY = 69  # another program kept the database locked for longer than BUSY_TIMEOUT
+
+
+class StorageProblem(Exception):
+    """A disk or database problem, said in one plain sentence, with the exit code that names it."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+_CANNOT_WRITE = {errno.EACCES, errno.EPERM, errno.EROFS}
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def storage_problem(exc: BaseException, db_path: str | os.PathLike | None = None) -> StorageProblem | None:
+    """The plain sentence for a disk or database failure, or None when ``exc`` is something else."""
+    if isinstance(exc, StorageProblem):
+        return exc
+    if isinstance(exc, OSError):
+        where = exc.filename or db_path or "a file"
+        if exc.errno in _FULL:
+            return StorageProblem(f"The disk holding {where} is full: free some space (or move data/ to a bigger "
+                                  "disk), then run again; nothing already stored is lost.", EXIT_DISK_FULL)
+        if exc.errno in _CANNOT_WRITE:
+            return StorageProblem(f"Cannot write {where}: it or its folder is read-only or belongs to another user. "
+                                  "Run the monitor as the user that owns data/ (or fix its permissions), then run again.",
+                                  EXIT_CANNOT_WRITE)
+        if exc.errno == errno.EIO:
+            return StorageProblem(f"The disk failed while writing {where} (I/O error): check the disk, then run "
+                                  "again.", EXIT_DISK_FULL)
+        return None
+    if isinstance(exc, sqlite3.Error):
+        text = str(exc).lower()
+        where = db_path or "the database"
+        if "locked" in text or "busy" in text:
+            return StorageProblem(f"The database {where} is busy: another program (a second monitor command, "
+                                  f"Datasette, a backup) kept it locked for more than {BUSY_TIMEOUT:g} s. Nothing "
+                                  "was lost: try again when it has finished (cron simply tries again next time).",
+                                  EXIT_BUSY)
+        if "full" in text:
+            return StorageProblem(f"The disk holding {where} is full: free some space (or move data/ to a bigger "
+                                  "disk), then run again; nothing already stored is lost.", EXIT_DISK_FULL)
+        if "readonly" in text or "read-only" in text or "unable to open" in text or "permission" in text:
+            return StorageProblem(f"Cannot write the database {where}: it or its folder is read-only or belongs to "
+                                  "another user. Run the monitor as the user that owns data/ (or fix its "
+                                  "permissions), then run again.", EXIT_CANNOT_WRITE)
+        if "disk i/o" in text:
+            return StorageProblem(f"The disk failed while writing the database {where} (I/O error): check the disk, "
+                                  "then run again.", EXIT_DISK_FULL)
+    return None
 
 
 # --------------------------------------------------------------------------- sources
@@ -241,6 +356,26 @@ def sync_sources(db: Database, sources: Iterable, now: datetime) -> None:
 
 def source_row(db: Database, name: str) -> dict:
     return get_row(db, "sources", name) or {}
+
+
+SECRET_KEYS = ("session", "token", "jwt", "access", "refresh", "password", "secret")
+
+
+def public_source(row: dict) -> dict:
+    """A source's state as every command shows it: never its login tokens (the session, or any left in a cursor)."""
+    def private(key: str) -> bool:
+        return any(word in key.lower() for word in SECRET_KEYS)
+
+    out = {k: v for k, v in row.items() if k != "session"}
+    cursor = out.get("cursor")
+    if cursor:
+        try:
+            data = json.loads(cursor)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            out["cursor"] = json.dumps({k: v for k, v in data.items() if not private(k)})
+    return out
 
 
 _PKS = {"sources": "name", "digests": "week", "mentions": "id", "alerts": "id"}
@@ -268,6 +403,8 @@ def record_poll(db: Database, name: str, poll, now: datetime, every: float, new_
         )
         if poll.items:
             update["last_new_item"] = iso(now)
+        if poll.retry_after is not None:  # a service's rate limit used up: ask again after its reset
+            update["hold_until"] = iso(now + timedelta(seconds=min(poll.retry_after, 24 * 3600)))
     else:
         failures += 1
         # Exponential backoff for a source that keeps failing: every, 2x, 4x ... capped at 12 h.
@@ -297,18 +434,29 @@ def known_mention(db: Database, canonical_url: str, title_key: str | None = None
     row = db.execute("select id from mentions where canonical_url = ?", [canonical_url]).fetchone()
     if row is None and title_key:
         row = db.execute("select id from mentions where title_key = ? limit 1", [title_key]).fetchone()
+    if row is None and canonical_url:  # a story whose words were purged is still the same story
+        row = db.execute("select id from mentions where canonical_url = ?", [purged_key(canonical_url)]).fetchone()
     return row[0] if row else None
 
 
+def purged_key(canonical_url: str) -> str:
+    """What a purged mention keeps of its canonical URL: enough to recognise the story, not to read it."""
+    import hashlib
+
+    return "purged:" + hashlib.sha256(canonical_url.encode()).hexdigest()[:32]
+
+
 def link_source(db: Database, mention_id: int, item, now: datetime) -> None:
-    db.execute("insert or ignore into mention_sources (mention_id, source, item_id, url, first_seen) values (?, ?, ?, ?, ?)",
-               [mention_id, item.source, item.item_id, item.url, iso(now)])
-    db.execute("update mentions set last_seen = ? where id = ?", [iso(now), mention_id])
+    cur = db.execute("update mentions set last_seen = ? where id = ? and canonical_url not like 'purged:%'",
+                     [iso(now), mention_id])
+    if cur.rowcount:  # a purged mention takes no new links or names
+        db.execute("insert or ignore into mention_sources (mention_id, source, item_id, url, first_seen) "
+                   "values (?, ?, ?, ?, ?)", [mention_id, item.source, item.item_id, clean_link(item.url), iso(now)])
 
 
 def insert_mention(db: Database, item, canonical_url: str, analysis, now: datetime, title_key: str | None = None) -> int:
     row = {
-        "canonical_url": canonical_url, "url": item.url, "title": item.title, "text": item.text,
+        "canonical_url": canonical_url, "url": clean_link(item.url), "title": item.title, "text": item.text,
         "snippet": analysis.snippet, "author": item.author, "publisher": item.publisher, "source": item.source,
         "published": iso(item.published), "first_seen": iso(now), "last_seen": iso(now),
         "sentiment": analysis.sentiment, "targeted_sentiment": analysis.targeted_sentiment,

@@ -12,12 +12,14 @@ words): text, names and links go, the counts behind trends stay.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
+import os
 import re
 from collections import Counter
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 from . import store
 from .clock import iso
@@ -182,13 +184,118 @@ def purge(db, config: Config, now: datetime) -> int:
     rows = list(db.query("select id, canonical_url from mentions where first_seen < ? and text is not null", [iso(before)]))
     with db.atomic():
         for r in rows:
-            hashed = "purged:" + hashlib.sha256(r["canonical_url"].encode()).hexdigest()[:32]
+            hashed = store.purged_key(r["canonical_url"])
             db.execute("update mentions set title = null, text = null, snippet = null, author = null, url = null, "
                        "reach = null, title_key = null, reasons = null, canonical_url = ? where id = ?", [hashed, r["id"]])
             db.execute("update mention_sources set url = null, item_id = ? where mention_id = ?", [hashed, r["id"]])
             db.execute("update mention_events set note = null where mention_id = ?", [r["id"]])
+            db.execute("update actions set note = null where mention_id = ?", [r["id"]])
+        _purge_alerts(db, config, before)
+        # Directors' notes and reply subjects can quote a post (a reply's first line, "Re: <title>").
+        db.execute("update actions set note = null where time < ? and note is not null", [iso(before)])
+        db.execute("update replies set subject = null where time < ? and subject is not null", [iso(before)])
+        # A fetch's error or warning can quote an entry; the counts stay.
+        db.execute("update fetches set error = null, warning = null where started < ? "
+                   "and (error is not null or warning is not null)", [iso(before)])
         db["purges"].insert({"time": iso(now), "before": iso(before), "mentions": len(rows)})
     return len(rows)
+
+
+# What an old alert keeps: figures, categories and which source, never a post's words or link.
+_ALERT_KEEPS = {"count", "mean", "threshold", "summary", "categories", "source", "age_hours", "labels"}
+
+
+def _purge_alerts(db, config: Config, before: datetime) -> None:
+    """Alert titles quote posts (a self-harm post's first line); their details list post links: both go."""
+    days = int(config.retention // 86400)
+    rows = list(db.query(
+        "select id, rule, severity, details from alerts where (created < ? or mention_id in "
+        "(select id from mentions where canonical_url like 'purged:%')) and coalesce(title, '') not like '%(text removed%'",
+        [iso(before)]))
+    for a in rows:
+        try:
+            details = json.loads(a["details"] or "{}")
+        except ValueError:
+            details = {}
+        keep = _ALERT_KEEPS | ({"url", "why"} if a["rule"].startswith("source_") else set())
+        details = {k: v for k, v in (details if isinstance(details, dict) else {}).items() if k in keep}
+        if isinstance(details.get("labels"), dict) and "story" in details["labels"]:
+            details["labels"] = {k: v for k, v in details["labels"].items() if k != "story"}  # the post's link
+        title = f"{a['rule'].replace('_', ' ')} {a['severity']} alert (text removed after {days} days)"
+        db.execute("update alerts set title = ?, details = ?, note = null where id = ?",
+                   [title, json.dumps(details, ensure_ascii=False), a["id"]])
+
+
+@dataclass
+class FilesPurged:
+    digests: int = 0
+    log_lines: int = 0
+
+
+_DIGEST_FILE = re.compile(r"^(\d{4})-W(\d{2})\.(html|txt|png)$")
+_LOG_HEADER = re.compile(r"^--- (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z) monitor")
+
+
+def purge_files(db, config: Config, db_path: Path, now: datetime, log_paths: list[Path] | None = None) -> FilesPurged:
+    """Retention for what lives beside the database: digest files of old weeks and old runs' log lines.
+
+    Digests quote safeguarding posts; the cron log can quote them too (warnings, acknowledged
+    alert titles). A digest week is removed once it ended before the retention cut-off; the
+    log keeps the runs (``--- TIME monitor ...`` blocks) that started after it.
+    """
+    before = now - timedelta(seconds=config.retention)
+    out = FilesPurged()
+    folders = {db_path.parent / "digests"}
+    folders |= {Path(r["path"]).parent for r in db.query("select path from digests where path is not null")}
+    old_weeks = set()
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for f in folder.iterdir():
+            m = _DIGEST_FILE.match(f.name)
+            if not m:
+                continue
+            try:
+                ends = datetime.combine(date.fromisocalendar(int(m[1]), int(m[2]), 7) + timedelta(days=1),
+                                        datetime.min.time(), tzinfo=timezone.utc)
+            except ValueError:
+                continue
+            if ends < before:
+                f.unlink()
+                out.digests += 1
+                old_weeks.add(f"{m[1]}-W{m[2]}")
+    if old_weeks:
+        with db.atomic():
+            for week in sorted(old_weeks):
+                db.execute("update digests set path = null where week = ?", [week])
+    if log_paths is None:
+        log_paths = [db_path.parent / "monitor.log"]
+        if os.environ.get("MONITOR_LOG"):
+            log_paths.append(Path(os.environ["MONITOR_LOG"]))
+    for log in dict.fromkeys(p.resolve() for p in log_paths):
+        if log.is_file():
+            out.log_lines += _trim_log(log, before)
+    return out
+
+
+def _trim_log(path: Path, before: datetime) -> int:
+    """Drop the runs logged before ``before``; returns how many lines went. Lines before any run header stay."""
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
+    kept, dropping = [], False
+    for line in lines:
+        m = _LOG_HEADER.match(line)
+        if m:
+            dropping = datetime.fromisoformat(m[1].replace("Z", "+00:00")) < before
+        if not dropping:
+            kept.append(line)
+    removed = len(lines) - len(kept)
+    if removed:
+        # Rewritten in place, not replaced: cron's wrapper holds the log open for appending right now.
+        with open(path, "r+", encoding="utf-8") as f:
+            f.writelines(kept)
+            f.truncate()
+        os.chmod(path, 0o600)
+    return removed
 
 
 def last_purge(db) -> dict | None:

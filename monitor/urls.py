@@ -15,7 +15,7 @@ TRACKING_PARAMS = {
     "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
     "_ga", "_gl", "ocid", "cvid", "ei", "ved", "usg", "sa", "ref_src", "ref_url", "cmpid",
     "s_cid", "spm", "twclid", "wt.mc_id", "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id",
-    "__twitter_impression", "si", "at_medium", "at_campaign",
+    "__twitter_impression", "si", "at_medium", "at_campaign", "ref", "ref_source",
 }
 TRACKING_PREFIXES = ("utm_", "hsa_", "pk_", "mtm_")
 
@@ -71,6 +71,25 @@ def canonical(url: str) -> str:
         path = path.rstrip("/")
     # http and https copies of one page are one story.
     return urlunsplit(("https" if scheme == "http" else scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+def clean_link(url: str | None) -> str:
+    """The link a director taps: unwrapped from Google/Bing redirects, without utm_*/fbclid/ref trackers.
+
+    Unlike ``canonical`` it keeps the address as the publisher wrote it (case, scheme,
+    fragment, parameter order); something that is not an http(s) address is returned as given.
+    """
+    url = (url or "").strip()
+    if not is_http(url):
+        return url
+    try:
+        parts = urlsplit(unwrap(url))
+        kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)]
+        query = parts.query if len(kept) == len(parse_qsl(parts.query, keep_blank_values=True)) else urlencode(kept)
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+    except ValueError:  # e.g. "http://[": not a usable address; keep what the feed said
+        return url
 
 
 def safe_link(url: str | None) -> str | None:

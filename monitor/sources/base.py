@@ -65,6 +65,7 @@ class SourceState:
     body_hash: str | None = None
     moved_to: str | None = None
     cursor: str | None = None
+    session: str | None = None  # login tokens (Bluesky, Reddit): kept apart from the cursor, never shown
     now: datetime | None = None  # the run's clock, for cursors and backfill
 
     def cursor_dict(self) -> dict:

@@ -6,11 +6,14 @@ App passwords), in the environment variables named by ``handle_env`` (BLUESKY_HA
 ``password_env`` (BLUESKY_APP_PASSWORD). Bluesky's search needs a logged-in session.
 Without them the config is refused with this explanation, rather than silently finding nothing.
 Options: ``query``, ``handle_env``, ``password_env``, ``base_url`` (https://bsky.social).
-New items: ``com.atproto.server.createSession`` once, then the tokens are kept in the cursor;
+New items: ``com.atproto.server.createSession`` once, then the tokens are kept in the
+database (the ``session`` column: never in the cursor, never printed);
 an expired access token is refreshed with ``com.atproto.server.refreshSession`` (and a
 new session made if that fails too). ``app.bsky.feed.searchPosts?q=&sort=latest&since=CURSOR``,
 following ``cursor`` for up to 5 pages of 100; the cursor is the newest ``indexedAt`` seen.
 The first run looks back ``backfill`` (7 days).
+A login refused with ``AuthFactorTokenRequired`` (the account's main password was given and
+it has e-mail sign-in codes on) is explained: use an app password, which needs no code.
 Fields relied on: posts[].uri, author.handle, record.text, record.createdAt, record.langs,
 indexedAt, likeCount, repostCount, replyCount, quoteCount.
 Reach: likes, reposts, replies, quotes.
@@ -60,14 +63,24 @@ class BlueskySearchSource(Source):
         handle, password = self.secret("handle_env"), self.secret("password_env")
         if not handle or not password:
             raise SourceFailed(f"{self.handle_env} / {self.password_env} are not set: cannot log in to Bluesky")
+        url = self._xrpc("com.atproto.server.createSession")
         try:
-            session = self.get_json(fetcher, self._xrpc("com.atproto.server.createSession"), method="POST",
-                                    body={"identifier": handle, "password": password})
-        except SourceFailed as exc:
-            if exc.status == 401:
+            resp = fetcher.post(url, json={"identifier": handle, "password": password},
+                                headers={"Accept": "application/json"})
+        except FetchError as exc:
+            raise SourceFailed(str(exc)) from None
+        if resp.status in (400, 401):
+            error = _xrpc_error(resp.body)
+            if error == "AuthFactorTokenRequired":
+                raise SourceFailed(
+                    f"Bluesky asked for the sign-in code it e-mails to {handle}: that happens when the account's "
+                    f"main password is used. Put an app password (Bluesky Settings -> Privacy and security -> App "
+                    f"passwords; it needs no code) in {self.password_env}", status=resp.status) from None
+            if resp.status == 401 or error in ("AuthenticationRequired", "InvalidPassword"):
                 raise SourceFailed(f"Bluesky refused the login for {handle}: check the app password in "
                                    f"{self.password_env}", status=401) from None
-            raise
+        self.check_status(resp, url)
+        session = self.parse_json(resp)
         return {"access": session["accessJwt"], "refresh": session["refreshJwt"]}
 
     def _refresh(self, fetcher, tokens: dict) -> dict:
@@ -100,7 +113,8 @@ class BlueskySearchSource(Source):
 
     def poll(self, fetcher, state: SourceState) -> Poll:
         cursor = state.cursor_dict()
-        tokens = cursor.get("session") or self._login(fetcher)
+        stored = cursor.pop("session", None) or _loads(state.session)  # older versions kept it in the cursor
+        tokens = stored if stored.get("access") and stored.get("refresh") else self._login(fetcher)
         since = cursor.get("since") or iso(state.now - timedelta(seconds=self.config.backfill))
         params = {"q": self.query, "sort": "latest", "limit": 100, "since": since}
         posts: list[dict] = []
@@ -111,8 +125,9 @@ class BlueskySearchSource(Source):
                 break
             params["cursor"] = page["cursor"]
         newest = max([p.get("indexedAt") or "" for p in posts] + [cursor.get("since") or ""])
-        cursor.update(session=tokens, since=newest or since)
-        return Poll("new", items=[self.item(p) for p in posts], remember={"cursor": json.dumps(cursor)})
+        cursor.update(since=newest or since)
+        return Poll("new", items=[self.item(p) for p in posts],
+                    remember={"cursor": json.dumps(cursor), "session": json.dumps(tokens)})
 
     def item(self, post: dict) -> Item:
         record = post.get("record") or {}
@@ -129,3 +144,18 @@ class BlueskySearchSource(Source):
         )
 
 
+def _loads(text: str | None) -> dict:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _xrpc_error(body: bytes) -> str:
+    """The ``error`` name of an XRPC error reply ("AuthFactorTokenRequired"), or ''."""
+    try:
+        value = json.loads(body.decode("utf-8", "replace"))
+    except ValueError:
+        return ""
+    return str(value.get("error") or "") if isinstance(value, dict) else ""

@@ -6,14 +6,20 @@ New items: ``/api/v2/doc/doc?query=&mode=artlist&format=json&sort=datedesc&maxre
 with ``startdatetime`` from the cursor (the newest ``seendate``), or ``timespan=7d`` on the
 first run. GDELT asks for at most one request every 5 seconds: requests from all gdelt
 sources in a run are spaced accordingly, and its plain-text "please limit requests" reply
-is recognised even when it comes with status 200 (the source then waits).
+is recognised even when it comes with status 200 (the source then waits). Any other
+error GDELT sends as text (often text/html, often with status 200: "Your search contained
+a phrase that was too short", "Invalid query") is reported in its own words; a real web
+page (a wrong base_url) is named as such. GDELT's JSON sometimes carries a bad byte or
+escape: the reply is read leniently, and an article that still cannot be read costs only itself.
 Fields relied on: articles[].url, title, seendate (YYYYMMDDTHHMMSSZ), domain, language.
 Reach: none (outlet weights in ``reach.outlets`` apply).
 """
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import threading
 import time
 from datetime import datetime, timezone
@@ -31,6 +37,48 @@ def _wait_turn() -> None:
         if wait > 0:
             time.sleep(wait)
         _last_request[0] = time.monotonic()
+
+
+def _error_text(text: str) -> str:
+    """GDELT's error message as plain text, one line, at most 300 characters."""
+    plain = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", text)).split())
+    return plain[:300] or "an empty error page"
+
+
+_BAD_ESCAPE = re.compile(r'\\(?!["\\/bfnrtu])|\\u(?![0-9a-fA-F]{4})')
+
+
+def _articles(text: str) -> tuple[list[dict], int]:
+    """The articles of a GDELT JSON reply, read leniently: (articles, how many could not be read)."""
+    for candidate in (text, _BAD_ESCAPE.sub(r"\\\\", text)):
+        try:
+            data = json.loads(candidate, strict=False)  # strict=False: raw control characters in strings
+        except ValueError:
+            continue
+        articles = data.get("articles") if isinstance(data, dict) else None
+        return [a for a in (articles or []) if isinstance(a, dict)], 0
+    # Still broken: read article by article, so one bad record costs only itself.
+    start = text.find("[", text.find('"articles"'))
+    if start < 0:
+        raise SourceFailed(f"GDELT's reply is not readable JSON: {text[:120]!r}")
+    out, bad = [], 0
+    decoder = json.JSONDecoder(strict=False)
+    for chunk in re.split(r"}\s*,\s*(?={)", text[start + 1:]):
+        chunk = chunk.strip().rstrip("]}").strip()
+        if not chunk.startswith("{"):
+            continue
+        value = None
+        for candidate in (chunk + "}", _BAD_ESCAPE.sub(r"\\\\", chunk) + "}"):
+            try:
+                value, _end = decoder.raw_decode(candidate)
+                break
+            except ValueError:
+                continue
+        if isinstance(value, dict):
+            out.append(value)
+        else:
+            bad += 1
+    return out, bad
 
 
 def _seendate(text: str) -> datetime | None:
@@ -59,14 +107,19 @@ class GdeltSource(Source):
         if text.lower().startswith("please limit") or "limit requests" in text[:200].lower():
             raise SourceFailed("GDELT asks us to slow down (one request every 5 seconds)", status=resp.status,
                                retry_after=60.0, bytes=len(resp.body))
-        data = self.parse_json(resp) if text else {}
-        articles = data.get("articles") or []
+        if text and not text.startswith(("{", "[")):
+            if text[:15].lower().startswith(("<!doctype html", "<html")):
+                self.parse_json(resp)  # a real web page: says so, with "check base_url"
+            raise SourceFailed(f"GDELT says: {_error_text(text)}", status=resp.status, bytes=len(resp.body),
+                               duration=resp.elapsed)
+        articles, skipped = _articles(text) if text else ([], 0)
         newest = max([a.get("seendate") or "" for a in articles] + [cursor.get("since_raw") or ""])
         if newest:
             when = _seendate(newest)
             cursor.update(since_raw=newest, since=when.strftime("%Y%m%d%H%M%S") if when else cursor.get("since"))
+        warning = f"{skipped} unreadable article(s) in GDELT's reply were skipped" if skipped else None
         return Poll("new", items=[self.item(a) for a in articles], status=resp.status, bytes=len(resp.body),
-                    remember={"cursor": json.dumps(cursor)})
+                    warning=warning, remember={"cursor": json.dumps(cursor)})
 
     def item(self, a: dict) -> Item:
         return Item(source=self.name, item_id=str(a.get("url")), url=str(a.get("url") or ""),

@@ -4,8 +4,11 @@ Options: ``query``, ``tags`` ((story,comment) by default), ``base_url`` (https:/
 New items: ``/api/v1/search_by_date?query=&tags=&numericFilters=created_at_i>CURSOR&hitsPerPage=100``,
 following ``page`` up to 5 pages; the cursor is the newest ``created_at_i``. The first run
 looks back ``backfill`` (7 days).
-Fields relied on: hits[].objectID, title/story_title, url/story_url, story_text/comment_text,
-author, created_at_i, points, num_comments; nbPages.
+Fields relied on: hits[].objectID, _tags, title, url, story_text/comment_text, author,
+created_at_i, points, num_comments; nbPages.
+A comment is its own mention: its ``url`` is null and ``story_url`` is the story's link, so
+it links to ``https://news.ycombinator.com/item?id=<objectID>`` (never the story's link,
+which would merge it into the story) and is judged on its own words.
 Reach: points, comments.
 """
 
@@ -44,10 +47,12 @@ class HackerNewsSource(Source):
 
     def item(self, h: dict) -> Item:
         oid = str(h.get("objectID"))
+        on_hn = f"https://news.ycombinator.com/item?id={oid}"
+        comment = "comment" in (h.get("_tags") or []) or (h.get("comment_text") and not h.get("title"))
         return Item(
-            source=self.name, item_id=oid, url=h.get("url") or h.get("story_url") or f"https://news.ycombinator.com/item?id={oid}",
-            title=str(h.get("title") or h.get("story_title") or "")[:1000],
-            text=html_to_text(h.get("story_text") or h.get("comment_text") or "")[:20000],
+            source=self.name, item_id=oid, url=on_hn if comment else (h.get("url") or on_hn),
+            title="" if comment else str(h.get("title") or "")[:1000],
+            text=html_to_text((h.get("comment_text") if comment else h.get("story_text")) or "")[:20000],
             author=str(h.get("author") or "")[:200], published=parse_time(h.get("created_at_i")),
             publisher="Hacker News",
             reach={"points": int(h.get("points") or 0), "comments": int(h.get("num_comments") or 0)},

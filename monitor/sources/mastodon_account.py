@@ -4,6 +4,8 @@ Options: ``instance`` (e.g. https://mastodon.social), ``account`` (user, or user
 New items: the account id is looked up once (``/api/v1/accounts/lookup?acct=``) and kept in
 the cursor; then ``/api/v1/accounts/ID/statuses?since_id=CURSOR&limit=40``, paging as for
 ``mastodon_tag``. When the server refuses, its ``/@ACCOUNT.rss`` is read instead.
+Boosts are read from the status's ``reblog`` (the boosted post, its author and figures);
+rate limits (``X-RateLimit-*``) are honoured, see ``_mastodon``.
 Reach: reblogs, favourites, replies, followers.
 """
 
@@ -28,11 +30,12 @@ class MastodonAccountSource(Source):
             if not cursor.get("account_id"):
                 found = self.get_json(fetcher, f"{base}/api/v1/accounts/lookup", params={"acct": acct})
                 cursor["account_id"] = str(found["id"])
-            statuses = fetch_statuses(self, fetcher, f"{base}/api/v1/accounts/{cursor['account_id']}/statuses",
-                                      cursor.get("since_id"))
+            statuses, complete, hold = fetch_statuses(
+                self, fetcher, f"{base}/api/v1/accounts/{cursor['account_id']}/statuses", cursor.get("since_id"), state.now)
         except SourceFailed as exc:
             if not refused(exc):
                 raise
             return rss_fallback(self, fetcher, f"{base}/@{acct}.rss", cursor)
-        cursor["since_id"] = newest_id(statuses, cursor.get("since_id"))
-        return poll_result([status_item(self.name, s) for s in statuses], cursor)
+        if complete:
+            cursor["since_id"] = newest_id(statuses, cursor.get("since_id"))
+        return poll_result([status_item(self.name, s) for s in statuses], cursor, hold=hold)

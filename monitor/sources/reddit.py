@@ -10,6 +10,9 @@ subreddit); only posts newer than the cursor (newest ``created_utc``) are kept.
 Without them: ``/search.rss?q=&sort=new`` as best effort. Reddit throttles and often blocks
 anonymous feed readers (429 or 403): a 429/403 holds the source for ``Retry-After``, or an
 hour when none is given, so we never hammer it. Expect this route to be thin.
+The OAuth token is kept (outside the cursor, never shown) and reused for its lifetime
+(``expires_in``, a day); a 401 gets a fresh one once. Reddit's ``x-ratelimit-remaining`` /
+``x-ratelimit-reset`` (seconds) are honoured: with no calls left the source waits for the reset.
 Options: ``query``, ``subreddit`` (optional), the four ``*_env`` names, ``base_url``
 (https://www.reddit.com), ``oauth_url`` (https://oauth.reddit.com).
 Fields relied on: data.children[].data.{name, title, selftext, permalink, created_utc,
@@ -20,6 +23,7 @@ Reach: score, comments, subreddit subscribers.
 from __future__ import annotations
 
 import json
+import time
 from urllib.parse import urlencode
 
 from ..fetch import FetchError
@@ -54,24 +58,50 @@ class RedditSource(Source):
         creds = self._credentials()
         if creds is None:
             return self._anonymous(fetcher, state, cursor)
-        client_id, secret, user, password = creds
-        token = self.get_json(fetcher, f"{self.base_url.rstrip('/')}/api/v1/access_token", method="POST",
-                              data={"grant_type": "password", "username": user, "password": password},
-                              auth=(client_id, secret))
-        if "access_token" not in token:
-            raise SourceFailed(f"Reddit refused the login: {token.get('error', 'no token')} (check the {self.kind} "
-                               "credentials)", status=401)
+        session = _loads(state.session)
         path = f"/r/{self.subreddit}/search" if self.subreddit else "/search"
         params = {"q": self.query, "sort": "new", "limit": 100, "raw_json": 1, "t": "week"}
         if self.subreddit:
             params["restrict_sr"] = 1
-        listing = self.get_json(fetcher, self.oauth_url.rstrip("/") + path, params=params,
-                                headers={"Authorization": f"bearer {token['access_token']}"})
+        url = self.oauth_url.rstrip("/") + path
+        for attempt in range(2):
+            now = state.now.timestamp() if state.now else time.time()
+            if not session.get("access_token") or float(session.get("expires_at") or 0) < now + 60:
+                session = self._token(fetcher, creds, now)
+            try:
+                resp = fetcher.get(url, params=params, headers={"Authorization": f"bearer {session['access_token']}",
+                                                                "Accept": "application/json"})
+            except FetchError as exc:
+                raise SourceFailed(str(exc)) from None
+            if resp.status == 401 and attempt == 0:
+                session = {}  # revoked or expired early: one fresh token
+                continue
+            break
+        hold = rate_limit_wait(resp.headers)
+        if resp.status == 429:
+            wait = resp.retry_after if resp.retry_after is not None else (hold or 600.0)
+            raise SourceFailed(f"Reddit is rate-limiting us (HTTP 429); waiting {wait:,.0f}s", status=429,
+                               retry_after=wait, bytes=len(resp.body), duration=resp.elapsed)
+        self.check_status(resp, url)
+        listing = self.parse_json(resp)
         since = float(cursor.get("since") or 0)
         posts = [c["data"] for c in (listing.get("data") or {}).get("children", []) if c.get("kind") == "t3"]
         new = [p for p in posts if float(p.get("created_utc") or 0) > since]
         cursor["since"] = max([since] + [float(p.get("created_utc") or 0) for p in new])
-        return Poll("new", items=[self.item(p) for p in new], remember={"cursor": json.dumps(cursor)})
+        return Poll("new", items=[self.item(p) for p in new], status=resp.status, bytes=len(resp.body),
+                    retry_after=hold, warning=f"rate limit used up: waiting {hold:,.0f}s for its reset" if hold else None,
+                    remember={"cursor": json.dumps(cursor), "session": json.dumps(session)})
+
+    def _token(self, fetcher, creds, now: float) -> dict:
+        client_id, secret, user, password = creds
+        token = self.get_json(fetcher, f"{self.base_url.rstrip('/')}/api/v1/access_token", method="POST",
+                              data={"grant_type": "password", "username": user, "password": password},
+                              auth=(client_id, secret))
+        if not isinstance(token, dict) or "access_token" not in token:
+            error = token.get("error", "no token") if isinstance(token, dict) else "no token"
+            raise SourceFailed(f"Reddit refused the login: {error} (check the {self.kind} credentials)", status=401)
+        lifetime = float(token.get("expires_in") or 3600)
+        return {"access_token": token["access_token"], "expires_at": now + lifetime}
 
     def _anonymous(self, fetcher, state: SourceState, cursor: dict) -> Poll:
         base = self.base_url.rstrip("/")
@@ -85,7 +115,7 @@ class RedditSource(Source):
         except FetchError as exc:
             raise SourceFailed(str(exc)) from None
         if resp.status in (429, 403):
-            wait = resp.retry_after if resp.retry_after is not None else ANONYMOUS_HOLD
+            wait = resp.retry_after if resp.retry_after is not None else (rate_limit_wait(resp.headers) or ANONYMOUS_HOLD)
             raise SourceFailed(f"Reddit is refusing anonymous reads (HTTP {resp.status}); holding off {wait:,.0f}s. "
                                "Add script-app credentials for reliable results.", status=resp.status, retry_after=wait)
         self.check_status(resp, url)
@@ -94,7 +124,8 @@ class RedditSource(Source):
         if resp.status == 304:
             return Poll("not_modified", status=304, remember=remember)
         items, warning = parse_feed(self.name, resp.body, resp.headers, resp.url)
-        return Poll("new", items=items, warning=warning, status=resp.status, bytes=len(resp.body), remember=remember)
+        return Poll("new", items=items, warning=warning, status=resp.status, bytes=len(resp.body), remember=remember,
+                    retry_after=rate_limit_wait(resp.headers))
 
     def item(self, p: dict) -> Item:
         return Item(
@@ -105,3 +136,21 @@ class RedditSource(Source):
             reach={"score": int(p.get("score") or 0), "comments": int(p.get("num_comments") or 0),
                    "subscribers": int(p.get("subreddit_subscribers") or 0)},
         )
+
+
+def _loads(text: str | None) -> dict:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def rate_limit_wait(headers: dict) -> float | None:
+    """Seconds until Reddit's rate-limit window resets, when (almost) no calls are left; else None."""
+    try:
+        remaining = float(headers.get("x-ratelimit-remaining", ""))
+        reset = float(headers.get("x-ratelimit-reset", ""))
+    except ValueError:
+        return None
+    return max(1.0, min(reset, 24 * 3600.0)) if remaining < 1 else None
