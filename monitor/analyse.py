@@ -132,10 +132,16 @@ def _alternation(phrases: list[str]) -> re.Pattern | None:
 
 
 class Analyser:
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, learned=None):
+        """``learned``: the namesakes learned from "not about us" corrections (a list, or a callable
+        that loads them from the database; it is called once, when a text first names us)."""
+        from .identity import Judge  # identity (issue 15); numpy and the model load only on first use
+
         self.config = config
         org = config.organisation
         self.matcher = Matcher(org.terms, org.exclude)
+        self.identity = Judge(config, learned)
+        self.last_identity = None
         self.rules = {
             name: _Rule(cat, KeywordSet(cat.keywords, cat.patterns, cat.not_), _alternation(cat.not_near),
                         _alternation(cat.unless))
@@ -220,6 +226,13 @@ class Analyser:
                 return None
             mentioned = set(range(len(sents)))  # a look-alike post is about us throughout
 
+        # -- identity (issue 15, monitor/identity.py): a name match is only a candidate --
+        decision = None if lookalikes else self.identity.decide(sents, mentioned, matches_by_sentence)
+        self.last_identity = decision
+        if decision is not None and decision.verdict == "not_us":
+            return None
+        # -- end identity --
+
         about_us = self.targeted(sents, mentioned)
         scope = list(range(len(sents))) if len(sents) <= SHORT_TEXT_SENTENCES else about_us
         categories, notes, first_at = self.cues([fold(s) for _f, s in sents], scope)
@@ -259,6 +272,11 @@ class Analyser:
         needs_reply = any(self.rules[c].cat.family == "complaint" for c in categories) or any(
             self._asks_us(sents[i][1], matches_by_sentence.get(i, [])) for i in mentioned
         )
+        if decision is not None:  # identity (issue 15): unsure means us, but never above watch
+            reasons.insert(1, decision.reason)
+            if decision.verdict == "unsure" and SEVERITIES.index(severity) > SEVERITIES.index("watch"):
+                reasons.append(f"not sure it is us: {severity} -> watch")
+                severity = "watch"
         ranked = self._by_weight(categories)
         actions = list(dict.fromkeys(self.rules[c].cat.action for c in ranked))
         families = {self.rules[c].cat.family for c in categories} - {"none", ""}
