@@ -52,10 +52,11 @@ TRAINING_FILES = (
 US, UNSURE, NOT_US = "us", "unsure", "not_us"
 # Chosen by cross-validation grouped by file (README "Is it us?"): P(us) below LOW is not us,
 # from LOW to HIGH unsure (us, at most watch). L2 is the classifier's regularisation.
-LOW, HIGH, L2 = 0.15, 0.50, 10.0
+LOW, HIGH, L2 = 0.30, 0.55, 10.0
 FEATURES = ("namesake-likeness", "our place", "namesake word after name", "our word after name", "possessed by another",
             "abroad (text)", "abroad (name sentence)") + tuple(f"{g} words (name sentence)" for g in _GROUPS_NAMES) \
-    + tuple(f"{g} words (text)" for g in _GROUPS_NAMES)
+    + tuple(f"{g} words (text)" for g in _GROUPS_NAMES) \
+    + ("longer name (capitalised word after)", "at/of/by another place", "a/an/my before the name", "not English")
 MAX_SENTENCES = 40  # sentence vectors for at most this many sentences of a long text
 LEARNED_SIMILARITY = 0.60  # a post this close to a learned namesake's sentences is that namesake,
 LEARNED_MARGIN = 0.10  # ... when it is this much closer to it than to any true mention we were trained on,
@@ -106,10 +107,26 @@ _ABROAD = re.compile(r"(?<!\w)(?:" + "|".join([
     "wisconsin|wyoming|ontario|quebec|british columbia|alberta|toronto|vancouver|queensland|sydney|melbourne",
     "brisbane|auckland|chicago|houston|dallas|atlanta|philadelphia|kansas city|los angeles|san francisco",
     r"singapore|nigeria|kenya|south africa|lagos|nairobi|manila|philippines|india|indian|mumbai|delhi",
+    r"calgary|edmonton|montreal|ottawa|winnipeg|cork|galway|limerick|johannesburg|joburg|cape town|durban|sandton",
+    r"accra|ghana|abuja|ikeja|kisumu|mombasa|bengaluru|bangalore|chennai|hyderabad|pune|karachi|lahore|dubai",
+    r"malaysia|kuala lumpur|petaling jaya|jakarta|cyprus|tulsa|lubbock|columbus|austin|denver|phoenix|miami",
+    r"orlando|nashville|minneapolis|detroit|cleveland|pittsburgh|baltimore|brooklyn|nyc|hse|cpsc|fda",
+    r"(?:€|₹|₦|r|rm|a\$|c\$|nz\$|ksh|php|₱) ?\d[\d,.]*",
     r"moms?|mommy|mommies|diapers?|strollers?|pediatric\w*|ob-?gyn|medicaid|medicare|y'all|zip code|fy ?\d{2,4}",
     r"programs?|center|organization|favorite|color|realized?|state's|governor|\$ ?\d+|usd",
 ]) + r")(?!\w)")
-_POSSESSED = re.compile(r"(?:^|[\s(])(?!(?:our|my|your|their)\b)([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)'s\s+['\"‘“]?$")
+_POSSESSED = re.compile(r"(?:^|[\s(])(?!(?:our|my|your|their|his|her|its|today|everyone|everybody|it|that|there)'s)"
+                        r"([A-Za-z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)'s\s+['\"‘“]?$")
+# A capitalised word straight after the name makes a longer name ("New Baby Network Global", "... Studios").
+_EXTENDED = re.compile(r"^['’\"]?[ \t]+(?!(?:I|I'm|I've|A|The|CIC|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+                       r"January|February|March|April|May|June|July|August|September|October|November|December)\b)"
+                       r"([A-Z][\w&-]+)")
+# "... at/in/of/by <Capitalised>": where it is, or whose it is.
+_AT_PLACE = re.compile(r"^['’\"]?,?\s+(?:at|in|of|by|from)\s+(?:the\s+)?([A-Z][\w.'&-]+(?:\s+[A-Z][\w.'&-]+)*)")
+_ARTICLE_BEFORE = re.compile(r"(?:^|\s)(?:a|an|another|my|your|our)\s+(?:[\w'-]+\s+)?['\"‘“]?$", re.I)
+_ENGLISH = set("""the a an and or but to of in on at for with is are was were be been it this that i you he she we they
+my your our their me him her us them not no so just have has had do did does can will would what when where who how
+all any some from up out about if then than there here""".split())
 # After our name, words that are not describing words.
 _STOP_AFTER = set("""is was are were has have had and or but the a an of for to in on at with by from it its this that
 they them their we our us i my me you your he she his her so just really very also still now then there here not no
@@ -286,19 +303,31 @@ class Judge:
         kinds_ctx = self._kind_vecs @ around
         places = self.config.organisation.profile.places
         place_hit = any(re.search(rf"(?<!\w){re.escape(fold(p))}(?!\w)", folded) for p in places if p.strip())
-        after, possessed = [], False
+        after, possessed, extended, at_other, article = [], False, False, False, False
+        ours = {fold(p) for p in places}
         for i in mentioned:
             s = sents[i][1]
+            same = len(s) == len(fold(s))
             for m in matches_by_sentence.get(i, []):
                 after += words_after(fold(s), m.end)
-                if len(s) == len(fold(s)) and _POSSESSED.search(s[max(0, m.start - 60):m.start]):
-                    owner = _POSSESSED.search(s[max(0, m.start - 60):m.start]).group(1)
-                    possessed = possessed or fold(owner) not in {fold(p) for p in places}
+                if not same:
+                    continue
+                before, rest = s[max(0, m.start - 60):m.start], s[m.end:m.end + 80]
+                owner = _POSSESSED.search(before)
+                possessed = possessed or bool(owner and fold(owner.group(1)) not in ours)
+                ext = _EXTENDED.match(rest)
+                extended = extended or bool(ext and fold(ext.group(1)) not in ours and not m.text.startswith(("@", "#")))
+                place = _AT_PLACE.match(rest)
+                at_other = at_other or bool(place and not any(fold(place.group(1)).startswith(p) for p in ours))
+                article = article or bool(_ARTICLE_BEFORE.search(before))
+        tokens = re.findall(r"[a-z']+", folded)
+        english = sum(t in _ENGLISH for t in tokens) / max(len(tokens), 1)
         extra = [
             float(kinds_ctx.max()) - float(around @ self._us_vec),  # reads more like a kind of namesake than like us
             float(place_hit), float(any(w in _OTHER_AFTER for w in after)), float(any(w in _OURS_AFTER for w in after)),
             float(possessed), min(len(_ABROAD.findall(folded)), 3) / 3.0, min(len(_ABROAD.findall(named)), 2) / 2.0,
             *group_counts(named), *group_counts(folded),
+            float(extended), float(at_other), float(article), float(english < 0.12),
         ]
         return np.asarray(extra, dtype=np.float64), ctx, doc, kinds_ctx, after
 
