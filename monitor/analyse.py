@@ -274,7 +274,9 @@ class Analyser:
         )
         if decision is not None:  # identity (issue 15): unsure means us, but never above watch
             reasons.insert(1, decision.reason)
-            if decision.verdict == "unsure" and SEVERITIES.index(severity) > SEVERITIES.index("watch"):
+            impersonated = any(self.rules[c].cat.family == IMPERSONATION for c in categories)  # our name, misused
+            if (decision.verdict == "unsure" and not impersonated
+                    and SEVERITIES.index(severity) > SEVERITIES.index("watch")):
                 reasons.append(f"not sure it is us: {severity} -> watch")
                 severity = "watch"
         ranked = self._by_weight(categories)

@@ -52,7 +52,7 @@ TRAINING_FILES = (
 US, UNSURE, NOT_US = "us", "unsure", "not_us"
 # Chosen by cross-validation grouped by file (README "Is it us?"): P(us) below LOW is not us,
 # from LOW to HIGH unsure (us, at most watch). L2 is the classifier's regularisation.
-LOW, HIGH, L2 = 0.30, 0.55, 10.0
+LOW, HIGH, L2 = 0.20, 0.35, 10.0
 FEATURES = ("namesake-likeness", "our place", "namesake word after name", "our word after name", "possessed by another",
             "abroad (text)", "abroad (name sentence)") + tuple(f"{g} words (name sentence)" for g in _GROUPS_NAMES) \
     + tuple(f"{g} words (text)" for g in _GROUPS_NAMES) \
@@ -119,7 +119,9 @@ _POSSESSED = re.compile(r"(?:^|[\s(])(?!(?:our|my|your|their|his|her|its|today|e
                         r"([A-Za-z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)'s\s+['\"‘“]?$")
 # A capitalised word straight after the name makes a longer name ("New Baby Network Global", "... Studios").
 _EXTENDED = re.compile(r"^['’\"]?[ \t]+(?!(?:I|I'm|I've|A|The|CIC|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-                       r"January|February|March|April|May|June|July|August|September|October|November|December)\b)"
+                       r"January|February|March|April|May|June|July|August|September|October|November|December|"
+                       r"Zoom|WhatsApp|Whatsapp|Facebook|FB|Instagram|Insta|Twitter|X|TikTok|Tiktok|Threads|Bluesky|"
+                       r"Mastodon|Reddit|Messenger|Signal|Telegram|Google|Page|Group|Team)\b)"
                        r"([A-Z][\w&-]+)")
 # "... at/in/of/by <Capitalised>": where it is, or whose it is.
 _AT_PLACE = re.compile(r"^['’\"]?,?\s+(?:at|in|of|by|from)\s+(?:the\s+)?([A-Z][\w.'&-]+(?:\s+[A-Z][\w.'&-]+)*)")
