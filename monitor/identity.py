@@ -125,6 +125,7 @@ _EXTENDED = re.compile(r"^['’\"]?[ \t]+(?!(?:I|I'm|I've|A|The|CIC|Monday|Tuesd
                        r"([A-Z][\w&-]+)")
 # "... at/in/of/by <Capitalised>": where it is, or whose it is.
 _AT_PLACE = re.compile(r"^['’\"]?,?\s+(?:at|in|of|by|from)\s+(?:the\s+)?([A-Z][\w.'&-]+(?:\s+[A-Z][\w.'&-]+)*)")
+_OUR_EVENTS = set("agm annual christmas easter summer spring autumn winter fun family big sponsored charity".split())
 _ARTICLE_BEFORE = re.compile(r"(?:^|\s)(?:a|an|another|my|your|our)\s+(?:[\w'-]+\s+)?['\"‘“]?$", re.I)
 _ENGLISH = set("""the a an and or but to of in on at for with is are was were be been it this that i you he she we they
 my your our their me him her us them not no so just have has had do did does can will would what when where who how
@@ -269,11 +270,13 @@ class Judge:
             prof = self.config.organisation.profile
             self._kind_vecs = self._emb.embed(list(KINDS.values()))
             self._us_vec = _unit(self._emb.embed([profile_text(self.config)])[0])
-            self._known = []
+            from .matching import Matcher
+
+            terms = Matcher(self.config.organisation.terms)
+            self._known = []  # (namesake, the describing word after our name in its name)
             for ns in prof.namesakes:
-                v = self._emb.embed([ns.about or ns.name])[0]
-                after = words_after(fold(ns.name), len(fold(self.config.organisation.name.replace(" CIC", ""))))
-                self._known.append((ns, v, after))
+                after = [w for m in terms.find(ns.name) for w in words_after(fold(ns.name), m.end)]
+                self._known.append((ns, after))
         return self._emb
 
     def learned(self) -> list[Learned]:
@@ -318,7 +321,8 @@ class Judge:
                 owner = _POSSESSED.search(before)
                 possessed = possessed or bool(owner and fold(owner.group(1)) not in ours)
                 ext = _EXTENDED.match(rest)
-                extended = extended or bool(ext and fold(ext.group(1)) not in ours and not m.text.startswith(("@", "#")))
+                extended = extended or bool(ext and fold(ext.group(1)) not in ours | _OURS_AFTER | _OUR_EVENTS
+                                            and not m.text.startswith(("@", "#")))
                 place = _AT_PLACE.match(rest)
                 at_other = at_other or bool(place and not any(fold(place.group(1)).startswith(p) for p in ours))
                 article = article or bool(_ARTICLE_BEFORE.search(before))
@@ -347,7 +351,7 @@ class Judge:
         x, ctx, doc, kinds_ctx, after = self.features(sents, mentioned, matches_by_sentence)
         name = _name_as_written(sents, mentioned, matches_by_sentence)
         # 2. namesakes we know: the profile's, then those learned from corrections
-        for ns, v, ns_after in self._known:
+        for ns, ns_after in self._known:
             if ns_after and set(ns_after) & set(after):
                 return Decision(NOT_US, 0.0, f"not us: about {ns.name}, {ns.about}" if ns.about else f"not us: about {ns.name}")
         for ln in self.learned():

@@ -86,6 +86,17 @@ def test_a_known_namesake_from_the_profile_is_not_us(cfg):
     assert an.last_identity.verdict == "not_us" and "New Baby Network Ltd" in an.last_identity.reason
 
 
+def test_a_namesake_the_volunteer_lists_is_recognised_by_how_it_is_named(tmp_path):
+    org = dict(SHIPPED["organisation"])
+    org["profile"] = {**org["profile"], "namesakes": [{"name": "The New Baby Network Roadshow",
+                                                       "about": "a touring baby expo"}]}
+    cfg = config_mod.load(write_config(tmp_path, organisation=org, sources=SOURCES), environ={})
+    an, a = analyse(cfg, "Queued an hour for the new baby network roadshow and the free samples had run out")
+    assert a is None and an.last_identity.reason == "not us: about The New Baby Network Roadshow, a touring baby expo"
+    an, a = analyse(cfg, "Queued an hour at the New Baby Network group and the volunteers had run out of tea")
+    assert a is not None
+
+
 @pytest.mark.parametrize("body", [
     "Our OB recommended the New Baby Network program at Baptist Health in Texas. It's $120 for the course and "
     "insurance doesn't cover it. Worth it for first-time moms?",
