@@ -244,7 +244,7 @@ _model: Model | None = None
 def model() -> Model:
     global _model
     if _model is None:
-        _model = Model()
+        _model = Model(MODEL_PATH)
     return _model
 
 
@@ -259,6 +259,7 @@ class Judge:
         self._kind_vecs = None
         self._us_vec = None
         self._known = None  # profile namesakes as Learned-like entries
+        self.broken: str | None = None  # why the model could not be used (then every match is kept)
 
     # -- lazily loaded parts ------------------------------------------------------
 
@@ -281,7 +282,13 @@ class Judge:
 
     def learned(self) -> list[Learned]:
         if self._learned is None:
-            raw = self._learned_source() if callable(self._learned_source) else (self._learned_source or [])
+            try:
+                raw = self._learned_source() if callable(self._learned_source) else (self._learned_source or [])
+            except Exception as exc:  # e.g. a busy database: decide without them this run
+                import logging
+
+                logging.getLogger(__name__).warning("learned namesakes not loaded this run: %s", exc)
+                raw = []
             self._learned = list(raw)
         return self._learned
 
@@ -340,13 +347,26 @@ class Judge:
     # -- the decision -----------------------------------------------------------
 
     def decide(self, sents, mentioned, matches_by_sentence) -> Decision:
-        import numpy as np
-
+        """Us, unsure or not us, with the reason in words. Never raises: without the model, it is us."""
         folded = fold(" \n".join(s for _f, s in sents))
         matches = [m for i in mentioned for m in matches_by_sentence.get(i, [])]
         strong = strong_evidence(self.config, folded, matches)
         if strong:
             return Decision(US, 1.0, f"it is us: {strong}")
+        if self.broken:
+            return Decision(US, 1.0, f"kept as ours: the is-it-us check is unavailable ({self.broken})")
+        try:
+            return self._decide(sents, mentioned, matches_by_sentence)
+        except Exception as exc:  # a missing or damaged model must never cost a mention (or the run)
+            import logging
+
+            self.broken = f"{type(exc).__name__}: {exc}"[:200]
+            logging.getLogger(__name__).error("is-it-us check unavailable, every name match kept: %s", self.broken)
+            return Decision(US, 1.0, f"kept as ours: the is-it-us check is unavailable ({self.broken})")
+
+    def _decide(self, sents, mentioned, matches_by_sentence) -> Decision:
+        import numpy as np
+
         mdl = model()
         x, ctx, doc, kinds_ctx, after = self.features(sents, mentioned, matches_by_sentence)
         name = _name_as_written(sents, mentioned, matches_by_sentence)

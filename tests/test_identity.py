@@ -133,6 +133,16 @@ def test_unsure_means_us_but_never_above_watch(cfg, monkeypatch):
     assert a.severity == "crisis" and an.last_identity.verdict == "us"
 
 
+def test_without_a_usable_model_every_name_match_is_kept(cfg, monkeypatch, tmp_path):
+    damaged = tmp_path / "identity.npz"
+    damaged.write_bytes(b"not a model")
+    monkeypatch.setattr(identity, "MODEL_PATH", damaged)
+    monkeypatch.setattr(identity, "_model", None)
+    an, a = analyse(cfg, "Our OB recommended the New Baby Network program at Baptist Health in Texas. $120!")
+    assert a is not None and "is-it-us check is unavailable" in a.reasons[1]
+    monkeypatch.setattr(identity, "_model", None)
+
+
 def test_training_reproduces_the_committed_model(cfg, tmp_path):
     shipped = config_mod.load(REPO / "feeds.yaml", environ={}, secrets=False)
     out = tmp_path / "identity.npz"
