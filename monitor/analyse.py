@@ -135,19 +135,25 @@ class Analyser:
     def __init__(self, config: Config, learned=None):
         """``learned``: the namesakes learned from "not about us" corrections (a list, or a callable
         that loads them from the database; it is called once, when a text first names us)."""
-        from .identity import Judge  # identity (issue 15); numpy and the model load only on first use
-
         self.config = config
         org = config.organisation
         self.matcher = Matcher(org.terms, org.exclude)
-        self.identity = Judge(config, learned)
-        self.last_identity = None
+        self._learned, self._identity, self.last_identity = learned, None, None  # identity (issue 15)
         self.rules = {
             name: _Rule(cat, KeywordSet(cat.keywords, cat.patterns, cat.not_), _alternation(cat.not_near),
                         _alternation(cat.unless))
             for name, cat in config.escalation.items()
         }
         self._neutral = _alternation(config.thresholds.neutral_phrases)
+
+    @property
+    def identity(self):
+        """The is-it-us judge (monitor/identity.py), made when a text first names us."""
+        if self._identity is None:
+            from .identity import Judge
+
+            self._identity = Judge(self.config, self._learned)
+        return self._identity
 
     # -- the steps, each small enough to test on its own ---------------------------
 

@@ -26,8 +26,6 @@ Every decision comes with a reason in words ("reads like a shop (New Baby Networ
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +84,6 @@ _GROUPS = {
             r"nhs|health visitor|midwi\w+|drop-?in|donat\w+|perinatal|postnatal|antenatal|leaflet|session|sessions",
     "legal_form": r"ltd|limited|inc|llc|plc|gmbh|pty|corp",
 }
-_GROUP_RES = {k: re.compile(rf"(?<!\w)(?:{v})(?!\w)") for k, v in _GROUPS.items()}
 # Words right after our name that describe something else ("New Baby Network Ltd", "... app")
 # or something of ours ("New Baby Network group"): evidence the classifier weighs.
 _OTHER_AFTER = set("""ltd limited inc llc plc corp gmbh pty app apps podcast podcasts camera cam cams drive drives
@@ -98,7 +95,7 @@ _OURS_AFTER = set("""group groups cafe café cafes cafés volunteer volunteers t
 helpline meetup meet-up drop-in walk party coffee home visitor visitors visit visits lot lady lass mums dads charity
 cic trustees director directors baby""".split())
 # Places and usages that say "not in the UK".
-_ABROAD = re.compile(r"(?<!\w)(?:" + "|".join([
+_ABROAD_ARGS = (r"(?<!\w)(?:" + "|".join([
     r"u\.s\.a?\.?|usa", r"america\w*", r"canad\w*", r"australia\w*", "new zealand", "ireland", "irish", "dublin",
     "alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|hawaii|idaho|illinois",
     "indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|michigan|minnesota|mississippi|missouri",
@@ -115,21 +112,37 @@ _ABROAD = re.compile(r"(?<!\w)(?:" + "|".join([
     r"moms?|mommy|mommies|diapers?|strollers?|pediatric\w*|ob-?gyn|medicaid|medicare|y'all|zip code|fy ?\d{2,4}",
     r"programs?|center|organization|favorite|color|realized?|state's|governor|\$ ?\d+|usd",
 ]) + r")(?!\w)")
-_POSSESSED = re.compile(r"(?:^|[\s(])(?!(?:our|my|your|their|his|her|its|today|everyone|everybody|it|that|there)'s)"
+_POSSESSED_ARGS = (r"(?:^|[\s(])(?!(?:our|my|your|their|his|her|its|today|everyone|everybody|it|that|there)'s)"
                         r"([A-Za-z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)'s\s+['\"‘“]?$")
 # A capitalised word straight after the name makes a longer name ("New Baby Network Global", "... Studios").
-_EXTENDED = re.compile(r"^['’\"]?[ \t]+(?!(?:I|I'm|I've|A|The|CIC|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+_EXTENDED_ARGS = (r"^['’\"]?[ \t]+(?!(?:I|I'm|I've|A|The|CIC|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
                        r"January|February|March|April|May|June|July|August|September|October|November|December|"
                        r"Zoom|WhatsApp|Whatsapp|Facebook|FB|Instagram|Insta|Twitter|X|TikTok|Tiktok|Threads|Bluesky|"
                        r"Mastodon|Reddit|Messenger|Signal|Telegram|Google|Page|Group|Team)\b)"
                        r"([A-Z][\w&-]+)")
 # "... at/in/of/by <Capitalised>": where it is, or whose it is.
-_AT_PLACE = re.compile(r"^['’\"]?,?\s+(?:at|in|of|by|from)\s+(?:the\s+)?([A-Z][\w.'&-]+(?:\s+[A-Z][\w.'&-]+)*)")
+_AT_PLACE_ARGS = (r"^['’\"]?,?\s+(?:at|in|of|by|from)\s+(?:the\s+)?([A-Z][\w.'&-]+(?:\s+[A-Z][\w.'&-]+)*)")
 _OUR_EVENTS = set("agm annual christmas easter summer spring autumn winter fun family big sponsored charity".split())
-_ARTICLE_BEFORE = re.compile(r"(?:^|\s)(?:a|an|another|my|your|our)\s+(?:[\w'-]+\s+)?['\"‘“]?$", re.I)
+_ARTICLE_BEFORE_ARGS = (r"(?:^|\s)(?:a|an|another|my|your|our)\s+(?:[\w'-]+\s+)?['\"‘“]?$", re.I)
 _ENGLISH = set("""the a an and or but to of in on at for with is are was were be been it this that i you he she we they
 my your our their me him her us them not no so just have has had do did does can will would what when where who how
 all any some from up out about if then than there here""".split())
+
+
+class _Compiled:
+    """The patterns above, compiled on first use: importing this module stays cheap for runs with nothing new."""
+
+    def __getattr__(self, name):
+        if name == "GROUPS":
+            value = {k: re.compile(rf"(?<!\w)(?:{v})(?!\w)") for k, v in _GROUPS.items()}
+        else:
+            args = globals()[f"_{name}_ARGS"]
+            value = re.compile(*((args,) if isinstance(args, str) else args))
+        setattr(self, name, value)
+        return value
+
+
+_rx = _Compiled()
 # After our name, words that are not describing words.
 _STOP_AFTER = set("""is was are were has have had and or but the a an of for to in on at with by from it its this that
 they them their we our us i my me you your he she his her so just really very also still now then there here not no
@@ -169,7 +182,7 @@ def _unit(v):
 
 
 def group_counts(folded: str) -> list[float]:
-    return [min(len(rx.findall(folded)), 3) / 3.0 for rx in _GROUP_RES.values()]
+    return [min(len(rx.findall(folded)), 3) / 3.0 for rx in _rx.GROUPS.values()]
 
 
 def words_after(folded: str, end: int) -> list[str]:
@@ -224,6 +237,8 @@ class Model:
     """The trained classifier plus the vectors it compares with. Loaded once per process."""
 
     def __init__(self, path: Path = MODEL_PATH):
+        import json
+
         import numpy as np
 
         z = np.load(path, allow_pickle=False)
@@ -325,20 +340,20 @@ class Judge:
                 if not same:
                     continue
                 before, rest = s[max(0, m.start - 60):m.start], s[m.end:m.end + 80]
-                owner = _POSSESSED.search(before)
+                owner = _rx.POSSESSED.search(before)
                 possessed = possessed or bool(owner and fold(owner.group(1)) not in ours)
-                ext = _EXTENDED.match(rest)
+                ext = _rx.EXTENDED.match(rest)
                 extended = extended or bool(ext and fold(ext.group(1)) not in ours | _OURS_AFTER | _OUR_EVENTS
                                             and not m.text.startswith(("@", "#")))
-                place = _AT_PLACE.match(rest)
+                place = _rx.AT_PLACE.match(rest)
                 at_other = at_other or bool(place and not any(fold(place.group(1)).startswith(p) for p in ours))
-                article = article or bool(_ARTICLE_BEFORE.search(before))
+                article = article or bool(_rx.ARTICLE_BEFORE.search(before))
         tokens = re.findall(r"[a-z']+", folded)
         english = sum(t in _ENGLISH for t in tokens) / max(len(tokens), 1)
         extra = [
             float(kinds_ctx.max()) - float(around @ self._us_vec),  # reads more like a kind of namesake than like us
             float(place_hit), float(any(w in _OTHER_AFTER for w in after)), float(any(w in _OURS_AFTER for w in after)),
-            float(possessed), min(len(_ABROAD.findall(folded)), 3) / 3.0, min(len(_ABROAD.findall(named)), 2) / 2.0,
+            float(possessed), min(len(_rx.ABROAD.findall(folded)), 3) / 3.0, min(len(_rx.ABROAD.findall(named)), 2) / 2.0,
             *group_counts(named), *group_counts(folded),
             float(extended), float(at_other), float(article), float(english < 0.12),
         ]
@@ -514,6 +529,8 @@ def lazy_learned(db, config):
 
 def read_items(path: Path) -> list[dict]:
     """Labelled items of one file; every line must parse (a broken file is refused, not half-read)."""
+    import json
+
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -532,6 +549,8 @@ def read_items(path: Path) -> list[dict]:
 
 def candidates(config, files: list[Path]):
     """(group, item, sents, mentioned, matches) for every item whose text names us (a candidate)."""
+    import hashlib
+
     from .analyse import Analyser
 
     an = Analyser(config)
@@ -628,6 +647,9 @@ def cross_validate(config, files: list[Path], l2: float = L2) -> dict:
 def train(config, files: list[Path] | None = None, out: Path = MODEL_PATH, low: float = LOW, high: float = HIGH,
           l2: float = L2) -> dict:
     """Fit on every candidate of ``files`` and write the artefact; returns its metadata."""
+    import hashlib
+    import json
+
     import numpy as np
 
     files = files or [ROOT / f for f in TRAINING_FILES]
