@@ -220,6 +220,7 @@ class Analyser:
 
     def analyse(self, title: str, body: str, reach: dict | None = None, outlet: str = "") -> Analysis | None:
         """None when the text does not mention us. ``reach``/``outlet`` raise the stakes of a concern."""
+        self.last_identity = None  # identity (issue 15): the is-it-us decision for this text, if one was made
         if not self.matcher.could_mention(f"{title or ''}\n{body or ''}"):
             return None  # most texts: one regex search, no splitting, no scoring
         sents = self.split(title, body)

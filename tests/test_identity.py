@@ -209,3 +209,18 @@ def test_one_not_about_us_correction_keeps_that_namesake_out(httpserver, make_co
     # suggest-excludes proposes the namesake, with the posts it would have kept out
     out = CliRunner().invoke(cli, ["--config", str(cfg.path), "--db", str(db_path), "suggest-excludes"]).output
     assert "name: New Baby Network knitting" in out and f"from mention {mid}" in out
+
+
+def test_eval_counts_what_the_identity_check_did(cfg):
+    from monitor.evaluate import evaluate
+
+    items = [
+        {"id": "a", "title": "", "body": "new baby network ltd never refunded my cot, 9 weeks now", "mention": False,
+         "tags": ["near-miss"]},
+        {"id": "b", "title": "", "body": "Lovely morning at the New Baby Network group, the volunteers are so kind",
+         "mention": True, "severity": "info", "families": []},
+        {"id": "c", "title": "", "body": "Nothing about any charity here at all", "mention": False, "tags": ["near-miss"]},
+    ]
+    rep = evaluate(cfg, items)
+    assert rep.identity == {"set_aside_false": 1, "us_true": 1}
+    assert rep.near_miss_false_positives == 0 and rep.mention["recall"] == 1.0
