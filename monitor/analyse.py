@@ -132,16 +132,28 @@ def _alternation(phrases: list[str]) -> re.Pattern | None:
 
 
 class Analyser:
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, learned=None):
+        """``learned``: the namesakes learned from "not about us" corrections (a list, or a callable
+        that loads them from the database; it is called once, when a text first names us)."""
         self.config = config
         org = config.organisation
         self.matcher = Matcher(org.terms, org.exclude)
+        self._learned, self._identity, self.last_identity = learned, None, None  # identity (issue 15)
         self.rules = {
             name: _Rule(cat, KeywordSet(cat.keywords, cat.patterns, cat.not_), _alternation(cat.not_near),
                         _alternation(cat.unless))
             for name, cat in config.escalation.items()
         }
         self._neutral = _alternation(config.thresholds.neutral_phrases)
+
+    @property
+    def identity(self):
+        """The is-it-us judge (monitor/identity.py), made when a text first names us."""
+        if self._identity is None:
+            from .identity import Judge
+
+            self._identity = Judge(self.config, self._learned)
+        return self._identity
 
     # -- the steps, each small enough to test on its own ---------------------------
 
@@ -208,6 +220,7 @@ class Analyser:
 
     def analyse(self, title: str, body: str, reach: dict | None = None, outlet: str = "") -> Analysis | None:
         """None when the text does not mention us. ``reach``/``outlet`` raise the stakes of a concern."""
+        self.last_identity = None  # identity (issue 15): the is-it-us decision for this text, if one was made
         if not self.matcher.could_mention(f"{title or ''}\n{body or ''}"):
             return None  # most texts: one regex search, no splitting, no scoring
         sents = self.split(title, body)
@@ -219,6 +232,13 @@ class Analyser:
             if not lookalikes:
                 return None
             mentioned = set(range(len(sents)))  # a look-alike post is about us throughout
+
+        # -- identity (issue 15, monitor/identity.py): a name match is only a candidate --
+        decision = None if lookalikes else self.identity.decide(sents, mentioned, matches_by_sentence)
+        self.last_identity = decision
+        if decision is not None and decision.verdict == "not_us":
+            return None
+        # -- end identity --
 
         about_us = self.targeted(sents, mentioned)
         scope = list(range(len(sents))) if len(sents) <= SHORT_TEXT_SENTENCES else about_us
@@ -259,6 +279,13 @@ class Analyser:
         needs_reply = any(self.rules[c].cat.family == "complaint" for c in categories) or any(
             self._asks_us(sents[i][1], matches_by_sentence.get(i, [])) for i in mentioned
         )
+        if decision is not None:  # identity (issue 15): unsure means us, but never above watch
+            reasons.insert(1, decision.reason)
+            impersonated = any(self.rules[c].cat.family == IMPERSONATION for c in categories)  # our name, misused
+            if (decision.verdict == "unsure" and not impersonated
+                    and SEVERITIES.index(severity) > SEVERITIES.index("watch")):
+                reasons.append(f"not sure it is us: {severity} -> watch")
+                severity = "watch"
         ranked = self._by_weight(categories)
         actions = list(dict.fromkeys(self.rules[c].cat.action for c in ranked))
         families = {self.rules[c].cat.family for c in categories} - {"none", ""}

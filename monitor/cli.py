@@ -136,8 +136,38 @@ def check(obj: Context) -> None:
     if cfg.settings.public_url:
         click.echo(f"  triage page links: {cfg.settings.public_url} (valid {_human_seconds(cfg.settings.link_valid)})")
     click.echo(f"  database: {obj.db_path(cfg)}")
+    _show_identity(cfg, obj.db_path(cfg))
     if bad:
         sys.exit(EXIT_CONFIG)
+
+
+def _show_identity(cfg, db_path) -> None:
+    """The profile, and the namesakes learned from "not about us" corrections (read-only)."""
+    prof = cfg.organisation.profile
+    if prof.description:
+        click.echo(f"  profile: {len(prof.description.split())} words; places: {', '.join(prof.places) or '(none)'}; "
+                   f"handles: {', '.join(prof.handles) or '(none)'}; web: {', '.join(prof.web) or '(none)'}")
+    for ns in prof.namesakes:
+        click.echo(f"    known namesake: {ns.name}" + (f" ({ns.about})" if ns.about else ""))
+    from pathlib import Path
+
+    if not Path(db_path).exists():
+        return
+    import sqlite3
+
+    import sqlite_utils
+
+    from . import identity
+
+    try:
+        db = sqlite_utils.Database(sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True))
+        learned = identity.learned_from_db(db, cfg)
+    except sqlite3.Error as exc:
+        click.echo(f"  learned namesakes: cannot read the database ({exc})", err=True)
+        return
+    click.echo(f"  learned namesakes ({len(learned)}, from mentions marked not about us):")
+    for ln in learned:
+        click.echo(f"    - mention {ln.mention_id}: {ln.name}, reads like {ln.kind}: \"{ln.label}\"")
 
 
 def _private_url(url: str) -> str:
@@ -603,18 +633,37 @@ def suggest_excludes(obj: Context) -> None:
     from . import triage
 
     found = triage.suggest_excludes(db, cfg)
-    if not found:
+    namesakes = triage.suggest_namesakes(db, cfg)
+    if not found and not namesakes:
         click.echo("No suggestions: mark mentions that are not about us with `monitor mark ID --false-positive`.")
         return
-    click.echo("Phrases seen around our name only in mentions marked not about us (count). Add the right")
-    click.echo("ones to organisation.exclude in feeds.yaml, then check with `monitor eval`. Each would have")
-    click.echo("hidden the mentions listed under it; never add one that could hide a real mention of us.")
-    for phrase, n, hidden in found:
-        click.echo(f"    - {phrase}    # {n}")
-        for m in hidden[:5]:
-            click.echo(f"        would have hidden m{m['id']}: {' '.join((m['title'] or '').split())[:80]}")
-        if len(hidden) > 5:
-            click.echo(f"        ...and {len(hidden) - 5} more")
+    if namesakes:
+        click.echo("Namesakes learned from mentions marked not about us: later posts about them already stay out.")
+        click.echo("To name one for good, add it to organisation.profile.namesakes in feeds.yaml:")
+        for ln, hidden in namesakes:
+            click.echo(f"    - name: {ln.name}        # from mention {ln.mention_id}, reads like {ln.kind}")
+            click.echo(f"      # \"{ln.label}\"")
+            if hidden:
+                click.echo(f"      # stored posts it would have kept out ({len(hidden)}):")
+                for h in hidden[:5]:
+                    click.echo(f"      #   mention {h['id']} [{h['severity']}]: {_one_line(h)} ({h['why']})")
+            else:
+                click.echo("      # no other stored post reads like it")
+    if found:
+        click.echo("Phrases seen around our name only in mentions marked not about us (count). Add the right")
+        click.echo("ones to organisation.exclude in feeds.yaml, then check with `monitor eval`. Each would have")
+        click.echo("hidden the mentions listed under it; never add one that could hide a real mention of us.")
+        for phrase, n, hidden in found:
+            click.echo(f"    - {phrase}    # {n}")
+            for m in hidden[:5]:
+                click.echo(f"        would have hidden m{m['id']}: {' '.join((m['title'] or '').split())[:80]}")
+            if len(hidden) > 5:
+                click.echo(f"        ...and {len(hidden) - 5} more")
+
+
+def _one_line(row: dict) -> str:
+    text = " ".join(x for x in (row.get("title"), row.get("text")) if x).replace("\n", " ")
+    return text if len(text) <= 90 else text[:89] + "…"
 
 
 @cli.command("search")
@@ -701,6 +750,28 @@ def eval_cmd(obj: Context, file: str, split: str, as_json: bool, **overrides) ->
     else:
         click.echo(format_report(report, f"split {split}, rules from {cfg.path}"))
     sys.exit(1 if report.failed_targets else 0)
+
+
+@cli.command("train-identity")
+@click.option("--cv", "show_cv", is_flag=True, help="Also print cross-validation figures, each file held out in turn.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the model here (default: monitor/model/identity.npz).")
+@click.pass_obj
+def train_identity(obj: Context, show_cv: bool, out: str | None) -> None:
+    """Rebuild the is-it-us model from the labelled files (deterministic; commit the result)."""
+    cfg = obj.load(secrets=False)
+    from pathlib import Path
+
+    from . import identity
+
+    try:
+        meta = identity.train(cfg, out=Path(out) if out else identity.MODEL_PATH)
+    except (OSError, ValueError) as exc:
+        click.echo(f"Cannot train: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
+    click.echo(f"Trained on {meta['candidates']} texts that name us ({meta['true']} about us, {meta['false']} not) "
+               f"from {len(meta['files'])} files -> {out or identity.MODEL_PATH}")
+    if show_cv:
+        click.echo(identity.cv_report(cfg))
 
 
 @cli.command()

@@ -54,10 +54,30 @@ class ConfigError(Exception):
 
 
 @dataclass
+class Namesake:
+    """Another organisation or thing with our name, known in advance (``organisation.profile.namesakes``)."""
+
+    name: str  # as people write it: "New Baby Network Ltd"
+    about: str = ""  # a few words: "an online baby shop"
+
+
+@dataclass
+class Profile:
+    """Who we are, in words the identity model compares with a text (see monitor/identity.py)."""
+
+    description: str = ""
+    places: list[str] = field(default_factory=list)
+    handles: list[str] = field(default_factory=list)
+    web: list[str] = field(default_factory=list)
+    namesakes: list[Namesake] = field(default_factory=list)
+
+
+@dataclass
 class Organisation:
     name: str
     terms: list[str]
     exclude: list[str]
+    profile: Profile = field(default_factory=Profile)
 
 
 # The templates and playbook that come with the project: used when a config kept elsewhere has none beside it.
@@ -439,7 +459,15 @@ _TOP = {
     "digest": "the weekly digest",
     "replies": "the mailbox directors' replies to alert emails arrive in (reply to acknowledge)",
 }
-_ORG = {"name": "", "terms": "", "exclude": ""}
+_ORG = {"name": "", "terms": "", "exclude": "", "profile": "who we are, to tell us from namesakes"}
+_PROFILE = {
+    "description": "a few sentences: what we are and do",
+    "places": "towns and areas we work in",
+    "handles": "our social media handles (@name)",
+    "web": "our web address(es)",
+    "namesakes": "other things called by our name: name and about",
+}
+_NAMESAKE = {"name": "how people write it", "about": "a few words on what it is"}
 _SETTINGS = {f: "" for f in Settings.__dataclass_fields__}
 _SOURCE_COMMON = {"name": "", "kind": "", "every": "", "enabled": "", "expect_within": "", "backfill": "", "label": ""}
 _CATEGORY = {
@@ -467,7 +495,48 @@ def _read_organisation(r: _Reader, raw: Any) -> Organisation:
     name = r.string(org.get("name"), "organisation.name", required=True) or ""
     terms = r.strings(org.get("terms"), "organisation.terms", required=True)
     exclude = r.strings(org.get("exclude"), "organisation.exclude")
-    return Organisation(name=name, terms=terms, exclude=exclude)
+    profile = _read_profile(r, org.get("profile"), terms)
+    return Organisation(name=name, terms=terms, exclude=exclude, profile=profile)
+
+
+def _read_profile(r: _Reader, raw: Any, terms: list[str]) -> Profile:
+    p = "organisation.profile"
+    prof = r.mapping(raw, p, _PROFILE)
+    description = r.string(prof.get("description"), join(p, "description")) or ""
+    places = r.strings(prof.get("places"), join(p, "places"))
+    handles = r.strings(prof.get("handles"), join(p, "handles"))
+    for i, h in enumerate(handles):
+        if not re.fullmatch(r"@[A-Za-z0-9_.]{2,64}(@[A-Za-z0-9.-]+)?", h):
+            r.problem(join(join(p, "handles"), i), f"{h!r} is not a handle such as @newbabynetwork")
+    web = r.strings(prof.get("web"), join(p, "web"))
+    for i, w in enumerate(web):
+        if not re.fullmatch(r"(?i)(https?://)?[a-z0-9-]+(\.[a-z0-9-]+)+/?", w.strip()):
+            r.problem(join(join(p, "web"), i), f"{w!r} is not a web address such as newbabynetwork.org.uk")
+    namesakes: list[Namesake] = []
+    raw_ns = prof.get("namesakes")
+    if raw_ns is not None and not isinstance(raw_ns, list):
+        r.problem(join(p, "namesakes"), f"must be a list of name/about entries, not {_kind(raw_ns)}")
+        raw_ns = []
+    for i, item in enumerate(raw_ns or []):
+        path = join(join(p, "namesakes"), i)
+        if isinstance(item, str):
+            item = {"name": item}
+        if not isinstance(item, dict):
+            r.problem(path, f"must be a mapping with name and about, not {_kind(item)}")
+            continue
+        r.mapping(item, path, _NAMESAKE)
+        name = r.string(item.get("name"), join(path, "name"), required=True) or ""
+        about = r.string(item.get("about"), join(path, "about")) or ""
+        if name and terms:
+            from .matching import Matcher
+
+            if not Matcher(terms).find(name):
+                r.problem(join(path, "name"), f"{name!r} does not contain any of our terms, so it can never be mistaken for us")
+        if name:
+            namesakes.append(Namesake(name=name, about=about))
+    if raw is not None and not description:
+        r.problem(join(p, "description"), "is required in a profile: a sentence or two on who we are")
+    return Profile(description=description, places=places, handles=handles, web=web, namesakes=namesakes)
 
 
 def _read_settings(r: _Reader, raw: Any) -> Settings:

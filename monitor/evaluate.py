@@ -80,6 +80,7 @@ class Report:
     family_recall: float = 1.0
     misses: list = field(default_factory=list)
     failed_targets: list = field(default_factory=list)
+    identity: dict = field(default_factory=dict)  # issue 15: what the is-it-us check did (counts)
 
     def figures(self) -> dict:
         return {
@@ -110,9 +111,11 @@ def evaluate(config: Config, items: list[dict], targets: dict | None = None) -> 
     for item in items:
         a = analyser.analyse(item.get("title") or "", item.get("body") or "")
         predicted = a is not None
+        _count_identity(rep.identity, analyser.last_identity, bool(item["mention"]))
         gold = bool(item["mention"])
         tags = item.get("tags") or []
-        why = a.reasons if a else ["no mention of the organisation found"]
+        why = a.reasons if a else [analyser.last_identity.reason if analyser.last_identity
+                                   else "no mention of the organisation found"]
         problems = []
         if predicted and gold:
             tp += 1
@@ -166,6 +169,15 @@ def evaluate(config: Config, items: list[dict], targets: dict | None = None) -> 
     return rep
 
 
+def _count_identity(counts: dict, decision, gold: bool) -> None:
+    """Name matches the identity check set aside as not us, or kept at watch as unsure, by gold label."""
+    if decision is None:
+        return
+    key = {"not_us": "set_aside", "unsure": "unsure", "us": "us"}[decision.verdict]
+    key += "_true" if gold else "_false"
+    counts[key] = counts.get(key, 0) + 1
+
+
 def check_targets(rep: Report, targets: dict) -> list[str]:
     failed = []
     figures = rep.figures()
@@ -191,6 +203,9 @@ def format_report(rep: Report, label: str = "") -> str:
         f"  mentions        precision {m['precision']:.3f}  recall {m['recall']:.3f}  F1 {m['f1']:.3f}"
         f"  (tp {m['tp']}, fp {m['fp']}, fn {m['fn']})",
         f"  near-misses     {rep.near_miss_false_positives} of {rep.near_misses} taken for mentions",
+        f"  is it us?       of the texts naming us, {rep.identity.get('set_aside_false', 0)} namesakes and "
+        f"{rep.identity.get('set_aside_true', 0)} true mentions set aside as not us; "
+        f"{rep.identity.get('unsure_true', 0) + rep.identity.get('unsure_false', 0)} kept at watch as unsure",
         f"  crisis recall   {rep.crisis_recall:.3f}",
         f"  alert-or-worse  recall {rep.alert_or_worse_recall:.3f}",
         f"  info raised to alert/crisis: {rep.info_raised_to_alert}",

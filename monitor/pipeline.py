@@ -134,7 +134,10 @@ def run_cycle(
                 state = SourceState(**{k: row.get(k) for k in SourceState.__dataclass_fields__ if k != "now"}, now=now)
                 todo.append((sc, get_kind(sc.kind)(sc), state))
 
-            analyser = Analyser(config)
+            from .identity import lazy_learned
+
+            # namesakes learned from "not about us" corrections: read once, only if a new text names us
+            analyser = Analyser(config, learned=lazy_learned(db, config))
             s = config.settings
             fetcher = Fetcher(
                 contact=s.contact, connect_timeout=s.connect_timeout, read_timeout=s.read_timeout,

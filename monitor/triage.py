@@ -178,6 +178,15 @@ def suggest_excludes(db, config: Config, minimum: int = 1) -> list[tuple[str, in
     return ranked[:10]
 
 
+def suggest_namesakes(db, config: Config) -> list[tuple]:
+    """Namesakes learned from "not about us" corrections, each with the stored posts it would have kept out."""
+    from . import identity
+
+    learned = identity.learned_from_db(db, config)
+    hidden = identity.would_hide(db, config, learned)
+    return [(ln, hidden.get(ln.mention_id, [])) for ln in learned]
+
+
 def purge(db, config: Config, now: datetime) -> int:
     """Remove the words, names and links of mentions older than ``retention``; keep what trends need."""
     before = now - timedelta(seconds=config.retention)

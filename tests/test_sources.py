@@ -290,7 +290,7 @@ def test_reddit_without_credentials_reads_search_rss_and_backs_off_hard(tmp_path
 
 
 def hn_hit(i: int, t: int, points=1):
-    return {"objectID": str(i), "title": f"Show HN: app inspired by New Baby Network {i}", "url": f"https://ex.example/{i}",
+    return {"objectID": str(i), "title": f"Show HN: side project inspired by New Baby Network {i}", "url": f"https://ex.example/{i}",
             "author": "pg", "created_at_i": t, "points": points, "num_comments": 2, "story_text": None}
 
 

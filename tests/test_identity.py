@@ -1,0 +1,226 @@
+"""Is it us? The profile, the identity model, and namesakes learned from one correction (issue 15)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from monitor import config as config_mod
+from monitor import identity, store, triage
+from monitor.analyse import Analyser
+from monitor.cli import cli
+from monitor.pipeline import run_cycle
+
+from .conftest import NOW, REPO, SHIPPED, rss, write_config
+
+
+SOURCES = [{"name": "f", "kind": "rss", "url": "http://127.0.0.1:9/f"}]
+
+
+@pytest.fixture(scope="module")
+def cfg(tmp_path_factory):
+    path = write_config(tmp_path_factory.mktemp("identity"), sources=SOURCES)
+    return config_mod.load(path, environ={})
+
+
+def analyse(cfg, body, title=""):
+    an = Analyser(cfg, [])
+    return an, an.analyse(title, body)
+
+
+# --------------------------------------------------------------------------- the profile
+
+
+def test_the_shipped_profile_is_read(cfg):
+    prof = cfg.organisation.profile
+    assert "community interest company" in prof.description
+    assert prof.handles == ["@newbabynetwork"] and prof.web == ["newbabynetwork.org.uk"]
+    assert [n.name for n in prof.namesakes][:1] == ["New Baby Network Ltd"] and prof.places
+
+
+def test_a_bad_profile_gets_file_and_line_errors(tmp_path):
+    org = dict(SHIPPED["organisation"])
+    org["profile"] = {"descripton": "typo", "handles": ["newbabynetwork"], "web": ["not a web address"],
+                      "namesakes": [{"name": "Tiny Feet Ltd", "about": "a shop"}, {"nme": "x"}], "places": "Southvale"}
+    path = write_config(tmp_path, organisation=org, sources=SOURCES)
+    with pytest.raises(config_mod.ConfigError) as err:
+        config_mod.load(path, environ={})
+    text = str(err.value)
+    assert "organisation.profile.descripton: unknown key (did you mean 'description'?)" in text
+    assert "organisation.profile.handles[0]: 'newbabynetwork' is not a handle" in text
+    assert "organisation.profile.web[0]: 'not a web address' is not a web address" in text
+    assert "namesakes[0].name: 'Tiny Feet Ltd' does not contain any of our terms" in text
+    assert "namesakes[1].nme: unknown key" in text and "namesakes[1].name: is required" in text
+    assert "organisation.profile.places: must be a list" in text
+    assert "organisation.profile.description: is required in a profile" in text
+    assert f"{path}:" in text and all(p.line for p in err.value.problems)
+
+
+def test_a_config_without_a_profile_still_loads_and_uses_the_model(tmp_path):
+    org = {k: v for k, v in SHIPPED["organisation"].items() if k != "profile"}
+    cfg = config_mod.load(write_config(tmp_path, organisation=org, sources=SOURCES), environ={})
+    assert cfg.organisation.profile.description == ""
+    _an, a = analyse(cfg, "Went to the New Baby Network group at the library, the volunteers were lovely")
+    assert a is not None
+
+
+# --------------------------------------------------------------------------- deciding
+
+
+def test_our_handle_or_web_address_is_strong_evidence_even_in_shop_words(cfg):
+    an, a = analyse(cfg, "Ordered a cot, refund never came, customer service ignored me. Is this @newbabynetwork? Scam.")
+    assert a is not None and an.last_identity.verdict == "us" and "our handle" in an.last_identity.reason
+    an, a = analyse(cfg, "New Baby Network took my money for a course and never refunded. newbabynetwork.org.uk says 5 days")
+    assert a is not None and "our web address" in an.last_identity.reason
+    an, a = analyse(cfg, "The board received a report from New Baby Network CIC on its groups.")
+    assert a is not None and "CIC" in an.last_identity.reason
+
+
+def test_a_known_namesake_from_the_profile_is_not_us(cfg):
+    an, a = analyse(cfg, "new baby network ltd still haven't refunded me for the cot. 9 weeks. trading standards monday")
+    assert a is None
+    assert an.last_identity.verdict == "not_us" and "New Baby Network Ltd" in an.last_identity.reason
+
+
+def test_a_namesake_the_volunteer_lists_is_recognised_by_how_it_is_named(tmp_path):
+    org = dict(SHIPPED["organisation"])
+    org["profile"] = {**org["profile"], "namesakes": [{"name": "The New Baby Network Roadshow",
+                                                       "about": "a touring baby expo"}]}
+    cfg = config_mod.load(write_config(tmp_path, organisation=org, sources=SOURCES), environ={})
+    an, a = analyse(cfg, "Queued an hour for the new baby network roadshow and the free samples had run out")
+    assert a is None and an.last_identity.reason == "not us: about The New Baby Network Roadshow, a touring baby expo"
+    an, a = analyse(cfg, "Queued an hour at the New Baby Network group and the volunteers had run out of tea")
+    assert a is not None
+
+
+@pytest.mark.parametrize("body", [
+    "Our OB recommended the New Baby Network program at Baptist Health in Texas. It's $120 for the course and "
+    "insurance doesn't cover it. Worth it for first-time moms?",
+    "The New Baby Network app keeps logging her feeds twice since the last firmware update and the subscription "
+    "went up to $9.99. Deleting it.",
+])
+def test_namesakes_the_watch_was_never_told_about_are_not_us(cfg, body):
+    an, a = analyse(cfg, body)
+    assert a is None, an.last_identity
+    assert an.last_identity.verdict == "not_us" and an.last_identity.reason.startswith("not us: about New Baby Network")
+
+
+@pytest.mark.parametrize("body", [
+    "Went to the New Baby Network group at the library today, the volunteers were lovely and the tea was hot",
+    "New Baby Network's home visitor hasn't turned up twice now and nobody answers the phone. Really let down.",
+    "I can't do this any more. New Baby Network's group was the only thing keeping me going and now I just want to "
+    "disappear for good.",
+])
+def test_true_mentions_stay_mentions(cfg, body):
+    an, a = analyse(cfg, body)
+    assert a is not None and an.last_identity.verdict == "us", an.last_identity
+
+
+def test_unsure_means_us_but_never_above_watch(cfg, monkeypatch):
+    mdl = identity.model()
+    monkeypatch.setattr(mdl, "low", 0.0)
+    monkeypatch.setattr(mdl, "high", 1.01)  # every decision of the model is now "unsure"
+    text = "Honestly feeling suicidal tonight. New Baby Network group on Tuesday is the only thing I have."
+    an, a = analyse(cfg, text)
+    assert a is not None and a.severity == "watch"
+    assert any("not sure it is us" in r for r in a.reasons) and any("maybe not us" in r for r in a.reasons)
+    monkeypatch.undo()
+    an, a = analyse(cfg, text)
+    assert a.severity == "crisis" and an.last_identity.verdict == "us"
+
+
+def test_without_a_usable_model_every_name_match_is_kept(cfg, monkeypatch, tmp_path):
+    damaged = tmp_path / "identity.npz"
+    damaged.write_bytes(b"not a model")
+    monkeypatch.setattr(identity, "MODEL_PATH", damaged)
+    monkeypatch.setattr(identity, "_model", None)
+    an, a = analyse(cfg, "Our OB recommended the New Baby Network program at Baptist Health in Texas. $120!")
+    assert a is not None and "is-it-us check is unavailable" in a.reasons[1]
+    monkeypatch.setattr(identity, "_model", None)
+
+
+def test_training_reproduces_the_committed_model(cfg, tmp_path):
+    shipped = config_mod.load(REPO / "feeds.yaml", environ={}, secrets=False)
+    out = tmp_path / "identity.npz"
+    meta = identity.train(shipped, out=out)
+    a, b = np.load(out), np.load(identity.MODEL_PATH)
+    assert sorted(a.files) == sorted(b.files)
+    for k in ("w", "b", "mean", "scale", "low", "high", "positives"):
+        assert np.allclose(a[k].astype(float), b[k].astype(float), atol=1e-4), k
+    assert list(a["us_after"]) == list(b["us_after"]) and str(a["meta"]) == str(b["meta"])
+    assert meta["false"] >= 200 and meta["true"] >= 500
+    assert identity.MODEL_PATH.stat().st_size < 1_000_000
+
+
+def test_training_refuses_a_broken_file(cfg, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"body": "New Baby Network", "mention": true}\n{"body": "oops"\n')
+    with pytest.raises(ValueError, match=r"bad.jsonl:2: not valid JSON"):
+        identity.train(cfg, files=[bad], out=tmp_path / "x.npz")
+
+
+# --------------------------------------------------------------------------- one correction, end to end
+
+NAMESAKE_1 = {"title": "Hebden knitters furious", "link": "https://forum.example.org/t/knit-1",
+              "description": "Absolutely furious with the New Baby Network knitting circle in Hebden. They sold our "
+                             "blankets at the hospice raffle without asking and kept the money. Disgraceful."}
+NAMESAKE_2 = {"title": "Raffle row", "link": "https://forum.example.org/t/knit-2",
+              "description": "Another row at the New Baby Network knitting circle in Hebden about the raffle money. "
+                             "The blankets are lovely but the committee is a disgrace."}
+TRUE_MENTION = {"title": "Let down", "link": "https://forum.example.org/t/real-1",
+                "description": "I messaged New Baby Network three times about the Tuesday group and nobody replied. "
+                               "Feel really let down."}
+
+
+def test_one_not_about_us_correction_keeps_that_namesake_out(httpserver, make_config, smtp, tmp_path):
+    httpserver.expect_request("/f").respond_with_data(rss(NAMESAKE_1), content_type="application/rss+xml")
+    cfg, db_path = make_config(sources=[{"name": "f", "kind": "rss", "url": httpserver.url_for("/f")}],
+                               channels={"email": smtp.url()}, routes={"alert": ["email"], "crisis": ["email"]})
+    first = run_cycle(cfg, db_path, now=NOW)
+    assert len(first.new_mention_ids) == 1 and len(smtp.messages) == 1  # the namesake reached a director
+    (mid,) = first.new_mention_ids
+
+    db = store.open_db(db_path)
+    triage.mark(db, mid, "false_positive", NOW + timedelta(minutes=5), "not us: a knitting circle")
+    db.conn.close()
+
+    # monitor check shows what was learned
+    out = CliRunner().invoke(cli, ["--config", str(cfg.path), "--db", str(db_path), "check"]).output
+    assert f"mention {mid}: New Baby Network knitting" in out and "learned namesakes (1" in out
+
+    httpserver.clear()
+    httpserver.expect_request("/f").respond_with_data(rss(NAMESAKE_1, NAMESAKE_2, TRUE_MENTION),
+                                                      content_type="application/rss+xml")
+    second = run_cycle(cfg, db_path, now=NOW + timedelta(hours=1))
+    db = store.open_db(db_path)
+    stored = {r["url"]: r for r in db.query("select * from mentions")}
+    assert NAMESAKE_2["link"] not in stored  # the same namesake stays out: no row, no alert
+    assert stored[TRUE_MENTION["link"]]["severity"] == "alert" and len(second.new_mention_ids) == 1
+    bodies = [m.get_payload(decode=True).decode(errors="replace") if not m.is_multipart() else
+              "".join(p.get_payload(decode=True).decode(errors="replace") for p in m.walk() if not p.is_multipart())
+              for m in smtp.messages]
+    assert any("nobody replied" in b for b in bodies[1:])  # the true mention still reaches a director
+    assert not any("Another row" in b for b in bodies)
+
+    # suggest-excludes proposes the namesake, with the posts it would have kept out
+    out = CliRunner().invoke(cli, ["--config", str(cfg.path), "--db", str(db_path), "suggest-excludes"]).output
+    assert "name: New Baby Network knitting" in out and f"from mention {mid}" in out
+
+
+def test_eval_counts_what_the_identity_check_did(cfg):
+    from monitor.evaluate import evaluate
+
+    items = [
+        {"id": "a", "title": "", "body": "new baby network ltd never refunded my cot, 9 weeks now", "mention": False,
+         "tags": ["near-miss"]},
+        {"id": "b", "title": "", "body": "Lovely morning at the New Baby Network group, the volunteers are so kind",
+         "mention": True, "severity": "info", "families": []},
+        {"id": "c", "title": "", "body": "Nothing about any charity here at all", "mention": False, "tags": ["near-miss"]},
+    ]
+    rep = evaluate(cfg, items)
+    assert rep.identity == {"set_aside_false": 1, "us_true": 1}
+    assert rep.near_miss_false_positives == 0 and rep.mention["recall"] == 1.0
