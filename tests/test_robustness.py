@@ -11,7 +11,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from monitor import store
@@ -156,23 +156,33 @@ def whole_path(tmp_path_factory):
     return cfg, db, Analyser(cfg), Renderer(cfg.alerts_dir, cfg.settings.timezone)
 
 
+SAFEGUARDING = {"title": "Sentinel: please read", "link": "http://[", "pubDate": "31 Dec 99999",
+                "description": "@newbabynetwork I came to your group. I can't keep myself safe at the moment. "
+                               "<script>alert(1)</script>"}
+
+
 @given(entries=entries, fast=st.booleans(), atom=st.booleans())
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
-def test_any_titles_links_dates_and_bodies_go_through_the_whole_path(whole_path, entries, fast, atom, monkeypatch):
+@example(entries=[SAFEGUARDING], fast=True, atom=False)
+@example(entries=[SAFEGUARDING], fast=False, atom=True)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_titles_links_dates_and_bodies_go_through_the_whole_path(whole_path, entries, fast, atom):
     from monitor import report
     from monitor.sources import rss as rss_mod
 
     cfg, db, analyser, renderer = whole_path
-    if not fast:
-        monkeypatch.setattr(rss_mod, "_fast_parse", lambda _body: None)
     cleaned = [{k: _xml_text(v) for k, v in e.items()} for e in entries]
     body = _atom(cleaned) if atom else rss(*cleaned)
-    # parse: a feed of bad entries may be refused as a whole (a clear SourceFailed), never crash
+    # parse (by either path): a feed of bad entries may be refused as a whole (a clear
+    # SourceFailed), never crash
+    saved = rss_mod._fast_parse
+    if not fast:
+        rss_mod._fast_parse = lambda _body: None
     try:
         items, _warning = rss_mod.parse_feed("prop", body, {"content-type": "application/xml"}, "http://127.0.0.1/f")
     except rss_mod.SourceFailed:
         return
+    finally:
+        rss_mod._fast_parse = saved
     for item in items:
         assert item.canonical_url == "" or item.canonical_url.startswith("https://")
     before = db.execute("select coalesce(max(id), 0) from alerts").fetchone()[0]
@@ -180,7 +190,10 @@ def test_any_titles_links_dates_and_bodies_go_through_the_whole_path(whole_path,
     report_ = _store_poll(db, cfg, analyser, sc, Poll("new", items=items), NOW, store.source_row(db, "prop"))
     assert report_.entries == len(items)
     # render every alert this poll raised, in every format, and the mentions table
-    for alert in db.query("select * from alerts where id > ?", [before]):
+    raised = list(db.query("select * from alerts where id > ?", [before]))
+    if entries == [SAFEGUARDING]:  # not vacuous: a crisis with a broken link and date is stored and rendered
+        assert len(raised) == 1 and raised[0]["severity"] == "crisis"
+    for alert in raised:
         alert = store.alert(db, alert["id"])
         for fmt in ("email", "sms", "text"):
             message = renderer.render(renderer.context(db, cfg, alert), fmt)
