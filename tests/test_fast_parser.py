@@ -64,8 +64,37 @@ items = st.lists(st.fixed_dictionaries({"title": texts, "link": links, "pubDate"
                  min_size=1, max_size=5)
 
 
+iso = st.builds(lambda d, z: d.strftime("%Y-%m-%dT%H:%M:%S") + z, when, st.sampled_from(["Z", "+00:00", "+01:00", "-05:00"]))
+
+
+def atom(entries: list[dict]) -> bytes:
+    """Atom as Google Alerts and YouTube write it: escaped HTML in <content type="html">."""
+    from html import escape
+
+    parts = [f"<entry><id>tag:example.org,2026:{n}</id><title type=\"html\">{escape(e['title'])}</title>"
+             f"<link href=\"{escape(e['link'])}\"/><published>{e['date']}</published><updated>{e['date']}</updated>"
+             f"<content type=\"html\">{escape(e['description'])}</content><author><name>A</name></author></entry>"
+             for n, e in enumerate(entries)]
+    return ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            "<id>tag:example.org,2026:feed</id><title>Alerts</title><link href=\"https://www.example.org/alerts\"/>"
+            "<updated>2026-11-23T10:00:00Z</updated>" + "".join(parts) + "</feed>").encode()
+
+
+atom_items = st.lists(st.fixed_dictionaries({"title": texts, "link": links, "date": iso, "description": texts}),
+                      min_size=1, max_size=5)
+
+
+@given(atom_items)
+@settings(max_examples=60, deadline=None, derandomize=True)
+def test_generated_atom_feeds_read_the_same_on_both_paths(entries):
+    fast, slow = _both(atom(entries))
+    assert fast == slow
+
+
 @given(items)
-@settings(max_examples=120, deadline=None)
+# Derandomized: the same examples on every run, so CI cannot fail by chance on a case nobody saw
+# here; broader exploration is run by hand (max_examples in the thousands, see bench/NOTES.md).
+@settings(max_examples=120, deadline=None, derandomize=True)
 def test_generated_feeds_read_the_same_on_both_paths(entries):
     body = rss(*[{**e, "title": e["title"], "description": e["description"]} for e in entries])
     fast, slow = _both(body)
@@ -74,10 +103,15 @@ def test_generated_feeds_read_the_same_on_both_paths(entries):
 
 def test_plausible_feeds_do_take_the_fast_path():
     """Not vacuous: the fast path stays in use for feeds of the everyday shape."""
-    body = rss({"title": "New Baby Network & friends <3", "link": "https://news.example.org/a?id=1&amp;b=2",
+    body = rss({"title": "New Baby Network & friends 🙂", "link": "https://news.example.org/a?id=1&amp;b=2",
                 "pubDate": "Mon, 23 Nov 2026 10:00:00 +0000", "description": "<p>Hello &amp; welcome</p>"},
                {"title": "Second", "link": "http://blog.example.co.uk/2026/11/post/",
                 "pubDate": "Tue, 24 Nov 2026 09:30:00 GMT", "description": "Plain text."})
+    assert rss_mod._fast_parse(body) is not None
+    fast, slow = _both(body)
+    assert fast == slow
+    body = atom([{"title": "New Baby Network &amp; friends", "link": "https://news.example.org/a?id=1",
+                  "date": "2026-11-23T10:00:00Z", "description": "<b>Hello</b> &amp; welcome"}])
     assert rss_mod._fast_parse(body) is not None
     fast, slow = _both(body)
     assert fast == slow

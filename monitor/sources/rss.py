@@ -147,10 +147,15 @@ def fast_path_eligible(body: bytes) -> bool:
     # parsers' sanitisers repair broken markup differently (feedparser-rs closes an open <p>).
     for chunk in _FIRST_ITEM[kind].split(body[first.start():]):
         if b"&lt;" in chunk or b"<![CDATA[" in chunk:
-            tags = [(c, n.lower(), sc) for c, n, sc in _ESCAPED_TAG.findall(chunk)]
+            tags = _ESCAPED_TAG.findall(chunk)
+            if len(tags) != chunk.count(b"&lt;"):  # a "<" that is not a whole tag: read differently
+                return False
             for cdata in _CDATA_TEXT.findall(chunk):
-                tags += [(c, n.lower(), sc) for c, n, sc in _RAW_TAG.findall(cdata)]
-            if not _tags_balanced(tags):
+                raw = _RAW_TAG.findall(cdata)
+                if len(raw) != cdata.count(b"<"):
+                    return False
+                tags += raw
+            if not _tags_balanced([(c, n.lower(), sc) for c, n, sc in tags]):
                 return False
     return True
 
