@@ -94,6 +94,7 @@ class Settings:
     per_host: int = 2
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+    fetch_deadline: float = 70.0  # wall clock for one request, however slowly the server answers
     max_bytes: int = 5 * 1024 * 1024
     alerts_dir: str = "alerts"
     public_url: str | None = None  # where `monitor serve` is reached from a phone: alert links point there
@@ -563,6 +564,7 @@ def _read_settings(r: _Reader, raw: Any) -> Settings:
         per_host=r.integer(s.get("per_host"), join(p, "per_host"), d.per_host, 1, 16),
         connect_timeout=r.duration(s.get("connect_timeout"), join(p, "connect_timeout"), d.connect_timeout),
         read_timeout=r.duration(s.get("read_timeout"), join(p, "read_timeout"), d.read_timeout),
+        fetch_deadline=r.duration(s.get("fetch_deadline"), join(p, "fetch_deadline"), d.fetch_deadline),
         max_bytes=r.size(s.get("max_bytes"), join(p, "max_bytes"), d.max_bytes),
         alerts_dir=r.string(s.get("alerts_dir"), join(p, "alerts_dir")) or d.alerts_dir,
         public_url=_public_url(r, s.get("public_url")),

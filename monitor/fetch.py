@@ -1,8 +1,10 @@
 """Polite HTTP fetching shared by every source kind.
 
 One ``requests`` session for the whole run, a descriptive User-Agent with a
-contact address, connect/read timeouts plus an overall deadline (a server that
-drips one byte a second cannot hold a run hostage), a streamed size cap,
+contact address, connect/read timeouts plus a wall-clock deadline per request
+(``settings.fetch_deadline``, 70 s): a watchdog thread shuts the socket of a
+request that passes it, so a server that drips one byte a second, in its
+headers or its body, cannot hold a run hostage. Then a streamed size cap,
 conditional GET headers, at most ``per_host`` requests to one host at a time,
 and ``Retry-After`` parsed for the caller. Nothing here decides what a status
 means for a source: that is ``sources.base``'s job.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import email.utils
 import re
+import socket
 import threading
 import time
 from collections import defaultdict
@@ -73,13 +76,13 @@ class Fetcher:
         max_bytes: int = 5 * 1024 * 1024,
         per_host: int = 2,
         pool_size: int = 8,
+        deadline: float | None = None,
     ):
         import requests
-        from requests.adapters import HTTPAdapter
 
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
-        self.deadline = connect_timeout + 2 * read_timeout
+        self.deadline = deadline or connect_timeout + 2 * read_timeout
         self.max_bytes = max_bytes
         self.per_host = per_host
         self.session = requests.Session()
@@ -92,13 +95,15 @@ class Fetcher:
                 "Accept-Encoding": "gzip, deflate",
             }
         )
-        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+        adapter = _watched_adapter()(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self._slots: dict[str, threading.Semaphore] = defaultdict(lambda: threading.Semaphore(per_host))
         self._slots_lock = threading.Lock()
+        self._watchdog = _Watchdog()
 
     def close(self) -> None:
+        self._watchdog.stop()
         self.session.close()
 
     def _slot(self, url: str) -> threading.Semaphore:
@@ -131,27 +136,38 @@ class Fetcher:
     def request(self, method: str, url: str, **kwargs) -> Response:
         import requests
 
-        started = time.monotonic()
         with self._slot(url):
+            started = time.monotonic()
+            watch = self._watchdog.watch(started + self.deadline)
+            too_slow = f"server too slow: no complete answer within {self.deadline:g}s"
             try:
-                r = self.session.request(
-                    method,
-                    url,
-                    timeout=(self.connect_timeout, self.read_timeout),
-                    stream=True,
-                    allow_redirects=True,
-                    **kwargs,
-                )
-            except requests.exceptions.Timeout:
-                raise FetchError(f"timed out after {self.read_timeout:g}s waiting for the server") from None
-            except requests.exceptions.TooManyRedirects:
-                raise FetchError("too many redirects (more than 5)") from None
-            except requests.exceptions.RequestException as exc:
-                raise FetchError(_short(exc)) from None
-            try:
-                body = self._read_capped(r, started)
+                try:
+                    r = self.session.request(
+                        method,
+                        url,
+                        timeout=(self.connect_timeout, self.read_timeout),
+                        stream=True,
+                        allow_redirects=True,
+                        **kwargs,
+                    )
+                except requests.exceptions.Timeout:
+                    if watch.expired:
+                        raise FetchError(too_slow) from None
+                    raise FetchError(f"timed out after {self.read_timeout:g}s waiting for the server") from None
+                except requests.exceptions.TooManyRedirects:
+                    raise FetchError("too many redirects (more than 5)") from None
+                except requests.exceptions.RequestException as exc:
+                    if watch.expired:
+                        raise FetchError(too_slow) from None
+                    raise FetchError(_short(exc)) from None
+                try:
+                    body = self._read_capped(r, watch)
+                finally:
+                    r.close()
+                if watch.expired:  # the socket was shut under a body with no declared length
+                    raise FetchError(too_slow)
             finally:
-                r.close()
+                self._watchdog.release(watch)
         hist = [h.status_code for h in r.history]
         moved_to = r.url if hist and all(code in PERMANENT for code in hist) and r.url != url else None
         return Response(
@@ -165,7 +181,7 @@ class Fetcher:
             history=hist,
         )
 
-    def _read_capped(self, r, started: float) -> bytes:
+    def _read_capped(self, r, watch: "_Watch") -> bytes:
         import requests
 
         declared = r.headers.get("Content-Length")
@@ -178,14 +194,126 @@ class Fetcher:
                 size += len(chunk)
                 if size > self.max_bytes:
                     raise FetchError(f"response passed the {self.max_bytes:,}-byte cap; stopped reading")
-                if time.monotonic() - started > self.deadline:
-                    raise FetchError(f"server too slow: no complete answer within {self.deadline:g}s")
                 chunks.append(chunk)
         except requests.exceptions.RequestException as exc:
+            if watch.expired:
+                raise FetchError(f"server too slow: no complete answer within {self.deadline:g}s") from None
             if "timed out" in str(exc).lower() or isinstance(exc, requests.exceptions.Timeout):
                 raise FetchError(f"timed out after {self.read_timeout:g}s while reading the response") from None
             raise FetchError(f"connection broke while reading: {_short(exc)}") from None
         return b"".join(chunks)
+
+
+# --------------------------------------------------------------------------- the deadline
+
+_current = threading.local()  # the watch of the request this thread is making
+
+
+class _Watch:
+    """One request's deadline and the socket it is using (noted when urllib3 connects or reuses one)."""
+
+    def __init__(self, deadline_at: float):
+        self.deadline_at = deadline_at
+        self.sock = None
+        self.expired = False
+
+    def cut(self) -> None:
+        """Shut the request's socket: a blocked recv() returns at once, in whichever thread."""
+        self.expired = True
+        sock = self.sock
+        if sock is not None:
+            try:
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's, also under TLS
+            except OSError:
+                pass
+
+
+class _Watchdog:
+    """One thread per Fetcher that cuts every request still running at its deadline."""
+
+    def __init__(self):
+        self._watches: set[_Watch] = set()
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._stopped = False
+
+    def watch(self, deadline_at: float) -> _Watch:
+        w = _Watch(deadline_at)
+        _current.watch = w
+        with self._cond:
+            self._watches.add(w)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="fetch-deadline", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+        return w
+
+    def release(self, w: _Watch) -> None:
+        _current.watch = None
+        with self._cond:
+            self._watches.discard(w)
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify()
+
+    def _run(self) -> None:
+        with self._cond:
+            while not self._stopped:
+                now = time.monotonic()
+                wait = None
+                for w in list(self._watches):
+                    if now >= w.deadline_at:
+                        w.cut()  # again every 0.2 s while it runs: it may have been connecting
+                        wait = 0.2
+                    else:
+                        wait = min(wait or 1e9, w.deadline_at - now)
+                self._cond.wait(wait)
+
+
+def _watched_adapter():
+    """requests' HTTPAdapter whose connection pools tell the thread's watch which connection it got."""
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    def note(conn) -> None:
+        # The socket itself is kept: http.client drops conn.sock once a close-delimited body starts.
+        w = getattr(_current, "watch", None)
+        if w is not None and conn.sock is not None:
+            w.sock = conn.sock
+            if w.expired:
+                w.cut()
+
+    class WatchedConnection(HTTPConnection):
+        def connect(self):
+            super().connect()
+            note(self)
+
+    class WatchedHTTPSConnection(HTTPSConnection):
+        def connect(self):
+            super().connect()
+            note(self)
+
+    class Watched:
+        def _get_conn(self, timeout=None):
+            conn = super()._get_conn(timeout)
+            note(conn)  # a reused connection is not connected again
+            return conn
+
+    class WatchedPool(Watched, HTTPConnectionPool):
+        ConnectionCls = WatchedConnection
+
+    class WatchedHTTPSPool(Watched, HTTPSConnectionPool):
+        ConnectionCls = WatchedHTTPSConnection
+
+    class WatchedAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": WatchedPool, "https": WatchedHTTPSPool}
+
+    return WatchedAdapter
 
 
 def _short(exc: Exception) -> str:

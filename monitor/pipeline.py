@@ -10,7 +10,7 @@ source that fails is recorded and skipped; it never stops the others.
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -87,6 +87,10 @@ class RunSummary:
 # is polled now rather than a whole cron period late.
 DUE_SLACK = timedelta(seconds=90)
 
+# Seconds an alert from a finished source may wait for slower sources before it is delivered
+# anyway (then the run goes on reading them; whatever they add is delivered at the end).
+EARLY_DELIVERY_AFTER = 10.0
+
 
 def due(row: dict, now: datetime, force: bool) -> str | None:
     """Why a source is skipped this run, or None when it should be polled."""
@@ -142,17 +146,48 @@ def run_cycle(
             fetcher = Fetcher(
                 contact=s.contact, connect_timeout=s.connect_timeout, read_timeout=s.read_timeout,
                 max_bytes=s.max_bytes, per_host=s.per_host, pool_size=s.workers,
+                deadline=getattr(s, "fetch_deadline", None),
             )
+
+            def deliver() -> None:
+                delivered = deliver_due(db, config, now)
+                summary.alerts_sent += delivered.sent
+                summary.alerts_failed += delivered.failed
+                summary.delivery_errors += delivered.errors
+                summary.sent_messages += delivered.messages
+                for error in delivered.errors:
+                    log(error)
+
             try:
                 with ThreadPoolExecutor(max_workers=s.workers, thread_name_prefix="poll") as pool:
                     futures = {pool.submit(_poll, src, fetcher, state): sc for sc, src, state in todo}
-                    for future in as_completed(futures):
-                        sc = futures[future]
-                        report = _store_poll(db, config, analyser, sc, future.result(), now, rows[sc.name])
-                        summary.sources.append(report)
-                        summary.new_mention_ids += report.new_ids
-                        if report.error:
-                            log(f"{sc.name}: {report.error}")
+                    pending = set(futures)
+                    waiting_since = None  # when the first alert not yet sent was queued
+                    while pending:
+                        done, pending = wait(pending, timeout=0.25 if waiting_since else None,
+                                             return_when=FIRST_COMPLETED)
+                        for future in done:
+                            sc = futures[future]
+                            report = _store_poll(db, config, analyser, sc, future.result(), now, rows[sc.name])
+                            summary.sources.append(report)
+                            summary.new_mention_ids += report.new_ids
+                            if report.error:
+                                log(f"{sc.name}: {report.error}")
+                            if report.warning:
+                                log(f"{sc.name}: {report.warning}")
+                            if report.new_ids and waiting_since is None:
+                                waiting_since = time.monotonic()
+                        # Sources still being read must not hold back what the others found: once an
+                        # alert has waited EARLY_DELIVERY_AFTER (a normal run is over by then, so one
+                        # story from many feeds is still one message), deliver what is due now.
+                        if pending and waiting_since is not None \
+                                and time.monotonic() - waiting_since >= EARLY_DELIVERY_AFTER:
+                            deliver()
+                            waiting_since = None
+                            with db.atomic():  # what failed now is retried next run, as always, not twice now
+                                db.execute("update deliveries set next_attempt = ? where status = 'failed' "
+                                           "and last_attempt = ? and next_attempt <= ?",
+                                           [iso(now + timedelta(seconds=1)), iso(now), iso(now)])
             finally:
                 fetcher.close()
 
@@ -164,13 +199,7 @@ def run_cycle(
                     log(line)
             evaluate_rules(db, config, now)
             alerting.repeat_and_escalate(db, config, now)
-            delivered = deliver_due(db, config, now)
-            summary.alerts_sent = delivered.sent
-            summary.alerts_failed = delivered.failed
-            summary.delivery_errors = delivered.errors
-            summary.sent_messages = delivered.messages
-            for error in delivered.errors:
-                log(error)
+            deliver()
             from .notify import channels_down
 
             summary.channels_down = channels_down(db)
@@ -277,28 +306,51 @@ def _poll(source, fetcher, state: SourceState) -> Poll:
 
 
 def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime, row: dict) -> SourceReport:
-    """Analyse a poll's items and write them, the source state and the alerts in one transaction."""
+    """Analyse a poll's items and write them, the source state and the alerts in one transaction.
+
+    Each item has its own savepoint: an item that breaks analysis, storage or alerting is rolled
+    back alone, named (source and entry id) in the report's warning, and the rest go on.
+    """
+    import sqlite3
+
     new_ids: list[int] = []
+    problems: list[str] = []
     first_poll = not row.get("last_success")
     oldest = now - timedelta(seconds=sc.backfill)
     with db.atomic():
         for item in poll.items:
-            if first_poll and item.published is not None and item.published < oldest:
-                continue  # a new source's first poll takes a bounded backfill
-            canonical = item.canonical_url or f"item:{item.source}:{item.item_id}"
-            title_key = headline_key(item.publisher, item.title)
-            existing = store.known_mention(db, canonical, title_key)
-            if existing is not None:
-                store.link_source(db, existing, item, now)
+            try:
+                with db.atomic():  # a savepoint inside the source's transaction
+                    mention_id = _store_item(db, config, analyser, item, now, first_poll, oldest)
+            except sqlite3.OperationalError:
+                raise  # the database itself is busy, full or read-only: not this entry's fault
+            except Exception as exc:
+                problems.append(f"entry {str(item.item_id)[:120]!r} skipped: {type(exc).__name__}: {str(exc)[:160]}")
                 continue
-            outlet = f"{item.publisher} {urlsplit(item.canonical_url).hostname or ''}"
-            analysis = analyser.analyse(item.title, item.text, item.reach, outlet)
-            if analysis is None:
-                continue
-            mention_id = store.insert_mention(db, item, canonical, analysis, now, title_key)
-            new_ids.append(mention_id)
-            cand = rules.for_mention(store.mention(db, mention_id), config)
-            if cand is not None:
-                alerting.handle(db, config, cand, now)
+            if mention_id is not None:
+                new_ids.append(mention_id)
+        if problems:
+            poll.warning = "; ".join(([poll.warning] if poll.warning else []) + problems)
         store.record_poll(db, sc.name, poll, now, sc.every, len(new_ids), row)
     return SourceReport(sc.name, poll.outcome, len(poll.items), poll.error, poll.warning, new_ids)
+
+
+def _store_item(db, config: Config, analyser, item, now: datetime, first_poll: bool, oldest: datetime) -> int | None:
+    """Store one item; the id of the new mention it made, or None (old, already known, not about us)."""
+    if first_poll and item.published is not None and item.published < oldest:
+        return None  # a new source's first poll takes a bounded backfill
+    canonical = item.canonical_url or f"item:{item.source}:{item.item_id}"
+    title_key = headline_key(item.publisher, item.title)
+    existing = store.known_mention(db, canonical, title_key)
+    if existing is not None:
+        store.link_source(db, existing, item, now)
+        return None
+    outlet = f"{item.publisher} {urlsplit(item.canonical_url).hostname or ''}"
+    analysis = analyser.analyse(item.title, item.text, item.reach, outlet)
+    if analysis is None:
+        return None
+    mention_id = store.insert_mention(db, item, canonical, analysis, now, title_key)
+    cand = rules.for_mention(store.mention(db, mention_id), config)
+    if cand is not None:
+        alerting.handle(db, config, cand, now)
+    return mention_id

@@ -31,6 +31,12 @@ class _TextExtractor(HTMLParser):
         elif tag in _BLOCK:
             self.parts.append("\n")
 
+    def handle_startendtag(self, tag, attrs):
+        # <br/> is one break, as <br> is (not a start and an end: two breaks, a paragraph)
+        self.handle_starttag(tag, attrs)
+        if tag in _SKIP:
+            self._skip = max(0, self._skip - 1)
+
     def handle_endtag(self, tag):
         if tag in _SKIP:
             self._skip = max(0, self._skip - 1)

@@ -30,8 +30,11 @@ WRAPPERS = (
 def unwrap(url: str) -> str:
     """Follow known redirect wrappers (several levels deep) to the real address."""
     for _ in range(4):
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+        except ValueError:  # "http://[" and the like: not a wrapper we know
+            return url
         for host_re, path_re, keys in WRAPPERS:
             if host_re.search(host) and path_re.search(parts.path):
                 query = dict(parse_qsl(parts.query, keep_blank_values=True))
@@ -49,16 +52,32 @@ def is_http(url: str | None) -> bool:
 
 
 def canonical(url: str) -> str:
-    """The form two copies of the same story share; '' for something that is not a web address."""
+    """The form two copies of the same story share; '' for something that is not a web address.
+
+    Never raises: a link Python cannot split ("http://[", a port over 65535) is not a web
+    address, and its entry is then told apart by its source and id instead.
+    """
     url = (url or "").strip()
     if not is_http(url):
         return ""
-    url = unwrap(url)
+    try:
+        return _canonical(unwrap(url))
+    except ValueError:
+        return ""
+
+
+def _canonical(url: str) -> str:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):  # a wrapper pointed somewhere odd
+        return ""
     host = (parts.hostname or "").lower().rstrip(".")
+    if not host:
+        return ""
     if host.startswith("www."):
         host = host[4:]
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
     port = parts.port if parts.port and (scheme, parts.port) not in (("http", 80), ("https", 443)) else None
     netloc = f"{host}:{port}" if port else host
     query = [
@@ -95,4 +114,7 @@ def clean_link(url: str | None) -> str:
 def safe_link(url: str | None) -> str | None:
     """The link to show a person, or None when it is not plain http(s) (javascript:, data:, ...)."""
     url = (url or "").strip()
-    return unwrap(url) if is_http(url) else None
+    if not is_http(url):
+        return None
+    url = unwrap(url)
+    return url if is_http(url) else None

@@ -190,6 +190,7 @@ def test_fast_parser_and_feedparser_give_the_same_items(name, monkeypatch):
     from monitor.sources import rss
 
     body = (Path(rss.__file__).parents[1] / "demo" / "feeds" / name).read_bytes()
+    assert rss._fast_parse(body) is not None  # real-format feeds keep the fast path
     fast, _ = rss.parse_feed("s", body, {"content-type": "application/rss+xml"}, "http://x/")
     monkeypatch.setattr(rss, "_fast_parse", lambda _body: None)
     slow, _ = rss.parse_feed("s", body, {"content-type": "application/rss+xml"}, "http://x/")
