@@ -1,0 +1,452 @@
+"""``monitor train``: rebuild the judgement model from labelled files and directors' corrections.
+
+1. Read every ``training/*.jsonl`` file (the format of ``tests/data/labelled_mentions.jsonl``)
+   and, with ``--db``, the directors' corrections: a mention marked "not about us"
+   (``false_positive = 1``) becomes a not-about-us example, a mention whose
+   ``corrected_severity`` is set becomes an example at that level.
+2. Turn each text into features (:mod:`monitor.model`): embedding vectors and TF-IDF of
+   hashed n-grams, for the whole text and for each sentence on its own.
+3. Cross-validate, leaving one file out at a time (a file is one writer's voice, and
+   real posts are written by other people), and choose the thresholds from those
+   out-of-fold chances: the highest crisis threshold that still finds 95% of the crises,
+   the highest alert threshold that still puts 98% of the crises at alert or worse, and
+   so on.
+4. Fit every head on all the data and write ``monitor/model/judge.npz`` + ``judge.json``.
+
+scikit-learn (its logistic regression) is imported here only; running the monitor never
+needs it. The result is deterministic: the same files give the same model.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import model as M
+
+REPO = Path(__file__).resolve().parent.parent
+TRAINING_DIR = REPO / "training"
+C_SPARSE = 10.0
+C_DENSE = 0.5
+TARGETS = {"crisis_recall": 0.95, "crisis_at_alert": 0.98, "alert_recall": 0.93, "watch_recall": 0.90}
+
+
+@dataclass
+class Item:
+    id: str
+    file: str
+    title: str
+    body: str
+    mention: bool
+    severity: str | None
+    families: list[str]
+
+
+def read_items(files: list[Path]) -> list[Item]:
+    from .evaluate import read_labelled
+
+    out: list[Item] = []
+    for path in files:
+        for row in read_labelled(path).items:
+            fams = [f for f in (row.get("families") or []) if f in M.FAMILIES]
+            out.append(Item(str(row["id"]), path.name, row.get("title") or "", row.get("body") or "",
+                            bool(row["mention"]), row.get("severity"), fams))
+    return out
+
+
+def corrections(db_path: str | Path) -> list[Item]:
+    """Directors' corrections in a monitor database, as labelled items (file name ``corrections``)."""
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        cols = {r[1] for r in con.execute("pragma table_info(mentions)")}
+        if not cols:
+            return []
+        has_fix = "corrected_severity" in cols
+        has_fams = "judgement" in cols
+        sql = ("select id, title, text, false_positive, "
+               + ("corrected_severity" if has_fix else "null")
+               + ", categories, " + ("judgement" if has_fams else "null")
+               + " from mentions where false_positive = 1"
+               + (" or corrected_severity is not null" if has_fix else "") + " order by id")
+        out = []
+        for mid, title, text, fp, fixed, _cats, judgement in con.execute(sql):
+            if text is None and title is None:
+                continue  # purged
+            if fp:
+                out.append(Item(f"db-m{mid}", "corrections", title or "", text or "", False, None, []))
+            elif fixed in M.LEVELS:
+                fams = []
+                if fixed != "info" and judgement:
+                    fams = [f for f in (json.loads(judgement).get("families") or []) if f in M.FAMILIES]
+                out.append(Item(f"db-m{mid}", "corrections", title or "", text or "", True, fixed, fams))
+        return out
+    finally:
+        con.close()
+
+
+# --------------------------------------------------------------------------- features
+
+
+@dataclass
+class Features:
+    whole_sparse: object        # csr (items, N_HASH), TF counts before idf: rows of (idx, sublinear tf)
+    whole_dense: object         # (items, 512)
+    unit_rows: list             # per item: list of (idx, tf) for each unit
+    unit_dense: list            # per item: (units, 512)
+    text_vec: object            # (items, 256) mean sentence vector (nearest-example bank)
+    sentences: list             # per item: list of sentences
+
+
+def featurise(items: list[Item], embedder) -> Features:
+    import numpy as np
+
+    whole_rows, whole_dense, unit_rows, unit_dense, text_vec, all_sents = [], [], [], [], [], []
+    for it in items:
+        sents = [s for _f, s in M.split(it.title, it.body)]
+        vectors = embedder.embed(sents) if sents else np.zeros((0, 256), dtype=np.float32)
+        ul = M.units(sents)
+        whole_rows.append(_tf(" ".join(sents)))
+        d = M.dense_row(vectors)
+        whole_dense.append(d)
+        text_vec.append(d[:256])
+        unit_rows.append([_tf(" ".join(sents[i] for i in u)) for u in ul])
+        unit_dense.append(np.stack([M.dense_row(vectors[list(u)]) for u in ul]) if ul
+                          else np.zeros((0, 512), dtype=np.float32))
+        all_sents.append(sents)
+    return Features(whole_rows, np.stack(whole_dense), unit_rows, unit_dense, np.stack(text_vec), all_sents)
+
+
+def _tf(text: str):
+    import numpy as np
+
+    counts = M.gram_counts(text)
+    idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+    tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+    order = np.argsort(idx)
+    return idx[order], (1.0 + np.log(tf[order])).astype(np.float32)
+
+
+def _csr(rows, idf):
+    """Unit-length TF-IDF rows as a scipy CSR matrix."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    indices, data = [], []
+    for r, (idx, tf) in enumerate(rows):
+        v = tf * idf[idx]
+        n = float(np.sqrt((v * v).sum()))
+        indices.append(idx)
+        data.append(v / n if n > 0 else v)
+        indptr[r + 1] = indptr[r] + len(idx)
+    if not rows:
+        return csr_matrix((0, M.N_HASH), dtype=np.float32)
+    return csr_matrix((np.concatenate(data), np.concatenate(indices), indptr), shape=(len(rows), M.N_HASH),
+                      dtype=np.float32)
+
+
+def _idf(rows):
+    import numpy as np
+
+    df = np.zeros(M.N_HASH, dtype=np.float64)
+    for idx, _tf_ in rows:
+        df[idx] += 1
+    n = len(rows)
+    return (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+
+
+def targets(items: list[Item]):
+    import numpy as np
+
+    y = np.zeros((len(items), len(M.HEADS)), dtype=np.int8)
+    for r, it in enumerate(items):
+        lvl = M.LEVELS.index(it.severity)
+        for c, h in enumerate(M.SEVERITY_HEADS):
+            y[r, c] = int(lvl >= M.LEVELS.index(h))
+        for f in it.families:
+            y[r, M.HEADS.index(f)] = 1
+    return y
+
+
+# --------------------------------------------------------------------------- fitting
+
+
+@dataclass
+class Fitted:
+    idf: object
+    w_sparse: object
+    b_sparse: object
+    w_dense: object
+    b_dense: object
+    dense_mean: object
+    dense_scale: object
+
+    def model(self, meta: dict, embedder=None) -> M.Model:
+        import numpy as np
+
+        arrays = {"idf": self.idf, "w_sparse": self.w_sparse, "b_sparse": self.b_sparse, "w_dense": self.w_dense,
+                  "b_dense": self.b_dense, "dense_mean": self.dense_mean, "dense_scale": self.dense_scale,
+                  "bank": np.zeros((0, 256), dtype=np.int8)}
+        return M.Model(arrays, {"heads": list(M.HEADS), "examples": [], "thresholds": {}, **meta}, embedder)
+
+
+def fit(feat: Features, y, rows: list[int]) -> Fitted:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    sparse_rows = [feat.whole_sparse[r] for r in rows]
+    idf = _idf(sparse_rows)
+    xs = _csr(sparse_rows, idf)
+    xd = feat.whole_dense[rows].astype(np.float64)
+    mean = xd.mean(axis=0)
+    scale = 1.0 / np.maximum(xd.std(axis=0), 1e-6)
+    xd = (xd - mean) * scale
+    yy = y[rows]
+    heads = len(M.HEADS)
+    w_s = np.zeros((M.N_HASH, heads), dtype=np.float32)
+    b_s = np.zeros(heads, dtype=np.float32)
+    w_d = np.zeros((xd.shape[1], heads), dtype=np.float32)
+    b_d = np.zeros(heads, dtype=np.float32)
+    for c in range(heads):
+        target = yy[:, c]
+        positives = int(target.sum())
+        if positives == 0 or positives == len(target):
+            prior = (positives + 0.5) / (len(target) + 1.0)
+            b_s[c] = b_d[c] = np.log(prior / (1 - prior))
+            continue
+        for x, w, b, C in ((xs, w_s, b_s, C_SPARSE), (xd, w_d, b_d, C_DENSE)):
+            lr = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, tol=1e-6, solver="lbfgs")
+            lr.fit(x, target)
+            w[:, c] = lr.coef_[0]
+            b[c] = lr.intercept_[0]
+    return Fitted(idf, w_s, b_s, w_d, b_d, mean.astype(np.float32), scale.astype(np.float32))
+
+
+def chances(fitted: Fitted, feat: Features, rows: list[int]):
+    """``(whole, best_piece)`` chances per head for the given items."""
+    import numpy as np
+
+    m = fitted.model({})
+    whole = m._probabilities([_normalised(feat.whole_sparse[r], fitted.idf) for r in rows], feat.whole_dense[rows])
+    best = np.zeros_like(whole)
+    for k, r in enumerate(rows):
+        if feat.unit_rows[r]:
+            p = m._probabilities([_normalised(u, fitted.idf) for u in feat.unit_rows[r]], feat.unit_dense[r])
+            best[k] = p.max(axis=0)
+    return whole, best
+
+
+def _normalised(row, idf):
+    import numpy as np
+
+    idx, tf = row
+    v = tf * idf[idx]
+    n = float(np.sqrt((v * v).sum()))
+    return idx, (v / n if n > 0 else v).astype(np.float32)
+
+
+# --------------------------------------------------------------------------- thresholds
+
+
+def _highest_threshold(scores, wanted: float) -> float:
+    """The highest t such that the share of ``scores`` >= t is at least ``wanted``."""
+    import numpy as np
+
+    if len(scores) == 0:
+        return 0.5
+    s = np.sort(np.asarray(scores))[::-1]
+    k = max(1, int(np.ceil(wanted * len(s) - 1e-9)))
+    return float(s[k - 1])
+
+
+def choose_thresholds(p, y) -> dict[str, float]:
+    """Thresholds from out-of-fold chances ``p`` (items, heads) and labels ``y``."""
+    import numpy as np
+
+    col = {h: M.HEADS.index(h) for h in M.HEADS}
+    crisis = y[:, col["crisis"]] == 1
+    alert = y[:, col["alert"]] == 1
+    watch = y[:, col["watch"]] == 1
+    th = {"crisis": _highest_threshold(p[crisis, col["crisis"]], TARGETS["crisis_recall"])}
+    # Alert: enough crises at alert or worse (graded crisis, or alert by this threshold), and alert recall.
+    crisis_missed = p[crisis, col["crisis"]] < th["crisis"]
+    need = TARGETS["crisis_at_alert"] * crisis.sum() - (~crisis_missed).sum()
+    t_cov = 1.0
+    if need > 0:
+        scores = np.sort(p[crisis, col["alert"]][crisis_missed])[::-1]
+        t_cov = float(scores[min(len(scores), int(np.ceil(need - 1e-9))) - 1])
+    t_rec = _highest_threshold(np.maximum(p[alert, col["alert"]], np.where(p[alert, col["crisis"]] >= th["crisis"], 1, 0)),
+                               TARGETS["alert_recall"])
+    th["alert"] = min(t_cov, t_rec)
+    th["watch"] = min(th["alert"], _highest_threshold(
+        np.maximum(p[watch, col["watch"]], np.where(p[watch, col["alert"]] >= th["alert"], 1, 0)), TARGETS["watch_recall"]))
+    # Families: one threshold for all, the best micro F1 on the out-of-fold chances.
+    fam = [col[f] for f in M.FAMILIES]
+    best, best_t = -1.0, 0.5
+    for t in np.arange(0.2, 0.9, 0.025):
+        pred = p[:, fam] >= t
+        gold = y[:, fam] == 1
+        tp = float((pred & gold).sum())
+        f1 = 2 * tp / max(1.0, pred.sum() + gold.sum())
+        if f1 > best + 1e-9:
+            best, best_t = f1, float(t)
+    th["family"] = round(best_t, 3)
+    return {k: round(v, 4) for k, v in th.items()}
+
+
+# --------------------------------------------------------------------------- the whole job
+
+
+@dataclass
+class Result:
+    items: int
+    files: dict
+    thresholds: dict
+    oof: object
+    y: object
+    groups: list
+    seconds: float
+    path: Path | None
+
+
+def cross_validate(feat: Features, y, groups: list[str], rows: list[int], sentence_weight: float, log=None):
+    """Out-of-fold chances (leave one file out) for ``rows``: the model never saw the file it scores."""
+    import numpy as np
+
+    p = np.zeros((len(rows), len(M.HEADS)), dtype=np.float32)
+    files = sorted({groups[r] for r in rows})
+    for name in files:
+        held = [k for k, r in enumerate(rows) if groups[r] == name]
+        train_rows = [r for r in rows if groups[r] != name]
+        if not train_rows:
+            continue
+        fitted = fit(feat, y, train_rows)
+        whole, best = chances(fitted, feat, [rows[k] for k in held])
+        p[held] = np.maximum(whole, sentence_weight * best)
+        if log:
+            log(f"  fold without {name}: {len(held)} held out")
+    return p
+
+
+def train(files: list[Path] | None = None, db: str | Path | None = None, out: Path | None = M.MODEL_DIR,
+          sentence_weight: float = 1.0, log=None) -> Result:
+    import time
+
+    import numpy as np
+
+    from . import embed
+
+    t0 = time.perf_counter()
+    files = sorted(files if files is not None else TRAINING_DIR.glob("*.jsonl"))
+    items = read_items(files)
+    if db:
+        items += corrections(db)
+    graded = [it for it in items if it.mention and it.severity in M.LEVELS]
+    if not graded:
+        raise ValueError("no labelled mentions to train on")
+    embedder = embed.load()
+    feat = featurise(graded, embedder)
+    y = targets(graded)
+    groups = [it.file for it in graded]
+    rows = list(range(len(graded)))
+    if len(set(groups)) > 1:
+        oof = cross_validate(feat, y, groups, rows, sentence_weight, log)
+        thresholds = choose_thresholds(oof, y)
+    else:
+        oof, thresholds = None, {"crisis": 0.5, "alert": 0.5, "watch": 0.5, "family": 0.5}
+    fitted = fit(feat, y, rows)
+    if out is not None:
+        write(out, fitted, feat, graded, y, thresholds, sentence_weight, files)
+    counts = {}
+    for it in items:
+        counts[it.file] = counts.get(it.file, 0) + 1
+    return Result(len(items), counts, thresholds, oof, y, groups, time.perf_counter() - t0, out)
+
+
+def write(out: Path, fitted: Fitted, feat: Features, items: list[Item], y, thresholds, sentence_weight, files):
+    """The artefact: weights in float16 (npz, compressed), thresholds and examples in json."""
+    import numpy as np
+
+    m = fitted.model({"thresholds": thresholds, "sentence_weight": sentence_weight})
+    bank_rows, examples = [], []
+    for r, it in enumerate(items):
+        if it.severity == "info" and not it.families:
+            continue
+        # The example's own sentence that reads most like its label, to quote it.
+        sents = feat.sentences[r]
+        text = " ".join(sents)
+        if feat.unit_rows[r]:
+            p = m._probabilities([_normalised(u, fitted.idf) for u in feat.unit_rows[r]], feat.unit_dense[r])
+            head = M.HEADS.index(it.severity if it.severity != "info" else it.families[0])
+            singles = [k for k, u in enumerate(M.units(sents)) if len(u) == 1]
+            text = sents[max(singles, key=lambda k: (p[k, head], -k))]
+        if len(text) > 160:
+            text = text[:159] + "…"
+        examples.append([it.id, it.file, it.severity, it.families, text])
+        bank_rows.append(feat.text_vec[r])
+    bank = np.round(np.stack(bank_rows) * 127).astype(np.int8) if bank_rows else np.zeros((0, 256), np.int8)
+    out.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out / "judge.npz", idf=fitted.idf.astype(np.float16), w_sparse=fitted.w_sparse.astype(np.float16),
+        b_sparse=fitted.b_sparse, w_dense=fitted.w_dense.astype(np.float32), b_dense=fitted.b_dense,
+        dense_mean=fitted.dense_mean, dense_scale=fitted.dense_scale, bank=bank)
+    meta = {
+        "heads": list(M.HEADS),
+        "thresholds": thresholds,
+        "sentence_weight": sentence_weight,
+        "trained_on": {f.name: sum(1 for it in items if it.file == f.name) for f in files},
+        "corrections": sum(1 for it in items if it.file == "corrections"),
+        "examples": examples,
+    }
+    (out / "judge.json").write_text(json.dumps(meta, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- cross-validation report
+
+
+def _figures(p, y, th: dict) -> dict:
+    """The eval figures for out-of-fold chances at thresholds ``th``."""
+    import numpy as np
+
+    col = {h: M.HEADS.index(h) for h in M.HEADS}
+    level = np.zeros(len(p), dtype=int)
+    level[p[:, col["watch"]] >= th["watch"]] = 1
+    level[p[:, col["alert"]] >= th["alert"]] = 2
+    level[p[:, col["crisis"]] >= th["crisis"]] = 3
+    gold = y[:, col["watch"]].astype(int) + y[:, col["alert"]] + y[:, col["crisis"]]
+
+    def ratio(a, b):
+        return round(float(a) / float(b), 3) if b else None
+
+    fam = [col[f] for f in M.FAMILIES]
+    fp_ = p[:, fam] >= th["family"]
+    fg = y[:, fam] == 1
+    return {
+        "n": int(len(p)),
+        "crises": int((gold == 3).sum()),
+        "crisis_recall": ratio(((gold == 3) & (level == 3)).sum(), (gold == 3).sum()),
+        "crisis_precision": ratio(((gold == 3) & (level == 3)).sum(), (level == 3).sum()),
+        "crises_at_alert_or_worse": ratio(((gold == 3) & (level >= 2)).sum(), (gold == 3).sum()),
+        "alert_or_worse_recall": ratio(((gold >= 2) & (level >= 2)).sum(), (gold >= 2).sum()),
+        "alert_or_worse_precision": ratio(((gold >= 2) & (level >= 2)).sum(), (level >= 2).sum()),
+        "info_raised_to_alert": int(((gold == 0) & (level >= 2)).sum()),
+        "family_precision": ratio((fp_ & fg).sum(), fp_.sum()),
+        "family_recall": ratio((fp_ & fg).sum(), fg.sum()),
+    }
+
+
+def cv_report(result: Result) -> list[tuple[str, dict]]:
+    """Per held-out file: its out-of-fold figures at thresholds chosen on the other files' out-of-fold chances."""
+    import numpy as np
+
+    out = []
+    groups = np.array(result.groups)
+    for name in sorted(set(result.groups)):
+        held = groups == name
+        others = ~held
+        th = choose_thresholds(result.oof[others], result.y[others]) if others.any() else result.thresholds
+        out.append((name, _figures(result.oof[held], result.y[held], th)))
+    out.append(("all files (thresholds as trained)", _figures(result.oof, result.y, result.thresholds)))
+    return out
