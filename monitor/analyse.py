@@ -89,8 +89,8 @@ class Analysis:
     needs_reply: bool
     actions: list[str] = field(default_factory=list)
     families: list[str] = field(default_factory=list)
-    # The learned judgement (``model.Prediction.as_dict()`` plus how it combined with the rules),
-    # None when the model was not used.
+    # How the grade was made: final ``families``, the ``driving_sentence``, the ``nearest_example``
+    # (when the model drove the grade) and ``model``: the model's own view (None without the model).
     judgement: dict | None = None
 
 
@@ -136,13 +136,19 @@ def _alternation(phrases: list[str]) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{phrase_regex(p, joinable=False)})" for p in phrases)) if phrases else None
 
 
+# "auto": the committed model, loaded on the first text that mentions us. The test suite sets
+# None for tests that pin the rules (tests/conftest.py), so retraining never moves them.
+DEFAULT_MODEL = "auto"
+
+
 class Analyser:
     """``model``: ``"auto"`` loads the committed model on the first text that mentions us
-    (so a run with nothing new never imports numpy); None grades by the rules alone."""
+    (so a run with nothing new never imports numpy); None grades by the rules alone;
+    or any object with ``predict(title, body) -> model.Prediction``."""
 
-    def __init__(self, config: Config, model="auto"):
+    def __init__(self, config: Config, model="default"):
         self.config = config
-        self._model = model
+        self._model = DEFAULT_MODEL if model == "default" else model
         org = config.organisation
         self.matcher = Matcher(org.terms, org.exclude)
         self.rules = {
@@ -309,6 +315,12 @@ class Analyser:
                 driver = model_driver
             families |= set(model_families)
         snip = self._snippet(sents, mentioned, matches_by_sentence, driver)
+        judgement = {
+            "families": sorted(families),
+            "driving_sentence": sents[driver][1] if driver is not None else None,
+            "nearest_example": (judgement or {}).get("nearest_example") if judgement and judgement.get("drove") else None,
+            "model": judgement,
+        }
 
         needs_reply = "complaint" in families or any(
             self._asks_us(sents[i][1], matches_by_sentence.get(i, [])) for i in mentioned
@@ -388,9 +400,9 @@ class Analyser:
         elif SEVERITIES.index(rules_level) > SEVERITIES.index(level) and level != pred.level:
             pass
         judgement = pred.as_dict()
+        model_drove = bool(SEVERITIES.index(level) >= SEVERITIES.index(rules_level) and (level != "info" or kept))
         judgement.update({"model_level": level, "rules_level": rules_level, "families": sorted(kept),
-                          "vetoed_families": vetoed})
-        model_drove = SEVERITIES.index(level) >= SEVERITIES.index(rules_level) and (level != "info" or kept)
+                          "vetoed_families": vetoed, "drove": model_drove})
         return judgement, final, kept, (pred.sentence if model_drove else None), reasons
 
     @staticmethod

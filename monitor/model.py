@@ -46,7 +46,7 @@ N_HASH = 1 << HASH_BITS
 CHAR_NGRAMS = (3, 4, 5)
 # A model chance at or above this is confident: the rules' guards (negation, "not"
 # phrases, near-miss words, "unless") cannot veto it.
-CONFIDENT = 0.85
+CONFIDENT = 0.9
 _WORD = re.compile(r"[\w']+|[^\w\s]")
 
 
@@ -93,11 +93,21 @@ def gram_counts(text: str) -> dict[int, float]:
     return counts
 
 
-def sparse_row(text: str, idf):
-    """(indices, values) of one text's TF-IDF vector: sublinear tf, unit length."""
+def merged(parts: list[dict[int, float]]) -> dict[int, float]:
+    """The n-gram counts of several sentences together (the pieces and the whole text)."""
+    if len(parts) == 1:
+        return parts[0]
+    out: dict[int, float] = {}
+    for part in parts:
+        for k, v in part.items():
+            out[k] = out.get(k, 0.0) + v
+    return out
+
+
+def sparse_row(counts: dict[int, float], idf):
+    """(indices, values) of one text's TF-IDF vector from its n-gram counts: sublinear tf, unit length."""
     import numpy as np
 
-    counts = gram_counts(text)
     if not counts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
@@ -201,6 +211,7 @@ class Model:
         self.examples = meta["examples"]                            # [[id, file, severity, families, text]]
         self.thresholds = dict(meta["thresholds"])
         self.sentence_weight = float(meta.get("sentence_weight", 1.0))
+        self.dense_weight = float(meta.get("dense_weight", 0.5))
         self._embedder = embedder
 
     @property
@@ -214,23 +225,31 @@ class Model:
     # -- scoring --------------------------------------------------------------------
 
     def _probabilities(self, sparse_rows, dense):
-        """Chance per head for each row: the mean of the n-gram and the embedding regressions."""
+        """Chance per head for each row: the weighted mean of the n-gram and the embedding regressions."""
         np = self._np
-        n = len(sparse_rows)
-        z_s = np.empty((n, len(self.heads)), dtype=np.float32)
-        for r, (idx, val) in enumerate(sparse_rows):
-            z_s[r] = val @ self.w_sparse[idx] + self.b_sparse if len(idx) else self.b_sparse
+        idx = np.concatenate([r[0] for r in sparse_rows])
+        val = np.concatenate([r[1] for r in sparse_rows])
+        sizes = np.array([len(r[0]) for r in sparse_rows])
+        contrib = self.w_sparse[idx] * val[:, None]
+        z_s = np.zeros((len(sparse_rows), len(self.heads)), dtype=np.float32)
+        nonempty = sizes > 0
+        if nonempty.any():
+            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])[nonempty]
+            z_s[nonempty] = np.add.reduceat(contrib, starts, axis=0)
+        z_s += self.b_sparse
         z_d = ((dense - self.dense_mean) * self.dense_scale) @ self.w_dense + self.b_dense
-        return 0.5 * (_sigmoid(np, z_s) + _sigmoid(np, z_d))
+        w = self.dense_weight
+        return (1.0 - w) * _sigmoid(np, z_s) + w * _sigmoid(np, z_d)
 
     def score_texts(self, sents: list[str]):
         """``(whole, pieces, unit_list, vectors)``: chances for the whole text and for each piece."""
         np = self._np
         vectors = self.embedder.embed(sents) if sents else np.zeros((0, 256), dtype=np.float32)
         unit_list = units(sents)
-        texts = [" ".join(sents)] + [" ".join(sents[i] for i in u) for u in unit_list]
+        counts = [gram_counts(s) for s in sents]
+        pieces = [merged(counts)] + [merged([counts[i] for i in u]) for u in unit_list]
         dense = np.stack([dense_row(vectors)] + [dense_row(vectors[list(u)]) for u in unit_list])
-        probs = self._probabilities([sparse_row(t, self.idf) for t in texts], dense)
+        probs = self._probabilities([sparse_row(c, self.idf) for c in pieces], dense)
         return probs[0], probs[1:], unit_list, vectors
 
     def combine(self, whole, pieces):

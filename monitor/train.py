@@ -29,7 +29,9 @@ from . import model as M
 REPO = Path(__file__).resolve().parent.parent
 TRAINING_DIR = REPO / "training"
 C_SPARSE = 10.0
-C_DENSE = 0.5
+C_DENSE = 0.03
+# A sentence counts on its own at this share of its chance (chosen by cross-validation from these).
+SENTENCE_WEIGHTS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 TARGETS = {"crisis_recall": 0.95, "crisis_at_alert": 0.98, "alert_recall": 0.93, "watch_recall": 0.90}
 
 
@@ -107,21 +109,21 @@ def featurise(items: list[Item], embedder) -> Features:
         sents = [s for _f, s in M.split(it.title, it.body)]
         vectors = embedder.embed(sents) if sents else np.zeros((0, 256), dtype=np.float32)
         ul = M.units(sents)
-        whole_rows.append(_tf(" ".join(sents)))
+        counts = [M.gram_counts(s) for s in sents]
+        whole_rows.append(_tf(M.merged(counts) if counts else {}))
         d = M.dense_row(vectors)
         whole_dense.append(d)
         text_vec.append(d[:256])
-        unit_rows.append([_tf(" ".join(sents[i] for i in u)) for u in ul])
+        unit_rows.append([_tf(M.merged([counts[i] for i in u])) for u in ul])
         unit_dense.append(np.stack([M.dense_row(vectors[list(u)]) for u in ul]) if ul
                           else np.zeros((0, 512), dtype=np.float32))
         all_sents.append(sents)
     return Features(whole_rows, np.stack(whole_dense), unit_rows, unit_dense, np.stack(text_vec), all_sents)
 
 
-def _tf(text: str):
+def _tf(counts: dict):
     import numpy as np
 
-    counts = M.gram_counts(text)
     idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
     tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
     order = np.argsort(idx)
@@ -174,6 +176,17 @@ def targets(items: list[Item]):
 
 
 @dataclass
+class Settings:
+    """How the model is fitted (chosen by cross-validation; see training/README.md)."""
+
+    c_sparse: float = C_SPARSE
+    c_dense: float = C_DENSE
+    extra_negatives: bool = False  # measured: lower crisis precision and 4x slower; kept to re-measure
+    sentence_weight: float | None = None  # None: chosen by cross-validation from SENTENCE_WEIGHTS
+    dense_weight: float = 0.3
+
+
+@dataclass
 class Fitted:
     idf: object
     w_sparse: object
@@ -182,6 +195,7 @@ class Fitted:
     b_dense: object
     dense_mean: object
     dense_scale: object
+    dense_weight: float = 0.5
 
     def model(self, meta: dict, embedder=None) -> M.Model:
         import numpy as np
@@ -189,39 +203,73 @@ class Fitted:
         arrays = {"idf": self.idf, "w_sparse": self.w_sparse, "b_sparse": self.b_sparse, "w_dense": self.w_dense,
                   "b_dense": self.b_dense, "dense_mean": self.dense_mean, "dense_scale": self.dense_scale,
                   "bank": np.zeros((0, 256), dtype=np.int8)}
-        return M.Model(arrays, {"heads": list(M.HEADS), "examples": [], "thresholds": {}, **meta}, embedder)
+        meta = {"heads": list(M.HEADS), "examples": [], "thresholds": {}, "dense_weight": self.dense_weight, **meta}
+        return M.Model(arrays, meta, embedder)
 
 
-def fit(feat: Features, y, rows: list[int]) -> Fitted:
+def fit(feat: Features, y, rows: list[int], how: "Settings | None" = None) -> Fitted:
+    """Every head on the given items: a logistic regression on the n-grams and one on the embeddings.
+
+    With ``how.extra_negatives`` each sentence is also an example on its own, but only of what
+    it cannot be: a sentence of a text below crisis is not a crisis, a sentence of a text
+    without the fraud family is not fraud. (Whether the one risk sentence of a crisis text is
+    a crisis on its own is unknown, so those are left out.) This teaches the sentence-aware
+    reading that an ordinary sentence of a complaint is not a risk.
+    """
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
+    from scipy.sparse import vstack
 
+    how = how or Settings()
     sparse_rows = [feat.whole_sparse[r] for r in rows]
     idf = _idf(sparse_rows)
-    xs = _csr(sparse_rows, idf)
-    xd = feat.whole_dense[rows].astype(np.float64)
-    mean = xd.mean(axis=0)
-    scale = 1.0 / np.maximum(xd.std(axis=0), 1e-6)
-    xd = (xd - mean) * scale
+    xd_raw = feat.whole_dense[rows].astype(np.float64)
+    mean = xd_raw.mean(axis=0)
+    scale = 1.0 / np.maximum(xd_raw.std(axis=0), 1e-6)
     yy = y[rows]
     heads = len(M.HEADS)
-    w_s = np.zeros((M.N_HASH, heads), dtype=np.float32)
-    b_s = np.zeros(heads, dtype=np.float32)
-    w_d = np.zeros((xd.shape[1], heads), dtype=np.float32)
-    b_d = np.zeros(heads, dtype=np.float32)
-    for c in range(heads):
-        target = yy[:, c]
-        positives = int(target.sum())
-        if positives == 0 or positives == len(target):
-            prior = (positives + 0.5) / (len(target) + 1.0)
-            b_s[c] = b_d[c] = np.log(prior / (1 - prior))
-            continue
-        for x, w, b, C in ((xs, w_s, b_s, C_SPARSE), (xd, w_d, b_d, C_DENSE)):
-            lr = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, tol=1e-6, solver="lbfgs")
-            lr.fit(x, target)
-            w[:, c] = lr.coef_[0]
-            b[c] = lr.intercept_[0]
-    return Fitted(idf, w_s, b_s, w_d, b_d, mean.astype(np.float32), scale.astype(np.float32))
+    # Single sentences of texts with more than one, and the text each came from.
+    owners = [r for r in rows for k, u in enumerate(M.units(feat.sentences[r]))
+              if how.extra_negatives and len(u) == 1 and len(feat.sentences[r]) > 1]
+    pieces = [k for r in rows for k, u in enumerate(M.units(feat.sentences[r]))
+              if how.extra_negatives and len(u) == 1 and len(feat.sentences[r]) > 1]
+    views = {
+        "sparse": (_csr(sparse_rows, idf), _csr([feat.unit_rows[r][k] for r, k in zip(owners, pieces)], idf),
+                   vstack, how.c_sparse, True),
+        "dense": ((xd_raw - mean) * scale,
+                  (np.stack([feat.unit_dense[r][k] for r, k in zip(owners, pieces)]) - mean) * scale if owners
+                  else np.zeros((0, xd_raw.shape[1])), np.vstack, how.c_dense, False),
+    }
+    owner_y = y[owners] if owners else np.zeros((0, heads), dtype=y.dtype)
+    out = {}
+    for name, (x, x_units, stack, C, dual) in views.items():
+        w_all = np.zeros((x.shape[1], heads), dtype=np.float32)
+        b_all = np.zeros(heads, dtype=np.float32)
+        for c in range(heads):
+            target = yy[:, c]
+            negatives = np.flatnonzero(owner_y[:, c] == 0) if len(owner_y) else np.zeros(0, dtype=int)
+            xc = stack([x, x_units[negatives]]) if len(negatives) else x
+            if hasattr(xc, "tocsr"):
+                xc = xc.tocsr()
+            tc = np.concatenate([target, np.zeros(len(negatives), dtype=target.dtype)])
+            positives = int(tc.sum())
+            if positives == 0 or positives == len(tc):
+                prior = (positives + 0.5) / (len(tc) + 1.0)
+                b_all[c] = np.log(prior / (1 - prior))
+                continue
+            lr = _regression(C, dual).fit(xc, tc)
+            w_all[:, c] = lr.coef_[0]
+            b_all[c] = lr.intercept_[0]
+        out[name] = (w_all, b_all)
+    return Fitted(idf, out["sparse"][0], out["sparse"][1], out["dense"][0], out["dense"][1],
+                  mean.astype(np.float32), scale.astype(np.float32), how.dense_weight)
+
+
+def _regression(C: float, dual: bool):
+    from sklearn.linear_model import LogisticRegression
+
+    # liblinear is exact and fast here; random_state fixes its coordinate order (deterministic).
+    return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", dual=dual, tol=1e-5,
+                              max_iter=2000, random_state=0)
 
 
 def chances(fitted: Fitted, feat: Features, rows: list[int]):
@@ -309,29 +357,48 @@ class Result:
     groups: list
     seconds: float
     path: Path | None
+    sentence_weight: float = 1.0
 
 
-def cross_validate(feat: Features, y, groups: list[str], rows: list[int], sentence_weight: float, log=None):
+def cross_validate(feat: Features, y, groups: list[str], rows: list[int], how: Settings, log=None):
     """Out-of-fold chances (leave one file out) for ``rows``: the model never saw the file it scores."""
     import numpy as np
 
-    p = np.zeros((len(rows), len(M.HEADS)), dtype=np.float32)
+    whole_p = np.zeros((len(rows), len(M.HEADS)), dtype=np.float32)
+    best_p = np.zeros_like(whole_p)
     files = sorted({groups[r] for r in rows})
     for name in files:
         held = [k for k, r in enumerate(rows) if groups[r] == name]
         train_rows = [r for r in rows if groups[r] != name]
         if not train_rows:
             continue
-        fitted = fit(feat, y, train_rows)
-        whole, best = chances(fitted, feat, [rows[k] for k in held])
-        p[held] = np.maximum(whole, sentence_weight * best)
+        fitted = fit(feat, y, train_rows, how)
+        whole_p[held], best_p[held] = chances(fitted, feat, [rows[k] for k in held])
         if log:
             log(f"  fold without {name}: {len(held)} held out")
-    return p
+    return whole_p, best_p
+
+
+def choose_sentence_weight(whole, best, y, how: Settings) -> tuple[float, object, dict]:
+    """The sentence weight whose thresholds give the best precision at the recall targets."""
+    import numpy as np
+
+    weights = [how.sentence_weight] if how.sentence_weight is not None else list(SENTENCE_WEIGHTS)
+    best_score, chosen = -1.0, None
+    for w in weights:
+        p = np.maximum(whole, w * best)
+        th = choose_thresholds(p, y)
+        f = _figures(p, y, th)
+        fam_f1 = 2 * (f["family_precision"] or 0) * (f["family_recall"] or 0) / max(
+            1e-9, (f["family_precision"] or 0) + (f["family_recall"] or 0))
+        score = (f["crisis_precision"] or 0) + (f["alert_or_worse_precision"] or 0) + fam_f1
+        if score > best_score + 1e-9:
+            best_score, chosen = score, (w, p, th)
+    return chosen
 
 
 def train(files: list[Path] | None = None, db: str | Path | None = None, out: Path | None = M.MODEL_DIR,
-          sentence_weight: float = 1.0, log=None) -> Result:
+          how: Settings | None = None, log=None) -> Result:
     import time
 
     import numpy as np
@@ -339,6 +406,7 @@ def train(files: list[Path] | None = None, db: str | Path | None = None, out: Pa
     from . import embed
 
     t0 = time.perf_counter()
+    how = how or Settings()
     files = sorted(files if files is not None else TRAINING_DIR.glob("*.jsonl"))
     items = read_items(files)
     if db:
@@ -352,24 +420,26 @@ def train(files: list[Path] | None = None, db: str | Path | None = None, out: Pa
     groups = [it.file for it in graded]
     rows = list(range(len(graded)))
     if len(set(groups)) > 1:
-        oof = cross_validate(feat, y, groups, rows, sentence_weight, log)
-        thresholds = choose_thresholds(oof, y)
+        whole, best = cross_validate(feat, y, groups, rows, how, log)
+        weight, oof, thresholds = choose_sentence_weight(whole, best, y, how)
     else:
         oof, thresholds = None, {"crisis": 0.5, "alert": 0.5, "watch": 0.5, "family": 0.5}
-    fitted = fit(feat, y, rows)
+        weight = how.sentence_weight if how.sentence_weight is not None else 1.0
+    how = Settings(**{**how.__dict__, "sentence_weight": weight})
+    fitted = fit(feat, y, rows, how)
     if out is not None:
-        write(out, fitted, feat, graded, y, thresholds, sentence_weight, files)
+        write(out, fitted, feat, graded, y, thresholds, how, files)
     counts = {}
     for it in items:
         counts[it.file] = counts.get(it.file, 0) + 1
-    return Result(len(items), counts, thresholds, oof, y, groups, time.perf_counter() - t0, out)
+    return Result(len(items), counts, thresholds, oof, y, groups, time.perf_counter() - t0, out, weight)
 
 
-def write(out: Path, fitted: Fitted, feat: Features, items: list[Item], y, thresholds, sentence_weight, files):
+def write(out: Path, fitted: Fitted, feat: Features, items: list[Item], y, thresholds, how: Settings, files):
     """The artefact: weights in float16 (npz, compressed), thresholds and examples in json."""
     import numpy as np
 
-    m = fitted.model({"thresholds": thresholds, "sentence_weight": sentence_weight})
+    m = fitted.model({"thresholds": thresholds, "sentence_weight": how.sentence_weight})
     bank_rows, examples = [], []
     for r, it in enumerate(items):
         if it.severity == "info" and not it.families:
@@ -395,7 +465,9 @@ def write(out: Path, fitted: Fitted, feat: Features, items: list[Item], y, thres
     meta = {
         "heads": list(M.HEADS),
         "thresholds": thresholds,
-        "sentence_weight": sentence_weight,
+        "sentence_weight": how.sentence_weight,
+        "dense_weight": how.dense_weight,
+        "settings": {k: getattr(how, k) for k in Settings.__dataclass_fields__},
         "trained_on": {f.name: sum(1 for it in items if it.file == f.name) for f in files},
         "corrections": sum(1 for it in items if it.file == "corrections"),
         "examples": examples,
@@ -450,3 +522,28 @@ def cv_report(result: Result) -> list[tuple[str, dict]]:
         out.append((name, _figures(result.oof[held], result.y[held], th)))
     out.append(("all files (thresholds as trained)", _figures(result.oof, result.y, result.thresholds)))
     return out
+
+
+def format_result(result: Result) -> str:
+    lines = [f"Trained on {result.items} labelled items in {result.seconds:.0f} s: "
+             + ", ".join(f"{name} {n}" for name, n in sorted(result.files.items())),
+             "Thresholds (chosen by leave-one-file-out cross-validation): "
+             + ", ".join(f"{k} {v:.3f}" for k, v in result.thresholds.items())
+             + f"; a sentence on its own counts at {result.sentence_weight:g} of its chance"]
+    if result.oof is not None:
+        lines.append("Cross-validation, each file scored by a model trained without it:")
+        lines.append(f"  {'file':<34} {'n':>4} {'crisis R/P':>11} {'crisis>=alert':>13} {'alert+ R/P':>11}"
+                     f" {'info->alert':>11} {'family P/R':>11}")
+        for name, f in cv_report(result):
+            def pr(a, b):
+                return f"{_fmt(f[a])}/{_fmt(f[b])}"
+            lines.append(f"  {name[:34]:<34} {f['n']:>4} {pr('crisis_recall', 'crisis_precision'):>11}"
+                         f" {_fmt(f['crises_at_alert_or_worse']):>13} {pr('alert_or_worse_recall', 'alert_or_worse_precision'):>11}"
+                         f" {f['info_raised_to_alert']:>11} {pr('family_precision', 'family_recall'):>11}")
+    if result.path is not None:
+        lines.append(f"Model written to {result.path}/judge.npz and judge.json.")
+    return "\n".join(lines)
+
+
+def _fmt(v) -> str:
+    return "-" if v is None else f"{v:.2f}"
