@@ -46,6 +46,12 @@ class Item:
     families: list[str]
 
 
+def writer(file_name: str) -> str:
+    """Who wrote a file: the part of its name before the first "_" (team_labelled and team_fresh
+    are both the team's), so cross-validation never scores a writer with a model that saw them."""
+    return file_name.split("_", 1)[0].removesuffix(".jsonl")
+
+
 def read_items(files: list[Path]) -> list[Item]:
     from .evaluate import read_labelled
 
@@ -240,11 +246,14 @@ def fit(feat: Features, y, rows: list[int], how: "Settings | None" = None) -> Fi
                   else np.zeros((0, xd_raw.shape[1])), np.vstack, how.c_dense, False),
     }
     owner_y = y[owners] if owners else np.zeros((0, heads), dtype=y.dtype)
+    from concurrent.futures import ThreadPoolExecutor
+
     out = {}
     for name, (x, x_units, stack, C, dual) in views.items():
         w_all = np.zeros((x.shape[1], heads), dtype=np.float32)
         b_all = np.zeros(heads, dtype=np.float32)
-        for c in range(heads):
+
+        def one(c, x=x, x_units=x_units, stack=stack, C=C, dual=dual, w_all=w_all, b_all=b_all):
             target = yy[:, c]
             negatives = np.flatnonzero(owner_y[:, c] == 0) if len(owner_y) else np.zeros(0, dtype=int)
             xc = stack([x, x_units[negatives]]) if len(negatives) else x
@@ -255,10 +264,15 @@ def fit(feat: Features, y, rows: list[int], how: "Settings | None" = None) -> Fi
             if positives == 0 or positives == len(tc):
                 prior = (positives + 0.5) / (len(tc) + 1.0)
                 b_all[c] = np.log(prior / (1 - prior))
-                continue
+                return
             lr = _regression(C, dual).fit(xc, tc)
             w_all[:, c] = lr.coef_[0]
             b_all[c] = lr.intercept_[0]
+
+        # Heads are independent (each writes its own column), so two threads on two cores give the
+        # same result as one; liblinear releases the GIL while it fits.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(one, range(heads)))
         out[name] = (w_all, b_all)
     return Fitted(idf, out["sparse"][0], out["sparse"][1], out["dense"][0], out["dense"][1],
                   mean.astype(np.float32), scale.astype(np.float32), how.dense_weight)
@@ -268,7 +282,7 @@ def _regression(C: float, dual: bool):
     from sklearn.linear_model import LogisticRegression
 
     # liblinear is exact and fast here; random_state fixes its coordinate order (deterministic).
-    return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", dual=dual, tol=1e-5,
+    return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", dual=dual, tol=1e-4,
                               max_iter=2000, random_state=0)
 
 
@@ -358,6 +372,7 @@ class Result:
     seconds: float
     path: Path | None
     sentence_weight: float = 1.0
+    item_files: list | None = None
 
 
 def cross_validate(feat: Features, y, groups: list[str], rows: list[int], how: Settings, log=None):
@@ -375,7 +390,7 @@ def cross_validate(feat: Features, y, groups: list[str], rows: list[int], how: S
         fitted = fit(feat, y, train_rows, how)
         whole_p[held], best_p[held] = chances(fitted, feat, [rows[k] for k in held])
         if log:
-            log(f"  fold without {name}: {len(held)} held out")
+            log(f"  fold without {name}'s files: {len(held)} held out")
     return whole_p, best_p
 
 
@@ -417,7 +432,7 @@ def train(files: list[Path] | None = None, db: str | Path | None = None, out: Pa
     embedder = embed.load()
     feat = featurise(graded, embedder)
     y = targets(graded)
-    groups = [it.file for it in graded]
+    groups = [writer(it.file) for it in graded]
     rows = list(range(len(graded)))
     if len(set(groups)) > 1:
         whole, best = cross_validate(feat, y, groups, rows, how, log)
@@ -432,7 +447,8 @@ def train(files: list[Path] | None = None, db: str | Path | None = None, out: Pa
     counts = {}
     for it in items:
         counts[it.file] = counts.get(it.file, 0) + 1
-    return Result(len(items), counts, thresholds, oof, y, groups, time.perf_counter() - t0, out, weight)
+    return Result(len(items), counts, thresholds, oof, y, groups, time.perf_counter() - t0, out, weight,
+                  [it.file for it in graded])
 
 
 def write(out: Path, fitted: Fitted, feat: Features, items: list[Item], y, thresholds, how: Settings, files):
@@ -510,14 +526,15 @@ def _figures(p, y, th: dict) -> dict:
 
 
 def cv_report(result: Result) -> list[tuple[str, dict]]:
-    """Per held-out file: its out-of-fold figures at thresholds chosen on the other files' out-of-fold chances."""
+    """Per file: its out-of-fold figures at thresholds chosen on the other writers' out-of-fold chances."""
     import numpy as np
 
     out = []
     groups = np.array(result.groups)
-    for name in sorted(set(result.groups)):
-        held = groups == name
-        others = ~held
+    files = np.array(result.item_files or result.groups)
+    for name in sorted(set(files)):
+        held = files == name
+        others = groups != groups[held][0]
         th = choose_thresholds(result.oof[others], result.y[others]) if others.any() else result.thresholds
         out.append((name, _figures(result.oof[held], result.y[held], th)))
     out.append(("all files (thresholds as trained)", _figures(result.oof, result.y, result.thresholds)))
@@ -527,11 +544,11 @@ def cv_report(result: Result) -> list[tuple[str, dict]]:
 def format_result(result: Result) -> str:
     lines = [f"Trained on {result.items} labelled items in {result.seconds:.0f} s: "
              + ", ".join(f"{name} {n}" for name, n in sorted(result.files.items())),
-             "Thresholds (chosen by leave-one-file-out cross-validation): "
+             "Thresholds (chosen by leave-one-writer-out cross-validation): "
              + ", ".join(f"{k} {v:.3f}" for k, v in result.thresholds.items())
              + f"; a sentence on its own counts at {result.sentence_weight:g} of its chance"]
     if result.oof is not None:
-        lines.append("Cross-validation, each file scored by a model trained without it:")
+        lines.append("Cross-validation, each file scored by a model trained without its writer's files:")
         lines.append(f"  {'file':<34} {'n':>4} {'crisis R/P':>11} {'crisis>=alert':>13} {'alert+ R/P':>11}"
                      f" {'info->alert':>11} {'family P/R':>11}")
         for name, f in cv_report(result):
