@@ -78,63 +78,93 @@ def _token_hash(token: str) -> int:
     return zlib.crc32(token.encode()) & (N_HASH - 1)
 
 
-def gram_counts(text: str) -> dict[int, float]:
-    """Hashed n-gram counts of ``text``: words, word pairs and character 3-5 grams within words."""
+def gram_hashes(text: str) -> list[int]:
+    """Hashed n-grams of ``text``, repeated as often as they occur: words, word pairs and
+    character 3-5 grams within words."""
     words = _WORD.findall(fold(text))
-    counts: dict[int, float] = {}
+    out: list[int] = []
     for w in words:
-        h = _token_hash("w " + w)
-        counts[h] = counts.get(h, 0.0) + 1.0
-        for g in _word_grams(w):
-            counts[g] = counts.get(g, 0.0) + 1.0
+        out.append(_token_hash("w " + w))
+        out.extend(_word_grams(w))
     for a, b in zip(words, words[1:]):
-        h = _token_hash(f"b {a} {b}")
-        counts[h] = counts.get(h, 0.0) + 1.0
-    return counts
-
-
-def merged(parts: list[dict[int, float]]) -> dict[int, float]:
-    """The n-gram counts of several sentences together (the pieces and the whole text)."""
-    if len(parts) == 1:
-        return parts[0]
-    out: dict[int, float] = {}
-    for part in parts:
-        for k, v in part.items():
-            out[k] = out.get(k, 0.0) + v
+        out.append(_token_hash(f"b {a} {b}"))
     return out
 
 
-def sparse_row(counts: dict[int, float], idf):
-    """(indices, values) of one text's TF-IDF vector from its n-gram counts: sublinear tf, unit length."""
+def sentence_counts(sents: list[str]):
+    """Per sentence: ``(sorted unique hashes, counts)`` as numpy arrays."""
     import numpy as np
 
-    if not counts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-    tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-    val = (1.0 + np.log(tf)) * idf[idx]
+    out = []
+    for s in sents:
+        h = np.asarray(gram_hashes(s), dtype=np.int64)
+        idx, cnt = np.unique(h, return_counts=True)
+        out.append((idx, cnt.astype(np.float32)))
+    return out
+
+
+def piece_counts(per_sentence, pieces: list[tuple[int, ...]]):
+    """``(idx, counts)`` of each piece (a tuple of sentence indices): its sentences' counts added."""
+    import numpy as np
+
+    out = []
+    for piece in pieces:
+        if len(piece) == 1:
+            out.append(per_sentence[piece[0]])
+            continue
+        if not piece:
+            out.append((np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)))
+            continue
+        idx = np.concatenate([per_sentence[i][0] for i in piece])
+        cnt = np.concatenate([per_sentence[i][1] for i in piece])
+        uniq, inverse = np.unique(idx, return_inverse=True)
+        out.append((uniq, np.bincount(inverse, weights=cnt, minlength=len(uniq)).astype(np.float32)))
+    return out
+
+
+def tfidf(counts, idf):
+    """(indices, values) of one piece's TF-IDF vector: sublinear tf, unit length."""
+    import numpy as np
+
+    idx, cnt = counts
+    if len(idx) == 0:
+        return idx, cnt
+    val = (1.0 + np.log(cnt)) * idf[idx]
     norm = float(np.sqrt((val * val).sum()))
     return idx, (val / norm if norm > 0 else val).astype(np.float32)
 
 
-def dense_row(vectors):
-    """Mean (unit length) and max over sentence vectors: ``(512,)``."""
+def dense_rows(vectors, pieces: list[tuple[int, ...]]):
+    """Per piece: the mean (unit length) and the max of its sentence vectors, ``(pieces, 512)``."""
     import numpy as np
 
-    if len(vectors) == 0:
-        return np.zeros(512, dtype=np.float32)
-    mean = vectors.mean(axis=0)
-    n = float(np.linalg.norm(mean))
-    if n > 0:
-        mean = mean / n
-    return np.concatenate([mean, vectors.max(axis=0)]).astype(np.float32)
+    dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else 256
+    out = np.zeros((len(pieces), 2 * dim), dtype=np.float32)
+    for k, piece in enumerate(pieces):
+        if not piece:
+            continue
+        v = vectors[list(piece)]
+        mean = v.mean(axis=0)
+        n = float(np.sqrt((mean * mean).sum()))
+        if n > 0:
+            mean = mean / n
+        out[k, :dim] = mean
+        out[k, dim:] = v.max(axis=0)
+    return out
+
+
+def pieces_of(n: int) -> list[tuple[int, ...]]:
+    """The whole text first, then each sentence, then each sentence with the one after."""
+    return [tuple(range(n))] + units_of(n)
+
+
+def units_of(n: int) -> list[tuple[int, ...]]:
+    return [(i,) for i in range(n)] + [(i, i + 1) for i in range(n - 1)]
 
 
 def units(sents: list[str]) -> list[tuple[int, ...]]:
     """The pieces scored on their own: each sentence, and each sentence with the one after."""
-    out = [(i,) for i in range(len(sents))]
-    out += [(i, i + 1) for i in range(len(sents) - 1)]
-    return out
+    return units_of(len(sents))
 
 
 # --------------------------------------------------------------------------- prediction
@@ -209,6 +239,9 @@ class Model:
         self.dense_scale = arrays["dense_scale"].astype(np.float32)
         self.bank = arrays["bank"].astype(np.float32) / 127.0       # (examples, 256), unit length
         self.examples = meta["examples"]                            # [[id, file, severity, families, text]]
+        self._levels = np.array([LEVELS.index(ex[2]) for ex in self.examples], dtype=np.int8)
+        self._families = np.array([[f in ex[3] for f in FAMILIES] for ex in self.examples], dtype=bool).reshape(
+            len(self.examples), len(FAMILIES))
         self.thresholds = dict(meta["thresholds"])
         self.sentence_weight = float(meta.get("sentence_weight", 1.0))
         self.dense_weight = float(meta.get("dense_weight", 0.5))
@@ -245,12 +278,11 @@ class Model:
         """``(whole, pieces, unit_list, vectors)``: chances for the whole text and for each piece."""
         np = self._np
         vectors = self.embedder.embed(sents) if sents else np.zeros((0, 256), dtype=np.float32)
-        unit_list = units(sents)
-        counts = [gram_counts(s) for s in sents]
-        pieces = [merged(counts)] + [merged([counts[i] for i in u]) for u in unit_list]
-        dense = np.stack([dense_row(vectors)] + [dense_row(vectors[list(u)]) for u in unit_list])
-        probs = self._probabilities([sparse_row(c, self.idf) for c in pieces], dense)
-        return probs[0], probs[1:], unit_list, vectors
+        pieces = pieces_of(len(sents))
+        counts = piece_counts(sentence_counts(sents), pieces)
+        dense = dense_rows(vectors, pieces)
+        probs = self._probabilities([tfidf(c, self.idf) for c in counts], dense)
+        return probs[0], probs[1:], pieces[1:], vectors
 
     def combine(self, whole, pieces):
         """A head's chance for the text: the higher of the whole text's and its best piece's (weighted)."""
@@ -283,7 +315,10 @@ class Model:
         col = self.heads.index(head)
         singles = [k for k, u in enumerate(unit_list) if len(u) == 1]
         sentence = max(singles, key=lambda k: (pieces[k, col], -k)) if singles else 0
-        nearest = self.nearest(vectors[sentence] if len(vectors) else None, dense_row(vectors)[:256], level, proposed)
+        nearest = None
+        if level != "info" or proposed:  # only a grade the model made needs explaining
+            text_vec = dense_rows(vectors, [tuple(range(len(sents)))])[0, :256]
+            nearest = self.nearest(vectors[sentence] if len(vectors) else None, text_vec, level, proposed)
         return Prediction(level=level, at_least=at_least, families=families, proposed=proposed,
                           sentence=sentence, sentences=sents, nearest=nearest, thresholds=self.thresholds)
 
@@ -293,11 +328,12 @@ class Model:
         if sentence_vec is None or not len(self.examples):
             return None
         sims = np.maximum(self.bank @ sentence_vec, self.bank @ text_vec)
-        wanted = [k for k, ex in enumerate(self.examples)
-                  if ex[2] == level and (not proposed or set(ex[3]) & set(proposed))]
-        if not wanted:
-            wanted = [k for k, ex in enumerate(self.examples) if ex[2] == level] or list(range(len(self.examples)))
-        best = max(wanted, key=lambda k: (float(sims[k]), -k))
+        at_level = self._levels == LEVELS.index(level)
+        wanted = at_level & (self._families[:, [FAMILIES.index(f) for f in proposed]].any(axis=1)
+                             if proposed else True)
+        if not wanted.any():
+            wanted = at_level if at_level.any() else np.ones(len(self.examples), dtype=bool)
+        best = int(np.argmax(np.where(wanted, sims, -np.inf)))  # the first of equals: deterministic
         ex = self.examples[best]
         return Example(id=ex[0], file=ex[1], severity=ex[2], families=list(ex[3]), text=ex[4],
                        similarity=float(sims[best]))
