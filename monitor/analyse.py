@@ -397,8 +397,6 @@ class Analyser:
                 reasons.append(pred.nearest.describe())
         if SEVERITIES.index(level) > SEVERITIES.index(rules_level):
             reasons.append(f"rules say {rules_level}, the model {level}: {level}")
-        elif SEVERITIES.index(rules_level) > SEVERITIES.index(level) and level != pred.level:
-            pass
         judgement = pred.as_dict()
         model_drove = bool(SEVERITIES.index(level) >= SEVERITIES.index(rules_level) and (level != "info" or kept))
         judgement.update({"model_level": level, "rules_level": rules_level, "families": sorted(kept),

@@ -250,7 +250,7 @@ def test_a_run_sends_the_crisis_sms_quoting_the_sentence_at_risk(httpserver, mak
 
     from monitor.pipeline import run_cycle
 
-    from .conftest import NOW, rss
+    from .conftest import NOW, parts, rss
 
     risk = "Honestly some nights I think everyone would be better off if I just wasn't here any more."
     post = {"title": "Stay and play", "link": "https://forum.example.org/t/9", "description": FRIENDLY + risk}
@@ -266,3 +266,8 @@ def test_a_run_sends_the_crisis_sms_quoting_the_sentence_at_risk(httpserver, mak
     assert row["severity"] == "crisis" and row["judgement"]["driving_sentence"] == risk
     assert summary.alerts_sent >= 1 and received
     assert risk[:50] in received[0]["message"], received[0]["message"]
+    # The email says why in words: the family the model saw, the sentence, the example it reads like.
+    (email,) = [m for m in smtp.messages]
+    text = parts(email)["text/html"]
+    assert "safeguarding" in text and "the model graded it on this sentence" in text
+    assert "reads most like a labelled crisis example" in text
