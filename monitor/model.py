@@ -20,6 +20,12 @@ own and the text as a whole, so one risk sentence in a long, friendly post still
 
 Everything here is numpy; ``monitor.train`` builds the artefact (``monitor/model/judge.npz``
 and ``judge.json``), which this module loads by path.
+
+Adding a head (e.g. "is it really us?", issue 15): append its name to ``HEADS``, give
+``train.targets`` its labels and fit it on the items with ``mention`` true and false alike
+(the grading heads use mentions only; ``mention: false`` items and "not about us"
+corrections are already read), and read its chance from ``Prediction``. Features,
+thresholds by cross-validation and the artefact format stay as they are.
 """
 
 from __future__ import annotations
