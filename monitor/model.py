@@ -217,7 +217,7 @@ class Prediction:
         return {
             "level": self.level,
             "at_least": {k: round(v, 3) for k, v in self.at_least.items()},
-            "families": {k: round(v, 3) for k, v in self.families.items() if v >= 0.05},
+            "family_chances": {k: round(v, 3) for k, v in self.families.items() if v >= 0.05},
             "proposed_families": self.proposed,
             "driving_sentence": self.driving_sentence,
             "nearest_example": None if self.nearest is None else {

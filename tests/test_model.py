@@ -182,6 +182,9 @@ def test_mentions_json_carries_the_judgement(tmp_path):
     assert row["severity"] == a.severity and row["driving_sentence"] == risk
     assert row["families"] == a.families and row["nearest_example"]["text"]
     assert row["reasons"] == a.reasons and row["snippet"].startswith(risk[:40])
+    assert row["model"]["family_chances"]["safeguarding"] > 0.3 and row["model"]["drove"]
+    table = CliRunner().invoke(cli, ["--config", str(cfg_path), "--db", str(db_path), "mentions"], env=ENV).output
+    assert "safeguarding:" in table and "Some nights I think" in table  # the "why" column quotes the sentence
 
 
 # --------------------------------------------------------------------------- corrections
