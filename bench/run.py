@@ -11,6 +11,8 @@ Drives the real ``monitor run`` as a subprocess against a loopback feed farm
 2. warm run (nothing changed, conditional GET honoured) vs a bare concurrent conditional-GET pass;
 3. warm run where the server ignores ETags (same 200 body every time) vs the fetch-only floor;
 4. analysis (matching, escalation, targeted sentiment) vs raw VADER polarity_scores on the same texts;
+   the learned model: median ms per mention once loaded (model + rules, on the labelled mentions in
+   training/), and the time to load it in a fresh process (it loads only when a run has new text);
 5. cold run with HISTORY mentions already stored vs an empty database; the weekly digest over it;
 6. ``monitor --help`` vs ``python -c "import click"``; peak RSS of the cold run.
 
@@ -125,7 +127,7 @@ def analysis(farm: Farm) -> tuple[float, float, int]:
         for e in feedparser.parse(body).entries:
             texts.append((e.title, e.summary))
     cfg = config_mod.load(REPO / "feeds.yaml", secrets=False)
-    analyser, v = Analyser(cfg), vader()
+    analyser, v = Analyser(cfg, model=None), vader()  # the rules; the model is measured on its own below
     analyser.analyse(*texts[0])
     best_ours = best_vader = float("inf")
     for _ in range(3):
@@ -138,6 +140,34 @@ def analysis(farm: Farm) -> tuple[float, float, int]:
             v.polarity_scores(f"{title}. {body}")
         best_vader = min(best_vader, time.perf_counter() - t)
     return best_ours, best_vader, len(texts)
+
+
+def model_speed(limit: int = 500) -> tuple[float, float]:
+    """(median seconds per mention with model + rules, seconds to load the model in a fresh process)."""
+    import statistics
+
+    from monitor import config as config_mod
+    from monitor.analyse import Analyser
+
+    texts = []
+    for path in sorted((REPO / "training").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line) if line.strip() else {}
+            if row.get("mention"):
+                texts.append((row.get("title") or "", row.get("body") or ""))
+    texts = texts[::max(1, len(texts) // limit)][:limit]
+    analyser = Analyser(config_mod.load(REPO / "feeds.yaml", secrets=False), model="auto")
+    analyser.analyse(*texts[0])
+    times = []
+    for title, body in texts:
+        t = time.perf_counter()
+        analyser.analyse(title, body)
+        times.append(time.perf_counter() - t)
+    code = ("import time; t = time.perf_counter(); from monitor import model; m = model.load(); "
+            "m.predict('', 'New Baby Network'); print(time.perf_counter() - t)")
+    loads = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                  cwd=REPO).stdout) for _ in range(3)]
+    return statistics.median(times), min(loads)
 
 
 def seed_history(db_path: Path, count: int) -> float:
@@ -245,6 +275,9 @@ def main(argv=None) -> int:
         # 4. analysis
         ours, raw, n = analysis(farm)
         row(f"4. analysis vs raw VADER ({n} texts)", ours, raw, 1.3)
+        per_mention, load_s = model_speed(50 if args.smoke else 500)
+        row("4. model + rules, median per mention", per_mention * 1000, 0, 5, "ms")
+        row("4. model load in a fresh process", load_s * 1000, 0, 300, "ms")
 
         # 5. history
         hist_db = tmp / "history.db"

@@ -70,6 +70,8 @@ _DENIAL = re.compile(
     r"(?:it|they|that|this)(?: is|'s)? (?:false|untrue|a lie|nonsense|rubbish)|"
     r"not true|absolutely not|definitely not|completely untrue|simply not true)[.!]*$"
 )
+# Where a sentence breaks into clauses, to find the clause that names us.
+_CLAUSE_SPLIT = re.compile(r"[:;]|\s[-–]\s|\"")
 SHORT_TEXT_SENTENCES = 4
 IMPERSONATION = "impersonation"
 
@@ -87,6 +89,9 @@ class Analysis:
     needs_reply: bool
     actions: list[str] = field(default_factory=list)
     families: list[str] = field(default_factory=list)
+    # How the grade was made: final ``families``, the ``driving_sentence``, the ``nearest_example``
+    # (when the model drove the grade) and ``model``: the model's own view (None without the model).
+    judgement: dict | None = None
 
 
 _vader = None
@@ -131,11 +136,21 @@ def _alternation(phrases: list[str]) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{phrase_regex(p, joinable=False)})" for p in phrases)) if phrases else None
 
 
+# "auto": the committed model, loaded on the first text that mentions us. The test suite sets
+# None for tests that pin the rules (tests/conftest.py), so retraining never moves them.
+DEFAULT_MODEL = "auto"
+
+
 class Analyser:
-    def __init__(self, config: Config, learned=None):
+    """``model``: ``"auto"`` loads the committed model on the first text that mentions us
+    (so a run with nothing new never imports numpy); None grades by the rules alone;
+    or any object with ``predict(title, body) -> model.Prediction``."""
+
+    def __init__(self, config: Config, learned=None, model="default"):
         """``learned``: the namesakes learned from "not about us" corrections (a list, or a callable
         that loads them from the database; it is called once, when a text first names us)."""
         self.config = config
+        self._model = DEFAULT_MODEL if model == "default" else model
         org = config.organisation
         self.matcher = Matcher(org.terms, org.exclude)
         self._learned, self._identity, self.last_identity = learned, None, None  # identity (issue 15)
@@ -174,6 +189,10 @@ class Analyser:
 
     def cues(self, folded: list[str], scope: list[int]) -> tuple[dict[str, list[str]], list[str], dict[str, int]]:
         """Categories that fired (with their words), reasons for cues set aside, and where each first fired."""
+        return self.cues_and_guards(folded, scope)[:3]
+
+    def cues_and_guards(self, folded: list[str], scope: list[int]):
+        """``cues`` plus ``{category: why a guard set it aside}`` (negation, ``not``, ``not_near``, ``unless``)."""
         fired: dict[str, list[str]] = {}
         notes: list[str] = []
         first_at: dict[str, int] = {}
@@ -181,18 +200,24 @@ class Analyser:
         denied = {i for i in range(len(folded) - 1) if _DENIAL.match(folded[i + 1].strip())}
         words = [set(re.findall(r"[\w']+", text)) for text in folded]
         whole = " \n".join(folded)
+        guarded: dict[str, str] = {}  # category -> why a guard set it aside (read by the model step)
         for name, rule in self.rules.items():
             for index in everywhere if rule.cat.anywhere else scope:
                 text = folded[index]
+                other = rule.keys.other_sense(text)
+                if other:
+                    guarded.setdefault(name, f"'{other}' means something else")
                 for hit in rule.keys.find(text, words[index]):
                     word = hit.group(0)
                     neg = _negated(text, hit.start()) or (f"next sentence: {folded[index + 1].strip()}" if index in denied else None)
                     if neg:
                         notes.append(f"{name}: '{word}' set aside, negated by '{neg}'")
+                        guarded.setdefault(name, f"'{word}' negated by '{neg}'")
                         continue
                     near = rule.near.search(text) if rule.near else None
                     if near:
                         notes.append(f"{name}: '{word}' set aside, another sense ('{near.group(0)}')")
+                        guarded.setdefault(name, f"'{word}' in another sense ('{near.group(0)}')")
                         continue
                     first_at.setdefault(name, index)
                     if word not in fired.setdefault(name, []):
@@ -206,7 +231,8 @@ class Analyser:
                                  f"says '{why.group(0)}'; kept at watch for the digest")
                     first_at.pop(name, None)
                     fired.setdefault("_set_aside", []).append(name)
-        return fired, notes, first_at
+                    guarded[name] = f"the text says '{why.group(0)}'"
+        return fired, notes, first_at, guarded
 
     def feeling(self, text: str) -> float:
         """VADER compound of ``text`` with neutral idioms ("I'd kill for") taken out."""
@@ -215,6 +241,26 @@ class Analyser:
             if self._neutral.search(folded):
                 text = self._neutral.sub(" ", folded)
         return vader().polarity_scores(text)["compound"]
+
+    def about_us_feeling(self, sentence: str, matches) -> float:
+        """A sentence's feeling about us: the worse of the whole sentence and, where it names us,
+        the clause that names us and the clause after it ("One mum told us: New Baby Network
+        was a disgrace: staff laughed at me" is about us in its second clause, not its first)."""
+        feeling = self.feeling(sentence)
+        if not matches:
+            return feeling
+        folded = fold(sentence)
+        bounds = [0] + [m.end() for m in _CLAUSE_SPLIT.finditer(folded)] + [len(folded) + 1]
+        clauses = [(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1)]
+        if len(clauses) < 2:
+            return feeling
+        for k, (lo, hi) in enumerate(clauses):
+            if any(lo <= m.start < hi for m in matches):
+                for lo2, hi2 in clauses[k:k + 2]:
+                    part = sentence[lo2:hi2].strip(" \"'")
+                    if part:
+                        feeling = min(feeling, self.feeling(part))
+        return feeling
 
     # -- the whole analysis ---------------------------------------------------------
 
@@ -242,7 +288,7 @@ class Analyser:
 
         about_us = self.targeted(sents, mentioned)
         scope = list(range(len(sents))) if len(sents) <= SHORT_TEXT_SENTENCES else about_us
-        categories, notes, first_at = self.cues([fold(s) for _f, s in sents], scope)
+        categories, notes, first_at, guarded = self.cues_and_guards([fold(s) for _f, s in sents], scope)
         set_aside = categories.pop("_set_aside", [])
         if lookalikes and not any(self.rules[c].cat.family == IMPERSONATION for c in categories):
             return None  # "@newbabynetworkfan" on its own is someone else
@@ -259,10 +305,9 @@ class Analyser:
             reasons = [f"mentions us: {', '.join(terms)} (in the {' and '.join(where)})"]
         reasons += notes
 
-        snip = self._snippet(sents, mentioned, matches_by_sentence, categories, first_at)
         whole_text = ". ".join(s for _f, s in sents)
         sentiment = self.feeling(whole_text)
-        per_sentence = [self.feeling(sents[i][1]) for i in about_us]
+        per_sentence = [self.about_us_feeling(sents[i][1], matches_by_sentence.get(i, [])) for i in about_us]
         targeted = min(per_sentence) if per_sentence else sentiment
         sarcastic = [c for c in categories if self.rules[c].cat.sarcasm]
         if sarcastic and targeted > -0.4:
@@ -276,19 +321,42 @@ class Analyser:
         if set_aside and severity == "info":
             severity = "watch"
             reasons.append(f"{', '.join(set_aside)} set aside but sensitive -> watch")
-        needs_reply = any(self.rules[c].cat.family == "complaint" for c in categories) or any(
+        families = {self.rules[c].cat.family for c in categories} - {"none", ""}
+        ranked = self._by_weight(categories)
+        driver = first_at[ranked[0]] if ranked else None  # the sentence that raised the rules' top concern
+
+        judgement = None
+        model = self.model
+        if model is not None:
+            judgement, severity, model_families, model_driver, more = self.judge(
+                model, title, body, severity, families, guarded)
+            reasons += more
+            if model_driver is not None:
+                driver = model_driver
+            families |= set(model_families)
+        snip = self._snippet(sents, mentioned, matches_by_sentence, driver)
+        judgement = {
+            "families": sorted(families),
+            "driving_sentence": sents[driver][1] if driver is not None else None,
+            "nearest_example": (judgement or {}).get("nearest_example") if judgement and judgement.get("drove") else None,
+            "model": judgement,
+        }
+
+        needs_reply = "complaint" in families or any(
             self._asks_us(sents[i][1], matches_by_sentence.get(i, [])) for i in mentioned
         )
         if decision is not None:  # identity (issue 15): unsure means us, but never above watch
             reasons.insert(1, decision.reason)
-            impersonated = any(self.rules[c].cat.family == IMPERSONATION for c in categories)  # our name, misused
+            impersonated = IMPERSONATION in families  # our name, misused
             if (decision.verdict == "unsure" and not impersonated
                     and SEVERITIES.index(severity) > SEVERITIES.index("watch")):
                 reasons.append(f"not sure it is us: {severity} -> watch")
                 severity = "watch"
-        ranked = self._by_weight(categories)
         actions = list(dict.fromkeys(self.rules[c].cat.action for c in ranked))
-        families = {self.rules[c].cat.family for c in categories} - {"none", ""}
+        for fam in sorted(families):  # the policy's action for a family only the model saw
+            cat = next((r.cat for r in self.rules.values() if r.cat.family == fam and r.cat.action), None)
+            if cat is not None and cat.action not in actions:
+                actions.append(cat.action)
         return Analysis(
             matched_terms=terms or lookalikes,
             snippet=snip,
@@ -301,7 +369,66 @@ class Analyser:
             needs_reply=bool(needs_reply),
             actions=actions,
             families=sorted(families),
+            judgement=judgement,
         )
+
+    # -- the learned judgement, combined with the rules --------------------------------
+
+    @property
+    def model(self):
+        if isinstance(self._model, str):
+            from . import model as judge_model
+
+            self._model = judge_model.load()
+        return self._model
+
+    def judge(self, model, title: str, body: str, rules_level: str, rules_families: set[str],
+              guarded: dict[str, str]):
+        """The model's grade, combined with the rules': the higher level wins, except that a
+        rules' guard (negation, ``not`` phrase, near-miss word, ``unless``) vetoes a family the
+        model proposes when the model is not confident (chance below ``model.CONFIDENT``).
+
+        Returns ``(judgement dict, level, families, driving sentence index or None, reasons)``.
+        """
+        from .model import CONFIDENT, plain_chance
+
+        pred = model.predict(title, body)
+        reasons: list[str] = []
+        level = pred.level
+        guarded_families = {}
+        for cat_name, why in guarded.items():
+            fam = self.rules[cat_name].cat.family if cat_name in self.rules else cat_name
+            if fam not in rules_families:
+                guarded_families.setdefault(fam, why)
+        top = max(pred.families, key=lambda f: (pred.families[f], f)) if pred.families else None
+        candidates = list(pred.proposed) + ([top] if top and top not in pred.proposed and level in ("alert", "crisis") else [])
+        vetoed = [f for f in candidates if f in guarded_families and pred.families[f] < CONFIDENT]
+        kept = [f for f in pred.proposed if f not in vetoed]
+        for f in vetoed:
+            reasons.append(f"model's {f} ({plain_chance(pred.families[f])}) set aside by the rules: "
+                           f"{guarded_families[f]}")
+        if vetoed and not kept and level in ("alert", "crisis") and pred.confidence < CONFIDENT:
+            reasons.append(f"model's {level} ({plain_chance(pred.confidence)}, not confident) set aside with "
+                           f"{', '.join(vetoed)}; kept at watch")
+            level = "watch"
+        final = level if SEVERITIES.index(level) > SEVERITIES.index(rules_level) else rules_level
+        sentence = pred.driving_sentence
+        if level != "info" or kept:
+            label = {"crisis": "chance of crisis", "alert": "chance of alert or worse",
+                     "watch": "chance of watch or worse"}.get(level)
+            what = f"model grades {level}" + (f" ({label} {plain_chance(pred.at_least[level])})" if label else "")
+            if kept:
+                what += "; families " + ", ".join(f"{f} {plain_chance(pred.families[f])}" for f in kept)
+            reasons.append(f"{what}; the sentence that drove it: \"{_short(sentence)}\"")
+            if pred.nearest is not None:
+                reasons.append(pred.nearest.describe())
+        if SEVERITIES.index(level) > SEVERITIES.index(rules_level):
+            reasons.append(f"rules say {rules_level}, the model {level}: {level}")
+        judgement = pred.as_dict()
+        model_drove = bool(SEVERITIES.index(level) >= SEVERITIES.index(rules_level) and (level != "info" or kept))
+        judgement.update({"model_level": level, "rules_level": rules_level, "families": sorted(kept),
+                          "vetoed_families": vetoed, "drove": model_drove})
+        return judgement, final, kept, (pred.sentence if model_drove else None), reasons
 
     @staticmethod
     def _asks_us(sentence: str, matches) -> bool:
@@ -311,8 +438,9 @@ class Analyser:
         return (any(m.text.startswith("@") for m in matches) or bool(_TO_US.search(sentence))
                 or bool(_ASKS_WHAT_WE_DO.match(sentence)))
 
-    def _snippet(self, sents, mentioned, matches_by_sentence, categories, first_at) -> str:
-        """Where the body names us (the title is shown anyway) and the sentence that raised the top concern."""
+    def _snippet(self, sents, mentioned, matches_by_sentence, driver: int | None) -> str:
+        """The sentence that drove the grade first (the one a crisis SMS must quote), then where the
+        body names us (the title is shown anyway)."""
         body_mentions = [i for i in sorted(mentioned) if sents[i][0] == "body" and matches_by_sentence.get(i)]
         if body_mentions:
             at = body_mentions[0]
@@ -321,11 +449,8 @@ class Analyser:
         else:
             at = next((i for i, (f, _s) in enumerate(sents) if f == "body"), min(mentioned))
             snip = sents[at][1] if len(sents[at][1]) <= 200 else sents[at][1][:199] + "…"
-        ranked = self._by_weight(categories)
-        if ranked:
-            cue_sentence = first_at[ranked[0]]
-            if cue_sentence != at and sents[cue_sentence][0] == "body":
-                snip = f"{snip} … {sents[cue_sentence][1]}"
+        if driver is not None and driver != at and driver < len(sents) and sents[driver][0] == "body":
+            snip = f"{_short(sents[driver][1], 200)} … {snip}"
         return snip if len(snip) <= 320 else snip[:319] + "…"
 
     def _by_weight(self, categories: dict[str, list[str]]) -> list[str]:
@@ -397,3 +522,8 @@ class Analyser:
             reasons.append(f"{lifters[0]} spreads a serious concern ({serious[0]}): {level} -> {raised}")
             level = raised
         return score, level, reasons
+
+
+def _short(text: str, width: int = 240) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

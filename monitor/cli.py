@@ -252,7 +252,14 @@ def mentions_cmd(obj: Context, since: str | None, severity: str | None, as_json:
 def _public(row: dict) -> dict:
     keys = ("id", "url", "canonical_url", "title", "sources", "published", "first_seen", "sentiment",
             "targeted_sentiment", "severity", "score", "categories", "matched_terms", "reasons", "needs_reply", "reach")
-    return {k: row.get(k) for k in keys}
+    out = {k: row.get(k) for k in keys}
+    judgement = row.get("judgement") or {}
+    out["snippet"] = row.get("snippet")
+    out["families"] = judgement.get("families", [])
+    out["driving_sentence"] = judgement.get("driving_sentence")
+    out["nearest_example"] = judgement.get("nearest_example")
+    out["model"] = judgement.get("model")
+    return out
 
 
 def _parse_date(text: str) -> datetime:
@@ -710,10 +717,11 @@ def purge(obj: Context) -> None:
 
 
 @cli.command("eval")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--split", type=click.Choice(["all", "tune", "holdout"]), default="all", show_default=True,
               help="Which part of the labelled file to evaluate.")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures and misses as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures and misses as JSON (a list for several files).")
+@click.option("--rules-only", is_flag=True, help="Grade with the keyword rules alone, without the model.")
 @click.option("--min-mention-f1", type=float, help="Override the file's target.")
 @click.option("--max-near-miss-fp", type=int, help="Override the file's target.")
 @click.option("--min-crisis-recall", type=float, help="Override the file's target.")
@@ -722,17 +730,18 @@ def purge(obj: Context) -> None:
 @click.option("--min-family-precision", type=float, help="Override the file's target.")
 @click.option("--min-family-recall", type=float, help="Override the file's target.")
 @click.pass_obj
-def eval_cmd(obj: Context, file: str, split: str, as_json: bool, **overrides) -> None:
-    """Measure matching and scoring on a labelled JSONL file; exit 1 when a target is missed.
+def eval_cmd(obj: Context, files: tuple[str, ...], split: str, as_json: bool, rules_only: bool, **overrides) -> None:
+    """Measure matching and grading on labelled JSONL files, each reported on its own; exit 1 when a target is missed.
 
-    Uses the terms and escalation rules of the config (no network, no database).
-    Re-run it after editing keywords in feeds.yaml to see what changed.
+    Uses the terms and escalation rules of the config and the committed model (no network, no database).
+    Re-run it after editing keywords in feeds.yaml or after `monitor train` to see what changed.
     """
     cfg = obj.load(secrets=False)
+    from .analyse import Analyser
     from .evaluate import LabelError, evaluate, format_report, read_labelled
 
     try:
-        labelled = read_labelled(file, split)
+        labelled = [(file, read_labelled(file, split)) for file in files]
     except LabelError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_CONFIG)
@@ -740,16 +749,58 @@ def eval_cmd(obj: Context, file: str, split: str, as_json: bool, **overrides) ->
              "min_crisis_recall": "crisis_recall", "min_alert_recall": "alert_or_worse_recall",
              "max_info_raised": "info_raised_to_alert", "min_family_precision": "family_precision",
              "min_family_recall": "family_recall"}
-    targets = dict(labelled.header.get("targets") or {})
-    targets.update({names[k]: v for k, v in overrides.items() if v is not None})
-    report = evaluate(cfg, labelled.items, targets)
-    if as_json:
-        from dataclasses import asdict
+    analyser = Analyser(cfg, model=None if rules_only else "auto")
+    how = "rules only" if rules_only else "model and rules"
+    failed, out = False, []
+    for file, data in labelled:
+        targets = dict(data.header.get("targets") or {})
+        targets.update({names[k]: v for k, v in overrides.items() if v is not None})
+        report = evaluate(cfg, data.items, targets, analyser=analyser)
+        failed = failed or bool(report.failed_targets)
+        if as_json:
+            from dataclasses import asdict
 
-        click.echo(json.dumps({"split": split, "targets": targets, **asdict(report)}, indent=2, ensure_ascii=False))
-    else:
-        click.echo(format_report(report, f"split {split}, rules from {cfg.path}"))
-    sys.exit(1 if report.failed_targets else 0)
+            out.append({"file": file, "split": split, "graded_by": how, "targets": targets, **asdict(report)})
+        else:
+            click.echo(format_report(report, f"{file}, split {split}, {how}, rules from {cfg.path}"))
+            if len(labelled) > 1:
+                click.echo("")
+    if as_json:
+        click.echo(json.dumps(out[0] if len(out) == 1 else out, indent=2, ensure_ascii=False))
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.option("--db", "train_db", metavar="FILE", type=click.Path(exists=True, dir_okay=False),
+              help="Also learn from the directors' corrections in this database ('not about us', corrected levels).")
+@click.option("--training", metavar="DIR", type=click.Path(exists=True, file_okay=False),
+              help="Folder of labelled *.jsonl files (default: training/ in the repository).")
+@click.option("--out", metavar="DIR", type=click.Path(file_okay=False),
+              help="Where to write judge.npz and judge.json (default: the model the monitor uses).")
+@click.pass_obj
+def train(obj: Context, train_db: str | None, training: str | None, out: str | None) -> None:
+    """Rebuild the judgement model from the labelled files (and corrections); prints cross-validation figures."""
+    from pathlib import Path
+
+    from . import train as trainer
+
+    folder = Path(training) if training else trainer.TRAINING_DIR
+    files = sorted(folder.glob("*.jsonl"))
+    if not files:
+        click.echo(f"No labelled *.jsonl files in {folder}.", err=True)
+        sys.exit(EXIT_CONFIG)
+    db = train_db or obj.db_opt
+    try:
+        result = trainer.train(files, db=db, out=Path(out) if out else trainer.M.MODEL_DIR,
+                               log=lambda m: click.echo(m))
+    except Exception as exc:  # a bad file or database: say which, keep the old model
+        from .evaluate import LabelError
+
+        if isinstance(exc, (LabelError, ValueError, OSError)):
+            click.echo(f"monitor train: {exc}", err=True)
+            sys.exit(EXIT_CONFIG)
+        raise
+    click.echo(trainer.format_result(result))
 
 
 @cli.command("train-identity")

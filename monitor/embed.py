@@ -64,7 +64,9 @@ class Embedder:
         self.tokenizer.no_truncation()
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
-        return [enc.ids for enc in self.tokenizer.encode_batch(texts, add_special_tokens=False)]
+        # One at a time: encode_batch hands a few short sentences to a thread pool, which costs
+        # more than it saves on a busy two-core machine.
+        return [self.tokenizer.encode(t, add_special_tokens=False).ids for t in texts]
 
     def embed(self, texts: list[str]):
         np = self._np

@@ -5,9 +5,12 @@ first line may be a header ``{"header": {"targets": {...}}}`` and whose other
 lines are items: ``title``, ``body``, ``mention``, ``families``, ``severity``
 (plus optional ``id``, ``split``, ``tags``, ``note``). Reports mention
 precision/recall/F1, near-miss false positives, a severity confusion matrix,
-crisis recall, alert-or-worse recall, info items raised to alert or crisis,
+crisis recall and precision, the share of crises graded alert or worse,
+alert-or-worse recall and precision, info items raised to alert or crisis,
 per-family precision/recall (micro-averaged for the targets), and every miss
-with the analyser's reasons. The charity re-runs it after editing keywords.
+with the analyser's reasons, crises graded below alert first (the worst error).
+By default it grades with the model and the rules together, as a run does;
+``rules_only`` measures the rules alone.
 """
 
 from __future__ import annotations
@@ -24,7 +27,10 @@ TARGETS = {
     "mention_f1": ("min", 0.98),
     "near_miss_false_positives": ("max", 0),
     "crisis_recall": ("min", 1.0),
+    "crisis_precision": ("min", 0.5),
+    "crises_at_alert_or_worse": ("min", 0.97),
     "alert_or_worse_recall": ("min", 0.95),
+    "alert_or_worse_precision": ("min", 0.75),
     "info_raised_to_alert": ("max", 0),
     "family_precision": ("min", 0.90),
     "family_recall": ("min", 0.85),
@@ -73,7 +79,11 @@ class Report:
     near_misses: int = 0
     confusion: dict = field(default_factory=dict)  # gold -> predicted -> count
     crisis_recall: float = 1.0
+    crisis_precision: float = 1.0
+    crises_at_alert_or_worse: float = 1.0
+    crises_below_alert: int = 0
     alert_or_worse_recall: float = 1.0
+    alert_or_worse_precision: float = 1.0
     info_raised_to_alert: int = 0
     families: dict = field(default_factory=dict)  # family -> {tp, fp, fn, precision, recall}
     family_precision: float = 1.0
@@ -87,7 +97,10 @@ class Report:
             "mention_f1": self.mention["f1"],
             "near_miss_false_positives": self.near_miss_false_positives,
             "crisis_recall": self.crisis_recall,
+            "crisis_precision": self.crisis_precision,
+            "crises_at_alert_or_worse": self.crises_at_alert_or_worse,
             "alert_or_worse_recall": self.alert_or_worse_recall,
+            "alert_or_worse_precision": self.alert_or_worse_precision,
             "info_raised_to_alert": self.info_raised_to_alert,
             "family_precision": self.family_precision,
             "family_recall": self.family_recall,
@@ -98,16 +111,23 @@ def _ratio(a: int, b: int) -> float:
     return round(a / b, 4) if b else 1.0
 
 
-def evaluate(config: Config, items: list[dict], targets: dict | None = None) -> Report:
+def evaluate(config: Config, items: list[dict], targets: dict | None = None, analyser=None,
+             rules_only: bool = False) -> Report:
     from .analyse import Analyser
 
-    analyser = Analyser(config)
+    analyser = analyser or Analyser(config, model=None if rules_only else "auto")
     rep = Report(n=len(items))
     rep.confusion = {g: {p: 0 for p in LEVELS} for g in SEVERITIES}
     tp = fp = fn = 0
     crisis = [0, 0]
+    crisis_graded = [0, 0]  # (crises graded crisis, texts graded crisis)
+    crisis_alert = [0, 0]
     alert_up = [0, 0]
+    alert_graded = [0, 0]
     fam: dict[str, dict[str, int]] = {}
+    # A file that tags no near-misses (a blind set writes "namesake", "ordinary-phrase"...) has
+    # only texts that look like us among its non-mentions: each of them is a near miss.
+    tagged_near_misses = any("near-miss" in (it.get("tags") or []) for it in items)
     for item in items:
         a = analyser.analyse(item.get("title") or "", item.get("body") or "")
         predicted = a is not None
@@ -125,7 +145,7 @@ def evaluate(config: Config, items: list[dict], targets: dict | None = None) -> 
         elif gold:
             fn += 1
             problems.append("a mention that was missed")
-        if "near-miss" in tags:
+        if "near-miss" in tags or (not gold and not tagged_near_misses):
             rep.near_misses += 1
             rep.near_miss_false_positives += int(predicted)
         if gold:
@@ -135,6 +155,16 @@ def evaluate(config: Config, items: list[dict], targets: dict | None = None) -> 
             if want == "crisis":
                 crisis[1] += 1
                 crisis[0] += int(level == "crisis")
+                crisis_alert[1] += 1
+                crisis_alert[0] += int(level in ("alert", "crisis"))
+                if level not in ("alert", "crisis"):
+                    problems.insert(0, "CRISIS GRADED BELOW ALERT")
+            if level == "crisis":
+                crisis_graded[1] += 1
+                crisis_graded[0] += int(want == "crisis")
+            if level in ("alert", "crisis"):
+                alert_graded[1] += 1
+                alert_graded[0] += int(want in ("alert", "crisis"))
             if want in ("alert", "crisis"):
                 alert_up[1] += 1
                 alert_up[0] += int(level in ("alert", "crisis"))
@@ -158,7 +188,14 @@ def evaluate(config: Config, items: list[dict], targets: dict | None = None) -> 
     f1 = round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0
     rep.mention = {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
     rep.crisis_recall = _ratio(*crisis)
+    rep.crisis_precision = _ratio(*crisis_graded)
+    rep.crises_at_alert_or_worse = _ratio(*crisis_alert)
+    rep.crises_below_alert = crisis_alert[1] - crisis_alert[0]
     rep.alert_or_worse_recall = _ratio(*alert_up)
+    rep.alert_or_worse_precision = _ratio(*alert_graded)
+    # The worst errors first: a crisis graded below alert, then other crises missed, then the rest.
+    rep.misses.sort(key=lambda m: (0 if m["problems"][0] == "CRISIS GRADED BELOW ALERT"
+                                   else 1 if any("labelled crisis" in p for p in m["problems"]) else 2))
     for c in fam.values():
         c["precision"], c["recall"] = _ratio(c["tp"], c["tp"] + c["fp"]), _ratio(c["tp"], c["tp"] + c["fn"])
     rep.families = dict(sorted(fam.items()))
@@ -206,8 +243,10 @@ def format_report(rep: Report, label: str = "") -> str:
         f"  is it us?       of the texts naming us, {rep.identity.get('set_aside_false', 0)} namesakes and "
         f"{rep.identity.get('set_aside_true', 0)} true mentions set aside as not us; "
         f"{rep.identity.get('unsure_true', 0) + rep.identity.get('unsure_false', 0)} kept at watch as unsure",
-        f"  crisis recall   {rep.crisis_recall:.3f}",
-        f"  alert-or-worse  recall {rep.alert_or_worse_recall:.3f}",
+        f"  crisis          recall {rep.crisis_recall:.3f}  precision {rep.crisis_precision:.3f}",
+        f"  crises graded alert or worse: {rep.crises_at_alert_or_worse:.3f}"
+        f" ({rep.crises_below_alert} graded below alert)",
+        f"  alert-or-worse  recall {rep.alert_or_worse_recall:.3f}  precision {rep.alert_or_worse_precision:.3f}",
         f"  info raised to alert/crisis: {rep.info_raised_to_alert}",
         f"  families        precision {rep.family_precision:.3f}  recall {rep.family_recall:.3f} (micro-average)",
         "",

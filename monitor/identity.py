@@ -478,7 +478,7 @@ def learned_from_db(db, config) -> list[Learned]:
         return []
     from .analyse import Analyser
 
-    analyser = Analyser(config, [])
+    analyser = Analyser(config, [], model=None)
     judge = analyser.identity
     out = []
     for r in rows:
@@ -495,7 +495,7 @@ def would_hide(db, config, learned: list[Learned], limit: int = 2000) -> dict[in
     out: dict[int, list[dict]] = {ln.mention_id: [] for ln in learned}
     if not learned:
         return out
-    analyser = Analyser(config, [])
+    analyser = Analyser(config, [], model=None)
     judge = analyser.identity
     mdl = model()
     rows = db.query("select id, title, text, severity, first_seen from mentions where false_positive = 0 "
@@ -553,7 +553,7 @@ def candidates(config, files: list[Path]):
 
     from .analyse import Analyser
 
-    an = Analyser(config)
+    an = Analyser(config, model=None)
     seen: set[str] = set()
     out = []
     for g, path in enumerate(files):

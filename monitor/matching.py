@@ -183,6 +183,11 @@ class KeywordSet:
             return True
         return any(lit in folded for lit in self._literals)
 
+    def other_sense(self, folded: str) -> str | None:
+        """A ``not`` phrase in already-folded text ("press the button"), if any."""
+        m = self._not.search(folded) if self._not is not None else None
+        return m.group(0) if m else None
+
     def find(self, folded: str, words: set[str] | None = None) -> list[re.Match[str]]:
         """Matches in already-folded text that do not sit inside a ``not`` phrase (``words``: its word set)."""
         hits: list[re.Match[str]] = []

@@ -166,6 +166,14 @@ class Renderer:
                 strength = (rank[cat.severity], cat.weight) if cat else (0, 0)
                 if cat and strength > entry["rank"]:
                     entry.update(policy=cat.policy, action=cat.action, rank=strength)
+        for m in mentions:  # families only the learned model saw: the policy's advice for the family
+            for family in (m.get("judgement") or {}).get("families") or []:
+                cats = [c for c in esc.values() if (c.family or c.name) == family]
+                if family in families or not cats:
+                    continue
+                cat = max(cats, key=lambda c: (rank[c.severity], c.weight))
+                families[family] = {"name": family, "words": ["read by the model"], "policy": cat.policy,
+                                    "action": cat.action, "rank": (rank[cat.severity], cat.weight)}
         categories = sorted(families.values(), key=lambda e: e["rank"], reverse=True)
         if round_ == 0:
             kind = "new"

@@ -17,6 +17,10 @@ def why(row: dict) -> str:
     cats = row.get("categories") or {}
     if cats:
         return "; ".join(f"{name}: {', '.join(words)}" for name, words in cats.items())
+    judgement = row.get("judgement") or {}
+    if judgement.get("driving_sentence") and (judgement.get("model") or {}).get("drove"):
+        families = ", ".join(judgement.get("families") or []) or "model"
+        return f"{families}: \"{judgement['driving_sentence']}\""
     return f"sentiment {row.get('targeted_sentiment', 0):+.2f}"
 
 

@@ -251,6 +251,12 @@ def m006_actions_and_messages(db: Database) -> None:
     db["replies"].create_index(["message_id"], unique=True)
 
 
+@migrations()
+def m007_judgement(db: Database) -> None:
+    """How each grade was made: families, the sentence that drove it, the example it reads like."""
+    db["mentions"].add_column("judgement", str)
+
+
 def open_db(path: str | os.PathLike) -> Database:
     """Open (creating with mode 0600 if needed) and migrate the database."""
     path = Path(path)
@@ -464,6 +470,7 @@ def insert_mention(db: Database, item, canonical_url: str, analysis, now: dateti
         "matched_terms": _json(analysis.matched_terms), "reasons": _json(analysis.reasons),
         "actions": _json(analysis.actions), "needs_reply": int(analysis.needs_reply),
         "reach": _json(item.reach) if item.reach else None, "title_key": title_key,
+        "judgement": _json(analysis.judgement) if getattr(analysis, "judgement", None) else None,
     }
     cols = list(row)
     cur = db.execute(f"insert into mentions ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})",
@@ -473,7 +480,7 @@ def insert_mention(db: Database, item, canonical_url: str, analysis, now: dateti
     return mention_id
 
 
-_JSON_COLUMNS = ("categories", "matched_terms", "reasons", "actions", "reach")
+_JSON_COLUMNS = ("categories", "matched_terms", "reasons", "actions", "reach", "judgement")
 _MENTION_SQL = (
     "select m.*, (select group_concat(source, ', ') from mention_sources s where s.mention_id = m.id) as sources "
     "from mentions m"

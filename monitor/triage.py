@@ -195,7 +195,7 @@ def purge(db, config: Config, now: datetime) -> int:
         for r in rows:
             hashed = store.purged_key(r["canonical_url"])
             db.execute("update mentions set title = null, text = null, snippet = null, author = null, url = null, "
-                       "reach = null, title_key = null, reasons = null, canonical_url = ? where id = ?", [hashed, r["id"]])
+                       "reach = null, title_key = null, reasons = null, judgement = null, canonical_url = ? where id = ?", [hashed, r["id"]])
             db.execute("update mention_sources set url = null, item_id = ? where mention_id = ?", [hashed, r["id"]])
             db.execute("update mention_events set note = null where mention_id = ?", [r["id"]])
             db.execute("update actions set note = null where mention_id = ?", [r["id"]])

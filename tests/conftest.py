@@ -21,6 +21,16 @@ SHIPPED = yaml.safe_load((REPO / "feeds.yaml").read_text())
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 
 
+@pytest.fixture(autouse=True)
+def _grade_by_rules_unless_marked(request, monkeypatch):
+    """Tests grade by the keyword rules alone, so retraining the model never moves them;
+    tests marked ``model`` (tests/test_model.py) grade with the model and the rules, as a run does."""
+    if "model" not in request.keywords:
+        from monitor import analyse
+
+        monkeypatch.setattr(analyse, "DEFAULT_MODEL", None)
+
+
 @pytest.fixture(scope="session")
 def make_httpserver():
     """Threaded, so a deliberately slow handler cannot stall the other sources."""

@@ -14,7 +14,7 @@ def test_bench_harness_smoke(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     text = out.read_text()
-    for figure in ("1. cold run vs naive", "2. warm run", "3. unchanged bodies", "4. analysis vs raw VADER",
+    for figure in ("1. cold run vs naive", "2. warm run", "3. unchanged bodies", "4. analysis vs raw VADER", "4. model + rules, median", "4. model load",
                    "5. cold run with 2,000 mentions", "5. weekly digest", "6. `monitor --help`", "6. peak RSS"):
         assert figure in text, figure
     assert "cores, Python 3." in text

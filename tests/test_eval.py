@@ -30,7 +30,7 @@ def test_labelled_set_is_big_and_varied_enough():
 
 @pytest.mark.parametrize("split", ["tune", "holdout"])
 def test_targets_hold_on_both_parts(split):
-    result = run_eval(LABELLED, "--split", split, "--json")
+    result = run_eval(LABELLED, "--split", split, "--json", "--rules-only")
     report = json.loads(result.output)
     assert result.exit_code == 0, report["failed_targets"]
     assert report["mention"]["f1"] >= 0.98 and report["near_miss_false_positives"] == 0
@@ -54,13 +54,13 @@ def test_missed_target_exits_1_and_lists_every_miss_with_reasons(tmp_path):
         {"id": "b", "title": "", "body": "our new baby. Network Rail again", "mention": False, "families": [],
          "severity": None, "tags": ["near-miss"]},
     ]))
-    result = run_eval(path)
+    result = run_eval(path, "--rules-only")
     assert result.exit_code == 1
     assert "TARGETS NOT MET: crisis_recall is 0.0, target at least 1.0" in result.output
-    assert "a: severity info, labelled crisis" in result.output and "mentions us: New Baby Network" in result.output
+    assert "a: CRISIS GRADED BELOW ALERT; severity info, labelled crisis" in result.output and "mentions us: New Baby Network" in result.output
     assert "near-misses     0 of 1 taken for mentions" in result.output
     # an option overrides the file's target
-    assert run_eval(path, "--min-crisis-recall", "0").exit_code == 0
+    assert run_eval(path, "--rules-only", "--min-crisis-recall", "0").exit_code == 0
 
 
 def test_eval_needs_no_secrets_and_reports_bad_lines(tmp_path):

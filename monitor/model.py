@@ -1,0 +1,381 @@
+"""The learned judgement: how serious a mention is and which policy families it touches.
+
+``predict(title, body) -> Prediction`` is the one entry point (``load()`` it once per
+process; it is imported only when a run has new text). It reads every sentence on its
+own and the text as a whole, so one risk sentence in a long, friendly post still counts:
+
+* **features** of a piece of text: its sentences' word-embedding vectors (the static
+  vectors shipped in the wordllama wheel, :mod:`monitor.embed`), averaged and
+  max-pooled, and hashed word and character n-grams weighted by TF-IDF;
+* **heads**: one logistic regression per question (at least watch? at least alert?
+  crisis? and one per policy family) on each kind of feature, the two averaged;
+* **sentence-aware**: each sentence (with its neighbour) is scored like a short post;
+  a head's chance for the text is the higher of the whole text's and its best sentence's.
+  That sentence is the one that *drove* the grade, and it is quoted in alerts;
+* **levels**: crisis when the crisis chance reaches its threshold, else alert, else watch.
+  The thresholds were chosen by cross-validation on the training data (``monitor
+  train``), aiming at crisis recall >= 0.95 and crises graded alert or worse >= 0.98;
+* **nearest example**: the labelled training example the text reads most like, to show
+  a director why.
+
+Everything here is numpy; ``monitor.train`` builds the artefact (``monitor/model/judge.npz``
+and ``judge.json``), which this module loads by path.
+
+Adding a head (e.g. "is it really us?", issue 15): append its name to ``HEADS``, give
+``train.targets`` its labels and fit it on the items with ``mention`` true and false alike
+(the grading heads use mentions only; ``mention: false`` items and "not about us"
+corrections are already read), and read its chance from ``Prediction``. Features,
+thresholds by cross-validation and the artefact format stay as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import zlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .text import fold, sentences, tidy
+
+# One BLAS thread: every product here is small, and a threaded BLAS burns CPU waking threads
+# (3x the CPU per mention on a busy two-core machine). Takes effect when numpy is first
+# imported after this module, as in a run; the caller's own setting wins.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+MODEL_DIR = Path(__file__).parent / "model"
+LEVELS = ("info", "watch", "alert", "crisis")
+FAMILIES = ("complaint", "press", "safeguarding", "consent_privacy", "legal", "political", "discrimination",
+            "fraud", "impersonation", "amplification")
+# The severity heads answer "at least this level?"; the family heads "does this family apply?".
+SEVERITY_HEADS = ("watch", "alert", "crisis")
+HEADS = SEVERITY_HEADS + FAMILIES
+HASH_BITS = 16
+N_HASH = 1 << HASH_BITS
+CHAR_NGRAMS = (3, 4, 5)
+# A model chance at or above this is confident: the rules' guards (negation, "not"
+# phrases, near-miss words, "unless") cannot veto it.
+CONFIDENT = 0.9
+_WORD = re.compile(r"[\w']+|[^\w\s]")
+
+
+def split(title: str, body: str) -> list[tuple[str, str]]:
+    """``[(field, sentence)]``, title and body kept apart (the analyser uses the same split)."""
+    out = [("title", s) for s in sentences(tidy(title or ""))]
+    out += [("body", s) for s in sentences(tidy(body or ""))]
+    return out
+
+
+# --------------------------------------------------------------------------- features
+
+
+@lru_cache(maxsize=200_000)
+def _word_grams(word: str) -> tuple[int, ...]:
+    """Hashed character n-grams of one word, padded with spaces (scikit-learn's char_wb)."""
+    padded = f" {word} "
+    out = []
+    for n in CHAR_NGRAMS:
+        if len(padded) < n:
+            continue
+        for i in range(len(padded) - n + 1):
+            out.append(zlib.crc32(padded[i:i + n].encode()) & (N_HASH - 1))
+    return tuple(out)
+
+
+@lru_cache(maxsize=200_000)
+def _token_hash(token: str) -> int:
+    return zlib.crc32(token.encode()) & (N_HASH - 1)
+
+
+def gram_hashes(text: str) -> list[int]:
+    """Hashed n-grams of ``text``, repeated as often as they occur: words, word pairs and
+    character 3-5 grams within words."""
+    words = _WORD.findall(fold(text))
+    out: list[int] = []
+    for w in words:
+        out.append(_token_hash("w " + w))
+        out.extend(_word_grams(w))
+    for a, b in zip(words, words[1:]):
+        out.append(_token_hash(f"b {a} {b}"))
+    return out
+
+
+def sentence_counts(sents: list[str]):
+    """Per sentence: ``(sorted unique hashes, counts)`` as numpy arrays."""
+    import numpy as np
+
+    out = []
+    for s in sents:
+        h = np.asarray(gram_hashes(s), dtype=np.int64)
+        idx, cnt = np.unique(h, return_counts=True)
+        out.append((idx, cnt.astype(np.float32)))
+    return out
+
+
+def piece_counts(per_sentence, pieces: list[tuple[int, ...]]):
+    """``(idx, counts)`` of each piece (a tuple of sentence indices): its sentences' counts added."""
+    import numpy as np
+
+    out = []
+    for piece in pieces:
+        if len(piece) == 1:
+            out.append(per_sentence[piece[0]])
+            continue
+        if not piece:
+            out.append((np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)))
+            continue
+        idx = np.concatenate([per_sentence[i][0] for i in piece])
+        cnt = np.concatenate([per_sentence[i][1] for i in piece])
+        uniq, inverse = np.unique(idx, return_inverse=True)
+        out.append((uniq, np.bincount(inverse, weights=cnt, minlength=len(uniq)).astype(np.float32)))
+    return out
+
+
+def tfidf(counts, idf):
+    """(indices, values) of one piece's TF-IDF vector: sublinear tf, unit length."""
+    import numpy as np
+
+    idx, cnt = counts
+    if len(idx) == 0:
+        return idx, cnt
+    val = (1.0 + np.log(cnt)) * idf[idx]
+    norm = float(np.sqrt((val * val).sum()))
+    return idx, (val / norm if norm > 0 else val).astype(np.float32)
+
+
+def dense_rows(vectors, pieces: list[tuple[int, ...]]):
+    """Per piece: the mean (unit length) and the max of its sentence vectors, ``(pieces, 512)``."""
+    import numpy as np
+
+    dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else 256
+    out = np.zeros((len(pieces), 2 * dim), dtype=np.float32)
+    for k, piece in enumerate(pieces):
+        if not piece:
+            continue
+        v = vectors[list(piece)]
+        mean = v.mean(axis=0)
+        n = float(np.sqrt((mean * mean).sum()))
+        if n > 0:
+            mean = mean / n
+        out[k, :dim] = mean
+        out[k, dim:] = v.max(axis=0)
+    return out
+
+
+def pieces_of(n: int) -> list[tuple[int, ...]]:
+    """The whole text first, then each sentence, then each sentence with the one after."""
+    return [tuple(range(n))] + units_of(n)
+
+
+def units_of(n: int) -> list[tuple[int, ...]]:
+    return [(i,) for i in range(n)] + [(i, i + 1) for i in range(n - 1)]
+
+
+def units(sents: list[str]) -> list[tuple[int, ...]]:
+    """The pieces scored on their own: each sentence, and each sentence with the one after."""
+    return units_of(len(sents))
+
+
+# --------------------------------------------------------------------------- prediction
+
+
+@dataclass
+class Example:
+    """A labelled training example, shown to explain a grade."""
+
+    id: str
+    file: str
+    severity: str
+    families: list[str]
+    text: str
+    similarity: float
+
+    def describe(self) -> str:
+        fams = f", {', '.join(self.families)}" if self.families else ""
+        return (f"reads most like a labelled example ({self.severity}{fams}; {self.file} {self.id}, "
+                f"similarity {self.similarity:.2f}): \"{self.text}\"")
+
+
+@dataclass
+class Prediction:
+    level: str                      # info / watch / alert / crisis, from the thresholds
+    at_least: dict[str, float]      # chance of at least watch / alert / crisis
+    families: dict[str, float]      # chance of each policy family
+    proposed: list[str]             # families at or above their thresholds
+    sentence: int                   # index (in ``split(title, body)``) of the sentence that drove the grade
+    sentences: list[str]
+    nearest: Example | None = None
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def confidence(self) -> float:
+        """The model's chance for the level it chose (1 - chance of watch, for info)."""
+        return 1.0 - self.at_least["watch"] if self.level == "info" else self.at_least[self.level]
+
+    @property
+    def driving_sentence(self) -> str:
+        return self.sentences[self.sentence] if self.sentences else ""
+
+    def as_dict(self) -> dict:
+        return {
+            "level": self.level,
+            "at_least": {k: round(v, 3) for k, v in self.at_least.items()},
+            "family_chances": {k: round(v, 3) for k, v in self.families.items() if v >= 0.05},
+            "proposed_families": self.proposed,
+            "driving_sentence": self.driving_sentence,
+            "nearest_example": None if self.nearest is None else {
+                "id": self.nearest.id, "file": self.nearest.file, "severity": self.nearest.severity,
+                "families": self.nearest.families, "text": self.nearest.text,
+                "similarity": round(self.nearest.similarity, 3)},
+        }
+
+
+class Model:
+    """The trained heads, loaded from ``judge.npz`` + ``judge.json``."""
+
+    def __init__(self, arrays: dict, meta: dict, embedder=None):
+        import numpy as np
+
+        self._np = np
+        self.meta = meta
+        self.heads = list(meta["heads"])
+        self.idf = arrays["idf"].astype(np.float32)
+        self.w_sparse = arrays["w_sparse"].astype(np.float32)      # (N_HASH, heads)
+        self.b_sparse = arrays["b_sparse"].astype(np.float32)
+        self.w_dense = arrays["w_dense"].astype(np.float32)        # (512, heads)
+        self.b_dense = arrays["b_dense"].astype(np.float32)
+        self.dense_mean = arrays["dense_mean"].astype(np.float32)
+        self.dense_scale = arrays["dense_scale"].astype(np.float32)
+        self.bank = arrays["bank"].astype(np.float32) / 127.0       # (examples, 256), unit length
+        self.examples = meta["examples"]                            # [[id, file, severity, families, text]]
+        self._levels = np.array([LEVELS.index(ex[2]) for ex in self.examples], dtype=np.int8)
+        self._families = np.array([[f in ex[3] for f in FAMILIES] for ex in self.examples], dtype=bool).reshape(
+            len(self.examples), len(FAMILIES))
+        self.thresholds = dict(meta["thresholds"])
+        self.sentence_weight = float(meta.get("sentence_weight", 1.0))
+        self.dense_weight = float(meta.get("dense_weight", 0.5))
+        self._embedder = embedder
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from . import embed
+
+            self._embedder = embed.load()
+        return self._embedder
+
+    # -- scoring --------------------------------------------------------------------
+
+    def _probabilities(self, sparse_rows, dense):
+        """Chance per head for each row: the weighted mean of the n-gram and the embedding regressions."""
+        np = self._np
+        idx = np.concatenate([r[0] for r in sparse_rows])
+        val = np.concatenate([r[1] for r in sparse_rows])
+        sizes = np.array([len(r[0]) for r in sparse_rows])
+        contrib = self.w_sparse[idx] * val[:, None]
+        z_s = np.zeros((len(sparse_rows), len(self.heads)), dtype=np.float32)
+        nonempty = sizes > 0
+        if nonempty.any():
+            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])[nonempty]
+            z_s[nonempty] = np.add.reduceat(contrib, starts, axis=0)
+        z_s += self.b_sparse
+        # einsum, not @: these products are small, and a threaded BLAS spends more CPU waking its
+        # threads than it saves (3x the CPU per mention on a busy two-core machine).
+        z_d = np.einsum("ij,jk->ik", (dense - self.dense_mean) * self.dense_scale, self.w_dense) + self.b_dense
+        w = self.dense_weight
+        return (1.0 - w) * _sigmoid(np, z_s) + w * _sigmoid(np, z_d)
+
+    def score_texts(self, sents: list[str]):
+        """``(whole, pieces, unit_list, vectors)``: chances for the whole text and for each piece."""
+        np = self._np
+        vectors = self.embedder.embed(sents) if sents else np.zeros((0, 256), dtype=np.float32)
+        pieces = pieces_of(len(sents))
+        counts = piece_counts(sentence_counts(sents), pieces)
+        dense = dense_rows(vectors, pieces)
+        probs = self._probabilities([tfidf(c, self.idf) for c in counts], dense)
+        return probs[0], probs[1:], pieces[1:], vectors
+
+    def combine(self, whole, pieces):
+        """A head's chance for the text: the higher of the whole text's and its best piece's (weighted)."""
+        np = self._np
+        if len(pieces) == 0:
+            return whole
+        return np.maximum(whole, self.sentence_weight * pieces.max(axis=0))
+
+    def level_of(self, chances: dict[str, float]) -> str:
+        for level in ("crisis", "alert", "watch"):
+            if chances[level] >= self.thresholds[level]:
+                return level
+        return "info"
+
+    def predict(self, title: str, body: str) -> Prediction:
+        np = self._np
+        parts = split(title, body)
+        sents = [s for _f, s in parts]
+        whole, pieces, unit_list, vectors = self.score_texts(sents)
+        combined = self.combine(whole, pieces)
+        chance = {h: float(combined[i]) for i, h in enumerate(self.heads)}
+        at_least = {h: chance[h] for h in SEVERITY_HEADS}
+        families = {h: chance[h] for h in FAMILIES}
+        level = self.level_of(at_least)
+        proposed = sorted((f for f in FAMILIES if families[f] >= self.thresholds.get(f, self.thresholds["family"])),
+                          key=lambda f: -families[f])
+        # The driving sentence: the best-scoring single sentence on the head that set the level
+        # (or on the strongest family, or on "at least watch" for a text graded info).
+        head = level if level != "info" else (proposed[0] if proposed else "watch")
+        col = self.heads.index(head)
+        singles = [k for k, u in enumerate(unit_list) if len(u) == 1]
+        sentence = max(singles, key=lambda k: (pieces[k, col], -k)) if singles else 0
+        nearest = None
+        if level != "info" or proposed:  # only a grade the model made needs explaining
+            text_vec = dense_rows(vectors, [tuple(range(len(sents)))])[0, :256]
+            nearest = self.nearest(vectors[sentence] if len(vectors) else None, text_vec, level, proposed)
+        return Prediction(level=level, at_least=at_least, families=families, proposed=proposed,
+                          sentence=sentence, sentences=sents, nearest=nearest, thresholds=self.thresholds)
+
+    def nearest(self, sentence_vec, text_vec, level: str, proposed: list[str]) -> Example | None:
+        """The labelled example at the same level (sharing a family, if any) closest to the text or its sentence."""
+        np = self._np
+        if sentence_vec is None or not len(self.examples):
+            return None
+        sims = np.maximum(np.einsum("ij,j->i", self.bank, sentence_vec), np.einsum("ij,j->i", self.bank, text_vec))
+        at_level = self._levels == LEVELS.index(level)
+        wanted = at_level & (self._families[:, [FAMILIES.index(f) for f in proposed]].any(axis=1)
+                             if proposed else True)
+        if not wanted.any():
+            wanted = at_level if at_level.any() else np.ones(len(self.examples), dtype=bool)
+        best = int(np.argmax(np.where(wanted, sims, -np.inf)))  # the first of equals: deterministic
+        ex = self.examples[best]
+        return Example(id=ex[0], file=ex[1], severity=ex[2], families=list(ex[3]), text=ex[4],
+                       similarity=float(sims[best]))
+
+
+def _sigmoid(np, z):
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def load_from(directory: Path, embedder=None) -> Model:
+    import numpy as np
+
+    with np.load(directory / "judge.npz") as arrays:
+        data = {k: arrays[k] for k in arrays.files}
+    meta = json.loads((directory / "judge.json").read_text(encoding="utf-8"))
+    return Model(data, meta, embedder)
+
+
+@lru_cache(maxsize=1)
+def load() -> Model:
+    """The committed model (cached per process)."""
+    return load_from(MODEL_DIR)
+
+
+def predict(title: str, body: str) -> Prediction:
+    return load().predict(title, body)
+
+
+def plain_chance(p: float) -> str:
+    return f"{math.floor(p * 100 + 0.5):d}%"

@@ -1,0 +1,274 @@
+"""The learned judgement: it reproduces from the labelled files, it is sentence-aware, it explains
+itself, and the rules' floors and guards still hold with it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from monitor import config, model, store, train
+from monitor.analyse import Analyser
+from monitor.cli import cli
+
+from .conftest import REPO, write_config
+
+pytestmark = pytest.mark.model
+
+ENV = {"MONITOR_EMAIL_URL": "mailto://a@example.org", "MONITOR_SMS_URL": "json://127.0.0.1:9/"}
+CFG = config.load(REPO / "feeds.yaml", environ=ENV)
+analyser = Analyser(CFG, model="auto")  # the model and the rules together, as a run grades
+
+FRIENDLY = ("What a lovely morning at the New Baby Network stay-and-play in the church hall. "
+            "The volunteers had set out toys and there was tea and cake for everyone. "
+            "My little one loved the sensory corner and the singing at the end. ")
+
+
+# --------------------------------------------------------------------------- reproducible, small
+
+
+def test_training_reproduces_the_committed_model(tmp_path):
+    """`monitor train` on training/*.jsonl rebuilds judge.npz/judge.json: same thresholds, same chances."""
+    result = train.train(out=tmp_path)
+    committed, rebuilt = model.load(), model.load_from(tmp_path)
+    assert rebuilt.thresholds == committed.thresholds
+    assert json.loads((tmp_path / "judge.json").read_text())["trained_on"] == committed.meta["trained_on"]
+    texts = [it for f in sorted(train.TRAINING_DIR.glob("*.jsonl")) for it in train.read_items([f])[:15]]
+    for it in texts:
+        a, b = committed.predict(it.title, it.body), rebuilt.predict(it.title, it.body)
+        assert a.level == b.level and a.proposed == b.proposed and a.sentence == b.sentence
+        assert max(abs(a.at_least[h] - b.at_least[h]) for h in a.at_least) < 1e-3
+        assert max(abs(a.families[f] - b.families[f]) for f in a.families) < 1e-3
+    assert result.seconds < 120
+
+
+def test_the_artefact_is_small_and_loaded_by_path():
+    size = sum(p.stat().st_size for p in model.MODEL_DIR.iterdir())
+    assert size < 5_000_000
+    meta = json.loads((model.MODEL_DIR / "judge.json").read_text())
+    assert set(meta["thresholds"]) >= {"crisis", "alert", "watch", "family"}
+    assert meta["thresholds"]["crisis"] > 0 and meta["examples"]
+
+
+def test_help_and_a_run_with_nothing_new_import_neither_numpy_nor_the_model(tmp_path):
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from monitor.cli import cli\n"
+        "r = CliRunner().invoke(cli, ['--help'])\n"
+        "assert r.exit_code == 0\n"
+        "from monitor.analyse import Analyser\n"
+        "from monitor import config\n"
+        f"cfg = config.load({str(REPO / 'feeds.yaml')!r}, environ={ENV!r})\n"
+        "a = Analyser(cfg)\n"
+        "assert a.analyse('Council news', 'The network of clinics grows.') is None\n"
+        "bad = [m for m in ('numpy', 'monitor.model', 'monitor.embed', 'sklearn') if m in sys.modules]\n"
+        "print(bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- floors and guards
+
+
+def test_an_explicit_self_harm_phrase_is_always_a_crisis():
+    for body in ("@newbabynetwork I can't keep myself safe tonight.",
+                 "Thanks New Baby Network for the group. I want to die.",
+                 "New Baby Network: I have been thinking about hurting my baby"):
+        a = analyser.analyse("", body)
+        assert a.severity == "crisis" and "safeguarding" in a.families, body
+
+
+def test_it_is_not_a_scam_does_not_raise_fraud():
+    for body in ("To be clear, New Baby Network is not a scam and the money goes to families.",
+                 "It is not a scam. New Baby Network are brilliant and every penny goes to the groups."):
+        a = analyser.analyse("", body)
+        assert "fraud" not in a.families and "fraud" not in a.categories, a.reasons
+        assert a.severity in ("info", "watch"), a.reasons
+
+
+def test_the_verb_press_is_not_the_press():
+    a = analyser.analyse("", "To join the New Baby Network call, press the button marked 'join'.")
+    assert "press" not in a.families and a.severity in ("info", "watch")
+
+
+def test_a_praise_post_stays_below_alert():
+    a = analyser.analyse("", "Huge thanks to everyone at New Baby Network, the Tuesday group got me through the winter")
+    assert a.severity in ("info", "watch")
+
+
+class _Stub:
+    """A model whose answer the test sets: to pin how its grade combines with the rules."""
+
+    def __init__(self, level, chance, families):
+        self.level, self.chance, self.fams = level, chance, families
+
+    def predict(self, title, body):
+        sents = [s for _f, s in model.split(title, body)]
+        at_least = {"watch": self.chance, "alert": self.chance if self.level in ("alert", "crisis") else 0.1,
+                    "crisis": self.chance if self.level == "crisis" else 0.05}
+        fams = {f: (self.chance if f in self.fams else 0.01) for f in model.FAMILIES}
+        return model.Prediction(level=self.level, at_least=at_least, families=fams, proposed=list(self.fams),
+                                sentence=len(sents) - 1, sentences=sents)
+
+
+def test_a_guard_vetoes_an_unsure_model_but_not_a_confident_one():
+    text = "New Baby Network is not a scam, whatever that thread says."
+    unsure = Analyser(CFG, model=_Stub("alert", 0.6, ["fraud"])).analyse("", text)
+    assert unsure.severity == "watch" and "fraud" not in unsure.families
+    assert any("set aside by the rules: 'scam' negated by 'not'" in r for r in unsure.reasons)
+    sure = Analyser(CFG, model=_Stub("alert", 0.95, ["fraud"])).analyse("", text)
+    assert sure.severity == "alert" and "fraud" in sure.families
+
+
+def test_unless_sets_aside_an_unsure_crisis_but_the_rules_floor_still_holds():
+    text = "Years ago I felt suicidal after my son was born. New Baby Network got me through and I'm well now."
+    unsure = Analyser(CFG, model=_Stub("crisis", 0.5, ["safeguarding"])).analyse("", text)
+    assert unsure.severity == "watch"
+    # The model can never lower the rules' grade: an explicit phrase without `unless` stays crisis.
+    low = Analyser(CFG, model=_Stub("info", 0.01, [])).analyse("", "New Baby Network, I want to die.")
+    assert low.severity == "crisis"
+
+
+# --------------------------------------------------------------------------- sentence-aware, explained
+
+
+def test_one_risk_sentence_in_a_long_friendly_post_is_a_crisis_and_is_quoted():
+    risk = "Honestly some nights I think everyone would be better off if I just wasn't here any more."
+    a = analyser.analyse("Stay and play", FRIENDLY + risk + " Anyway, see you all on Thursday!")
+    assert a.severity == "crisis", a.reasons
+    assert a.snippet.startswith(risk[:60])  # the SMS quotes the sentence at risk, not the first one
+    assert a.judgement["driving_sentence"] == risk
+    assert any(r.startswith("model grades crisis") and risk[:40] in r for r in a.reasons)
+    near = a.judgement["nearest_example"]
+    assert near["severity"] == "crisis" and near["text"]
+    assert any(r.startswith("reads most like a labelled example (crisis") for r in a.reasons)
+
+
+def test_a_disgrace_inside_a_friendly_article_is_negative_about_us():
+    body = ("The sun was out as families gathered in the park for a lovely picnic. Everyone was smiling and "
+            "the cake was delicious. One mum told us: \"New Baby Network was a disgrace: staff laughed at me.\" "
+            "Others said the group had been a lifeline and they loved it.")
+    a = Analyser(CFG, model=None).analyse("A day with the volunteers", body)
+    assert a.targeted_sentiment <= -0.4
+    assert analyser.analyse("A day with the volunteers", body).severity in ("alert", "crisis")
+
+
+def test_mentions_json_carries_the_judgement(tmp_path):
+    from types import SimpleNamespace
+
+    from .conftest import NOW
+
+    db_path = tmp_path / "m.db"
+    db = store.open_db(db_path)
+    risk = "Some nights I think the baby would be better off without me."
+    a = analyser.analyse("", FRIENDLY + risk)
+    item = SimpleNamespace(url="https://e.org/1", title="", text=FRIENDLY + risk, author="x", publisher="",
+                           source="f", published=None, reach=None, item_id="1")
+    db.execute("insert into sources (name, kind, url) values ('f', 'rss', 'https://e.org/feed')")
+    store.insert_mention(db, item, "https://e.org/1", a, NOW)
+    db.conn.commit()
+    cfg_path = write_config(tmp_path, sources=[{"name": "f", "kind": "rss", "url": "https://e.org/feed"}])
+    out = CliRunner().invoke(cli, ["--config", str(cfg_path), "--db", str(db_path), "mentions", "--json"], env=ENV)
+    assert out.exit_code == 0, out.output
+    row = json.loads(out.output.splitlines()[0])
+    assert row["severity"] == a.severity and row["driving_sentence"] == risk
+    assert row["families"] == a.families and row["nearest_example"]["text"]
+    assert row["reasons"] == a.reasons and row["snippet"].startswith(risk[:40])
+    assert row["model"]["family_chances"]["safeguarding"] > 0.3 and row["model"]["drove"]
+    table = CliRunner().invoke(cli, ["--config", str(cfg_path), "--db", str(db_path), "mentions"], env=ENV).output
+    assert "safeguarding:" in table and "Some nights I think" in table  # the "why" column quotes the sentence
+
+
+# --------------------------------------------------------------------------- corrections
+
+
+def test_directors_corrections_become_examples(tmp_path):
+    db_path = tmp_path / "m.db"
+    db = store.open_db(db_path)
+    db.execute("insert into sources (name, kind, url) values ('f', 'rss', 'https://e.org/feed')")
+    rows = [("https://e.org/1", "A new baby network of friends", "not us", "info", 1),
+            ("https://e.org/2", "", "New Baby Network, my baby has gone floppy and grey", "watch", 0),
+            ("https://e.org/3", "", "New Baby Network tea morning", "info", 0)]
+    for url, title, text, sev, fp in rows:
+        db.execute("insert into mentions (canonical_url, url, title, text, severity, first_seen, false_positive) "
+                   "values (?, ?, ?, ?, ?, '2026-11-24T09:00:00Z', ?)", [url, url, title, text, sev, fp])
+    db.conn.commit()
+    # Only "not about us" until a director corrects a level (monitor mark m2 --level crisis).
+    assert [(it.mention, it.severity) for it in train.corrections(db_path)] == [(False, None)]
+    db.execute("update mentions set corrected_severity = 'crisis' where canonical_url = 'https://e.org/2'")
+    db.conn.commit()
+    fixed = train.corrections(db_path)
+    assert [(it.mention, it.severity, it.file) for it in fixed] == [(False, None, "corrections"),
+                                                                    (True, "crisis", "corrections")]
+
+
+def test_monitor_train_learns_a_correction(tmp_path):
+    """A tiny training folder plus one correction: the corrected text is graded as the director said."""
+    folder = tmp_path / "training"
+    folder.mkdir()
+    rows = []
+    for n in range(12):
+        rows.append({"id": f"a{n}", "title": "", "body": f"New Baby Network group {n} was lovely, thank you",
+                     "mention": True, "families": [], "severity": "info"})
+        rows.append({"id": f"b{n}", "title": "", "body": f"New Baby Network ignored my messages {n} times, shocking",
+                     "mention": True, "families": ["complaint"], "severity": "alert"})
+    (folder / "one.jsonl").write_text("\n".join(json.dumps(r) for r in rows[:12]) + "\n")
+    (folder / "two.jsonl").write_text("\n".join(json.dumps(r) for r in rows[12:]) + "\n")
+    db_path = tmp_path / "m.db"
+    db = store.open_db(db_path)
+    for n in range(6):
+        db.execute("insert into mentions (canonical_url, url, title, text, severity, first_seen, corrected_severity) "
+                   "values (?, ?, '', ?, 'info', '2026-11-24T09:00:00Z', 'alert')",
+                   [f"https://e.org/{n}", f"https://e.org/{n}", f"New Baby Network volunteer shouted at my toddler {n}"])
+    db.conn.commit()
+    out = tmp_path / "model"
+    result = CliRunner().invoke(cli, ["train", "--training", str(folder), "--db", str(db_path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Trained on 30 labelled items" in result.output and "corrections 6" in result.output
+    m = model.load_from(out)
+    assert m.meta["corrections"] == 6
+    assert m.predict("", "New Baby Network volunteer shouted at my toddler").at_least["alert"] > 0.5
+
+
+def test_monitor_train_reports_a_bad_file(tmp_path):
+    (tmp_path / "bad.jsonl").write_text('{"title": "x"}\n')
+    result = CliRunner().invoke(cli, ["train", "--training", str(tmp_path), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 2 and "bad.jsonl:1: item lacks body, mention" in result.output
+
+
+def test_a_run_sends_the_crisis_sms_quoting_the_sentence_at_risk(httpserver, make_config, smtp):
+    """End to end: a long friendly post with one risk sentence, collected from a feed, graded by
+    the model, sent by SMS through apprise to a loopback gateway; the SMS quotes the risk sentence."""
+    from werkzeug import Response
+
+    from monitor.pipeline import run_cycle
+
+    from .conftest import NOW, parts, rss
+
+    risk = "Honestly some nights I think everyone would be better off if I just wasn't here any more."
+    post = {"title": "Stay and play", "link": "https://forum.example.org/t/9", "description": FRIENDLY + risk}
+    received = []
+    httpserver.expect_request("/feed").respond_with_data(rss(post), content_type="application/rss+xml")
+    httpserver.expect_request("/sms").respond_with_handler(lambda r: (received.append(r.get_json()), Response("ok"))[1])
+    sms_url = "json://" + httpserver.url_for("/sms").split("://", 1)[1]
+    cfg, db_path = make_config(sources=[{"name": "feed", "kind": "rss", "url": httpserver.url_for("/feed")}],
+                               channels={"email": smtp.url(), "sms": {"url": sms_url, "format": "sms"}},
+                               routes={"crisis": ["sms", "email"], "alert": ["email"]})
+    summary = run_cycle(cfg, db_path, now=NOW)
+    (row,) = store.mentions(store.open_db(db_path))
+    assert row["severity"] == "crisis" and row["judgement"]["driving_sentence"] == risk
+    assert summary.alerts_sent >= 1 and received
+    assert risk[:50] in received[0]["message"], received[0]["message"]
+    # The email says why in words: the family the model saw, the sentence, the example it reads like.
+    (email,) = [m for m in smtp.messages]
+    text = parts(email)["text/html"]
+    assert "safeguarding" in text and "the sentence that raised it" in text
+    assert "reads most like an earlier example marked crisis" in text
