@@ -224,7 +224,7 @@ class Analyser:
         if not self.matcher.could_mention(f"{title or ''}\n{body or ''}"):
             return None  # most texts: one regex search, no splitting, no scoring
         sents = self.split(title, body)
-        matches_by_sentence = {i: self.matcher.find(s) for i, (_f, s) in enumerate(sents)}
+        matches_by_sentence = {i: self.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
         mentioned = {i for i, ms in matches_by_sentence.items() if ms}
         lookalikes: list[str] = []
         if not mentioned:

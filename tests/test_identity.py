@@ -166,10 +166,10 @@ def test_training_refuses_a_broken_file(cfg, tmp_path):
 # --------------------------------------------------------------------------- one correction, end to end
 
 NAMESAKE_1 = {"title": "Hebden knitters furious", "link": "https://forum.example.org/t/knit-1",
-              "description": "Absolutely furious with the New Baby Network knitting circle in Hebden. They sold our "
+              "description": "Furious with the New Baby Network knitting group. They sold our "
                              "blankets at the hospice raffle without asking and kept the money. Disgraceful."}
 NAMESAKE_2 = {"title": "Raffle row", "link": "https://forum.example.org/t/knit-2",
-              "description": "Another row at the New Baby Network knitting circle in Hebden about the raffle money. "
+              "description": "Another row at the New Baby Network knitting group about the raffle money. "
                              "The blankets are lovely but the committee is a disgrace."}
 TRUE_MENTION = {"title": "Let down", "link": "https://forum.example.org/t/real-1",
                 "description": "I messaged New Baby Network three times about the Tuesday group and nobody replied. "
