@@ -257,6 +257,9 @@ class Analyser:
             reasons = [f"look-alike of our name: {', '.join(lookalikes)}"]
         else:
             reasons = [f"mentions us: {', '.join(terms)} (in the {' and '.join(where)})"]
+            weak = [m for i in sorted(mentioned) for m in matches_by_sentence.get(i, []) if m.flags]
+            if weak:  # what the matcher was unsure of (issue 15): identity decided it is us
+                reasons[0] += f", written '{weak[0].text}' ({', '.join(weak[0].flags)})"
         reasons += notes
 
         snip = self._snippet(sents, mentioned, matches_by_sentence, categories, first_at)

@@ -53,14 +53,12 @@ TRAINING_FILES = (
 US, UNSURE, NOT_US = "us", "unsure", "not_us"
 # Chosen by cross-validation grouped by file (README "Is it us?"): P(us) below LOW is not us,
 # from LOW to HIGH unsure (us, at most watch). L2 is the classifier's regularisation.
-LOW, HIGH, L2 = 0.28, 0.50, 500.0
+LOW, HIGH, L2 = 0.08, 0.35, 30.0
 FEATURES = ("namesake-likeness", "our place", "namesake word after name", "our word after name", "possessed by another",
             "abroad (text)", "abroad (name sentence)") + tuple(f"{g} words (name sentence)" for g in _GROUPS_NAMES) \
     + tuple(f"{g} words (text)" for g in _GROUPS_NAMES) \
     + ("longer name (capitalised word after)", "at/of/by another place", "a/an/my before the name",
-       "name misspelled", "lower-case name after a determiner", "only weak name matches") \
-    + tuple(f"letters around the name #{i}" for i in range(1024))
-NGRAM_BUCKETS, NGRAM_REACH = 1024, 25  # hashed character 3-5-grams of the 25 characters either side of the name
+       "name misspelled", "lower-case name after a determiner", "only weak name matches")
 MAX_SENTENCES = 40  # sentence vectors for at most this many sentences of a long text
 LEARNED_SIMILARITY = 0.70  # a post this close to a learned namesake's sentences is that namesake,
 LEARNED_MARGIN = 0.10  # ... when it is this much closer to it than to any true mention we were trained on,
@@ -196,23 +194,14 @@ def words_after(folded: str, end: int) -> list[str]:
     return [] if word in _STOP_AFTER else [word]
 
 
-def letters_around(sents, mentioned, matches_by_sentence):
-    """Hashed character 3-, 4- and 5-grams of the words either side of the name (the namesake's own words:
-    "ltd", "app", "podcast", "county", "'s", "that ... group"): which are there, not how often.
-    Stable across runs and machines (crc32, not Python's salted ``hash``)."""
-    import zlib
+def _weak_only(matches_by_sentence, mentioned) -> bool:
+    ms = [m for i in mentioned for m in matches_by_sentence.get(i, [])]
+    return bool(ms) and all(m.flags for m in ms)
 
-    import numpy as np
 
-    v = np.zeros(NGRAM_BUCKETS)
-    for i in mentioned:
-        s = fold(sents[i][1])
-        for m in matches_by_sentence.get(i, []):
-            t = "<" + s[max(0, m.start - NGRAM_REACH):m.start] + "|" + s[m.end:m.end + NGRAM_REACH] + ">"
-            for n in (3, 4, 5):
-                for k in range(len(t) - n + 1):
-                    v[zlib.crc32(("c" + t[k:k + n]).encode()) % NGRAM_BUCKETS] = 1.0
-    return v
+def _weak_flags(matches_by_sentence, mentioned) -> str:
+    flags = {f for i in mentioned for m in matches_by_sentence.get(i, []) for f in m.flags}
+    return " and ".join(sorted(flags))
 
 
 def _flag_features(matches) -> list[float]:
@@ -387,8 +376,7 @@ class Judge:
             float(extended), float(at_other), float(article),
             *_flag_features([m for i in mentioned for m in matches_by_sentence.get(i, [])]),
         ]
-        x = np.concatenate([np.asarray(extra, dtype=np.float64), letters_around(sents, mentioned, matches_by_sentence)])
-        return x, ctx, doc, kinds_ctx, after
+        return np.asarray(extra, dtype=np.float64), ctx, doc, kinds_ctx, after
 
     # -- the decision -----------------------------------------------------------
 
@@ -430,6 +418,11 @@ class Judge:
         kind = list(KINDS)[int(np.argmax(kinds_ctx))]
         if p < mdl.low:
             return Decision(NOT_US, p, f"not us: about {name}, reads like {kind} (P(us) {p:.2f})")
+        if p < mdl.high and _weak_only(matches_by_sentence, mentioned):
+            # only a misspelling or the lower-case name after a determiner: the matcher alone used to drop
+            # these, so an unsure one stays out (an ordinary phrase, not a mention)
+            return Decision(NOT_US, p, f"not us: '{name}' only as {_weak_flags(matches_by_sentence, mentioned)}, "
+                                       f"and it reads like {kind} (P(us) {p:.2f})")
         if p < mdl.high:
             return Decision(UNSURE, p, f"maybe not us: {name} could be {kind} (P(us) {p:.2f}); kept at watch at most")
         return Decision(US, p, f"reads like us (P(us) {p:.2f})")
@@ -655,7 +648,7 @@ def _predict(X, mean, scale, w, b):
     return 1 / (1 + np.exp(-(((X - mean) / scale) @ w + b)))
 
 
-def cross_validate(config, files: list[Path], l2: float = L2) -> dict:
+def cross_validate(config, files: list[Path], l2: float = L2, high: float = HIGH) -> dict:
     """Out-of-fold P(us) with each file held out in turn (grouped by file)."""
     import numpy as np
 
@@ -673,7 +666,9 @@ def cross_validate(config, files: list[Path], l2: float = L2) -> dict:
         mean, scale = _standardise(X[tr])
         w, b = _fit((X[tr] - mean) / scale, y[tr], l2)
         oof[te] = _predict(X[te], mean, scale, w, b)
-    oof[forced == 1], oof[forced == 0] = 1.0, 0.0  # as ``Judge.decide``: the rules come before the model
+    weak = np.asarray([_weak_only(c[4], c[3]) for c in cands])
+    oof[weak & (oof < high)] = 0.0  # as ``Judge.decide``: an unsure weak-only candidate is not us
+    oof[forced == 1], oof[forced == 0] = 1.0, 0.0  # ... and the rules come before the model
     return {"cands": cands, "y": y, "groups": groups, "oof": oof}
 
 
@@ -731,7 +726,7 @@ def cv_report(config, files: list[Path] | None = None, l2: float = L2, low: floa
     import numpy as np
 
     files = files or [ROOT / f for f in TRAINING_FILES]
-    r = cross_validate(config, files, l2)
+    r = cross_validate(config, files, l2, high)
     y, oof, groups = r["y"], r["oof"], r["groups"]
     lines = [f"Cross-validation grouped by file (each file held out in turn), L2 {l2:g}, low {low:g}, high {high:g}",
              f"  {'file':34} {'cands':>5} {'true':>5} {'false':>5}  true lost  true unsure  false let in  false as us"]
