@@ -270,7 +270,7 @@ class Analyser:
         if not self.matcher.could_mention(f"{title or ''}\n{body or ''}"):
             return None  # most texts: one regex search, no splitting, no scoring
         sents = self.split(title, body)
-        matches_by_sentence = {i: self.matcher.find(s) for i, (_f, s) in enumerate(sents)}
+        matches_by_sentence = {i: self.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
         mentioned = {i for i, ms in matches_by_sentence.items() if ms}
         lookalikes: list[str] = []
         if not mentioned:
@@ -303,6 +303,9 @@ class Analyser:
             reasons = [f"look-alike of our name: {', '.join(lookalikes)}"]
         else:
             reasons = [f"mentions us: {', '.join(terms)} (in the {' and '.join(where)})"]
+            weak = [m for i in sorted(mentioned) for m in matches_by_sentence.get(i, []) if m.flags]
+            if weak:  # what the matcher was unsure of (issue 15): identity decided it is us
+                reasons[0] += f", written '{weak[0].text}' ({', '.join(weak[0].flags)})"
         reasons += notes
 
         whole_text = ". ".join(s for _f, s in sents)

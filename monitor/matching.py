@@ -12,11 +12,18 @@ Rules (each one learnt from a false positive or a miss):
   hashtags; plain terms also match inside them ("#newbabynetwork").
 - An ``exclude`` phrase that overlaps a match vetoes that match (look-alike
   organisations, "new baby network of friends"), not the whole text.
-- Written all in lower case straight after "a", "my", "best", "someone's"...,
-  or followed by "of", the words are an ordinary phrase ("a new baby network of
-  friends"), not our name.
+- Written all in lower case and followed by "of", the words are an ordinary phrase
+  ("a new baby network of friends"), not our name. Straight after "a", "my", "that",
+  "someone's"... they may be (``find`` leaves them out; ``candidates`` flags them).
 - A spaced dash ("new baby - network") ends a thought; only a joining hyphen
   ("new-baby-network") joins words.
+- ``candidates()`` (what the analyser uses, issue 15) also returns, flagged, what
+  ``find()`` sets aside as uncertain, so that the whole text decides
+  (``monitor/identity.py``): the lower-case name after "a", "that", "the"...
+  (flag ``lower-case after a determiner``) and the name misspelled
+  ("new baby netwrok", "Nu Baby Network", "New Baby Networks": flag ``misspelled``;
+  at most two letters off, or the same consonants). Exclude phrases and the
+  handle/hashtag boundaries apply to them as to any match.
 - ``lookalikes()`` finds handles and names built from ours ("@newbabynetwork_uk",
   "NewBabyNetw0rk"): not us, but a sign of impersonation when something else
   says so (see ``analyse``).
@@ -71,6 +78,50 @@ class Match:
     start: int
     end: int
     text: str  # the words as written in the (folded) text
+    flags: tuple[str, ...] = ()  # why it is only a weak candidate (see ``Matcher.candidates``)
+
+
+ORDINARY, MISSPELLED = "lower-case after a determiner", "misspelled"
+
+
+def _skeleton(word: str) -> str:
+    """Consonants only, doubles collapsed: "netwrok", "netwerk" and "network" sound alike."""
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouwyh]", "", word))
+
+
+def _edits(a: str, b: str, limit: int = 3) -> int:
+    """Optimal string alignment distance (a swap of neighbours counts once), capped at ``limit``."""
+    if abs(len(a) - len(b)) >= limit:
+        return limit
+    prev2, prev = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]))
+            if prev2 is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return min(prev[-1], limit)
+
+
+def _close_to(joined: str, target: str) -> bool:
+    """A misspelling of ``target``: one letter off, or two with the same consonants."""
+    if joined == target:
+        return False
+    d = _edits(joined, target)
+    return d <= 1 or (d <= 2 and _skeleton(joined) == _skeleton(target))
+
+
+def _fuzzy_regex(term: str) -> str | None:
+    """Loose shape of a multi-word plain term: each word by its first letter and about its length."""
+    words = [w for w in re.split(r"[\s\-_]+", fold(term.strip())) if w]
+    if len(words) < 2 or term.strip()[:1] in "@#" or not all(w.isalpha() and w.isascii() for w in words):
+        return None
+    parts = [f"{re.escape(w[0])}[a-z]{{{max(0, len(w) - 3)},{len(w) + 1}}}" for w in words]
+    # The first letter leads (then the look-behind), so the engine skips ahead to it: 3x faster.
+    first = re.escape(words[0][0])
+    parts[0] = f"{first}(?<![\\w@#.]{first})" + parts[0][len(first):]
+    return r"(?:\s+|-\n?\s*|_|)".join(parts) + r"(?![\w])"
 
 
 class Matcher:
@@ -90,6 +141,10 @@ class Matcher:
         # and a term's longest word must appear verbatim, which a substring test finds faster still.
         self._any = re.compile("|".join(f"(?:{r.pattern})" for _, r in self._term_res))
         self._needles = tuple({max(re.findall(r"\w+", fold(t)) or [""], key=len) for t in self.terms} - {""})
+        # Misspellings (issue 15): one loose pattern per multi-word term, checked word by word afterwards.
+        fuzzy = [(t, _fuzzy_regex(t)) for t in self.terms]
+        self._fuzzy = [(t, re.compile(r), re.sub(r"[^\w]", "", fold(t))) for t, r in fuzzy if r]
+        self._fuzzy_any = re.compile("|".join(f"(?:{r.pattern})" for _, r, _ in self._fuzzy)) if self._fuzzy else None
 
     def could_mention(self, text: str) -> bool:
         """A cheap whole-text check: False means neither our name nor a look-alike can be in ``text``."""
@@ -97,21 +152,57 @@ class Matcher:
         if any(n in folded for n in self._needles) and self._any.search(folded):
             return True
         squeezed = folded.translate(_LEET).replace("_", "").replace(".", "")
-        return any(name in squeezed for name in self._compact)
+        if any(name in squeezed for name in self._compact):
+            return True
+        return self._fuzzy_any is not None and any(self._misspelled(folded))
+
+    def _misspelled(self, folded: str):
+        """(term, start, end) of each misspelling of a multi-word term in ``folded`` text."""
+        for term, rx, target in self._fuzzy:
+            pos = 0
+            while True:
+                m = rx.search(folded, pos)
+                if m is None:
+                    break
+                if _close_to(re.sub(r"[\s\-_]", "", m.group(0)), target):
+                    yield term, m.start(), m.end()
+                    pos = m.end()
+                else:
+                    pos = m.start() + 1
 
     def find(self, text: str) -> list[Match]:
-        """All non-vetoed matches in ``text`` (not yet folded), longest first where they overlap."""
+        """All non-vetoed matches in ``text`` (not yet folded), longest first where they overlap.
+
+        Only the sure ones: the lower-case name after a determiner and misspellings are left out
+        (``candidates`` returns them, flagged)."""
+        return [m for m in self.candidates(text) if not m.flags]
+
+    def candidates(self, text: str) -> list[Match]:
+        """Like ``find``, plus the weak candidates, flagged: the lower-case name after a determiner
+        ("that new baby network group") and misspellings ("new baby netwrok"). Whether they are us is
+        for the whole text to decide (``monitor/identity.py``)."""
         folded = fold(text)
-        if not self._any.search(folded):
-            return []
         found: list[Match] = []
-        for term, rx in self._term_res:
-            for m in rx.finditer(folded):
-                found.append(Match(term, m.start(), m.end(), m.group(0)))
+        if self._any.search(folded):
+            for term, rx in self._term_res:
+                for m in rx.finditer(folded):
+                    found.append(Match(term, m.start(), m.end(), m.group(0)))
+        if self._fuzzy_any is not None and self._fuzzy_any.search(folded):
+            for term, start, end in self._misspelled(folded):
+                if not any(f.start < end and start < f.end for f in found):
+                    found.append(Match(term, start, end, folded[start:end], (MISSPELLED,)))
+        if not found:
+            return []
         if self._exclude_re is not None:
             vetoes = [(m.start(), m.end()) for m in self._exclude_re.finditer(folded)]
             found = [m for m in found if not any(s < m.end and m.start < e for s, e in vetoes)]
-        found = [m for m in found if not _ordinary_phrase(text, folded, m)]
+        weighed = []
+        for m in found:
+            why = _ordinary_phrase(text, folded, m)
+            if why == "of":
+                continue
+            weighed.append(Match(m.term, m.start, m.end, m.text, m.flags + (ORDINARY,)) if why else m)
+        found = weighed
         # Keep the longest match per overlapping span so "@newbabynetwork" is reported once.
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
         kept: list[Match] = []
@@ -141,12 +232,17 @@ class Matcher:
         return list(dict.fromkeys(out))
 
 
-def _ordinary_phrase(text: str, folded: str, m: Match) -> bool:
-    """A lower-case multi-word match used as an ordinary phrase ("a new baby network of friends")."""
+def _ordinary_phrase(text: str, folded: str, m: Match) -> str | None:
+    """Why a lower-case multi-word match reads as an ordinary phrase, or None.
+
+    "of" after it ("a new baby network of friends"): ``"of"``, never us. A determiner before it
+    ("that new baby network group", "a new baby network"): ``"before"``, a weak candidate."""
     written = text[m.start : m.end] if len(text) == len(folded) else m.text
     if not re.search(r"[\s-]", written) or written != written.lower() or written[:1] in "@#":
-        return False
-    return bool(_GENERIC_BEFORE.search(folded[max(0, m.start - 30) : m.start]) or _GENERIC_AFTER.match(folded[m.end :]))
+        return None
+    if _GENERIC_AFTER.match(folded[m.end :]):
+        return "of"
+    return "before" if _GENERIC_BEFORE.search(folded[max(0, m.start - 30) : m.start]) else None
 
 
 class KeywordSet:

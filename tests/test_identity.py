@@ -166,10 +166,10 @@ def test_training_refuses_a_broken_file(cfg, tmp_path):
 # --------------------------------------------------------------------------- one correction, end to end
 
 NAMESAKE_1 = {"title": "Hebden knitters furious", "link": "https://forum.example.org/t/knit-1",
-              "description": "Absolutely furious with the New Baby Network knitting circle in Hebden. They sold our "
+              "description": "Furious with the New Baby Network knitting group. They sold our "
                              "blankets at the hospice raffle without asking and kept the money. Disgraceful."}
 NAMESAKE_2 = {"title": "Raffle row", "link": "https://forum.example.org/t/knit-2",
-              "description": "Another row at the New Baby Network knitting circle in Hebden about the raffle money. "
+              "description": "Another row at the New Baby Network knitting group about the raffle money. "
                              "The blankets are lovely but the committee is a disgrace."}
 TRUE_MENTION = {"title": "Let down", "link": "https://forum.example.org/t/real-1",
                 "description": "I messaged New Baby Network three times about the Tuesday group and nobody replied. "
@@ -224,3 +224,34 @@ def test_eval_counts_what_the_identity_check_did(cfg):
     rep = evaluate(cfg, items)
     assert rep.identity == {"set_aside_false": 1, "us_true": 1}
     assert rep.near_miss_false_positives == 0 and rep.mention["recall"] == 1.0
+
+
+# --------------------------------------------------------------------------- weak candidates (issue 15, round 2)
+
+
+@pytest.mark.parametrize("body", [
+    "new baby netwrk cafe was rammed today, couldnt get a seat but the volunteers were lovely",
+    "I'm 19 and the looks I get at New Baby Netwerk group are unreal. A volunteer rolled her eyes at me.",
+    "that new baby network group in Southvale saved me, the volunteers are angels",
+])
+def test_a_misspelled_or_lower_case_mention_about_us_is_kept(cfg, body):
+    an, a = analyse(cfg, body)
+    assert a is not None and an.last_identity.verdict in ("us", "unsure"), an.last_identity
+    assert "written '" in a.reasons[0] and ("misspelled" in a.reasons[0] or "determiner" in a.reasons[0])
+
+
+@pytest.mark.parametrize("body", [
+    "we built a new baby network of friends at the antenatal class",
+    "a new baby network of friends is all you need",
+    "#NewBabyNetworking breakfast for founders this Friday",
+    "follow @newbabynetwork_fan for memes",
+])
+def test_ordinary_phrases_and_longer_handles_are_still_not_us(cfg, body):
+    an, a = analyse(cfg, body)
+    assert a is None and an.last_identity is None  # never even a candidate
+
+
+def test_a_misspelled_profile_namesake_stays_out(cfg):
+    an, a = analyse(cfg, "My New Baby Netwrk Solutions camera lost wi-fi again after the firmware update.")
+    assert a is None and an.last_identity.verdict == "not_us"
+    assert "New Baby Network Solutions" in an.last_identity.reason
