@@ -37,7 +37,7 @@ TARGETS = {
 }
 
 
-class LabelError(Exception):
+class LabelError(ValueError):
     pass
 
 
@@ -60,12 +60,13 @@ def read_labelled(path: str | Path, split: str | None = None) -> Labelled:
         if "header" in row:
             header = row["header"]
             continue
-        missing = [k for k in ("title", "body", "mention") if k not in row]
+        missing = [k for k in ("body", "mention") if k not in row]
         if missing:
             raise LabelError(f"{path}:{n}: item lacks {', '.join(missing)}")
         if row["mention"] and row.get("severity") not in SEVERITIES:
             raise LabelError(f"{path}:{n}: a mention needs severity info, watch, alert or crisis")
         row.setdefault("id", f"line{n}")
+        row.setdefault("title", "")
         if split in (None, "all") or row.get("split") == split:
             items.append(row)
     return Labelled(header, items)

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .text import fold, sentences, tidy
+from .text import fold
 
 _GROUPS_NAMES = ("commerce", "abroad", "tech", "media", "ours", "legal_form")
 MODEL_PATH = Path(__file__).parent / "model" / "identity.npz"
@@ -553,22 +553,9 @@ def lazy_learned(db, config):
 
 def read_items(path: Path) -> list[dict]:
     """Labelled items of one file; every line must parse (a broken file is refused, not half-read)."""
-    import json
+    from .evaluate import read_labelled
 
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: not valid JSON: {exc.msg}") from None
-        if "header" in row:
-            continue
-        if "mention" not in row or "body" not in row:
-            raise ValueError(f"{path}:{n}: needs body and mention")
-        out.append(row)
-    return out
+    return read_labelled(path).items
 
 
 def candidates(config, files: list[Path]):
@@ -634,8 +621,6 @@ def featurise(config, cands):
 
 
 def _standardise(X):
-    import numpy as np
-
     mean = X.mean(axis=0)
     scale = X.std(axis=0)
     scale[scale < 1e-6] = 1.0
@@ -723,8 +708,6 @@ def train(config, files: list[Path] | None = None, out: Path = MODEL_PATH, low: 
 
 def cv_report(config, files: list[Path] | None = None, l2: float = L2, low: float = LOW, high: float = HIGH) -> str:
     """Cross-validation grouped by file, in words: what each held-out file would have lost and let in."""
-    import numpy as np
-
     files = files or [ROOT / f for f in TRAINING_FILES]
     r = cross_validate(config, files, l2, high)
     y, oof, groups = r["y"], r["oof"], r["groups"]

@@ -158,7 +158,7 @@ def test_training_reproduces_the_committed_model(cfg, tmp_path):
 
 def test_training_refuses_a_broken_file(cfg, tmp_path):
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"body": "New Baby Network", "mention": true}\n{"body": "oops"\n')
+    bad.write_text('{"body": "New Baby Network", "mention": true, "severity": "info"}\n{"body": "oops"\n')
     with pytest.raises(ValueError, match=r"bad.jsonl:2: not valid JSON"):
         identity.train(cfg, files=[bad], out=tmp_path / "x.npz")
 

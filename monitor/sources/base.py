@@ -227,3 +227,12 @@ def parse_time(value) -> datetime | None:
 def base_url_option(default: str) -> Option:
     return Option("base_url", f"the service's address (default {default}); point it at a self-hosted instance or a test server",
                   type="url", default=default)
+
+
+def json_object(text: str | None) -> dict:
+    """A stored JSON object (a cursor, a login session); {} for nothing, bad JSON or another type."""
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

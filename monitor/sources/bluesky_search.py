@@ -26,7 +26,7 @@ from datetime import timedelta
 
 from ..clock import iso
 from ..fetch import FetchError
-from .base import Item, Option, Poll, Source, SourceFailed, SourceState, base_url_option, parse_time
+from .base import Item, Option, Poll, Source, SourceFailed, SourceState, base_url_option, json_object, parse_time
 
 PAGES = 5
 
@@ -113,7 +113,7 @@ class BlueskySearchSource(Source):
 
     def poll(self, fetcher, state: SourceState) -> Poll:
         cursor = state.cursor_dict()
-        stored = cursor.pop("session", None) or _loads(state.session)  # older versions kept it in the cursor
+        stored = cursor.pop("session", None) or json_object(state.session)  # older versions kept it in the cursor
         tokens = stored if stored.get("access") and stored.get("refresh") else self._login(fetcher)
         since = cursor.get("since") or iso(state.now - timedelta(seconds=self.config.backfill))
         params = {"q": self.query, "sort": "latest", "limit": 100, "since": since}
@@ -143,13 +143,6 @@ class BlueskySearchSource(Source):
                    "replies": int(post.get("replyCount") or 0), "quotes": int(post.get("quoteCount") or 0)},
         )
 
-
-def _loads(text: str | None) -> dict:
-    try:
-        value = json.loads(text or "{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def _xrpc_error(body: bytes) -> str:

@@ -27,7 +27,7 @@ import time
 from urllib.parse import urlencode
 
 from ..fetch import FetchError
-from .base import Item, Option, Poll, Source, SourceFailed, SourceState, base_url_option, parse_time
+from .base import Item, Option, Poll, Source, SourceFailed, SourceState, base_url_option, json_object, parse_time
 from .rss import parse_feed
 
 ANONYMOUS_HOLD = 3600.0
@@ -58,7 +58,7 @@ class RedditSource(Source):
         creds = self._credentials()
         if creds is None:
             return self._anonymous(fetcher, state, cursor)
-        session = _loads(state.session)
+        session = json_object(state.session)
         path = f"/r/{self.subreddit}/search" if self.subreddit else "/search"
         params = {"q": self.query, "sort": "new", "limit": 100, "raw_json": 1, "t": "week"}
         if self.subreddit:
@@ -137,13 +137,6 @@ class RedditSource(Source):
                    "subscribers": int(p.get("subreddit_subscribers") or 0)},
         )
 
-
-def _loads(text: str | None) -> dict:
-    try:
-        value = json.loads(text or "{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def rate_limit_wait(headers: dict) -> float | None:
