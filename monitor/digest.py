@@ -43,8 +43,10 @@ class Digest:
     most_negative: list = field(default_factory=list)
     widest: list = field(default_factory=list)
     alerts: list = field(default_factory=list)
-    replies: list = field(default_factory=list)
+    replies: list = field(default_factory=list)  # this week's mentions needing a reply
     reply_counts: dict = field(default_factory=dict)
+    older_waiting: int = 0  # mentions from before the week still waiting for a reply
+    older_oldest: list = field(default_factory=list)  # the oldest few of those
     sources: list = field(default_factory=list)
     runs: int = 0
     failed_runs: int = 0
@@ -148,7 +150,7 @@ def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
             minutes = int((parse_iso(al["acked_at"]) - parse_iso(al["created"])).total_seconds() // 60)
         d.alerts.append({**al, "minutes_to_ack": minutes})
 
-    d.replies, d.reply_counts = _replies(db, start, end, now)
+    d.replies, d.reply_counts, d.older_waiting, d.older_oldest = _replies(db, start, end, now)
     d.sources = _source_health(db, config, start, end)
     runs = list(db.query("select started, exit_code from runs where started >= ? and started < ? order by started", [a, b]))
     d.runs, d.failed_runs = len(runs), sum(1 for r in runs if r["exit_code"])
@@ -175,30 +177,52 @@ def _engagement(r: dict) -> int:
     return sum(v for k, v in reach.items() if k not in ("followers", "subscribers") and isinstance(v, int))
 
 
-def _replies(db, start: datetime, end: datetime, now: datetime) -> tuple[list, dict]:
-    """Mentions needing a reply that were first seen this week, or still open when it began.
+def _replies(db, start: datetime, end: datetime, now: datetime) -> tuple[list, dict, int, list]:
+    """Replies, bounded to what a person can act on whatever the unanswered history.
 
-    Ages run to the end of the week, or to now while the week is still going.
+    Returns (this week's mentions needing a reply, each with its state; counts of "in time",
+    "late" and "still open" over everything the week covers; how many mentions from before the
+    week are still waiting; the oldest ``TOP`` of those). Older mentions answered during the
+    week are counted, not listed. Ages run to the end of the week, or to now while the week is
+    still going.
     """
     cutoff = min(end, now)
+    a, b, c = iso(start), iso(end), iso(cutoff)
     out, counts = [], {"in time": 0, "late": 0, "still open": 0}
     for r in db.query(
-        "select * from mentions where needs_reply = 1 and false_positive = 0 and first_seen < ? "
-        "and (first_seen >= ? or coalesce(acked_at, resolved_at) is null or coalesce(acked_at, resolved_at) >= ?) "
-        "order by first_seen", [iso(end), iso(start), iso(start)],
+        "select * from mentions where needs_reply = 1 and false_positive = 0 and first_seen >= ? and first_seen < ? "
+        "order by first_seen", [a, b],
     ):
-        r = store.decode_mention(r)
-        seen = parse_iso(r["first_seen"])
-        answered = min([t for t in (parse_iso(r["acked_at"]), parse_iso(r["resolved_at"])) if t], default=None)
-        if answered and answered < cutoff:
-            age = answered - seen
-            state = "in time" if age <= REPLY_AIM else "late"
-        else:
-            age, state = max(cutoff - seen, timedelta(0)), "still open"
-        counts[state] += 1
-        hours, minutes = divmod(int(age.total_seconds() // 60), 60)
-        out.append({**r, "state": state, "age": f"{hours}h {minutes:02d}m", "overdue": age > REPLY_AIM})
-    return out, counts
+        r = _reply_state(store.decode_mention(r), cutoff)
+        counts[r["state"]] += 1
+        out.append(r)
+    # Before the week: counted in SQL, and only the oldest few read.
+    answered = "coalesce(min(acked_at, resolved_at), acked_at, resolved_at)"
+    older = f"needs_reply = 1 and false_positive = 0 and first_seen < ?"
+    for late, n in db.execute(
+        f"select (strftime('%s', {answered}) - strftime('%s', first_seen)) > ? as late, count(*) from mentions "
+        f"where {older} and {answered} >= ? and {answered} < ? group by late",
+        [int(REPLY_AIM.total_seconds()), a, a, c],
+    ):
+        counts["late" if late else "in time"] += n
+    still = f"{older} and ({answered} is null or {answered} >= ?)"
+    waiting = db.execute(f"select count(*) from mentions where {still}", [a, c]).fetchone()[0]
+    counts["still open"] += waiting
+    oldest = [_reply_state(store.decode_mention(r), cutoff) for r in db.query(
+        f"select * from mentions where {still} order by first_seen, id limit {TOP}", [a, c])]
+    return out, counts, waiting, oldest
+
+
+def _reply_state(r: dict, cutoff: datetime) -> dict:
+    seen = parse_iso(r["first_seen"])
+    answered = min([t for t in (parse_iso(r["acked_at"]), parse_iso(r["resolved_at"])) if t], default=None)
+    if answered and answered < cutoff:
+        age = answered - seen
+        state = "in time" if age <= REPLY_AIM else "late"
+    else:
+        age, state = max(cutoff - seen, timedelta(0)), "still open"
+    hours, minutes = divmod(int(age.total_seconds() // 60), 60)
+    return {**r, "state": state, "age": f"{hours}h {minutes:02d}m", "overdue": age > REPLY_AIM}
 
 
 def _source_health(db, config: Config, start: datetime, end: datetime) -> list[dict]:
