@@ -13,6 +13,10 @@ Each figure reports the median of the per-pair ratios with their min and max.
 
 Figures (ids for ``--only``):
 
+Every baseline runs as its own process (``bench/baselines.py``), timed the same way as the
+monitor, so both sides pay interpreter start and imports, and neither shares a process (or the
+GIL) with the feed farm.
+
 - ``cold1000`` / ``cold200``: a cold ``monitor run`` against
   * the floor with the *same parser the run uses* (concurrent fetch-only at the same pool size,
     then single-process parse of the same bodies with ``monitor.sources.rss``'s parser choice),
@@ -46,7 +50,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -196,73 +199,14 @@ def write_config(tmp: Path, urls: list[str], workers: int, *, spikes: bool = Fal
     return path
 
 
-def naive(urls: list[str]) -> float:
-    """What a user would write first: one request after another, parse each with feedparser."""
-    import feedparser
-    import requests
-
-    started = time.perf_counter()
-    for u in urls:
-        feedparser.parse(requests.get(u, timeout=30).content)
-    return time.perf_counter() - started
+def baseline(mode: str, urls_file: Path, workers: int = 1) -> float:
+    """Seconds of one baseline process (bench/baselines.py), timed like a monitor run."""
+    return timed([sys.executable, str(HERE / "baselines.py"), mode, str(urls_file), str(workers)])
 
 
-def fetch_all(urls: list[str], workers: int, etags: dict | None = None) -> tuple[float, list[bytes]]:
-    import requests
-    from requests.adapters import HTTPAdapter
-
-    session = requests.Session()
-    session.mount("http://", HTTPAdapter(pool_connections=workers, pool_maxsize=workers))
-
-    def get(u):
-        headers = {"If-None-Match": etags[u]} if etags else {}
-        return session.get(u, headers=headers, timeout=30).content
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(workers) as pool:
-        bodies = list(pool.map(get, urls))
-    seconds = time.perf_counter() - started
-    session.close()
-    return seconds, bodies
-
-
-def same_parser():
-    """The parser the run uses for a well-formed feed: (name, parse(body)).
-
-    Follows ``monitor.sources.rss``: its feedparser-rs fast path when it has one and the wheel is
-    installed, feedparser otherwise. If the fast path is removed or restricted, this follows.
-    """
-    import feedparser
-
-    from monitor.sources import rss
-
-    def slow(body):
-        return feedparser.parse(body, response_headers={"content-type": "application/rss+xml"})
-
-    fast = getattr(rss, "_fast_parse", None)
-    if fast is not None:
-        try:
-            import feedparser_rs  # noqa: F401
-        except ImportError:
-            fast = None
-    if fast is None:
-        return "feedparser", slow
-    return "feedparser-rs, feedparser when it declines", lambda body: fast(body) or slow(body)
-
-
-def feedparser_parse(body):
-    import feedparser
-
-    return feedparser.parse(body, response_headers={"content-type": "application/rss+xml"})
-
-
-def floor(urls: list[str], workers: int, parse) -> float:
-    """Concurrent fetch-only at the run's pool size, then parse every body in one process."""
-    fetch_s, bodies = fetch_all(urls, workers)
-    started = time.perf_counter()
-    for b in bodies:
-        parse(b)
-    return fetch_s + time.perf_counter() - started
+def urls_file(path: Path, urls: list[str], etags: dict | None = None) -> Path:
+    path.write_text("".join(f"{u}\t{etags[urlsplit(u).path]}\n" if etags else f"{u}\n" for u in urls))
+    return path
 
 
 def texts_for(farm: Farm) -> list[tuple[str, str]]:
@@ -358,7 +302,9 @@ class Bench:
         self.tmp = tmp
         self.report: list[Figure] = []
         self.farms: dict[int, Farm] = {}
-        self.parser_name, self.parse = same_parser()
+        from baselines import same_parser
+
+        self.parser_name = same_parser()[0]
 
     def cmd(self, only: str, **extra) -> str:
         a = self.a
@@ -393,13 +339,14 @@ class Bench:
 
         print(f"{tag}: {feeds} feeds x {a.entries} entries; same parser = {self.parser_name}", flush=True)
         cmd = self.cmd(tag)
+        uf = urls_file(self.tmp / f"urls-{feeds}.txt", urls)
         paired(Figure(f"cold run, {feeds:,} feeds, vs floor with the same parser", f"fetch-only + {self.parser_name}",
-                      "<= 1.1x", cmd), n, monitor, lambda: floor(urls, a.workers, self.parse), self.report)
+                      "<= 1.1x", cmd), n, monitor, lambda: baseline("floor-same", uf, a.workers), self.report)
         paired(Figure(f"cold run, {feeds:,} feeds, vs floor with feedparser", "fetch-only + feedparser", "", cmd),
-               n, monitor, lambda: floor(urls, a.workers, feedparser_parse), self.report)
+               n, monitor, lambda: baseline("floor-feedparser", uf, a.workers), self.report)
         if not a.skip_naive:
             paired(Figure(f"cold run, {feeds:,} feeds, vs naive sequential loop", "requests.get + feedparser, one by one",
-                          ">= 10x faster", cmd), n, monitor, lambda: naive(urls), self.report)
+                          ">= 10x faster", cmd), n, monitor, lambda: baseline("naive", uf), self.report)
         fig = Figure(f"peak RSS of the cold run, {feeds:,} feeds", "-", "< 200 MB", cmd, values=rss, unit="MB")
         show(fig)
         self.report.append(fig)
@@ -412,11 +359,11 @@ class Bench:
         db = self.tmp / "warm.db"
         print(f"warm: {a.feeds} feeds", flush=True)
         run_monitor(cfg, db, "run", "--force", "--quiet")
-        etags = {u: farm.etags[urlsplit(u).path] for u in urls}
+        uf = urls_file(self.tmp / f"urls-{a.feeds}-etags.txt", urls, farm.etags)
         paired(Figure(f"warm run (304s), {a.feeds:,} feeds, vs bare conditional-GET pass", "concurrent conditional GETs",
                       "<= 1.5x", self.cmd("warm", **{"--feeds": a.feeds})), n,
                lambda: run_monitor(cfg, db, "run", "--force", "--quiet")[0],
-               lambda: fetch_all(urls, a.workers, etags=etags)[0], self.report)
+               lambda: baseline("conditional", uf, a.workers), self.report)
 
     def unchanged(self) -> None:
         a, n = self.a, self.a.pairs
@@ -428,10 +375,11 @@ class Bench:
         farm.etag = False
         try:
             run_monitor(cfg, db, "run", "--force", "--quiet")
+            uf = urls_file(self.tmp / f"urls-{a.feeds}.txt", urls)
             paired(Figure(f"unchanged bodies, no ETag, {a.feeds:,} feeds, vs fetch-only floor", "concurrent fetch-only",
                           "<= 2x", self.cmd("unchanged", **{"--feeds": a.feeds})), n,
                    lambda: run_monitor(cfg, db, "run", "--force", "--quiet")[0],
-                   lambda: fetch_all(urls, a.workers)[0], self.report)
+                   lambda: baseline("fetch", uf, a.workers), self.report)
         finally:
             farm.etag = True
 
