@@ -133,7 +133,6 @@ def run_cycle(
                 state = SourceState(**{k: row.get(k) for k in SourceState.__dataclass_fields__ if k != "now"}, now=now)
                 todo.append((sc, get_kind(sc.kind)(sc), state))
 
-            analyser = Analyser(config)
             s = config.settings
             fetcher = Fetcher(
                 contact=s.contact, connect_timeout=s.connect_timeout, read_timeout=s.read_timeout,
@@ -142,6 +141,7 @@ def run_cycle(
             try:
                 with ThreadPoolExecutor(max_workers=s.workers, thread_name_prefix="poll") as pool:
                     futures = {pool.submit(_poll, src, fetcher, state): sc for sc, src, state in todo}
+                    analyser = Analyser(config)  # compiled while the first answers are on their way
                     for future in as_completed(futures):
                         sc = futures[future]
                         report = _store_poll(db, config, analyser, sc, future.result(), now, rows[sc.name])
