@@ -52,7 +52,9 @@ class RssSource(Source):
         return Poll("new", items=items, warning=warning, **base)
 
     def parse(self, body: bytes, headers: dict[str, str], url: str) -> tuple[list[Item], str | None]:
-        return parse_feed(self.name, body, headers, url)
+        from .. import parallel  # on another core when the run has a parse pool
+
+        return parallel.parse_feed(self.name, body, headers, url)
 
 
 def _fast_parse(body: bytes):
