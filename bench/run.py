@@ -264,18 +264,22 @@ def seed_history(db_path: Path, count: int, now: datetime, reply_share: float = 
     trigger = conn.execute("select sql from sqlite_master where type = 'trigger' and name = 'mentions_ai'").fetchone()[0]
     conn.execute("drop trigger mentions_ai")
     every = max(1, round(1 / reply_share)) if reply_share else 0
-    rows = (
-        (f"https://seed.example/{i}", f"https://seed.example/{i}", f"Old story {i} about New Baby Network",
-         f"Seeded mention text {i} with some words about families", f"snippet {i}", "seed",
-         (now - timedelta(minutes=i * 525600 // max(count, 1))).strftime("%Y-%m-%dT%H:%M:%SZ"),
-         ("info", "watch", "alert", "crisis")[i % 4] if i % 10 == 0 else "info", 0.1, 0.1, "{}", "[]", "[]", "[]",
-         1 if every and i % every == 3 else 0)
-        for i in range(count)
-    )
+
+    def row(i):
+        seen = now - timedelta(minutes=i * 525600 // max(count, 1))
+        reply = 1 if every and i % every == 3 else 0
+        # Earlier runs reminded the directors of each unanswered one once (rules.reply_candidates).
+        reminded = (seen + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ") if reply and seen < now - timedelta(days=2) else None
+        return (f"https://seed.example/{i}", f"https://seed.example/{i}", f"Old story {i} about New Baby Network",
+                f"Seeded mention text {i} with some words about families", f"snippet {i}", "seed",
+                seen.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                ("info", "watch", "alert", "crisis")[i % 4] if i % 10 == 0 else "info", 0.1, 0.1, "{}", "[]", "[]", "[]",
+                reply, reminded)
+
     conn.executemany(
         "insert into mentions (canonical_url, url, title, text, snippet, source, first_seen, severity, sentiment, "
-        "targeted_sentiment, categories, matched_terms, reasons, actions, needs_reply) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        "targeted_sentiment, categories, matched_terms, reasons, actions, needs_reply, reply_reminded_at) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (row(i) for i in range(count)))
     conn.execute("insert into mentions_fts(mentions_fts) values ('rebuild')")
     conn.execute(trigger)
     conn.commit()
@@ -440,7 +444,8 @@ class Bench:
         for share in ("1%", "10%"):
             if share == "10%":
                 conn = sqlite3.connect(seeded)
-                conn.execute("update mentions set needs_reply = 1 where id % 10 = 3")
+                conn.execute("update mentions set needs_reply = 1, reply_reminded_at = coalesce(reply_reminded_at, first_seen) "
+                             "where id % 10 = 3")
                 conn.commit()
                 conn.close()
             values, inproc = [], []

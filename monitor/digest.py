@@ -26,6 +26,7 @@ from .config import SEVERITIES, Config, readable_name
 
 REPLY_AIM = timedelta(hours=48)
 TOP = 5
+LISTED = 100  # watch and info mentions listed in full; the rest are counted
 
 
 @dataclass
@@ -54,7 +55,8 @@ class Digest:
     undelivered: list = field(default_factory=list)
     false_positives: int = 0
     last_purge: dict | None = None
-    listed: list = field(default_factory=list)  # every watch and info mention: the safety net
+    listed: list = field(default_factory=list)  # watch and info mentions (the safety net), the first LISTED
+    listed_total: int = 0  # how many there were in all
     labels: dict = field(default_factory=dict)  # source name -> what people read
 
     @property
@@ -120,26 +122,42 @@ def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
         f"select severity, count(*) as n from mentions where {in_week} group by severity", [a, b])}
     d.by_severity = {s: counts.get(s, 0) for s in reversed(SEVERITIES)}
 
-    rows = store.mentions(db, since=start, until=end, false_positives=False, oldest_first=True)
     zone = ZoneInfo(tz)
     negative = config.thresholds.negative
+    # Per day, from hourly counts made in SQL (London is a whole number of hours from UTC).
+    by_day: dict = {}
+    for hour, n, neg in db.execute(
+        f"select substr(first_seen, 1, 13), count(*), sum(coalesce(targeted_sentiment, 0) <= ?) from mentions "
+        f"where {in_week} group by 1", [negative, a, b],
+    ):
+        day = datetime.fromisoformat(hour + ":00:00+00:00").astimezone(zone).date()
+        total, negs = by_day.get(day, (0, 0))
+        by_day[day] = (total + n, negs + (neg or 0))
     for i in range(7):
         day_start = (start.astimezone(zone) + timedelta(days=i)).date()
-        todays = [r for r in rows if parse_iso(r["first_seen"]).astimezone(zone).date() == day_start]
-        neg = sum(1 for r in todays if (r["targeted_sentiment"] or 0) <= negative)
-        d.daily.append({"date": day_start.isoformat(), "label": day_start.strftime("%a %d"), "total": len(todays),
+        total, neg = by_day.get(day_start, (0, 0))
+        d.daily.append({"date": day_start.isoformat(), "label": day_start.strftime("%a %d"), "total": total,
                         "negative": neg})
-    for r in rows:  # directors read policy families ("complaint"), not our keyword sets ("gripe")
-        r["families"] = sorted({config.escalation[c].family if c in config.escalation else c
-                                for c in (r.get("categories") or {})} - {"none", ""})
-    for r in rows:
-        r["source_names"] = ", ".join(d.labels.get(x.strip()) or readable_name(x.strip())
-                                      for x in (r.get("sources") or r.get("source") or "").split(",") if x.strip())
-    d.listed = [r for r in rows if r["severity"] in ("watch", "info")]
-    d.listed.sort(key=lambda r: (r["severity"] != "watch", r["first_seen"], r["id"]))
-    d.most_negative = sorted([r for r in rows if (r["targeted_sentiment"] or 0) < 0],
-                             key=lambda r: (r["targeted_sentiment"], r["id"]))[:TOP]
-    d.widest = sorted([r for r in rows if _engagement(r) > 0], key=lambda r: (-_engagement(r), r["id"]))[:TOP]
+
+    week_sql = store._MENTION_SQL + " where m.first_seen >= ? and m.first_seen < ? and m.false_positive = 0"
+
+    def read(more: str, args=()) -> list[dict]:
+        out = [store.decode_mention(r) for r in db.query(f"{week_sql} {more}", [a, b, *args])]
+        for r in out:  # directors read policy families ("complaint"), not our keyword sets ("gripe")
+            r["families"] = sorted({config.escalation[c].family if c in config.escalation else c
+                                    for c in (r.get("categories") or {})} - {"none", ""})
+            r["source_names"] = ", ".join(d.labels.get(x.strip()) or readable_name(x.strip())
+                                          for x in (r.get("sources") or r.get("source") or "").split(",") if x.strip())
+        return out
+
+    # The safety net, bounded to what a person can skim: watch first, then info, oldest first.
+    listed_where = "and m.severity in ('watch', 'info')"
+    d.listed_total = db.execute(f"select count(*) from mentions m where m.first_seen >= ? and m.first_seen < ? "
+                                f"and m.false_positive = 0 {listed_where}", [a, b]).fetchone()[0]
+    d.listed = read(f"{listed_where} order by m.severity != 'watch', m.first_seen, m.id limit {LISTED}")
+    d.most_negative = read(f"and m.targeted_sentiment < 0 order by m.targeted_sentiment, m.id limit {TOP}")
+    d.widest = sorted([r for r in read("and m.reach is not null") if _engagement(r) > 0],
+                      key=lambda r: (-_engagement(r), r["id"]))[:TOP]
     for r in d.widest:
         r["engagement"] = _engagement(r)
 
@@ -195,7 +213,8 @@ def _replies(db, start: datetime, end: datetime, now: datetime) -> tuple[list, d
     ):
         r = _reply_state(store.decode_mention(r), cutoff)
         counts[r["state"]] += 1
-        out.append(r)
+        if len(out) < LISTED:  # the rest are in the counts
+            out.append(r)
     # Before the week: counted in SQL, and only the oldest few read.
     answered = "coalesce(min(acked_at, resolved_at), acked_at, resolved_at)"
     older = f"needs_reply = 1 and false_positive = 0 and first_seen < ?"
