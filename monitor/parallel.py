@@ -7,7 +7,6 @@ parses, the others cannot even read their sockets. With more than ``MIN_FEEDS`` 
 threads; ``RssSource.parse`` sends each body there and its thread waits without holding the
 lock. Small runs (cron's usual handful of due feeds) and machines with one core parse in
 the thread as before. If the pool cannot start or breaks, parsing falls back to the thread.
-``MONITOR_PARSE_POOL=0`` turns it off (to compare, or on a machine where forking is unwelcome).
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ def start(feeds: int) -> bool:
     """Start the pool when ``feeds`` is worth it; call before any thread is started (it forks)."""
     global _pool
     spare = (os.cpu_count() or 1) - 1
-    if _pool is not None or feeds < MIN_FEEDS or spare < 1 or os.environ.get("MONITOR_PARSE_POOL") == "0":
+    if _pool is not None or feeds < MIN_FEEDS or spare < 1:
         return False
     try:
         import multiprocessing
