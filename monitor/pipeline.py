@@ -133,9 +133,6 @@ def run_cycle(
                 state = SourceState(**{k: row.get(k) for k in SourceState.__dataclass_fields__ if k != "now"}, now=now)
                 todo.append((sc, get_kind(sc.kind)(sc), state))
 
-            from . import parallel
-
-            parallel.start(len(todo))  # before any thread: it forks
             s = config.settings
             fetcher = Fetcher(
                 contact=s.contact, connect_timeout=s.connect_timeout, read_timeout=s.read_timeout,
@@ -154,7 +151,6 @@ def run_cycle(
                             log(f"{sc.name}: {report.error}")
             finally:
                 fetcher.close()
-                parallel.stop()
 
             if config.replies is not None:  # directors' replies first: an acknowledged crisis is not repeated
                 from .replies import read_replies

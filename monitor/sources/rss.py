@@ -52,9 +52,7 @@ class RssSource(Source):
         return Poll("new", items=items, warning=warning, **base)
 
     def parse(self, body: bytes, headers: dict[str, str], url: str) -> tuple[list[Item], str | None]:
-        from .. import parallel  # on another core when the run has a parse pool
-
-        return parallel.parse_feed(self.name, body, headers, url)
+        return parse_feed(self.name, body, headers, url)
 
 
 def _fast_parse(body: bytes):
