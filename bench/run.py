@@ -134,7 +134,7 @@ def paired(fig: Figure, n: int, monitor, baseline, report=None) -> Figure:
         fig.pairs.append((m, b))
         print(f"    pair {i + 1}: monitor {m:.3f} s, baseline {b:.3f} s", flush=True)
     show(fig)
-    if report:
+    if report is not None:
         report.append(fig)
     return fig
 
