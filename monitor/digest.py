@@ -60,6 +60,11 @@ class Digest:
     labels: dict = field(default_factory=dict)  # source name -> what people read
 
     @property
+    def first_day(self) -> str:
+        """The week's Monday in the digest's time zone (for ``monitor export --since``)."""
+        return self.start.astimezone(ZoneInfo(self.timezone)).date().isoformat()
+
+    @property
     def change(self) -> int:
         return self.total - self.previous
 
