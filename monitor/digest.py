@@ -213,7 +213,8 @@ def _replies(db, start: datetime, end: datetime, now: datetime) -> tuple[list, d
     a, b, c = iso(start), iso(end), iso(cutoff)
     out, counts = [], {"in time": 0, "late": 0, "still open": 0}
     for r in db.query(
-        "select * from mentions where needs_reply = 1 and false_positive = 0 and first_seen >= ? and first_seen < ? "
+        # "+needs_reply": walk the week by first_seen, not every needs-reply mention ever stored
+        "select * from mentions where +needs_reply = 1 and false_positive = 0 and first_seen >= ? and first_seen < ? "
         "order by first_seen", [a, b],
     ):
         r = _reply_state(store.decode_mention(r), cutoff)
