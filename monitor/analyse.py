@@ -201,13 +201,18 @@ class Analyser:
         words = [set(re.findall(r"[\w']+", text)) for text in folded]
         whole = " \n".join(folded)
         guarded: dict[str, str] = {}  # category -> why a guard set it aside (read by the model step)
+        all_words = set().union(*words)
+        nothing: set[str] = set()
         for name, rule in self.rules.items():
+            # The keyword gate on the whole text first: when no sentence can hold a keyword, each
+            # sentence gets an empty word set (its regex patterns are still searched).
+            possible = rule.keys._keywords_possible(whole, all_words)
             for index in everywhere if rule.cat.anywhere else scope:
                 text = folded[index]
                 other = rule.keys.other_sense(text)
                 if other:
                     guarded.setdefault(name, f"'{other}' means something else")
-                for hit in rule.keys.find(text, words[index]):
+                for hit in rule.keys.find(text, words[index] if possible else nothing):
                     word = hit.group(0)
                     neg = _negated(text, hit.start()) or (f"next sentence: {folded[index + 1].strip()}" if index in denied else None)
                     if neg:

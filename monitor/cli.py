@@ -101,16 +101,17 @@ def check(obj: Context) -> None:
         click.echo(f"  exclude ({len(cfg.organisation.exclude)}): {', '.join(cfg.organisation.exclude)}")
     from .sources import get_kind
 
-    click.echo(f"  sources ({len(cfg.sources)}):")
+    lines = [f"  sources ({len(cfg.sources)}):"]  # one write, not one flush per source
     for s in cfg.sources:
         state = "" if s.enabled else "  [disabled]"
-        click.echo(f"    - {s.name} ({s.kind}, every {_human_seconds(s.every)}): {s.target()}{state}")
+        lines.append(f"    - {s.name} ({s.kind}, every {_human_seconds(s.every)}): {s.target()}{state}")
         env = get_kind(s.kind).env_needed(s.options)
         if env:
             import os
 
             have = ", ".join(f"{v} ({'set' if os.environ.get(v) else 'NOT set'})" for v in env)
-            click.echo(f"        reads: {have}")
+            lines.append(f"        reads: {have}")
+    click.echo("\n".join(lines))
     click.echo(f"  alert templates and playbook: {cfg.alerts_dir}" + (f" ({cfg.alerts_note})" if cfg.alerts_note else ""))
     click.echo(f"  escalation categories ({len(cfg.escalation)}): {', '.join(cfg.escalation)}")
     t = cfg.thresholds
@@ -182,6 +183,8 @@ def _private_url(url: str) -> str:
 
 def _unusable_channels(cfg) -> list[str]:
     """Channels whose address apprise cannot use (checked here, not on every run: apprise is slow to import)."""
+    if not any(ch.url for ch in cfg.channels.values()):
+        return []  # nothing to check: spare `monitor check` the imports of apprise and the store
     import apprise
 
     from .notify import redact, secrets_of

@@ -302,6 +302,8 @@ def parse_size(value: Any) -> int:
 def expand_env(value: str, environ: dict[str, str]) -> tuple[str, list[str]]:
     """Replace ``${VAR}`` references; return the text and the names that were not set."""
     missing: list[str] = []
+    if "${" not in value:
+        return value, missing
 
     def sub(m: re.Match[str]) -> str:
         name = m.group(1)
@@ -608,6 +610,7 @@ def _read_sources(r: _Reader, raw: Any, settings: Settings) -> list[SourceConfig
         return []
     out: list[SourceConfig] = []
     names: set[str] = set()
+    allowed_by_kind: dict[str, dict[str, str]] = {}
     for i, item in enumerate(raw):
         path = join("sources", i)
         if not isinstance(item, dict):
@@ -626,7 +629,9 @@ def _read_sources(r: _Reader, raw: Any, settings: Settings) -> list[SourceConfig
         if not kind_name:
             continue
         kind = get_kind(kind_name)
-        allowed = {**_SOURCE_COMMON, **{o.name: o.help for o in kind.options}}
+        allowed = allowed_by_kind.get(kind_name)
+        if allowed is None:
+            allowed = allowed_by_kind[kind_name] = {**_SOURCE_COMMON, **{o.name: o.help for o in kind.options}}
         r.mapping(item, path, allowed)
         options = kind.read_options(r, item, path)
         out.append(

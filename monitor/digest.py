@@ -26,6 +26,7 @@ from .config import SEVERITIES, Config, readable_name
 
 REPLY_AIM = timedelta(hours=48)
 TOP = 5
+LISTED = 100  # watch and info mentions listed in full; the rest are counted
 
 
 @dataclass
@@ -43,8 +44,10 @@ class Digest:
     most_negative: list = field(default_factory=list)
     widest: list = field(default_factory=list)
     alerts: list = field(default_factory=list)
-    replies: list = field(default_factory=list)
+    replies: list = field(default_factory=list)  # this week's mentions needing a reply
     reply_counts: dict = field(default_factory=dict)
+    older_waiting: int = 0  # mentions from before the week still waiting for a reply
+    older_oldest: list = field(default_factory=list)  # the oldest few of those
     sources: list = field(default_factory=list)
     runs: int = 0
     failed_runs: int = 0
@@ -52,8 +55,14 @@ class Digest:
     undelivered: list = field(default_factory=list)
     false_positives: int = 0
     last_purge: dict | None = None
-    listed: list = field(default_factory=list)  # every watch and info mention: the safety net
+    listed: list = field(default_factory=list)  # watch and info mentions (the safety net), the first LISTED
+    listed_total: int = 0  # how many there were in all
     labels: dict = field(default_factory=dict)  # source name -> what people read
+
+    @property
+    def first_day(self) -> str:
+        """The week's Monday in the digest's time zone (for ``monitor export --since``)."""
+        return self.start.astimezone(ZoneInfo(self.timezone)).date().isoformat()
 
     @property
     def change(self) -> int:
@@ -118,26 +127,42 @@ def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
         f"select severity, count(*) as n from mentions where {in_week} group by severity", [a, b])}
     d.by_severity = {s: counts.get(s, 0) for s in reversed(SEVERITIES)}
 
-    rows = store.mentions(db, since=start, until=end, false_positives=False, oldest_first=True)
     zone = ZoneInfo(tz)
     negative = config.thresholds.negative
+    # Per day, from hourly counts made in SQL (London is a whole number of hours from UTC).
+    by_day: dict = {}
+    for hour, n, neg in db.execute(
+        f"select substr(first_seen, 1, 13), count(*), sum(coalesce(targeted_sentiment, 0) <= ?) from mentions "
+        f"where {in_week} group by 1", [negative, a, b],
+    ):
+        day = datetime.fromisoformat(hour + ":00:00+00:00").astimezone(zone).date()
+        total, negs = by_day.get(day, (0, 0))
+        by_day[day] = (total + n, negs + (neg or 0))
     for i in range(7):
         day_start = (start.astimezone(zone) + timedelta(days=i)).date()
-        todays = [r for r in rows if parse_iso(r["first_seen"]).astimezone(zone).date() == day_start]
-        neg = sum(1 for r in todays if (r["targeted_sentiment"] or 0) <= negative)
-        d.daily.append({"date": day_start.isoformat(), "label": day_start.strftime("%a %d"), "total": len(todays),
+        total, neg = by_day.get(day_start, (0, 0))
+        d.daily.append({"date": day_start.isoformat(), "label": day_start.strftime("%a %d"), "total": total,
                         "negative": neg})
-    for r in rows:  # directors read policy families ("complaint"), not our keyword sets ("gripe")
-        r["families"] = sorted({config.escalation[c].family if c in config.escalation else c
-                                for c in (r.get("categories") or {})} - {"none", ""})
-    for r in rows:
-        r["source_names"] = ", ".join(d.labels.get(x.strip()) or readable_name(x.strip())
-                                      for x in (r.get("sources") or r.get("source") or "").split(",") if x.strip())
-    d.listed = [r for r in rows if r["severity"] in ("watch", "info")]
-    d.listed.sort(key=lambda r: (r["severity"] != "watch", r["first_seen"], r["id"]))
-    d.most_negative = sorted([r for r in rows if (r["targeted_sentiment"] or 0) < 0],
-                             key=lambda r: (r["targeted_sentiment"], r["id"]))[:TOP]
-    d.widest = sorted([r for r in rows if _engagement(r) > 0], key=lambda r: (-_engagement(r), r["id"]))[:TOP]
+
+    week_sql = store._MENTION_SQL + " where m.first_seen >= ? and m.first_seen < ? and m.false_positive = 0"
+
+    def read(more: str, args=()) -> list[dict]:
+        out = [store.decode_mention(r) for r in db.query(f"{week_sql} {more}", [a, b, *args])]
+        for r in out:  # directors read policy families ("complaint"), not our keyword sets ("gripe")
+            r["families"] = sorted({config.escalation[c].family if c in config.escalation else c
+                                    for c in (r.get("categories") or {})} - {"none", ""})
+            r["source_names"] = ", ".join(d.labels.get(x.strip()) or readable_name(x.strip())
+                                          for x in (r.get("sources") or r.get("source") or "").split(",") if x.strip())
+        return out
+
+    # The safety net, bounded to what a person can skim: watch first, then info, oldest first.
+    listed_where = "and m.severity in ('watch', 'info')"
+    d.listed_total = db.execute(f"select count(*) from mentions m where m.first_seen >= ? and m.first_seen < ? "
+                                f"and m.false_positive = 0 {listed_where}", [a, b]).fetchone()[0]
+    d.listed = read(f"{listed_where} order by m.severity != 'watch', m.first_seen, m.id limit {LISTED}")
+    d.most_negative = read(f"and m.targeted_sentiment < 0 order by m.targeted_sentiment, m.id limit {TOP}")
+    d.widest = sorted([r for r in read("and m.reach is not null") if _engagement(r) > 0],
+                      key=lambda r: (-_engagement(r), r["id"]))[:TOP]
     for r in d.widest:
         r["engagement"] = _engagement(r)
 
@@ -148,7 +173,7 @@ def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
             minutes = int((parse_iso(al["acked_at"]) - parse_iso(al["created"])).total_seconds() // 60)
         d.alerts.append({**al, "minutes_to_ack": minutes})
 
-    d.replies, d.reply_counts = _replies(db, start, end, now)
+    d.replies, d.reply_counts, d.older_waiting, d.older_oldest = _replies(db, start, end, now)
     d.sources = _source_health(db, config, start, end)
     runs = list(db.query("select started, exit_code from runs where started >= ? and started < ? order by started", [a, b]))
     d.runs, d.failed_runs = len(runs), sum(1 for r in runs if r["exit_code"])
@@ -175,30 +200,54 @@ def _engagement(r: dict) -> int:
     return sum(v for k, v in reach.items() if k not in ("followers", "subscribers") and isinstance(v, int))
 
 
-def _replies(db, start: datetime, end: datetime, now: datetime) -> tuple[list, dict]:
-    """Mentions needing a reply that were first seen this week, or still open when it began.
+def _replies(db, start: datetime, end: datetime, now: datetime) -> tuple[list, dict, int, list]:
+    """Replies, bounded to what a person can act on whatever the unanswered history.
 
-    Ages run to the end of the week, or to now while the week is still going.
+    Returns (this week's mentions needing a reply, each with its state; counts of "in time",
+    "late" and "still open" over everything the week covers; how many mentions from before the
+    week are still waiting; the oldest ``TOP`` of those). Older mentions answered during the
+    week are counted, not listed. Ages run to the end of the week, or to now while the week is
+    still going.
     """
     cutoff = min(end, now)
+    a, b, c = iso(start), iso(end), iso(cutoff)
     out, counts = [], {"in time": 0, "late": 0, "still open": 0}
     for r in db.query(
-        "select * from mentions where needs_reply = 1 and false_positive = 0 and first_seen < ? "
-        "and (first_seen >= ? or coalesce(acked_at, resolved_at) is null or coalesce(acked_at, resolved_at) >= ?) "
-        "order by first_seen", [iso(end), iso(start), iso(start)],
+        # "+needs_reply": walk the week by first_seen, not every needs-reply mention ever stored
+        "select * from mentions where +needs_reply = 1 and false_positive = 0 and first_seen >= ? and first_seen < ? "
+        "order by first_seen", [a, b],
     ):
-        r = store.decode_mention(r)
-        seen = parse_iso(r["first_seen"])
-        answered = min([t for t in (parse_iso(r["acked_at"]), parse_iso(r["resolved_at"])) if t], default=None)
-        if answered and answered < cutoff:
-            age = answered - seen
-            state = "in time" if age <= REPLY_AIM else "late"
-        else:
-            age, state = max(cutoff - seen, timedelta(0)), "still open"
-        counts[state] += 1
-        hours, minutes = divmod(int(age.total_seconds() // 60), 60)
-        out.append({**r, "state": state, "age": f"{hours}h {minutes:02d}m", "overdue": age > REPLY_AIM})
-    return out, counts
+        r = _reply_state(store.decode_mention(r), cutoff)
+        counts[r["state"]] += 1
+        if len(out) < LISTED:  # the rest are in the counts
+            out.append(r)
+    # Before the week: counted in SQL, and only the oldest few read.
+    answered = "coalesce(min(acked_at, resolved_at), acked_at, resolved_at)"
+    older = f"needs_reply = 1 and false_positive = 0 and first_seen < ?"
+    for late, n in db.execute(
+        f"select (strftime('%s', {answered}) - strftime('%s', first_seen)) > ? as late, count(*) from mentions "
+        f"where {older} and {answered} >= ? and {answered} < ? group by late",
+        [int(REPLY_AIM.total_seconds()), a, a, c],
+    ):
+        counts["late" if late else "in time"] += n
+    still = f"{older} and ({answered} is null or {answered} >= ?)"
+    waiting = db.execute(f"select count(*) from mentions where {still}", [a, c]).fetchone()[0]
+    counts["still open"] += waiting
+    oldest = [_reply_state(store.decode_mention(r), cutoff) for r in db.query(
+        f"select * from mentions where {still} order by first_seen, id limit {TOP}", [a, c])]
+    return out, counts, waiting, oldest
+
+
+def _reply_state(r: dict, cutoff: datetime) -> dict:
+    seen = parse_iso(r["first_seen"])
+    answered = min([t for t in (parse_iso(r["acked_at"]), parse_iso(r["resolved_at"])) if t], default=None)
+    if answered and answered < cutoff:
+        age = answered - seen
+        state = "in time" if age <= REPLY_AIM else "late"
+    else:
+        age, state = max(cutoff - seen, timedelta(0)), "still open"
+    hours, minutes = divmod(int(age.total_seconds() // 60), 60)
+    return {**r, "state": state, "age": f"{hours}h {minutes:02d}m", "overdue": age > REPLY_AIM}
 
 
 def _source_health(db, config: Config, start: datetime, end: datetime) -> list[dict]:

@@ -29,10 +29,28 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterable
 
-from sqlite_utils import Database, Migrations
-
 from .clock import iso
 from .urls import clean_link
+
+
+def _import_sqlite_utils():
+    """sqlite-utils imports numpy (a quarter of a second) only to map numpy types to columns, which
+    we never store; keep numpy out of that import so every command that opens the store starts fast.
+    numpy stays importable for whoever really uses it (the digest's chart)."""
+    import sys
+
+    hide = "numpy" not in sys.modules
+    if hide:
+        sys.modules["numpy"] = None  # type: ignore[assignment]  # "import numpy" raises ImportError
+    try:
+        from sqlite_utils import Database, Migrations
+    finally:
+        if hide:
+            del sys.modules["numpy"]
+    return Database, Migrations
+
+
+Database, Migrations = _import_sqlite_utils()
 
 migrations = Migrations("monitor")
 

@@ -64,10 +64,16 @@ def html_to_text(value: str | None) -> str:
 
 def tidy(value: str) -> str:
     """NFKC, invisible characters removed, typographic dashes/quotes folded, spaces collapsed."""
-    value = unicodedata.normalize("NFKC", value).translate(_INVISIBLE).translate(_DASHES).translate(_QUOTES)
-    value = re.sub(r"[ \t\r\f\v\u00a0]+", " ", value)
-    value = re.sub(r" *\n[ \n]*", lambda m: "\n\n" if m.group(0).count("\n") > 1 else "\n", value)
+    if not value.isascii():  # every character these change is outside ASCII: most feed text skips them
+        value = unicodedata.normalize("NFKC", value).translate(_INVISIBLE).translate(_DASHES).translate(_QUOTES)
+    value = _SPACES.sub(" ", value)
+    if "\n" in value:
+        value = _NEWLINES.sub(lambda m: "\n\n" if m.group(0).count("\n") > 1 else "\n", value)
     return value.strip()
+
+
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_NEWLINES = re.compile(r" *\n[ \n]*")
 
 
 _QUICK = {**_INVISIBLE, **_DASHES}

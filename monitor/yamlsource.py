@@ -48,13 +48,59 @@ def load(text: str) -> Located:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        located = Located(None)
+        if node is not None:
+            try:
+                # One pass over the node tree builds the values and records the lines: PyYAML's own
+                # constructor is pure Python even with the C loader and was most of `monitor check`.
+                located.data = _build(node, "", located, loader)
+            except _Unusual:  # merge keys, explicit tags, non-text keys: let PyYAML construct it
+                located = Located(loader.construct_document(node))
+                _walk(node, "", located)
     finally:
         loader.dispose()
-    located = Located(data)
-    if node is not None:
-        _walk(node, "", located)
     return located
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class _Unusual(Exception):
+    pass
+
+
+def _build(node: yaml.Node, path: str, out: Located, loader) -> Any:
+    """The value of ``node`` (what SafeLoader would construct), recording key lines into ``out``."""
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == _STR:
+            return node.value
+        return loader.construct_object(node, deep=True)  # int, float, bool, null, timestamp
+    if isinstance(node, yaml.MappingNode):
+        if node.tag != _MAP:
+            raise _Unusual
+        data: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Unusual
+            key = key_node.value if key_node.tag == _STR else loader.construct_object(key_node)
+            child = join(path, str(key))
+            if key in data:
+                out.duplicates.append((child, key_node.start_mark.line + 1))
+            out.lines.setdefault(child, key_node.start_mark.line + 1)
+            data[key] = _build(value_node, child, out, loader)
+        return data
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != _SEQ:
+            raise _Unusual
+        items = []
+        for index, item in enumerate(node.value):
+            child = join(path, index)
+            out.lines.setdefault(child, item.start_mark.line + 1)
+            items.append(_build(item, child, out, loader))
+        return items
+    raise _Unusual
 
 
 def _walk(node: yaml.Node, path: str, out: Located) -> None:

@@ -316,3 +316,41 @@ def test_every_watch_and_info_mention_is_listed_in_words(setup):
 
     assert not re.search(r"[+-]0\.\d\d", text + html)  # no raw scores anywhere
     assert "mastodon," not in text and "google-news" not in text + html  # display names only
+
+
+def test_replies_are_bounded_to_what_a_person_can_act_on(setup, tmp_path):
+    """Years of unanswered mentions give a count and the oldest few, not a list of them all."""
+    cfg, db, _ = setup
+    for i in range(40):  # unanswered, from before the week
+        add(db, W47_START - timedelta(days=200 - i), needs_reply=1, title=f"Old question {i}")
+    seen = W47_START - timedelta(days=3)
+    add(db, seen, needs_reply=1, acked=W47_START + timedelta(hours=2), title="Answered late this week")
+    add(db, W47_START - timedelta(hours=10), needs_reply=1, acked=W47_START + timedelta(hours=1),
+        title="Answered in time this week")
+    add(db, W47_START + timedelta(days=2), needs_reply=1, title="This week's question")
+    d = dg.build(db, cfg, "2026-W47", now=W47_START + timedelta(days=8))
+    assert [r["title"] for r in d.replies] == ["This week's question"]
+    assert d.older_waiting == 40 and [r["title"] for r in d.older_oldest] == [f"Old question {i}" for i in range(dg.TOP)]
+    assert d.older_oldest[0]["state"] == "still open" and d.older_oldest[0]["overdue"]
+    assert d.reply_counts == {"in time": 1, "late": 1, "still open": 41}
+    paths = dg.write(db, cfg, d, tmp_path / "digests")
+    html, text = paths["html"].read_text(), paths["txt"].read_text()
+    for out in (html, text):
+        assert "40 older mentions still waiting for a reply" in out and f"the oldest {dg.TOP}" in out
+        assert "Old question 0" in out and "Old question 4" in out and f"Old question {dg.TOP}" not in out
+    assert "This week&#39;s question" in html or "This week&#x27;s question" in html or "This week's question" in html
+
+
+def test_a_huge_week_lists_the_first_hundred_and_counts_the_rest(setup, tmp_path, monkeypatch):
+    cfg, db, _ = setup
+    monkeypatch.setattr(dg, "LISTED", 3)
+    for i in range(5):
+        add(db, W47_START + timedelta(days=1, hours=i), severity="info", title=f"Info {i}", needs_reply=1)
+    add(db, W47_START + timedelta(days=2), severity="watch", title="The watch one", targeted=-0.5)
+    d = dg.build(db, cfg, "2026-W47", now=W47_START + timedelta(days=8))
+    assert [m["title"] for m in d.listed] == ["The watch one", "Info 0", "Info 1"] and d.listed_total == 6
+    assert len(d.replies) == 3 and d.reply_counts["still open"] == 5
+    assert [x["total"] for x in d.daily] == [0, 5, 1, 0, 0, 0, 0] and [x["negative"] for x in d.daily][2] == 1
+    paths = dg.write(db, cfg, d, tmp_path / "digests")
+    assert "and 3 more: monitor export --since 2026-11-16" in paths["txt"].read_text()
+    assert "Watch and info mentions (6)" in paths["html"].read_text()

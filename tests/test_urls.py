@@ -23,3 +23,17 @@ def test_only_http_links_are_shown():
     assert safe_link("data:text/html,<script>") is None
     assert safe_link(" https://example.org/a ") == "https://example.org/a"
     assert canonical("mailto:x@example.org") == ""
+
+
+def test_an_items_canonical_address_is_worked_out_once(monkeypatch):
+    from monitor.sources import base
+
+    calls = []
+    real = base.canonical
+    monkeypatch.setattr(base, "canonical", lambda url: calls.append(url) or real(url))
+    item = base.Item(source="s", item_id="1", url="https://Example.org/a?utm_source=x", title="t", text="")
+    first = item.canonical_url
+    assert item.canonical_url == first == real("https://Example.org/a?utm_source=x") and len(calls) == 1
+    item.url = "https://example.org/b"  # a changed address is worked out again
+    assert item.canonical_url == real("https://example.org/b") and len(calls) == 2
+    assert item == base.Item(source="s", item_id="1", url="https://example.org/b", title="t", text="")

@@ -53,7 +53,11 @@ class Item:
 
     @property
     def canonical_url(self) -> str:
-        return canonical(self.url)
+        """Computed once per address (the run reads it several times per item); recomputed if ``url`` changes."""
+        cached = self.__dict__.get("_canonical")
+        if cached is None or cached[0] != self.url:
+            cached = self.__dict__["_canonical"] = (self.url, canonical(self.url))
+        return cached[1]
 
 
 @dataclass
