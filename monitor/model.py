@@ -12,9 +12,13 @@ own and the text as a whole, so one risk sentence in a long, friendly post still
 * **sentence-aware**: each sentence (with its neighbour) is scored like a short post;
   a head's chance for the text is the higher of the whole text's and its best sentence's.
   That sentence is the one that *drove* the grade, and it is quoted in alerts;
-* **levels**: crisis when the crisis chance reaches its threshold, else alert, else watch.
-  The thresholds were chosen by cross-validation on the training data (``monitor
-  train``), aiming at crisis recall >= 0.95 and crises graded alert or worse >= 0.98;
+* **agreement**: the alert and crisis chances are multiplied by the "at least watch" chance
+  to the power ``watch_agreement`` (:func:`agree`), so a raise needs the harmless-or-not head
+  to agree;
+* **levels**: crisis when the crisis chance reaches its threshold, else alert, else watch;
+  a family when its own chance reaches its own threshold. The thresholds were chosen by
+  cross-validation on the training data (``monitor train``), aiming at crisis recall
+  >= 0.95 and crises graded alert or worse >= 0.985;
 * **nearest example**: the labelled training example the text reads most like, to show
   a director why.
 
