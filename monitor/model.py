@@ -12,9 +12,13 @@ own and the text as a whole, so one risk sentence in a long, friendly post still
 * **sentence-aware**: each sentence (with its neighbour) is scored like a short post;
   a head's chance for the text is the higher of the whole text's and its best sentence's.
   That sentence is the one that *drove* the grade, and it is quoted in alerts;
-* **levels**: crisis when the crisis chance reaches its threshold, else alert, else watch.
-  The thresholds were chosen by cross-validation on the training data (``monitor
-  train``), aiming at crisis recall >= 0.95 and crises graded alert or worse >= 0.98;
+* **agreement**: the alert and crisis chances are multiplied by the "at least watch" chance
+  to the power ``watch_agreement`` (:func:`agree`), so a raise needs the harmless-or-not head
+  to agree;
+* **levels**: crisis when the crisis chance reaches its threshold, else alert, else watch;
+  a family when its own chance reaches its own threshold. The thresholds were chosen by
+  cross-validation on the training data (``monitor train``), aiming at crisis recall
+  >= 0.95 and crises graded alert or worse >= 0.985;
 * **nearest example**: the labelled training example the text reads most like, to show
   a director why.
 
@@ -258,6 +262,7 @@ class Model:
         self.thresholds = dict(meta["thresholds"])
         self.sentence_weight = float(meta.get("sentence_weight", 1.0))
         self.dense_weight = float(meta.get("dense_weight", 0.5))
+        self.watch_agreement = float(meta.get("watch_agreement", 0.0))
         self._embedder = embedder
 
     @property
@@ -300,11 +305,13 @@ class Model:
         return probs[0], probs[1:], pieces[1:], vectors
 
     def combine(self, whole, pieces):
-        """A head's chance for the text: the higher of the whole text's and its best piece's (weighted)."""
+        """A head's chance for the text: the higher of the whole text's and its best piece's (weighted),
+        then the alert and crisis chances tempered by the "at least watch" chance (:func:`agree`)."""
         np = self._np
         if len(pieces) == 0:
-            return whole
-        return np.maximum(whole, self.sentence_weight * pieces.max(axis=0))
+            return agree(np, whole[None, :], self.watch_agreement)[0]
+        return agree(np, np.maximum(whole, self.sentence_weight * pieces.max(axis=0))[None, :],
+                     self.watch_agreement)[0]
 
     def level_of(self, chances: dict[str, float]) -> str:
         for level in ("crisis", "alert", "watch"):
@@ -352,6 +359,21 @@ class Model:
         ex = self.examples[best]
         return Example(id=ex[0], file=ex[1], severity=ex[2], families=list(ex[3]), text=ex[4],
                        similarity=float(sims[best]))
+
+
+def agree(np, p, k: float):
+    """``p`` (rows, heads) with the alert and crisis chances multiplied by the "at least watch"
+    chance to the power ``k`` (0: unchanged). The watch head learns from the most examples
+    (everything that is not plain info), so it is the best judge of "harmless"; asking for its
+    agreement keeps alarming-sounding but harmless texts (a news story about a crisis, a thank-you
+    for help in a crisis) from being raised. ``k`` is chosen by cross-validation (``monitor train``)."""
+    if not k:
+        return p
+    out = p.copy()
+    w = p[:, HEADS.index("watch")] ** k
+    for h in ("alert", "crisis"):
+        out[:, HEADS.index(h)] = p[:, HEADS.index(h)] * w
+    return out
 
 
 def _sigmoid(np, z):

@@ -32,8 +32,15 @@ C_SPARSE = 10.0
 C_DENSE = 0.03
 # A sentence counts on its own at this share of its chance (chosen by cross-validation from these).
 SENTENCE_WEIGHTS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+# How much the alert and crisis chances must agree with "at least watch" (model.agree; chosen by
+# cross-validation from these; 0 = not at all).
+WATCH_AGREEMENTS = (0.0, 0.5, 1.0)
 FOLDS = 5
-TARGETS = {"crisis_recall": 0.95, "crisis_at_alert": 0.98, "alert_recall": 0.93, "watch_recall": 0.90}
+# Per-family thresholds: the best F-beta on out-of-fold chances (beta < 1 weighs precision more),
+# for families with at least this many labelled examples (the others use the shared threshold).
+FAMILY_BETA = 1.0
+MIN_FAMILY_EXAMPLES = 30
+TARGETS = {"crisis_recall": 0.95, "crisis_at_alert": 0.985, "alert_recall": 0.93, "watch_recall": 0.90}
 
 
 @dataclass
@@ -189,6 +196,7 @@ class Settings:
     c_dense: float = C_DENSE
     extra_negatives: bool = False  # measured: lower crisis precision and 4x slower; kept to re-measure
     sentence_weight: float | None = None  # None: chosen by cross-validation from SENTENCE_WEIGHTS
+    watch_agreement: float | None = None  # None: chosen by cross-validation from WATCH_AGREEMENTS
     dense_weight: float = 0.3
 
 
@@ -344,7 +352,10 @@ def choose_thresholds(p, y) -> dict[str, float]:
     th["alert"] = min(t_cov, t_rec)
     th["watch"] = min(th["alert"], _highest_threshold(
         np.maximum(p[watch, col["watch"]], np.where(p[watch, col["alert"]] >= th["alert"], 1, 0)), TARGETS["watch_recall"]))
-    # Families: one threshold for all, the best micro F1 on the out-of-fold chances.
+    # Families: one threshold for all (the best micro F1), kept as the fallback for a family with too
+    # few examples; then each family its own threshold, the best F-beta (FAMILY_BETA < 1 favours
+    # precision) on that family's out-of-fold chances. A family is proposed only when its own
+    # chance clears its own threshold.
     fam = [col[f] for f in M.FAMILIES]
     best, best_t = -1.0, 0.5
     for t in np.arange(0.2, 0.9, 0.025):
@@ -355,6 +366,20 @@ def choose_thresholds(p, y) -> dict[str, float]:
         if f1 > best + 1e-9:
             best, best_t = f1, float(t)
     th["family"] = round(best_t, 3)
+    b2 = FAMILY_BETA ** 2
+    for f in M.FAMILIES:
+        gold = y[:, col[f]] == 1
+        if gold.sum() < MIN_FAMILY_EXAMPLES:
+            continue
+        best, best_t = -1.0, th["family"]
+        for t in np.arange(0.2, 0.95, 0.025):
+            pred = p[:, col[f]] >= t
+            tp = float((pred & gold).sum())
+            prec, rec = tp / max(1.0, pred.sum()), tp / float(gold.sum())
+            score = (1 + b2) * prec * rec / max(1e-9, b2 * prec + rec)
+            if score > best + 1e-9:
+                best, best_t = score, float(t)
+        th[f] = round(best_t, 3)
     return {k: round(v, 4) for k, v in th.items()}
 
 
@@ -373,6 +398,7 @@ class Result:
     path: Path | None
     sentence_weight: float = 1.0
     item_files: list | None = None
+    watch_agreement: float = 0.0
 
 
 def cross_validate(feat: Features, y, groups: list[str], rows: list[int], how: Settings, log=None):
@@ -399,21 +425,24 @@ def cross_validate(feat: Features, y, groups: list[str], rows: list[int], how: S
     return whole_p, best_p
 
 
-def choose_sentence_weight(whole, best, y, how: Settings) -> tuple[float, object, dict]:
-    """The sentence weight whose thresholds give the best precision at the recall targets."""
+def choose_sentence_weight(whole, best, y, how: Settings) -> tuple[float, float, object, dict]:
+    """The sentence weight and watch agreement whose thresholds give the best precision at the
+    recall targets: ``(weight, agreement, out-of-fold chances, thresholds)``."""
     import numpy as np
 
     weights = [how.sentence_weight] if how.sentence_weight is not None else list(SENTENCE_WEIGHTS)
+    agreements = [how.watch_agreement] if how.watch_agreement is not None else list(WATCH_AGREEMENTS)
     best_score, chosen = -1.0, None
     for w in weights:
-        p = np.maximum(whole, w * best)
-        th = choose_thresholds(p, y)
-        f = _figures(p, y, th)
-        fam_f1 = 2 * (f["family_precision"] or 0) * (f["family_recall"] or 0) / max(
-            1e-9, (f["family_precision"] or 0) + (f["family_recall"] or 0))
-        score = (f["crisis_precision"] or 0) + (f["alert_or_worse_precision"] or 0) + fam_f1
-        if score > best_score + 1e-9:
-            best_score, chosen = score, (w, p, th)
+        for k in agreements:
+            p = M.agree(np, np.maximum(whole, w * best), k)
+            th = choose_thresholds(p, y)
+            f = _figures(p, y, th)
+            fam_f1 = 2 * (f["family_precision"] or 0) * (f["family_recall"] or 0) / max(
+                1e-9, (f["family_precision"] or 0) + (f["family_recall"] or 0))
+            score = (f["crisis_precision"] or 0) + (f["alert_or_worse_precision"] or 0) + fam_f1
+            if score > best_score + 1e-9:
+                best_score, chosen = score, (w, k, p, th)
     return chosen
 
 
@@ -441,11 +470,12 @@ def train(files: list[Path] | None = None, db: str | Path | None = None, out: Pa
     rows = list(range(len(graded)))
     if len(set(groups)) > 1:
         whole, best = cross_validate(feat, y, groups, rows, how, log)
-        weight, oof, thresholds = choose_sentence_weight(whole, best, y, how)
+        weight, agreement, oof, thresholds = choose_sentence_weight(whole, best, y, how)
     else:
         oof, thresholds = None, {"crisis": 0.5, "alert": 0.5, "watch": 0.5, "family": 0.5}
         weight = how.sentence_weight if how.sentence_weight is not None else 1.0
-    how = Settings(**{**how.__dict__, "sentence_weight": weight})
+        agreement = how.watch_agreement if how.watch_agreement is not None else 0.0
+    how = Settings(**{**how.__dict__, "sentence_weight": weight, "watch_agreement": agreement})
     fitted = fit(feat, y, rows, how)
     if out is not None:
         write(out, fitted, feat, graded, y, thresholds, how, files)
@@ -453,7 +483,7 @@ def train(files: list[Path] | None = None, db: str | Path | None = None, out: Pa
     for it in items:
         counts[it.file] = counts.get(it.file, 0) + 1
     return Result(len(items), counts, thresholds, oof, y, groups, time.perf_counter() - t0, out, weight,
-                  [it.file for it in graded])
+                  [it.file for it in graded], agreement)
 
 
 def write(out: Path, fitted: Fitted, feat: Features, items: list[Item], y, thresholds, how: Settings, files):
@@ -487,6 +517,7 @@ def write(out: Path, fitted: Fitted, feat: Features, items: list[Item], y, thres
         "heads": list(M.HEADS),
         "thresholds": thresholds,
         "sentence_weight": how.sentence_weight,
+        "watch_agreement": how.watch_agreement,
         "dense_weight": how.dense_weight,
         "settings": {k: getattr(how, k) for k in Settings.__dataclass_fields__},
         "trained_on": {f.name: sum(1 for it in items if it.file == f.name) for f in files},
@@ -514,7 +545,7 @@ def _figures(p, y, th: dict) -> dict:
         return round(float(a) / float(b), 3) if b else None
 
     fam = [col[f] for f in M.FAMILIES]
-    fp_ = p[:, fam] >= th["family"]
+    fp_ = p[:, fam] >= np.array([th.get(f, th["family"]) for f in M.FAMILIES])
     fg = y[:, fam] == 1
     return {
         "n": int(len(p)),
@@ -551,7 +582,9 @@ def format_result(result: Result) -> str:
              + ", ".join(f"{name} {n}" for name, n in sorted(result.files.items())),
              "Thresholds (chosen by leave-one-writer-out cross-validation): "
              + ", ".join(f"{k} {v:.3f}" for k, v in result.thresholds.items())
-             + f"; a sentence on its own counts at {result.sentence_weight:g} of its chance"]
+             + f"; a sentence on its own counts at {result.sentence_weight:g} of its chance"
+             + (f"; alert and crisis chances times (watch chance)^{result.watch_agreement:g}"
+                if result.watch_agreement else "")]
     if result.oof is not None:
         lines.append("Cross-validation, each file scored by a model trained without its writer's files:")
         lines.append(f"  {'file':<34} {'n':>4} {'crisis R/P':>11} {'crisis>=alert':>13} {'alert+ R/P':>11}"

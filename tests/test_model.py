@@ -55,6 +55,26 @@ def test_the_artefact_is_small_and_loaded_by_path():
     assert meta["thresholds"]["crisis"] > 0 and meta["examples"]
 
 
+def test_a_raise_needs_the_watch_head_to_agree_and_each_family_has_its_own_threshold():
+    """agree(): alert and crisis chances times (watch chance)^k, the other heads untouched; the
+    committed model uses it, and a family is proposed only at its own threshold."""
+    p = np.full((1, len(model.HEADS)), 0.8)
+    p[0, model.HEADS.index("watch")] = 0.25
+    q = model.agree(np, p, 0.5)
+    assert q[0, model.HEADS.index("alert")] == pytest.approx(0.4)
+    assert q[0, model.HEADS.index("crisis")] == pytest.approx(0.4)
+    assert q[0, model.HEADS.index("watch")] == pytest.approx(0.25)
+    assert q[0, model.HEADS.index("fraud")] == pytest.approx(0.8)
+    assert (model.agree(np, p, 0.0) == p).all()
+    m = model.load()
+    assert m.watch_agreement in train.WATCH_AGREEMENTS
+    own = {f: m.thresholds[f] for f in model.FAMILIES if f in m.thresholds}
+    assert len(own) >= 5 and len(set(own.values())) > 1
+    pred = m.predict("", FRIENDLY + "Someone there told me it was all a scam to take our money.")
+    for f in model.FAMILIES:
+        assert (f in pred.proposed) == (pred.families[f] >= m.thresholds.get(f, m.thresholds["family"]))
+
+
 def test_help_and_a_run_with_nothing_new_import_neither_numpy_nor_the_model(tmp_path):
     code = (
         "import sys\n"
