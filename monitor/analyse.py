@@ -353,13 +353,16 @@ class Analyser:
         needs_reply = "complaint" in families or any(
             self._asks_us(sents[i][1], matches_by_sentence.get(i, [])) for i in mentioned
         )
-        if decision is not None:  # identity (issue 15): unsure means us, but never above watch
+        if decision is not None:  # identity (issue 15): unsure means us, but never by SMS
             reasons.insert(1, decision.reason)
             impersonated = IMPERSONATION in families  # our name, misused
             if (decision.verdict == "unsure" and not impersonated
                     and SEVERITIES.index(severity) > SEVERITIES.index("watch")):
-                reasons.append(f"not sure it is us: {severity} -> watch")
-                severity = "watch"
+                # A namesake's complaint waits for the digest; a person who may be at risk is never
+                # held below alert (a crisis graded below alert is the worst error): an email, no SMS.
+                capped = "alert" if severity == "crisis" else "watch"
+                reasons.append(f"not sure it is us: {severity} -> {capped}")
+                severity = capped
         actions = list(dict.fromkeys(self.rules[c].cat.action for c in ranked))
         for fam in sorted(families):  # the policy's action for a family only the model saw
             cat = next((r.cat for r in self.rules.values() if r.cat.family == fam and r.cat.action), None)

@@ -120,14 +120,17 @@ def test_true_mentions_stay_mentions(cfg, body):
     assert a is not None and an.last_identity.verdict == "us", an.last_identity
 
 
-def test_unsure_means_us_but_never_above_watch(cfg, monkeypatch):
+def test_unsure_means_us_at_watch_but_a_person_at_risk_still_by_email(cfg, monkeypatch):
     mdl = identity.model()
     monkeypatch.setattr(mdl, "low", 0.0)
     monkeypatch.setattr(mdl, "high", 1.01)  # every decision of the model is now "unsure"
+    complaint = "Disgusted with New Baby Network, nobody ever replied to my three messages and I want a refund."
+    an, a = analyse(cfg, complaint)
+    assert a is not None and a.severity == "watch", a.reasons  # a namesake's complaint waits for the digest
     text = "Honestly feeling suicidal tonight. New Baby Network group on Tuesday is the only thing I have."
     an, a = analyse(cfg, text)
-    assert a is not None and a.severity == "watch"
-    assert any("not sure it is us" in r for r in a.reasons) and any("maybe not us" in r for r in a.reasons)
+    assert a is not None and a.severity == "alert"  # never an SMS when unsure, never below alert at risk
+    assert any("not sure it is us: crisis -> alert" in r for r in a.reasons) and any("maybe not us" in r for r in a.reasons)
     monkeypatch.undo()
     an, a = analyse(cfg, text)
     assert a.severity == "crisis" and an.last_identity.verdict == "us"
