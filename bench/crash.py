@@ -208,7 +208,7 @@ def run(*, feeds: int = 10, per_round: int = 3, rounds: int = 48, max_delay: flo
 
 def check(config_path: Path, mailbox: Mailbox) -> dict:
     from monitor import config as config_mod
-    from monitor import notify, store
+    from monitor import store
 
     cfg = config_mod.load(config_path, environ={})
     db = store.open_db(config_mod.db_path(cfg, environ={}))

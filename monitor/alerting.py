@@ -31,7 +31,6 @@ import json
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from . import store
 from .clock import iso, parse_iso
 from .config import SEVERITIES, Config
 from .rules import Candidate

@@ -71,7 +71,7 @@ class Digest:
     @property
     def change_text(self) -> str:
         if self.previous == 0:
-            return "none the week before" if self.total == 0 else f"up from none the week before"
+            return "none the week before" if self.total == 0 else "up from none the week before"
         pct = round(100 * self.change / self.previous)
         word = "up" if self.change > 0 else "down" if self.change < 0 else "same as"
         return f"{word} {abs(pct)}% on the week before ({self.previous})" if self.change else f"same as the week before ({self.previous})"
@@ -223,7 +223,7 @@ def _replies(db, start: datetime, end: datetime, now: datetime) -> tuple[list, d
             out.append(r)
     # Before the week: counted in SQL, and only the oldest few read.
     answered = "coalesce(min(acked_at, resolved_at), acked_at, resolved_at)"
-    older = f"needs_reply = 1 and false_positive = 0 and first_seen < ?"
+    older = "needs_reply = 1 and false_positive = 0 and first_seen < ?"
     for late, n in db.execute(
         f"select (strftime('%s', {answered}) - strftime('%s', first_seen)) > ? as late, count(*) from mentions "
         f"where {older} and {answered} >= ? and {answered} < ? group by late",

@@ -320,7 +320,6 @@ class Model:
         return "info"
 
     def predict(self, title: str, body: str) -> Prediction:
-        np = self._np
         parts = split(title, body)
         sents = [s for _f, s in parts]
         whole, pieces, unit_list, vectors = self.score_texts(sents)

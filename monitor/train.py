@@ -450,8 +450,6 @@ def train(files: list[Path] | None = None, db: str | Path | None = None, out: Pa
           how: Settings | None = None, log=None) -> Result:
     import time
 
-    import numpy as np
-
     from . import embed
 
     t0 = time.perf_counter()

@@ -4,7 +4,6 @@ itself, and the rules' floors and guards still hold with it."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 
