@@ -21,7 +21,7 @@ from datetime import datetime
 
 from . import store
 from .clock import iso
-from .config import SEVERITIES
+from .levels import SEVERITIES
 
 ACTIONS = ("ack", "resolve", "not_us", "wrong_level")
 WORDS = {"ack": "acknowledged", "resolve": "resolved", "not_us": "marked not about us",

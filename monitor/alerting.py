@@ -32,7 +32,8 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .clock import iso, parse_iso
-from .config import SEVERITIES, Config
+from .config import Config
+from .levels import SEVERITIES
 from .rules import Candidate
 
 SILENCE_KEYS = ("rule", "severity", "source", "category", "story", "group")

@@ -40,7 +40,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .config import SEVERITIES, Config
+from .config import Config
+from .levels import SEVERITIES
 from .matching import KeywordSet, Matcher, phrase_regex
 from .text import fold, sentences, snippet, tidy
 

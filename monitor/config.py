@@ -15,12 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import yamlsource
+from . import urls, yamlsource
 from .yamlsource import join
 
-SEVERITIES = ("info", "watch", "alert", "crisis")
-ROUTABLE = ("watch", "alert", "crisis")
-ROUTE_NAMES = ROUTABLE + ("escalation", "digest")
+from .levels import ROUTABLE, ROUTE_NAMES, SEVERITIES  # noqa: F401  (re-exported for older imports)
 RULE_NAMES = ("mention", "volume_spike", "negative_spike", "source_down", "source_recovered", "reply_overdue", "test")
 DEFAULT_CONFIG = "feeds.yaml"
 DEFAULT_DB = "data/monitor.db"
@@ -316,7 +314,7 @@ def expand_env(value: str, environ: dict[str, str]) -> tuple[str, list[str]]:
 
 
 def is_http_url(value: str) -> bool:
-    return bool(re.match(r"(?i)^https?://[^\s/?#]+", value or ""))
+    return urls.is_http_url(value)
 
 
 class _Reader:

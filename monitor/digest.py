@@ -22,7 +22,8 @@ from zoneinfo import ZoneInfo
 
 from . import store
 from .clock import iso, parse_iso
-from .config import SEVERITIES, Config, readable_name
+from .config import Config, readable_name
+from .levels import SEVERITIES
 
 REPLY_AIM = timedelta(hours=48)
 TOP = 5

@@ -19,7 +19,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import SEVERITIES, Config
+from .config import Config
+from .levels import SEVERITIES
 
 LEVELS = ("none",) + SEVERITIES  # "none" = not detected as a mention
 TARGETS = {

@@ -27,7 +27,8 @@ from email.utils import getaddresses
 
 from . import store
 from .clock import iso
-from .config import SEVERITIES, Config
+from .config import Config
+from .levels import SEVERITIES
 
 MAX_BYTES = 200_000  # of one reply: enough for any first line and its headers
 MAX_REPLIES = 200  # per run

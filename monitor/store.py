@@ -526,7 +526,7 @@ def mentions(db: Database, *, since: datetime | None = None, until: datetime | N
              severity: str | None = None, false_positives: bool = True, fts: str | None = None,
              limit: int | None = None, oldest_first: bool = False) -> list[dict]:
     """Stored mentions with their sources, newest first; ``severity`` means that level or worse."""
-    from .config import SEVERITIES
+    from .levels import SEVERITIES
 
     where, args = [], []
     if since is not None:

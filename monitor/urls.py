@@ -47,6 +47,11 @@ def unwrap(url: str) -> str:
     return url
 
 
+def is_http_url(value: str | None) -> bool:
+    """An absolute http(s) address with a host (what a config field may hold)."""
+    return bool(re.match(r"(?i)^https?://[^\s/?#]+", value or ""))
+
+
 def is_http(url: str | None) -> bool:
     return bool(url) and re.match(r"(?i)^https?://[^\s/?#]", url or "") is not None
 

@@ -30,7 +30,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import store
 from .clock import for_people, utcnow
-from .config import SEVERITIES, Config
+from .config import Config
+from .levels import SEVERITIES
 from .signing import _mac, check_link, form_token
 from .urls import safe_link
 

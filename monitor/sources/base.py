@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, ClassVar
 
-from ..config import SourceConfig, is_http_url
+from ..config import SourceConfig
 from ..fetch import FetchError, Fetcher, Response
-from ..urls import canonical
+from ..urls import canonical, is_http_url
 from ..yamlsource import join
 
 REQUIRED = object()
