@@ -20,23 +20,11 @@ from __future__ import annotations
 import html
 import json
 import re
-import threading
-import time
 from datetime import datetime, timezone
 
 from .base import Item, Option, Poll, Source, SourceFailed, SourceState, base_url_option
 
-SPACING = 5.0  # seconds between GDELT requests, as GDELT asks
-_lock = threading.Lock()
-_last_request = [0.0]
-
-
-def _wait_turn() -> None:
-    with _lock:
-        wait = _last_request[0] + SPACING - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-        _last_request[0] = time.monotonic()
+SPACING = 5.0  # seconds between GDELT requests, as GDELT asks (the Fetcher keeps it, per host)
 
 
 def _error_text(text: str) -> str:
@@ -93,6 +81,10 @@ class GdeltSource(Source):
     description = "Worldwide online news from the GDELT project."
     options = (Option("query", 'GDELT search, e.g. "New Baby Network"'), base_url_option("https://api.gdeltproject.org"))
 
+    @property
+    def min_interval(self) -> float:  # read when polling, so SPACING stays the one place it is set
+        return SPACING
+
     def poll(self, fetcher, state: SourceState) -> Poll:
         cursor = state.cursor_dict()
         params = {"query": self.query, "mode": "artlist", "format": "json", "sort": "datedesc", "maxrecords": 250}
@@ -100,8 +92,7 @@ class GdeltSource(Source):
             params["startdatetime"] = cursor["since"]
         else:
             params["timespan"] = f"{max(1, int(self.config.backfill // 3600))}h"
-        _wait_turn()
-        resp = fetcher.get(f"{self.base_url.rstrip('/')}/api/v2/doc/doc", params=params)
+        resp = fetcher.get(f"{self.base_url.rstrip('/')}/api/v2/doc/doc", params=params, min_interval=self.min_interval)
         self.check_status(resp, resp.url)
         text = resp.body.decode("utf-8", "replace").strip()
         if text.lower().startswith("please limit") or "limit requests" in text[:200].lower():

@@ -26,7 +26,6 @@ import json
 import time
 from urllib.parse import urlencode
 
-from ..fetch import FetchError
 from .base import Item, Option, Poll, Source, SourceFailed, SourceState, base_url_option, json_object, parse_time
 from .rss import parse_feed
 
@@ -68,11 +67,8 @@ class RedditSource(Source):
             now = state.now.timestamp() if state.now else time.time()
             if not session.get("access_token") or float(session.get("expires_at") or 0) < now + 60:
                 session = self._token(fetcher, creds, now)
-            try:
-                resp = fetcher.get(url, params=params, headers={"Authorization": f"bearer {session['access_token']}",
-                                                                "Accept": "application/json"})
-            except FetchError as exc:
-                raise SourceFailed(str(exc)) from None
+            resp = fetcher.get(url, params=params, headers={"Authorization": f"bearer {session['access_token']}",
+                                                            "Accept": "application/json"})
             if resp.status == 401 and attempt == 0:
                 session = {}  # revoked or expired early: one fresh token
                 continue
@@ -110,10 +106,7 @@ class RedditSource(Source):
         if self.subreddit:
             params["restrict_sr"] = "on"
         url = f"{base}{path}?{urlencode(params)}"
-        try:
-            resp = fetcher.get(url, etag=state.etag, last_modified=state.last_modified)
-        except FetchError as exc:
-            raise SourceFailed(str(exc)) from None
+        resp = fetcher.get(url, etag=state.etag, last_modified=state.last_modified)
         if resp.status in (429, 403):
             wait = resp.retry_after if resp.retry_after is not None else (rate_limit_wait(resp.headers) or ANONYMOUS_HOLD)
             raise SourceFailed(f"Reddit is refusing anonymous reads (HTTP {resp.status}); holding off {wait:,.0f}s. "
