@@ -105,10 +105,12 @@ class SourceFailed(Exception):
 
 class Source:
     kind: ClassVar[str]
-    description: ClassVar[str]
+    description: ClassVar[str]  # what it watches and its main options (the README's table of kinds)
     options: ClassVar[tuple[Option, ...]] = ()
     reach: ClassVar[tuple[str, ...]] = ()  # the reach figures its items carry
     needs: ClassVar[str] = "nothing"  # what a volunteer must get before using it (README table)
+    notes: ClassVar[str] = ""  # its limits and quirks, for the README's table of kinds
+    reach_note: ClassVar[str] = ""  # the README's reach column when the bare ``reach`` names say too little
     min_interval: ClassVar[float] = 0.0  # seconds the service asks between two requests from us (Fetcher keeps it)
 
     def __init__(self, config: SourceConfig):

@@ -33,7 +33,14 @@ PAGES = 5
 
 class BlueskySearchSource(Source):
     kind = "bluesky_search"
-    description = "Bluesky posts matching a search (needs a free app password)."
+    description = "all public Bluesky posts matching `query`"
+    needs = "a Bluesky account and a free **app password** in `BLUESKY_HANDLE` / `BLUESKY_APP_PASSWORD`"
+    notes = (
+        "without them `monitor check` refuses the source and says how to get them; the session tokens are "
+        "kept in the database (file mode 0600, never in the cursor, never printed) so it does not log in "
+        "every run; a main password on an account with e-mail sign-in codes (`AuthFactorTokenRequired`) is "
+        "explained: use an app password"
+    )
     options = (
         Option("query", 'what to search for, e.g. "New Baby Network"'),
         Option("handle_env", "environment variable holding the Bluesky handle", type="env", default="BLUESKY_HANDLE"),
@@ -42,7 +49,6 @@ class BlueskySearchSource(Source):
         base_url_option("https://bsky.social"),
     )
     reach = ("likes", "reposts", "replies", "quotes")
-    needs = "a Bluesky account and a free app password (Settings -> Privacy and security -> App passwords)"
 
     @classmethod
     def read_options(cls, r, raw: dict, path: str) -> dict:

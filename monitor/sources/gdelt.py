@@ -78,7 +78,13 @@ def _seendate(text: str) -> datetime | None:
 
 class GdeltSource(Source):
     kind = "gdelt"
-    description = "Worldwide online news from the GDELT project."
+    description = "worldwide online news (`query`, GDELT syntax)"
+    notes = (
+        "at most one request every 5 seconds, across all gdelt sources; its \"please limit requests\" reply is "
+        "recognised; its other errors (text/html, often with status 200) are reported in its own words; a bad"
+        " byte in its JSON costs only that article"
+    )
+    reach_note = "outlet weight"  # no figures of its own: the outlet weights in `reach.outlets` apply
     options = (Option("query", 'GDELT search, e.g. "New Baby Network"'), base_url_option("https://api.gdeltproject.org"))
 
     @property

@@ -34,7 +34,17 @@ ANONYMOUS_HOLD = 3600.0
 
 class RedditSource(Source):
     kind = "reddit"
-    description = "Reddit posts matching a search (best with free script-app credentials)."
+    description = "posts matching `query` (optionally in one `subreddit`)"
+    needs = (
+        "recommended: a free Reddit **script app** and account in `REDDIT_CLIENT_ID`, `REDDIT_CLIENT_SECRET`,"
+        " `REDDIT_USERNAME`, `REDDIT_PASSWORD`"
+    )
+    notes = (
+        "the OAuth token is reused for its lifetime (a day); `x-ratelimit-remaining/reset` honoured. Without "
+        "them it reads Reddit's `search.rss`, which Reddit throttles or blocks for anonymous readers: on a "
+        "429 or 403 the source waits (Retry-After, else the rate-limit reset, else an hour), so expect it to "
+        "be thin"
+    )
     options = (
         Option("query", 'what to search for, e.g. "New Baby Network"'),
         Option("subreddit", "only this subreddit, e.g. NewParents (optional)", default=""),
@@ -46,7 +56,7 @@ class RedditSource(Source):
         Option("oauth_url", "the OAuth API address", type="url", default="https://oauth.reddit.com"),
     )
     reach = ("score", "comments", "subscribers")
-    needs = "optional but recommended: a free Reddit script app (reddit.com/prefs/apps) and account"
+    reach_note = "score, comments, subreddit subscribers"
 
     def _credentials(self):
         values = [self.secret(k) for k in ("client_id_env", "client_secret_env", "username_env", "password_env")]
