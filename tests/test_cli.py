@@ -87,3 +87,18 @@ def test_every_target_has_an_eval_option_that_overrides_the_file(tmp_path):
                                 ("--max-info-raised", "-1", "info_raised_to_alert is 0, target at most -1")):
         result = CliRunner().invoke(cli, base + [option, value], env={})
         assert result.exit_code == 1 and says in result.output, result.output
+
+
+def test_help_imports_no_library_module():
+    """`monitor --help` stays light: the command modules import click and small declarations only."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom monitor.cli import cli\n"
+            "assert CliRunner().invoke(cli, ['--help']).exit_code == 0\n"
+            "heavy = ('monitor.config', 'monitor.store', 'monitor.sources', 'monitor.analyse', 'monitor.notify',\n"
+            "         'requests', 'yaml', 'sqlite_utils', 'apprise', 'numpy')\n"
+            "print([m for m in heavy if m in sys.modules])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

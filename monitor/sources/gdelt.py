@@ -4,8 +4,9 @@ Options: ``query`` (GDELT syntax, e.g. "New Baby Network" sourcecountry:UK), ``b
 (https://api.gdeltproject.org).
 New items: ``/api/v2/doc/doc?query=&mode=artlist&format=json&sort=datedesc&maxrecords=250``
 with ``startdatetime`` from the cursor (the newest ``seendate``), or ``timespan=7d`` on the
-first run. GDELT asks for at most one request every 5 seconds: requests from all gdelt
-sources in a run are spaced accordingly, and its plain-text "please limit requests" reply
+first run. GDELT asks for at most one request every 5 seconds: the kind declares it
+(``min_interval``) and the Fetcher spaces every request to its host accordingly, across all
+gdelt sources; its plain-text "please limit requests" reply
 is recognised even when it comes with status 200 (the source then waits). Any other
 error GDELT sends as text (often text/html, often with status 200: "Your search contained
 a phrase that was too short", "Invalid query") is reported in its own words; a real web
