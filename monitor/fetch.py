@@ -353,7 +353,7 @@ def _chain(exc: BaseException) -> list[BaseException]:
         if not isinstance(e, BaseException) or any(e is s for s in seen):
             continue
         seen.append(e)
-        todo += [getattr(e, "reason", None), e.__cause__, e.__context__, *(e.args[:1] if e.args else ())]
+        todo += [getattr(e, "reason", None), e.__cause__, e.__context__, *e.args]
     return seen
 
 

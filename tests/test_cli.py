@@ -102,3 +102,11 @@ def test_help_imports_no_library_module():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_every_command_is_still_there():
+    assert sorted(cli.commands) == sorted([
+        "check", "run", "mentions", "sources", "alerts", "ack", "silence", "test-alert", "digest", "inbox", "show",
+        "resolve", "mark", "suggest-excludes", "search", "export", "purge", "eval", "train", "train-identity", "serve",
+        "demo"])
+    assert sorted(cli.commands["silence"].commands) == ["add", "expire", "list"]

@@ -94,4 +94,4 @@ def test_alert(obj: Context, route: str) -> None:
     sys.exit(1 if failed else 0)
 
 
-COMMANDS = (silence, test_alert,)
+COMMANDS = (silence, test_alert)

@@ -117,4 +117,4 @@ def train_identity(obj: Context, show_cv: bool, out: str | None) -> None:
         click.echo(identity.cv_report(cfg))
 
 
-COMMANDS = (eval_cmd, train, train_identity,)
+COMMANDS = (eval_cmd, train, train_identity)

@@ -81,4 +81,4 @@ def alerts_cmd(obj: Context, open_only: bool, as_json: bool) -> None:
     click.echo(alerts_table(rows, cfg.settings.timezone) if rows else "No alerts.")
 
 
-COMMANDS = (mentions_cmd, sources_cmd, alerts_cmd,)
+COMMANDS = (mentions_cmd, sources_cmd, alerts_cmd)

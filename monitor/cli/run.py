@@ -52,4 +52,4 @@ def demo(keep: bool) -> None:
     sys.exit(run_demo(fresh=not keep, echo=click.echo))
 
 
-COMMANDS = (run, demo,)
+COMMANDS = (run, demo)

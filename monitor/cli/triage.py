@@ -243,4 +243,4 @@ def purge(obj: Context) -> None:
                f" deleted; {files.log_lines} old log line{'s' if files.log_lines != 1 else ''} removed.")
 
 
-COMMANDS = (ack, inbox, show, resolve, mark, suggest_excludes, search_cmd, export_cmd, purge,)
+COMMANDS = (ack, inbox, show, resolve, mark, suggest_excludes, search_cmd, export_cmd, purge)
