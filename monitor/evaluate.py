@@ -18,23 +18,44 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-from .config import Config
 from .levels import SEVERITIES
 
+if TYPE_CHECKING:
+    from .config import Config
+
 LEVELS = ("none",) + SEVERITIES  # "none" = not detected as a mention
-TARGETS = {
-    # name: (direction, default) - min targets must be reached, max targets must not be exceeded
-    "mention_f1": ("min", 0.98),
-    "near_miss_false_positives": ("max", 0),
-    "crisis_recall": ("min", 1.0),
-    "crisis_precision": ("min", 0.5),
-    "crises_at_alert_or_worse": ("min", 0.97),
-    "alert_or_worse_recall": ("min", 0.95),
-    "alert_or_worse_precision": ("min", 0.75),
-    "info_raised_to_alert": ("max", 0),
-    "family_precision": ("min", 0.90),
-    "family_recall": ("min", 0.85),
+
+
+class Target(NamedTuple):
+    """A target a report can be held to: min targets must be reached, max targets must not be exceeded."""
+
+    direction: str  # min | max
+    default: float
+    option: str  # the `monitor eval` option that overrides a file's target
+    help: str = "Override the file's target."
+
+    @property
+    def type(self) -> type:
+        return int if self.direction == "max" else float
+
+
+TARGETS: dict[str, Target] = {
+    "mention_f1": Target("min", 0.98, "--min-mention-f1"),
+    "near_miss_false_positives": Target("max", 0, "--max-near-miss-fp"),
+    "crisis_recall": Target("min", 1.0, "--min-crisis-recall"),
+    "crisis_precision": Target("min", 0.5, "--min-crisis-precision"),
+    "crises_at_alert_or_worse": Target("min", 0.97, "--min-crises-at-alert",
+                                       "Override the file's target (share of crises graded alert or worse)."),
+    "alert_or_worse_recall": Target("min", 0.95, "--min-alert-recall",
+                                    "Override the file's target (alert-or-worse recall)."),
+    "alert_or_worse_precision": Target("min", 0.75, "--min-alert-precision",
+                                       "Override the file's target (alert-or-worse precision)."),
+    "info_raised_to_alert": Target("max", 0, "--max-info-raised",
+                                   "Override the file's target (info items raised to alert/crisis)."),
+    "family_precision": Target("min", 0.90, "--min-family-precision"),
+    "family_recall": Target("min", 0.85, "--min-family-recall"),
 }
 
 
@@ -223,7 +244,7 @@ def check_targets(rep: Report, targets: dict) -> list[str]:
     for name, value in targets.items():
         if name not in TARGETS or value is None:
             continue
-        direction, _default = TARGETS[name]
+        direction = TARGETS[name].direction
         got = figures[name]
         if (direction == "min" and got < value) or (direction == "max" and got > value):
             failed.append(f"{name} is {got}, target {'at least' if direction == 'min' else 'at most'} {value}")

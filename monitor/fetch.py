@@ -6,14 +6,15 @@ contact address, connect/read timeouts plus a wall-clock deadline per request
 request that passes it, so a server that drips one byte a second, in its
 headers or its body, cannot hold a run hostage. Then a streamed size cap,
 conditional GET headers, at most ``per_host`` requests to one host at a time,
-and ``Retry-After`` parsed for the caller. Nothing here decides what a status
+a minimum interval between requests to a host whose service asks for one
+(declared by the source kind, ``Source.min_interval``: GDELT's one request
+every 5 seconds), and ``Retry-After`` parsed for the caller. Nothing here decides what a status
 means for a source: that is ``sources.base``'s job.
 """
 
 from __future__ import annotations
 
 import email.utils
-import re
 import socket
 import threading
 import time
@@ -67,6 +68,12 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 class Fetcher:
     """Thread-safe GETs with the limits from ``settings``."""
 
+    # When each paced host was last asked, for the whole process: a service's "one request every
+    # N seconds" is a rule about this machine, not about one run's Fetcher.
+    _paced_at: dict[str, float] = {}
+    _paced_locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
+    _paced_guard = threading.Lock()
+
     def __init__(
         self,
         *,
@@ -106,6 +113,21 @@ class Fetcher:
         self._watchdog.stop()
         self.session.close()
 
+    @classmethod
+    def _wait_turn(cls, url: str, interval: float) -> None:
+        """Sleep until ``interval`` seconds have passed since the last paced request to this host."""
+        if not interval or interval <= 0:
+            return
+        host = (urlsplit(url).hostname or "").lower()
+        with cls._paced_guard:
+            lock = cls._paced_locks[host]
+        with lock:  # one paced request to a host starts at a time; other hosts are not held up
+            last = cls._paced_at.get(host)
+            wait = last + interval - time.monotonic() if last is not None else 0.0
+            if wait > 0:
+                time.sleep(wait)
+            cls._paced_at[host] = time.monotonic()
+
     def _slot(self, url: str) -> threading.Semaphore:
         host = (urlsplit(url).hostname or "").lower()
         with self._slots_lock:
@@ -119,23 +141,28 @@ class Fetcher:
         last_modified: str | None = None,
         params: dict | None = None,
         headers: dict | None = None,
+        min_interval: float = 0.0,
     ) -> Response:
-        """GET ``url``; any HTTP status comes back as a Response, transport trouble as FetchError."""
+        """GET ``url``; any HTTP status comes back as a Response, transport trouble as FetchError.
+
+        ``min_interval``: seconds to keep between requests to this host (the source kind's declaration).
+        """
         extra = dict(headers or {})
         if etag:
             extra["If-None-Match"] = etag
         if last_modified:
             extra["If-Modified-Since"] = last_modified
-        return self.request("GET", url, params=params, headers=extra)
+        return self.request("GET", url, params=params, headers=extra, min_interval=min_interval)
 
     def post(self, url: str, *, json: dict | None = None, data: dict | None = None, headers: dict | None = None,
-             auth: tuple[str, str] | None = None) -> Response:
+             auth: tuple[str, str] | None = None, min_interval: float = 0.0) -> Response:
         """POST (logins: Bluesky sessions, Reddit tokens) with the same limits as GET."""
-        return self.request("POST", url, json=json, data=data, headers=headers, auth=auth)
+        return self.request("POST", url, json=json, data=data, headers=headers, auth=auth, min_interval=min_interval)
 
-    def request(self, method: str, url: str, **kwargs) -> Response:
+    def request(self, method: str, url: str, *, min_interval: float = 0.0, **kwargs) -> Response:
         import requests
 
+        self._wait_turn(url, min_interval)
         with self._slot(url):
             started = time.monotonic()
             watch = self._watchdog.watch(started + self.deadline)
@@ -183,6 +210,7 @@ class Fetcher:
 
     def _read_capped(self, r, watch: "_Watch") -> bytes:
         import requests
+        from urllib3.exceptions import ReadTimeoutError
 
         declared = r.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
@@ -198,7 +226,7 @@ class Fetcher:
         except requests.exceptions.RequestException as exc:
             if watch.expired:
                 raise FetchError(f"server too slow: no complete answer within {self.deadline:g}s") from None
-            if "timed out" in str(exc).lower() or isinstance(exc, requests.exceptions.Timeout):
+            if any(isinstance(e, (TimeoutError, ReadTimeoutError, requests.exceptions.Timeout)) for e in _chain(exc)):
                 raise FetchError(f"timed out after {self.read_timeout:g}s while reading the response") from None
             raise FetchError(f"connection broke while reading: {_short(exc)}") from None
         return b"".join(chunks)
@@ -316,19 +344,51 @@ def _watched_adapter():
     return WatchedAdapter
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and everything under it: requests wraps urllib3, which wraps the socket's own error."""
+    seen: list[BaseException] = []
+    todo: list = [exc]
+    while todo:
+        e = todo.pop(0)
+        if not isinstance(e, BaseException) or any(e is s for s in seen):
+            continue
+        seen.append(e)
+        todo += [getattr(e, "reason", None), e.__cause__, e.__context__, *e.args]
+    return seen
+
+
+def _host(exc: Exception, chain: list[BaseException]) -> str:
+    """The host the failing connection was for: urllib3's pool knows it, else the request's address."""
+    for e in chain:
+        host = getattr(getattr(e, "pool", None), "host", None)
+        if host:
+            return str(host)
+    request = getattr(exc, "request", None)
+    host = urlsplit(getattr(request, "url", None) or "").hostname if request is not None else None
+    return host or "the server"
+
+
 def _short(exc: Exception) -> str:
-    """What went wrong in words a volunteer can act on, not urllib3's nested reprs."""
-    text = str(exc)
-    host = re.search(r"host='([^']+)'", text)
-    where = host.group(1) if host else "the server"
-    if "NameResolutionError" in text or "Name or service not known" in text or "nodename nor servname" in text:
+    """What went wrong in words a volunteer can act on, not urllib3's nested reprs (judged by exception type)."""
+    import errno
+    import ssl
+
+    from requests.exceptions import SSLError as RequestsSSLError
+    from urllib3.exceptions import NameResolutionError
+    from urllib3.exceptions import SSLError as Urllib3SSLError
+
+    chain = _chain(exc)
+    where = _host(exc, chain)
+    codes = {e.errno for e in chain if isinstance(e, OSError)}
+    if any(isinstance(e, (NameResolutionError, socket.gaierror)) for e in chain):
         return f"cannot find {where} (name lookup failed): is this machine online, and is the address right?"
-    if "Connection refused" in text:
+    if any(isinstance(e, ConnectionRefusedError) for e in chain) or errno.ECONNREFUSED in codes:
         return f"{where} refused the connection (nothing listening there?)"
-    if "CERTIFICATE_VERIFY_FAILED" in text or "SSLError" in text:
+    if any(isinstance(e, (ssl.SSLError, RequestsSSLError, Urllib3SSLError)) for e in chain):
         return f"secure connection to {where} failed (certificate problem)"
-    if "Network is unreachable" in text or "No route to host" in text:
+    if codes & {errno.ENETUNREACH, errno.EHOSTUNREACH}:
         return f"cannot reach {where}: network unreachable"
+    text = str(exc)
     if "Caused by" in text:
         text = text.split("Caused by", 1)[1].strip(" ()'\"")
     return text[:200]

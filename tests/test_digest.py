@@ -242,7 +242,8 @@ def test_triage_commands_change_state_and_leave_history(setup):
     events = [(e["mention_id"], e["action"], e["via"], e["note"]) for e in db["actions"].rows]
     assert events == [(crisis, "ack", "cli", "safeguarding lead told"), (old_alert, "resolve", "cli", "replied on Facebook"),
                       (new_alert, "not_us", "cli", "another charity")]
-    assert run("mark", "m999", "--no-reply").exit_code == 2
+    missing = run("mark", "m999", "--no-reply")
+    assert missing.exit_code == 1 and "There is no mention 999." in missing.output  # not found: 1 (2 is a config error)
 
 
 def test_false_positives_leave_the_counts_and_suggest_excludes(setup):

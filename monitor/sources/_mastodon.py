@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from ..fetch import FetchError
 from ..text import html_to_text
 from .base import Item, Poll, Source, SourceFailed, parse_time
 
@@ -72,10 +71,7 @@ def reset_seconds(value: str | None, now: datetime | None) -> float | None:
 
 def get_page(src: Source, fetcher, url: str, params: dict, now: datetime | None):
     """One API page: (parsed JSON, seconds to hold off when the rate limit is used up, else None)."""
-    try:
-        resp = fetcher.get(url, params=params, headers={"Accept": "application/json"})
-    except FetchError as exc:
-        raise SourceFailed(str(exc)) from None
+    resp = fetcher.get(url, params=params, headers={"Accept": "application/json"})
     if resp.status == 429:
         wait = resp.retry_after if resp.retry_after is not None else reset_seconds(resp.headers.get("x-ratelimit-reset"), now)
         raise SourceFailed(f"Mastodon is rate-limiting us (HTTP 429); waiting {wait or 300:,.0f}s", status=429,

@@ -105,10 +105,13 @@ class SourceFailed(Exception):
 
 class Source:
     kind: ClassVar[str]
-    description: ClassVar[str]
+    description: ClassVar[str]  # what it watches and its main options (the README's table of kinds)
     options: ClassVar[tuple[Option, ...]] = ()
     reach: ClassVar[tuple[str, ...]] = ()  # the reach figures its items carry
     needs: ClassVar[str] = "nothing"  # what a volunteer must get before using it (README table)
+    notes: ClassVar[str] = ""  # its limits and quirks, for the README's table of kinds
+    reach_note: ClassVar[str] = ""  # the README's reach column when the bare ``reach`` names say too little
+    min_interval: ClassVar[float] = 0.0  # seconds the service asks between two requests from us (Fetcher keeps it)
 
     def __init__(self, config: SourceConfig):
         self.config = config
@@ -166,7 +169,7 @@ class Source:
     def fetch(self, fetcher: Fetcher, url: str, state: SourceState) -> Response:
         """GET with conditional headers; raise SourceFailed for anything that is not 200 or 304."""
         try:
-            resp = fetcher.get(url, etag=state.etag, last_modified=state.last_modified)
+            resp = fetcher.get(url, etag=state.etag, last_modified=state.last_modified, min_interval=self.min_interval)
         except FetchError as exc:
             raise SourceFailed(str(exc)) from None
         return self.check_status(resp, url)
@@ -177,9 +180,10 @@ class Source:
         """A JSON API call: the parsed body, or SourceFailed with what the service said instead."""
         try:
             if method == "GET":
-                resp = fetcher.get(url, params=params, headers={"Accept": "application/json", **(headers or {})})
+                resp = fetcher.get(url, params=params, headers={"Accept": "application/json", **(headers or {})},
+                                   min_interval=self.min_interval)
             else:
-                resp = fetcher.post(url, json=body, data=data, headers=headers, auth=auth)
+                resp = fetcher.post(url, json=body, data=data, headers=headers, auth=auth, min_interval=self.min_interval)
         except FetchError as exc:
             raise SourceFailed(str(exc)) from None
         self.check_status(resp, url)

@@ -18,7 +18,9 @@ from .rss import RssSource
 
 class BingNewsSource(RssSource):
     kind = "bing_news"
-    description = "A Bing News search (no key needed)."
+    description = "a Bing News search (`query`, `mkt`)"
+    notes = "links unwrapped from `apiclick.aspx`"
+    reach_note = "outlet weight"  # no figures of its own: the outlet weights in `reach.outlets` apply
     options = (
         Option("query", 'what to search for, e.g. "New Baby Network"'),
         Option("mkt", "market", default="en-GB"),

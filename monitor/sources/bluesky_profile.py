@@ -19,7 +19,8 @@ from .rss import RssSource
 
 class BlueskyProfileSource(RssSource):
     kind = "bluesky_profile"
-    description = "A Bluesky account's public posts (no login needed)."
+    description = "one account's posts via its public RSS (`handle`)"
+    notes = "the handle is resolved to its DID once"
     options = (
         Option("handle", "the account's handle, e.g. newbabynetwork.bsky.social"),
         base_url_option("https://public.api.bsky.app"),

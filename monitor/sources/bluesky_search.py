@@ -25,7 +25,6 @@ import json
 from datetime import timedelta
 
 from ..clock import iso
-from ..fetch import FetchError
 from .base import Item, Option, Poll, Source, SourceFailed, SourceState, base_url_option, json_object, parse_time
 
 PAGES = 5
@@ -34,7 +33,14 @@ PAGES = 5
 
 class BlueskySearchSource(Source):
     kind = "bluesky_search"
-    description = "Bluesky posts matching a search (needs a free app password)."
+    description = "all public Bluesky posts matching `query`"
+    needs = "a Bluesky account and a free **app password** in `BLUESKY_HANDLE` / `BLUESKY_APP_PASSWORD`"
+    notes = (
+        "without them `monitor check` refuses the source and says how to get them; the session tokens are "
+        "kept in the database (file mode 0600, never in the cursor, never printed) so it does not log in "
+        "every run; a main password on an account with e-mail sign-in codes (`AuthFactorTokenRequired`) is "
+        "explained: use an app password"
+    )
     options = (
         Option("query", 'what to search for, e.g. "New Baby Network"'),
         Option("handle_env", "environment variable holding the Bluesky handle", type="env", default="BLUESKY_HANDLE"),
@@ -43,7 +49,6 @@ class BlueskySearchSource(Source):
         base_url_option("https://bsky.social"),
     )
     reach = ("likes", "reposts", "replies", "quotes")
-    needs = "a Bluesky account and a free app password (Settings -> Privacy and security -> App passwords)"
 
     @classmethod
     def read_options(cls, r, raw: dict, path: str) -> dict:
@@ -64,11 +69,8 @@ class BlueskySearchSource(Source):
         if not handle or not password:
             raise SourceFailed(f"{self.handle_env} / {self.password_env} are not set: cannot log in to Bluesky")
         url = self._xrpc("com.atproto.server.createSession")
-        try:
-            resp = fetcher.post(url, json={"identifier": handle, "password": password},
-                                headers={"Accept": "application/json"})
-        except FetchError as exc:
-            raise SourceFailed(str(exc)) from None
+        resp = fetcher.post(url, json={"identifier": handle, "password": password},
+                            headers={"Accept": "application/json"})
         if resp.status in (400, 401):
             error = _xrpc_error(resp.body)
             if error == "AuthFactorTokenRequired":
@@ -84,11 +86,8 @@ class BlueskySearchSource(Source):
         return {"access": session["accessJwt"], "refresh": session["refreshJwt"]}
 
     def _refresh(self, fetcher, tokens: dict) -> dict:
-        try:
-            resp = fetcher.post(self._xrpc("com.atproto.server.refreshSession"),
-                                headers={"Authorization": f"Bearer {tokens['refresh']}"})
-        except FetchError as exc:
-            raise SourceFailed(str(exc)) from None
+        resp = fetcher.post(self._xrpc("com.atproto.server.refreshSession"),
+                            headers={"Authorization": f"Bearer {tokens['refresh']}"})
         if resp.status != 200:
             return self._login(fetcher)  # the refresh token expired too
         data = self.parse_json(resp)
@@ -97,11 +96,8 @@ class BlueskySearchSource(Source):
     def _search(self, fetcher, tokens: dict, params: dict) -> tuple[dict, dict]:
         """One searchPosts page; refreshes the session once if the access token has expired."""
         for attempt in range(2):
-            try:
-                resp = fetcher.get(self._xrpc("app.bsky.feed.searchPosts"), params=params,
-                                   headers={"Authorization": f"Bearer {tokens['access']}", "Accept": "application/json"})
-            except FetchError as exc:
-                raise SourceFailed(str(exc)) from None
+            resp = fetcher.get(self._xrpc("app.bsky.feed.searchPosts"), params=params,
+                               headers={"Authorization": f"Bearer {tokens['access']}", "Accept": "application/json"})
             if resp.status in (400, 401) and attempt == 0 and b"xpired" in resp.body:
                 tokens = self._refresh(fetcher, tokens)
                 continue

@@ -4,8 +4,9 @@ Options: ``query`` (GDELT syntax, e.g. "New Baby Network" sourcecountry:UK), ``b
 (https://api.gdeltproject.org).
 New items: ``/api/v2/doc/doc?query=&mode=artlist&format=json&sort=datedesc&maxrecords=250``
 with ``startdatetime`` from the cursor (the newest ``seendate``), or ``timespan=7d`` on the
-first run. GDELT asks for at most one request every 5 seconds: requests from all gdelt
-sources in a run are spaced accordingly, and its plain-text "please limit requests" reply
+first run. GDELT asks for at most one request every 5 seconds: the kind declares it
+(``min_interval``) and the Fetcher spaces every request to its host accordingly, across all
+gdelt sources; its plain-text "please limit requests" reply
 is recognised even when it comes with status 200 (the source then waits). Any other
 error GDELT sends as text (often text/html, often with status 200: "Your search contained
 a phrase that was too short", "Invalid query") is reported in its own words; a real web
@@ -20,23 +21,11 @@ from __future__ import annotations
 import html
 import json
 import re
-import threading
-import time
 from datetime import datetime, timezone
 
 from .base import Item, Option, Poll, Source, SourceFailed, SourceState, base_url_option
 
-SPACING = 5.0  # seconds between GDELT requests, as GDELT asks
-_lock = threading.Lock()
-_last_request = [0.0]
-
-
-def _wait_turn() -> None:
-    with _lock:
-        wait = _last_request[0] + SPACING - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-        _last_request[0] = time.monotonic()
+SPACING = 5.0  # seconds between GDELT requests, as GDELT asks (the Fetcher keeps it, per host)
 
 
 def _error_text(text: str) -> str:
@@ -90,8 +79,18 @@ def _seendate(text: str) -> datetime | None:
 
 class GdeltSource(Source):
     kind = "gdelt"
-    description = "Worldwide online news from the GDELT project."
+    description = "worldwide online news (`query`, GDELT syntax)"
+    notes = (
+        "at most one request every 5 seconds, across all gdelt sources; its \"please limit requests\" reply is "
+        "recognised; its other errors (text/html, often with status 200) are reported in its own words; a bad"
+        " byte in its JSON costs only that article"
+    )
+    reach_note = "outlet weight"  # no figures of its own: the outlet weights in `reach.outlets` apply
     options = (Option("query", 'GDELT search, e.g. "New Baby Network"'), base_url_option("https://api.gdeltproject.org"))
+
+    @property
+    def min_interval(self) -> float:  # read when polling, so SPACING stays the one place it is set
+        return SPACING
 
     def poll(self, fetcher, state: SourceState) -> Poll:
         cursor = state.cursor_dict()
@@ -100,8 +99,7 @@ class GdeltSource(Source):
             params["startdatetime"] = cursor["since"]
         else:
             params["timespan"] = f"{max(1, int(self.config.backfill // 3600))}h"
-        _wait_turn()
-        resp = fetcher.get(f"{self.base_url.rstrip('/')}/api/v2/doc/doc", params=params)
+        resp = fetcher.get(f"{self.base_url.rstrip('/')}/api/v2/doc/doc", params=params, min_interval=self.min_interval)
         self.check_status(resp, resp.url)
         text = resp.body.decode("utf-8", "replace").strip()
         if text.lower().startswith("please limit") or "limit requests" in text[:200].lower():

@@ -16,6 +16,7 @@ from .rss import RssSource
 
 class GoogleAlertsSource(RssSource):
     kind = "google_alerts"
-    description = "A Google Alerts RSS feed (create one at google.com/alerts, deliver to RSS)."
+    description = "a Google Alerts feed (`url`)"
+    notes = "best coverage of blogs and forums; links unwrapped from `google.com/url`"
     options = (Option("url", "the alert's feed address, https://www.google.com/alerts/feeds/NNN/NNN", type="url"),)
     needs = "a Google account, once, to create the alert"

@@ -20,7 +20,9 @@ from .rss import RssSource
 
 class GoogleNewsSource(RssSource):
     kind = "google_news"
-    description = "A Google News search (no key needed)."
+    description = "a Google News search (`query`, `hl`, `gl`, `ceid`, `when`)"
+    notes = "article links are opaque and stored as given; the same article is recognised by publisher + headline"
+    reach_note = "outlet weight"  # no figures of its own: the outlet weights in `reach.outlets` apply
     options = (
         Option("query", 'what to search for, e.g. "New Baby Network"'),
         Option("hl", "interface language", default="en-GB"),

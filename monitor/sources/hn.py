@@ -25,7 +25,11 @@ PAGES = 5
 
 class HackerNewsSource(Source):
     kind = "hn"
-    description = "Hacker News stories and comments matching a search."
+    description = "Hacker News stories and comments (`query`)"
+    notes = (
+        "Algolia API, cursor on creation time; a comment is its own mention, linked to "
+        "`news.ycombinator.com/item?id=…` and judged on its own words"
+    )
     options = (Option("query", 'what to search for, e.g. "New Baby Network"'),
                Option("tags", "which items: story, comment, or (story,comment)", default="(story,comment)"),
                base_url_option("https://hn.algolia.com"))

@@ -17,7 +17,8 @@ from .base import Option, Poll, Source, SourceFailed, SourceState
 
 class MastodonAccountSource(Source):
     kind = "mastodon_account"
-    description = "One Mastodon account's public posts."
+    description = "one account's posts (`instance`, `account`)"
+    notes = "as above; a boost is read from its `reblog` (the boosted post, its author and figures)"
     options = (Option("instance", "the server, e.g. https://mastodon.social", type="url"),
                Option("account", "the account, e.g. newbabynetwork"))
     reach = ("reblogs", "favourites", "replies", "followers")

@@ -21,7 +21,13 @@ from .base import Option, Poll, Source, SourceFailed, SourceState
 
 class MastodonTagSource(Source):
     kind = "mastodon_tag"
-    description = "Public posts with a hashtag on a Mastodon server."
+    description = "a hashtag on one server (`instance`, `tag`)"
+    notes = (
+        "JSON API with `since_id`, 40 a page; falls back to the server's `.rss` when it refuses anonymous "
+        "access or answers `[]` (tag timelines turned off); a tag the server has never seen (404) is a quiet "
+        "tag, not a failure; ids that are not numbers still move the cursor; `X-RateLimit-Remaining/Reset` "
+        "honoured (paging stops, the cursor stays, the source waits for the reset)"
+    )
     options = (Option("instance", "the server, e.g. https://mastodon.social", type="url"),
                Option("tag", "the hashtag, without #"))
     reach = ("reblogs", "favourites", "replies", "followers")

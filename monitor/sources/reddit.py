@@ -26,7 +26,6 @@ import json
 import time
 from urllib.parse import urlencode
 
-from ..fetch import FetchError
 from .base import Item, Option, Poll, Source, SourceFailed, SourceState, base_url_option, json_object, parse_time
 from .rss import parse_feed
 
@@ -35,7 +34,17 @@ ANONYMOUS_HOLD = 3600.0
 
 class RedditSource(Source):
     kind = "reddit"
-    description = "Reddit posts matching a search (best with free script-app credentials)."
+    description = "posts matching `query` (optionally in one `subreddit`)"
+    needs = (
+        "recommended: a free Reddit **script app** and account in `REDDIT_CLIENT_ID`, `REDDIT_CLIENT_SECRET`,"
+        " `REDDIT_USERNAME`, `REDDIT_PASSWORD`"
+    )
+    notes = (
+        "the OAuth token is reused for its lifetime (a day); `x-ratelimit-remaining/reset` honoured. Without "
+        "them it reads Reddit's `search.rss`, which Reddit throttles or blocks for anonymous readers: on a "
+        "429 or 403 the source waits (Retry-After, else the rate-limit reset, else an hour), so expect it to "
+        "be thin"
+    )
     options = (
         Option("query", 'what to search for, e.g. "New Baby Network"'),
         Option("subreddit", "only this subreddit, e.g. NewParents (optional)", default=""),
@@ -47,7 +56,7 @@ class RedditSource(Source):
         Option("oauth_url", "the OAuth API address", type="url", default="https://oauth.reddit.com"),
     )
     reach = ("score", "comments", "subscribers")
-    needs = "optional but recommended: a free Reddit script app (reddit.com/prefs/apps) and account"
+    reach_note = "score, comments, subreddit subscribers"
 
     def _credentials(self):
         values = [self.secret(k) for k in ("client_id_env", "client_secret_env", "username_env", "password_env")]
@@ -68,11 +77,8 @@ class RedditSource(Source):
             now = state.now.timestamp() if state.now else time.time()
             if not session.get("access_token") or float(session.get("expires_at") or 0) < now + 60:
                 session = self._token(fetcher, creds, now)
-            try:
-                resp = fetcher.get(url, params=params, headers={"Authorization": f"bearer {session['access_token']}",
-                                                                "Accept": "application/json"})
-            except FetchError as exc:
-                raise SourceFailed(str(exc)) from None
+            resp = fetcher.get(url, params=params, headers={"Authorization": f"bearer {session['access_token']}",
+                                                            "Accept": "application/json"})
             if resp.status == 401 and attempt == 0:
                 session = {}  # revoked or expired early: one fresh token
                 continue
@@ -110,10 +116,7 @@ class RedditSource(Source):
         if self.subreddit:
             params["restrict_sr"] = "on"
         url = f"{base}{path}?{urlencode(params)}"
-        try:
-            resp = fetcher.get(url, etag=state.etag, last_modified=state.last_modified)
-        except FetchError as exc:
-            raise SourceFailed(str(exc)) from None
+        resp = fetcher.get(url, etag=state.etag, last_modified=state.last_modified)
         if resp.status in (429, 403):
             wait = resp.retry_after if resp.retry_after is not None else (rate_limit_wait(resp.headers) or ANONYMOUS_HOLD)
             raise SourceFailed(f"Reddit is refusing anonymous reads (HTTP {resp.status}); holding off {wait:,.0f}s. "

@@ -33,7 +33,8 @@ from .base import Item, Option, Poll, Source, SourceFailed, SourceState, body_ha
 
 class RssSource(Source):
     kind = "rss"
-    description = "An RSS or Atom feed (news searches, Google Alerts, Mastodon .rss, blogs)."
+    description = "any RSS or Atom feed (`url`)"
+    notes = "conditional GET; an unchanged body is not re-read"
     options = (Option("url", "the feed's address (http or https)", type="url"),)
 
     def feed_url(self) -> str:

@@ -15,7 +15,8 @@ from .rss import RssSource
 
 class YoutubeChannelSource(RssSource):
     kind = "youtube_channel"
-    description = "A YouTube channel's new uploads."
+    description = "a channel's uploads (`channel_id`)"
+    notes = "the feed lists the latest 15 videos"
     options = (Option("channel_id", "the channel's id, starting UC"), base_url_option("https://www.youtube.com"))
 
     def feed_url(self) -> str:
