@@ -164,7 +164,7 @@ class Analyser:
 
     @property
     def identity(self):
-        """The is-it-us judge (monitor/identity.py), made when a text first names us."""
+        """The is-it-us judge (monitor/identity/), made when a text first names us."""
         if self._identity is None:
             from .identity import Judge
 
@@ -285,7 +285,7 @@ class Analyser:
                 return None
             mentioned = set(range(len(sents)))  # a look-alike post is about us throughout
 
-        # -- identity (issue 15, monitor/identity.py): a name match is only a candidate --
+        # -- identity (issue 15, monitor/identity/): a name match is only a candidate --
         decision = None if lookalikes else self.identity.decide(sents, mentioned, matches_by_sentence)
         self.last_identity = decision
         if decision is not None and decision.verdict == "not_us":
