@@ -12,15 +12,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..text import fold
-from .features import _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only, profile_text, \
-    strong_evidence
+from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
+                       profile_text, strong_evidence)
 from .words import _OTHER_AFTER, _OUR_EVENTS, _OURS_AFTER, KINDS, _rx, group_counts, words_after
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "model" / "identity.npz"
 US, UNSURE, NOT_US = "us", "unsure", "not_us"
 # Chosen by cross-validation grouped by file (README "Is it us?"): P(us) below LOW is not us,
 # from LOW to HIGH unsure (us, at most watch). L2 is the classifier's regularisation.
-LOW, HIGH, L2 = 0.08, 0.35, 30.0
+LOW, HIGH, L2 = 0.12, 0.35, 30.0
+# The sentence vector around the name (256 numbers) is also an input, strongly regularised (VECTOR_L2),
+# and so is a vote of its KNN_K nearest training texts: how much closer it is to namesakes than to us.
+VECTOR_L2, KNN_K = 300.0, 10
 LEARNED_SIMILARITY = 0.70  # a post this close to a learned namesake's sentences is that namesake,
 LEARNED_MARGIN = 0.10  # ... when it is this much closer to it than to any true mention we were trained on,
 LEARNED_SAME_WORD = 0.45  # or this close and naming it the same way ("New Baby Network Ltd")
@@ -65,7 +68,33 @@ class Model:
         pos = z["positives"]
         self.positives = pos.astype(np.float32) / 127.0 if pos.dtype == np.int8 else pos.astype(np.float32)
         self.us_after = set(str(x) for x in z["us_after"])  # words seen after our name in true mentions
+        # the vectors around the name of every training text (int8 x 127), and whether it was about us
+        self.refs = z["refs"].astype(np.float32) / 127.0
+        self.ref_us = z["ref_us"].astype(bool)
         self.meta = json.loads(str(z["meta"]))
+
+    def p_us(self, x) -> float:
+        """P(us) from the features (hand-made ones, then the vector around the name)."""
+        import numpy as np
+
+        full = np.concatenate([x, knn_vote(self.refs, self.ref_us, x[None, len(FEATURES):])[0]])
+        z = (full - self.mean) / self.scale
+        return float(1.0 / (1.0 + np.exp(-(z @ self.w + self.b))))
+
+
+def knn_vote(refs, ref_us, vectors, exclude=None, k: int = KNN_K):
+    """Per vector: (mean similarity of its k nearest namesakes - of its k nearest true mentions, the former).
+    ``exclude`` (n x len(refs), bool): references not to count (in training: the text's own file)."""
+    import numpy as np
+
+    sims = vectors @ refs.T
+    if exclude is not None:
+        sims = np.where(exclude, -9.0, sims)
+    k_neg = min(k, int((~ref_us).sum()) or 1)
+    k_pos = min(k, int(ref_us.sum()) or 1)
+    neg = np.sort(np.where(ref_us[None, :], -9.0, sims), axis=1)[:, -k_neg:].mean(axis=1)
+    pos = np.sort(np.where(ref_us[None, :], sims, -9.0), axis=1)[:, -k_pos:].mean(axis=1)
+    return np.stack([neg - pos, neg], axis=1)
 
 
 _model: Model | None = None
@@ -171,7 +200,7 @@ class Judge:
             float(extended), float(at_other), float(article),
             *_flag_features([m for i in mentioned for m in matches_by_sentence.get(i, [])]),
         ]
-        return np.asarray(extra, dtype=np.float64), ctx, doc, kinds_ctx, after
+        return np.concatenate([np.asarray(extra, dtype=np.float64), around]), ctx, doc, kinds_ctx, after
 
     # -- the decision -----------------------------------------------------------
 
@@ -208,8 +237,7 @@ class Judge:
             if hit:
                 return Decision(NOT_US, 0.0, f"not us: like mention {ln.mention_id}, marked not about us ({ln.name}, "
                                               f"{ln.kind}): {hit}")
-        z = (x.astype(np.float64) - mdl.mean) / mdl.scale
-        p = float(1.0 / (1.0 + np.exp(-(z @ mdl.w + mdl.b))))
+        p = mdl.p_us(x.astype(np.float64))
         kind = list(KINDS)[int(np.argmax(kinds_ctx))]
         if p < mdl.low:
             return Decision(NOT_US, p, f"not us: about {name}, reads like {kind} (P(us) {p:.2f})")

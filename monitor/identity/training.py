@@ -10,8 +10,9 @@ from pathlib import Path
 
 from ..text import fold
 from . import decide
-from .decide import HIGH, L2, LEARNED_MARGIN, LEARNED_SAME_WORD, LEARNED_SIMILARITY, LOW, Judge, model
-from .features import _weak_only, profile_text, strong_evidence
+from .decide import (HIGH, L2, LEARNED_MARGIN, LEARNED_SAME_WORD, LEARNED_SIMILARITY, LOW, VECTOR_L2, Judge, knn_vote,
+                     model)
+from .features import FEATURES, _weak_only, profile_text, strong_evidence
 from .words import words_after
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -69,12 +70,9 @@ def _fit(X, y, l2: float = 1.0, iterations: int = 30):
     n, d = X.shape
     pos = y.sum()
     sw = np.where(y == 1, n / (2 * pos), n / (2 * (n - pos)))
-    w = np.zeros(d)
-    b = 0.0
     A = np.hstack([X, np.ones((n, 1))])
     beta = np.zeros(d + 1)
-    reg = np.full(d + 1, l2)
-    reg[-1] = 0.0
+    reg = np.append(np.broadcast_to(np.asarray(l2, dtype=np.float64), (d,)), 0.0)  # one L2, or one per feature
     for _ in range(iterations):
         p = 1 / (1 + np.exp(-(A @ beta)))
         g = A.T @ (sw * (p - y)) + reg * beta
@@ -108,6 +106,41 @@ def _standardise(X):
     return mean, scale
 
 
+def _quantised(vectors):
+    """The vectors as the artefact stores them (int8, x 127)."""
+    import numpy as np
+
+    return np.round(vectors * 127).clip(-127, 127).astype(np.int8)
+
+
+def _with_votes(X, refs, ref_us, ref_groups=None, groups=None):
+    """The features plus the nearest-neighbour vote (a training text never votes for its own file)."""
+    import numpy as np
+
+    exclude = None if groups is None else groups[:, None] == ref_groups[None, :]
+    return np.hstack([X, knn_vote(refs, ref_us, X[:, len(FEATURES):], exclude)])
+
+
+def _regularisation(d: int, l2: float):
+    """L2 per feature: ``l2`` for the hand-made ones and the vote, VECTOR_L2 for the 256-number vector."""
+    import numpy as np
+
+    reg = np.full(d, l2)
+    reg[len(FEATURES):d - 2] = VECTOR_L2
+    return reg
+
+
+def _fit_all(X, y, groups, l2: float):
+    """(mean, scale, w, b, refs) fitted on these texts."""
+    import numpy as np
+
+    refs = _quantised(X[:, len(FEATURES):]).astype(np.float32) / 127.0
+    F = _with_votes(X, refs, y == 1, groups, groups)
+    mean, scale = _standardise(F)
+    w, b = _fit((F - mean) / scale, y, _regularisation(F.shape[1], l2))
+    return mean, scale, w, b, refs
+
+
 def _predict(X, mean, scale, w, b):
     import numpy as np
 
@@ -129,9 +162,8 @@ def cross_validate(config, files: list[Path], l2: float = L2, high: float = HIGH
         if len(set(y[tr].tolist())) < 2:
             oof[te] = 1.0
             continue
-        mean, scale = _standardise(X[tr])
-        w, b = _fit((X[tr] - mean) / scale, y[tr], l2)
-        oof[te] = _predict(X[te], mean, scale, w, b)
+        mean, scale, w, b, refs = _fit_all(X[tr], y[tr], groups[tr], l2)
+        oof[te] = _predict(_with_votes(X[te], refs, y[tr] == 1), mean, scale, w, b)
     weak = np.asarray([_weak_only(c[4], c[3]) for c in cands])
     oof[weak & (oof < high)] = 0.0  # as ``Judge.decide``: an unsure weak-only candidate is not us
     oof[forced == 1], oof[forced == 0] = 1.0, 0.0  # ... and the rules come before the model
@@ -168,19 +200,20 @@ def train(config, files: list[Path] | None = None, out: Path | None = None, low:
     cands = candidates(config, files)
     X, ctxs, afters = featurise(config, cands)
     y = np.asarray([1.0 if c[1]["mention"] else 0.0 for c in cands])
-    mean, scale = _standardise(X)
-    w, b = _fit((X - mean) / scale, y, l2)
+    groups = np.asarray([c[0] for c in cands])
+    mean, scale, w, b, _refs = _fit_all(X, y, groups, l2)
     us_after = sorted({a for a_list, yy in zip(afters, y) if yy == 1 for a in a_list})
     meta = {
         "files": {str(Path(f).resolve().relative_to(ROOT)) if Path(f).resolve().is_relative_to(ROOT) else str(f):
                   hashlib.sha256(Path(f).read_bytes()).hexdigest()[:16] for f in files},
-        "candidates": int(len(y)), "true": int(y.sum()), "false": int(len(y) - y.sum()), "l2": l2,
+        "candidates": int(len(y)), "true": int(y.sum()), "false": int(len(y) - y.sum()), "l2": l2, "vector_l2": VECTOR_L2,
         "profile": hashlib.sha256(profile_text(config).encode()).hexdigest()[:16],
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         out, w=w.astype(np.float32), b=np.float64(b), mean=mean.astype(np.float32), scale=scale.astype(np.float32),
-        low=np.float64(low), high=np.float64(high), positives=np.round(ctxs[y == 1] * 127).clip(-127, 127).astype(np.int8),
+        low=np.float64(low), high=np.float64(high), positives=_quantised(ctxs[y == 1]),
+        refs=_quantised(X[:, len(FEATURES):]), ref_us=y == 1,
         us_after=np.asarray(us_after, dtype=str), meta=np.asarray(json.dumps(meta, sort_keys=True)),
     )
     decide._model = None  # the next decision reads the new file
