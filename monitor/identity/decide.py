@@ -21,6 +21,9 @@ US, UNSURE, NOT_US = "us", "unsure", "not_us"
 # Chosen by cross-validation grouped by file (README "Is it us?"): P(us) below LOW is not us,
 # from LOW to HIGH unsure (us, at most watch). L2 is the classifier's regularisation.
 LOW, HIGH, L2 = 0.12, 0.35, 30.0
+# A "not us" with P(us) at least this (and no namesake we know) is weak evidence: a text the judgement
+# grades crisis is then kept (unsure, at alert at most), never dropped: a lost crisis is the worst error.
+STRONG_NOT_US = 0.03
 # The sentence vector around the name (256 numbers) is also an input, strongly regularised (VECTOR_L2),
 # and so is a vote of its KNN_K nearest training texts: how much closer it is to namesakes than to us.
 VECTOR_L2, KNN_K = 300.0, 10
@@ -34,6 +37,17 @@ class Decision:
     verdict: str  # us | unsure | not_us
     p_us: float
     reason: str
+
+    @property
+    def strong(self) -> bool:
+        """Not us on strong evidence for a namesake: one we know (profile, correction) or P(us) below STRONG_NOT_US.
+        A weaker "not us" is dropped only when the judgement does not grade the text crisis (``rescued``)."""
+        return self.verdict == NOT_US and self.p_us < STRONG_NOT_US
+
+    def rescued(self, severity: str) -> Decision:
+        """A text graded ``severity`` (crisis) that the model only weakly took for a namesake: kept, unsure."""
+        return Decision(UNSURE, self.p_us, f"maybe not us ({self.reason.removeprefix('not us: ')}), but graded "
+                                           f"{severity}, so kept at alert at most")
 
 
 @dataclass
