@@ -83,31 +83,33 @@ class Model:
         self.positives = pos.astype(np.float32) / 127.0 if pos.dtype == np.int8 else pos.astype(np.float32)
         self.us_after = set(str(x) for x in z["us_after"])  # words seen after our name in true mentions
         # the vectors around the name of every training text (int8 x 127), and whether it was about us
-        self.refs = z["refs"].astype(np.float32) / 127.0
-        self.ref_us = z["ref_us"].astype(bool)
+        refs, ref_us = z["refs"].astype(np.float32) / 127.0, z["ref_us"].astype(bool)
+        self.neg_refs, self.pos_refs = refs[~ref_us], refs[ref_us]
         self.meta = json.loads(str(z["meta"]))
 
     def p_us(self, x) -> float:
         """P(us) from the features (hand-made ones, then the vector around the name)."""
         import numpy as np
 
-        full = np.concatenate([x, knn_vote(self.refs, self.ref_us, x[None, len(FEATURES):])[0]])
+        full = np.concatenate([x, knn_vote(self.neg_refs, self.pos_refs, x[None, len(FEATURES):])[0]])
         z = (full - self.mean) / self.scale
         return float(1.0 / (1.0 + np.exp(-(z @ self.w + self.b))))
 
 
-def knn_vote(refs, ref_us, vectors, exclude=None, k: int = KNN_K):
+def knn_vote(neg_refs, pos_refs, vectors, exclude_neg=None, exclude_pos=None, k: int = KNN_K):
     """Per vector: (mean similarity of its k nearest namesakes - of its k nearest true mentions, the former).
-    ``exclude`` (n x len(refs), bool): references not to count (in training: the text's own file)."""
+    ``exclude_*`` (n x refs, bool): references not to count (in training: the text's own file)."""
     import numpy as np
 
-    sims = vectors @ refs.T
-    if exclude is not None:
-        sims = np.where(exclude, -9.0, sims)
-    k_neg = min(k, int((~ref_us).sum()) or 1)
-    k_pos = min(k, int(ref_us.sum()) or 1)
-    neg = np.sort(np.where(ref_us[None, :], -9.0, sims), axis=1)[:, -k_neg:].mean(axis=1)
-    pos = np.sort(np.where(ref_us[None, :], sims, -9.0), axis=1)[:, -k_pos:].mean(axis=1)
+    vectors = np.asarray(vectors, dtype=np.float32)
+    top = []
+    for refs, exclude in ((neg_refs, exclude_neg), (pos_refs, exclude_pos)):
+        sims = vectors @ refs.T
+        if exclude is not None:
+            sims[exclude] = -9.0
+        kk = max(1, min(k, sims.shape[1]))
+        top.append(np.partition(sims, -kk, axis=1)[:, -kk:].astype(np.float64).mean(axis=1))
+    neg, pos = top
     return np.stack([neg - pos, neg], axis=1)
 
 

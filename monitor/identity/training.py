@@ -117,8 +117,10 @@ def _with_votes(X, refs, ref_us, ref_groups=None, groups=None):
     """The features plus the nearest-neighbour vote (a training text never votes for its own file)."""
     import numpy as np
 
-    exclude = None if groups is None else groups[:, None] == ref_groups[None, :]
-    return np.hstack([X, knn_vote(refs, ref_us, X[:, len(FEATURES):], exclude)])
+    ex_neg = ex_pos = None
+    if groups is not None:
+        ex_neg, ex_pos = groups[:, None] == ref_groups[None, ~ref_us], groups[:, None] == ref_groups[None, ref_us]
+    return np.hstack([X, knn_vote(refs[~ref_us], refs[ref_us], X[:, len(FEATURES):], ex_neg, ex_pos)])
 
 
 def _regularisation(d: int, l2: float):
