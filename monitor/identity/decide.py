@@ -20,10 +20,11 @@ MODEL_PATH = Path(__file__).resolve().parent.parent / "model" / "identity.npz"
 US, UNSURE, NOT_US = "us", "unsure", "not_us"
 # Chosen by cross-validation grouped by file (README "Is it us?"): P(us) below LOW is not us,
 # from LOW to HIGH unsure (us, at most watch). L2 is the classifier's regularisation.
-LOW, HIGH, L2 = 0.12, 0.35, 30.0
+LOW, HIGH, L2 = 0.10, 0.35, 30.0
 # A "not us" with P(us) at least this (and no namesake we know) is weak evidence: a text the judgement
 # grades crisis is then kept (unsure, at alert at most), never dropped: a lost crisis is the worst error.
 STRONG_NOT_US = 0.03
+SHORT_TEXT_WORDS = 12  # a text this short (besides our name) is never "not us" on the model alone
 # The sentence vector around the name (256 numbers) is also an input, strongly regularised (VECTOR_L2),
 # and so is a vote of its KNN_K nearest training texts: how much closer it is to namesakes than to us.
 VECTOR_L2, KNN_K = 300.0, 10
@@ -255,6 +256,11 @@ class Judge:
                                               f"{ln.kind}): {hit}")
         p = mdl.p_us(x.astype(np.float64))
         kind = list(KINDS)[int(np.argmax(kinds_ctx))]
+        if p < mdl.low and self._too_short(sents, mentioned, matches_by_sentence, after):
+            # a title or a few words (a news headline, a story on a link site): too little text for the
+            # vectors to tell us from a namesake; no describing word after the name: unsure, not dropped
+            return Decision(UNSURE, p, f"maybe not us: {name} could be {kind}, but too little text to tell "
+                                       f"(P(us) {p:.2f}); kept at watch at most")
         if p < mdl.low:
             return Decision(NOT_US, p, f"not us: about {name}, reads like {kind} (P(us) {p:.2f})")
         if p < mdl.high and _weak_only(matches_by_sentence, mentioned):
@@ -265,6 +271,15 @@ class Judge:
         if p < mdl.high:
             return Decision(UNSURE, p, f"maybe not us: {name} could be {kind} (P(us) {p:.2f}); kept at watch at most")
         return Decision(US, p, f"reads like us (P(us) {p:.2f})")
+
+    @staticmethod
+    def _too_short(sents, mentioned, matches_by_sentence, after) -> bool:
+        """At most SHORT_TEXT_WORDS words besides our name, named plainly (no "Ltd", "app"... after it)."""
+        if _weak_only(matches_by_sentence, mentioned) or any(w in _OTHER_AFTER for w in after):
+            return False
+        words = sum(len(re.findall(r"\w+", s)) for _f, s in sents)
+        name_words = sum(len(re.findall(r"\w+", m.text)) for i in mentioned for m in matches_by_sentence.get(i, []))
+        return words - name_words <= SHORT_TEXT_WORDS
 
     def same_namesake(self, ln: Learned, ctx, doc, after, mdl) -> str | None:
         """Why this post is about the learned namesake ``ln``, or None."""
