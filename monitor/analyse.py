@@ -164,7 +164,7 @@ class Analyser:
 
     @property
     def identity(self):
-        """The is-it-us judge (monitor/identity.py), made when a text first names us."""
+        """The is-it-us judge (monitor/identity/), made when a text first names us."""
         if self._identity is None:
             from .identity import Judge
 
@@ -285,11 +285,11 @@ class Analyser:
                 return None
             mentioned = set(range(len(sents)))  # a look-alike post is about us throughout
 
-        # -- identity (issue 15, monitor/identity.py): a name match is only a candidate --
+        # -- identity (issue 15, monitor/identity/): a name match is only a candidate --
         decision = None if lookalikes else self.identity.decide(sents, mentioned, matches_by_sentence)
         self.last_identity = decision
-        if decision is not None and decision.verdict == "not_us":
-            return None
+        if decision is not None and decision.strong:
+            return None  # a weaker "not us" is dropped below, unless the text is graded crisis
         # -- end identity --
 
         about_us = self.targeted(sents, mentioned)
@@ -354,6 +354,10 @@ class Analyser:
         needs_reply = "complaint" in families or any(
             self._asks_us(sents[i][1], matches_by_sentence.get(i, [])) for i in mentioned
         )
+        if decision is not None and decision.verdict == "not_us":  # identity (issue 15): weak "not us"
+            if severity != "crisis":
+                return None
+            decision = self.last_identity = decision.rescued(severity)  # a person may be at risk: kept
         if decision is not None:  # identity (issue 15): unsure means us, but never by SMS
             reasons.insert(1, decision.reason)
             impersonated = IMPERSONATION in families  # our name, misused

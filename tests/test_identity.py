@@ -136,6 +136,32 @@ def test_unsure_means_us_at_watch_but_a_person_at_risk_still_by_email(cfg, monke
     assert a.severity == "crisis" and an.last_identity.verdict == "us"
 
 
+def test_a_crisis_is_never_dropped_on_weak_evidence_for_a_namesake(cfg, monkeypatch):
+    mdl = identity.model()
+    monkeypatch.setattr(mdl, "low", 1.01)
+    monkeypatch.setattr(mdl, "high", 1.02)  # every decision of the model is now "not us", most on weak evidence
+    text = "Honestly feeling suicidal tonight. New Baby Network group on Tuesday is the only thing I have."
+    an, a = analyse(cfg, text)
+    assert an.last_identity.verdict == "unsure" and an.last_identity.p_us >= identity.decide.STRONG_NOT_US
+    assert a is not None and a.severity == "alert", a.reasons  # kept, by email, never dropped
+    assert "but graded crisis" in a.reasons[1]
+    an, a = analyse(cfg, "Disgusted with New Baby Network, nobody ever replied to my three messages about the refund "
+                         "for the cot, and the phone line just rings out every single time I call them.")
+    assert a is None and an.last_identity.verdict == "not_us"  # not a crisis: a weak "not us" still drops it
+    # strong evidence for a namesake (one we know) drops even a text graded crisis
+    an, a = analyse(cfg, "New Baby Network Ltd sold me a cot that collapsed, my baby is not breathing, call 999")
+    assert a is None and an.last_identity.verdict == "not_us" and "New Baby Network Ltd" in an.last_identity.reason
+
+
+def test_a_headline_alone_is_too_little_text_to_drop(cfg):
+    an, a = analyse(cfg, "", title="New Baby Network launches an app")
+    assert a is not None and an.last_identity.verdict in ("us", "unsure"), an.last_identity
+    if an.last_identity.verdict == "unsure":
+        assert a.severity in ("info", "watch")
+    an, a = analyse(cfg, "", title="New Baby Network Ltd has gone into administration")  # named as a shop: dropped
+    assert a is None
+
+
 def test_without_a_usable_model_every_name_match_is_kept(cfg, monkeypatch, tmp_path):
     damaged = tmp_path / "identity.npz"
     damaged.write_bytes(b"not a model")

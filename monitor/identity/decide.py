@@ -1,0 +1,299 @@
+"""The decision at run time: the trained classifier (``Model``) and the ``Judge`` the analyser asks.
+
+Strong evidence first (our handle, web address, CIC), then the namesakes we know (the
+profile's, and those learned from "not about us" corrections), then the classifier's P(us):
+below ``low`` not us, from ``low`` to ``high`` unsure (us, at most watch), above it us.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..text import fold
+from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
+                       profile_text, strong_evidence)
+from .words import _OTHER_AFTER, _OUR_EVENTS, _OURS_AFTER, KINDS, _rx, group_counts, words_after
+
+MODEL_PATH = Path(__file__).resolve().parent.parent / "model" / "identity.npz"
+US, UNSURE, NOT_US = "us", "unsure", "not_us"
+# Chosen by cross-validation grouped by file (README "Is it us?"): P(us) below LOW is not us,
+# from LOW to HIGH unsure (us, at most watch). L2 is the classifier's regularisation.
+LOW, HIGH, L2 = 0.10, 0.35, 30.0
+# A "not us" with P(us) at least this (and no namesake we know) is weak evidence: a text the judgement
+# grades crisis is then kept (unsure, at alert at most), never dropped: a lost crisis is the worst error.
+STRONG_NOT_US = 0.03
+SHORT_TEXT_WORDS = 12  # a text this short (besides our name) is never "not us" on the model alone
+# The sentence vector around the name (256 numbers) is also an input, strongly regularised (VECTOR_L2),
+# and so is a vote of its KNN_K nearest training texts: how much closer it is to namesakes than to us.
+VECTOR_L2, KNN_K = 300.0, 10
+LEARNED_SIMILARITY = 0.70  # a post this close to a learned namesake's sentences is that namesake,
+LEARNED_MARGIN = 0.10  # ... when it is this much closer to it than to any true mention we were trained on,
+LEARNED_SAME_WORD = 0.45  # or this close and naming it the same way ("New Baby Network Ltd")
+
+
+@dataclass
+class Decision:
+    verdict: str  # us | unsure | not_us
+    p_us: float
+    reason: str
+
+    @property
+    def strong(self) -> bool:
+        """Not us on strong evidence for a namesake: one we know (profile, correction) or P(us) below STRONG_NOT_US.
+        A weaker "not us" is dropped only when the judgement does not grade the text crisis (``rescued``)."""
+        return self.verdict == NOT_US and self.p_us < STRONG_NOT_US
+
+    def rescued(self, severity: str) -> Decision:
+        """A text graded ``severity`` (crisis) that the model only weakly took for a namesake: kept, unsure."""
+        return Decision(UNSURE, self.p_us, f"maybe not us ({self.reason.removeprefix('not us: ')}), but graded "
+                                           f"{severity}, so kept at alert at most")
+
+
+@dataclass
+class Learned:
+    """A namesake learned from one "not about us" correction."""
+
+    mention_id: int
+    marked: str  # when (UTC text)
+    name: str  # how the post named it ("New Baby Network Ltd")
+    kind: str  # what it reads like ("a shop")
+    label: str  # a short quote
+    ctx: object = None  # unit vectors (numpy), filled by vectors()
+    doc: object = None
+    after: list[str] = field(default_factory=list)  # words right after the name ("ltd", "camera")
+
+class Model:
+    """The trained classifier plus the vectors it compares with. Loaded once per process."""
+
+    def __init__(self, path: Path = MODEL_PATH):
+        import json
+
+        import numpy as np
+
+        z = np.load(path, allow_pickle=False)
+        self.w = z["w"].astype(np.float64)
+        self.b = float(z["b"])
+        self.mean = z["mean"].astype(np.float64)
+        self.scale = z["scale"].astype(np.float64)
+        self.low = float(z["low"])
+        self.high = float(z["high"])
+        # ctx vectors of true mentions (for learned namesakes), stored as int8 (x 127) to keep the file small
+        pos = z["positives"]
+        self.positives = pos.astype(np.float32) / 127.0 if pos.dtype == np.int8 else pos.astype(np.float32)
+        self.us_after = set(str(x) for x in z["us_after"])  # words seen after our name in true mentions
+        # the vectors around the name of every training text (int8 x 127), and whether it was about us
+        refs, ref_us = z["refs"].astype(np.float32) / 127.0, z["ref_us"].astype(bool)
+        self.neg_refs, self.pos_refs = refs[~ref_us], refs[ref_us]
+        self.meta = json.loads(str(z["meta"]))
+
+    def p_us(self, x) -> float:
+        """P(us) from the features (hand-made ones, then the vector around the name)."""
+        import numpy as np
+
+        full = np.concatenate([x, knn_vote(self.neg_refs, self.pos_refs, x[None, len(FEATURES):])[0]])
+        z = (full - self.mean) / self.scale
+        return float(1.0 / (1.0 + np.exp(-(z @ self.w + self.b))))
+
+
+def knn_vote(neg_refs, pos_refs, vectors, exclude_neg=None, exclude_pos=None, k: int = KNN_K):
+    """Per vector: (mean similarity of its k nearest namesakes - of its k nearest true mentions, the former).
+    ``exclude_*`` (n x refs, bool): references not to count (in training: the text's own file)."""
+    import numpy as np
+
+    vectors = np.asarray(vectors, dtype=np.float32)
+    top = []
+    for refs, exclude in ((neg_refs, exclude_neg), (pos_refs, exclude_pos)):
+        sims = vectors @ refs.T
+        if exclude is not None:
+            sims[exclude] = -9.0
+        kk = max(1, min(k, sims.shape[1]))
+        top.append(np.partition(sims, -kk, axis=1)[:, -kk:].astype(np.float64).mean(axis=1))
+    neg, pos = top
+    return np.stack([neg - pos, neg], axis=1)
+
+
+_model: Model | None = None
+
+
+def model() -> Model:
+    global _model
+    if _model is None:
+        _model = Model(MODEL_PATH)
+    return _model
+
+
+class Judge:
+    """Decides identity for the analyser. ``learned``: a callable giving the learned namesakes, called once."""
+
+    def __init__(self, config, learned=None):
+        self.config = config
+        self._learned_source = learned
+        self._learned: list[Learned] | None = None
+        self._emb = None
+        self._kind_vecs = None
+        self._us_vec = None
+        self._known = None  # profile namesakes as Learned-like entries
+        self.broken: str | None = None  # why the model could not be used (then every match is kept)
+
+    # -- lazily loaded parts ------------------------------------------------------
+
+    def embedder(self):
+        if self._emb is None:
+            from .. import embed
+
+            self._emb = embed.load()
+            prof = self.config.organisation.profile
+            self._kind_vecs = self._emb.embed(list(KINDS.values()))
+            self._us_vec = _unit(self._emb.embed([profile_text(self.config)])[0])
+            from ..matching import Matcher
+
+            terms = Matcher(self.config.organisation.terms)
+            self._known = []  # (namesake, the describing word after our name in its name)
+            for ns in prof.namesakes:
+                after = [w for m in terms.find(ns.name) for w in words_after(fold(ns.name), m.end)]
+                self._known.append((ns, after))
+        return self._emb
+
+    def learned(self) -> list[Learned]:
+        if self._learned is None:
+            try:
+                raw = self._learned_source() if callable(self._learned_source) else (self._learned_source or [])
+            except Exception as exc:  # e.g. a busy database: decide without them this run
+                import logging
+
+                logging.getLogger(__name__).warning("learned namesakes not loaded this run: %s", exc)
+                raw = []
+            self._learned = list(raw)
+        return self._learned
+
+    # -- features ---------------------------------------------------------------
+
+    def vectors(self, sents, mentioned, matches_by_sentence):
+        import numpy as np
+
+        emb = self.embedder()
+        named, near, everything = _contexts(sents, mentioned, matches_by_sentence)
+        vecs = emb.embed(named + near + everything)
+        ctx = _unit(vecs[: len(named)].mean(axis=0)) if named else np.zeros(vecs.shape[1], np.float32)
+        around = vecs[: len(named) + len(near)].mean(axis=0)
+        doc = _unit(vecs[len(named) + len(near):].mean(axis=0)) if everything else ctx
+        return ctx, _unit(around), doc
+
+    def features(self, sents, mentioned, matches_by_sentence):
+        """The classifier's inputs (small and named, see FEATURES), plus the vectors learned namesakes use."""
+        import numpy as np
+
+        ctx, around, doc = self.vectors(sents, mentioned, matches_by_sentence)
+        folded = fold(" \n".join(s for _f, s in sents))
+        named = fold(" \n".join(sents[i][1] for i in sorted(mentioned)))
+        kinds_ctx = self._kind_vecs @ around
+        places = self.config.organisation.profile.places
+        place_hit = any(re.search(rf"(?<!\w){re.escape(fold(p))}(?!\w)", folded) for p in places if p.strip())
+        after, possessed, extended, at_other, article = [], False, False, False, False
+        ours = {fold(p) for p in places}
+        for i in mentioned:
+            s = sents[i][1]
+            same = len(s) == len(fold(s))
+            for m in matches_by_sentence.get(i, []):
+                after += words_after(fold(s), m.end)
+                if not same:
+                    continue
+                before, rest = s[max(0, m.start - 60):m.start], s[m.end:m.end + 80]
+                owner = _rx.POSSESSED.search(before)
+                possessed = possessed or bool(owner and fold(owner.group(1)) not in ours)
+                ext = _rx.EXTENDED.match(rest)
+                extended = extended or bool(ext and fold(ext.group(1)) not in ours | _OURS_AFTER | _OUR_EVENTS
+                                            and not m.text.startswith(("@", "#")))
+                place = _rx.AT_PLACE.match(rest)
+                at_other = at_other or bool(place and not any(fold(place.group(1)).startswith(p) for p in ours))
+                article = article or bool(_rx.ARTICLE_BEFORE.search(before))
+        extra = [
+            float(kinds_ctx.max()) - float(around @ self._us_vec),  # reads more like a kind of namesake than like us
+            float(place_hit), float(any(w in _OTHER_AFTER for w in after)), float(any(w in _OURS_AFTER for w in after)),
+            float(possessed), min(len(_rx.ABROAD.findall(folded)), 3) / 3.0, min(len(_rx.ABROAD.findall(named)), 2) / 2.0,
+            *group_counts(named), *group_counts(folded),
+            float(extended), float(at_other), float(article),
+            *_flag_features([m for i in mentioned for m in matches_by_sentence.get(i, [])]),
+        ]
+        return np.concatenate([np.asarray(extra, dtype=np.float64), around]), ctx, doc, kinds_ctx, after
+
+    # -- the decision -----------------------------------------------------------
+
+    def decide(self, sents, mentioned, matches_by_sentence) -> Decision:
+        """Us, unsure or not us, with the reason in words. Never raises: without the model, it is us."""
+        folded = fold(" \n".join(s for _f, s in sents))
+        matches = [m for i in mentioned for m in matches_by_sentence.get(i, [])]
+        strong = strong_evidence(self.config, folded, matches)
+        if strong:
+            return Decision(US, 1.0, f"it is us: {strong}")
+        if self.broken:
+            return Decision(US, 1.0, f"kept as ours: the is-it-us check is unavailable ({self.broken})")
+        try:
+            return self._decide(sents, mentioned, matches_by_sentence)
+        except Exception as exc:  # a missing or damaged model must never cost a mention (or the run)
+            import logging
+
+            self.broken = f"{type(exc).__name__}: {exc}"[:200]
+            logging.getLogger(__name__).error("is-it-us check unavailable, every name match kept: %s", self.broken)
+            return Decision(US, 1.0, f"kept as ours: the is-it-us check is unavailable ({self.broken})")
+
+    def _decide(self, sents, mentioned, matches_by_sentence) -> Decision:
+        import numpy as np
+
+        mdl = model()
+        x, ctx, doc, kinds_ctx, after = self.features(sents, mentioned, matches_by_sentence)
+        name = _name_as_written(sents, mentioned, matches_by_sentence)
+        # 2. namesakes we know: the profile's, then those learned from corrections
+        for ns, ns_after in self._known:
+            if ns_after and set(ns_after) & set(after):
+                return Decision(NOT_US, 0.0, f"not us: about {ns.name}, {ns.about}" if ns.about else f"not us: about {ns.name}")
+        for ln in self.learned():
+            hit = self.same_namesake(ln, ctx, doc, after, mdl)
+            if hit:
+                return Decision(NOT_US, 0.0, f"not us: like mention {ln.mention_id}, marked not about us ({ln.name}, "
+                                              f"{ln.kind}): {hit}")
+        p = mdl.p_us(x.astype(np.float64))
+        kind = list(KINDS)[int(np.argmax(kinds_ctx))]
+        if p < mdl.low and self._too_short(sents, mentioned, matches_by_sentence, after):
+            # a title or a few words (a news headline, a story on a link site): too little text for the
+            # vectors to tell us from a namesake; no describing word after the name: unsure, not dropped
+            return Decision(UNSURE, p, f"maybe not us: {name} could be {kind}, but too little text to tell "
+                                       f"(P(us) {p:.2f}); kept at watch at most")
+        if p < mdl.low:
+            return Decision(NOT_US, p, f"not us: about {name}, reads like {kind} (P(us) {p:.2f})")
+        if p < mdl.high and _weak_only(matches_by_sentence, mentioned):
+            # only a misspelling or the lower-case name after a determiner: the matcher alone used to drop
+            # these, so an unsure one stays out (an ordinary phrase, not a mention)
+            return Decision(NOT_US, p, f"not us: '{name}' only as {_weak_flags(matches_by_sentence, mentioned)}, "
+                                       f"and it reads like {kind} (P(us) {p:.2f})")
+        if p < mdl.high:
+            return Decision(UNSURE, p, f"maybe not us: {name} could be {kind} (P(us) {p:.2f}); kept at watch at most")
+        return Decision(US, p, f"reads like us (P(us) {p:.2f})")
+
+    @staticmethod
+    def _too_short(sents, mentioned, matches_by_sentence, after) -> bool:
+        """At most SHORT_TEXT_WORDS words besides our name, named plainly (no "Ltd", "app"... after it)."""
+        if _weak_only(matches_by_sentence, mentioned) or any(w in _OTHER_AFTER for w in after):
+            return False
+        words = sum(len(re.findall(r"\w+", s)) for _f, s in sents)
+        name_words = sum(len(re.findall(r"\w+", m.text)) for i in mentioned for m in matches_by_sentence.get(i, []))
+        return words - name_words <= SHORT_TEXT_WORDS
+
+    def same_namesake(self, ln: Learned, ctx, doc, after, mdl) -> str | None:
+        """Why this post is about the learned namesake ``ln``, or None."""
+        if ln.ctx is None:
+            return None
+        sim = float(ctx @ ln.ctx)  # the sentences that name it, name taken out
+        same = (set(ln.after) & set(after)) - mdl.us_after
+        if same and max(sim, float(doc @ ln.doc)) >= LEARNED_SAME_WORD:
+            return f"named the same way ('{' '.join(sorted(same))}' after the name)"
+        if sim < LEARNED_SIMILARITY:
+            return None
+        nearest_us = float((mdl.positives @ ctx).max()) if len(mdl.positives) else 0.0
+        if sim < nearest_us + LEARNED_MARGIN:
+            return None
+        return f"its sentences read the same (similarity {sim:.2f}; nearest true mention {nearest_us:.2f})"
+
+

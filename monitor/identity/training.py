@@ -1,0 +1,280 @@
+"""Training and measuring the is-it-us classifier: ``monitor train-identity [--cv]``.
+
+Deterministic (Newton's method on an L2 logistic regression, classes balanced); the
+cross-validation holds each labelled file out in turn (one file = one writer).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..text import fold
+from . import decide
+from .decide import (HIGH, L2, LEARNED_MARGIN, LEARNED_SAME_WORD, LEARNED_SIMILARITY, LOW, VECTOR_L2, Judge, knn_vote,
+                     model)
+from .features import FEATURES, _weak_only, profile_text, strong_evidence
+from .words import words_after
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+# What the committed model is trained on (relative to the project root), in this order.
+TRAINING_FILES = (
+    "tests/data/labelled_mentions.jsonl",
+    "tests/data/fresh_mentions.jsonl",
+    "training/identity/namesakes_a.jsonl",
+    "training/identity/namesakes_b.jsonl",
+    "training/identity/namesakes_c.jsonl",
+    "training/t1_social.jsonl",
+    "training/t2_long.jsonl",
+    "training/t3_registers.jsonl",
+    "training/t4_namesakes.jsonl",
+    "training/t5_hard.jsonl",
+    "training/t6_snippets.jsonl",
+    "training/t7_voices.jsonl",
+    "training/identity/t8_identity.jsonl",
+)
+
+
+def read_items(path: Path) -> list[dict]:
+    """Labelled items of one file; every line must parse (a broken file is refused, not half-read)."""
+    from ..evaluate import read_labelled
+
+    return read_labelled(path).items
+
+
+def candidates(config, files: list[Path]):
+    """(group, item, sents, mentioned, matches) for every item whose text names us (a candidate)."""
+    import hashlib
+
+    from ..analyse import Analyser
+
+    an = Analyser(config, model=None)
+    seen: set[str] = set()
+    out = []
+    for g, path in enumerate(files):
+        for item in read_items(path):
+            key = hashlib.sha256(f"{item.get('title') or ''}\n{item['body']}".encode()).hexdigest()
+            if key in seen:
+                continue
+            seen.add(key)
+            sents = an.split(item.get("title") or "", item.get("body") or "")
+            mbs = {i: an.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
+            mentioned = {i for i, ms in mbs.items() if ms}
+            if mentioned:
+                out.append((g, item, sents, mentioned, mbs))
+    return out
+
+
+def _fit(X, y, l2: float = 1.0, iterations: int = 30):
+    """L2 logistic regression by Newton's method, classes weighted to balance; deterministic."""
+    import numpy as np
+
+    n, d = X.shape
+    pos = y.sum()
+    sw = np.where(y == 1, n / (2 * pos), n / (2 * (n - pos)))
+    A = np.hstack([X, np.ones((n, 1))])
+    beta = np.zeros(d + 1)
+    reg = np.append(np.broadcast_to(np.asarray(l2, dtype=np.float64), (d,)), 0.0)  # one L2, or one per feature
+    for _ in range(iterations):
+        p = 1 / (1 + np.exp(-(A @ beta)))
+        g = A.T @ (sw * (p - y)) + reg * beta
+        H = (A * (sw * p * (1 - p))[:, None]).T @ A + np.diag(reg + 1e-9)
+        step = np.linalg.solve(H, g)
+        beta -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    w, b = beta[:-1], beta[-1]
+    return w, b
+
+
+def featurise(config, cands):
+    import numpy as np
+
+    judge = Judge(config, [])
+    judge.embedder()
+    X, ctxs, afters = [], [], []
+    for _g, _item, sents, mentioned, mbs in cands:
+        x, ctx, _doc, _k, after = judge.features(sents, mentioned, mbs)
+        X.append(x)
+        ctxs.append(ctx)
+        afters.append(after)
+    return np.asarray(X, dtype=np.float64), np.asarray(ctxs, dtype=np.float32), afters
+
+
+def _standardise(X):
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    return mean, scale
+
+
+def _quantised(vectors):
+    """The vectors as the artefact stores them (int8, x 127)."""
+    import numpy as np
+
+    return np.round(vectors * 127).clip(-127, 127).astype(np.int8)
+
+
+def _with_votes(X, refs, ref_us, ref_groups=None, groups=None):
+    """The features plus the nearest-neighbour vote (a training text never votes for its own file)."""
+    import numpy as np
+
+    ex_neg = ex_pos = None
+    if groups is not None:
+        ex_neg, ex_pos = groups[:, None] == ref_groups[None, ~ref_us], groups[:, None] == ref_groups[None, ref_us]
+    return np.hstack([X, knn_vote(refs[~ref_us], refs[ref_us], X[:, len(FEATURES):], ex_neg, ex_pos)])
+
+
+def _regularisation(d: int, l2: float):
+    """L2 per feature: ``l2`` for the hand-made ones and the vote, VECTOR_L2 for the 256-number vector."""
+    import numpy as np
+
+    reg = np.full(d, l2)
+    reg[len(FEATURES):d - 2] = VECTOR_L2
+    return reg
+
+
+def _fit_all(X, y, groups, l2: float):
+    """(mean, scale, w, b, refs) fitted on these texts."""
+    import numpy as np
+
+    refs = _quantised(X[:, len(FEATURES):]).astype(np.float32) / 127.0
+    F = _with_votes(X, refs, y == 1, groups, groups)
+    mean, scale = _standardise(F)
+    w, b = _fit((F - mean) / scale, y, _regularisation(F.shape[1], l2))
+    return mean, scale, w, b, refs
+
+
+def _predict(X, mean, scale, w, b):
+    import numpy as np
+
+    return 1 / (1 + np.exp(-(((X - mean) / scale) @ w + b)))
+
+
+def cross_validate(config, files: list[Path], l2: float = L2, high: float = HIGH) -> dict:
+    """Out-of-fold P(us) with each file held out in turn (grouped by file)."""
+    import numpy as np
+
+    cands = candidates(config, files)
+    X, _ctx, _a = featurise(config, cands)
+    y = np.asarray([1.0 if c[1]["mention"] else 0.0 for c in cands])
+    groups = np.asarray([c[0] for c in cands])
+    oof = np.zeros(len(y))
+    forced = _rules_first(config, cands)
+    for g in sorted(set(groups.tolist())):
+        tr, te = groups != g, groups == g
+        if len(set(y[tr].tolist())) < 2:
+            oof[te] = 1.0
+            continue
+        mean, scale, w, b, refs = _fit_all(X[tr], y[tr], groups[tr], l2)
+        oof[te] = _predict(_with_votes(X[te], refs, y[tr] == 1), mean, scale, w, b)
+    weak = np.asarray([_weak_only(c[4], c[3]) for c in cands])
+    oof[weak & (oof < high)] = 0.0  # as ``Judge.decide``: an unsure weak-only candidate is not us
+    oof[forced == 1], oof[forced == 0] = 1.0, 0.0  # ... and the rules come before the model
+    return {"cands": cands, "y": y, "groups": groups, "oof": oof}
+
+
+def _rules_first(config, cands):
+    """Per candidate: 1 when strong evidence says us, 0 when it names a profile namesake, -1 when the model decides."""
+    import numpy as np
+
+    judge = Judge(config, [])
+    judge.embedder()
+    out = []
+    for _g, _item, sents, mentioned, mbs in cands:
+        matches = [m for i in mentioned for m in mbs[i]]
+        if strong_evidence(config, fold(" \n".join(s for _f, s in sents)), matches):
+            out.append(1)
+            continue
+        after = [w for i in mentioned for m in mbs[i] for w in words_after(fold(sents[i][1]), m.end)]
+        out.append(0 if any(a and set(a) & set(after) for _ns, a in judge._known) else -1)
+    return np.asarray(out)
+
+
+def train(config, files: list[Path] | None = None, out: Path | None = None, low: float = LOW, high: float = HIGH,
+          l2: float = L2) -> dict:
+    """Fit on every candidate of ``files`` and write the artefact; returns its metadata."""
+    import hashlib
+    import json
+
+    import numpy as np
+
+    files = files or [ROOT / f for f in TRAINING_FILES]
+    out = out or decide.MODEL_PATH
+    cands = candidates(config, files)
+    X, ctxs, afters = featurise(config, cands)
+    y = np.asarray([1.0 if c[1]["mention"] else 0.0 for c in cands])
+    groups = np.asarray([c[0] for c in cands])
+    mean, scale, w, b, _refs = _fit_all(X, y, groups, l2)
+    us_after = sorted({a for a_list, yy in zip(afters, y) if yy == 1 for a in a_list})
+    meta = {
+        "files": {str(Path(f).resolve().relative_to(ROOT)) if Path(f).resolve().is_relative_to(ROOT) else str(f):
+                  hashlib.sha256(Path(f).read_bytes()).hexdigest()[:16] for f in files},
+        "candidates": int(len(y)), "true": int(y.sum()), "false": int(len(y) - y.sum()), "l2": l2, "vector_l2": VECTOR_L2,
+        "profile": hashlib.sha256(profile_text(config).encode()).hexdigest()[:16],
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out, w=w.astype(np.float32), b=np.float64(b), mean=mean.astype(np.float32), scale=scale.astype(np.float32),
+        low=np.float64(low), high=np.float64(high), positives=_quantised(ctxs[y == 1]),
+        refs=_quantised(X[:, len(FEATURES):]), ref_us=y == 1,
+        us_after=np.asarray(us_after, dtype=str), meta=np.asarray(json.dumps(meta, sort_keys=True)),
+    )
+    decide._model = None  # the next decision reads the new file
+    return meta
+
+
+def cv_report(config, files: list[Path] | None = None, l2: float = L2, low: float = LOW, high: float = HIGH) -> str:
+    """Cross-validation grouped by file, in words: what each held-out file would have lost and let in."""
+    files = files or [ROOT / f for f in TRAINING_FILES]
+    r = cross_validate(config, files, l2, high)
+    y, oof, groups = r["y"], r["oof"], r["groups"]
+    lines = [f"Cross-validation grouped by file (each file held out in turn), L2 {l2:g}, low {low:g}, high {high:g}",
+             f"  {'file':34} {'cands':>5} {'true':>5} {'false':>5}  true lost  true unsure  false let in  false as us"]
+    for g, f in enumerate(files):
+        m = groups == g
+        t, fl = m & (y == 1), m & (y == 0)
+        lines.append(f"  {Path(f).name:34} {int(m.sum()):5} {int(t.sum()):5} {int(fl.sum()):5}  "
+                     f"{int((oof[t] < low).sum()):9}  {int(((oof[t] >= low) & (oof[t] < high)).sum()):11}  "
+                     f"{int((oof[fl] >= low).sum()):12}  {int((oof[fl] >= high).sum()):11}")
+    t, fl = y == 1, y == 0
+    lines.append(f"  all: mention recall among name matches {float((oof[t] >= low).mean()):.3f}; "
+                 f"true mentions kept at watch (unsure) {float(((oof[t] >= low) & (oof[t] < high)).mean()):.3f}; "
+                 f"namesakes let in {float((oof[fl] >= low).mean()):.3f} "
+                 f"(as us, no cap: {float((oof[fl] >= high).mean()):.3f})")
+    lines.append(learning_report(config, r["cands"]))
+    return "\n".join(lines)
+
+
+def learning_report(config, cands) -> str:
+    """Mark each namesake of the labelled files "not about us" in turn: what else would it keep out?"""
+    import numpy as np
+
+    judge = Judge(config, [])
+    judge.embedder()
+    mdl = model()
+    rows = []
+    for _g, item, sents, mentioned, mbs in cands:
+        _x, ctx, doc, _k, after = judge.features(sents, mentioned, mbs)
+        rows.append((bool(item["mention"]), ctx, doc, after))
+    pos_sims = np.sort(mdl.positives @ np.asarray([r[1] for r in rows]).T, axis=0)
+    hidden_true, hidden_false, corrections = set(), 0, 0
+    for i, (gold, ctx, doc, after) in enumerate(rows):
+        if gold:
+            continue
+        corrections += 1
+        for j, (gold2, ctx2, doc2, after2) in enumerate(rows):
+            if j == i:
+                continue
+            sim = float(ctx2 @ ctx)
+            same = (set(after) & set(after2)) - mdl.us_after
+            nearest = float(pos_sims[-2, j] if gold2 else pos_sims[-1, j])  # a true mention is not its own neighbour
+            hit = (same and max(sim, float(doc2 @ doc)) >= LEARNED_SAME_WORD) or (
+                sim >= LEARNED_SIMILARITY and sim >= nearest + LEARNED_MARGIN)
+            if hit and gold2:
+                hidden_true.add(j)
+            elif hit:
+                hidden_false += 1
+    return (f"  one correction each ({corrections} namesakes marked in turn): other namesakes kept out per correction "
+            f"{hidden_false / max(corrections, 1):.2f}; true mentions any correction would hide: {len(hidden_true)} "
+            f"of {sum(r[0] for r in rows)}")
+
