@@ -27,10 +27,10 @@ every ``repeat_interval`` and, after ``escalate_after``, also to ``routes.escala
 from __future__ import annotations
 
 import fnmatch
-import json
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from . import store
 from .clock import iso, parse_iso
 from .config import Config
 from .levels import SEVERITIES
@@ -79,58 +79,37 @@ def _reply_deadline(db, cand: Candidate) -> datetime | None:
     """A reply-due reminder may wait for morning, but never past 48 hours from when the post was seen."""
     if cand.rule != "reply_overdue" or cand.mention_id is None:
         return None
-    row = db.execute("select first_seen from mentions where id = ?", [cand.mention_id]).fetchone()
-    return parse_iso(row[0]) + REPLY_AIM - timedelta(hours=2) if row else None
+    seen = store.first_seen(db, cand.mention_id)
+    return parse_iso(seen) + REPLY_AIM - timedelta(hours=2) if seen else None
 
 
 def open_group(db, group_key: str, now: datetime, window: float) -> dict | None:
-    rows = list(db.query(
-        "select * from alerts where group_key = ? and status in ('open', 'acked') and updated >= ? "
-        "order by id desc limit 1", [group_key, iso(now - timedelta(seconds=window))],
-    ))
-    return rows[0] if rows else None
+    return store.open_group(db, group_key, now - timedelta(seconds=window))
 
 
 def _firing_crisis_for(db, cand: Candidate, now: datetime, config: Config) -> dict | None:
     """An open, unacknowledged crisis group that covers the candidate's story."""
     if cand.mention_id is None:
         return None
-    rows = list(db.query(
-        "select a.* from alerts a join alert_mentions am on am.alert_id = a.id "
-        "where am.mention_id = ? and a.severity = 'crisis' and a.status = 'open' and a.updated >= ? limit 1",
-        [cand.mention_id, iso(now - timedelta(seconds=config.alerting.group_window))],
-    ))
-    return rows[0] if rows else None
+    return store.firing_crisis_with(db, cand.mention_id, now - timedelta(seconds=config.alerting.group_window))
 
 
 def _record(db, cand: Candidate, now: datetime, *, status: str, reason: str | None = None, related: int | None = None) -> int:
-    alert_id = db["alerts"].insert({
-        "created": iso(now), "updated": iso(now), "rule": cand.rule, "severity": cand.severity,
-        "group_key": cand.group_key, "mention_id": cand.mention_id, "title": cand.title[:300],
-        "details": json.dumps({**cand.details, "labels": cand.labels}, ensure_ascii=False),
-        "status": status, "status_reason": reason, "related_id": related, "round": 0,
-    }).last_pk
-    if cand.mention_id is not None:
-        db["alert_mentions"].insert({"alert_id": alert_id, "mention_id": cand.mention_id, "added": iso(now), "round": 0},
-                                    ignore=True)
-    return alert_id
+    return store.insert_alert(db, cand, now, status=status, reason=reason, related=related)
 
 
 def _join(db, config: Config, group: dict, cand: Candidate, now: datetime) -> int:
     """Add a candidate to an open group; start an update round only when that tells the directors something."""
     alert_id = group["id"]
-    unsent = db.execute("select count(*) from deliveries where alert_id = ? and round = ? and status != 'sent'",
-                        [alert_id, group["round"]]).fetchone()[0]
+    unsent = store.unsent_count(db, alert_id, group["round"])
     is_new = True
     if cand.mention_id is not None:
-        is_new = not db.execute("select 1 from alert_mentions where alert_id = ? and mention_id = ?",
-                                [alert_id, cand.mention_id]).fetchone()
+        is_new = not store.has_mention(db, alert_id, cand.mention_id)
         if is_new:  # it belongs to the message still waiting to go, else to the next one
-            db["alert_mentions"].insert({"alert_id": alert_id, "mention_id": cand.mention_id, "added": iso(now),
-                                         "round": group["round"] if unsent else group["round"] + 1})
+            store.add_mention(db, alert_id, cand.mention_id, now, group["round"] if unsent else group["round"] + 1)
     raised = _rank(cand.severity) > _rank(group["severity"])
     severity = cand.severity if raised else group["severity"]
-    db["alerts"].update(alert_id, {"updated": iso(now), "severity": severity})
+    store.update_alert(db, alert_id, updated=iso(now), severity=severity)
     if not is_new and not raised:
         return alert_id
     if unsent and not raised:
@@ -140,7 +119,7 @@ def _join(db, config: Config, group: dict, cand: Candidate, now: datetime) -> in
     if group["status"] == "acked" and not raised:
         return alert_id  # someone is on it; the digest lists what joined
     next_round = group["round"] + 1
-    db["alerts"].update(alert_id, {"round": next_round, "status": "open" if raised else group["status"]})
+    store.update_alert(db, alert_id, round=next_round, status="open" if raised else group["status"])
     queue(db, config, alert_id, next_round, severity, config.routes.get(severity, []), now)
     return alert_id
 
@@ -154,13 +133,7 @@ def queue(db, config: Config, alert_id: int, round_: int, severity: str, channel
     hold = quiet_until(config, severity, now)
     if hold is not None and not_after is not None and hold > not_after:
         hold = not_after if not_after > now else None
-    for name in channels:
-        db["deliveries"].insert(
-            {"alert_id": alert_id, "round": round_, "channel": name, "created": iso(now),
-             "next_attempt": iso(hold) if hold else None},
-            ignore=True,
-        )
-    db["alerts"].update(alert_id, {"last_notified": iso(now)})
+    store.queue_deliveries(db, alert_id, round_, channels, now, hold)
 
 
 def quiet_until(config: Config, severity: str, now: datetime) -> datetime | None:
@@ -186,20 +159,20 @@ def quiet_until(config: Config, severity: str, now: datetime) -> datetime | None
 def repeat_and_escalate(db, config: Config, now: datetime) -> None:
     """An unacknowledged crisis is repeated every repeat_interval and escalated once after escalate_after."""
     a = config.alerting
-    for alert in list(db.query("select * from alerts where severity = 'crisis' and status = 'open'")):
+    for alert in store.firing_crises(db):
         if (now - parse_iso(alert["created"])).total_seconds() >= a.escalate_after and not alert["escalated_at"]:
             targets = [c for c in config.routes.get("escalation", []) if c in config.channels]
             if targets:
                 with db.atomic():
                     next_round = alert["round"] + 1
-                    db["alerts"].update(alert["id"], {"round": next_round, "escalated_at": iso(now)})
+                    store.update_alert(db, alert["id"], round=next_round, escalated_at=iso(now))
                     queue(db, config, alert["id"], next_round, "crisis", config.routes["crisis"] + targets, now)
                 continue
         last = parse_iso(alert["last_notified"] or alert["created"])
         if (now - last).total_seconds() >= a.repeat_interval:
             with db.atomic():
                 next_round = alert["round"] + 1
-                db["alerts"].update(alert["id"], {"round": next_round})
+                store.update_alert(db, alert["id"], round=next_round)
                 channels = config.routes.get("crisis", [])
                 if alert["escalated_at"]:
                     channels = channels + [c for c in config.routes.get("escalation", []) if c not in channels]
@@ -237,32 +210,14 @@ def parse_matchers(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def add_silence(db, matchers: dict[str, str], duration: float, reason: str, now: datetime) -> int:
-    return db["silences"].insert({
-        "created": iso(now), "matchers": json.dumps(matchers), "starts": iso(now),
-        "ends": iso(now + timedelta(seconds=duration)), "reason": reason,
-    }).last_pk
-
-
-def expire_silence(db, silence_id: int, now: datetime) -> bool:
-    cur = db.execute("update silences set expired_at = ?, ends = min(ends, ?) where id = ? and expired_at is null",
-                     [iso(now), iso(now), silence_id])
-    return cur.rowcount > 0
-
-
-def silences(db, now: datetime, active_only: bool = False) -> list[dict]:
-    rows = []
-    for s in db.query("select * from silences order by id desc"):
-        s["matchers"] = json.loads(s["matchers"])
-        s["active"] = s["expired_at"] is None and s["ends"] > iso(now)
-        if s["active"] or not active_only:
-            rows.append(s)
-    return rows
+add_silence = store.add_silence
+expire_silence = store.expire_silence
+silences = store.silences
 
 
 def matching_silence(db, cand: Candidate, now: datetime) -> dict | None:
     labels = {**cand.labels, "rule": cand.rule, "severity": cand.severity, "group": cand.group_key}
-    for s in silences(db, now, active_only=True):
+    for s in store.silences(db, now, active_only=True):
         if all(_matches(labels.get(k), v) for k, v in s["matchers"].items()):
             return s
     return None

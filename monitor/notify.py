@@ -441,7 +441,7 @@ def deliver_due(db, config: Config, now: datetime) -> DeliveryReport:
             # An email's text part is our plain-text message, not the HTML flattened.
             text = renderer.render(ctx, "text").body if channel.format == "email" else None
             error = send(channel, message, text=text, msgid=message_id(batch, channel))
-            db.execute("update messages set error = ? where id = ?", [error, row])
+            store.message_error(db, row, error)
             if error is None:
                 report.messages.append((channel.name, message))
         worst = "sent"
@@ -468,10 +468,7 @@ def deliver_due(db, config: Config, now: datetime) -> DeliveryReport:
 
 def channels_down(db) -> list[str]:
     """Channels whose last word was giving up: nothing has gone through them since."""
-    return [r[0] for r in db.execute(
-        "select channel from deliveries d where status = 'gave_up' and gave_up_at > coalesce("
-        "(select max(sent_at) from deliveries s where s.channel = d.channel and s.status = 'sent'), '') "
-        "group by channel order by channel")]
+    return store.channels_down(db)
 
 
 def tell_others_gave_up(db, config: Config, gave_up: dict, now: datetime) -> list[str]:

@@ -185,9 +185,7 @@ def run_cycle(
                             deliver()
                             waiting_since = None
                             with db.atomic():  # what failed now is retried next run, as always, not twice now
-                                db.execute("update deliveries set next_attempt = ? where status = 'failed' "
-                                           "and last_attempt = ? and next_attempt <= ?",
-                                           [iso(now + timedelta(seconds=1)), iso(now), iso(now)])
+                                store.retry_next_run(db, now)
             finally:
                 fetcher.close()
 
@@ -262,24 +260,17 @@ def evaluate_rules(db, config: Config, now: datetime) -> None:
     for cand in down:
         with db.atomic():
             alert_id = alerting.handle(db, config, cand, now)
-            db["sources"].update(cand.details["source"], {"down_alert_id": alert_id if alert_id else -1})
+            store.set_down_alert(db, cand.details["source"], alert_id if alert_id else -1)
     for name, down_id in recovered:
         with db.atomic():
-            if down_id > 0:
-                db["alerts"].update(down_id, {"status": "resolved", "resolved_at": iso(now)})
-            down_alert = store.alert(db, down_id) if down_id > 0 else None
-            if down_alert is not None and down_alert["status_reason"] is None:  # tell only if "down" was told
-                cand = rules.Candidate(
-                    rule="source_recovered", severity=down_alert["severity"], group_key=f"source:{name}:up:{down_id}",
-                    title=f"{name} is working again", details={"source": name, "why": "polled successfully again"},
-                    labels={"severity": down_alert["severity"], "source": [name]},
-                )
+            cand = rules.recovered(db, name, down_id, now)
+            if cand is not None:
                 alerting.handle(db, config, cand, now)
-            db["sources"].update(name, {"down_alert_id": None})
+            store.set_down_alert(db, name, None)
     for cand in rules.reply_candidates(db, config, now):
         with db.atomic():
             alerting.handle(db, config, cand, now)
-            db.execute("update mentions set reply_reminded_at = ? where id = ?", [iso(now), cand.mention_id])
+            store.mark_reminded(db, cand.mention_id, now)
 
 
 def headline_key(publisher: str, title: str) -> str | None:
@@ -318,10 +309,13 @@ def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime, row
     first_poll = not row.get("last_success")
     oldest = now - timedelta(seconds=sc.backfill)
     with db.atomic():
-        for item in poll.items:
+        keys = [story_keys(item) for item in poll.items]
+        known = store.KnownStories(db, keys)  # one query per key column for the whole poll, not three per item
+        for item, (canonical, title_key) in zip(poll.items, keys):
             try:
                 with db.atomic():  # a savepoint inside the source's transaction
-                    mention_id = _store_item(db, config, analyser, item, now, first_poll, oldest)
+                    mention_id = _store_item(db, config, analyser, item, canonical, title_key, known, now,
+                                             first_poll, oldest)
             except sqlite3.OperationalError:
                 raise  # the database itself is busy, full or read-only: not this entry's fault
             except Exception as exc:
@@ -329,19 +323,24 @@ def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime, row
                 continue
             if mention_id is not None:
                 new_ids.append(mention_id)
+                known.add(mention_id, canonical, title_key)  # the same story later in this poll links to it
         if problems:
             poll.warning = "; ".join(([poll.warning] if poll.warning else []) + problems)
         store.record_poll(db, sc.name, poll, now, sc.every, len(new_ids), row)
     return SourceReport(sc.name, poll.outcome, len(poll.items), poll.error, poll.warning, new_ids)
 
 
-def _store_item(db, config: Config, analyser, item, now: datetime, first_poll: bool, oldest: datetime) -> int | None:
+def story_keys(item) -> tuple[str, str | None]:
+    """(canonical URL, publisher+headline key): how a stored story is recognised again."""
+    return item.canonical_url or f"item:{item.source}:{item.item_id}", headline_key(item.publisher, item.title)
+
+
+def _store_item(db, config: Config, analyser, item, canonical: str, title_key: str | None, known,
+                now: datetime, first_poll: bool, oldest: datetime) -> int | None:
     """Store one item; the id of the new mention it made, or None (old, already known, not about us)."""
     if first_poll and item.published is not None and item.published < oldest:
         return None  # a new source's first poll takes a bounded backfill
-    canonical = item.canonical_url or f"item:{item.source}:{item.item_id}"
-    title_key = headline_key(item.publisher, item.title)
-    existing = store.known_mention(db, canonical, title_key)
+    existing = known.find(canonical, title_key)
     if existing is not None:
         store.link_source(db, existing, item, now)
         return None
