@@ -51,8 +51,7 @@ def mention_labels(mention: dict) -> dict:
 
 
 def for_mention(mention: dict, config: Config) -> Candidate | None:
-    if not config.routes.get(mention["severity"]):
-        return None
+    """A new mention as a candidate; whether its level is routed is ``alerting.route``'s to say."""
     return Candidate(
         rule="mention",
         severity=mention["severity"],
