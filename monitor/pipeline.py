@@ -24,13 +24,14 @@ from .lock import RunLock
 from .sources import get_kind
 from .fetch import FetchError
 from .sources.base import Poll, SourceFailed, SourceState
+from .states import PollOutcome, Skipped
 from .text import fold, headline
 
 
 @dataclass
 class SourceReport:
     name: str
-    outcome: str  # new | not_modified | unchanged | failed | gone | not_due | disabled
+    outcome: PollOutcome | Skipped  # new | not_modified | unchanged | failed | gone | not_due | disabled
     entries: int = 0
     error: str | None = None
     warning: str | None = None
@@ -49,20 +50,20 @@ class RunSummary:
     channels_down: list = field(default_factory=list)  # gave up, and nothing has gone through since
     seconds: float = 0.0
 
-    def count(self, *outcomes: str) -> int:
+    def count(self, *outcomes: PollOutcome | Skipped) -> int:
         return sum(1 for s in self.sources if s.outcome in outcomes)
 
     @property
     def polled(self) -> int:
-        return self.count("new", "not_modified", "unchanged", "failed", "gone")
+        return self.count(*PollOutcome)
 
     @property
     def unchanged(self) -> int:
-        return self.count("not_modified", "unchanged")
+        return self.count(PollOutcome.NOT_MODIFIED, PollOutcome.UNCHANGED)
 
     @property
     def failed(self) -> int:
-        return self.count("failed", "gone")
+        return self.count(PollOutcome.FAILED, PollOutcome.GONE)
 
     @property
     def entries(self) -> int:
@@ -73,7 +74,7 @@ class RunSummary:
         return 1 if self.failed or self.alerts_failed else 0
 
     def line(self) -> str:
-        not_due = self.count("not_due", "disabled")
+        not_due = self.count(*Skipped)
         return (
             f"sources polled {self.polled} / unchanged {self.unchanged} / failed {self.failed}"
             + (f" (not due {not_due})" if not_due else "")
@@ -92,17 +93,17 @@ DUE_SLACK = timedelta(seconds=90)
 EARLY_DELIVERY_AFTER = 10.0
 
 
-def due(row: dict, now: datetime, force: bool) -> str | None:
+def due(row: dict, now: datetime, force: bool) -> Skipped | None:
     """Why a source is skipped this run, or None when it should be polled."""
     if not row.get("enabled", 1):
-        return "disabled"
+        return Skipped.DISABLED
     hold = parse_iso(row.get("hold_until"))
     if hold and now < hold:
-        return "not_due"  # Retry-After is honoured even by --force
+        return Skipped.NOT_DUE  # Retry-After is honoured even by --force
     if force:
         return None
     next_poll = parse_iso(row.get("next_poll"))
-    return "not_due" if next_poll and now + DUE_SLACK < next_poll else None
+    return Skipped.NOT_DUE if next_poll and now + DUE_SLACK < next_poll else None
 
 
 def run_cycle(
@@ -131,7 +132,7 @@ def run_cycle(
             rows = {}
             for sc in config.sources:
                 row = rows[sc.name] = store.source_row(db, sc.name)
-                skip = "disabled" if not sc.enabled else due(row, now, force)
+                skip = Skipped.DISABLED if not sc.enabled else due(row, now, force)
                 if skip:
                     summary.sources.append(SourceReport(sc.name, skip, error=row.get("disabled_reason")))
                     continue
@@ -205,7 +206,7 @@ def run_cycle(
             store.record_run(db, {
                 "started": iso(now), "finished": iso(clock()), "exit_code": summary.exit_code,
                 "polled": summary.polled, "unchanged": summary.unchanged, "failed": summary.failed,
-                "not_due": summary.count("not_due", "disabled"), "entries": summary.entries,
+                "not_due": summary.count(*Skipped), "entries": summary.entries,
                 "new_mentions": len(summary.new_mention_ids), "alerts_sent": summary.alerts_sent,
                 "alerts_failed": summary.alerts_failed, "seconds": round(summary.seconds, 3),
             })
@@ -243,7 +244,7 @@ def _record_failed_run(db, summary: RunSummary, problem, now: datetime, clock, s
         store.record_run(db, {
             "started": iso(now), "finished": iso(clock()), "exit_code": problem.exit_code,
             "polled": summary.polled, "unchanged": summary.unchanged, "failed": summary.failed,
-            "not_due": summary.count("not_due", "disabled"), "entries": summary.entries,
+            "not_due": summary.count(*Skipped), "entries": summary.entries,
             "new_mentions": len(summary.new_mention_ids), "alerts_sent": summary.alerts_sent,
             "alerts_failed": summary.alerts_failed, "seconds": round(time.monotonic() - started_mono, 3),
         })
@@ -290,9 +291,9 @@ def _poll(source, fetcher, state: SourceState) -> Poll:
         return Poll(exc.outcome, status=exc.status, bytes=exc.bytes, error=str(exc),
                     retry_after=exc.retry_after, duration=exc.duration or time.monotonic() - started)
     except FetchError as exc:  # a transport failure is an ordinary failure, whichever kind met it
-        return Poll("failed", error=str(exc), duration=time.monotonic() - started)
+        return Poll(PollOutcome.FAILED, error=str(exc), duration=time.monotonic() - started)
     except Exception as exc:  # a bug in one kind, or a hostile feed that breaks a parser
-        return Poll("failed", error=f"unexpected {type(exc).__name__}: {str(exc)[:300]}",
+        return Poll(PollOutcome.FAILED, error=f"unexpected {type(exc).__name__}: {str(exc)[:300]}",
                     duration=time.monotonic() - started)
 
 

@@ -72,8 +72,10 @@ def undelivered(db, start: datetime, end: datetime) -> list[dict]:
 # --------------------------------------------------------------------------- replies
 
 _ANSWERED = "coalesce(min(acked_at, resolved_at), acked_at, resolved_at)"
-# Matches the partial index idx_mentions_unanswered (migration m008) word for word: SQLite uses it only then.
+# Matches the partial index idx_mentions_unanswered (migration m008), which these queries name: without
+# statistics SQLite would otherwise pick the (needs_reply, ...) index and read every such row from the table.
 _OLDER = "needs_reply = 1 and false_positive = 0 and first_seen < ?"
+_UNANSWERED = "mentions indexed by idx_mentions_unanswered"
 
 
 def week_replies(db, start: datetime, end: datetime) -> Iterable[dict]:
@@ -88,7 +90,7 @@ def older_answered(db, start: datetime, cutoff: datetime, aim_seconds: int) -> l
     """Mentions from before the week answered between ``start`` and ``cutoff``: (late, how many)."""
     a = iso(start)
     return [(bool(late), n) for late, n in db.execute(
-        f"select (strftime('%s', {_ANSWERED}) - strftime('%s', first_seen)) > ? as late, count(*) from mentions "
+        f"select (strftime('%s', {_ANSWERED}) - strftime('%s', first_seen)) > ? as late, count(*) from {_UNANSWERED} "
         f"where {_OLDER} and {_ANSWERED} >= ? and {_ANSWERED} < ? group by late", [aim_seconds, a, a, iso(cutoff)])]
 
 
@@ -96,8 +98,8 @@ def older_waiting(db, start: datetime, cutoff: datetime, oldest: int) -> tuple[i
     """Mentions from before the week still unanswered at ``cutoff``: how many, and the ``oldest`` first ones."""
     still = f"{_OLDER} and ({_ANSWERED} is null or {_ANSWERED} >= ?)"
     args = [iso(start), iso(cutoff)]
-    waiting = db.execute(f"select count(*) from mentions where {still}", args).fetchone()[0]
-    rows = [decode_mention(r) for r in db.query(f"select * from mentions where {still} "
+    waiting = db.execute(f"select count(*) from {_UNANSWERED} where {still}", args).fetchone()[0]
+    rows = [decode_mention(r) for r in db.query(f"select * from {_UNANSWERED} where {still} "
                                                 f"order by first_seen, id limit {int(oldest)}", args)]
     return waiting, rows
 
