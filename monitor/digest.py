@@ -193,11 +193,9 @@ def _replies(db, start: datetime, end: datetime, now: datetime) -> tuple[list, d
     """
     cutoff = min(end, now)
     out, counts = [], {"in time": 0, "late": 0, "still open": 0}
-    for r in store.digest.week_replies(db, start, end):
-        r = _reply_state(r, cutoff)
-        counts[r["state"]] += 1
-        if len(out) < LISTED:  # the rest are in the counts
-            out.append(r)
+    for seen, acked, resolved in store.digest.week_reply_times(db, start, end):  # all counted ...
+        counts[_reply_state({"first_seen": seen, "acked_at": acked, "resolved_at": resolved}, cutoff)["state"]] += 1
+    out = [_reply_state(r, cutoff) for r in store.digest.week_replies(db, start, end, LISTED)]  # ... the first few read
     # Before the week: counted in SQL, and only the oldest few read.
     for late, n in store.digest.older_answered(db, start, cutoff, int(REPLY_AIM.total_seconds())):
         counts["late" if late else "in time"] += n

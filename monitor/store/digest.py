@@ -78,12 +78,19 @@ _OLDER = "needs_reply = 1 and false_positive = 0 and first_seen < ?"
 _UNANSWERED = "mentions indexed by idx_mentions_unanswered"
 
 
-def week_replies(db, start: datetime, end: datetime) -> Iterable[dict]:
-    """The week's mentions needing a reply, oldest first (a generator: the caller lists only the first few)."""
-    # "+needs_reply": walk the week by first_seen, not every needs-reply mention ever stored
-    for r in db.query("select * from mentions where +needs_reply = 1 and false_positive = 0 and first_seen >= ? "
-                      "and first_seen < ? order by first_seen", [iso(start), iso(end)]):
-        yield decode_mention(r)
+# "+needs_reply": walk the week by first_seen, not every needs-reply mention ever stored
+_WEEK_REPLIES = "from mentions where +needs_reply = 1 and false_positive = 0 and first_seen >= ? and first_seen < ?"
+
+
+def week_reply_times(db, start: datetime, end: datetime) -> list[tuple[str, str | None, str | None]]:
+    """(first_seen, acked_at, resolved_at) of every mention of the week needing a reply: enough to count them."""
+    return list(db.execute(f"select first_seen, acked_at, resolved_at {_WEEK_REPLIES}", [iso(start), iso(end)]))
+
+
+def week_replies(db, start: datetime, end: datetime, limit: int) -> list[dict]:
+    """The week's first ``limit`` mentions needing a reply, oldest first, whole."""
+    return [decode_mention(r) for r in db.query(f"select * {_WEEK_REPLIES} order by first_seen limit {int(limit)}",
+                                                [iso(start), iso(end)])]
 
 
 def older_answered(db, start: datetime, cutoff: datetime, aim_seconds: int) -> list[tuple[bool, int]]:
