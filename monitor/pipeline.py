@@ -73,6 +73,16 @@ class RunSummary:
     def exit_code(self) -> int:
         return 1 if self.failed or self.alerts_failed else 0
 
+    def row(self, finished: datetime, exit_code: int) -> dict:
+        """The run as its ``runs`` row."""
+        return {
+            "started": iso(self.started), "finished": iso(finished), "exit_code": exit_code,
+            "polled": self.polled, "unchanged": self.unchanged, "failed": self.failed,
+            "not_due": self.count(*Skipped), "entries": self.entries,
+            "new_mentions": len(self.new_mention_ids), "alerts_sent": self.alerts_sent,
+            "alerts_failed": self.alerts_failed, "seconds": round(self.seconds, 3),
+        }
+
     def line(self) -> str:
         not_due = self.count(*Skipped)
         return (
@@ -203,13 +213,7 @@ def run_cycle(
 
             summary.channels_down = channels_down(db)
             summary.seconds = time.monotonic() - started_mono
-            store.record_run(db, {
-                "started": iso(now), "finished": iso(clock()), "exit_code": summary.exit_code,
-                "polled": summary.polled, "unchanged": summary.unchanged, "failed": summary.failed,
-                "not_due": summary.count(*Skipped), "entries": summary.entries,
-                "new_mentions": len(summary.new_mention_ids), "alerts_sent": summary.alerts_sent,
-                "alerts_failed": summary.alerts_failed, "seconds": round(summary.seconds, 3),
-            })
+            store.record_run(db, summary.row(clock(), summary.exit_code))
         except Exception as exc:
             problem = store.storage_problem(exc, db_path)
             if problem is None:
@@ -241,13 +245,8 @@ def _record_failed_run(db, summary: RunSummary, problem, now: datetime, clock, s
         return
     try:
         db.rollback()
-        store.record_run(db, {
-            "started": iso(now), "finished": iso(clock()), "exit_code": problem.exit_code,
-            "polled": summary.polled, "unchanged": summary.unchanged, "failed": summary.failed,
-            "not_due": summary.count(*Skipped), "entries": summary.entries,
-            "new_mentions": len(summary.new_mention_ids), "alerts_sent": summary.alerts_sent,
-            "alerts_failed": summary.alerts_failed, "seconds": round(time.monotonic() - started_mono, 3),
-        })
+        summary.seconds = time.monotonic() - started_mono
+        store.record_run(db, summary.row(clock(), problem.exit_code))
     except Exception:  # a full or read-only disk may refuse even this; the message still goes out
         pass
 

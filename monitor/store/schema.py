@@ -220,3 +220,11 @@ def m008_unanswered_index(db: Database) -> None:
     holds only the mentions that need a reply (a small share of the store), so that costs what they cost."""
     db.execute("create index if not exists idx_mentions_unanswered on mentions (first_seen, acked_at, resolved_at) "
                "where needs_reply = 1 and false_positive = 0")
+
+
+@migrations()
+def m009_not_us_index(db: Database) -> None:
+    """Every run that meets a text naming us reads the mentions marked not about us (the learned namesakes,
+    ``identity.learned_from_db``); without an index that read scanned the whole table (1.9-2.7 s at
+    1,000,000 mentions). A partial index holds only the marked few."""
+    db.execute("create index if not exists idx_mentions_not_us on mentions (id) where false_positive = 1")
