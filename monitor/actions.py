@@ -20,7 +20,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from . import store
-from .clock import iso
 from .levels import SEVERITIES
 
 ACTIONS = ("ack", "resolve", "not_us", "wrong_level")
@@ -49,52 +48,24 @@ def act(db, action: str, now: datetime, *, alert_id: int | None = None, mention_
         alert = store.alert(db, alert_id)
         if alert is None:
             raise KeyError(f"no alert {alert_id}")
-        mention_ids = [r[0] for r in db.execute("select mention_id from alert_mentions where alert_id = ?", [alert_id])]
+        mention_ids = store.alert_mention_ids(db, alert_id)
     else:
         if store.mention(db, mention_id) is None:
             raise KeyError(f"no mention {mention_id}")
         alert = None
         mention_ids = [mention_id]
-    t = iso(now)
-    marks = ",".join("?" for _ in mention_ids)
     with db.atomic():
         store.record_action(db, time=now, action=action, alert_id=alert_id,
                             mention_id=mention_id if mention_id is not None else (alert or {}).get("mention_id"),
                             by=by, via=via, note=note, level=level)
-        if mention_ids:
-            if action in ("ack", "wrong_level"):
-                db.execute(f"update mentions set acked_at = coalesce(acked_at, ?) where id in ({marks})", [t, *mention_ids])
-            if action == "resolve":
-                db.execute(f"update mentions set resolved_at = coalesce(resolved_at, ?), acked_at = coalesce(acked_at, ?) "
-                           f"where id in ({marks})", [t, t, *mention_ids])
-            if action == "not_us":
-                db.execute(f"update mentions set false_positive = 1, needs_reply = 0, acked_at = coalesce(acked_at, ?) "
-                           f"where id in ({marks})", [t, *mention_ids])
-            if action == "wrong_level":
-                db.execute(f"update mentions set corrected_severity = ? where id in ({marks})", [level, *mention_ids])
-        if alert is not None:
-            # The first acknowledgement's who and note stay on the alert; every later one is in `actions`.
-            db.execute("update alerts set acked_at = coalesce(acked_at, ?), acked_by = coalesce(acked_by, ?), "
-                       "note = coalesce(note, ?) where id = ?", [t, by, note, alert_id])
-            if action in ("ack", "wrong_level"):
-                db.execute("update alerts set status = 'acked' where id = ? and status = 'open'", [alert_id])
-            else:
-                reason = "not about us" if action == "not_us" else None
-                db.execute("update alerts set status = 'resolved', resolved_at = coalesce(resolved_at, ?), "
-                           "status_reason = coalesce(?, status_reason) where id = ?", [t, reason, alert_id])
-            # Anything still waiting to go out for this alert is no longer needed.
-            db.execute("update deliveries set status = 'cancelled', error = ? "
-                       "where alert_id = ? and status in ('pending', 'failed')", [f"{WORDS[action]} before sending", alert_id])
+        store.apply_action(db, action, now, alert_id=alert_id if alert is not None else None, mention_ids=mention_ids,
+                           by=by, note=note, level=level, cancelled=f"{WORDS[action]} before sending")
     return {"alert": store.alert(db, alert_id) if alert_id is not None else None, "mentions": mention_ids}
 
 
 def history(db, *, mention_id: int | None = None, alert_id: int | None = None) -> list[dict]:
     """Every action on a mention (directly or through its alerts), or on an alert, oldest first."""
-    if mention_id is not None:
-        return list(db.query(
-            "select * from actions where mention_id = ? or alert_id in "
-            "(select alert_id from alert_mentions where mention_id = ?) order by time, id", [mention_id, mention_id]))
-    return list(db.query("select * from actions where alert_id = ? order by time, id", [alert_id]))
+    return store.history(db, mention_id=mention_id, alert_id=alert_id)
 
 
 def describe(row: dict) -> str:

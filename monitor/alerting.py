@@ -1,172 +1,115 @@
-"""Alert handling: Prometheus Alertmanager's stages at our size.
+"""Alert handling: Prometheus Alertmanager's stages at our size, each a named function.
 
-Every candidate from ``rules`` goes through, in order:
+Every candidate from ``rules`` goes through ``handle``, in this order:
 
-1. **group**: alerts about the same story (canonical URL or headline) or from the
-   same rule are one group (one ``alerts`` row). A group stays open for
-   ``alerting.group_window`` after its last activity. One message per group per
-   run: joining a group whose message has not gone yet adds to that message; joining
-   one whose message has gone starts an update round, and only when something new
-   joined (or the severity rose).
-2. **inhibit**: a firing, unacknowledged crisis about a story holds back lower alerts
-   about the same story (they are recorded against the crisis, not sent).
-3. **silence**: an active silence whose matchers all match (``rule``, ``severity``,
-   ``source``, ``category``, ``story``, ``group``; ``*`` wildcards) records the alert
-   as silenced and sends nothing. Silences expire by themselves.
-4. **route**: severity -> channels (``routes`` in feeds.yaml); unrouted levels wait
-   for the digest.
-5. **quiet hours**: alert-level (and watch-level) messages are held until the quiet
-   hours end; a crisis never waits.
-6. **outbox**: one ``deliveries`` row per channel and round, written in the caller's
-   transaction; ``notify`` sends them and retries failures with backoff.
+1. **route** (``route``): severity -> channels (``routes`` in feeds.yaml). Checked here
+   once; an unrouted level records nothing and waits for the digest.
+2. **group** (``open_group``): alerts about the same story (canonical URL or headline) or
+   from the same rule are one group (one ``alerts`` row). A group stays open for
+   ``alerting.group_window`` after its last activity. One message per group per run:
+   joining a group whose message has not gone yet adds to that message; joining one whose
+   message has gone starts an update round, and only when something new joined (or the
+   severity rose).
+3. **mute** (``MUTES``, in order; the same list on the new-alert and the join path):
+   - ``inhibit``: a firing, unacknowledged crisis about the story holds back lower alerts
+     (they are recorded against the crisis, not sent);
+   - ``silence``: an active silence whose matchers all match (``rule``, ``severity``,
+     ``source``, ``category``, ``story``, ``group``; ``*`` wildcards) records the alert as
+     silenced and sends nothing. Silences expire by themselves.
+   A muted new alert is recorded with its reason; a muted join adds its mention to the
+   group without a new message.
+4. **hold** (``HOLDS``): ``quiet_hours`` holds alert-level (and watch-level) messages until
+   the quiet hours end; a crisis never waits. A reply-due reminder is never held past 46
+   hours from when the post was seen.
+5. **outbox** (``queue``): one ``deliveries`` row per channel and round, written in the
+   caller's transaction.
+6. **retry**: ``notify.deliver_due`` sends them and retries failures with backoff
+   (``store.retry_delay``) until ``alerting.give_up_after``.
 
 Then, every run, **repeat and escalate**: an unacknowledged crisis is sent again
 every ``repeat_interval`` and, after ``escalate_after``, also to ``routes.escalation``.
+Every read and write is a named function in ``monitor.store`` (``store/alerts.py``).
 """
 
 from __future__ import annotations
 
 import fnmatch
-import json
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Callable
 from zoneinfo import ZoneInfo
 
+from . import store
 from .clock import iso, parse_iso
 from .config import Config
-from .levels import SEVERITIES
+from .levels import Severity, rank
 from .rules import Candidate
+from .states import AlertStatus
 
 SILENCE_KEYS = ("rule", "severity", "source", "category", "story", "group")
 
 
-def _rank(severity: str) -> int:
-    return SEVERITIES.index(severity)
+@dataclass
+class Mute:
+    """Why a candidate is recorded but not sent: the status it gets, in words, and the row that muted it."""
+
+    status: AlertStatus
+    reason: str
+    related: int
 
 
-# --------------------------------------------------------------------------- stages
+# --------------------------------------------------------------------------- the stages
 
 
-def handle(db, config: Config, cand: Candidate, now: datetime) -> int | None:
-    """Run one candidate through group -> inhibit -> silence -> route -> quiet hours -> outbox.
-
-    Returns the alert (group) id it ended up in, or None when nothing was recorded
-    (an unrouted level). Call inside the transaction that stored what caused it.
-    """
-    channels = config.routes.get(cand.severity, [])
-    if not channels:
-        return None
-    group = open_group(db, cand.group_key, now, config.alerting.group_window)
-    if group is not None:
-        return _join(db, config, group, cand, now)
-
-    crisis = _firing_crisis_for(db, cand, now, config)
-    if crisis is not None and _rank(cand.severity) < _rank("crisis"):
-        return _record(db, cand, now, status="inhibited",
-                       reason=f"held back: crisis alert {crisis['id']} about the same story is open", related=crisis["id"])
-    silence = matching_silence(db, cand, now)
-    if silence is not None:
-        return _record(db, cand, now, status="silenced",
-                       reason=f"silence {silence['id']} ({silence['reason']}) until {silence['ends']}", related=silence["id"])
-    alert_id = _record(db, cand, now, status="open")
-    queue(db, config, alert_id, 0, cand.severity, channels, now, not_after=_reply_deadline(db, cand))
-    return alert_id
-
-
-REPLY_AIM = timedelta(hours=48)
-
-
-def _reply_deadline(db, cand: Candidate) -> datetime | None:
-    """A reply-due reminder may wait for morning, but never past 48 hours from when the post was seen."""
-    if cand.rule != "reply_overdue" or cand.mention_id is None:
-        return None
-    row = db.execute("select first_seen from mentions where id = ?", [cand.mention_id]).fetchone()
-    return parse_iso(row[0]) + REPLY_AIM - timedelta(hours=2) if row else None
+def route(config: Config, severity: str) -> list[str]:
+    """Stage 1: the channels a level goes to; [] waits for the digest."""
+    return list(config.routes.get(severity, []))
 
 
 def open_group(db, group_key: str, now: datetime, window: float) -> dict | None:
-    rows = list(db.query(
-        "select * from alerts where group_key = ? and status in ('open', 'acked') and updated >= ? "
-        "order by id desc limit 1", [group_key, iso(now - timedelta(seconds=window))],
-    ))
-    return rows[0] if rows else None
+    """Stage 2: the open (or acknowledged) group this candidate joins, if one was active within ``window``."""
+    return store.open_group(db, group_key, now - timedelta(seconds=window))
 
 
-def _firing_crisis_for(db, cand: Candidate, now: datetime, config: Config) -> dict | None:
-    """An open, unacknowledged crisis group that covers the candidate's story."""
-    if cand.mention_id is None:
+def inhibit(db, config: Config, cand: Candidate, group: dict | None, now: datetime) -> Mute | None:
+    """Mute: a firing, unacknowledged crisis about the same story holds back anything below crisis
+    (and anything joining that crisis's own group: its repeats carry it)."""
+    if group is not None and group["severity"] == Severity.CRISIS and group["status"] == AlertStatus.OPEN:
+        crisis = group  # joining the firing crisis itself
+    elif rank(cand.severity) < rank(Severity.CRISIS) and cand.mention_id is not None:
+        crisis = store.firing_crisis_with(db, cand.mention_id, now - timedelta(seconds=config.alerting.group_window))
+    else:
+        crisis = None
+    if crisis is None:
         return None
-    rows = list(db.query(
-        "select a.* from alerts a join alert_mentions am on am.alert_id = a.id "
-        "where am.mention_id = ? and a.severity = 'crisis' and a.status = 'open' and a.updated >= ? limit 1",
-        [cand.mention_id, iso(now - timedelta(seconds=config.alerting.group_window))],
-    ))
-    return rows[0] if rows else None
+    return Mute(AlertStatus.INHIBITED, f"held back: crisis alert {crisis['id']} about the same story is open",
+                crisis["id"])
 
 
-def _record(db, cand: Candidate, now: datetime, *, status: str, reason: str | None = None, related: int | None = None) -> int:
-    alert_id = db["alerts"].insert({
-        "created": iso(now), "updated": iso(now), "rule": cand.rule, "severity": cand.severity,
-        "group_key": cand.group_key, "mention_id": cand.mention_id, "title": cand.title[:300],
-        "details": json.dumps({**cand.details, "labels": cand.labels}, ensure_ascii=False),
-        "status": status, "status_reason": reason, "related_id": related, "round": 0,
-    }).last_pk
-    if cand.mention_id is not None:
-        db["alert_mentions"].insert({"alert_id": alert_id, "mention_id": cand.mention_id, "added": iso(now), "round": 0},
-                                    ignore=True)
-    return alert_id
+def silence(db, config: Config, cand: Candidate, group: dict | None, now: datetime) -> Mute | None:
+    """Mute: an active silence whose matchers all match the candidate."""
+    s = matching_silence(db, cand, now)
+    if s is None:
+        return None
+    return Mute(AlertStatus.SILENCED, f"silence {s['id']} ({s['reason']}) until {s['ends']}", s["id"])
 
 
-def _join(db, config: Config, group: dict, cand: Candidate, now: datetime) -> int:
-    """Add a candidate to an open group; start an update round only when that tells the directors something."""
-    alert_id = group["id"]
-    unsent = db.execute("select count(*) from deliveries where alert_id = ? and round = ? and status != 'sent'",
-                        [alert_id, group["round"]]).fetchone()[0]
-    is_new = True
-    if cand.mention_id is not None:
-        is_new = not db.execute("select 1 from alert_mentions where alert_id = ? and mention_id = ?",
-                                [alert_id, cand.mention_id]).fetchone()
-        if is_new:  # it belongs to the message still waiting to go, else to the next one
-            db["alert_mentions"].insert({"alert_id": alert_id, "mention_id": cand.mention_id, "added": iso(now),
-                                         "round": group["round"] if unsent else group["round"] + 1})
-    raised = _rank(cand.severity) > _rank(group["severity"])
-    severity = cand.severity if raised else group["severity"]
-    db["alerts"].update(alert_id, {"updated": iso(now), "severity": severity})
-    if not is_new and not raised:
-        return alert_id
-    if unsent and not raised:
-        return alert_id  # its message has not gone yet: it will include this
-    if group["severity"] == "crisis" and not raised and group["status"] == "open":
-        return alert_id  # inhibition: a lower mention joining a firing crisis is recorded, not sent
-    if group["status"] == "acked" and not raised:
-        return alert_id  # someone is on it; the digest lists what joined
-    next_round = group["round"] + 1
-    db["alerts"].update(alert_id, {"round": next_round, "status": "open" if raised else group["status"]})
-    queue(db, config, alert_id, next_round, severity, config.routes.get(severity, []), now)
-    return alert_id
+MUTES: tuple[Callable[..., Mute | None], ...] = (inhibit, silence)
 
 
-# --------------------------------------------------------------------------- outbox
+def muted(db, config: Config, cand: Candidate, group: dict | None, now: datetime) -> Mute | None:
+    """Stage 3: the first mute that holds the candidate back, or None."""
+    for mute in MUTES:
+        found = mute(db, config, cand, group, now)
+        if found is not None:
+            return found
+    return None
 
 
-def queue(db, config: Config, alert_id: int, round_: int, severity: str, channels: list[str], now: datetime,
-          not_after: datetime | None = None) -> None:
-    """One pending delivery per channel; alert-level mail waits for the end of quiet hours (never past ``not_after``)."""
-    hold = quiet_until(config, severity, now)
-    if hold is not None and not_after is not None and hold > not_after:
-        hold = not_after if not_after > now else None
-    for name in channels:
-        db["deliveries"].insert(
-            {"alert_id": alert_id, "round": round_, "channel": name, "created": iso(now),
-             "next_attempt": iso(hold) if hold else None},
-            ignore=True,
-        )
-    db["alerts"].update(alert_id, {"last_notified": iso(now)})
-
-
-def quiet_until(config: Config, severity: str, now: datetime) -> datetime | None:
-    """When quiet hours end, if ``now`` is inside them and this level waits; else None. A crisis never waits."""
+def quiet_hours(config: Config, severity: str, now: datetime) -> datetime | None:
+    """Hold: when quiet hours end, if ``now`` is inside them and this level waits; else None. A crisis never waits."""
     quiet = config.alerting.quiet_hours
-    if not quiet or severity == "crisis" or severity not in config.alerting.quiet_levels:
+    if not quiet or severity == Severity.CRISIS or severity not in config.alerting.quiet_levels:
         return None
     tz = ZoneInfo(config.settings.timezone)
     local = now.astimezone(tz)
@@ -180,30 +123,116 @@ def quiet_until(config: Config, severity: str, now: datetime) -> datetime | None
     return datetime.combine(day, end, tzinfo=tz)
 
 
+quiet_until = quiet_hours  # the name it had before the stages were named
+HOLDS: tuple[Callable[[Config, str, datetime], datetime | None], ...] = (quiet_hours,)
+
+
+def held_until(config: Config, severity: str, now: datetime, not_after: datetime | None = None) -> datetime | None:
+    """Stage 4: the latest hold of ``HOLDS``, never past ``not_after`` (and none once that has passed)."""
+    holds = [h for h in (hold(config, severity, now) for hold in HOLDS) if h is not None]
+    hold = max(holds) if holds else None
+    if hold is not None and not_after is not None and hold > not_after:
+        hold = not_after if not_after > now else None
+    return hold
+
+
+# --------------------------------------------------------------------------- handle
+
+
+def handle(db, config: Config, cand: Candidate, now: datetime) -> int | None:
+    """Run one candidate through route -> group -> mute -> hold -> outbox.
+
+    Returns the alert (group) id it ended up in, or None when nothing was recorded
+    (an unrouted level). Call inside the transaction that stored what caused it.
+    """
+    channels = route(config, cand.severity)
+    if not channels:
+        return None
+    group = open_group(db, cand.group_key, now, config.alerting.group_window)
+    if group is not None:
+        return _join(db, config, group, cand, now)
+    mute = muted(db, config, cand, None, now)
+    if mute is not None:
+        return store.insert_alert(db, cand, now, status=mute.status, reason=mute.reason, related=mute.related)
+    alert_id = store.insert_alert(db, cand, now, status=AlertStatus.OPEN)
+    queue(db, config, alert_id, 0, cand.severity, channels, now, not_after=_reply_deadline(db, cand))
+    return alert_id
+
+
+REPLY_AIM = timedelta(hours=48)
+
+
+def _reply_deadline(db, cand: Candidate) -> datetime | None:
+    """A reply-due reminder may wait for morning, but never past 48 hours from when the post was seen."""
+    if cand.rule != "reply_overdue" or cand.mention_id is None:
+        return None
+    seen = store.first_seen(db, cand.mention_id)
+    return parse_iso(seen) + REPLY_AIM - timedelta(hours=2) if seen else None
+
+
+def _join(db, config: Config, group: dict, cand: Candidate, now: datetime) -> int:
+    """Add a candidate to an open group; start an update round only when that tells the directors something."""
+    alert_id = group["id"]
+    unsent = store.unsent_count(db, alert_id, group["round"])
+    is_new = True
+    if cand.mention_id is not None:
+        is_new = not store.has_mention(db, alert_id, cand.mention_id)
+        if is_new:  # it belongs to the message still waiting to go, else to the next one
+            store.add_mention(db, alert_id, cand.mention_id, now, group["round"] if unsent else group["round"] + 1)
+    raised = rank(cand.severity) > rank(group["severity"])
+    if not is_new and not raised:
+        store.update_alert(db, alert_id, updated=iso(now))
+        return alert_id
+    if unsent and not raised:
+        store.update_alert(db, alert_id, updated=iso(now))
+        return alert_id  # its message has not gone yet: it will include this
+    if muted(db, config, cand, group, now) is not None:
+        store.update_alert(db, alert_id, updated=iso(now))
+        return alert_id  # recorded in the group, not sent (a lower mention joining a firing crisis, a silence)
+    severity = cand.severity if raised else group["severity"]
+    store.update_alert(db, alert_id, updated=iso(now), severity=severity)
+    if group["status"] == AlertStatus.ACKED and not raised:
+        return alert_id  # someone is on it; the digest lists what joined
+    next_round = group["round"] + 1
+    store.update_alert(db, alert_id, round=next_round, status=AlertStatus.OPEN if raised else group["status"])
+    queue(db, config, alert_id, next_round, severity, route(config, severity), now)
+    return alert_id
+
+
+# --------------------------------------------------------------------------- outbox
+
+
+def queue(db, config: Config, alert_id: int, round_: int, severity: str, channels: list[str], now: datetime,
+          not_after: datetime | None = None) -> None:
+    """Stage 5: one pending delivery per channel, after any hold (never past ``not_after``)."""
+    hold = held_until(config, severity, now, not_after)
+    store.queue_deliveries(db, alert_id, round_, channels, now, hold)
+
+
 # --------------------------------------------------------------------------- repeat and escalate
 
 
 def repeat_and_escalate(db, config: Config, now: datetime) -> None:
     """An unacknowledged crisis is repeated every repeat_interval and escalated once after escalate_after."""
     a = config.alerting
-    for alert in list(db.query("select * from alerts where severity = 'crisis' and status = 'open'")):
+    for alert in store.firing_crises(db):
         if (now - parse_iso(alert["created"])).total_seconds() >= a.escalate_after and not alert["escalated_at"]:
             targets = [c for c in config.routes.get("escalation", []) if c in config.channels]
             if targets:
                 with db.atomic():
                     next_round = alert["round"] + 1
-                    db["alerts"].update(alert["id"], {"round": next_round, "escalated_at": iso(now)})
-                    queue(db, config, alert["id"], next_round, "crisis", config.routes["crisis"] + targets, now)
+                    store.update_alert(db, alert["id"], round=next_round, escalated_at=iso(now))
+                    queue(db, config, alert["id"], next_round, Severity.CRISIS, route(config, Severity.CRISIS) + targets, now)
                 continue
         last = parse_iso(alert["last_notified"] or alert["created"])
         if (now - last).total_seconds() >= a.repeat_interval:
             with db.atomic():
                 next_round = alert["round"] + 1
-                db["alerts"].update(alert["id"], {"round": next_round})
-                channels = config.routes.get("crisis", [])
+                store.update_alert(db, alert["id"], round=next_round)
+                channels = route(config, Severity.CRISIS)
                 if alert["escalated_at"]:
                     channels = channels + [c for c in config.routes.get("escalation", []) if c not in channels]
-                queue(db, config, alert["id"], next_round, "crisis", channels, now)
+                queue(db, config, alert["id"], next_round, Severity.CRISIS, channels, now)
 
 
 # --------------------------------------------------------------------------- acknowledgement
@@ -237,32 +266,14 @@ def parse_matchers(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def add_silence(db, matchers: dict[str, str], duration: float, reason: str, now: datetime) -> int:
-    return db["silences"].insert({
-        "created": iso(now), "matchers": json.dumps(matchers), "starts": iso(now),
-        "ends": iso(now + timedelta(seconds=duration)), "reason": reason,
-    }).last_pk
-
-
-def expire_silence(db, silence_id: int, now: datetime) -> bool:
-    cur = db.execute("update silences set expired_at = ?, ends = min(ends, ?) where id = ? and expired_at is null",
-                     [iso(now), iso(now), silence_id])
-    return cur.rowcount > 0
-
-
-def silences(db, now: datetime, active_only: bool = False) -> list[dict]:
-    rows = []
-    for s in db.query("select * from silences order by id desc"):
-        s["matchers"] = json.loads(s["matchers"])
-        s["active"] = s["expired_at"] is None and s["ends"] > iso(now)
-        if s["active"] or not active_only:
-            rows.append(s)
-    return rows
+add_silence = store.add_silence
+expire_silence = store.expire_silence
+silences = store.silences
 
 
 def matching_silence(db, cand: Candidate, now: datetime) -> dict | None:
     labels = {**cand.labels, "rule": cand.rule, "severity": cand.severity, "group": cand.group_key}
-    for s in silences(db, now, active_only=True):
+    for s in store.silences(db, now, active_only=True):
         if all(_matches(labels.get(k), v) for k, v in s["matchers"].items()):
             return s
     return None

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from . import store
 from .clock import iso, parse_iso
 from .config import Config, readable_name
-from .levels import SEVERITIES
+from .levels import SEVERITIES, Severity
 
 REPLY_AIM = timedelta(hours=48)
 TOP = 5
@@ -112,30 +112,20 @@ def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
     tz = config.digest_timezone
     start, end = week_bounds(week, tz)
     d = Digest(week=week, start=start, end=end, timezone=tz, organisation=config.organisation.name)
-    a, b = iso(start), iso(end)
-    in_week = "first_seen >= ? and first_seen < ? and false_positive = 0"
-    d.total = db.execute(f"select count(*) from mentions where {in_week}", [a, b]).fetchone()[0]
-    d.previous = db.execute(f"select count(*) from mentions where {in_week}",
-                            [iso(start - timedelta(days=7)), a]).fetchone()[0]
-    d.false_positives = db.execute("select count(*) from mentions where first_seen >= ? and first_seen < ? "
-                                   "and false_positive = 1", [a, b]).fetchone()[0]
+    week = store.digest
+    d.total = week.count_mentions(db, start, end)
+    d.previous = week.count_mentions(db, start - timedelta(days=7), start)
+    d.false_positives = week.count_mentions(db, start, end, false_positives=True)
     d.labels = {sc.name: sc.display for sc in config.sources}
-    d.by_source = [(d.labels.get(r["source"]) or readable_name(r["source"]), r["n"]) for r in db.query(
-        "select ms.source, count(distinct m.id) as n from mentions m join mention_sources ms on ms.mention_id = m.id "
-        "where m.first_seen >= ? and m.first_seen < ? and m.false_positive = 0 "
-        "group by ms.source order by n desc, ms.source", [a, b])]
-    counts = {r["severity"]: r["n"] for r in db.query(
-        f"select severity, count(*) as n from mentions where {in_week} group by severity", [a, b])}
+    d.by_source = [(d.labels.get(source) or readable_name(source), n) for source, n in week.by_source(db, start, end)]
+    counts = week.by_severity(db, start, end)
     d.by_severity = {s: counts.get(s, 0) for s in reversed(SEVERITIES)}
 
     zone = ZoneInfo(tz)
     negative = config.thresholds.negative
     # Per day, from hourly counts made in SQL (London is a whole number of hours from UTC).
     by_day: dict = {}
-    for hour, n, neg in db.execute(
-        f"select substr(first_seen, 1, 13), count(*), sum(coalesce(targeted_sentiment, 0) <= ?) from mentions "
-        f"where {in_week} group by 1", [negative, a, b],
-    ):
+    for hour, n, neg in week.hourly(db, start, end, negative):
         day = datetime.fromisoformat(hour + ":00:00+00:00").astimezone(zone).date()
         total, negs = by_day.get(day, (0, 0))
         by_day[day] = (total + n, negs + (neg or 0))
@@ -145,10 +135,8 @@ def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
         d.daily.append({"date": day_start.isoformat(), "label": day_start.strftime("%a %d"), "total": total,
                         "negative": neg})
 
-    week_sql = store._MENTION_SQL + " where m.first_seen >= ? and m.first_seen < ? and m.false_positive = 0"
-
     def read(more: str, args=()) -> list[dict]:
-        out = [store.decode_mention(r) for r in db.query(f"{week_sql} {more}", [a, b, *args])]
+        out = week.week_mentions(db, start, end, more, args)
         for r in out:  # directors read policy families ("complaint"), not our keyword sets ("gripe")
             r["families"] = sorted({config.escalation[c].family if c in config.escalation else c
                                     for c in (r.get("categories") or {})} - {"none", ""})
@@ -157,18 +145,16 @@ def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
         return out
 
     # The safety net, bounded to what a person can skim: watch first, then info, oldest first.
-    listed_where = "and m.severity in ('watch', 'info')"
-    d.listed_total = db.execute(f"select count(*) from mentions m where m.first_seen >= ? and m.first_seen < ? "
-                                f"and m.false_positive = 0 {listed_where}", [a, b]).fetchone()[0]
-    d.listed = read(f"{listed_where} order by m.severity != 'watch', m.first_seen, m.id limit {LISTED}")
+    listed_where = f"and m.severity in ('{Severity.WATCH}', '{Severity.INFO}')"
+    d.listed_total = week.count_week(db, start, end, listed_where)
+    d.listed = read(f"{listed_where} order by m.severity != '{Severity.WATCH}', m.first_seen, m.id limit {LISTED}")
     d.most_negative = read(f"and m.targeted_sentiment < 0 order by m.targeted_sentiment, m.id limit {TOP}")
     d.widest = sorted([r for r in read("and m.reach is not null") if _engagement(r) > 0],
                       key=lambda r: (-_engagement(r), r["id"]))[:TOP]
     for r in d.widest:
         r["engagement"] = _engagement(r)
 
-    for al in db.query("select * from alerts where created >= ? and created < ? and status not in ('silenced', 'inhibited') "
-                       "order by created", [a, b]):
+    for al in week.week_alerts(db, start, end):
         minutes = None
         if al["acked_at"]:
             minutes = int((parse_iso(al["acked_at"]) - parse_iso(al["created"])).total_seconds() // 60)
@@ -176,18 +162,13 @@ def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
 
     d.replies, d.reply_counts, d.older_waiting, d.older_oldest = _replies(db, start, end, now)
     d.sources = _source_health(db, config, start, end)
-    runs = list(db.query("select started, exit_code from runs where started >= ? and started < ? order by started", [a, b]))
+    runs = store.runs_between(db, start, end)
     d.runs, d.failed_runs = len(runs), sum(1 for r in runs if r["exit_code"])
     # A monitor that stopped mid-week shows as a gap running to the week's end (or to now).
     marks = [start] + [parse_iso(r["started"]) for r in runs] + [max(start, min(end, now))]
     d.longest_gap_hours = round(max((y - x).total_seconds() / 3600 for x, y in zip(marks, marks[1:])), 1)
-    d.undelivered = list(db.query(
-        "select d.channel, d.status, d.attempts, d.error, a.id as alert_id, a.title, a.severity from deliveries d "
-        "join alerts a on a.id = d.alert_id where d.status in ('failed', 'gave_up') and d.created < ? "
-        "and (d.created >= ? or d.status = 'failed') order by d.created", [b, a]))
-    from .triage import last_purge
-
-    d.last_purge = last_purge(db)
+    d.undelivered = week.undelivered(db, start, end)
+    d.last_purge = store.retention.last_purge(db)
     return d
 
 
@@ -211,31 +192,16 @@ def _replies(db, start: datetime, end: datetime, now: datetime) -> tuple[list, d
     still going.
     """
     cutoff = min(end, now)
-    a, b, c = iso(start), iso(end), iso(cutoff)
     out, counts = [], {"in time": 0, "late": 0, "still open": 0}
-    for r in db.query(
-        # "+needs_reply": walk the week by first_seen, not every needs-reply mention ever stored
-        "select * from mentions where +needs_reply = 1 and false_positive = 0 and first_seen >= ? and first_seen < ? "
-        "order by first_seen", [a, b],
-    ):
-        r = _reply_state(store.decode_mention(r), cutoff)
-        counts[r["state"]] += 1
-        if len(out) < LISTED:  # the rest are in the counts
-            out.append(r)
+    for seen, acked, resolved in store.digest.week_reply_times(db, start, end):  # all counted ...
+        counts[_reply_state({"first_seen": seen, "acked_at": acked, "resolved_at": resolved}, cutoff)["state"]] += 1
+    out = [_reply_state(r, cutoff) for r in store.digest.week_replies(db, start, end, LISTED)]  # ... the first few read
     # Before the week: counted in SQL, and only the oldest few read.
-    answered = "coalesce(min(acked_at, resolved_at), acked_at, resolved_at)"
-    older = "needs_reply = 1 and false_positive = 0 and first_seen < ?"
-    for late, n in db.execute(
-        f"select (strftime('%s', {answered}) - strftime('%s', first_seen)) > ? as late, count(*) from mentions "
-        f"where {older} and {answered} >= ? and {answered} < ? group by late",
-        [int(REPLY_AIM.total_seconds()), a, a, c],
-    ):
+    for late, n in store.digest.older_answered(db, start, cutoff, int(REPLY_AIM.total_seconds())):
         counts["late" if late else "in time"] += n
-    still = f"{older} and ({answered} is null or {answered} >= ?)"
-    waiting = db.execute(f"select count(*) from mentions where {still}", [a, c]).fetchone()[0]
+    waiting, rows = store.digest.older_waiting(db, start, cutoff, TOP)
     counts["still open"] += waiting
-    oldest = [_reply_state(store.decode_mention(r), cutoff) for r in db.query(
-        f"select * from mentions where {still} order by first_seen, id limit {TOP}", [a, c])]
+    oldest = [_reply_state(r, cutoff) for r in rows]
     return out, counts, waiting, oldest
 
 
@@ -255,9 +221,7 @@ def _source_health(db, config: Config, start: datetime, end: datetime) -> list[d
     out = []
     for sc in config.sources:
         row = store.source_row(db, sc.name) or {}
-        f = db.execute("select count(*), sum(outcome in ('failed', 'gone')) from fetches where source = ? "
-                       "and started >= ? and started < ?", [sc.name, iso(start), iso(end)]).fetchone()
-        fetches, failed = f[0] or 0, f[1] or 0
+        fetches, failed = store.fetch_counts(db, sc.name, start, end)
         if not sc.enabled:
             state = "disabled in feeds.yaml"
         elif not row.get("enabled", 1):
@@ -323,8 +287,7 @@ def write(db, config: Config, d: Digest, out_dir: Path) -> dict[str, Path]:
     paths = {"html": out_dir / f"{d.week}.html", "txt": out_dir / f"{d.week}.txt", "png": png}
     paths["html"].write_text(html, encoding="utf-8")
     paths["txt"].write_text(text, encoding="utf-8")
-    db["digests"].upsert({"week": d.week, "created": iso(datetime.now(timezone.utc)), "path": str(paths["html"])},
-                         pk="week", alter=True)
+    store.digest.record_digest(db, d.week, created=iso(datetime.now(timezone.utc)), path=str(paths["html"]))
     return paths
 
 
@@ -332,7 +295,7 @@ def send(db, config: Config, d: Digest, png: Path, now: datetime, force: bool = 
     """Send through the ``digest`` route (chart inline in email); once per week unless ``force``."""
     from .notify import Message, send as send_one
 
-    row = store.get_row(db, "digests", d.week)
+    row = store.digest.digest_row(db, d.week)
     if row and row.get("sent_at") and not force:
         raise AlreadySent(row["sent_at"])
     subject, html, text = render(d, config, f"cid:{png.name}")
@@ -343,7 +306,7 @@ def send(db, config: Config, d: Digest, png: Path, now: datetime, force: bool = 
         results.append((name, send_one(channel, message, attach=[png] if channel.format == "email" else None,
                                        text=text if channel.format == "email" else None)))
     if results and all(err is None for _n, err in results):
-        db["digests"].upsert({"week": d.week, "sent_at": iso(now)}, pk="week", alter=True)
+        store.digest.record_digest(db, d.week, sent_at=iso(now))
     return results
 
 

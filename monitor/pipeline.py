@@ -24,13 +24,14 @@ from .lock import RunLock
 from .sources import get_kind
 from .fetch import FetchError
 from .sources.base import Poll, SourceFailed, SourceState
+from .states import PollOutcome, Skipped
 from .text import fold, headline
 
 
 @dataclass
 class SourceReport:
     name: str
-    outcome: str  # new | not_modified | unchanged | failed | gone | not_due | disabled
+    outcome: PollOutcome | Skipped  # new | not_modified | unchanged | failed | gone | not_due | disabled
     entries: int = 0
     error: str | None = None
     warning: str | None = None
@@ -49,20 +50,20 @@ class RunSummary:
     channels_down: list = field(default_factory=list)  # gave up, and nothing has gone through since
     seconds: float = 0.0
 
-    def count(self, *outcomes: str) -> int:
+    def count(self, *outcomes: PollOutcome | Skipped) -> int:
         return sum(1 for s in self.sources if s.outcome in outcomes)
 
     @property
     def polled(self) -> int:
-        return self.count("new", "not_modified", "unchanged", "failed", "gone")
+        return self.count(*PollOutcome)
 
     @property
     def unchanged(self) -> int:
-        return self.count("not_modified", "unchanged")
+        return self.count(PollOutcome.NOT_MODIFIED, PollOutcome.UNCHANGED)
 
     @property
     def failed(self) -> int:
-        return self.count("failed", "gone")
+        return self.count(PollOutcome.FAILED, PollOutcome.GONE)
 
     @property
     def entries(self) -> int:
@@ -72,8 +73,18 @@ class RunSummary:
     def exit_code(self) -> int:
         return 1 if self.failed or self.alerts_failed else 0
 
+    def row(self, finished: datetime, exit_code: int) -> dict:
+        """The run as its ``runs`` row."""
+        return {
+            "started": iso(self.started), "finished": iso(finished), "exit_code": exit_code,
+            "polled": self.polled, "unchanged": self.unchanged, "failed": self.failed,
+            "not_due": self.count(*Skipped), "entries": self.entries,
+            "new_mentions": len(self.new_mention_ids), "alerts_sent": self.alerts_sent,
+            "alerts_failed": self.alerts_failed, "seconds": round(self.seconds, 3),
+        }
+
     def line(self) -> str:
-        not_due = self.count("not_due", "disabled")
+        not_due = self.count(*Skipped)
         return (
             f"sources polled {self.polled} / unchanged {self.unchanged} / failed {self.failed}"
             + (f" (not due {not_due})" if not_due else "")
@@ -92,17 +103,17 @@ DUE_SLACK = timedelta(seconds=90)
 EARLY_DELIVERY_AFTER = 10.0
 
 
-def due(row: dict, now: datetime, force: bool) -> str | None:
+def due(row: dict, now: datetime, force: bool) -> Skipped | None:
     """Why a source is skipped this run, or None when it should be polled."""
     if not row.get("enabled", 1):
-        return "disabled"
+        return Skipped.DISABLED
     hold = parse_iso(row.get("hold_until"))
     if hold and now < hold:
-        return "not_due"  # Retry-After is honoured even by --force
+        return Skipped.NOT_DUE  # Retry-After is honoured even by --force
     if force:
         return None
     next_poll = parse_iso(row.get("next_poll"))
-    return "not_due" if next_poll and now + DUE_SLACK < next_poll else None
+    return Skipped.NOT_DUE if next_poll and now + DUE_SLACK < next_poll else None
 
 
 def run_cycle(
@@ -131,7 +142,7 @@ def run_cycle(
             rows = {}
             for sc in config.sources:
                 row = rows[sc.name] = store.source_row(db, sc.name)
-                skip = "disabled" if not sc.enabled else due(row, now, force)
+                skip = Skipped.DISABLED if not sc.enabled else due(row, now, force)
                 if skip:
                     summary.sources.append(SourceReport(sc.name, skip, error=row.get("disabled_reason")))
                     continue
@@ -185,9 +196,7 @@ def run_cycle(
                             deliver()
                             waiting_since = None
                             with db.atomic():  # what failed now is retried next run, as always, not twice now
-                                db.execute("update deliveries set next_attempt = ? where status = 'failed' "
-                                           "and last_attempt = ? and next_attempt <= ?",
-                                           [iso(now + timedelta(seconds=1)), iso(now), iso(now)])
+                                store.retry_next_run(db, now)
             finally:
                 fetcher.close()
 
@@ -204,13 +213,7 @@ def run_cycle(
 
             summary.channels_down = channels_down(db)
             summary.seconds = time.monotonic() - started_mono
-            store.record_run(db, {
-                "started": iso(now), "finished": iso(clock()), "exit_code": summary.exit_code,
-                "polled": summary.polled, "unchanged": summary.unchanged, "failed": summary.failed,
-                "not_due": summary.count("not_due", "disabled"), "entries": summary.entries,
-                "new_mentions": len(summary.new_mention_ids), "alerts_sent": summary.alerts_sent,
-                "alerts_failed": summary.alerts_failed, "seconds": round(summary.seconds, 3),
-            })
+            store.record_run(db, summary.row(clock(), summary.exit_code))
         except Exception as exc:
             problem = store.storage_problem(exc, db_path)
             if problem is None:
@@ -242,13 +245,8 @@ def _record_failed_run(db, summary: RunSummary, problem, now: datetime, clock, s
         return
     try:
         db.rollback()
-        store.record_run(db, {
-            "started": iso(now), "finished": iso(clock()), "exit_code": problem.exit_code,
-            "polled": summary.polled, "unchanged": summary.unchanged, "failed": summary.failed,
-            "not_due": summary.count("not_due", "disabled"), "entries": summary.entries,
-            "new_mentions": len(summary.new_mention_ids), "alerts_sent": summary.alerts_sent,
-            "alerts_failed": summary.alerts_failed, "seconds": round(time.monotonic() - started_mono, 3),
-        })
+        summary.seconds = time.monotonic() - started_mono
+        store.record_run(db, summary.row(clock(), problem.exit_code))
     except Exception:  # a full or read-only disk may refuse even this; the message still goes out
         pass
 
@@ -262,24 +260,17 @@ def evaluate_rules(db, config: Config, now: datetime) -> None:
     for cand in down:
         with db.atomic():
             alert_id = alerting.handle(db, config, cand, now)
-            db["sources"].update(cand.details["source"], {"down_alert_id": alert_id if alert_id else -1})
+            store.set_down_alert(db, cand.details["source"], alert_id if alert_id else -1)
     for name, down_id in recovered:
         with db.atomic():
-            if down_id > 0:
-                db["alerts"].update(down_id, {"status": "resolved", "resolved_at": iso(now)})
-            down_alert = store.alert(db, down_id) if down_id > 0 else None
-            if down_alert is not None and down_alert["status_reason"] is None:  # tell only if "down" was told
-                cand = rules.Candidate(
-                    rule="source_recovered", severity=down_alert["severity"], group_key=f"source:{name}:up:{down_id}",
-                    title=f"{name} is working again", details={"source": name, "why": "polled successfully again"},
-                    labels={"severity": down_alert["severity"], "source": [name]},
-                )
+            cand = rules.recovered(db, name, down_id, now)
+            if cand is not None:
                 alerting.handle(db, config, cand, now)
-            db["sources"].update(name, {"down_alert_id": None})
+            store.set_down_alert(db, name, None)
     for cand in rules.reply_candidates(db, config, now):
         with db.atomic():
             alerting.handle(db, config, cand, now)
-            db.execute("update mentions set reply_reminded_at = ? where id = ?", [iso(now), cand.mention_id])
+            store.mark_reminded(db, cand.mention_id, now)
 
 
 def headline_key(publisher: str, title: str) -> str | None:
@@ -299,9 +290,9 @@ def _poll(source, fetcher, state: SourceState) -> Poll:
         return Poll(exc.outcome, status=exc.status, bytes=exc.bytes, error=str(exc),
                     retry_after=exc.retry_after, duration=exc.duration or time.monotonic() - started)
     except FetchError as exc:  # a transport failure is an ordinary failure, whichever kind met it
-        return Poll("failed", error=str(exc), duration=time.monotonic() - started)
+        return Poll(PollOutcome.FAILED, error=str(exc), duration=time.monotonic() - started)
     except Exception as exc:  # a bug in one kind, or a hostile feed that breaks a parser
-        return Poll("failed", error=f"unexpected {type(exc).__name__}: {str(exc)[:300]}",
+        return Poll(PollOutcome.FAILED, error=f"unexpected {type(exc).__name__}: {str(exc)[:300]}",
                     duration=time.monotonic() - started)
 
 
@@ -318,10 +309,13 @@ def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime, row
     first_poll = not row.get("last_success")
     oldest = now - timedelta(seconds=sc.backfill)
     with db.atomic():
-        for item in poll.items:
+        keys = [story_keys(item) for item in poll.items]
+        known = store.KnownStories(db, keys)  # one query per key column for the whole poll, not three per item
+        for item, (canonical, title_key) in zip(poll.items, keys):
             try:
                 with db.atomic():  # a savepoint inside the source's transaction
-                    mention_id = _store_item(db, config, analyser, item, now, first_poll, oldest)
+                    mention_id = _store_item(db, config, analyser, item, canonical, title_key, known, now,
+                                             first_poll, oldest)
             except sqlite3.OperationalError:
                 raise  # the database itself is busy, full or read-only: not this entry's fault
             except Exception as exc:
@@ -329,19 +323,24 @@ def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime, row
                 continue
             if mention_id is not None:
                 new_ids.append(mention_id)
+                known.add(mention_id, canonical, title_key)  # the same story later in this poll links to it
         if problems:
             poll.warning = "; ".join(([poll.warning] if poll.warning else []) + problems)
         store.record_poll(db, sc.name, poll, now, sc.every, len(new_ids), row)
     return SourceReport(sc.name, poll.outcome, len(poll.items), poll.error, poll.warning, new_ids)
 
 
-def _store_item(db, config: Config, analyser, item, now: datetime, first_poll: bool, oldest: datetime) -> int | None:
+def story_keys(item) -> tuple[str, str | None]:
+    """(canonical URL, publisher+headline key): how a stored story is recognised again."""
+    return item.canonical_url or f"item:{item.source}:{item.item_id}", headline_key(item.publisher, item.title)
+
+
+def _store_item(db, config: Config, analyser, item, canonical: str, title_key: str | None, known,
+                now: datetime, first_poll: bool, oldest: datetime) -> int | None:
     """Store one item; the id of the new mention it made, or None (old, already known, not about us)."""
     if first_poll and item.published is not None and item.published < oldest:
         return None  # a new source's first poll takes a bounded backfill
-    canonical = item.canonical_url or f"item:{item.source}:{item.item_id}"
-    title_key = headline_key(item.publisher, item.title)
-    existing = store.known_mention(db, canonical, title_key)
+    existing = known.find(canonical, title_key)
     if existing is not None:
         store.link_source(db, existing, item, now)
         return None

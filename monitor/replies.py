@@ -26,7 +26,6 @@ from datetime import datetime
 from email.utils import getaddresses
 
 from . import store
-from .clock import iso
 from .config import Config
 from .levels import SEVERITIES
 
@@ -146,7 +145,7 @@ def _handle(db, config: Config, key: bytes, find_ref, msg, now: datetime, report
     from .actions import ActionError, act
 
     message_id = str(msg.get("Message-ID") or "").strip()[:300] or None
-    if message_id and db.execute("select 1 from replies where message_id = ?", [message_id]).fetchone():
+    if message_id and store.reply_seen(db, message_id):
         return  # already read (e.g. marked unread again by a person)
     try:
         sender = (getaddresses([str(msg.get("From") or "")]) or [("", "")])[0][1].strip().lower()
@@ -162,8 +161,7 @@ def _handle(db, config: Config, key: bytes, find_ref, msg, now: datetime, report
                     break
 
     def done(outcome: str) -> None:
-        db["replies"].insert({"time": iso(now), "message_id": message_id, "sender": sender, "subject": subject,
-                              "outcome": outcome}, ignore=True)
+        store.record_reply(db, time=now, message_id=message_id, sender=sender, subject=subject, outcome=outcome)
 
     if ref is None:
         report.ignored.append(f"reply from {sender or 'unknown sender'}: no alert reference in it")
@@ -171,17 +169,16 @@ def _handle(db, config: Config, key: bytes, find_ref, msg, now: datetime, report
     if sender not in config.replies.directors:
         report.ignored.append(f"reply from {sender or 'unknown sender'}: not a director's address in replies.directors")
         return done("not a director")
-    row = db.execute("select alert_ids from messages where id = ?", [ref]).fetchone()
-    if row is None:
+    alert_ids = store.message_alert_ids(db, ref)
+    if alert_ids is None:
         return done("unknown message")
-    import json
 
     line = first_line(msg)
     action, level = command(line)
     if action == "wrong_level" and level is None:
         report.ignored.append(f"reply from {sender}: 'wrong' needs a level, e.g. 'wrong watch'")
         return done("wrong without a level")
-    for alert_id in json.loads(row[0]):
+    for alert_id in alert_ids:
         try:
             act(db, action, now, alert_id=alert_id, by=sender, via="email", note=line or None, level=level)
         except (KeyError, ActionError):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from . import spikes, store
-from .clock import iso, parse_iso
+from .clock import parse_iso
 from .config import Config
 from .text import headline
 
@@ -51,8 +51,7 @@ def mention_labels(mention: dict) -> dict:
 
 
 def for_mention(mention: dict, config: Config) -> Candidate | None:
-    if not config.routes.get(mention["severity"]):
-        return None
+    """A new mention as a candidate; whether its level is routed is ``alerting.route``'s to say."""
     return Candidate(
         rule="mention",
         severity=mention["severity"],
@@ -69,7 +68,7 @@ def for_mention(mention: dict, config: Config) -> Candidate | None:
 def spike_candidates(db, config: Config, now: datetime) -> list[Candidate]:
     """Hourly counts are made in SQL (this runs every cycle); the stories are read only when a spike fires."""
     out = []
-    first_run = db.execute("select min(started) from runs").fetchone()[0]
+    first_run = store.first_run_started(db)
     history = (now - parse_iso(first_run)).total_seconds() if first_run else 0.0
     negative = config.thresholds.negative
     for rule_name, rule, where, args in (
@@ -78,27 +77,20 @@ def spike_candidates(db, config: Config, now: datetime) -> list[Candidate]:
     ):
         if not rule.enabled or history < rule.warmup:
             continue  # warm-up: no spike alerts before there is enough history
-        last = db.execute("select max(created) from alerts where rule = ?", [rule_name]).fetchone()[0]
+        last = store.last_alert_created(db, rule_name)
         if last and (now - parse_iso(last)).total_seconds() < rule.min_spacing:
             continue
         start = now - timedelta(seconds=rule.baseline)
         hours = int(rule.baseline // 3600)
         series = [0] * hours
-        for bucket, n in db.execute(
-            "select cast((julianday(first_seen) - julianday(?)) * 24 as integer) as bucket, count(*) "
-            f"from mentions where first_seen >= ? and false_positive = 0{where} group by bucket",
-            [iso(start), iso(start), *args],
-        ):
+        for bucket, n in store.hourly_counts(db, start, where, args):
             if 0 <= bucket < hours:
                 series[bucket] += n
-        newest_where = f"first_seen >= ? and false_positive = 0{where}"
-        newest_count = db.execute(f"select count(*) from mentions where {newest_where}",
-                                  [iso(now - timedelta(hours=1)), *args]).fetchone()[0]
+        newest_count = store.count_since(db, now - timedelta(hours=1), where, args)
         result = spikes.check(newest_count, series[:-1], k=rule.k, min_count=rule.min_count)
         if not result.fired:
             continue
-        newest = list(db.query(f"select id, title, snippet, url, categories from mentions where {newest_where} "
-                               "order by first_seen", [iso(now - timedelta(hours=1)), *args]))
+        newest = store.newest_since(db, now - timedelta(hours=1), where, args)
         cats = Counter(c for r in newest for c in (store.json_list(r["categories"])))
         out.append(Candidate(
             rule=rule_name,
@@ -154,17 +146,27 @@ def source_candidates(db, config: Config, now: datetime) -> tuple[list[Candidate
     return down, recovered
 
 
+def recovered(db, name: str, down_id: int, now: datetime) -> Candidate | None:
+    """A source that was down works again: its down alert is resolved, and, if "down" was told, so is "up"."""
+    if down_id <= 0:
+        return None  # down, but nobody was told (no route): nothing to resolve or tell
+    store.resolve_alert(db, down_id, now)
+    down_alert = store.alert(db, down_id)
+    if down_alert is None or down_alert["status_reason"] is not None:  # silenced or inhibited: never told
+        return None
+    return Candidate(
+        rule="source_recovered", severity=down_alert["severity"], group_key=f"source:{name}:up:{down_id}",
+        title=f"{name} is working again", details={"source": name, "why": "polled successfully again"},
+        labels={"severity": down_alert["severity"], "source": [name]},
+    )
+
+
 # --------------------------------------------------------------------------- replies
 
 
 def reply_candidates(db, config: Config, now: datetime) -> list[Candidate]:
-    cutoff = iso(now - timedelta(seconds=config.rules.reply_within))
     out = []
-    for m in db.query(
-        "select * from mentions where needs_reply = 1 and acked_at is null and reply_reminded_at is null "
-        "and first_seen <= ? order by first_seen", [cutoff],
-    ):
-        m = store.decode_mention(m)
+    for m in store.replies_due(db, now - timedelta(seconds=config.rules.reply_within)):
         age = now - parse_iso(m["first_seen"])
         out.append(Candidate(
             rule="reply_overdue", severity=config.rules.reply_severity, group_key=f"reply:{m['id']}",

@@ -22,7 +22,6 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from . import store
-from .clock import iso
 from .config import Config
 from .text import fold
 
@@ -62,20 +61,15 @@ def mark(db, mention_id: int, what: str, now: datetime, note: str | None = None,
         act(db, "wrong_level", now, mention_id=mention_id, note=note, by=by, level=level)
         return
     _require(db, mention_id)
-    update = {"needs_reply": {"needs_reply": 1}, "no_reply": {"needs_reply": 0}}[what]
+    needs_reply = {"needs_reply": True, "no_reply": False}[what]
     with db.atomic():
-        db["mentions"].update(mention_id, update)
+        store.set_needs_reply(db, mention_id, needs_reply)
         record(db, mention_id, what, now, note, by=by)
 
 
 def inbox(db, limit: int = 50) -> list[dict]:
     """Open mentions that need attention, most urgent first: severity, then oldest first."""
-    order = "case severity when 'crisis' then 0 when 'alert' then 1 when 'watch' then 2 else 3 end"
-    rows = db.query(
-        "select * from mentions where false_positive = 0 and resolved_at is null and acked_at is null "
-        "and (severity in ('watch', 'alert', 'crisis') or needs_reply = 1) "
-        f"order by {order}, first_seen limit ?", [limit])
-    return [store.decode_mention(r) for r in rows]
+    return store.inbox(db, limit)
 
 
 def history(db, mention_id: int) -> list[dict]:
@@ -86,9 +80,7 @@ def history(db, mention_id: int) -> list[dict]:
 
 
 def mention_alerts(db, mention_id: int) -> list[dict]:
-    return list(db.query(
-        "select a.* from alerts a join alert_mentions am on am.alert_id = a.id where am.mention_id = ? order by a.id",
-        [mention_id]))
+    return store.mention_alerts(db, mention_id)
 
 
 def search(db, query: str, limit: int = 50) -> list[dict]:
@@ -166,8 +158,7 @@ def suggest_excludes(db, config: Config, minimum: int = 1) -> list[tuple[str, in
 
     bad, good = Counter(), Counter()
     hidden: dict[str, list[dict]] = {}
-    for m in db.query("select id, title, snippet, text, false_positive from mentions "
-                      "where text is not null or title is not null order by id"):
+    for m in store.texts_for_excludes(db):
         found = phrases(m["title"]) | phrases(m["text"])
         (bad if m["false_positive"] else good).update(found)
         if m["false_positive"]:
@@ -190,23 +181,13 @@ def suggest_namesakes(db, config: Config) -> list[tuple]:
 def purge(db, config: Config, now: datetime) -> int:
     """Remove the words, names and links of mentions older than ``retention``; keep what trends need."""
     before = now - timedelta(seconds=config.retention)
-    rows = list(db.query("select id, canonical_url from mentions where first_seen < ? and text is not null", [iso(before)]))
+    rows = store.retention.mentions_to_purge(db, before)
     with db.atomic():
         for r in rows:
-            hashed = store.purged_key(r["canonical_url"])
-            db.execute("update mentions set title = null, text = null, snippet = null, author = null, url = null, "
-                       "reach = null, title_key = null, reasons = null, judgement = null, canonical_url = ? where id = ?", [hashed, r["id"]])
-            db.execute("update mention_sources set url = null, item_id = ? where mention_id = ?", [hashed, r["id"]])
-            db.execute("update mention_events set note = null where mention_id = ?", [r["id"]])
-            db.execute("update actions set note = null where mention_id = ?", [r["id"]])
+            store.retention.purge_mention(db, r["id"], r["canonical_url"])
         _purge_alerts(db, config, before)
-        # Directors' notes and reply subjects can quote a post (a reply's first line, "Re: <title>").
-        db.execute("update actions set note = null where time < ? and note is not null", [iso(before)])
-        db.execute("update replies set subject = null where time < ? and subject is not null", [iso(before)])
-        # A fetch's error or warning can quote an entry; the counts stay.
-        db.execute("update fetches set error = null, warning = null where started < ? "
-                   "and (error is not null or warning is not null)", [iso(before)])
-        db["purges"].insert({"time": iso(now), "before": iso(before), "mentions": len(rows)})
+        store.retention.blank_old_text(db, before)
+        store.retention.record_purge(db, now, before, len(rows))
     return len(rows)
 
 
@@ -217,11 +198,7 @@ _ALERT_KEEPS = {"count", "mean", "threshold", "summary", "categories", "source",
 def _purge_alerts(db, config: Config, before: datetime) -> None:
     """Alert titles quote posts (a self-harm post's first line); their details list post links: both go."""
     days = int(config.retention // 86400)
-    rows = list(db.query(
-        "select id, rule, severity, details from alerts where (created < ? or mention_id in "
-        "(select id from mentions where canonical_url like 'purged:%')) and coalesce(title, '') not like '%(text removed%'",
-        [iso(before)]))
-    for a in rows:
+    for a in store.retention.alerts_to_purge(db, before):
         try:
             details = json.loads(a["details"] or "{}")
         except ValueError:
@@ -231,8 +208,7 @@ def _purge_alerts(db, config: Config, before: datetime) -> None:
         if isinstance(details.get("labels"), dict) and "story" in details["labels"]:
             details["labels"] = {k: v for k, v in details["labels"].items() if k != "story"}  # the post's link
         title = f"{a['rule'].replace('_', ' ')} {a['severity']} alert (text removed after {days} days)"
-        db.execute("update alerts set title = ?, details = ?, note = null where id = ?",
-                   [title, json.dumps(details, ensure_ascii=False), a["id"]])
+        store.retention.strip_alert(db, a["id"], title, details)
 
 
 @dataclass
@@ -255,7 +231,7 @@ def purge_files(db, config: Config, db_path: Path, now: datetime, log_paths: lis
     before = now - timedelta(seconds=config.retention)
     out = FilesPurged()
     folders = {db_path.parent / "digests"}
-    folders |= {Path(r["path"]).parent for r in db.query("select path from digests where path is not null")}
+    folders |= {Path(p).parent for p in store.retention.digest_paths(db)}
     old_weeks = set()
     for folder in folders:
         if not folder.is_dir():
@@ -276,7 +252,7 @@ def purge_files(db, config: Config, db_path: Path, now: datetime, log_paths: lis
     if old_weeks:
         with db.atomic():
             for week in sorted(old_weeks):
-                db.execute("update digests set path = null where week = ?", [week])
+                store.retention.forget_digest_file(db, week)
     if log_paths is None:
         log_paths = [db_path.parent / "monitor.log"]
         if os.environ.get("MONITOR_LOG"):
@@ -308,5 +284,4 @@ def _trim_log(path: Path, before: datetime) -> int:
 
 
 def last_purge(db) -> dict | None:
-    rows = list(db.query("select * from purges order by id desc limit 1"))
-    return rows[0] if rows else None
+    return store.retention.last_purge(db)

@@ -244,9 +244,7 @@ class Handler(BaseHTTPRequestHandler):
         tz = self.app.config.settings.timezone
         db = self.app.db()
         try:
-            rows = list(db.query(
-                "select a.*, m.snippet, m.title as post_title from alerts a left join mentions m on m.id = a.mention_id "
-                "where a.status in ('open', 'acked') order by a.created desc, a.id desc limit 100"))
+            rows = store.open_alert_cards(db, 100)
         finally:
             db.close()
         cards = []

@@ -84,7 +84,7 @@ def show(obj: Context, mid: int) -> None:
     if m.get("corrected_severity"):
         click.echo(f"  level corrected to: {m['corrected_severity']}")
     click.echo("  sources:")
-    for src in db.query("select * from mention_sources where mention_id = ? order by first_seen", [mid]):
+    for src in store.carriers(db, mid):
         click.echo(f"    - {src['source']} (first seen {for_people(src['first_seen'], tz)}): {src['url']}")
     click.echo("  why:")
     for reason in m["reasons"] or []:

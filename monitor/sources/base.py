@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 from ..config import SourceConfig
 from ..fetch import FetchError, Fetcher, Response
+from ..states import PollOutcome
 from ..urls import canonical, is_http_url
 from ..yamlsource import join
 
@@ -81,7 +82,7 @@ class SourceState:
 
 @dataclass
 class Poll:
-    outcome: str  # new | not_modified | unchanged | failed | gone
+    outcome: PollOutcome  # new | not_modified | unchanged | failed | gone (a typo is a ValueError)
     items: list[Item] = field(default_factory=list)
     status: int | None = None
     bytes: int = 0
@@ -91,12 +92,15 @@ class Poll:
     retry_after: float | None = None
     remember: dict[str, Any] = field(default_factory=dict)  # updates to SourceState
 
+    def __post_init__(self):
+        self.outcome = PollOutcome(self.outcome)
+
 
 class SourceFailed(Exception):
     def __init__(self, message: str, *, outcome: str = "failed", status: int | None = None,
                  retry_after: float | None = None, bytes: int = 0, duration: float = 0.0):
         super().__init__(message)
-        self.outcome = outcome
+        self.outcome = PollOutcome(outcome)
         self.status = status
         self.retry_after = retry_after
         self.bytes = bytes
