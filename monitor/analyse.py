@@ -16,8 +16,9 @@ Every decision adds a reason a director can read. The steps:
    word shares its sentence ("a talk on fraud"). A category whose ``unless``
    phrase appears anywhere ("I'm well now") is set aside, leaving the text at
    watch so a director still sees it in the digest.
-4. **How does it feel about us?** VADER's compound score for the whole text
-   and for each sentence about us, after removing ``neutral_phrases`` (slang
+4. **How does it feel about us?** VADER's compound score for each sentence
+   (run once per sentence; the whole text's score is made from them, see
+   ``analyse_sentiment``), after removing ``neutral_phrases`` (slang
    such as "I'd kill for"). The worst sentence about us is the *targeted*
    sentiment. A ``sarcasm`` category (eye-roll emoji, "thanks for nothing")
    turns praise into criticism.
@@ -40,9 +41,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .analyse_sentiment import Feeling, vader  # noqa: F401  (vader: used by bench/ and tests)
 from .config import Config
 from .levels import SEVERITIES
-from .matching import KeywordSet, Matcher, phrase_regex
+from .matching import AnyKeyword, KeywordSet, Matcher, phrase_regex
 from .text import fold, sentences, snippet, tidy
 
 # A sentence starting like this carries on talking about whoever came before.
@@ -93,19 +95,6 @@ class Analysis:
     # How the grade was made: final ``families``, the ``driving_sentence``, the ``nearest_example``
     # (when the model drove the grade) and ``model``: the model's own view (None without the model).
     judgement: dict | None = None
-
-
-_vader = None
-
-
-def vader():
-    """VADER's analyser, loaded on first use (reading its lexicon costs ~0.1 s)."""
-    global _vader
-    if _vader is None:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-        _vader = SentimentIntensityAnalyzer()
-    return _vader
 
 
 def _negated(folded: str, start: int) -> str | None:
@@ -160,7 +149,10 @@ class Analyser:
                         _alternation(cat.unless))
             for name, cat in config.escalation.items()
         }
+        # One check per sentence for every category's keywords, patterns and ``not`` phrases.
+        self._any_keyword = AnyKeyword([r.keys for r in self.rules.values()])
         self._neutral = _alternation(config.thresholds.neutral_phrases)
+        self.feelings = Feeling(self._neutral)
 
     @property
     def identity(self):
@@ -204,11 +196,16 @@ class Analyser:
         guarded: dict[str, str] = {}  # category -> why a guard set it aside (read by the model step)
         all_words = set().union(*words)
         nothing: set[str] = set()
-        for name, rule in self.rules.items():
+        # Per sentence, the categories that could find anything in it (one check for all of them):
+        # the others do not look at it.
+        live = [self._any_keyword.possible(folded[i], words[i]) for i in everywhere]
+        for k, (name, rule) in enumerate(self.rules.items()):
             # The keyword gate on the whole text first: when no sentence can hold a keyword, each
             # sentence gets an empty word set (its regex patterns are still searched).
             possible = rule.keys._keywords_possible(whole, all_words)
             for index in everywhere if rule.cat.anywhere else scope:
+                if k not in live[index]:
+                    continue
                 text = folded[index]
                 other = rule.keys.other_sense(text)
                 if other:
@@ -242,17 +239,18 @@ class Analyser:
 
     def feeling(self, text: str) -> float:
         """VADER compound of ``text`` with neutral idioms ("I'd kill for") taken out."""
-        if self._neutral is not None:
-            folded = fold(text)
-            if self._neutral.search(folded):
-                text = self._neutral.sub(" ", folded)
-        return vader().polarity_scores(text)["compound"]
+        return self.feelings.of(text)
 
-    def about_us_feeling(self, sentence: str, matches) -> float:
+    def text_feeling(self, title: str, body: str) -> float:
+        """The whole text's score as ``analyse`` stores it: made from its sentences' (see analyse_sentiment)."""
+        return self.feelings.sentences([s for _f, s in self.split(title, body)])[1]
+
+    def about_us_feeling(self, sentence: str, matches, feeling: float | None = None) -> float:
         """A sentence's feeling about us: the worse of the whole sentence and, where it names us,
         the clause that names us and the clause after it ("One mum told us: New Baby Network
         was a disgrace: staff laughed at me" is about us in its second clause, not its first)."""
-        feeling = self.feeling(sentence)
+        if feeling is None:
+            feeling = self.feeling(sentence)
         if not matches:
             return feeling
         folded = fold(sentence)
@@ -314,9 +312,8 @@ class Analyser:
                 reasons[0] += f", written '{weak[0].text}' ({', '.join(weak[0].flags)})"
         reasons += notes
 
-        whole_text = ". ".join(s for _f, s in sents)
-        sentiment = self.feeling(whole_text)
-        per_sentence = [self.about_us_feeling(sents[i][1], matches_by_sentence.get(i, [])) for i in about_us]
+        scores, sentiment = self.feelings.sentences([s for _f, s in sents])  # VADER once per sentence
+        per_sentence = [self.about_us_feeling(sents[i][1], matches_by_sentence.get(i, []), scores[i]) for i in about_us]
         targeted = min(per_sentence) if per_sentence else sentiment
         sarcastic = [c for c in categories if self.rules[c].cat.sarcasm]
         if sarcastic and targeted > -0.4:
