@@ -232,7 +232,7 @@ def time_analysis(analyser, texts) -> float:
 
 
 def time_vader(texts) -> float:
-    from monitor.analyse import vader
+    from monitor.analyse_sentiment import vader
 
     v = vader()
     started = time.perf_counter()

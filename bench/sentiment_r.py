@@ -57,7 +57,8 @@ def main(argv=None) -> int:
         fetch_ratings(REPO / "data" / "vader-sdist")
 
     from monitor import config
-    from monitor.analyse import Analyser, vader
+    from monitor.analyse import Analyser
+    from monitor.analyse_sentiment import vader
 
     analyser = Analyser(config.load(REPO / "feeds.yaml", secrets=False), model=None)
     gold, plain, ours = [], [], []

@@ -111,8 +111,6 @@ def gram_hashes(text: str) -> list[int]:
 
 def sentence_counts(sents: list[str]):
     """Per sentence: ``(sorted unique hashes, counts)`` as numpy arrays."""
-    import numpy as np
-
     return [_as_arrays(Counter(gram_hashes(s))) for s in sents]
 
 
