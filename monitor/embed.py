@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import struct
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
@@ -69,7 +70,7 @@ class Embedder:
         self.tokenizer = Tokenizer.from_file(str(tokenizer))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
-        self._vectors: dict[str, object] = {}
+        self._vectors: OrderedDict[str, object] = OrderedDict()
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
         # One at a time: encode_batch hands a few short sentences to a thread pool, which costs
@@ -99,7 +100,7 @@ class Embedder:
             except KeyError:
                 v = self._vector(t)
                 if len(cache) >= self.CACHE:
-                    cache.pop(next(iter(cache)))  # the oldest
+                    cache.popitem(last=False)  # the oldest
                 cache[t] = v
             if v is not None:
                 out[i] = v
