@@ -245,6 +245,12 @@ def _ordinary_phrase(text: str, folded: str, m: Match) -> str | None:
     return "before" if _GENERIC_BEFORE.search(folded[max(0, m.start - 30) : m.start]) else None
 
 
+def _first_literal(phrase: str) -> str:
+    """Text that every match of ``phrase_regex(phrase)`` contains: its first word (without ``*``)."""
+    words = [w for w in re.split(r"[\s\-_]+", fold(phrase.strip()).lstrip("@#")) if w]
+    return words[0].split("*")[0] if words else ""
+
+
 class KeywordSet:
     """One category's keywords and regex patterns, with its ``not`` phrases (other senses)."""
 
@@ -259,6 +265,11 @@ class KeywordSet:
         self._not = (
             re.compile("|".join(f"(?:{phrase_regex(n, joinable=False)})" for n in not_)) if not_ else None
         )
+        # Each ``not`` phrase by the literal text it must contain (its first word), so that only the
+        # phrases that can match a sentence are searched (the same shortcut as for keywords).
+        self._not_sources = [phrase_regex(n, joinable=False) for n in (not_ or [])]
+        self._not_firsts = [_first_literal(n) for n in (not_ or [])]
+        self._not_subsets: dict[tuple[int, ...], re.Pattern | None] = {}
         # A keyword can only be in a sentence that holds its first word: set and prefix lookups
         # are far cheaper than a big regex, and most sentences match no category at all.
         self._first_words: set[str] = set()
@@ -300,9 +311,27 @@ class KeywordSet:
             rx = self._kw_subsets[key] = re.compile("|".join(f"(?:{self._kw_sources[n]})" for n in key) or "(?!)")
         return rx
 
+    def not_possible(self, folded: str) -> bool:
+        """Could a ``not`` phrase match this folded text (its first word is somewhere in it)?"""
+        return any(first in folded for first in self._not_firsts)
+
+    def _not_for(self, folded: str) -> re.Pattern | None:
+        """The alternation of only the ``not`` phrases whose first word is in ``folded`` (None: none is):
+        the others never match, so leaving them out changes no match."""
+        if self._not is None:
+            return None
+        key = tuple(n for n, first in enumerate(self._not_firsts) if first in folded)
+        if key not in self._not_subsets:
+            if len(self._not_subsets) > 512:
+                self._not_subsets.clear()
+            self._not_subsets[key] = (re.compile("|".join(f"(?:{self._not_sources[n]})" for n in key))
+                                      if key else None)
+        return self._not_subsets[key]
+
     def other_sense(self, folded: str) -> str | None:
         """A ``not`` phrase in already-folded text ("press the button"), if any."""
-        m = self._not.search(folded) if self._not is not None else None
+        rx = self._not_for(folded)
+        m = rx.search(folded) if rx is not None else None
         return m.group(0) if m else None
 
     def find(self, folded: str, words: set[str] | None = None) -> list[re.Match[str]]:
@@ -312,8 +341,9 @@ class KeywordSet:
             hits += self._keywords_for(folded).finditer(folded)
         if self._pat is not None:
             hits += self._pat.finditer(folded)
-        if hits and self._not is not None:
-            others = [(m.start(), m.end()) for m in self._not.finditer(folded)]
+        not_rx = self._not_for(folded) if hits else None
+        if hits and not_rx is not None:
+            others = [(m.start(), m.end()) for m in not_rx.finditer(folded)]
             hits = [h for h in hits if not any(s <= h.start() and h.end() <= e for s, e in others)]
         return sorted(hits, key=lambda h: h.start())
 
@@ -321,8 +351,9 @@ class KeywordSet:
 class AnyKeyword:
     """One check for many keyword sets: which of them could find a keyword, a pattern or a
     ``not`` phrase in a sentence, so the others need not look at it. Exact by construction: the
-    same first-word, prefix and literal tests ``find`` uses, and one alternation of every
-    pattern and ``not`` phrase (when any alternative matches, the alternation matches)."""
+    same first-word, prefix and literal tests ``find`` uses, the first word of each ``not``
+    phrase, and one alternation of every pattern (when any alternative matches, the alternation
+    matches)."""
 
     def __init__(self, sets: list[KeywordSet]):
         self._by_word: dict[str, set[int]] = {}
@@ -332,9 +363,9 @@ class AnyKeyword:
         self._prefixes = [(k, ks._prefixes) for k, ks in enumerate(sets) if ks._prefixes]
         self._all_prefixes = tuple(p for _k, ps in self._prefixes for p in ps)
         self._literals = [(k, lit) for k, ks in enumerate(sets) for lit in ks._literals]
-        self._regex_sets = {k for k, ks in enumerate(sets) if ks._pat is not None or ks._not is not None}
-        sources = [ks._pat.pattern for ks in sets if ks._pat is not None] + \
-                  [ks._not.pattern for ks in sets if ks._not is not None]
+        self._regex_sets = {k for k, ks in enumerate(sets) if ks._pat is not None}
+        self._not_sets = [(k, ks) for k, ks in enumerate(sets) if ks._not is not None]
+        sources = [ks._pat.pattern for ks in sets if ks._pat is not None]
         self._rx = None
         if sources:
             # A back-reference or a named group could change meaning once patterns are joined:
@@ -359,6 +390,9 @@ class AnyKeyword:
                     out.add(k)
         for k, lit in self._literals:
             if lit in folded:
+                out.add(k)
+        for k, ks in self._not_sets:
+            if k not in out and ks.not_possible(folded):
                 out.add(k)
         if self._regex_sets and (self._always or self._rx.search(folded) is not None):
             out |= self._regex_sets
