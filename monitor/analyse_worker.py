@@ -3,10 +3,10 @@
 A cold run is CPU-bound in one process: the fetch threads parse feeds, the main thread stores
 items, and analysing the texts that name us (the rules, the is-it-us check and the learned
 model, a few milliseconds each) adds to the same interpreter lock. With many sources due and a
-second core, ``Background`` forks one worker process before the fetch threads start; each
+second core, ``Background`` forks one worker process when the first poll brings items; each
 poll's items are sent to it as plain text and its analyses come back before the poll is stored.
-The main process then never imports numpy or loads the model; the worker loads them while the
-first feeds are still being fetched.
+The main process then never loads the model; the worker loads it while the other feeds are
+still being fetched. A run with nothing new never starts the worker.
 
 The results are the same as analysing in the main process: the worker holds a copy of the same
 ``Analyser`` (forked, so with the same config and the namesakes learned from corrections, read
@@ -34,14 +34,6 @@ def outlet(item) -> str:
 
 def _key(title, body, reach, where):
     return title, body, where, tuple(sorted((reach or {}).items()))
-
-
-def _warm() -> bool:
-    """In the worker: load VADER, the is-it-us model and the judgement model now, not on the first poll."""
-    org = _analyser.config.organisation
-    if org.terms:
-        _analyser.analyse(f"{org.terms[0]} helped us.", f"Thank you {org.terms[0]}.")
-    return True
 
 
 def _analyse_batch(payload):
@@ -72,35 +64,47 @@ class Ready:
 
 
 class Background:
-    """One worker process analysing polls; ``submit(items)`` gives a future, ``ready(future, items)``
-    the stand-in analyser for storing them."""
+    """One worker process analysing polls; ``submit(items)`` gives a future (None: analyse here),
+    ``ready(future)`` the stand-in analyser for storing them. The worker is forked on the first poll
+    that brings items, so a run with nothing new never starts it."""
 
-    def __init__(self, analyser, pool):
+    def __init__(self, analyser):
         self.analyser = analyser
-        self.pool = pool
+        self.pool = None
+        self.failed = False
 
     @classmethod
     def start(cls, analyser, sources_due: int) -> "Background | None":
-        """A started worker, or None when it would not pay (few sources, one core, turned off)."""
+        """A worker to be, or None when it would not pay (few sources, one core, turned off)."""
         setting = os.environ.get("MONITOR_ANALYSIS_WORKER", "")
         if setting == "0" or (setting != "1" and (sources_due < MIN_SOURCES or (os.cpu_count() or 1) < 2)):
             return None
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        return cls(analyser)
 
-        global _analyser
-        try:
-            analyser.identity.learned()  # read the learned namesakes here: the worker never opens the database
-            _analyser = analyser
-            pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-            pool.submit(_warm)  # forks now, before any fetch thread exists
-        except Exception:
-            return None
-        return cls(analyser, pool)
+    def _started(self):
+        if self.pool is None and not self.failed:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            global _analyser
+            try:
+                self.analyser.identity.learned()  # read here: the worker never opens the database
+                _analyser = self.analyser
+                self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            except Exception:
+                self.failed = True
+        return self.pool
 
     def submit(self, items):
+        pool = self._started()
+        if pool is None:
+            return None
         payload = [(it.title, it.text, it.reach, outlet(it)) for it in items]
-        future = self.pool.submit(_analyse_batch, payload)
+        try:
+            future = pool.submit(_analyse_batch, payload)
+        except Exception:  # the worker died earlier: analyse here from now on
+            self.failed = True
+            return None
         future.payload = payload
         return future
 
@@ -113,4 +117,5 @@ class Background:
         return Ready({_key(*p): r for p, r in zip(future.payload, results)}, self.analyser)
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)

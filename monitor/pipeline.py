@@ -172,8 +172,8 @@ def run_cycle(
                             if future in waiting_analysis:  # the worker analysed this poll's items
                                 sc, poll = waiting_analysis.pop(future)
                                 report = _store_poll(db, config, background.ready(future), sc, poll, now, rows[sc.name])
-                            elif background is not None and future.result().items:
-                                waiting = background.submit(future.result().items)
+                            elif background is not None and future.result().items \
+                                    and (waiting := background.submit(future.result().items)) is not None:
                                 waiting_analysis[waiting] = (futures[future], future.result())
                                 pending.add(waiting)
                                 continue

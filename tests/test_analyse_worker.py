@@ -3,6 +3,8 @@ stores and alerts must be exactly what analysing in the main process stores and 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from monitor import store
@@ -76,3 +78,22 @@ def test_a_worker_that_dies_costs_nothing(monkeypatch, httpserver, make_config, 
     monkeypatch.setattr(analyse_worker, "_analyse_batch", die)
     _on, m_on, _a = _run(monkeypatch, httpserver, make_config, tmp_path, "1")
     assert m_on == m_off
+
+
+def test_a_run_with_nothing_new_never_starts_the_worker(monkeypatch, httpserver, make_config, tmp_path):
+    from monitor import analyse_worker
+
+    monkeypatch.setenv("MONITOR_ANALYSIS_WORKER", "1")
+    started = []
+    real = analyse_worker.Background._started
+    monkeypatch.setattr(analyse_worker.Background, "_started", lambda self: started.append(1) or real(self))
+    httpserver.expect_request("/quiet").respond_with_data(rss(*[{**t, "link": f"https://q.example/{k}"}
+                                                                for k, t in enumerate(TEXTS)]),
+                                                          content_type="application/rss+xml")
+    cfg, _ = make_config(sources=[{"name": "quiet", "kind": "rss", "url": httpserver.url_for("/quiet")}])
+    db_path = tmp_path / "quiet.db"
+    first = run_cycle(cfg, db_path, now=NOW)
+    assert first.new_mention_ids and started  # new items: the worker analysed them
+    started.clear()
+    second = run_cycle(cfg, db_path, now=NOW + timedelta(hours=1))
+    assert second.sources[0].outcome in ("unchanged", "not_modified") and not started
