@@ -16,8 +16,9 @@ Every decision adds a reason a director can read. The steps:
    word shares its sentence ("a talk on fraud"). A category whose ``unless``
    phrase appears anywhere ("I'm well now") is set aside, leaving the text at
    watch so a director still sees it in the digest.
-4. **How does it feel about us?** VADER's compound score for the whole text
-   and for each sentence about us, after removing ``neutral_phrases`` (slang
+4. **How does it feel about us?** VADER's compound score for each sentence
+   (run once per sentence; the whole text's score is made from them, see
+   ``analyse_sentiment``), after removing ``neutral_phrases`` (slang
    such as "I'd kill for"). The worst sentence about us is the *targeted*
    sentiment. A ``sarcasm`` category (eye-roll emoji, "thanks for nothing")
    turns praise into criticism.
@@ -33,6 +34,12 @@ Every decision adds a reason a director can read. The steps:
    (safeguarding: crisis); then one step up by a ``lifts`` category
    (amplification, press) when it comes with a serious concern (another
    category whose floor is alert or worse).
+6. **The learned model** (when loaded) grades the text too; the higher level wins, within the
+   rules' guards.
+
+Where each part lives: this module (the steps and ``analyse``), ``analyse_sentiment`` (VADER,
+once per sentence), ``analyse_grade`` (step 5), ``analyse_judge`` (step 6, with
+``monitor/model.py``), ``analyse_worker`` (a cold run's analysis on the spare core).
 """
 
 from __future__ import annotations
@@ -40,9 +47,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .analyse_grade import Grading
+from .analyse_judge import Judging, _short
+from .analyse_sentiment import Feeling
 from .config import Config
 from .levels import SEVERITIES
-from .matching import KeywordSet, Matcher, phrase_regex
+from .matching import AnyKeyword, KeywordSet, Matcher, phrase_regex
 from .text import fold, sentences, snippet, tidy
 
 # A sentence starting like this carries on talking about whoever came before.
@@ -95,19 +105,6 @@ class Analysis:
     judgement: dict | None = None
 
 
-_vader = None
-
-
-def vader():
-    """VADER's analyser, loaded on first use (reading its lexicon costs ~0.1 s)."""
-    global _vader
-    if _vader is None:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-        _vader = SentimentIntensityAnalyzer()
-    return _vader
-
-
 def _negated(folded: str, start: int) -> str | None:
     """The negation word earlier in the keyword's clause (within NEGATION_WORDS words), if any."""
     before = folded[max(0, start - 80) : start]
@@ -142,7 +139,7 @@ def _alternation(phrases: list[str]) -> re.Pattern | None:
 DEFAULT_MODEL = "auto"
 
 
-class Analyser:
+class Analyser(Judging, Grading):
     """``model``: ``"auto"`` loads the committed model on the first text that mentions us
     (so a run with nothing new never imports numpy); None grades by the rules alone;
     or any object with ``predict(title, body) -> model.Prediction``."""
@@ -160,7 +157,10 @@ class Analyser:
                         _alternation(cat.unless))
             for name, cat in config.escalation.items()
         }
+        # One check per sentence for every category's keywords, patterns and ``not`` phrases.
+        self._any_keyword = AnyKeyword([r.keys for r in self.rules.values()])
         self._neutral = _alternation(config.thresholds.neutral_phrases)
+        self.feelings = Feeling(self._neutral)
 
     @property
     def identity(self):
@@ -204,11 +204,16 @@ class Analyser:
         guarded: dict[str, str] = {}  # category -> why a guard set it aside (read by the model step)
         all_words = set().union(*words)
         nothing: set[str] = set()
-        for name, rule in self.rules.items():
+        # Per sentence, the categories that could find anything in it (one check for all of them):
+        # the others do not look at it.
+        live = [self._any_keyword.possible(folded[i], words[i]) for i in everywhere]
+        for k, (name, rule) in enumerate(self.rules.items()):
             # The keyword gate on the whole text first: when no sentence can hold a keyword, each
             # sentence gets an empty word set (its regex patterns are still searched).
             possible = rule.keys._keywords_possible(whole, all_words)
             for index in everywhere if rule.cat.anywhere else scope:
+                if k not in live[index]:
+                    continue
                 text = folded[index]
                 other = rule.keys.other_sense(text)
                 if other:
@@ -242,17 +247,18 @@ class Analyser:
 
     def feeling(self, text: str) -> float:
         """VADER compound of ``text`` with neutral idioms ("I'd kill for") taken out."""
-        if self._neutral is not None:
-            folded = fold(text)
-            if self._neutral.search(folded):
-                text = self._neutral.sub(" ", folded)
-        return vader().polarity_scores(text)["compound"]
+        return self.feelings.of(text)
 
-    def about_us_feeling(self, sentence: str, matches) -> float:
+    def text_feeling(self, title: str, body: str) -> float:
+        """The whole text's score as ``analyse`` stores it: made from its sentences' (see analyse_sentiment)."""
+        return self.feelings.sentences([s for _f, s in self.split(title, body)])[1]
+
+    def about_us_feeling(self, sentence: str, matches, feeling: float | None = None) -> float:
         """A sentence's feeling about us: the worse of the whole sentence and, where it names us,
         the clause that names us and the clause after it ("One mum told us: New Baby Network
         was a disgrace: staff laughed at me" is about us in its second clause, not its first)."""
-        feeling = self.feeling(sentence)
+        if feeling is None:
+            feeling = self.feeling(sentence)
         if not matches:
             return feeling
         folded = fold(sentence)
@@ -314,9 +320,8 @@ class Analyser:
                 reasons[0] += f", written '{weak[0].text}' ({', '.join(weak[0].flags)})"
         reasons += notes
 
-        whole_text = ". ".join(s for _f, s in sents)
-        sentiment = self.feeling(whole_text)
-        per_sentence = [self.about_us_feeling(sents[i][1], matches_by_sentence.get(i, [])) for i in about_us]
+        scores, sentiment = self.feelings.sentences([s for _f, s in sents])  # VADER once per sentence
+        per_sentence = [self.about_us_feeling(sents[i][1], matches_by_sentence.get(i, []), scores[i]) for i in about_us]
         targeted = min(per_sentence) if per_sentence else sentiment
         sarcastic = [c for c in categories if self.rules[c].cat.sarcasm]
         if sarcastic and targeted > -0.4:
@@ -388,64 +393,6 @@ class Analyser:
             judgement=judgement,
         )
 
-    # -- the learned judgement, combined with the rules --------------------------------
-
-    @property
-    def model(self):
-        if isinstance(self._model, str):
-            from . import model as judge_model
-
-            self._model = judge_model.load()
-        return self._model
-
-    def judge(self, model, title: str, body: str, rules_level: str, rules_families: set[str],
-              guarded: dict[str, str]):
-        """The model's grade, combined with the rules': the higher level wins, except that a
-        rules' guard (negation, ``not`` phrase, near-miss word, ``unless``) vetoes a family the
-        model proposes when the model is not confident (chance below ``model.CONFIDENT``).
-
-        Returns ``(judgement dict, level, families, driving sentence index or None, reasons)``.
-        """
-        from .model import CONFIDENT, plain_chance
-
-        pred = model.predict(title, body)
-        reasons: list[str] = []
-        level = pred.level
-        guarded_families = {}
-        for cat_name, why in guarded.items():
-            fam = self.rules[cat_name].cat.family if cat_name in self.rules else cat_name
-            if fam not in rules_families:
-                guarded_families.setdefault(fam, why)
-        top = max(pred.families, key=lambda f: (pred.families[f], f)) if pred.families else None
-        candidates = list(pred.proposed) + ([top] if top and top not in pred.proposed and level in ("alert", "crisis") else [])
-        vetoed = [f for f in candidates if f in guarded_families and pred.families[f] < CONFIDENT]
-        kept = [f for f in pred.proposed if f not in vetoed]
-        for f in vetoed:
-            reasons.append(f"model's {f} ({plain_chance(pred.families[f])}) set aside by the rules: "
-                           f"{guarded_families[f]}")
-        if vetoed and not kept and level in ("alert", "crisis") and pred.confidence < CONFIDENT:
-            reasons.append(f"model's {level} ({plain_chance(pred.confidence)}, not confident) set aside with "
-                           f"{', '.join(vetoed)}; kept at watch")
-            level = "watch"
-        final = level if SEVERITIES.index(level) > SEVERITIES.index(rules_level) else rules_level
-        sentence = pred.driving_sentence
-        if level != "info" or kept:
-            label = {"crisis": "chance of crisis", "alert": "chance of alert or worse",
-                     "watch": "chance of watch or worse"}.get(level)
-            what = f"model grades {level}" + (f" ({label} {plain_chance(pred.at_least[level])})" if label else "")
-            if kept:
-                what += "; families " + ", ".join(f"{f} {plain_chance(pred.families[f])}" for f in kept)
-            reasons.append(f"{what}; the sentence that drove it: \"{_short(sentence)}\"")
-            if pred.nearest is not None:
-                reasons.append(pred.nearest.describe())
-        if SEVERITIES.index(level) > SEVERITIES.index(rules_level):
-            reasons.append(f"rules say {rules_level}, the model {level}: {level}")
-        judgement = pred.as_dict()
-        model_drove = bool(SEVERITIES.index(level) >= SEVERITIES.index(rules_level) and (level != "info" or kept))
-        judgement.update({"model_level": level, "rules_level": rules_level, "families": sorted(kept),
-                          "vetoed_families": vetoed, "drove": model_drove})
-        return judgement, final, kept, (pred.sentence if model_drove else None), reasons
-
     @staticmethod
     def _asks_us(sentence: str, matches) -> bool:
         """A question to us: it uses our handle, says "you", or asks what we do ("Does New Baby Network ...?")."""
@@ -468,78 +415,3 @@ class Analyser:
         if driver is not None and driver != at and driver < len(sents) and sents[driver][0] == "body":
             snip = f"{_short(sents[driver][1], 200)} … {snip}"
         return snip if len(snip) <= 320 else snip[:319] + "…"
-
-    def _by_weight(self, categories: dict[str, list[str]]) -> list[str]:
-        def rank(name: str):
-            cat = self.rules[name].cat
-            return (-SEVERITIES.index(cat.severity), -cat.weight, name)
-
-        return sorted(categories, key=rank)
-
-    def reach_points(self, reach: dict | None, outlet: str) -> tuple[float, str]:
-        """Points for how far it travelled: engagement and audience per tenfold, or a listed outlet."""
-        import math
-
-        r = self.config.reach
-        points, why = 0.0, []
-        figures = reach or {}
-        audience = sum(v for k, v in figures.items() if k in ("followers", "subscribers"))
-        engagement = sum(v for k, v in figures.items() if k not in ("followers", "subscribers"))
-        if engagement > 10:
-            p = r.per_tenfold * (math.log10(engagement) - 1)
-            points += p
-            why.append(f"{engagement:,} interactions (+{p:.1f})")
-        if audience > 1000:
-            p = r.audience_per_tenfold * (math.log10(audience) - 3)
-            points += p
-            why.append(f"audience {audience:,} (+{p:.1f})")
-        outlet = (outlet or "").lower()
-        for name, weight in r.outlets.items():
-            if name and name in outlet:
-                points += weight
-                why.append(f"outlet {name} (+{weight:g})")
-                break
-        points = min(points, r.max_points)
-        return points, ", ".join(why)
-
-    def grade(self, categories: dict[str, list[str]], targeted: float,
-              reach: tuple[float, str] = (0.0, "")) -> tuple[float, str, list[str]]:
-        """Score, level and the reasons for both (the formula in this module's docstring)."""
-        t = self.config.thresholds
-        reasons: list[str] = []
-        score = 0.0
-        for name in self._by_weight(categories):
-            cat = self.rules[name].cat
-            words = ", ".join(f"'{w}'" for w in categories[name])
-            score += cat.weight
-            reasons.append(f"{name}: {words} (+{cat.weight:g})")
-        if targeted <= t.negative:
-            points = t.sentiment_weight * -targeted
-            score += points
-            reasons.append(f"negative about us: sentiment {targeted:+.2f} (+{points:.1f})")
-        if reach[0] and score > 0:  # reach raises the stakes of a concern; it never creates one
-            score += reach[0]
-            reasons.append(f"reach: {reach[1]} (capped at +{self.config.reach.max_points:g})")
-        level = "info"
-        for name in ("watch", "alert", "crisis"):
-            if score >= getattr(t, name):
-                level = name
-        reasons.append(f"score {score:.1f} -> {level} (watch {t.watch:g}, alert {t.alert:g}, crisis {t.crisis:g})")
-        for name in self._by_weight(categories):
-            floor = self.rules[name].cat.severity
-            if SEVERITIES.index(floor) > SEVERITIES.index(level):
-                reasons.append(f"{name} is always at least {floor}")
-                level = floor
-        lifters = [n for n in categories if self.rules[n].cat.lifts]
-        serious = [n for n in categories if n not in lifters
-                   and SEVERITIES.index(self.rules[n].cat.severity) >= SEVERITIES.index("alert")]
-        if lifters and serious and level != "crisis":
-            raised = SEVERITIES[SEVERITIES.index(level) + 1]
-            reasons.append(f"{lifters[0]} spreads a serious concern ({serious[0]}): {level} -> {raised}")
-            level = raised
-        return score, level, reasons
-
-
-def _short(text: str, width: int = 240) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"

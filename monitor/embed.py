@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import struct
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,33 +52,58 @@ def _read_safetensors(path: Path):
 
 
 class Embedder:
-    """``embed(texts) -> float32 array (n, 256)``, each row unit length (zeros for empty text)."""
+    """``embed(texts) -> float32 array (n, 256)``, each row unit length (zeros for empty text).
+
+    The analyser embeds the same sentences more than once (the is-it-us check, then the
+    judgement model), so each text's vector is kept (up to ``CACHE`` texts per process)."""
+
+    CACHE = 4096
 
     def __init__(self, weights: Path, tokenizer: Path):
         import numpy as np
         from tokenizers import Tokenizer
 
         self._np = np
-        self.matrix = _read_safetensors(weights)
+        # A plain array over the memory map: indexing a np.memmap goes through Python code each time.
+        self.matrix = _read_safetensors(weights).view(np.ndarray)
+        self._rows = self.matrix.shape[0]
         self.tokenizer = Tokenizer.from_file(str(tokenizer))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
+        self._vectors: OrderedDict[str, object] = OrderedDict()
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
         # One at a time: encode_batch hands a few short sentences to a thread pool, which costs
         # more than it saves on a busy two-core machine.
         return [self.tokenizer.encode(t, add_special_tokens=False).ids for t in texts]
 
+    def _vector(self, text: str):
+        np = self._np
+        ids = self.tokenizer.encode(text, add_special_tokens=False).ids
+        if not ids:
+            return None
+        if max(ids) >= self._rows or min(ids) < 0:
+            ids = np.clip(np.asarray(ids, dtype=np.int64), 0, self._rows - 1)
+        # The mean of the tokens' vectors, summed in float32 as the half-precision rows are read
+        # (the same sums as converting first and taking .mean(), without the converted copy).
+        v = np.add.reduce(self.matrix[ids], axis=0, dtype=np.float32) / np.float32(len(ids))
+        n = float(np.sqrt(np.dot(v, v)))
+        return v / n if n > 0 else None
+
     def embed(self, texts: list[str]):
         np = self._np
         out = np.zeros((len(texts), self.matrix.shape[1]), dtype=np.float32)
-        for i, ids in enumerate(self.token_ids(texts)):
-            if ids:
-                ids = np.clip(np.asarray(ids, dtype=np.int64), 0, self.matrix.shape[0] - 1)
-                v = self.matrix[ids].astype(np.float32).mean(axis=0)
-                n = float(np.linalg.norm(v))
-                if n > 0:
-                    out[i] = v / n
+        cache = self._vectors
+        for i, t in enumerate(texts):
+            try:
+                v = cache[t]
+            except KeyError:
+                v = self._vector(t)
+                if len(cache) >= self.CACHE:
+                    cache.popitem(last=False)  # the oldest
+                cache[t] = v
+            if v is not None:
+                out[i] = v
         return out
 
 

@@ -245,28 +245,46 @@ def _ordinary_phrase(text: str, folded: str, m: Match) -> str | None:
     return "before" if _GENERIC_BEFORE.search(folded[max(0, m.start - 30) : m.start]) else None
 
 
+def _first_literal(phrase: str) -> str:
+    """Text that every match of ``phrase_regex(phrase)`` contains: its first word (without ``*``)."""
+    words = [w for w in re.split(r"[\s\-_]+", fold(phrase.strip()).lstrip("@#")) if w]
+    return words[0].split("*")[0] if words else ""
+
+
 class KeywordSet:
     """One category's keywords and regex patterns, with its ``not`` phrases (other senses)."""
 
     def __init__(self, keywords: list[str], patterns: list[str] | None = None, not_: list[str] | None = None):
         kw = [phrase_regex(k, joinable=False) for k in keywords]
         self._kw = re.compile("|".join(f"(?:{a})" for a in kw)) if kw else None
+        self._kw_sources = kw
+        self._kw_by_first: dict[str, list[int]] = {}  # first word -> indices of the keywords it starts
+        self._kw_other: list[int] = []  # keywords starting with a prefix or a literal: always tried
+        self._kw_subsets: dict[tuple[int, ...], re.Pattern] = {}
         self._pat = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
         self._not = (
             re.compile("|".join(f"(?:{phrase_regex(n, joinable=False)})" for n in not_)) if not_ else None
         )
+        # Each ``not`` phrase by the literal text it must contain (its first word), so that only the
+        # phrases that can match a sentence are searched (the same shortcut as for keywords).
+        self._not_sources = [phrase_regex(n, joinable=False) for n in (not_ or [])]
+        self._not_firsts = [_first_literal(n) for n in (not_ or [])]
+        self._not_subsets: dict[tuple[int, ...], re.Pattern | None] = {}
         # A keyword can only be in a sentence that holds its first word: set and prefix lookups
         # are far cheaper than a big regex, and most sentences match no category at all.
         self._first_words: set[str] = set()
         prefixes, literals = [], []
-        for k in keywords:
+        for n, k in enumerate(keywords):
             first = re.split(r"[\s\-_]+", fold(k.strip()))[0]
             if re.fullmatch(r"[\w']+\*", first):
                 prefixes.append(first[:-1])
+                self._kw_other.append(n)
             elif re.fullmatch(r"[\w']+", first):
                 self._first_words.add(first)
+                self._kw_by_first.setdefault(first, []).append(n)
             else:
                 literals.append(first.strip("'\"*"))  # emoji, quoted words: a substring check
+                self._kw_other.append(n)
         self._prefixes = tuple(prefixes)
         self._literals = tuple(x for x in literals if x)
 
@@ -279,19 +297,103 @@ class KeywordSet:
             return True
         return any(lit in folded for lit in self._literals)
 
+    def _keywords_for(self, folded: str) -> re.Pattern:
+        """The alternation of only the keywords that can match ``folded``: a keyword whose first word
+        is nowhere in the text (not even inside another word) never matches, and leaving out an
+        alternative that never matches changes no match (the others keep their order). Compiled
+        once per subset."""
+        chosen = [n for w, ns in self._kw_by_first.items() if w in folded for n in ns]
+        key = tuple(sorted(chosen + self._kw_other))
+        rx = self._kw_subsets.get(key)
+        if rx is None:
+            if len(self._kw_subsets) > 512:
+                self._kw_subsets.clear()
+            rx = self._kw_subsets[key] = re.compile("|".join(f"(?:{self._kw_sources[n]})" for n in key) or "(?!)")
+        return rx
+
+    def not_possible(self, folded: str) -> bool:
+        """Could a ``not`` phrase match this folded text (its first word is somewhere in it)?"""
+        return any(first in folded for first in self._not_firsts)
+
+    def _not_for(self, folded: str) -> re.Pattern | None:
+        """The alternation of only the ``not`` phrases whose first word is in ``folded`` (None: none is):
+        the others never match, so leaving them out changes no match."""
+        if self._not is None:
+            return None
+        key = tuple(n for n, first in enumerate(self._not_firsts) if first in folded)
+        if key not in self._not_subsets:
+            if len(self._not_subsets) > 512:
+                self._not_subsets.clear()
+            self._not_subsets[key] = (re.compile("|".join(f"(?:{self._not_sources[n]})" for n in key))
+                                      if key else None)
+        return self._not_subsets[key]
+
     def other_sense(self, folded: str) -> str | None:
         """A ``not`` phrase in already-folded text ("press the button"), if any."""
-        m = self._not.search(folded) if self._not is not None else None
+        rx = self._not_for(folded)
+        m = rx.search(folded) if rx is not None else None
         return m.group(0) if m else None
 
     def find(self, folded: str, words: set[str] | None = None) -> list[re.Match[str]]:
         """Matches in already-folded text that do not sit inside a ``not`` phrase (``words``: its word set)."""
         hits: list[re.Match[str]] = []
         if self._kw is not None and self._keywords_possible(folded, words):
-            hits += self._kw.finditer(folded)
+            hits += self._keywords_for(folded).finditer(folded)
         if self._pat is not None:
             hits += self._pat.finditer(folded)
-        if hits and self._not is not None:
-            others = [(m.start(), m.end()) for m in self._not.finditer(folded)]
+        not_rx = self._not_for(folded) if hits else None
+        if hits and not_rx is not None:
+            others = [(m.start(), m.end()) for m in not_rx.finditer(folded)]
             hits = [h for h in hits if not any(s <= h.start() and h.end() <= e for s, e in others)]
         return sorted(hits, key=lambda h: h.start())
+
+
+class AnyKeyword:
+    """One check for many keyword sets: which of them could find a keyword, a pattern or a
+    ``not`` phrase in a sentence, so the others need not look at it. Exact by construction: the
+    same first-word, prefix and literal tests ``find`` uses, the first word of each ``not``
+    phrase, and one alternation of every pattern (when any alternative matches, the alternation
+    matches)."""
+
+    def __init__(self, sets: list[KeywordSet]):
+        self._by_word: dict[str, set[int]] = {}
+        for k, ks in enumerate(sets):
+            for w in ks._first_words:
+                self._by_word.setdefault(w, set()).add(k)
+        self._prefixes = [(k, ks._prefixes) for k, ks in enumerate(sets) if ks._prefixes]
+        self._all_prefixes = tuple(p for _k, ps in self._prefixes for p in ps)
+        self._literals = [(k, lit) for k, ks in enumerate(sets) for lit in ks._literals]
+        self._regex_sets = {k for k, ks in enumerate(sets) if ks._pat is not None}
+        self._not_sets = [(k, ks) for k, ks in enumerate(sets) if ks._not is not None]
+        sources = [ks._pat.pattern for ks in sets if ks._pat is not None]
+        self._rx = None
+        if sources:
+            # A back-reference or a named group could change meaning once patterns are joined:
+            # then the sets with patterns look at every sentence (the check is only a shortcut).
+            if not any(re.search(r"\\[1-9]|\(\?P[=<]", src) for src in sources):
+                try:
+                    self._rx = re.compile("|".join(f"(?:{src})" for src in sources))
+                except re.error:
+                    self._rx = None
+            self._always = self._rx is None
+        else:
+            self._always = False
+
+    def possible(self, folded: str, words: set[str]) -> set[int]:
+        """Indices of the sets that could find something in this folded sentence with these words."""
+        out: set[int] = set()
+        for w in words & self._by_word.keys():
+            out |= self._by_word[w]
+        if self._all_prefixes and any(w.startswith(self._all_prefixes) for w in words):
+            for k, ps in self._prefixes:
+                if k not in out and any(w.startswith(ps) for w in words):
+                    out.add(k)
+        for k, lit in self._literals:
+            if lit in folded:
+                out.add(k)
+        for k, ks in self._not_sets:
+            if k not in out and ks.not_possible(folded):
+                out.add(k)
+        if self._regex_sets and (self._always or self._rx.search(folded) is not None):
+            out |= self._regex_sets
+        return out

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urlsplit
 
 from . import alerting, rules, store
+from .analyse_worker import Background, outlet
 from .clock import iso, parse_iso, utcnow
 from .config import Config
 from .lock import RunLock
@@ -153,6 +153,8 @@ def run_cycle(
 
             # namesakes learned from "not about us" corrections: read once, only if a new text names us
             analyser = Analyser(config, learned=lazy_learned(db, config))
+            background = Background.start(analyser, len(todo))  # many feeds due: analyse on the spare core
+            waiting_analysis: dict = {}  # the worker's future -> (source, its poll)
             s = config.settings
             fetcher = Fetcher(
                 contact=s.contact, connect_timeout=s.connect_timeout, read_timeout=s.read_timeout,
@@ -178,8 +180,17 @@ def run_cycle(
                         done, pending = wait(pending, timeout=0.25 if waiting_since else None,
                                              return_when=FIRST_COMPLETED)
                         for future in done:
-                            sc = futures[future]
-                            report = _store_poll(db, config, analyser, sc, future.result(), now, rows[sc.name])
+                            if future in waiting_analysis:  # the worker analysed this poll's items
+                                sc, poll = waiting_analysis.pop(future)
+                                report = _store_poll(db, config, background.ready(future), sc, poll, now, rows[sc.name])
+                            elif background is not None and future.result().items \
+                                    and (waiting := background.submit(future.result().items)) is not None:
+                                waiting_analysis[waiting] = (futures[future], future.result())
+                                pending.add(waiting)
+                                continue
+                            else:
+                                sc = futures[future]
+                                report = _store_poll(db, config, analyser, sc, future.result(), now, rows[sc.name])
                             summary.sources.append(report)
                             summary.new_mention_ids += report.new_ids
                             if report.error:
@@ -199,6 +210,8 @@ def run_cycle(
                                 store.retry_next_run(db, now)
             finally:
                 fetcher.close()
+                if background is not None:
+                    background.close()
 
             if config.replies is not None:  # directors' replies first: an acknowledged crisis is not repeated
                 from .replies import read_replies
@@ -344,8 +357,7 @@ def _store_item(db, config: Config, analyser, item, canonical: str, title_key: s
     if existing is not None:
         store.link_source(db, existing, item, now)
         return None
-    outlet = f"{item.publisher} {urlsplit(item.canonical_url).hostname or ''}"
-    analysis = analyser.analyse(item.title, item.text, item.reach, outlet)
+    analysis = analyser.analyse(item.title, item.text, item.reach, outlet(item))
     if analysis is None:
         return None
     mention_id = store.insert_mention(db, item, canonical, analysis, now, title_key)

@@ -25,6 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import model as M
+from .train_report import cv_report, format_result
+from .train_thresholds import TARGETS, _figures, choose_thresholds
+
+# What the CLI and tests use (thresholds and the report live in train_thresholds and train_report).
+__all__ = ["TRAINING_DIR", "WATCH_AGREEMENTS", "TARGETS", "Item", "Settings", "Result", "read_items", "corrections",
+           "targets", "featurise", "fit", "train", "write", "cross_validate", "choose_thresholds", "cv_report",
+           "format_result"]
 
 REPO = Path(__file__).resolve().parent.parent
 TRAINING_DIR = REPO / "training"
@@ -36,11 +43,6 @@ SENTENCE_WEIGHTS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 # cross-validation from these; 0 = not at all).
 WATCH_AGREEMENTS = (0.0, 0.5, 1.0)
 FOLDS = 5
-# Per-family thresholds: the best F-beta on out-of-fold chances (beta < 1 weighs precision more),
-# for families with at least this many labelled examples (the others use the shared threshold).
-FAMILY_BETA = 1.0
-MIN_FAMILY_EXAMPLES = 30
-TARGETS = {"crisis_recall": 0.95, "crisis_at_alert": 0.985, "alert_recall": 0.93, "watch_recall": 0.90}
 
 
 @dataclass
@@ -317,72 +319,6 @@ def _normalised(row, idf):
     return idx, (v / n if n > 0 else v).astype(np.float32)
 
 
-# --------------------------------------------------------------------------- thresholds
-
-
-def _highest_threshold(scores, wanted: float) -> float:
-    """The highest t such that the share of ``scores`` >= t is at least ``wanted``."""
-    import numpy as np
-
-    if len(scores) == 0:
-        return 0.5
-    s = np.sort(np.asarray(scores))[::-1]
-    k = max(1, int(np.ceil(wanted * len(s) - 1e-9)))
-    return float(s[k - 1])
-
-
-def choose_thresholds(p, y) -> dict[str, float]:
-    """Thresholds from out-of-fold chances ``p`` (items, heads) and labels ``y``."""
-    import numpy as np
-
-    col = {h: M.HEADS.index(h) for h in M.HEADS}
-    crisis = y[:, col["crisis"]] == 1
-    alert = y[:, col["alert"]] == 1
-    watch = y[:, col["watch"]] == 1
-    th = {"crisis": _highest_threshold(p[crisis, col["crisis"]], TARGETS["crisis_recall"])}
-    # Alert: enough crises at alert or worse (graded crisis, or alert by this threshold), and alert recall.
-    crisis_missed = p[crisis, col["crisis"]] < th["crisis"]
-    need = TARGETS["crisis_at_alert"] * crisis.sum() - (~crisis_missed).sum()
-    t_cov = 1.0
-    if need > 0:
-        scores = np.sort(p[crisis, col["alert"]][crisis_missed])[::-1]
-        t_cov = float(scores[min(len(scores), int(np.ceil(need - 1e-9))) - 1])
-    t_rec = _highest_threshold(np.maximum(p[alert, col["alert"]], np.where(p[alert, col["crisis"]] >= th["crisis"], 1, 0)),
-                               TARGETS["alert_recall"])
-    th["alert"] = min(t_cov, t_rec)
-    th["watch"] = min(th["alert"], _highest_threshold(
-        np.maximum(p[watch, col["watch"]], np.where(p[watch, col["alert"]] >= th["alert"], 1, 0)), TARGETS["watch_recall"]))
-    # Families: one threshold for all (the best micro F1), kept as the fallback for a family with too
-    # few examples; then each family its own threshold, the best F-beta (FAMILY_BETA < 1 favours
-    # precision) on that family's out-of-fold chances. A family is proposed only when its own
-    # chance clears its own threshold.
-    fam = [col[f] for f in M.FAMILIES]
-    best, best_t = -1.0, 0.5
-    for t in np.arange(0.2, 0.9, 0.025):
-        pred = p[:, fam] >= t
-        gold = y[:, fam] == 1
-        tp = float((pred & gold).sum())
-        f1 = 2 * tp / max(1.0, pred.sum() + gold.sum())
-        if f1 > best + 1e-9:
-            best, best_t = f1, float(t)
-    th["family"] = round(best_t, 3)
-    b2 = FAMILY_BETA ** 2
-    for f in M.FAMILIES:
-        gold = y[:, col[f]] == 1
-        if gold.sum() < MIN_FAMILY_EXAMPLES:
-            continue
-        best, best_t = -1.0, th["family"]
-        for t in np.arange(0.2, 0.95, 0.025):
-            pred = p[:, col[f]] >= t
-            tp = float((pred & gold).sum())
-            prec, rec = tp / max(1.0, pred.sum()), tp / float(gold.sum())
-            score = (1 + b2) * prec * rec / max(1e-9, b2 * prec + rec)
-            if score > best + 1e-9:
-                best, best_t = score, float(t)
-        th[f] = round(best_t, 3)
-    return {k: round(v, 4) for k, v in th.items()}
-
-
 # --------------------------------------------------------------------------- the whole job
 
 
@@ -523,80 +459,3 @@ def write(out: Path, fitted: Fitted, feat: Features, items: list[Item], y, thres
         "examples": examples,
     }
     (out / "judge.json").write_text(json.dumps(meta, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
-
-
-# --------------------------------------------------------------------------- cross-validation report
-
-
-def _figures(p, y, th: dict) -> dict:
-    """The eval figures for out-of-fold chances at thresholds ``th``."""
-    import numpy as np
-
-    col = {h: M.HEADS.index(h) for h in M.HEADS}
-    level = np.zeros(len(p), dtype=int)
-    level[p[:, col["watch"]] >= th["watch"]] = 1
-    level[p[:, col["alert"]] >= th["alert"]] = 2
-    level[p[:, col["crisis"]] >= th["crisis"]] = 3
-    gold = y[:, col["watch"]].astype(int) + y[:, col["alert"]] + y[:, col["crisis"]]
-
-    def ratio(a, b):
-        return round(float(a) / float(b), 3) if b else None
-
-    fam = [col[f] for f in M.FAMILIES]
-    fp_ = p[:, fam] >= np.array([th.get(f, th["family"]) for f in M.FAMILIES])
-    fg = y[:, fam] == 1
-    return {
-        "n": int(len(p)),
-        "crises": int((gold == 3).sum()),
-        "crisis_recall": ratio(((gold == 3) & (level == 3)).sum(), (gold == 3).sum()),
-        "crisis_precision": ratio(((gold == 3) & (level == 3)).sum(), (level == 3).sum()),
-        "crises_at_alert_or_worse": ratio(((gold == 3) & (level >= 2)).sum(), (gold == 3).sum()),
-        "alert_or_worse_recall": ratio(((gold >= 2) & (level >= 2)).sum(), (gold >= 2).sum()),
-        "alert_or_worse_precision": ratio(((gold >= 2) & (level >= 2)).sum(), (level >= 2).sum()),
-        "info_raised_to_alert": int(((gold == 0) & (level >= 2)).sum()),
-        "family_precision": ratio((fp_ & fg).sum(), fp_.sum()),
-        "family_recall": ratio((fp_ & fg).sum(), fg.sum()),
-    }
-
-
-def cv_report(result: Result) -> list[tuple[str, dict]]:
-    """Per file: its out-of-fold figures at thresholds chosen on the other writers' out-of-fold chances."""
-    import numpy as np
-
-    out = []
-    groups = np.array(result.groups)
-    files = np.array(result.item_files or result.groups)
-    for name in sorted(set(files)):
-        held = files == name
-        others = groups != groups[held][0]  # thresholds from other writers' out-of-fold chances
-        th = choose_thresholds(result.oof[others], result.y[others]) if others.any() else result.thresholds
-        out.append((name, _figures(result.oof[held], result.y[held], th)))
-    out.append(("all files (thresholds as trained)", _figures(result.oof, result.y, result.thresholds)))
-    return out
-
-
-def format_result(result: Result) -> str:
-    lines = [f"Trained on {result.items} labelled items in {result.seconds:.0f} s: "
-             + ", ".join(f"{name} {n}" for name, n in sorted(result.files.items())),
-             "Thresholds (chosen by leave-one-writer-out cross-validation): "
-             + ", ".join(f"{k} {v:.3f}" for k, v in result.thresholds.items())
-             + f"; a sentence on its own counts at {result.sentence_weight:g} of its chance"
-             + (f"; alert and crisis chances times (watch chance)^{result.watch_agreement:g}"
-                if result.watch_agreement else "")]
-    if result.oof is not None:
-        lines.append("Cross-validation, each file scored by a model trained without its writer's files:")
-        lines.append(f"  {'file':<34} {'n':>4} {'crisis R/P':>11} {'crisis>=alert':>13} {'alert+ R/P':>11}"
-                     f" {'info->alert':>11} {'family P/R':>11}")
-        for name, f in cv_report(result):
-            def pr(a, b):
-                return f"{_fmt(f[a])}/{_fmt(f[b])}"
-            lines.append(f"  {name[:34]:<34} {f['n']:>4} {pr('crisis_recall', 'crisis_precision'):>11}"
-                         f" {_fmt(f['crises_at_alert_or_worse']):>13} {pr('alert_or_worse_recall', 'alert_or_worse_precision'):>11}"
-                         f" {f['info_raised_to_alert']:>11} {pr('family_precision', 'family_recall'):>11}")
-    if result.path is not None:
-        lines.append(f"Model written to {result.path}/judge.npz and judge.json.")
-    return "\n".join(lines)
-
-
-def _fmt(v) -> str:
-    return "-" if v is None else f"{v:.2f}"

@@ -30,7 +30,7 @@ TRAINING_FILES = (
     "training/t5_hard.jsonl",
     "training/t6_snippets.jsonl",
     "training/t7_voices.jsonl",
-    "training/identity/t8_identity.jsonl",
+    "training/t8_identity.jsonl",
 )
 
 

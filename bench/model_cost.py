@@ -1,0 +1,71 @@
+"""The learned judgement model's own cost, apart from the rest of the analysis.
+
+    python bench/model_cost.py [--runs 5]
+
+Prints (1) the time to load the model (``monitor.model.load()``: the artefact, numpy and the
+embedding weights, in a fresh process, as a run with new entries pays it), min / median / max
+over ``--runs`` processes; (2) ``Model.predict`` per text once loaded, on texts that mention us
+(the bench farm's, and every labelled training text that is a mention), as the median per text
+with min and max of the per-run medians. Targets (issue 11): load <= 300 ms, <= 5 ms per text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
+
+LOAD = ("import time; t = time.perf_counter(); from monitor import model; m = model.load(); m.embedder; "
+        "print(time.perf_counter() - t)")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args(argv)
+    loads = [float(subprocess.run([sys.executable, "-c", LOAD], cwd=REPO, capture_output=True, text=True,
+                                  check=True).stdout) for _ in range(args.runs)]
+    print(f"model load (fresh process): {min(loads) * 1e3:.0f} / {statistics.median(loads) * 1e3:.0f} / "
+          f"{max(loads) * 1e3:.0f} ms (min / median / max of {args.runs})")
+
+    from farm import Farm
+    from run import texts_for
+
+    from monitor import model
+
+    m = model.load()
+    sets = {"bench farm, 100% mention us": texts_for(Farm(50, 20, 0, mention_share=1.0))}
+    labelled = []
+    for f in sorted((REPO / "training").glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row.get("mention") and "header" not in row:
+                labelled.append((row.get("title") or "", row.get("body") or ""))
+    sets["labelled training mentions"] = labelled
+    for name, texts in sets.items():
+        medians = []
+        for _ in range(args.runs):
+            m.embedder._vectors.clear()  # no help from an earlier run's cached sentence vectors
+            per = []
+            for title, body in texts:
+                t = time.perf_counter()
+                m.predict(title, body)
+                per.append(time.perf_counter() - t)
+            medians.append(statistics.median(per))
+        print(f"predict per text, {name} ({len(texts)} texts): {min(medians) * 1e3:.2f} / "
+              f"{statistics.median(medians) * 1e3:.2f} / {max(medians) * 1e3:.2f} ms "
+              f"(min / median / max of {args.runs} per-run medians)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""The learned judgement, combined with the rules' grade (a part of :class:`monitor.analyse.Analyser`).
+
+The model (``monitor/model.py``) is loaded on the first text that mentions us; ``judge`` lets the
+higher level win, except that a rules' guard vetoes a family the model is not confident of.
+"""
+
+from __future__ import annotations
+
+from .levels import SEVERITIES
+
+
+class Judging:
+    """``Analyser``'s model step; needs ``self._model`` and ``self.rules``."""
+
+    @property
+    def model(self):
+        if isinstance(self._model, str):
+            from . import model as judge_model
+
+            self._model = judge_model.load()
+        return self._model
+
+    def judge(self, model, title: str, body: str, rules_level: str, rules_families: set[str],
+              guarded: dict[str, str]):
+        """The model's grade, combined with the rules': the higher level wins, except that a
+        rules' guard (negation, ``not`` phrase, near-miss word, ``unless``) vetoes a family the
+        model proposes when the model is not confident (chance below ``model.CONFIDENT``).
+
+        Returns ``(judgement dict, level, families, driving sentence index or None, reasons)``.
+        """
+        from .model import CONFIDENT, plain_chance
+
+        pred = model.predict(title, body)
+        reasons: list[str] = []
+        level = pred.level
+        guarded_families = {}
+        for cat_name, why in guarded.items():
+            fam = self.rules[cat_name].cat.family if cat_name in self.rules else cat_name
+            if fam not in rules_families:
+                guarded_families.setdefault(fam, why)
+        top = max(pred.families, key=lambda f: (pred.families[f], f)) if pred.families else None
+        candidates = list(pred.proposed) + ([top] if top and top not in pred.proposed and level in ("alert", "crisis") else [])
+        vetoed = [f for f in candidates if f in guarded_families and pred.families[f] < CONFIDENT]
+        kept = [f for f in pred.proposed if f not in vetoed]
+        for f in vetoed:
+            reasons.append(f"model's {f} ({plain_chance(pred.families[f])}) set aside by the rules: "
+                           f"{guarded_families[f]}")
+        if vetoed and not kept and level in ("alert", "crisis") and pred.confidence < CONFIDENT:
+            reasons.append(f"model's {level} ({plain_chance(pred.confidence)}, not confident) set aside with "
+                           f"{', '.join(vetoed)}; kept at watch")
+            level = "watch"
+        final = level if SEVERITIES.index(level) > SEVERITIES.index(rules_level) else rules_level
+        sentence = pred.driving_sentence
+        if level != "info" or kept:
+            label = {"crisis": "chance of crisis", "alert": "chance of alert or worse",
+                     "watch": "chance of watch or worse"}.get(level)
+            what = f"model grades {level}" + (f" ({label} {plain_chance(pred.at_least[level])})" if label else "")
+            if kept:
+                what += "; families " + ", ".join(f"{f} {plain_chance(pred.families[f])}" for f in kept)
+            reasons.append(f"{what}; the sentence that drove it: \"{_short(sentence)}\"")
+            if pred.nearest is not None:
+                reasons.append(pred.nearest.describe())
+        if SEVERITIES.index(level) > SEVERITIES.index(rules_level):
+            reasons.append(f"rules say {rules_level}, the model {level}: {level}")
+        judgement = pred.as_dict()
+        model_drove = bool(SEVERITIES.index(level) >= SEVERITIES.index(rules_level) and (level != "info" or kept))
+        judgement.update({"model_level": level, "rules_level": rules_level, "families": sorted(kept),
+                          "vetoed_families": vetoed, "drove": model_drove})
+        return judgement, final, kept, (pred.sentence if model_drove else None), reasons
+
+
+def _short(text: str, width: int = 240) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,121 @@
+"""Analysis on the spare core while fetching goes on (a cold run of many feeds).
+
+A cold run is CPU-bound in one process: the fetch threads parse feeds, the main thread stores
+items, and analysing the texts that name us (the rules, the is-it-us check and the learned
+model, a few milliseconds each) adds to the same interpreter lock. With many sources due and a
+second core, ``Background`` forks one worker process when the first poll brings items; each
+poll's items are sent to it as plain text and its analyses come back before the poll is stored.
+The main process then never loads the model; the worker loads it while the other feeds are
+still being fetched. A run with nothing new never starts the worker.
+
+The results are the same as analysing in the main process: the worker holds a copy of the same
+``Analyser`` (forked, so with the same config and the namesakes learned from corrections, read
+before the fork). A worker that dies or fails costs nothing: its polls are analysed in the main
+process as before. ``MONITOR_ANALYSIS_WORKER=0`` turns it off; ``=1`` turns it on for any number
+of sources (tests).
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit
+
+# Below this many sources due, a run is short and analysing in the main process is cheaper than
+# starting a process.
+MIN_SOURCES = 40
+
+_analyser = None  # the worker's copy, set in the parent just before the fork
+
+
+def outlet(item) -> str:
+    """What ``Analyser.analyse`` is told about where an item was published."""
+    return f"{item.publisher} {urlsplit(item.canonical_url).hostname or ''}"
+
+
+def _key(title, body, reach, where):
+    return title, body, where, tuple(sorted((reach or {}).items()))
+
+
+def _analyse_batch(payload):
+    out = []
+    for title, body, reach, where in payload:
+        try:
+            out.append((True, _analyser.analyse(title, body, reach, where)))
+        except Exception as exc:  # reported against its own entry by the main process
+            out.append((False, f"{type(exc).__name__}: {str(exc)[:300]}"))
+    return out
+
+
+class Ready:
+    """Stands in for the analyser when a poll is stored: the worker's answers, by text."""
+
+    def __init__(self, answers: dict, fallback):
+        self._answers = answers
+        self._fallback = fallback
+
+    def analyse(self, title, body, reach=None, outlet=""):
+        answer = self._answers.get(_key(title, body, reach, outlet))
+        if answer is None:
+            return self._fallback.analyse(title, body, reach, outlet)
+        ok, value = answer
+        if not ok:
+            raise RuntimeError(value)
+        return value
+
+
+class Background:
+    """One worker process analysing polls; ``submit(items)`` gives a future (None: analyse here),
+    ``ready(future)`` the stand-in analyser for storing them. The worker is forked on the first poll
+    that brings items, so a run with nothing new never starts it."""
+
+    def __init__(self, analyser):
+        self.analyser = analyser
+        self.pool = None
+        self.failed = False
+
+    @classmethod
+    def start(cls, analyser, sources_due: int) -> "Background | None":
+        """A worker to be, or None when it would not pay (few sources, one core, turned off)."""
+        setting = os.environ.get("MONITOR_ANALYSIS_WORKER", "")
+        if setting == "0" or (setting != "1" and (sources_due < MIN_SOURCES or (os.cpu_count() or 1) < 2)):
+            return None
+        return cls(analyser)
+
+    def _started(self):
+        if self.pool is None and not self.failed:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            global _analyser
+            try:
+                self.analyser.identity.learned()  # read here: the worker never opens the database
+                _analyser = self.analyser
+                self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            except Exception:
+                self.failed = True
+        return self.pool
+
+    def submit(self, items):
+        pool = self._started()
+        if pool is None:
+            return None
+        payload = [(it.title, it.text, it.reach, outlet(it)) for it in items]
+        try:
+            future = pool.submit(_analyse_batch, payload)
+        except Exception:  # the worker died earlier: analyse here from now on
+            self.failed = True
+            return None
+        future.payload = payload
+        return future
+
+    def ready(self, future) -> Ready | object:
+        """The stand-in analyser for the poll behind ``future`` (the main process's own if the worker failed)."""
+        try:
+            results = future.result()
+        except Exception:  # the worker died: analyse here, as without it
+            return self.analyser
+        return Ready({_key(*p): r for p, r in zip(future.payload, results)}, self.analyser)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,109 @@
+"""Thresholds and the evaluation figures of ``monitor train`` (see :mod:`monitor.train`).
+
+The thresholds are chosen from out-of-fold chances (cross-validation), aiming at the recall
+targets in ``TARGETS``; ``figures`` gives what ``monitor eval`` reports, for out-of-fold chances.
+"""
+
+from __future__ import annotations
+
+from . import model as M
+
+TARGETS = {"crisis_recall": 0.95, "crisis_at_alert": 0.985, "alert_recall": 0.93, "watch_recall": 0.90}
+# Per-family thresholds: the best F-beta on out-of-fold chances (beta < 1 weighs precision more),
+# for families with at least this many labelled examples (the others use the shared threshold).
+FAMILY_BETA = 1.0
+MIN_FAMILY_EXAMPLES = 30
+
+
+def _highest_threshold(scores, wanted: float) -> float:
+    """The highest t such that the share of ``scores`` >= t is at least ``wanted``."""
+    import numpy as np
+
+    if len(scores) == 0:
+        return 0.5
+    s = np.sort(np.asarray(scores))[::-1]
+    k = max(1, int(np.ceil(wanted * len(s) - 1e-9)))
+    return float(s[k - 1])
+
+
+def choose_thresholds(p, y) -> dict[str, float]:
+    """Thresholds from out-of-fold chances ``p`` (items, heads) and labels ``y``."""
+    import numpy as np
+
+    col = {h: M.HEADS.index(h) for h in M.HEADS}
+    crisis = y[:, col["crisis"]] == 1
+    alert = y[:, col["alert"]] == 1
+    watch = y[:, col["watch"]] == 1
+    th = {"crisis": _highest_threshold(p[crisis, col["crisis"]], TARGETS["crisis_recall"])}
+    # Alert: enough crises at alert or worse (graded crisis, or alert by this threshold), and alert recall.
+    crisis_missed = p[crisis, col["crisis"]] < th["crisis"]
+    need = TARGETS["crisis_at_alert"] * crisis.sum() - (~crisis_missed).sum()
+    t_cov = 1.0
+    if need > 0:
+        scores = np.sort(p[crisis, col["alert"]][crisis_missed])[::-1]
+        t_cov = float(scores[min(len(scores), int(np.ceil(need - 1e-9))) - 1])
+    t_rec = _highest_threshold(np.maximum(p[alert, col["alert"]], np.where(p[alert, col["crisis"]] >= th["crisis"], 1, 0)),
+                               TARGETS["alert_recall"])
+    th["alert"] = min(t_cov, t_rec)
+    th["watch"] = min(th["alert"], _highest_threshold(
+        np.maximum(p[watch, col["watch"]], np.where(p[watch, col["alert"]] >= th["alert"], 1, 0)), TARGETS["watch_recall"]))
+    # Families: one threshold for all (the best micro F1), kept as the fallback for a family with too
+    # few examples; then each family its own threshold, the best F-beta (FAMILY_BETA < 1 favours
+    # precision) on that family's out-of-fold chances. A family is proposed only when its own
+    # chance clears its own threshold.
+    fam = [col[f] for f in M.FAMILIES]
+    best, best_t = -1.0, 0.5
+    for t in np.arange(0.2, 0.9, 0.025):
+        pred = p[:, fam] >= t
+        gold = y[:, fam] == 1
+        tp = float((pred & gold).sum())
+        f1 = 2 * tp / max(1.0, pred.sum() + gold.sum())
+        if f1 > best + 1e-9:
+            best, best_t = f1, float(t)
+    th["family"] = round(best_t, 3)
+    b2 = FAMILY_BETA ** 2
+    for f in M.FAMILIES:
+        gold = y[:, col[f]] == 1
+        if gold.sum() < MIN_FAMILY_EXAMPLES:
+            continue
+        best, best_t = -1.0, th["family"]
+        for t in np.arange(0.2, 0.95, 0.025):
+            pred = p[:, col[f]] >= t
+            tp = float((pred & gold).sum())
+            prec, rec = tp / max(1.0, pred.sum()), tp / float(gold.sum())
+            score = (1 + b2) * prec * rec / max(1e-9, b2 * prec + rec)
+            if score > best + 1e-9:
+                best, best_t = score, float(t)
+        th[f] = round(best_t, 3)
+    return {k: round(v, 4) for k, v in th.items()}
+
+
+def _figures(p, y, th: dict) -> dict:
+    """The eval figures for out-of-fold chances at thresholds ``th``."""
+    import numpy as np
+
+    col = {h: M.HEADS.index(h) for h in M.HEADS}
+    level = np.zeros(len(p), dtype=int)
+    level[p[:, col["watch"]] >= th["watch"]] = 1
+    level[p[:, col["alert"]] >= th["alert"]] = 2
+    level[p[:, col["crisis"]] >= th["crisis"]] = 3
+    gold = y[:, col["watch"]].astype(int) + y[:, col["alert"]] + y[:, col["crisis"]]
+
+    def ratio(a, b):
+        return round(float(a) / float(b), 3) if b else None
+
+    fam = [col[f] for f in M.FAMILIES]
+    fp_ = p[:, fam] >= np.array([th.get(f, th["family"]) for f in M.FAMILIES])
+    fg = y[:, fam] == 1
+    return {
+        "n": int(len(p)),
+        "crises": int((gold == 3).sum()),
+        "crisis_recall": ratio(((gold == 3) & (level == 3)).sum(), (gold == 3).sum()),
+        "crisis_precision": ratio(((gold == 3) & (level == 3)).sum(), (level == 3).sum()),
+        "crises_at_alert_or_worse": ratio(((gold == 3) & (level >= 2)).sum(), (gold == 3).sum()),
+        "alert_or_worse_recall": ratio(((gold >= 2) & (level >= 2)).sum(), (gold >= 2).sum()),
+        "alert_or_worse_precision": ratio(((gold >= 2) & (level >= 2)).sum(), (level >= 2).sum()),
+        "info_raised_to_alert": int(((gold == 0) & (level >= 2)).sum()),
+        "family_precision": ratio((fp_ & fg).sum(), fp_.sum()),
+        "family_recall": ratio((fp_ & fg).sum(), fg.sum()),
+    }

@@ -1,0 +1,99 @@
+"""A cold run of many feeds analyses on the spare core (monitor/analyse_worker.py): what it
+stores and alerts must be exactly what analysing in the main process stores and alerts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from monitor import store
+from monitor.pipeline import run_cycle
+
+from .conftest import NOW, rss
+
+TEXTS = [
+    {"title": "Really disappointed with New Baby Network", "description":
+     "I messaged New Baby Network three times and nobody replied. Feel let down."},
+    {"title": "Southvale mums praise New Baby Network", "description": "The volunteers were lovely. Thank you!"},
+    {"title": "Worried", "description": "New Baby Network volunteer said I should not be alone with the baby. "
+     "I keep thinking everyone would be better off without me."},
+    {"title": "Local news", "description": "The council met about parking. Nothing about babies."},
+    {"title": "New Baby Network of friends", "description": "our new baby network of friends is growing"},
+    {"title": "Journalist here", "description": "The Gazette news desk is asking New Baby Network for comment "
+     "on the safeguarding concerns by 5pm today."},
+]
+
+
+def _run(monkeypatch, httpserver, make_config, tmp_path, worker: str, feeds: int = 6):
+    from monitor import analyse_worker
+
+    monkeypatch.setenv("MONITOR_ANALYSIS_WORKER", worker)
+    sent = []
+    submit = analyse_worker.Background.submit
+    monkeypatch.setattr(analyse_worker.Background, "submit", lambda self, items: sent.append(len(items)) or submit(self, items))
+    sources = []
+    for i in range(feeds):
+        items = [{**t, "link": f"https://site{i}.example/{k}"} for k, t in enumerate(TEXTS)]
+        httpserver.expect_request(f"/w{worker}/{i}").respond_with_data(rss(*items), content_type="application/rss+xml")
+        sources.append({"name": f"f{i}", "kind": "rss", "url": httpserver.url_for(f"/w{worker}/{i}")})
+    cfg, db_path = make_config(sources=sources)
+    db_path = tmp_path / f"worker-{worker}.db"
+    summary = run_cycle(cfg, db_path, now=NOW)
+    db = store.open_db(db_path)
+    cols = "canonical_url, title, severity, sentiment, targeted_sentiment, categories, reasons, actions, needs_reply, snippet"
+    mentions = sorted(tuple(r) for r in db.execute(f"select {cols} from mentions").fetchall())
+    alerts = sorted(tuple(r) for r in db.execute("select rule, severity, group_key, title from alerts").fetchall())
+    assert sum(sent) == (feeds * len(TEXTS) if worker == "1" else 0)  # every poll went to the worker, or none
+    return summary, mentions, alerts
+
+
+def _same(monkeypatch, httpserver, make_config, tmp_path):
+    off, m_off, a_off = _run(monkeypatch, httpserver, make_config, tmp_path, "0")
+    on, m_on, a_on = _run(monkeypatch, httpserver, make_config, tmp_path, "1")
+    assert len(m_off) == 6 * 4 and {"alert", "crisis"} & {m[2] for m in m_off}  # complaints, praise, a crisis, press
+    assert m_on == m_off
+    assert a_on == a_off
+    assert len(on.new_mention_ids) == len(off.new_mention_ids) and on.entries == off.entries
+
+
+def test_the_worker_stores_what_the_main_process_would_rules(monkeypatch, httpserver, make_config, tmp_path):
+    _same(monkeypatch, httpserver, make_config, tmp_path)
+
+
+@pytest.mark.model
+def test_the_worker_stores_what_the_main_process_would_with_the_model(monkeypatch, httpserver, make_config, tmp_path):
+    _same(monkeypatch, httpserver, make_config, tmp_path)
+
+
+def test_a_worker_that_dies_costs_nothing(monkeypatch, httpserver, make_config, tmp_path):
+    from monitor import analyse_worker
+
+    def die(payload):
+        import os
+
+        os._exit(3)  # the worker process vanishes mid-run
+
+    _off, m_off, _a = _run(monkeypatch, httpserver, make_config, tmp_path, "0")
+    monkeypatch.setattr(analyse_worker, "_analyse_batch", die)
+    _on, m_on, _a = _run(monkeypatch, httpserver, make_config, tmp_path, "1")
+    assert m_on == m_off
+
+
+def test_a_run_with_nothing_new_never_starts_the_worker(monkeypatch, httpserver, make_config, tmp_path):
+    from monitor import analyse_worker
+
+    monkeypatch.setenv("MONITOR_ANALYSIS_WORKER", "1")
+    started = []
+    real = analyse_worker.Background._started
+    monkeypatch.setattr(analyse_worker.Background, "_started", lambda self: started.append(1) or real(self))
+    httpserver.expect_request("/quiet").respond_with_data(rss(*[{**t, "link": f"https://q.example/{k}"}
+                                                                for k, t in enumerate(TEXTS)]),
+                                                          content_type="application/rss+xml")
+    cfg, _ = make_config(sources=[{"name": "quiet", "kind": "rss", "url": httpserver.url_for("/quiet")}])
+    db_path = tmp_path / "quiet.db"
+    first = run_cycle(cfg, db_path, now=NOW)
+    assert first.new_mention_ids and started  # new items: the worker analysed them
+    started.clear()
+    second = run_cycle(cfg, db_path, now=NOW + timedelta(hours=1))
+    assert second.sources[0].outcome in ("unchanged", "not_modified") and not started
