@@ -179,7 +179,7 @@ class Thresholds:
     sentiment_weight: float = key(3.0, kind=NUMBER, lo=0, hi=100, help="points per unit of negative sentiment")
     watch: float = key(1.0, kind=NUMBER, lo=0, hi=1000, help="a score at least this is watch")
     alert: float = key(3.0, kind=NUMBER, lo=0, hi=1000, help="a score at least this is alert")
-    crisis: float = key(6.0, kind=NUMBER, lo=0, hi=1000, help="a score at least this is crisis")
+    crisis: float = key(9.0, kind=NUMBER, lo=0, hi=1000, help="a score at least this is crisis")
     neutral_phrases: list[str] = key(kind=TEXTS, factory=list,
                                      help="slang that reads as violent or sad to a sentiment scorer but is not")
 
