@@ -177,3 +177,22 @@ def test_the_cycle_finder_sees_relative_absolute_and_package_imports(tmp_path):
     (pkg / "sub/inner.py").write_text("from . import other\nthing = 1\n")
     (pkg / "sub/__init__.py").write_text("from .inner import thing\nother = 2\n")
     assert cycles(graph(pkg)) == [["monitor.sub", "monitor.sub.inner", "monitor.sub"]]
+
+
+def reachable(edges: dict[str, set[str]], start: str) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        for w in edges[todo.pop()] - seen:
+            seen.add(w)
+            todo.append(w)
+    return seen
+
+
+def test_the_config_declarations_import_no_source_kind_and_sources_never_pull_in_the_loader():
+    """config/model.py is what anything may import (sources/base.py does, for SourceConfig); only
+    config/loader.py imports the source registry, and nothing a source kind imports runs it."""
+    edges = graph()
+    assert not {m for m in reachable(edges, "monitor.config.model") if m.startswith("monitor.sources")}
+    assert "monitor.config.loader" not in reachable(edges, "monitor.sources.base")
+    assert "monitor.config.loader" not in reachable(edges, "monitor.config")
+    assert "monitor.sources" in edges["monitor.config.loader"]

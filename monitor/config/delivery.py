@@ -12,7 +12,7 @@ from typing import Any
 
 from ..levels import ROUTE_NAMES
 from ..yamlsource import join
-from .model import Channel, Replies
+from .model import IMAP_PORTS, Channel, Replies
 from .reader import Reader, keys
 from .values import ENV_REF, expand_env
 
@@ -92,7 +92,7 @@ def read_replies(r: Reader, raw: Any, secrets: bool = True) -> Replies | None:
     tls = r.field(Replies, "tls", m, p)
     if tls == "none" and host not in _LOCAL:
         r.problem("replies.tls", "none is only allowed for a server on this machine (127.0.0.1); use ssl or starttls")
-    port = r.field(Replies, "port", m, p, 993 if tls == "ssl" else 143)
+    port = r.field(Replies, "port", m, p, IMAP_PORTS[tls])
     missing: list[str] = []
     creds = {}
     for name in ("username", "password"):

@@ -25,6 +25,7 @@ DEFAULT_DB = "data/monitor.db"
 RULE_NAMES = ("mention", "volume_spike", "negative_spike", "source_down", "source_recovered", "reply_overdue", "test")
 CHANNEL_FORMATS = ("email", "sms", "text")
 TLS_MODES = ("ssl", "starttls", "none")
+IMAP_PORTS = {"ssl": 993, "starttls": 143, "none": 143}  # the replies mailbox's port when none is given
 # The templates and playbook that come with the project: used when a config kept elsewhere has none beside it.
 PROJECT_ALERTS = Path(__file__).resolve().parents[2] / "alerts"
 
@@ -259,9 +260,10 @@ class Replies:
     """The mailbox directors' replies to alert emails arrive in (read over IMAP, outgoing connections only)."""
 
     host: str = key("", kind=TEXT, required=True, help="the IMAP server")
-    port: int | None = key(None, kind=INTEGER, lo=1, hi=65535, help="default 993 for ssl, else 143")
-    # ssl (IMAPS, port 993) | starttls (port 143) | none (only for a server on this machine)
-    tls: str = key("ssl", kind=CHOICE, choices=TLS_MODES, help="ssl (port 993) or starttls (port 143)")
+    port: int | None = key(None, kind=INTEGER, lo=1, hi=65535,
+                           help=f"default {IMAP_PORTS['ssl']} with tls ssl, else {IMAP_PORTS['starttls']}")
+    tls: str = key("ssl", kind=CHOICE, choices=TLS_MODES,
+                   help="ssl (IMAPS, port 993) or starttls (port 143); none only for a server on this machine")
     username: str | None = key(None, kind=CUSTOM, help="${ENV_VAR}; None when it is not set")
     password: str | None = key(None, kind=CUSTOM, help="${ENV_VAR} (never the password itself)")
     mailbox: str = key("INBOX", kind=TEXT, help="the folder replies arrive in")

@@ -59,6 +59,11 @@ class Key:
     default: Any  # MISSING when the field has none
     factory: Any  # MISSING, or a callable giving the default (a nested section's dataclass)
 
+    @property
+    def plain_when_absent(self) -> bool:
+        """Left out, it simply takes its default (no problem to report, no section to read)."""
+        return not self.required and self.kind != SECTION
+
     def default_value(self) -> Any:
         if self.default is not MISSING:
             return self.default
@@ -128,8 +133,15 @@ class Reader:
         for k in declared(cls):
             if k.kind == CUSTOM or k.attr in skip:
                 continue
+            raw = mapping.get(k.name)
+            default = defaults.get(k.attr, MISSING) if defaults else MISSING
+            if raw is None and k.plain_when_absent and not (after and k.attr in after):
+                # Left out: its default, no problem possible (most keys of most entries; keeps check fast).
+                value = k.default_value() if default is MISSING else default
+                out[k.attr] = list(value) if k.kind == TEXTS else value
+                continue
             p = join(path, k.name)
-            value = self.value(k, mapping.get(k.name), p, defaults.get(k.attr, MISSING) if defaults else MISSING)
+            value = self.value(k, raw, p, default)
             if after and k.attr in after:
                 value = after[k.attr](self, value, p)
             out[k.attr] = value
