@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import MISSING, dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -31,23 +32,31 @@ PROJECT_ALERTS = Path(__file__).resolve().parents[2] / "alerts"
 
 MINUTE, HOUR, DAY = 60, 3600, 86400
 
-# The kinds of value a key holds; reader.Reader has one way of reading each.
-TEXT = "text"  # ${ENV} references expanded; empty means the default
-TEXTS = "texts"  # a list of texts
-NUMBER = "number"  # between lo and hi
-INTEGER = "integer"  # a whole number between lo and hi
-BOOLEAN = "boolean"
-DURATION = "duration"  # 30s, 15m, 2h, 7d; a bare number is seconds
-SIZE = "size"  # 512KB, 5MB; a bare number is bytes
-CHOICE = "choice"  # one of choices
-SECTION = "section"  # a mapping read by the same rules, into the dataclass given as default
-CUSTOM = "custom"  # declared here, read by its section's module (its shape needs more than a type)
+
+class Kind(StrEnum):
+    """The kinds of value a key holds; reader.Reader has one way of reading each."""
+
+    TEXT = "text"  # ${ENV} references expanded; empty means the default
+    TEXTS = "texts"  # a list of texts
+    NUMBER = "number"  # between lo and hi
+    INTEGER = "integer"  # a whole number between lo and hi
+    BOOLEAN = "boolean"
+    DURATION = "duration"  # 30s, 15m, 2h, 7d; a bare number is seconds
+    SIZE = "size"  # 512KB, 5MB; a bare number is bytes
+    CHOICE = "choice"  # one of choices
+    SECTION = "section"  # a mapping read by the same rules, into the dataclass given as factory
+    CUSTOM = "custom"  # declared here, read by its section's module (its shape needs more than a type)
 
 
-def key(default: Any = MISSING, *, kind: str, help: str, factory: Any = MISSING, lo: float | None = None,
+TEXT, TEXTS, NUMBER, INTEGER = Kind.TEXT, Kind.TEXTS, Kind.NUMBER, Kind.INTEGER
+BOOLEAN, DURATION, SIZE, CHOICE = Kind.BOOLEAN, Kind.DURATION, Kind.SIZE, Kind.CHOICE
+SECTION, CUSTOM = Kind.SECTION, Kind.CUSTOM
+
+
+def key(default: Any = MISSING, *, kind: Kind, help: str, factory: Any = MISSING, lo: float | None = None,
         hi: float | None = None, choices: tuple[str, ...] = (), required: bool = False, name: str = "") -> Any:
     """A field that is a key in the file: its default (or ``factory``), kind, limits and help, once."""
-    meta = {"kind": kind, "help": help, "lo": lo, "hi": hi, "choices": choices, "required": required,
+    meta = {"kind": Kind(kind), "help": help, "lo": lo, "hi": hi, "choices": choices, "required": required,
             "key": name}
     if kind == SECTION and factory is MISSING:
         raise TypeError("a section key needs factory=<its dataclass>")
