@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, ClassVar
 
-from ..config import SourceConfig
+from ..config.model import SourceConfig
 from ..fetch import FetchError, Fetcher, Response
 from ..states import PollOutcome
 from ..urls import canonical, is_http_url
