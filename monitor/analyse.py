@@ -150,7 +150,7 @@ class Analyser(Judging, Grading):
         self.config = config
         self._model = DEFAULT_MODEL if model == "default" else model
         org = config.organisation
-        self.matcher = Matcher(org.terms, org.exclude)
+        self.matcher = Matcher(org.terms, org.exclude, org.short_names)
         self._learned, self._identity, self.last_identity = learned, None, None  # identity (issue 15)
         self.rules = {
             name: _Rule(cat, KeywordSet(cat.keywords, cat.patterns, cat.not_), _alternation(cat.not_near),

@@ -19,11 +19,13 @@ Rules (each one learnt from a false positive or a miss):
   ("new-baby-network") joins words.
 - ``candidates()`` (what the analyser uses, issue 15) also returns, flagged, what
   ``find()`` sets aside as uncertain, so that the whole text decides
-  (``monitor/identity.py``): the lower-case name after "a", "that", "the"...
+  (``monitor/identity/``): the lower-case name after "a", "that", "the"...
   (flag ``lower-case after a determiner``) and the name misspelled
   ("new baby netwrok", "Nu Baby Network", "New Baby Networks": flag ``misspelled``;
-  at most two letters off, or the same consonants). Exclude phrases and the
-  handle/hashtag boundaries apply to them as to any match.
+  at most two letters off, or the same consonants), and the organisation's
+  ``short_names`` ("NBN", "nbn", "#NBN": flag ``short name``; Australia's broadband
+  network and a podcast share it). Exclude phrases and the handle/hashtag boundaries
+  apply to them as to any match.
 - ``lookalikes()`` finds handles and names built from ours ("@newbabynetwork_uk",
   "NewBabyNetw0rk"): not us, but a sign of impersonation when something else
   says so (see ``analyse``).
@@ -81,7 +83,7 @@ class Match:
     flags: tuple[str, ...] = ()  # why it is only a weak candidate (see ``Matcher.candidates``)
 
 
-ORDINARY, MISSPELLED = "lower-case after a determiner", "misspelled"
+ORDINARY, MISSPELLED, SHORT = "lower-case after a determiner", "misspelled", "short name"
 
 
 def _skeleton(word: str) -> str:
@@ -127,8 +129,13 @@ def _fuzzy_regex(term: str) -> str | None:
 class Matcher:
     """Compiled ``terms`` and ``exclude`` phrases."""
 
-    def __init__(self, terms: list[str], exclude: list[str] | None = None):
+    def __init__(self, terms: list[str], exclude: list[str] | None = None, short_names: list[str] | None = None):
         self.terms = list(terms)
+        # Short names others share ("NBN": also a broadband network, a podcast): only ever a weak
+        # candidate (flag ``short name``), as a whole word or hashtag; the whole text decides.
+        self.short_names = [fold(n).lstrip("#") for n in (short_names or []) if fold(n).strip("#@ ")]
+        self._short_re = (re.compile(r"(?<![\w@.\-/])#?(?:" + "|".join(re.escape(n) for n in self.short_names)
+                                     + r")(?![\w@]|\.\w)") if self.short_names else None)
         self.exclude = list(exclude or [])
         compact = sorted({re.sub(r"[^\w]", "", fold(t)) for t in self.terms if " " not in t.strip()}, key=len)
         self._compact = [c for c in compact if len(c) >= 6]
@@ -153,6 +160,8 @@ class Matcher:
             return True
         squeezed = folded.translate(_LEET).replace("_", "").replace(".", "")
         if any(name in squeezed for name in self._compact):
+            return True
+        if self._short_re is not None and any(n in folded for n in self.short_names) and self._short_re.search(folded):
             return True
         return self._fuzzy_any is not None and any(self._misspelled(folded))
 
@@ -180,7 +189,7 @@ class Matcher:
     def candidates(self, text: str) -> list[Match]:
         """Like ``find``, plus the weak candidates, flagged: the lower-case name after a determiner
         ("that new baby network group") and misspellings ("new baby netwrok"). Whether they are us is
-        for the whole text to decide (``monitor/identity.py``)."""
+        for the whole text to decide (``monitor/identity/``)."""
         folded = fold(text)
         found: list[Match] = []
         if self._any.search(folded):
@@ -191,6 +200,10 @@ class Matcher:
             for term, start, end in self._misspelled(folded):
                 if not any(f.start < end and start < f.end for f in found):
                     found.append(Match(term, start, end, folded[start:end], (MISSPELLED,)))
+        if self._short_re is not None and any(n in folded for n in self.short_names):
+            for m in self._short_re.finditer(folded):
+                if not any(f.start < m.end() and m.start() < f.end for f in found):
+                    found.append(Match(m.group(0).lstrip("#"), m.start(), m.end(), m.group(0), (SHORT,)))
         if not found:
             return []
         if self._exclude_re is not None:

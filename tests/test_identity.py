@@ -182,7 +182,7 @@ def test_training_reproduces_the_committed_model(cfg, tmp_path):
         assert np.allclose(a[k].astype(float), b[k].astype(float), atol=1e-4), k
     assert list(a["us_after"]) == list(b["us_after"]) and str(a["meta"]) == str(b["meta"])
     assert meta["false"] >= 200 and meta["true"] >= 500
-    assert identity.MODEL_PATH.stat().st_size < 1_000_000
+    assert identity.MODEL_PATH.stat().st_size < 1_500_000  # all models together: < 5 MB (test_model)
 
 
 def test_training_refuses_a_broken_file(cfg, tmp_path):
@@ -284,3 +284,14 @@ def test_a_misspelled_profile_namesake_stays_out(cfg):
     an, a = analyse(cfg, "My New Baby Netwrk Solutions camera lost wi-fi again after the firmware update.")
     assert a is None and an.last_identity.verdict == "not_us"
     assert "New Baby Network Solutions" in an.last_identity.reason
+
+
+def test_our_short_name_is_us_only_when_the_text_reads_like_us(cfg):
+    """'nbn' alone (issue 15, seen in blind set J5: 17 true mentions wrote only 'NBN'): kept when
+    the rest reads like our groups and cafés, dropped when it is Australia's broadband network."""
+    _an, kept = analyse(cfg, "nbn cafe thurs? me n alfie will be there abt 11 if u fancy it x")
+    assert kept is not None and "short name" in kept.reasons[0]
+    for body in ("the NBN rollout in Queensland is a shambles, my fibre connection keeps dropping",
+                 "Anyone else's NBN internet down tonight? Telstra says an outage"):
+        an, result = analyse(cfg, body)
+        assert result is None and an.last_identity.verdict == "not_us", body

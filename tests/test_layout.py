@@ -196,3 +196,16 @@ def test_the_config_declarations_import_no_source_kind_and_sources_never_pull_in
     assert "monitor.config.loader" not in reachable(edges, "monitor.sources.base")
     assert "monitor.config.loader" not in reachable(edges, "monitor.config")
     assert "monitor.sources" in edges["monitor.config.loader"]
+
+
+LIMIT = 500  # issue 13: a file a reader can hold in their head
+
+
+def test_no_file_in_the_package_is_over_500_lines():
+    long = {str(p.relative_to(PACKAGE.parent)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > LIMIT}
+    assert not long, f"over {LIMIT} lines: {long}"
+
+
+def test_the_line_limit_test_sees_every_module():
+    assert len(list(PACKAGE.rglob("*.py"))) > 40 and (PACKAGE / "store" / "__init__.py").exists()

@@ -128,3 +128,27 @@ def test_could_mention_stays_cheap_on_ordinary_text():
     for _ in range(200):
         matcher.could_mention(text)
     assert (time.perf_counter() - start) / 200 < 0.005  # about 0.5 ms; 5 ms allows a busy machine
+
+
+def test_a_short_name_is_only_ever_a_weak_candidate():
+    """'NBN' (our short form, also Australia's broadband network) is a candidate flagged 'short name'
+    for the name check to weigh, never a match by itself; inside addresses and longer words it is nothing."""
+    from monitor.matching import SHORT
+
+    m = Matcher(["New Baby Network", "@newbabynetwork"], [], ["NBN"])
+    for text in ("nbn cafe thurs? me n alfie will be there", "Hi NBN team, out of leaflets", "#NBN rocks"):
+        assert m.could_mention(text)
+        (c,) = m.candidates(text)
+        assert c.flags == (SHORT,) and c.text.lstrip("#") == "nbn"
+        assert m.find(text) == []
+    for text in ("nbn.com.au outage", "snbn", "@nbn_fan", "the nbnco rollout"):
+        assert not m.could_mention(text) and m.candidates(text) == []
+    both = m.candidates("New Baby Network (NBN) cafe")
+    assert [c.flags for c in both] == [(), (SHORT,)]
+    assert Matcher(["New Baby Network"]).candidates("Hi NBN team") == []  # only when configured
+
+
+def test_the_shipped_config_names_nbn_as_a_short_name():
+    from monitor import config
+
+    assert config.load("feeds.yaml", secrets=False).organisation.short_names == ["NBN"]

@@ -33,7 +33,7 @@ FRIENDLY = ("What a lovely morning at the New Baby Network stay-and-play in the 
 
 def test_training_reproduces_the_committed_model(tmp_path):
     """`monitor train` on training/*.jsonl rebuilds judge.npz/judge.json: same thresholds, same chances."""
-    result = train.train(out=tmp_path)
+    train.train(out=tmp_path)  # its time is measured in bench/ (bench/train_time.py), never here
     committed, rebuilt = model.load(), model.load_from(tmp_path)
     assert rebuilt.thresholds == committed.thresholds
     assert json.loads((tmp_path / "judge.json").read_text())["trained_on"] == committed.meta["trained_on"]
@@ -43,7 +43,6 @@ def test_training_reproduces_the_committed_model(tmp_path):
         assert a.level == b.level and a.proposed == b.proposed and a.sentence == b.sentence
         assert max(abs(a.at_least[h] - b.at_least[h]) for h in a.at_least) < 1e-3
         assert max(abs(a.families[f] - b.families[f]) for f in a.families) < 1e-3
-    assert result.seconds < 120
 
 
 def test_the_artefact_is_small_and_loaded_by_path():

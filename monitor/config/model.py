@@ -76,7 +76,7 @@ class Namesake:
 
 @dataclass
 class Profile:
-    """Who we are, in words the identity model compares with a text (see monitor/identity.py)."""
+    """Who we are, in words the identity model compares with a text (see monitor/identity/)."""
 
     description: str = key("", kind=TEXT, help="a few sentences: what we are and do")
     places: list[str] = key(kind=TEXTS, factory=list, help="towns and areas we work in")
@@ -90,6 +90,8 @@ class Organisation:
     name: str = key("", kind=TEXT, required=True, help="the organisation's name, as alerts show it")
     terms: list[str] = key(kind=TEXTS, factory=list, required=True, help="ways people write our name")
     exclude: list[str] = key(kind=TEXTS, factory=list, help="phrases that look like our name but are not us")
+    short_names: list[str] = key(kind=TEXTS, factory=list,
+                                 help="short forms others share (NBN): each only a candidate the name check weighs")
     profile: Profile = key(kind=CUSTOM, factory=Profile, help="who we are, to tell us from namesakes")
 
 

@@ -16,7 +16,7 @@ as ``monitor.store.NAME``. Who owns what:
 | ``retention`` | ``purges``; the purge's writes across the other tables |
 
 Severity order comes from ``monitor.levels`` (``sql_rank``), states from ``monitor.states``,
-when a source is polled next from ``monitor.schedule``. ``monitor/identity.py`` reads the
+when a source is polled next from ``monitor.schedule``. ``monitor/identity/`` reads the
 mentions marked not about us itself (its own learning); ``monitor/train.py`` reads corrections.
 
 All times are UTC text (``2026-11-24T09:30:00Z``). The file is created 0600:
