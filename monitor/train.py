@@ -20,7 +20,6 @@ needs it. The result is deterministic: the same files give the same model.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,32 +75,20 @@ def read_items(files: list[Path]) -> list[Item]:
 
 def corrections(db_path: str | Path) -> list[Item]:
     """Directors' corrections in a monitor database, as labelled items (file name ``corrections``)."""
-    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
-        cols = {r[1] for r in con.execute("pragma table_info(mentions)")}
-        if not cols:
-            return []
-        has_fix = "corrected_severity" in cols
-        has_fams = "judgement" in cols
-        sql = ("select id, title, text, false_positive, "
-               + ("corrected_severity" if has_fix else "null")
-               + ", categories, " + ("judgement" if has_fams else "null")
-               + " from mentions where false_positive = 1"
-               + (" or corrected_severity is not null" if has_fix else "") + " order by id")
-        out = []
-        for mid, title, text, fp, fixed, _cats, judgement in con.execute(sql):
-            if text is None and title is None:
-                continue  # purged
-            if fp:
-                out.append(Item(f"db-m{mid}", "corrections", title or "", text or "", False, None, []))
-            elif fixed in M.LEVELS:
-                fams = []
-                if fixed != "info" and judgement:
-                    fams = [f for f in (json.loads(judgement).get("families") or []) if f in M.FAMILIES]
-                out.append(Item(f"db-m{mid}", "corrections", title or "", text or "", True, fixed, fams))
-        return out
-    finally:
-        con.close()
+    from . import store
+
+    out = []
+    for mid, title, text, fp, fixed, _cats, judgement in store.corrected(db_path):
+        if text is None and title is None:
+            continue  # purged
+        if fp:
+            out.append(Item(f"db-m{mid}", "corrections", title or "", text or "", False, None, []))
+        elif fixed in M.LEVELS:
+            fams = []
+            if fixed != "info" and judgement:
+                fams = [f for f in (json.loads(judgement).get("families") or []) if f in M.FAMILIES]
+            out.append(Item(f"db-m{mid}", "corrections", title or "", text or "", True, fixed, fams))
+    return out
 
 
 # --------------------------------------------------------------------------- features

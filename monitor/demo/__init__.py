@@ -186,8 +186,7 @@ def run_demo(
         echo("\n=== Cycle 2: the same feeds again ===")
         second = run_cycle(cfg, db_path, force=True, now=now and now + timedelta(minutes=15))
         _print_cycle(second, echo)
-        total = db.execute("select count(*) from mentions").fetchone()[0]
-        carriers = db.execute("select count(*) from mention_sources").fetchone()[0]
+        total, carriers = store.totals(db)
         db.close()
         echo(f"\nStored: {total} mentions from {carriers} source copies; "
              f"cycle 2 added {len(second.new_mention_ids)} and sent {second.alerts_sent} alerts.")

@@ -31,13 +31,9 @@ LEARNED_LIMIT = 500  # the most recent corrections are remembered
 
 def learned_from_db(db, config) -> list[Learned]:
     """Every mention a director marked "not about us", as learned namesakes (newest first)."""
-    if "mentions" not in db.table_names():
-        return []
-    rows = list(db.query(
-        "select m.id, m.title, m.text, coalesce((select max(time) from mention_events e where e.mention_id = m.id "
-        "and e.action = 'false_positive'), m.first_seen) as marked from mentions m "
-        "where m.false_positive = 1 and (m.text is not null or m.title is not null) "
-        "order by marked desc, m.id desc limit ?", [LEARNED_LIMIT]))
+    from .. import store
+
+    rows = store.marked_not_about_us(db, LEARNED_LIMIT)
     if not rows:
         return []
     from ..analyse import Analyser
@@ -62,8 +58,9 @@ def would_hide(db, config, learned: list[Learned], limit: int = 2000) -> dict[in
     analyser = Analyser(config, [], model=None)
     judge = analyser.identity
     mdl = model()
-    rows = db.query("select id, title, text, severity, first_seen from mentions where false_positive = 0 "
-                    "and (text is not null or title is not null) order by id desc limit ?", [limit])
+    from .. import store
+
+    rows = store.unmarked_texts(db, limit)
     for r in rows:
         sents = analyser.split(r["title"] or "", r["text"] or "")
         mbs = {i: analyser.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}

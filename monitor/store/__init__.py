@@ -37,7 +37,8 @@ from .sources import SECRET_KEYS, fetch_counts, public_source, record_poll, set_
 from .mentions import (  # noqa: F401
     MENTION_SQL, _MENTION_SQL, KnownStories, carriers, count_since, decode_mention, first_seen, hourly_counts,
     inbox, insert_mention, json_list, known_mention, link_source, mark_reminded, mention, mentions, newest_since,
-    purged_key, replies_due, set_needs_reply, texts_for_excludes,
+    purged_key, replies_due, set_needs_reply, texts_for_excludes, marked_not_about_us, unmarked_texts, totals,
+    corrected,
 )
 from .alerts import (  # noqa: F401
     add_mention, add_silence, alert, alert_mention_ids, alert_mentions, alerts, cancel_deliveries, channels_down,
@@ -55,7 +56,8 @@ __all__ = [  # everything callers reach as monitor.store.NAME
     "record_poll", "set_down_alert", "source_row", "sync_sources", "MENTION_SQL", "_MENTION_SQL", "KnownStories",
     "carriers", "count_since", "decode_mention", "first_seen", "hourly_counts", "inbox", "insert_mention",
     "json_list", "known_mention", "link_source", "mark_reminded", "mention", "mentions", "newest_since",
-    "purged_key", "replies_due", "set_needs_reply", "texts_for_excludes", "add_mention", "add_silence", "alert",
+    "purged_key", "replies_due", "set_needs_reply", "texts_for_excludes", "marked_not_about_us", "unmarked_texts",
+    "totals", "corrected", "add_mention", "add_silence", "alert",
     "alert_mention_ids", "alert_mentions", "alerts", "cancel_deliveries", "channels_down", "due_deliveries",
     "expire_silence", "firing_crises", "firing_crisis_with", "has_mention", "insert_alert", "last_alert_created",
     "mention_alerts", "message_alert_ids", "message_error", "open_alert_cards", "open_group", "queue_deliveries",

@@ -2,13 +2,15 @@
 source that carried it) and ``mentions_fts`` (the full-text index, kept by triggers).
 
 Reads for the rules (spike counts, replies due) and triage (inbox, search) live here too:
-whoever changes a mention column finds every query that uses it in this file.
+whoever changes a mention column finds every query that uses it in this file. So do the reads
+that learn from directors' corrections (the name check's namesakes, `monitor train --db`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from datetime import datetime
 from typing import Iterable
 
@@ -218,3 +220,52 @@ def replies_due(db, cutoff: datetime) -> list[dict]:
 
 def mark_reminded(db, mention_id: int, now: datetime) -> None:
     db.execute("update mentions set reply_reminded_at = ? where id = ?", [iso(now), mention_id])
+
+
+# --------------------------------------------------------------------------- what corrections teach
+
+
+def marked_not_about_us(db, limit: int) -> list[dict]:
+    """Mentions a director marked "not about us" (text kept), newest correction first: the
+    namesakes the name check learns (``monitor.identity.learned``)."""
+    if "mentions" not in db.table_names():
+        return []
+    return list(db.query(
+        "select m.id, m.title, m.text, coalesce((select max(time) from mention_events e where e.mention_id = m.id "
+        "and e.action = 'false_positive'), m.first_seen) as marked from mentions m "
+        "where m.false_positive = 1 and (m.text is not null or m.title is not null) "
+        "order by marked desc, m.id desc limit ?", [limit]))
+
+
+def unmarked_texts(db, limit: int) -> list[dict]:
+    """The newest stored mentions not marked "not about us", with their text (what a learned namesake would hide)."""
+    return list(db.query("select id, title, text, severity, first_seen from mentions where false_positive = 0 "
+                         "and (text is not null or title is not null) order by id desc limit ?", [limit]))
+
+
+def totals(db) -> tuple[int, int]:
+    """(mentions stored, copies of them seen in sources)."""
+    return (db.execute("select count(*) from mentions").fetchone()[0],
+            db.execute("select count(*) from mention_sources").fetchone()[0])
+
+
+def corrected(db_path) -> list[tuple]:
+    """Every mention a director corrected, read-only: (id, title, text, false_positive,
+    corrected_severity, categories, judgement), oldest first; for ``monitor train --db``.
+    Works on a database of any age (columns added by later migrations read as null)."""
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        cols = {r[1] for r in con.execute("pragma table_info(mentions)")}
+        if not cols:
+            return []
+        has_fix = "corrected_severity" in cols
+        has_fams = "judgement" in cols
+        sql = ("select id, title, text, false_positive, "
+               + ("corrected_severity" if has_fix else "null")
+               + ", categories, " + ("judgement" if has_fams else "null")
+               + " from mentions where false_positive = 1"
+               + (" or corrected_severity is not null" if has_fix else "") + " order by id")
+        return list(con.execute(sql))
+    finally:
+        con.close()
+
