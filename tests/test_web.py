@@ -76,7 +76,22 @@ def link_in(text: str) -> str:
 
 def test_phone_acknowledge_with_a_note_then_desktop_wrong_level(browser, site, tmp_path):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    def page_after_click(needle: str) -> str:
+        """The body text once the page a click leads to has loaded and shows ``needle`` (a form
+        post navigates: reading at once may find the old page going away or no body yet)."""
+        def shown(b):
+            try:
+                text = b.find_element(By.TAG_NAME, "body").text
+            except (NoSuchElementException, StaleElementReferenceException):
+                return False
+            return text if needle in text else False
+        try:
+            return WebDriverWait(browser, 15).until(shown)
+        except Exception:
+            return browser.find_element(By.TAG_NAME, "body").text  # the assertion below says what was there
 
     crisis_link = link_in(site["sms"][0]["message"])  # the crisis SMS carries the page link
     email_links = [link_in(parts(m)["text/html"].replace("&amp;", "&")) for m in site["smtp"].messages]
@@ -98,7 +113,7 @@ def test_phone_acknowledge_with_a_note_then_desktop_wrong_level(browser, site, t
     browser.find_element(By.ID, "by").send_keys("Sam")
     browser.find_element(By.ID, "note").send_keys("Ringing her now <b>really</b>")
     ack.click()
-    body = browser.find_element(By.TAG_NAME, "body").text
+    body = page_after_click("Acknowledged. Thank you")
     assert "Acknowledged. Thank you" in body and "acknowledged by Sam (web): Ringing her now <b>really</b>" in body
     db = store.open_db(site["db_path"])
     (row,) = actions.history(db, alert_id=1)
@@ -113,12 +128,12 @@ def test_phone_acknowledge_with_a_note_then_desktop_wrong_level(browser, site, t
     assert XSS in cards[0].text
     assert browser.find_elements(By.CSS_SELECTOR, "main img") == []
     cards[0].click()
-    assert XSS in browser.find_element(By.TAG_NAME, "body").text
+    assert XSS in page_after_click(XSS)
     main = browser.find_element(By.TAG_NAME, "main")
     assert main.size["width"] <= 860  # readable line length on a desktop
     Select(browser.find_element(By.ID, "level")).select_by_value("watch")
     browser.find_element(By.ID, "wrong_level").click()
-    assert "Level corrected" in browser.find_element(By.TAG_NAME, "body").text
+    assert "Level corrected" in page_after_click("Level corrected")
     assert db.execute("select corrected_severity from mentions where id = 2").fetchone()[0] == "watch"
     browser.save_screenshot(str(tmp_path / "triage-desktop.png"))
     print(f"screenshots: {shot} {tmp_path / 'triage-desktop.png'}")
