@@ -3,7 +3,7 @@
     python bench/run.py                  # every figure, 5 pairs each, writes bench/RESULTS.md (~15 min on 2 cores)
     python bench/run.py --quick          # for iterating: smaller sizes, 3 pairs, prints only (~2 min)
     python bench/run.py --only cold200,analysis --pairs 7   # some figures only (prints; --out to write)
-    python bench/run.py --smoke          # seconds: proves the harness works (part of make test)
+    python bench/run.py --smoke          # seconds: proves the harness works (part of make test; prints only)
 
 Drives the real ``monitor`` as a subprocess against a loopback feed farm (``bench/farm.py``), a
 temporary config and temporary databases. Every figure is a ratio of the monitor's time to a
@@ -34,8 +34,8 @@ GIL) with the feed farm.
 - ``startup``: ``monitor check`` on a 1,000-source config, ``monitor --help`` and ``monitor
   search`` on an empty database against ``python -c "import click"``.
 
-Prints a table; writes bench/RESULTS.md (figures, machine, date, commands) unless ``--quick``
-or ``--only`` is given without ``--out``.
+Prints a table; writes bench/RESULTS.md (figures, machine, date, commands) unless ``--quick``,
+``--smoke`` or ``--only`` is given without ``--out``.
 """
 
 from __future__ import annotations
@@ -358,12 +358,16 @@ class Bench:
         show(fig)
         self.report.append(fig)
 
+    def _farm_run(self, db_name: str):
+        """The --feeds farm, its addresses, a config over them and a fresh database file (warm, unchanged)."""
+        farm = self.farm(self.a.feeds)
+        urls = farm.urls()
+        cfg = write_config(self.tmp, urls, self.a.workers, name=f"feeds-{self.a.feeds}.yaml")
+        return farm, urls, cfg, self.tmp / db_name
+
     def warm(self) -> None:
         a, n = self.a, self.a.pairs
-        farm = self.farm(a.feeds)
-        urls = farm.urls()
-        cfg = write_config(self.tmp, urls, a.workers, name=f"feeds-{a.feeds}.yaml")
-        db = self.tmp / "warm.db"
+        farm, urls, cfg, db = self._farm_run("warm.db")
         print(f"warm: {a.feeds} feeds", flush=True)
         run_monitor(cfg, db, "run", "--force", "--quiet")
         uf = urls_file(self.tmp / f"urls-{a.feeds}-etags.txt", urls, farm.etags)
@@ -374,10 +378,7 @@ class Bench:
 
     def unchanged(self) -> None:
         a, n = self.a, self.a.pairs
-        farm = self.farm(a.feeds)
-        urls = farm.urls()
-        cfg = write_config(self.tmp, urls, a.workers, name=f"feeds-{a.feeds}.yaml")
-        db = self.tmp / "noetag.db"
+        farm, urls, cfg, db = self._farm_run("noetag.db")
         print(f"unchanged: {a.feeds} feeds, server ignores ETags", flush=True)
         farm.etag = False
         try:
@@ -533,7 +534,7 @@ def main(argv=None) -> int:
     if args.smoke:
         args.feeds, args.entries, args.latency_ms, args.history, args.pairs = 24, 5, 5, 2000, 1
         only = [f for f in only if f != "cold1000"]  # cold200 runs the same code at smoke size
-    out = args.out or (None if (args.quick or args.only) else str(HERE / "RESULTS.md"))
+    out = args.out or (None if (args.quick or args.only or args.smoke) else str(HERE / "RESULTS.md"))
 
     tmp = Path(tempfile.mkdtemp(prefix="nbn-bench-"))
     print(f"{', '.join(only)}; {args.pairs} pairs each; {args.entries} entries per feed, {args.latency_ms:g} ms "
