@@ -270,15 +270,21 @@ def test_a_flat_baseline_does_not_fire_on_a_small_rise(level):
     assert not spikes.check(level + 1, [level] * 24 * 7, k=3, min_count=3).fired
 
 
-def test_volume_spike_waits_for_warm_up_then_fires_once_per_spacing(httpserver, make_config, smtp, sms):
-    items = [{"title": f"Story {i} about New Baby Network", "link": f"https://e{i}.example/", "description": "New Baby Network"}
-             for i in range(6)]
+def spike_feed(httpserver, make_config, smtp):
+    """One feed whose items the test sets in ``box["items"]``, alerts by email, volume spikes at 5 mentions."""
     cfg, db_path = make_config(sources=[{"name": "feed", "kind": "rss", "url": httpserver.url_for("/feed")}],
                                channels={"email": smtp.url()}, routes={"alert": ["email"]},
                                rules={"volume_spike": {"min_count": 5}, "negative_spike": {"enabled": False}})
     box = {"items": []}
     httpserver.expect_request("/feed").respond_with_handler(
         lambda _r: Response(rss(*box["items"]), content_type="application/rss+xml"))
+    return cfg, db_path, box
+
+
+def test_volume_spike_waits_for_warm_up_then_fires_once_per_spacing(httpserver, make_config, smtp, sms):
+    items = [{"title": f"Story {i} about New Baby Network", "link": f"https://e{i}.example/", "description": "New Baby Network"}
+             for i in range(6)]
+    cfg, db_path, box = spike_feed(httpserver, make_config, smtp)
     run_cycle(cfg, db_path, now=NOW - timedelta(days=5))  # the first run starts the history
     box["items"] = items
     run_cycle(cfg, db_path, now=NOW, force=True)

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from werkzeug import Response
 
 from monitor import digest as dg
 from monitor import store
 from monitor.pipeline import run_cycle
 
-from .conftest import NOW, rss
+from .conftest import NOW
+from .test_alerting import spike_feed
 
 SHIFTS = pytest.mark.parametrize("shift", [-365, 0, 365], ids=["year-behind", "base", "year-ahead"])
 
@@ -28,12 +28,7 @@ def _dated(i: int, when) -> dict:
 @SHIFTS
 def test_volume_spike_and_digest_on_any_date(shift, httpserver, make_config, smtp):
     now = NOW + timedelta(days=shift)
-    cfg, db_path = make_config(sources=[{"name": "feed", "kind": "rss", "url": httpserver.url_for("/feed")}],
-                               channels={"email": smtp.url()}, routes={"alert": ["email"]},
-                               rules={"volume_spike": {"min_count": 5}, "negative_spike": {"enabled": False}})
-    box = {"items": []}
-    httpserver.expect_request("/feed").respond_with_handler(
-        lambda _r: Response(rss(*box["items"]), content_type="application/rss+xml"))
+    cfg, db_path, box = spike_feed(httpserver, make_config, smtp)
     run_cycle(cfg, db_path, now=now - timedelta(days=5))  # the first run starts the history
     box["items"] = [_dated(i, now - timedelta(minutes=10 + i)) for i in range(6)]
     run_cycle(cfg, db_path, now=now, force=True)
