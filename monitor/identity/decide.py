@@ -260,17 +260,17 @@ class Judge:
             # a title or a few words (a news headline, a story on a link site): too little text for the
             # vectors to tell us from a namesake; no describing word after the name: unsure, not dropped
             return Decision(UNSURE, p, f"maybe not us: {name} could be {kind}, but too little text to tell "
-                                       f"(P(us) {p:.2f}); kept at watch at most")
+                                       f"({p:.0%} likely us); kept at watch at most")
         if p < mdl.low:
-            return Decision(NOT_US, p, f"not us: about {name}, reads like {kind} (P(us) {p:.2f})")
+            return Decision(NOT_US, p, f"not us: about {name}, reads like {kind} ({p:.0%} likely us)")
         if p < mdl.high and _weak_only(matches_by_sentence, mentioned):
             # only a misspelling or the lower-case name after a determiner: the matcher alone used to drop
             # these, so an unsure one stays out (an ordinary phrase, not a mention)
             return Decision(NOT_US, p, f"not us: '{name}' only as {_weak_flags(matches_by_sentence, mentioned)}, "
-                                       f"and it reads like {kind} (P(us) {p:.2f})")
+                                       f"and it reads like {kind} ({p:.0%} likely us)")
         if p < mdl.high:
-            return Decision(UNSURE, p, f"maybe not us: {name} could be {kind} (P(us) {p:.2f}); kept at watch at most")
-        return Decision(US, p, f"reads like us (P(us) {p:.2f})")
+            return Decision(UNSURE, p, f"maybe not us: {name} could be {kind} ({p:.0%} likely us); kept at watch at most")
+        return Decision(US, p, f"reads like us ({p:.0%} likely us)")
 
     @staticmethod
     def _too_short(sents, mentioned, matches_by_sentence, after) -> bool:
