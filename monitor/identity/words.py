@@ -40,7 +40,8 @@ _OTHER_AFTER = set("""ltd limited inc llc plc corp gmbh pty app apps podcast pod
 program programs programme ministry magazine mag channel token coin box boxes show series season episode store shop
 shops brand clothing range collection toy toys gym bassinet monitor monitors tracker subscription recruitment solutions
 studio studios band album tour hotel package perk insurance plan portal platform website site device devices kit hub
-classes course network""".split())
+classes course network nursery nurseries nanny nannies doula doulas study studies cohort scheme schemes pathway trust
+foundation society consortium daycare clinic photography photographer superstore savings screening summit expo""".split())
 _OURS_AFTER = set("""group groups cafe café cafes cafés volunteer volunteers team founder founders staff session sessions
 helpline meetup meet-up drop-in walk party coffee home visitor visitors visit visits lot lady lass mums dads charity
 cic trustees director directors baby""".split())
@@ -113,7 +114,7 @@ def group_counts(folded: str) -> list[float]:
 
 def words_after(folded: str, end: int) -> list[str]:
     """The word right after the name, when it is a describing word ("ltd", "camera", "podcast")."""
-    m = re.match(r"[\s'’s]*([a-z][a-z\-]{1,20})", folded[end:end + 30])
+    m = re.match(r"(?:['’]s?)?\s+([a-z][a-z\-]{1,20})", folded[end:end + 30])  # not "tudy" for "Study"
     if not m:
         return []
     word = m.group(1)
