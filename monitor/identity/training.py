@@ -32,8 +32,8 @@ TRAINING_FILES = (
     "training/t7_voices.jsonl",
     "training/t8_identity.jsonl",
     "training/t9_boundaries.jsonl",
-    "training/t10_namesakes_uk.jsonl",
-    "training/t11_namesakes_world.jsonl",
+    "training/identity/t10_namesakes_uk.jsonl",
+    "training/identity/t11_namesakes_world.jsonl",
 )
 
 
