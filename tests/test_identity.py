@@ -178,8 +178,11 @@ def test_training_reproduces_the_committed_model(cfg, tmp_path):
     meta = identity.train(shipped, out=out)
     a, b = np.load(out), np.load(identity.MODEL_PATH)
     assert sorted(a.files) == sorted(b.files)
-    for k in ("w", "b", "mean", "scale", "low", "high", "positives"):
+    for k in ("w", "b", "mean", "scale", "low", "high", "positives", "text_weight", "text_b"):
         assert np.allclose(a[k].astype(float), b[k].astype(float), atol=1e-4), k
+    for k in ("text_idf", "text_w"):  # the words model, stored in half precision
+        assert np.allclose(a[k].astype(float), b[k].astype(float), atol=2e-3, rtol=2e-3), k
+    assert a["text_vocab"].tobytes() == b["text_vocab"].tobytes()
     assert list(a["us_after"]) == list(b["us_after"]) and str(a["meta"]) == str(b["meta"])
     assert meta["false"] >= 200 and meta["true"] >= 500
     assert identity.MODEL_PATH.stat().st_size < 1_500_000  # all models together: < 5 MB (test_model)
@@ -295,3 +298,50 @@ def test_our_short_name_is_us_only_when_the_text_reads_like_us(cfg):
                  "Anyone else's NBN internet down tonight? Telstra says an outage"):
         an, result = analyse(cfg, body)
         assert result is None and an.last_identity.verdict == "not_us", body
+
+
+# --------------------------------------------------------------------------- the words model, someone else's name
+
+
+def test_a_capitalised_word_before_the_name_is_someone_elses_but_not_a_greeting_or_our_place(cfg):
+    from monitor.identity.features import owner_before
+
+    an = Analyser(cfg, [])
+    ours = {"southvale", "eastfield", "northgate"}
+
+    def flag(text):
+        sents = an.split("", text)
+        mbs = {i: an.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
+        return owner_before(sents, {i for i, ms in mbs.items() if ms}, mbs, ours)
+
+    assert flag("The Kilmarnock New Baby Network wis brilliant the day") == 1.0
+    assert flag("Reminder: the NHS Clydeside New Baby Network pathway has changed") == 1.0
+    for ours_text in ("Thanks New Baby Network for the sling library", "New Baby Network group was lovely",
+                      "Lovely morning at the Eastfield New Baby Network café", "Dear New Baby Network, a complaint",
+                      "Went to the group. New Baby Network volunteers were great"):
+        assert flag(ours_text) == 0.0, ours_text
+
+
+def test_the_words_model_at_run_time_computes_what_training_fitted(cfg):
+    from monitor.identity import training
+    from monitor.identity.decide import text_logit
+
+    grams = [["xname", "group", "xname group", "volunteers"], ["xname", "ltd", "xname ltd", "refund", "order"],
+             ["xname", "group", "church", "st", "aidan's"], ["xname", "volunteers", "cafe"], ["order", "refund", "ltd"]]
+    y = np.asarray([1.0, 0.0, 0.0, 1.0, 0.0])
+    vocab, idf, w, b = training._fit_text(grams, y, 10.0)
+    A = training._tfidf(grams, {g: i for i, g in enumerate(vocab)}, idf)
+    expected = A @ w + b
+    index = {g: i for i, g in enumerate(vocab)}
+    got = [text_logit(index, idf, w, b, g + ["never seen"]) for g in grams]  # unknown terms count for nothing
+    assert np.allclose(got, expected, atol=1e-9)
+    assert text_logit(index, idf, w, b, ["never seen"]) == b
+    assert got[1] < 0 < got[0]
+
+
+def test_the_shipped_model_mixes_the_words_model_in(cfg):
+    mdl = identity.model()
+    assert mdl.text_weight == identity.decide.TEXT_WEIGHT > 0 and len(mdl.vocab) > 1000
+    an, a = analyse(cfg, "Hartfield Council's New Baby Network welcome packs now include a free swim pass for the "
+                         "leisure centre. Register the birth at the town hall to get one.")
+    assert a is None and an.last_identity.verdict == "not_us", an.last_identity

@@ -13,14 +13,14 @@ from pathlib import Path
 
 from ..text import fold
 from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
-                       profile_text, strong_evidence)
+                       owner_before, profile_text, strong_evidence, text_grams)
 from .words import _OTHER_AFTER, _OUR_EVENTS, _OURS_AFTER, KINDS, _rx, group_counts, words_after
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "model" / "identity.npz"
 US, UNSURE, NOT_US = "us", "unsure", "not_us"
 # Chosen by cross-validation grouped by file (README "Is it us?"): P(us) below LOW is not us,
 # from LOW to HIGH unsure (us, at most watch). L2 is the classifier's regularisation.
-LOW, HIGH, L2 = 0.10, 0.35, 30.0
+LOW, HIGH, L2 = 0.22, 0.45, 30.0
 # A "not us" with P(us) at least this (and no namesake we know) is weak evidence: a text the judgement
 # grades crisis is then kept (unsure, at alert at most), never dropped: a lost crisis is the worst error.
 STRONG_NOT_US = 0.03
@@ -28,6 +28,9 @@ SHORT_TEXT_WORDS = 12  # a text this short (besides our name) is never "not us" 
 # The sentence vector around the name (256 numbers) is also an input, strongly regularised (VECTOR_L2),
 # and so is a vote of its KNN_K nearest training texts: how much closer it is to namesakes than to us.
 VECTOR_L2, KNN_K = 300.0, 10
+# A second model reads the words and word pairs of the whole text (TF-IDF, logistic regression); P(us) is the
+# two models' log-odds mixed, TEXT_WEIGHT of it from the words (chosen by cross-validation, README "Is it us?").
+TEXT_WEIGHT, TEXT_C = 0.5, 30.0
 LEARNED_SIMILARITY = 0.70  # a post this close to a learned namesake's sentences is that namesake,
 LEARNED_MARGIN = 0.10  # ... when it is this much closer to it than to any true mention we were trained on,
 LEARNED_SAME_WORD = 0.45  # or this close and naming it the same way ("New Baby Network Ltd")
@@ -87,14 +90,40 @@ class Model:
         refs, ref_us = z["refs"].astype(np.float32) / 127.0, z["ref_us"].astype(bool)
         self.neg_refs, self.pos_refs = refs[~ref_us], refs[ref_us]
         self.meta = json.loads(str(z["meta"]))
+        # the words model: its vocabulary (one term a line), idf and weights; absent from an older file
+        self.text_weight = float(z["text_weight"]) if "text_weight" in z.files else 0.0
+        if self.text_weight:
+            self.vocab = {t: i for i, t in enumerate(z["text_vocab"].tobytes().decode().split("\n"))}
+            self.text_idf, self.text_w = z["text_idf"].astype(np.float64), z["text_w"].astype(np.float64)
+            self.text_b = float(z["text_b"])
 
-    def p_us(self, x) -> float:
-        """P(us) from the features (hand-made ones, then the vector around the name)."""
+    def p_us(self, x, grams=None) -> float:
+        """P(us) from the features (hand-made ones, then the vector around the name) and the text's words."""
         import numpy as np
 
         full = np.concatenate([x, knn_vote(self.neg_refs, self.pos_refs, x[None, len(FEATURES):])[0]])
         z = (full - self.mean) / self.scale
-        return float(1.0 / (1.0 + np.exp(-(z @ self.w + self.b))))
+        logit = float(z @ self.w + self.b)
+        if self.text_weight and grams is not None:
+            logit = (1 - self.text_weight) * logit + self.text_weight * text_logit(
+                self.vocab, self.text_idf, self.text_w, self.text_b, grams)
+        return float(1.0 / (1.0 + np.exp(-logit)))
+
+
+def text_logit(vocab, idf, w, b, grams) -> float:
+    """The words model's log-odds: sublinear TF-IDF of the known terms, unit length, dot the weights."""
+    import math
+
+    counts: dict[int, int] = {}
+    for g in grams:
+        j = vocab.get(g)
+        if j is not None:
+            counts[j] = counts.get(j, 0) + 1
+    if not counts:
+        return b
+    vals = {j: (1.0 + math.log(c)) * float(idf[j]) for j, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vals.values()))
+    return b + sum(v * float(w[j]) for j, v in vals.items()) / norm
 
 
 def knn_vote(neg_refs, pos_refs, vectors, exclude_neg=None, exclude_pos=None, k: int = KNN_K):
@@ -216,6 +245,7 @@ class Judge:
             *group_counts(named), *group_counts(folded),
             float(extended), float(at_other), float(article),
             *_flag_features([m for i in mentioned for m in matches_by_sentence.get(i, [])]),
+            owner_before(sents, mentioned, matches_by_sentence, ours),
         ]
         return np.concatenate([np.asarray(extra, dtype=np.float64), around]), ctx, doc, kinds_ctx, after
 
@@ -254,7 +284,7 @@ class Judge:
             if hit:
                 return Decision(NOT_US, 0.0, f"not us: like mention {ln.mention_id}, marked not about us ({ln.name}, "
                                               f"{ln.kind}): {hit}")
-        p = mdl.p_us(x.astype(np.float64))
+        p = mdl.p_us(x.astype(np.float64), text_grams(sents, mentioned, matches_by_sentence))
         kind = list(KINDS)[int(np.argmax(kinds_ctx))]
         if p < mdl.low and self._too_short(sents, mentioned, matches_by_sentence, after):
             # a title or a few words (a news headline, a story on a link site): too little text for the

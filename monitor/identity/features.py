@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 
 from ..text import fold
-from .words import _GROUPS_NAMES, words_after
+from .words import _CAP_BEFORE_OK, _GROUPS_NAMES, _rx, words_after
 
 FEATURES = ("namesake-likeness", "our place", "namesake word after name", "our word after name", "possessed by another",
             "abroad (text)", "abroad (name sentence)") + tuple(f"{g} words (name sentence)" for g in _GROUPS_NAMES) \
     + tuple(f"{g} words (text)" for g in _GROUPS_NAMES) \
     + ("longer name (capitalised word after)", "at/of/by another place", "a/an/my before the name",
-       "name misspelled", "lower-case name after a determiner", "only weak name matches")
+       "name misspelled", "lower-case name after a determiner", "only weak name matches",
+       "capitalised word before the name")
 MAX_SENTENCES = 40  # sentence vectors for at most this many sentences of a long text
 
 
@@ -101,3 +102,42 @@ def profile_text(config) -> str:
     if prof.places:
         parts.append("Works in " + ", ".join(prof.places) + ".")
     return " ".join(p for p in parts if p)
+
+
+_TOKEN = None
+
+
+def text_grams(sents, mentioned, matches_by_sentence) -> list[str]:
+    """The words and word pairs of the whole text, our name replaced by one token (the text model's input)."""
+    global _TOKEN
+    if _TOKEN is None:
+        _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[£$€₹₦₱]")
+    grams: list[str] = []
+    for i, (_f, s) in enumerate(sents):
+        f = fold(s)
+        if i in mentioned and len(f) == len(s):
+            cut, last = [], 0
+            for m in sorted(matches_by_sentence.get(i, []), key=lambda m: m.start):
+                cut += [f[last:m.start], " xname "]
+                last = max(last, m.end)
+            cut.append(f[last:])
+            f = "".join(cut)
+        toks = _TOKEN.findall(f)
+        grams += toks
+        grams += [a + " " + b for a, b in zip(toks, toks[1:])]
+    return grams
+
+
+def owner_before(sents, mentioned, matches_by_sentence, ours) -> float:
+    """1 when a capitalised word that is not one of our places stands right before the name inside a sentence:
+    someone else's New Baby Network ("Cork New Baby Network", "NHS Clydeside New Baby Network")."""
+    for i in mentioned:
+        s = sents[i][1]
+        if len(s) != len(fold(s)):
+            continue
+        for m in matches_by_sentence.get(i, []):
+            w = _rx.CAP_BEFORE.search(s[max(0, m.start - 60):m.start])
+            if w and w.group(1) not in _CAP_BEFORE_OK and fold(w.group(1)).rstrip("'’s") not in ours \
+                    and not m.text.startswith(("@", "#")):
+                return 1.0
+    return 0.0

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from ..text import fold
 from . import decide
-from .decide import (HIGH, L2, LEARNED_MARGIN, LEARNED_SAME_WORD, LEARNED_SIMILARITY, LOW, VECTOR_L2, Judge, knn_vote,
-                     model)
-from .features import FEATURES, _weak_only, profile_text, strong_evidence
+from .decide import (HIGH, L2, LEARNED_MARGIN, LEARNED_SAME_WORD, LEARNED_SIMILARITY, LOW, TEXT_C, TEXT_WEIGHT,
+                     VECTOR_L2, Judge, knn_vote, model, text_logit)
+from .features import FEATURES, _weak_only, profile_text, strong_evidence, text_grams
 from .words import words_after
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -31,6 +31,9 @@ TRAINING_FILES = (
     "training/t6_snippets.jsonl",
     "training/t7_voices.jsonl",
     "training/t8_identity.jsonl",
+    "training/t9_boundaries.jsonl",
+    "training/identity/t10_namesakes_uk.jsonl",
+    "training/identity/t11_namesakes_world.jsonl",
 )
 
 
@@ -100,6 +103,68 @@ def featurise(config, cands):
     return np.asarray(X, dtype=np.float64), np.asarray(ctxs, dtype=np.float32), afters
 
 
+TEXT_MIN_DF = 2  # a term in fewer training texts than this is not in the words model's vocabulary
+
+
+def _fit_text(grams, y, c: float = TEXT_C):
+    """The words model: (vocabulary, idf, weights, intercept), sublinear TF-IDF and an L2 logistic regression
+    (classes balanced, C ``c``), fitted by scikit-learn's lbfgs (deterministic); run time needs numpy only."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    df: dict[str, int] = {}
+    for gs in grams:
+        for g in set(gs):
+            df[g] = df.get(g, 0) + 1
+    vocab = sorted(g for g, n in df.items() if n >= TEXT_MIN_DF)
+    index = {g: i for i, g in enumerate(vocab)}
+    n = len(grams)
+    idf = np.asarray([np.log((1 + n) / (1 + df[g])) + 1 for g in vocab])
+    A = _tfidf(grams, index, idf)
+    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, tol=1e-8).fit(A, y)
+    return vocab, idf, lr.coef_[0].astype(np.float64), float(lr.intercept_[0])
+
+
+def _tfidf(grams, index, idf):
+    import numpy as np
+    from scipy import sparse
+
+    rows, cols, vals = [], [], []
+    for r, gs in enumerate(grams):
+        counts: dict[int, int] = {}
+        for g in gs:
+            j = index.get(g)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        v = {j: (1.0 + np.log(c)) * idf[j] for j, c in counts.items()}
+        norm = float(np.sqrt(sum(x * x for x in v.values()))) or 1.0
+        for j, x in sorted(v.items()):
+            rows.append(r)
+            cols.append(j)
+            vals.append(x / norm)
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(grams), len(index)))
+
+
+def _text_logits(text_model, grams):
+    import numpy as np
+
+    vocab, idf, w, b = text_model
+    index = {g: i for i, g in enumerate(vocab)}
+    return np.asarray([text_logit(index, idf, w, b, gs) for gs in grams])
+
+
+def _blend(p, text_logits, weight: float = TEXT_WEIGHT):
+    """As ``Model.p_us``: the two models' log-odds mixed."""
+    import numpy as np
+
+    q = np.clip(p, 1e-12, 1 - 1e-12)
+    return 1 / (1 + np.exp(-((1 - weight) * np.log(q / (1 - q)) + weight * text_logits)))
+
+
+def grams_of(cands) -> list[list[str]]:
+    return [text_grams(sents, mentioned, mbs) for _g, _item, sents, mentioned, mbs in cands]
+
+
 def _standardise(X):
     mean = X.mean(axis=0)
     scale = X.std(axis=0)
@@ -150,12 +215,14 @@ def _predict(X, mean, scale, w, b):
     return 1 / (1 + np.exp(-(((X - mean) / scale) @ w + b)))
 
 
-def cross_validate(config, files: list[Path], l2: float = L2, high: float = HIGH) -> dict:
+def cross_validate(config, files: list[Path], l2: float = L2, high: float = HIGH,
+                   text_weight: float = TEXT_WEIGHT) -> dict:
     """Out-of-fold P(us) with each file held out in turn (grouped by file)."""
     import numpy as np
 
     cands = candidates(config, files)
     X, _ctx, _a = featurise(config, cands)
+    grams = grams_of(cands)
     y = np.asarray([1.0 if c[1]["mention"] else 0.0 for c in cands])
     groups = np.asarray([c[0] for c in cands])
     oof = np.zeros(len(y))
@@ -167,6 +234,9 @@ def cross_validate(config, files: list[Path], l2: float = L2, high: float = HIGH
             continue
         mean, scale, w, b, refs = _fit_all(X[tr], y[tr], groups[tr], l2)
         oof[te] = _predict(_with_votes(X[te], refs, y[tr] == 1), mean, scale, w, b)
+        if text_weight:
+            tm = _fit_text([grams[i] for i in np.flatnonzero(tr)], y[tr])
+            oof[te] = _blend(oof[te], _text_logits(tm, [grams[i] for i in np.flatnonzero(te)]), text_weight)
     weak = np.asarray([_weak_only(c[4], c[3]) for c in cands])
     oof[weak & (oof < high)] = 0.0  # as ``Judge.decide``: an unsure weak-only candidate is not us
     oof[forced == 1], oof[forced == 0] = 1.0, 0.0  # ... and the rules come before the model
@@ -205,11 +275,13 @@ def train(config, files: list[Path] | None = None, out: Path | None = None, low:
     y = np.asarray([1.0 if c[1]["mention"] else 0.0 for c in cands])
     groups = np.asarray([c[0] for c in cands])
     mean, scale, w, b, _refs = _fit_all(X, y, groups, l2)
+    vocab, idf, tw, tb = _fit_text(grams_of(cands), y)
     us_after = sorted({a for a_list, yy in zip(afters, y) if yy == 1 for a in a_list})
     meta = {
         "files": {str(Path(f).resolve().relative_to(ROOT)) if Path(f).resolve().is_relative_to(ROOT) else str(f):
                   hashlib.sha256(Path(f).read_bytes()).hexdigest()[:16] for f in files},
         "candidates": int(len(y)), "true": int(y.sum()), "false": int(len(y) - y.sum()), "l2": l2, "vector_l2": VECTOR_L2,
+        "text_weight": TEXT_WEIGHT, "text_c": TEXT_C, "text_terms": len(vocab),
         "profile": hashlib.sha256(profile_text(config).encode()).hexdigest()[:16],
     }
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -218,6 +290,8 @@ def train(config, files: list[Path] | None = None, out: Path | None = None, low:
         low=np.float64(low), high=np.float64(high), positives=_quantised(ctxs[y == 1]),
         refs=_quantised(X[:, len(FEATURES):]), ref_us=y == 1,
         us_after=np.asarray(us_after, dtype=str), meta=np.asarray(json.dumps(meta, sort_keys=True)),
+        text_weight=np.float64(TEXT_WEIGHT), text_vocab=np.frombuffer("\n".join(vocab).encode(), dtype=np.uint8), text_idf=idf.astype(np.float16),
+        text_w=tw.astype(np.float16), text_b=np.float64(tb),  # half precision: the file stays < 1.5 MB
     )
     decide._model = None  # the next decision reads the new file
     return meta

@@ -40,7 +40,8 @@ _OTHER_AFTER = set("""ltd limited inc llc plc corp gmbh pty app apps podcast pod
 program programs programme ministry magazine mag channel token coin box boxes show series season episode store shop
 shops brand clothing range collection toy toys gym bassinet monitor monitors tracker subscription recruitment solutions
 studio studios band album tour hotel package perk insurance plan portal platform website site device devices kit hub
-classes course network""".split())
+classes course network nursery nurseries nanny nannies doula doulas study studies cohort scheme schemes pathway trust
+foundation society consortium daycare clinic photography photographer superstore savings screening summit expo""".split())
 _OURS_AFTER = set("""group groups cafe café cafes cafés volunteer volunteers team founder founders staff session sessions
 helpline meetup meet-up drop-in walk party coffee home visitor visitors visit visits lot lady lass mums dads charity
 cic trustees director directors baby""".split())
@@ -72,6 +73,17 @@ _EXTENDED_ARGS = (r"^['’\"]?[ \t]+(?!(?:I|I'm|I've|A|The|CIC|Monday|Tuesday|We
                        r"([A-Z][\w&-]+)")
 # "... at/in/of/by <Capitalised>": where it is, or whose it is.
 _AT_PLACE_ARGS = (r"^['’\"]?,?\s+(?:at|in|of|by|from)\s+(?:the\s+)?([A-Z][\w.'&-]+(?:\s+[A-Z][\w.'&-]+)*)")
+# A capitalised word straight before the name, not starting the sentence: someone else's ("Cork New Baby Network",
+# "Kestrel New Baby Network", "NHS Clydeside New Baby Network"); these common words there say nothing.
+_CAP_BEFORE_ARGS = r"(?<![.!?:\n]\s)(?<=\s)([A-Z][\w'’.&-]*)\s+(?:the\s+)?$"
+_CAP_BEFORE_OK = set("""The A An Dear Hi Hello Hey Thanks Thank Is Does Do Did Can Could Would Will Was Has Have Had Why What When
+Where Who How If So And But Or Our My Your Their His Her Love Loved Loving Shoutout Shout Huge Massive Big Please Just
+Re RE Fwd Fw Found Saw Seen Heard Joined Join Went Go Going Tried Try Emailed Messaged Called Rang Asked Ask Told Booked
+Sent Took Left Thought Honestly Apparently Even Only Real Fake Certified Welcome Recommends Recommending Contact Contacted
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday Tonight This That These Those Every Another Any
+Some No Not Also Still Yes Yeah Ok OK Okay Lol LOL Omg OMG PSA FYI Update UPDATE SHARE Warning WARNING Avoid Beware Local
+Free New Old Via From To For With At In On Of By About Around Near Like Unlike Without Then Now Because Since After Before
+I I'm I've""".split())
 _OUR_EVENTS = set("agm annual christmas easter summer spring autumn winter fun family big sponsored charity".split())
 _ARTICLE_BEFORE_ARGS = (r"(?:^|\s)(?:a|an|another|my|your|our)\s+(?:[\w'-]+\s+)?['\"‘“]?$", re.I)
 
@@ -102,7 +114,7 @@ def group_counts(folded: str) -> list[float]:
 
 def words_after(folded: str, end: int) -> list[str]:
     """The word right after the name, when it is a describing word ("ltd", "camera", "podcast")."""
-    m = re.match(r"[\s'’s]*([a-z][a-z\-]{1,20})", folded[end:end + 30])
+    m = re.match(r"(?:['’]s?)?\s+([a-z][a-z\-]{1,20})", folded[end:end + 30])  # not "tudy" for "Study"
     if not m:
         return []
     word = m.group(1)
