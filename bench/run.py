@@ -501,7 +501,7 @@ def digest_in_process(cfg_path: Path, db_path: Path, week: str) -> float:
     db = store.open_db(db_path)
     started = time.perf_counter()
     d = digest.build(db, cfg, week)
-    digest.render(d, cfg, "chart.png")
+    digest.render(d, cfg)
     seconds = time.perf_counter() - started
     db.close()
     return seconds

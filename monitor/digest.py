@@ -2,10 +2,10 @@
 
 ``build`` computes every figure from the store for one Monday-to-Sunday week in the
 digest's time zone (Europe/London); ``render`` turns it into email-safe HTML (inline
-CSS, autoescaped) and plain text with ``alerts/digest.*`` templates; ``chart`` draws
-daily mentions with their negative share; ``write`` saves ``data/digests/WEEK.html``,
-``.txt`` and ``.png``; ``send`` delivers it through the ``digest`` route, once per week
-unless forced. False positives never count. A quiet week still gets a digest: "no
+CSS, autoescaped) and plain text with ``alerts/digest.*`` templates; ``chart`` lays out
+daily mentions with their negative share as bars the template draws with table cells
+(no image: see ``chart``); ``write`` saves ``data/digests/WEEK.html`` and ``.txt``;
+``send`` delivers it through the ``digest`` route, once per week unless forced. False positives never count. A quiet week still gets a digest: "no
 mentions" shows the watch is alive.
 
 Reply accounting uses real elapsed time (UTC), so a week with a clock change counts
@@ -241,33 +241,28 @@ def _source_health(db, config: Config, start: datetime, end: datetime) -> list[d
 # --------------------------------------------------------------------------- output
 
 
-def chart(d: Digest, path: Path) -> Path:
-    """Daily mentions (bars) with the negative share (darker part); matplotlib, no screen needed."""
-    import matplotlib
+def chart(d: Digest) -> list[dict]:
+    """Daily mentions as horizontal bars for ``alerts/digest.email.html`` to draw with table cells.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    labels = [x["label"] for x in d.daily]
-    totals = [x["total"] for x in d.daily]
-    negs = [x["negative"] for x in d.daily]
-    fig, ax = plt.subplots(figsize=(6, 2.4), dpi=100)
-    ax.bar(labels, [t - n for t, n in zip(totals, negs)], color="#7aa6c2", label="other")
-    ax.bar(labels, negs, bottom=[t - n for t, n in zip(totals, negs)], color="#b00020", label="negative")
-    ax.set_ylabel("mentions")
-    ax.set_title(f"Mentions per day, {d.week}", fontsize=10)
-    ax.set_ylim(0, max(totals + [1]) * 1.25)
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(fontsize=8, frameon=False, loc="upper left", ncol=2)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    fig.tight_layout()
-    fig.savefig(path, format="png")
-    plt.close(fig)
-    return path
+    Each day: its label and counts, the bar's width as a share of the widest day (``bar``, per
+    cent of the chart's width) and, within the bar, the negative part first (``negative_pct``,
+    per cent of the bar). A day with mentions always gets a visible bar (at least 2%), and a
+    negative share at least 1%. Drawn as coloured table cells rather than an image: every mail
+    client shows them (Gmail drops inline SVG, Outlook does not draw it; many clients hide
+    pictures, attached ones included, until the reader allows them), they need no plotting
+    library, and the counts stay readable as text beside each bar.
+    """
+    top = max([x["total"] for x in d.daily] + [1])
+    rows = []
+    for x in d.daily:
+        total, negative = x["total"], min(x["negative"], x["total"])
+        bar = max(2, round(100 * total / top)) if total else 0
+        neg = min(100, max(1, round(100 * negative / total))) if negative else 0
+        rows.append({**x, "bar": bar, "negative_pct": neg, "other_pct": 100 - neg if total else 0})
+    return rows
 
 
-def render(d: Digest, config: Config, chart_src: str | None) -> tuple[str, str, str]:
+def render(d: Digest, config: Config) -> tuple[str, str, str]:
     """(subject, html, text)."""
     from .notify import template_environment
 
@@ -275,36 +270,35 @@ def render(d: Digest, config: Config, chart_src: str | None) -> tuple[str, str, 
     env.filters["line"] = lambda text, n=140: _one_line(text, n)
     first_day = d.start.astimezone(ZoneInfo(d.timezone)).strftime("%a %d %b")
     last_day = (d.end.astimezone(ZoneInfo(d.timezone)) - timedelta(days=1)).strftime("%a %d %b %Y")
-    ctx = {"d": d, "chart_src": chart_src, "period": f"{first_day} - {last_day}"}
+    # chart_src: None for a digest template of our own from before the chart was drawn in HTML (an <img>).
+    ctx = {"d": d, "chart": chart(d), "chart_src": None, "period": f"{first_day} - {last_day}"}
     subject = " ".join(env.get_template("digest.subject.txt").render(ctx).split())
     return subject, env.get_template("digest.email.html").render(ctx), env.get_template("digest.txt").render(ctx)
 
 
 def write(db, config: Config, d: Digest, out_dir: Path) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    png = chart(d, out_dir / f"{d.week}.png")
-    subject, html, text = render(d, config, png.name)
-    paths = {"html": out_dir / f"{d.week}.html", "txt": out_dir / f"{d.week}.txt", "png": png}
+    subject, html, text = render(d, config)
+    paths = {"html": out_dir / f"{d.week}.html", "txt": out_dir / f"{d.week}.txt"}
     paths["html"].write_text(html, encoding="utf-8")
     paths["txt"].write_text(text, encoding="utf-8")
     store.digest.record_digest(db, d.week, created=iso(datetime.now(timezone.utc)), path=str(paths["html"]))
     return paths
 
 
-def send(db, config: Config, d: Digest, png: Path, now: datetime, force: bool = False) -> list[tuple[str, str | None]]:
-    """Send through the ``digest`` route (chart inline in email); once per week unless ``force``."""
+def send(db, config: Config, d: Digest, now: datetime, force: bool = False) -> list[tuple[str, str | None]]:
+    """Send through the ``digest`` route (HTML email with the chart in it, else the text); once per week unless ``force``."""
     from .notify import Message, send as send_one
 
     row = store.digest.digest_row(db, d.week)
     if row and row.get("sent_at") and not force:
         raise AlreadySent(row["sent_at"])
-    subject, html, text = render(d, config, f"cid:{png.name}")
+    subject, html, text = render(d, config)
     results = []
     for name in config.routes.get("digest", []):
         channel = config.channels[name]
         message = Message(subject, html, "email") if channel.format == "email" else Message(subject, text, "text")
-        results.append((name, send_one(channel, message, attach=[png] if channel.format == "email" else None,
-                                       text=text if channel.format == "email" else None)))
+        results.append((name, send_one(channel, message, text=text if channel.format == "email" else None)))
     if results and all(err is None for _n, err in results):
         store.digest.record_digest(db, d.week, sent_at=iso(now))
     return results
