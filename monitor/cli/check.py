@@ -22,10 +22,11 @@ def check(obj: Context) -> None:
     from ..sources import get_kind
 
     lines = [f"  sources ({len(cfg.sources)}):"]  # one write, not one flush per source
+    kinds = {name: get_kind(name) for name in {s.kind for s in cfg.sources}}
     for s in cfg.sources:
         state = "" if s.enabled else "  [disabled]"
         lines.append(f"    - {s.name} ({s.kind}, every {human_seconds(s.every)}): {s.target()}{state}")
-        env = get_kind(s.kind).env_needed(s.options)
+        env = kinds[s.kind].env_needed(s.options)
         if env:
             import os
 
