@@ -186,7 +186,7 @@ class Category:
 
 @dataclass
 class Thresholds:
-    negative: float = key(-0.3, kind=NUMBER, lo=-1, hi=0,
+    negative: float = key(-0.5, kind=NUMBER, lo=-1, hi=0,
                           help="sentiment about us at or below this counts as negative (VADER, -1 .. 0)")
     sentiment_weight: float = key(3.0, kind=NUMBER, lo=0, hi=100, help="points per unit of negative sentiment")
     watch: float = key(1.0, kind=NUMBER, lo=0, hi=1000, help="a score at least this is watch")
