@@ -453,3 +453,25 @@ def test_the_chart_shows_in_a_real_browser_at_phone_width(setup, tmp_path, brows
             assert abs(widths[label] - top * total / max(expected["daily"])) <= 4, (label, widths)
         else:
             assert label not in widths
+
+
+def test_compiled_templates_are_reused_but_an_edited_template_is_read_afresh(setup, tmp_path, monkeypatch):
+    import dataclasses
+    import shutil
+
+    cfg, db, _path = setup
+    alerts = tmp_path / "alerts"
+    shutil.copytree(cfg.alerts_dir, alerts)
+    cfg = dataclasses.replace(cfg, settings=dataclasses.replace(cfg.settings, alerts_dir=str(alerts)))
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))  # Jinja's cache folder lives in the temp directory
+    (tmp_path / "tmp").mkdir()
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    d = dg.build(db, cfg, "2026-W47")
+    first = dg.render(d, cfg)
+    assert list((tmp_path / "tmp").glob("_jinja2-cache-*/__jinja2_*.cache"))  # compiled once, kept
+    assert dg.render(d, cfg) == first  # the same digest from the cache
+    page = alerts / "digest.email.html"
+    page.write_text(page.read_text().replace("Mentions per day", "Mentions each day"))
+    assert "Mentions each day" in dg.render(d, cfg)[1]
