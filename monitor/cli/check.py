@@ -77,12 +77,11 @@ def _show_identity(cfg, db_path) -> None:
         return
     import sqlite3
 
-    import sqlite_utils
-
     from .. import identity
+    from ..store.schema import Database  # sqlite-utils as the store imports it: without numpy
 
     try:
-        db = sqlite_utils.Database(sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True))
+        db = Database(sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True), execute_plugins=False)
         learned = identity.learned_from_db(db, cfg)
     except sqlite3.Error as exc:
         click.echo(f"  learned namesakes: cannot read the database ({exc})", err=True)
