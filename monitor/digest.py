@@ -113,22 +113,24 @@ def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
     start, end = week_bounds(week, tz)
     d = Digest(week=week, start=start, end=end, timezone=tz, organisation=config.organisation.name)
     week = store.digest
-    d.total = week.count_mentions(db, start, end)
-    d.previous = week.count_mentions(db, start - timedelta(days=7), start)
-    d.false_positives = week.count_mentions(db, start, end, false_positives=True)
-    d.labels = {sc.name: sc.display for sc in config.sources}
-    d.by_source = [(d.labels.get(source) or readable_name(source), n) for source, n in week.by_source(db, start, end)]
-    counts = week.by_severity(db, start, end)
-    d.by_severity = {s: counts.get(s, 0) for s in reversed(SEVERITIES)}
-
     zone = ZoneInfo(tz)
-    negative = config.thresholds.negative
-    # Per day, from hourly counts made in SQL (London is a whole number of hours from UTC).
+    # Totals, false positives, levels and the per-day chart from one pass over the week's rows, counted per
+    # hour in SQL (London is a whole number of hours from UTC).
     by_day: dict = {}
-    for hour, n, neg in week.hourly(db, start, end, negative):
+    counts: dict = {}
+    for hour, severity, false_positive, n, neg in week.week_counts(db, start, end, config.thresholds.negative):
+        if false_positive != 0:  # as before: 1 is a false positive, anything else counts nowhere
+            d.false_positives += n if false_positive == 1 else 0
+            continue
+        d.total += n
+        counts[severity] = counts.get(severity, 0) + n
         day = datetime.fromisoformat(hour + ":00:00+00:00").astimezone(zone).date()
         total, negs = by_day.get(day, (0, 0))
         by_day[day] = (total + n, negs + (neg or 0))
+    d.previous = week.count_mentions(db, start - timedelta(days=7), start)
+    d.labels = {sc.name: sc.display for sc in config.sources}
+    d.by_source = [(d.labels.get(source) or readable_name(source), n) for source, n in week.by_source(db, start, end)]
+    d.by_severity = {s: counts.get(s, 0) for s in reversed(SEVERITIES)}
     for i in range(7):
         day_start = (start.astimezone(zone) + timedelta(days=i)).date()
         total, neg = by_day.get(day_start, (0, 0))
@@ -161,7 +163,7 @@ def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
         d.alerts.append({**al, "minutes_to_ack": minutes})
 
     d.replies, d.reply_counts, d.older_waiting, d.older_oldest = _replies(db, start, end, now)
-    d.sources = _source_health(db, config, start, end)
+    d.sources = _source_health(db, config, start, end, d.labels)
     runs = store.runs_between(db, start, end)
     d.runs, d.failed_runs = len(runs), sum(1 for r in runs if r["exit_code"])
     # A monitor that stopped mid-week shows as a gap running to the week's end (or to now).
@@ -217,7 +219,7 @@ def _reply_state(r: dict, cutoff: datetime) -> dict:
     return {**r, "state": state, "age": f"{hours}h {minutes:02d}m", "overdue": age > REPLY_AIM}
 
 
-def _source_health(db, config: Config, start: datetime, end: datetime) -> list[dict]:
+def _source_health(db, config: Config, start: datetime, end: datetime, labels: dict) -> list[dict]:
     out = []
     rows, counts = store.digest.source_health(db, start, end)
     for sc in config.sources:
@@ -235,7 +237,7 @@ def _source_health(db, config: Config, start: datetime, end: datetime) -> list[d
             state = "silent"
         else:
             state = "ok"
-        out.append({"name": sc.display, "kind": sc.kind, "state": state, "fetches": fetches, "failed": failed})
+        out.append({"name": labels.get(sc.name) or sc.display, "kind": sc.kind, "state": state, "fetches": fetches, "failed": failed})
     return out
 
 
