@@ -148,7 +148,7 @@ def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
 
     # The safety net, bounded to what a person can skim: watch first, then info, oldest first.
     listed_where = f"and m.severity in ('{Severity.WATCH}', '{Severity.INFO}')"
-    d.listed_total = week.count_week(db, start, end, listed_where)
+    d.listed_total = counts.get(Severity.WATCH, 0) + counts.get(Severity.INFO, 0)  # from the one pass above
     d.listed = read(f"{listed_where} order by m.severity != '{Severity.WATCH}', m.first_seen, m.id limit {LISTED}")
     d.most_negative = read(f"and m.targeted_sentiment < 0 order by m.targeted_sentiment, m.id limit {TOP}")
     d.widest = sorted([r for r in read("and m.reach is not null") if _engagement(r) > 0],
