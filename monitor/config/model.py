@@ -123,9 +123,12 @@ _PROPER = {"google": "Google", "bing": "Bing", "mastodon": "Mastodon", "bluesky"
            "facebook": "Facebook", "instagram": "Instagram", "tiktok": "TikTok", "x": "X", "twitter": "Twitter"}
 
 
+_NAME_GAPS = re.compile(r"[-_\s.]+")
+
+
 def readable_name(name: str) -> str:
     """``mastodon-tag`` -> ``Mastodon tag``; ``google-news`` -> ``Google News``."""
-    words = [w for w in re.split(r"[-_\s.]+", name or "") if w]
+    words = [w for w in _NAME_GAPS.split(name or "") if w]
     out = [_PROPER.get(w.lower(), w) for w in words]
     if out and out[0] == words[0]:
         out[0] = out[0][:1].upper() + out[0][1:]
