@@ -30,7 +30,9 @@ GIL) with the feed farm.
   the learned judgement model (its own cost, reported separately).
 - ``history``: a cold run on a database holding ``--history`` mentions (1% needing a reply),
   a run 30 days old and the spike rules on, against the same on an empty database (same run
-  row, same rules); the weekly digest over it (1% and then 10% unanswered).
+  row, same rules).
+- ``digest``: ``monitor digest`` over ``--history`` mentions (1% and then 10% unanswered), paired with
+  ``python -c "import click"`` (target on the digest's own median time), and build + render in process.
 - ``startup``: ``monitor check`` on a 1,000-source config, ``monitor --help`` and ``monitor
   search`` on an empty database against ``python -c "import click"``.
 
@@ -64,7 +66,7 @@ from farm import Farm  # noqa: E402
 
 import yaml  # noqa: E402
 
-FIGURES = ("cold1000", "cold200", "warm", "unchanged", "analysis", "history", "startup")
+FIGURES = ("cold1000", "cold200", "warm", "unchanged", "analysis", "history", "digest", "startup")
 
 
 # --------------------------------------------------------------------------- measuring
@@ -82,6 +84,7 @@ class Figure:
     values: list[float] = field(default_factory=list)  # absolute figures (seconds or MB)
     unit: str = "s"
     note: str = ""
+    absolute: bool = False  # paired, but the target is on the monitor's own time (median), not the ratio
 
     @property
     def speedup(self) -> bool:
@@ -102,6 +105,9 @@ class Figure:
             ratio = f"{min(rs):.2f} / **{med:.2f}** / {max(rs):.2f}x"
             if self.speedup:
                 ratio = f"{min(rs):.1f} / **{med:.1f}** / {max(rs):.1f}x faster"
+            if self.absolute:
+                ms = [m for m, _b in self.pairs]
+                return (f"{min(ms):.3f} / **{mon:.3f}** / {max(ms):.3f} s", f"{base:.3f} s", ratio, self._met(mon))
             return f"{mon:.3f} s", f"{base:.3f} s", ratio, self._met(med)
         vs = self.values
         med = statistics.median(vs)
@@ -306,6 +312,7 @@ def seed_run(db_path: Path, now: datetime) -> None:
 class Bench:
     def __init__(self, args, tmp: Path):
         self.a = args
+        self._seeded = None  # (database, config, time) seeded by the history figure
         self.tmp = tmp
         self.report: list[Figure] = []
         self.farms: dict[int, Farm] = {}
@@ -450,7 +457,28 @@ class Bench:
         paired(Figure(f"cold run, {a.feeds:,} feeds, with {a.history:,} mentions vs empty database",
                       "same run on an empty database (same run row, spikes on)", "<= 1.05x", cmd), n,
                with_history, empty, self.report)
+        self._seeded = (seeded, cfg, now)  # the digest figure reads the same database
+
+    def seeded_history(self):
+        """(database with --history mentions and a run 30 days old, a --feeds config, the time it was seeded for)."""
+        a = self.a
+        cfg = write_config(self.tmp, self.farm(a.feeds).urls(), a.workers, spikes=True, name=f"feeds-{a.feeds}-spikes.yaml")
+        now = datetime.now(timezone.utc)
+        seeded = self.tmp / "history-seed.db"
+        seed_s = seed_history(seeded, a.history, now)
+        print(f"digest: seeded {a.history:,} mentions (1% needing a reply) in {seed_s:.1f} s", flush=True)
+        return seeded, cfg, now
+
+    def digest(self) -> None:
+        """The weekly digest over --history mentions, 1% and then 10% of them unanswered: ``monitor digest``
+        as a process, paired with ``python -c "import click"`` (the target is on the digest's own time), and
+        build + render in process (the part that grows with the store)."""
+        a, n = self.a, self.a.pairs
+        seeded, cfg, now = self._seeded or self.seeded_history()
+        cmd = self.cmd("digest", **{"--feeds": a.feeds, "--history": a.history})
         week = (now - timedelta(days=7)).strftime("%G-W%V")
+        click_only = [sys.executable, "-c", "import click"]
+        timed(click_only)
         for share in ("1%", "10%"):
             if share == "10%":
                 conn = sqlite3.connect(seeded)
@@ -458,16 +486,16 @@ class Bench:
                              "where id % 10 = 3")
                 conn.commit()
                 conn.close()
-            values, inproc = [], []
-            for _ in range(n):
-                values.append(run_monitor(cfg, seeded, "digest", "--week", week, "--out", str(self.tmp / "digests"))[0])
-                inproc.append(digest_in_process(cfg, seeded, week))
-            for fig in (Figure(f"weekly digest over {a.history:,} mentions, {share} unanswered (`monitor digest`)",
-                               "-", "< 1 s", cmd, values=values),
-                        Figure(f"weekly digest over {a.history:,} mentions, {share} unanswered (build + render)",
-                               "-", "< 1 s", cmd, values=inproc)):
-                show(fig)
-                self.report.append(fig)
+            print(f"digest: {share} unanswered", flush=True)
+            paired(Figure(f"weekly digest over {a.history:,} mentions, {share} unanswered (`monitor digest`)",
+                          "python -c 'import click'", "< 1 s", cmd, absolute=True), n,
+                   lambda: run_monitor(cfg, seeded, "digest", "--week", week, "--out", str(self.tmp / "digests"))[0],
+                   lambda: timed(click_only), self.report)
+            inproc = [digest_in_process(cfg, seeded, week) for _ in range(n)]
+            fig = Figure(f"weekly digest over {a.history:,} mentions, {share} unanswered (build + render)",
+                         "-", "< 1 s", cmd, values=inproc)
+            show(fig)
+            self.report.append(fig)
             size = (self.tmp / "digests" / f"{week}.html").stat().st_size
             print(f"    digest HTML {size / 1024:.0f} KB", flush=True)
 
@@ -493,7 +521,7 @@ class Bench:
 
 
 def digest_in_process(cfg_path: Path, db_path: Path, week: str) -> float:
-    """build + render in this process (no interpreter start, no chart): the part that grows with the store."""
+    """build + render in this process (no interpreter start): the part that grows with the store."""
     from monitor import config as config_mod
     from monitor import digest, store
 
@@ -501,7 +529,7 @@ def digest_in_process(cfg_path: Path, db_path: Path, week: str) -> float:
     db = store.open_db(db_path)
     started = time.perf_counter()
     d = digest.build(db, cfg, week)
-    digest.render(d, cfg, "chart.png")
+    digest.render(d, cfg)
     seconds = time.perf_counter() - started
     db.close()
     return seconds

@@ -4,7 +4,9 @@ Runs the real ``Analyser`` (no network, no database) over a JSONL file whose
 first line may be a header ``{"header": {"targets": {...}}}`` and whose other
 lines are items: ``title``, ``body``, ``mention``, ``families``, ``severity``
 (plus optional ``id``, ``split``, ``tags``, ``note``). Reports mention
-precision/recall/F1, near-miss false positives, a severity confusion matrix,
+precision/recall/F1, near-miss false positives (every ``mention: false`` item taken
+for us, also per 20 such items, and apart for items tagged ``namesake`` and
+``ordinary-phrase``), a severity confusion matrix,
 crisis recall and precision, the share of crises graded alert or worse,
 alert-or-worse recall and precision, info items raised to alert or crisis,
 per-family precision/recall (micro-averaged for the targets), and every miss
@@ -18,45 +20,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
+from .eval_targets import TARGETS, Target  # noqa: F401 (Target: re-exported)
 from .levels import SEVERITIES
 
 if TYPE_CHECKING:
     from .config import Config
 
 LEVELS = ("none",) + SEVERITIES  # "none" = not detected as a mention
-
-
-class Target(NamedTuple):
-    """A target a report can be held to: min targets must be reached, max targets must not be exceeded."""
-
-    direction: str  # min | max
-    default: float
-    option: str  # the `monitor eval` option that overrides a file's target
-    help: str = "Override the file's target."
-
-    @property
-    def type(self) -> type:
-        return int if self.direction == "max" else float
-
-
-TARGETS: dict[str, Target] = {
-    "mention_f1": Target("min", 0.98, "--min-mention-f1"),
-    "near_miss_false_positives": Target("max", 0, "--max-near-miss-fp"),
-    "crisis_recall": Target("min", 1.0, "--min-crisis-recall"),
-    "crisis_precision": Target("min", 0.5, "--min-crisis-precision"),
-    "crises_at_alert_or_worse": Target("min", 0.97, "--min-crises-at-alert",
-                                       "Override the file's target (share of crises graded alert or worse)."),
-    "alert_or_worse_recall": Target("min", 0.95, "--min-alert-recall",
-                                    "Override the file's target (alert-or-worse recall)."),
-    "alert_or_worse_precision": Target("min", 0.75, "--min-alert-precision",
-                                       "Override the file's target (alert-or-worse precision)."),
-    "info_raised_to_alert": Target("max", 0, "--max-info-raised",
-                                   "Override the file's target (info items raised to alert/crisis)."),
-    "family_precision": Target("min", 0.90, "--min-family-precision"),
-    "family_recall": Target("min", 0.85, "--min-family-recall"),
-}
 
 
 class LabelError(ValueError):
@@ -98,8 +70,11 @@ def read_labelled(path: str | Path, split: str | None = None) -> Labelled:
 class Report:
     n: int = 0
     mention: dict = field(default_factory=dict)
-    near_miss_false_positives: int = 0
-    near_misses: int = 0
+    near_miss_false_positives: int = 0  # items labelled not about us that the watch took for us
+    near_misses: int = 0  # items labelled not about us (mention: false), whatever their tags
+    near_miss_per_20: float = 0.0  # near_miss_false_positives per 20 of them (issue 15: at most 1 in 20)
+    near_miss_at_alert: int = 0  # of those taken for us, how many were graded alert or crisis (a director is told)
+    near_miss_kinds: dict = field(default_factory=dict)  # "namesake" / "ordinary phrase" / "other" -> {taken, of}
     confusion: dict = field(default_factory=dict)  # gold -> predicted -> count
     crisis_recall: float = 1.0
     crisis_precision: float = 1.0
@@ -119,6 +94,7 @@ class Report:
         return {
             "mention_f1": self.mention["f1"],
             "near_miss_false_positives": self.near_miss_false_positives,
+            "near_miss_per_20": self.near_miss_per_20,
             "crisis_recall": self.crisis_recall,
             "crisis_precision": self.crisis_precision,
             "crises_at_alert_or_worse": self.crises_at_alert_or_worse,
@@ -148,9 +124,10 @@ def evaluate(config: Config, items: list[dict], targets: dict | None = None, ana
     alert_up = [0, 0]
     alert_graded = [0, 0]
     fam: dict[str, dict[str, int]] = {}
-    # A file that tags no near-misses (a blind set writes "namesake", "ordinary-phrase"...) has
-    # only texts that look like us among its non-mentions: each of them is a near miss.
-    tagged_near_misses = any("near-miss" in (it.get("tags") or []) for it in items)
+    # Every text labelled not about us is a near miss, whatever its tags say; the tags only
+    # split the count (a namesake, our name as an ordinary phrase).
+    kinds = {it_kind: {"taken": 0, "of": 0} for it_kind in NEAR_MISS_KINDS.values()}
+    kinds["other"] = {"taken": 0, "of": 0}
     for item in items:
         a = analyser.analyse(item.get("title") or "", item.get("body") or "")
         predicted = a is not None
@@ -168,9 +145,13 @@ def evaluate(config: Config, items: list[dict], targets: dict | None = None, ana
         elif gold:
             fn += 1
             problems.append("a mention that was missed")
-        if "near-miss" in tags or (not gold and not tagged_near_misses):
+        if not gold:
             rep.near_misses += 1
             rep.near_miss_false_positives += int(predicted)
+            rep.near_miss_at_alert += int(predicted and a.severity in ("alert", "crisis"))
+            kind = near_miss_kind(tags)
+            kinds[kind]["of"] += 1
+            kinds[kind]["taken"] += int(predicted)
         if gold:
             level = a.severity if a else "none"
             want = item["severity"]
@@ -210,6 +191,9 @@ def evaluate(config: Config, items: list[dict], targets: dict | None = None, ana
     precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
     f1 = round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0
     rep.mention = {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+    rep.near_miss_per_20 = round(20 * rep.near_miss_false_positives / rep.near_misses, 2) if rep.near_misses else 0.0
+    if any(c["of"] for k, c in kinds.items() if k != "other"):  # split only when the tags say which
+        rep.near_miss_kinds = {k: c for k, c in kinds.items() if c["of"]}
     rep.crisis_recall = _ratio(*crisis)
     rep.crisis_precision = _ratio(*crisis_graded)
     rep.crises_at_alert_or_worse = _ratio(*crisis_alert)
@@ -227,6 +211,18 @@ def evaluate(config: Config, items: list[dict], targets: dict | None = None, ana
     rep.family_recall = _ratio(all_tp, all_tp + sum(c["fn"] for c in fam.values()))
     rep.failed_targets = check_targets(rep, targets or {})
     return rep
+
+
+NEAR_MISS_KINDS = {"namesake": "namesake", "ordinary-phrase": "ordinary phrase"}  # tag -> what the report calls it
+
+
+def near_miss_kind(tags) -> str:
+    """What kind of not-about-us text the tags say it is: "namesake", "ordinary phrase", else "other"."""
+    for tag in tags or []:
+        kind = NEAR_MISS_KINDS.get(str(tag).strip().lower().replace("_", "-").replace(" ", "-"))
+        if kind:
+            return kind
+    return "other"
 
 
 def _count_identity(counts: dict, decision, gold: bool) -> None:
@@ -256,13 +252,24 @@ def _short(item: dict) -> str:
     return text if len(text) <= 140 else text[:139] + "…"
 
 
+def _near_miss_line(rep: Report) -> str:
+    """``near-misses     3 of 40 taken for mentions (1.5 per 20; 2 at alert or worse): namesakes 3 of 30, ...``"""
+    line = f"  near-misses     {rep.near_miss_false_positives} of {rep.near_misses} taken for mentions"
+    if rep.near_misses:
+        line += f" ({rep.near_miss_per_20:g} per 20; {rep.near_miss_at_alert} at alert or worse)"
+    if rep.near_miss_kinds:
+        names = {"namesake": "namesakes", "ordinary phrase": "ordinary phrases", "other": "others"}
+        line += ": " + ", ".join(f"{names[k]} {c['taken']} of {c['of']}" for k, c in rep.near_miss_kinds.items())
+    return line
+
+
 def format_report(rep: Report, label: str = "") -> str:
     m = rep.mention
     lines = [
         f"Evaluated {rep.n} items{(' (' + label + ')') if label else ''}",
         f"  mentions        precision {m['precision']:.3f}  recall {m['recall']:.3f}  F1 {m['f1']:.3f}"
         f"  (tp {m['tp']}, fp {m['fp']}, fn {m['fn']})",
-        f"  near-misses     {rep.near_miss_false_positives} of {rep.near_misses} taken for mentions",
+        _near_miss_line(rep),
         f"  is it us?       of the texts naming us, {rep.identity.get('set_aside_false', 0)} namesakes and "
         f"{rep.identity.get('set_aside_true', 0)} true mentions set aside as not us; "
         f"{rep.identity.get('unsure_true', 0) + rep.identity.get('unsure_false', 0)} kept at watch as unsure",

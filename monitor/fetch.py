@@ -14,8 +14,6 @@ means for a source: that is ``sources.base``'s job.
 
 from __future__ import annotations
 
-import email.utils
-import socket
 import threading
 import time
 from collections import defaultdict
@@ -55,6 +53,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     value = value.strip()
     if value.isdigit():
         return float(value)
+    import email.utils  # here, not at the top: every command imports this module to read the config
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -250,6 +250,8 @@ class _Watch:
         self.expired = True
         sock = self.sock
         if sock is not None:
+            import socket
+
             try:
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's, also under TLS
             except OSError:
@@ -372,6 +374,8 @@ def _short(exc: Exception) -> str:
     """What went wrong in words a volunteer can act on, not urllib3's nested reprs (judged by exception type)."""
     import errno
     import ssl
+
+    import socket
 
     from requests.exceptions import SSLError as RequestsSSLError
     from urllib3.exceptions import NameResolutionError

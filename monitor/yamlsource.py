@@ -15,7 +15,43 @@ import yaml
 
 # libyaml's C loader composes the same node tree, with the same line marks, about ten times
 # faster than the pure-Python one; every command reads the config, so use it where present.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):
+    """The safe loader, with the tag of a plain scalar settled without a Python call per node where it can be.
+
+    The composer asks ``resolve`` the tag of every node and calls ``descend_resolver`` and
+    ``ascend_resolver`` around each one; with no path resolvers (the safe loader has none) those
+    two do nothing, and a scalar that is quoted, or whose first character starts none of the
+    implicit types (bool, int, float, null, timestamp...), is text; another plain scalar's tag
+    depends only on its text, so it is worked out once per text. That was a quarter of the time
+    ``monitor check`` spent composing a 1,000-source config. Mappings and sequences are resolved
+    by PyYAML as before.
+    """
+
+    if not _Base.yaml_path_resolvers and None not in _Base.yaml_implicit_resolvers:
+        _implicit_first = frozenset(_Base.yaml_implicit_resolvers)
+
+        def descend_resolver(self, current_node, current_index):
+            return None
+
+        def ascend_resolver(self):
+            return None
+
+        _plain: dict[str, str] = {}  # plain scalar -> its tag: keys like "name" recur on every source
+
+        def resolve(self, kind, value, implicit, _scalar=yaml.ScalarNode, _first=_implicit_first):
+            if kind is _scalar:
+                if not implicit[0] or (value and value[0] not in _first):
+                    return "tag:yaml.org,2002:str"
+                tag = self._plain.get(value)
+                if tag is None:
+                    tag = _Base.resolve(self, kind, value, implicit)
+                    if len(self._plain) < 4096:
+                        self._plain[value] = tag
+                return tag
+            return _Base.resolve(self, kind, value, implicit)
 
 
 @dataclass

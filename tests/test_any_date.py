@@ -38,5 +38,5 @@ def test_volume_spike_and_digest_on_any_date(shift, httpserver, make_config, smt
     db = store.open_db(db_path)
     week = dg.last_complete_week(now + timedelta(days=7), cfg.settings.timezone)
     d = dg.build(db, cfg, week, now=now + timedelta(days=7))
-    _subject, _html, text = dg.render(d, cfg, None)
+    _subject, _html, text = dg.render(d, cfg)
     assert d.total == 6 and "MENTIONS: 6" in text, text[:400]

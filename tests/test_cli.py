@@ -104,6 +104,28 @@ def test_help_imports_no_library_module():
     assert out.stdout.strip() == "[]"
 
 
+def test_check_and_search_on_an_existing_database_stay_light(tmp_path):
+    """`monitor check` (and a store command) with a real database: no numpy, model, apprise or plugin scan."""
+    import subprocess
+    import sys
+
+    from monitor import store
+
+    from .conftest import write_config
+
+    path = write_config(tmp_path, sources=[{"name": "f", "kind": "rss", "url": "https://example.org/feed"}])
+    store.open_db(tmp_path / "monitor.db").close()
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom monitor.cli import cli\n"
+            f"for args in (['check'], ['search', 'x']):\n"
+            f"    r = CliRunner().invoke(cli, ['--config', {str(path)!r}, '--db', {str(tmp_path / 'monitor.db')!r}, *args])\n"
+            "    assert r.exit_code == 0, r.output\n"
+            "heavy = ('numpy', 'sklearn', 'apprise', 'matplotlib', 'monitor.model', 'importlib.metadata')\n"
+            "print([m for m in heavy if m in sys.modules])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
 def test_every_command_is_still_there():
     assert sorted(cli.commands) == sorted([
         "check", "run", "mentions", "sources", "alerts", "ack", "silence", "test-alert", "digest", "inbox", "show",

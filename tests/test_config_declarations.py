@@ -93,19 +93,21 @@ def test_a_key_left_out_takes_its_declared_default(tmp_path):
 
 
 def test_crisis_threshold_default_is_the_one_in_force():
-    """The shipped feeds.yaml (and every config made from it) sets crisis 9; a config that leaves
-    it out gets the same, and the README says so."""
+    """The shipped feeds.yaml (and every config made from it) sets crisis 9 and negative -0.5; a
+    config that leaves them out gets the same, and the README says so."""
     assert model.Thresholds().crisis == SHIPPED["thresholds"]["crisis"] == 9
     assert (model.Thresholds().watch, model.Thresholds().alert) == (SHIPPED["thresholds"]["watch"],
                                                                      SHIPPED["thresholds"]["alert"])
-    assert "crisis 9" in (REPO / "README.md").read_text()
+    assert model.Thresholds().negative == SHIPPED["thresholds"]["negative"] == -0.5
+    readme = (REPO / "README.md").read_text()
+    assert "crisis 9" in readme and "-0.5 or below counts as negative" in readme
 
 
 def test_check_shows_the_default_crisis_threshold(tmp_path):
     path = write_config(tmp_path, sources=SOURCE, thresholds={"watch": 1, "alert": 3})
     result = CliRunner().invoke(cli, ["--config", str(path), "check"], env={})
     assert result.exit_code == 0, result.output
-    assert "thresholds: watch 1, alert 3, crisis 9," in result.output
+    assert "thresholds: watch 1, alert 3, crisis 9, negative at -0.5" in result.output
     path = write_config(tmp_path, sources=SOURCE, thresholds={"watch": 1, "alert": 9.5})
     result = CliRunner().invoke(cli, ["--config", str(path), "check"], env={})
     assert result.exit_code == 2 and "must rise: watch (1.0) < alert (9.5) < crisis (9.0)" in result.output

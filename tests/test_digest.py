@@ -14,6 +14,7 @@ from monitor import store, triage
 from monitor.cli import cli
 
 from .conftest import write_config
+from .test_web import browser  # noqa: F401 (fixture: headless chromium)
 
 W47_START = datetime(2026, 11, 16, tzinfo=timezone.utc)  # Monday; London is on GMT, so local = UTC
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -95,7 +96,7 @@ def test_every_figure_matches_counts_computed_independently(setup):
     assert [m["targeted_sentiment"] for m in d.most_negative] == sorted(t for t in expected["targeted"] if t < 0)[:5]
     assert all(d.widest[i]["engagement"] >= d.widest[i + 1]["engagement"] for i in range(len(d.widest) - 1))
     assert "up 650% on the week before (4)" == d.change_text
-    subject, html, text = dg.render(d, cfg, "chart.png")
+    subject, html, text = dg.render(d, cfg)
     assert subject == f"New Baby Network CIC weekly digest 2026-W47: 30 mentions, {expected['severity']['crisis']} crisis"
     assert ">30</b> mentions" in html and "Not us at all" not in html and "Not us at all" not in text
 
@@ -116,7 +117,8 @@ def test_a_quiet_week_still_gets_a_digest(setup, tmp_path):
     paths = dg.write(db, cfg, d, tmp_path / "digests")
     assert "No mentions this week. The monitor ran 7 times" in paths["html"].read_text()
     assert "longest gap between runs: 24.0 hours" in paths["txt"].read_text()
-    assert paths["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and "No mentions this week" in paths["txt"].read_text()
+    assert "No mentions this week" in paths["txt"].read_text()
+    assert sorted(p.name for p in (tmp_path / "digests").iterdir()) == ["2026-W47.html", "2026-W47.txt"]  # no image file
 
 
 @pytest.mark.parametrize("minutes,state", [(47 * 60 + 59, "in time"), (48 * 60 + 1, "late")])
@@ -173,7 +175,7 @@ def test_alerts_sources_and_pipeline_health(setup):
     assert health["Mastodon (parenting tag)"]["state"] == "not polled this week"
     (u,) = d.undelivered
     assert u["channel"] == "sms" and u["status"] == "gave_up"
-    _s, html, text = dg.render(d, cfg, None)
+    _s, html, text = dg.render(d, cfg)
     assert "Sam, after 1h 35m" in html and "SMS gateway down" in text and "Silenced one" not in html
 
 
@@ -183,12 +185,12 @@ def test_feed_text_is_escaped_and_only_http_links_are_shown(setup):
     add(db, W47_START + timedelta(hours=6), title="fine", targeted=-0.8, url='https://ok.example/"><script>x</script>',
         needs_reply=1)
     d = dg.build(db, cfg, "2026-W47")
-    _s, html, _t = dg.render(d, cfg, None)
+    _s, html, _t = dg.render(d, cfg)
     assert "<script" not in html and "<img" not in html and "javascript:" not in html
     assert "&lt;script&gt;" in html and 'href="https://ok.example/&#34;&gt;&lt;script&gt;' in html
 
 
-def test_send_through_real_smtp_with_the_chart_inline_and_only_once(setup, smtp, tmp_path):
+def test_send_through_real_smtp_with_the_chart_in_the_html_and_only_once(setup, smtp, tmp_path):
     cfg, db, path = setup
     path = write_config(tmp_path, sources=[{"name": "google-news", "kind": "google_news", "query": "x"}],
                         channels={"email": smtp.url()}, routes={"digest": ["email"]})
@@ -197,13 +199,14 @@ def test_send_through_real_smtp_with_the_chart_inline_and_only_once(setup, smtp,
     args = ["--config", str(path), "digest", "--week", "2026-W47", "--send"]
     first = runner.invoke(cli, args)
     assert first.exit_code == 0, first.output
-    assert "email        sent" in first.output and (tmp_path / "digests" / "2026-W47.png").exists()
+    assert "email        sent" in first.output
     (msg,) = smtp.messages
     assert msg["Subject"].startswith("New Baby Network CIC weekly digest 2026-W47: 30 mentions")
     kinds = {p.get_content_type(): p for p in msg.walk()}
-    assert "text/html" in kinds and "text/plain" in kinds and "image/png" in kinds
-    assert kinds["image/png"]["Content-ID"] == "<2026-W47.png>"
-    assert 'src="cid:2026-W47.png"' in kinds["text/html"].get_content()
+    # Text and HTML only: the chart is part of the HTML (table cells), not a picture a client may hide.
+    assert set(kinds) == {"multipart/alternative", "text/plain", "text/html"}, set(kinds)
+    html = kinds["text/html"].get_content()
+    assert "Mentions per day" in html and 'bgcolor="#b00020"' in html and "<img" not in html and "cid:" not in html
     # The plain-text part is our text digest, not the HTML flattened one table cell per line.
     plain = kinds["text/plain"].get_content()
     assert plain.replace("\r\n", "\n").strip() == (tmp_path / "digests" / "2026-W47.txt").read_text().strip()
@@ -309,7 +312,7 @@ def test_every_watch_and_info_mention_is_listed_in_words(setup):
     add(db, W47_START + timedelta(days=3), severity="watch", fp=1, title="Not us")
     d = dg.build(db, cfg, "2026-W47")
     assert [m["id"] for m in d.listed] == [quiet, info]  # watch first, never the false positive or the alert
-    _s, html, text = dg.render(d, cfg, None)
+    _s, html, text = dg.render(d, cfg)
     assert f'- [watch] Is New Baby Network still running the Tuesday group? (Mastodon (parenting tag), negative)' in text
     assert f'"snippet {quiet}"' in text and f"snippet {info}" in html
     assert "(very negative)" in text and "very positive" in text
@@ -355,3 +358,120 @@ def test_a_huge_week_lists_the_first_hundred_and_counts_the_rest(setup, tmp_path
     paths = dg.write(db, cfg, d, tmp_path / "digests")
     assert "and 3 more: monitor export --since 2026-11-16" in paths["txt"].read_text()
     assert "Watch and info mentions (6)" in paths["html"].read_text()
+
+
+# --------------------------------------------------------------------------- the chart (table cells, no image)
+
+
+class _ChartReader:
+    """The chart's rows as a mail client gets them: label, bar width, coloured cells (colour, width), counts."""
+
+    def __init__(self, html: str):
+        from html.parser import HTMLParser
+
+        rows, state = [], {"in": None, "depth": 0}
+
+        class P(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                a = dict(attrs)
+                if tag == "td" and a.get("width") == "64":
+                    rows.append({"label": "", "bar": None, "cells": [], "counts": ""})
+                    state["in"] = "label"
+                elif tag == "td" and a.get("width") == "110" and rows:
+                    state["in"] = "counts"
+                elif tag == "table" and rows and state["in"] is None and rows[-1]["bar"] is None and "width" in a:
+                    rows[-1]["bar"] = a["width"]
+                elif tag == "td" and a.get("bgcolor") and rows:
+                    rows[-1]["cells"].append((a["bgcolor"], a.get("width")))
+
+            def handle_endtag(self, tag):
+                if tag == "td":
+                    state["in"] = None
+
+            def handle_data(self, data):
+                if state["in"] and rows:
+                    rows[-1][state["in"]] += data
+
+        start = html.index("Mentions per day")
+        P().feed(html[start:html.index("</table>\n", start) + 8])
+        self.rows = [{**r, "label": r["label"].strip(), "counts": " ".join(r["counts"].split())} for r in rows]
+
+
+def test_the_chart_is_drawn_in_the_html_from_the_week_s_counts(setup):
+    cfg, db, _ = setup
+    expected = seed_week(db)
+    d = dg.build(db, cfg, "2026-W47")
+    _s, html, _t = dg.render(d, cfg)
+    assert "<img" not in html and "<svg" not in html and "cid:" not in html
+    rows = _ChartReader(html).rows
+    assert [r["label"] for r in rows] == ["Mon 16", "Tue 17", "Wed 18", "Thu 19", "Fri 20", "Sat 21", "Sun 22"]
+    top = max(expected["daily"])
+    for row, total, negative in zip(rows, expected["daily"], expected["negative"]):
+        assert row["counts"] == (f"{total}, {negative} negative" if negative else f"{total}"), row
+        if not total:
+            assert row["bar"] is None and row["cells"] == []
+            continue
+        assert row["bar"] == f"{max(2, round(100 * total / top))}%"
+        colours = dict(row["cells"])
+        assert colours.get("#b00020") == (f"{round(100 * negative / total)}%" if negative else None), row
+        assert sum(int(w.rstrip("%")) for _c, w in row["cells"]) == 100
+        assert [c for c, _w in row["cells"]][0] == ("#b00020" if negative else "#7aa6c2")  # the negative part first
+
+
+def test_chart_bars_stay_visible_at_the_extremes(setup):
+    cfg, _db, _ = setup
+    d = dg.Digest(week="2026-W47", start=W47_START, end=W47_START + timedelta(days=7), timezone="Europe/London",
+                  organisation="x")
+    counts = [(1000, 1), (1, 0), (0, 0), (7, 7), (500, 250), (0, 0), (3, 1)]
+    d.daily = [{"date": f"2026-11-{16 + i}", "label": f"Day {i}", "total": t, "negative": n} for i, (t, n) in enumerate(counts)]
+    bars = [(r["bar"], r["negative_pct"], r["other_pct"]) for r in dg.chart(d)]
+    assert bars == [(100, 1, 99), (2, 0, 100), (0, 0, 0), (2, 100, 0), (50, 50, 50), (0, 0, 0), (2, 33, 67)]
+
+
+def test_the_chart_shows_in_a_real_browser_at_phone_width(setup, tmp_path, browser):
+    """What a mail client's HTML engine draws: bars whose lengths follow the counts, red for the negative part."""
+    from selenium.webdriver.common.by import By
+
+    cfg, db, _ = setup
+    expected = seed_week(db)
+    d = dg.build(db, cfg, "2026-W47")
+    page = dg.write(db, cfg, d, tmp_path / "digests")["html"]
+    browser.set_window_size(390, 844)
+    browser.get(page.as_uri())
+    red = browser.find_elements(By.CSS_SELECTOR, 'td[bgcolor="#b00020"]')
+    blue = browser.find_elements(By.CSS_SELECTOR, 'td[bgcolor="#7aa6c2"]')
+    assert len(red) == sum(1 for n in expected["negative"] if n) and all(c.size["height"] >= 10 for c in red + blue)
+    assert red[0].value_of_css_property("background-color") == "rgba(176, 0, 32, 1)"
+    widths = {}
+    for cell in red + blue:  # each day's bar: the sum of its cells' drawn widths, by the row's label
+        label = cell.find_element(By.XPATH, "ancestor::table[1]/ancestor::tr[1]/td[1]").text
+        widths[label] = widths.get(label, 0) + cell.size["width"]
+    top = max(widths.values())
+    assert 120 <= top <= 390  # a real bar on a phone screen, inside it
+    for label, total in zip([x["label"] for x in d.daily], expected["daily"]):
+        if total:
+            assert abs(widths[label] - top * total / max(expected["daily"])) <= 4, (label, widths)
+        else:
+            assert label not in widths
+
+
+def test_compiled_templates_are_reused_but_an_edited_template_is_read_afresh(setup, tmp_path, monkeypatch):
+    import dataclasses
+    import shutil
+
+    cfg, db, _path = setup
+    alerts = tmp_path / "alerts"
+    shutil.copytree(cfg.alerts_dir, alerts)
+    cfg = dataclasses.replace(cfg, settings=dataclasses.replace(cfg.settings, alerts_dir=str(alerts)))
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))  # Jinja's cache folder lives in the temp directory
+    (tmp_path / "tmp").mkdir()
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    d = dg.build(db, cfg, "2026-W47")
+    first = dg.render(d, cfg)
+    assert list((tmp_path / "tmp").glob("_jinja2-cache-*/__jinja2_*.cache"))  # compiled once, kept
+    assert dg.render(d, cfg) == first  # the same digest from the cache
+    page = alerts / "digest.email.html"
+    page.write_text(page.read_text().replace("Mentions per day", "Mentions each day"))
+    assert "Mentions each day" in dg.render(d, cfg)[1]

@@ -86,7 +86,7 @@ def test_digest_files_and_the_cron_log_are_private(tmp_path, httpserver):
         assert proc.returncode in (0, 1), (proc.stdout, proc.stderr)
     assert _mode(proj / "data" / "monitor.log") == 0o600
     digests = list((proj / "data" / "digests").iterdir())
-    assert {p.suffix for p in digests} == {".html", ".txt", ".png"}
+    assert {p.suffix for p in digests} == {".html", ".txt"}
     assert {_mode(p) for p in digests} == {0o600} and _mode(proj / "data" / "digests") == 0o700
     assert _mode(proj / "data" / "monitor.db") == 0o600
     # The same from the command line, outside the wrapper.
@@ -133,6 +133,7 @@ def test_purge_removes_what_retention_promises_everywhere(tmp_path, httpserver, 
     for week in (old_week, recent_week):
         assert runner.invoke(cli, ["--config", str(path), "digest", "--week", week]).exit_code == 0
     assert "can't go on" in (tmp_path / "digests" / f"{old_week}.html").read_text().replace("&#39;", "'")
+    (tmp_path / "digests" / f"{old_week}.png").write_bytes(b"\x89PNG\r\n\x1a\n")  # the chart an older version saved
     log = tmp_path / "monitor.log"
     log.write_text(f"--- {_iso(old)} monitor ack 1\nAlert 1 acknowledged (crisis: {CRISIS['title']}).\n--- exit 0\n"
                    f"--- {_iso(now - timedelta(days=1))} monitor run --quiet\nsources polled 1; 0.1s\n--- exit 0\n")
@@ -150,7 +151,7 @@ def test_purge_removes_what_retention_promises_everywhere(tmp_path, httpserver, 
     assert titles == ["mention crisis alert (text removed after 365 days)",
                       "volume spike alert alert (text removed after 365 days)"]
     assert json.loads(db["alerts"].get(2)["details"])["count"] == 9  # the figures stay
-    assert sorted(p.name for p in (tmp_path / "digests").iterdir()) == [f"{recent_week}.{x}" for x in ("html", "png", "txt")]
+    assert sorted(p.name for p in (tmp_path / "digests").iterdir()) == [f"{recent_week}.{x}" for x in ("html", "txt")]
     assert log.read_text().startswith(f"--- {_iso(now - timedelta(days=1))} monitor run") and "called me back" not in log.read_text()
     assert _mode(log) == 0o600
     # The purged story, still in its feed, is recognised: not stored, alerted or linked again.

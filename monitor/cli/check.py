@@ -22,10 +22,11 @@ def check(obj: Context) -> None:
     from ..sources import get_kind
 
     lines = [f"  sources ({len(cfg.sources)}):"]  # one write, not one flush per source
+    kinds = {name: get_kind(name) for name in {s.kind for s in cfg.sources}}
     for s in cfg.sources:
         state = "" if s.enabled else "  [disabled]"
         lines.append(f"    - {s.name} ({s.kind}, every {human_seconds(s.every)}): {s.target()}{state}")
-        env = get_kind(s.kind).env_needed(s.options)
+        env = kinds[s.kind].env_needed(s.options)
         if env:
             import os
 
@@ -76,12 +77,11 @@ def _show_identity(cfg, db_path) -> None:
         return
     import sqlite3
 
-    import sqlite_utils
-
     from .. import identity
+    from ..store.schema import Database  # sqlite-utils as the store imports it: without numpy
 
     try:
-        db = sqlite_utils.Database(sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True))
+        db = Database(sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True), execute_plugins=False)
         learned = identity.learned_from_db(db, cfg)
     except sqlite3.Error as exc:
         click.echo(f"  learned namesakes: cannot read the database ({exc})", err=True)

@@ -16,7 +16,7 @@ from .base import EXIT_CONFIG, Context
 @click.option("--out", "out", metavar="PATH", help="Folder to save it in (default: data/digests beside the database).")
 @click.pass_obj
 def digest(obj: Context, week: str | None, send: bool, force: bool, out: str | None) -> None:
-    """Build the weekly digest (HTML, text and chart) and optionally send it."""
+    """Build the weekly digest (HTML with its chart, and text) and optionally send it."""
     cfg = obj.load(secrets=send)
     from pathlib import Path
 
@@ -39,7 +39,7 @@ def digest(obj: Context, week: str | None, send: bool, force: bool, out: str | N
         click.echo(f"No `digest` route in {cfg.path}: add e.g. `digest: [email]` under routes.", err=True)
         sys.exit(EXIT_CONFIG)
     try:
-        results = dg.send(db, cfg, d, paths["png"], now, force=force)
+        results = dg.send(db, cfg, d, now, force=force)
     except dg.AlreadySent as exc:
         click.echo(f"Already sent on {for_people(str(exc), cfg.settings.timezone)}; use --force to send it again.")
         return

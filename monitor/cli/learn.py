@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
 
-from ..evaluate import TARGETS
+from ..eval_targets import TARGETS
 from .base import EXIT_CONFIG, Context
 
 
 def target_options(command):
-    """One ``--min-…``/``--max-…`` option per target in ``evaluate.TARGETS``, named as the target is."""
+    """One ``--min-…``/``--max-…`` option per target in ``eval_targets.TARGETS``, named as the target is."""
     for name, target in reversed(TARGETS.items()):  # click lists the last decorator applied first
         command = click.option(target.option, name, type=target.type, help=target.help)(command)
     return command
@@ -58,6 +57,8 @@ def eval_cmd(obj: Context, files: tuple[str, ...], split: str, as_json: bool, ru
             if len(labelled) > 1:
                 click.echo("")
     if as_json:
+        import json
+
         click.echo(json.dumps(out[0] if len(out) == 1 else out, indent=2, ensure_ascii=False))
     sys.exit(1 if failed else 0)
 

@@ -131,7 +131,7 @@ def read_sources(r: Reader, raw: Any, settings: Settings) -> list[SourceConfig]:
         return []
     out: list[SourceConfig] = []
     names: set[str] = set()
-    allowed_by_kind: dict[str, dict[str, str]] = {}
+    by_kind: dict[str, tuple[Any, dict[str, str]]] = {}  # kind name -> (its class, the keys allowed)
     every = {"every": settings.every}
     for i, item in enumerate(raw):
         path = join("sources", i)
@@ -150,10 +150,11 @@ def read_sources(r: Reader, raw: Any, settings: Settings) -> list[SourceConfig]:
             continue
         if not kind_name:
             continue
-        kind = get_kind(kind_name)
-        allowed = allowed_by_kind.get(kind_name)
-        if allowed is None:
-            allowed = allowed_by_kind[kind_name] = {**keys(SourceConfig), **{o.name: o.help for o in kind.options}}
+        kind, allowed = by_kind.get(kind_name) or (None, None)
+        if kind is None:  # once per kind, not per source
+            kind = get_kind(kind_name)
+            allowed = {**keys(SourceConfig), **{o.name: o.help for o in kind.options}}
+            by_kind[kind_name] = kind, allowed
         r.mapping(item, path, allowed)
         options = kind.read_options(r, item, path)
         values = r.fields(SourceConfig, item, path, defaults=every)

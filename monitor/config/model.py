@@ -123,9 +123,12 @@ _PROPER = {"google": "Google", "bing": "Bing", "mastodon": "Mastodon", "bluesky"
            "facebook": "Facebook", "instagram": "Instagram", "tiktok": "TikTok", "x": "X", "twitter": "Twitter"}
 
 
+_NAME_GAPS = re.compile(r"[-_\s.]+")
+
+
 def readable_name(name: str) -> str:
     """``mastodon-tag`` -> ``Mastodon tag``; ``google-news`` -> ``Google News``."""
-    words = [w for w in re.split(r"[-_\s.]+", name or "") if w]
+    words = [w for w in _NAME_GAPS.split(name or "") if w]
     out = [_PROPER.get(w.lower(), w) for w in words]
     if out and out[0] == words[0]:
         out[0] = out[0][:1].upper() + out[0][1:]
@@ -186,7 +189,7 @@ class Category:
 
 @dataclass
 class Thresholds:
-    negative: float = key(-0.3, kind=NUMBER, lo=-1, hi=0,
+    negative: float = key(-0.5, kind=NUMBER, lo=-1, hi=0,
                           help="sentiment about us at or below this counts as negative (VADER, -1 .. 0)")
     sentiment_weight: float = key(3.0, kind=NUMBER, lo=0, hi=100, help="points per unit of negative sentiment")
     watch: float = key(1.0, kind=NUMBER, lo=0, hi=1000, help="a score at least this is watch")

@@ -113,7 +113,7 @@ def open_db(path: str | os.PathLike) -> Database:
         os.close(fd)
     if os.stat(path).st_mode & 0o077:
         os.chmod(path, 0o600)
-    db = Store(path)
+    db = Store(path, execute_plugins=False)  # no sqlite-utils plugins: loading them scanned every installed package
     db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
     for pragma in EXTRA_PRAGMAS:
         db.execute(pragma)

@@ -10,7 +10,7 @@ import json
 def _import_sqlite_utils():
     """sqlite-utils imports numpy (a quarter of a second) only to map numpy types to columns, which
     we never store; keep numpy out of that import so every command that opens the store starts fast.
-    numpy stays importable for whoever really uses it (the digest's chart)."""
+    numpy stays importable for whoever really uses it (the learned models)."""
     import sys
 
     hide = "numpy" not in sys.modules
