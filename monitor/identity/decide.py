@@ -11,11 +11,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import embed
 from ..text import fold
 from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
                        profile_text, strong_evidence)
 from .words import _OTHER_AFTER, _OUR_EVENTS, _OURS_AFTER, KINDS, _rx, group_counts, words_after
 
+# One BLAS thread before numpy is imported (see embed.one_blas_thread): the vote's products are small.
+embed.one_blas_thread()
 MODEL_PATH = Path(__file__).resolve().parent.parent / "model" / "identity.npz"
 US, UNSURE, NOT_US = "us", "unsure", "not_us"
 # Chosen by cross-validation grouped by file (README "Is it us?"): P(us) below LOW is not us,
@@ -141,8 +144,6 @@ class Judge:
 
     def embedder(self):
         if self._emb is None:
-            from .. import embed
-
             self._emb = embed.load()
             prof = self.config.organisation.profile
             self._kind_vecs = self._emb.embed(list(KINDS.values()))
