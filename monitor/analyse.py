@@ -204,7 +204,9 @@ class Analyser(Judging, Grading):
         guarded: dict[str, str] = {}  # category -> why a guard set it aside (read by the model step)
         # Per sentence, the categories that could find anything in it (one check for all of them):
         # the others do not look at it. (``find`` checks the sentence's words for keywords itself.)
-        live = [self._any_keyword.possible(folded[i], words[i]) for i in everywhere]
+        # ``patterns[i]``: whether any category's regex pattern can match sentence i at all.
+        checks = [self._any_keyword.possible_and_patterns(folded[i], words[i]) for i in everywhere]
+        live, patterns = [c[0] for c in checks], [c[1] for c in checks]
         for k, (name, rule) in enumerate(self.rules.items()):
             for index in everywhere if rule.cat.anywhere else scope:
                 if k not in live[index]:
@@ -213,7 +215,7 @@ class Analyser(Judging, Grading):
                 other = rule.keys.other_sense(text)
                 if other:
                     guarded.setdefault(name, f"'{other}' means something else")
-                for hit in rule.keys.find(text, words[index]):
+                for hit in rule.keys.find(text, words[index], patterns[index]):
                     word = hit.group(0)
                     neg = _negated(text, hit.start()) or (f"next sentence: {folded[index + 1].strip()}" if index in denied else None)
                     if neg:

@@ -383,13 +383,14 @@ class KeywordSet:
         m = rx.search(folded) if rx is not None else None
         return m.group(0) if m else None
 
-    def find(self, folded: str, words: set[str] | None = None) -> list[re.Match[str]]:
+    def find(self, folded: str, words: set[str] | None = None, patterns: bool = True) -> list[re.Match[str]]:
         """Matches in already-folded text that do not sit inside a ``not`` phrase (``words``: its word set,
-        ``set(re.findall(r"[\\w']+", folded))``)."""
+        ``set(re.findall(r"[\\w']+", folded))``; ``patterns=False``: ``AnyKeyword`` found that no regex
+        pattern of any set can match it)."""
         hits: list[re.Match[str]] = []
         if self._kw is not None and self._keywords_possible(folded, words):
             hits += self._keywords_for(folded, words).finditer(folded)
-        if self._pat is not None:
+        if self._pat is not None and patterns:
             hits += self._pat.finditer(folded)
         not_rx = self._not_for(folded) if hits else None
         if hits and not_rx is not None:
@@ -431,6 +432,11 @@ class AnyKeyword:
 
     def possible(self, folded: str, words: set[str]) -> set[int]:
         """Indices of the sets that could find something in this folded sentence with these words."""
+        return self.possible_and_patterns(folded, words)[0]
+
+    def possible_and_patterns(self, folded: str, words: set[str]) -> tuple[set[int], bool]:
+        """``possible``, and whether any set's regex pattern can match (False: the alternation of all
+        of them found nothing, so ``find`` need not search a single one: ``find(..., patterns=False)``)."""
         out: set[int] = set()
         for w in words & self._by_word.keys():
             out |= self._by_word[w]
@@ -444,6 +450,7 @@ class AnyKeyword:
         for k, ks in self._not_sets:
             if k not in out and ks.not_possible(folded):
                 out.add(k)
-        if self._regex_sets and (self._always or self._rx.search(folded) is not None):
+        patterns = bool(self._regex_sets) and (self._always or self._rx.search(folded) is not None)
+        if patterns:
             out |= self._regex_sets
-        return out
+        return out, patterns
