@@ -457,14 +457,14 @@ class Bench:
             label = f"{share:.0%} mention us"
             print(f"analysis: {len(texts)} texts, {label}", flush=True)
             cmd = self.cmd("analysis")
-            paired(Figure(f"analysis, rules path (matching, keyword categories, sentiment, grading; no is-it-us "
-                          f"check, no model), {label} ({len(texts)} texts), vs raw VADER", cpu, "<= 2x", cmd), n,
+            paired(Figure(f"analysis, rules path, {label} ({len(texts)} texts; matching, keyword categories, "
+                          f"sentiment, grading; no is-it-us check, no model), vs raw VADER", cpu, "<= 2x", cmd), n,
                    lambda: time_analysis(rules, texts), lambda: time_vader(texts), self.report)
-            paired(Figure(f"analysis before the model (rules path + is-it-us check), {label} ({len(texts)} texts), "
+            paired(Figure(f"analysis before the model, {label} ({len(texts)} texts; rules path + is-it-us check), "
                           f"vs raw VADER", cpu, "", cmd), n,
                    lambda: time_analysis(analyser, texts), lambda: time_vader(texts), self.report)
-            paired(Figure(f"analysis with everything (rules path, is-it-us check, learned model), {label}, vs raw "
-                          f"VADER", cpu, "", cmd), n,
+            paired(Figure(f"analysis with the learned model, {label} (with everything: rules path, is-it-us check, "
+                          f"model), vs raw VADER", cpu, "", cmd), n,
                    lambda: time_analysis(model, texts), lambda: time_vader(texts), self.report)
             if share == 1.0:
                 runs = [learned_parts_per_text(model, texts) for _ in range(n)]
