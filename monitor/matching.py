@@ -416,6 +416,13 @@ class AnyKeyword:
         self._literals = [(k, lit) for k, ks in enumerate(sets) for lit in ks._literals]
         self._regex_sets = {k for k, ks in enumerate(sets) if ks._pat is not None}
         self._not_sets = [(k, ks) for k, ks in enumerate(sets) if ks._not is not None]
+        # The first word of every set's ``not`` phrases, with the sets that have it: one substring
+        # test per word (what ``KeywordSet.not_possible`` tests, for all sets at once).
+        by_first: dict[str, set[int]] = {}
+        for k, ks in self._not_sets:
+            for first in ks._not_firsts:
+                by_first.setdefault(first, set()).add(k)
+        self._not_by_first = list(by_first.items())
         sources = [ks._pat.pattern for ks in sets if ks._pat is not None]
         self._rx = None
         if sources:
@@ -447,9 +454,9 @@ class AnyKeyword:
         for k, lit in self._literals:
             if lit in folded:
                 out.add(k)
-        for k, ks in self._not_sets:
-            if k not in out and ks.not_possible(folded):
-                out.add(k)
+        for first, ks in self._not_by_first:
+            if first in folded:
+                out |= ks
         patterns = bool(self._regex_sets) and (self._always or self._rx.search(folded) is not None)
         if patterns:
             out |= self._regex_sets
