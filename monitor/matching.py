@@ -274,11 +274,6 @@ def needle(phrase: str) -> str:
     return max(pieces, key=len, default="")
 
 
-def could_hold(needles: list[str], folded: str) -> bool:
-    """Could ``folded`` text hold one of the phrases whose ``needle``s these are?"""
-    return any(n in folded for n in needles)
-
-
 def _first_literal(phrase: str) -> str:
     """Text that every match of ``phrase_regex(phrase)`` contains: its first word (without ``*``)."""
     words = [w for w in re.split(r"[\s\-_]+", fold(phrase.strip()).lstrip("@#")) if w]
