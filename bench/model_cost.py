@@ -3,10 +3,14 @@
     python bench/model_cost.py [--runs 5]
 
 Prints (1) the time to load the model (``monitor.model.load()``: the artefact, numpy and the
-embedding weights, in a fresh process, as a run with new entries pays it), min / median / max
-over ``--runs`` processes; (2) ``Model.predict`` per text once loaded, on texts that mention us
-(the bench farm's, and every labelled training text that is a mention), as the median per text
-with min and max of the per-run medians. Targets (issue 11): load <= 300 ms, <= 5 ms per text.
+embedding weights, in a fresh process, as a run with new entries pays it) and the is-it-us
+check's own (``identity.npz`` and the same weights), min / median / max over ``--runs``
+processes; (2) ``Model.predict`` per text once loaded, on texts that mention us (the bench
+farm's, and every labelled training text that is a mention), as the median per text with min
+and max of the per-run medians; (3) inside a full analysis of the same texts (as a run pays
+them: the model reuses the sentence vectors the check embedded), the CPU time per text of the
+is-it-us check (``identity.Judge.decide``), of the judgement model, and of both.
+Targets (issue 11): load <= 300 ms, <= 5 ms per text (the check and the model together).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ sys.path.insert(0, str(HERE))
 
 LOAD = ("import time; t = time.perf_counter(); from monitor import model; m = model.load(); m.embedder; "
         "print(time.perf_counter() - t)")
+LOAD_IDENTITY = ("import time; t = time.perf_counter(); from monitor import embed; from monitor.identity import decide; "
+                 "decide.model(); embed.load(); print(time.perf_counter() - t)")
 
 
 def main(argv=None) -> int:
@@ -36,12 +42,17 @@ def main(argv=None) -> int:
                                   check=True).stdout) for _ in range(args.runs)]
     print(f"model load (fresh process): {min(loads) * 1e3:.0f} / {statistics.median(loads) * 1e3:.0f} / "
           f"{max(loads) * 1e3:.0f} ms (min / median / max of {args.runs})")
+    loads = [float(subprocess.run([sys.executable, "-c", LOAD_IDENTITY], cwd=REPO, capture_output=True, text=True,
+                                  check=True).stdout) for _ in range(args.runs)]
+    print(f"is-it-us check load (fresh process): {min(loads) * 1e3:.0f} / {statistics.median(loads) * 1e3:.0f} / "
+          f"{max(loads) * 1e3:.0f} ms (min / median / max of {args.runs})")
 
     from farm import Farm
-    from run import texts_for
+    from run import learned_parts_per_text, make_analyser, texts_for
 
     from monitor import model
 
+    analyser = make_analyser(with_model=True)
     m = model.load()
     sets = {"bench farm, 100% mention us": texts_for(Farm(50, 20, 0, mention_share=1.0))}
     labelled = []
@@ -57,13 +68,18 @@ def main(argv=None) -> int:
             m.embedder._vectors.clear()  # no help from an earlier run's cached sentence vectors
             per = []
             for title, body in texts:
-                t = time.perf_counter()
+                t = time.process_time()
                 m.predict(title, body)
-                per.append(time.perf_counter() - t)
+                per.append(time.process_time() - t)
             medians.append(statistics.median(per))
         print(f"predict per text, {name} ({len(texts)} texts): {min(medians) * 1e3:.2f} / "
               f"{statistics.median(medians) * 1e3:.2f} / {max(medians) * 1e3:.2f} ms "
               f"(min / median / max of {args.runs} per-run medians)")
+        runs = [learned_parts_per_text(analyser, texts) for _ in range(args.runs)]
+        for k, what in enumerate(("is-it-us check", "judgement model", "both")):
+            vals = [r[k] for r in runs]
+            print(f"  inside the analysis, {what}, CPU per text, {name}: {min(vals):.2f} / "
+                  f"{statistics.median(vals):.2f} / {max(vals):.2f} ms (min / median / max of {args.runs} per-run medians)")
     return 0
 
 

@@ -26,8 +26,9 @@ GIL) with the feed farm.
 - ``warm``: a warm run (every feed answers 304) against a bare concurrent conditional-GET pass.
 - ``unchanged``: the server ignores ETags (same body each time) against the fetch-only floor.
 - ``analysis``: ``Analyser.analyse`` per text against raw VADER ``polarity_scores`` on the same
-  texts, on a 5% mix and on texts that all mention us; ``analysis_with_model`` is the hook for
-  the learned judgement model (its own cost, reported separately).
+  texts (in-process CPU time), on a 5% mix and on texts that all mention us: the rules path
+  (no is-it-us check, no model), before the model (+ the is-it-us check) and with everything
+  (+ the learned model); then the learned parts' own cost, in CPU ms per text that mentions us.
 - ``history``: a cold run on a database holding ``--history`` mentions (1% needing a reply),
   a run 30 days old and the spike rules on, against the same on an empty database (same run
   row, same rules).
@@ -224,40 +225,86 @@ def texts_for(farm: Farm) -> list[tuple[str, str]]:
 def make_analyser(with_model: bool = False):
     """The analyser the run uses: the rules alone, or (``with_model=True``) the learned model with them."""
     from monitor import config as config_mod
+    from monitor import embed
     from monitor.analyse import Analyser
 
+    embed.one_blas_thread()  # as a run does before numpy is imported (no effect if it already is)
     cfg = config_mod.load(REPO / "feeds.yaml", secrets=False)
     return Analyser(cfg, [], model="auto" if with_model else None)
 
 
 class _NoNameCheck:
-    """Stands in for the is-it-us check (monitor/identity.py) to measure the rest of the analysis apart."""
+    """Stands in for the is-it-us check (monitor/identity/) to measure the rules path apart."""
 
     def decide(self, *_args):
         return None
 
 
 def make_analyser_without_name_check():
+    """The rules path: matching, keyword categories, sentiment, grading and its floors; no is-it-us
+    check (every name match is taken as us) and no learned model."""
     analyser = make_analyser()
     analyser._identity = _NoNameCheck()
     return analyser
 
 
+def _clear_vectors() -> None:
+    """Forget the sentence vectors an earlier run cached, so that no run is helped by the one before."""
+    from monitor import embed
+
+    if embed.load.cache_info().currsize:
+        embed.load()._vectors.clear()
+
+
 def time_analysis(analyser, texts) -> float:
-    started = time.perf_counter()
+    """CPU seconds (this process) to analyse ``texts``: in-process CPU time, so that other work on a
+    shared machine does not count (both sides of a pair are measured the same way)."""
+    _clear_vectors()
+    started = time.process_time()
     for title, body in texts:
         analyser.analyse(title, body)
-    return time.perf_counter() - started
+    return time.process_time() - started
 
 
 def time_vader(texts) -> float:
     from monitor.analyse_sentiment import vader
 
     v = vader()
-    started = time.perf_counter()
+    started = time.process_time()
     for title, body in texts:
         v.polarity_scores(f"{title}. {body}")
-    return time.perf_counter() - started
+    return time.process_time() - started
+
+
+def learned_parts_per_text(analyser, texts) -> tuple[float, float, float]:
+    """Median CPU milliseconds per text of the is-it-us check (``identity.Judge.decide``), of the
+    judgement model (``model.Model.predict``) and of both, measured inside a full analysis of each
+    text (so as a run pays them: the model reuses the sentence vectors the check embedded)."""
+    judge, model = analyser.identity, analyser.model
+    spent = {"identity": 0.0, "model": 0.0}
+
+    def timed_call(part, fn):
+        def call(*args, **kwargs):
+            started = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[part] += time.process_time() - started
+        return call
+
+    judge.decide = timed_call("identity", type(judge).decide.__get__(judge))
+    model.predict = timed_call("model", type(model).predict.__get__(model))
+    _clear_vectors()
+    per = []
+    try:
+        for title, body in texts:
+            spent["identity"] = spent["model"] = 0.0
+            analyser.analyse(title, body)
+            per.append((spent["identity"], spent["model"]))
+    finally:
+        del judge.decide, model.predict
+    return tuple(statistics.median(x) * 1e3 for x in (
+        [i for i, _m in per], [m for _i, m in per], [i + m for i, m in per]))
 
 
 def seed_history(db_path: Path, count: int, now: datetime, reply_share: float = 0.01) -> float:
@@ -399,31 +446,41 @@ class Bench:
             farm.etag = True
 
     def analysis(self) -> None:
+        """Per text, in-process CPU time against raw VADER on the same texts, in pairs:
+        the rules path (no is-it-us check, no model; target <= 2x), before the model (rules path +
+        is-it-us check) and with everything (+ the learned model); then the learned parts' own
+        cost in ms per text that mentions us (is-it-us check, judgement model; <= 5 ms together)."""
         a, n = self.a, self.a.pairs
+        rules = make_analyser_without_name_check()
         analyser = make_analyser()
         model = make_analyser(with_model=True)
-        bare = make_analyser_without_name_check()
         texts_n = max(200, min(4000, a.feeds * a.entries))
-        for share, target in ((0.05, "<= 2x"), (1.0, "<= 2x")):
+        cpu = "VADER polarity_scores per text (CPU time, same process)"
+        for share in (0.05, 1.0):
             farm = Farm(max(1, texts_n // a.entries), a.entries, 0, mention_share=share)
             texts = texts_for(farm)
-            analyser.analyse(*texts[0])
+            for an in (rules, analyser, model):  # load what each needs (VADER, the name check, the model)
+                an.analyse("Thank you New Baby Network", "The volunteers at New Baby Network were lovely.")
             label = f"{share:.0%} mention us"
             print(f"analysis: {len(texts)} texts, {label}", flush=True)
             cmd = self.cmd("analysis")
-            paired(Figure(f"analysis before the model, {label} ({len(texts)} texts), vs raw VADER",
-                          "VADER polarity_scores per text", target, cmd), n,
+            paired(Figure(f"analysis, rules path, {label} ({len(texts)} texts; matching, keyword categories, "
+                          f"sentiment, grading; no is-it-us check, no model), vs raw VADER", cpu, "<= 2x", cmd), n,
+                   lambda: time_analysis(rules, texts), lambda: time_vader(texts), self.report)
+            paired(Figure(f"analysis before the model, {label} ({len(texts)} texts; rules path + is-it-us check), "
+                          f"vs raw VADER", cpu, "", cmd), n,
                    lambda: time_analysis(analyser, texts), lambda: time_vader(texts), self.report)
+            paired(Figure(f"analysis with the learned model, {label} (with everything: rules path, is-it-us check, "
+                          f"model), vs raw VADER", cpu, "", cmd), n,
+                   lambda: time_analysis(model, texts), lambda: time_vader(texts), self.report)
             if share == 1.0:
-                bare.analyse(*texts[0])
-                paired(Figure(f"analysis before the model and without the is-it-us check, {label}, vs raw VADER",
-                              "VADER polarity_scores per text", "", cmd), n,
-                       lambda: time_analysis(bare, texts), lambda: time_vader(texts), self.report)
-            if model is not None:
-                paired(Figure(f"analysis with the learned model, {label}, vs raw VADER", "VADER polarity_scores per text",
-                              "", cmd), n, lambda: time_analysis(model, texts), lambda: time_vader(texts), self.report)
-        if model is None:
-            print("  (analysis with the learned model: not in this branch yet; make_analyser(with_model=True) is the hook)")
+                runs = [learned_parts_per_text(model, texts) for _ in range(n)]
+                for k, (what, target) in enumerate((("is-it-us check", ""), ("judgement model", ""),
+                                                    ("is-it-us check + judgement model", "<= 5 ms"))):
+                    fig = Figure(f"{what}, per text that mentions us (median CPU ms per text, {len(texts)} texts)",
+                                 "-", target, cmd, values=[r[k] for r in runs], unit="ms")
+                    show(fig)
+                    self.report.append(fig)
 
     def history(self) -> None:
         a, n = self.a, self.a.pairs

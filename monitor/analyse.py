@@ -52,7 +52,7 @@ from .analyse_judge import Judging, _short
 from .analyse_sentiment import Feeling
 from .config import Config
 from .levels import SEVERITIES
-from .matching import AnyKeyword, KeywordSet, Matcher, phrase_regex
+from .matching import AnyKeyword, KeywordSet, Matcher, needle, phrase_regex
 from .text import fold, sentences, snippet, tidy
 
 # A sentence starting like this carries on talking about whoever came before.
@@ -160,7 +160,7 @@ class Analyser(Judging, Grading):
         # One check per sentence for every category's keywords, patterns and ``not`` phrases.
         self._any_keyword = AnyKeyword([r.keys for r in self.rules.values()])
         self._neutral = _alternation(config.thresholds.neutral_phrases)
-        self.feelings = Feeling(self._neutral)
+        self.feelings = Feeling(self._neutral, [needle(p) for p in config.thresholds.neutral_phrases])
 
     @property
     def identity(self):
@@ -202,15 +202,12 @@ class Analyser(Judging, Grading):
         words = [set(re.findall(r"[\w']+", text)) for text in folded]
         whole = " \n".join(folded)
         guarded: dict[str, str] = {}  # category -> why a guard set it aside (read by the model step)
-        all_words = set().union(*words)
-        nothing: set[str] = set()
         # Per sentence, the categories that could find anything in it (one check for all of them):
-        # the others do not look at it.
-        live = [self._any_keyword.possible(folded[i], words[i]) for i in everywhere]
+        # the others do not look at it. (``find`` checks the sentence's words for keywords itself.)
+        # ``patterns[i]``: whether any category's regex pattern can match sentence i at all.
+        checks = [self._any_keyword.possible_and_patterns(folded[i], words[i]) for i in everywhere]
+        live, patterns = [c[0] for c in checks], [c[1] for c in checks]
         for k, (name, rule) in enumerate(self.rules.items()):
-            # The keyword gate on the whole text first: when no sentence can hold a keyword, each
-            # sentence gets an empty word set (its regex patterns are still searched).
-            possible = rule.keys._keywords_possible(whole, all_words)
             for index in everywhere if rule.cat.anywhere else scope:
                 if k not in live[index]:
                     continue
@@ -218,7 +215,7 @@ class Analyser(Judging, Grading):
                 other = rule.keys.other_sense(text)
                 if other:
                     guarded.setdefault(name, f"'{other}' means something else")
-                for hit in rule.keys.find(text, words[index] if possible else nothing):
+                for hit in rule.keys.find(text, words[index], patterns[index]):
                     word = hit.group(0)
                     neg = _negated(text, hit.start()) or (f"next sentence: {folded[index + 1].strip()}" if index in denied else None)
                     if neg:

@@ -87,12 +87,17 @@ def compound(sentiments: list[float], punctuated: str) -> float:
 class Feeling:
     """Scores sentences once each (``neutral``: the compiled ``neutral_phrases``, or None)."""
 
-    def __init__(self, neutral: re.Pattern | None):
+    def __init__(self, neutral: re.Pattern | None, needles: list[str] | None = None):
+        """``needles``: text each neutral phrase must contain (``matching.needle``), so that a
+        sentence holding none of them skips the search (None: always search)."""
         self._neutral = neutral
+        self._needles = None if needles is None or "" in needles else list(needles)
 
     def _clean(self, text: str) -> str:
         if self._neutral is not None:
             folded = text.casefold()
+            if self._needles is not None and not any(n in folded for n in self._needles):
+                return text  # no phrase can be here: the search would find nothing
             if self._neutral.search(folded):
                 return self._neutral.sub(" ", folded)
         return text

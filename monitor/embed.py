@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import struct
 from collections import OrderedDict
 from functools import lru_cache
@@ -23,6 +24,20 @@ from pathlib import Path
 WEIGHTS = "weights/l2_supercat_256.safetensors"
 TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 DIM = 256
+_BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def one_blas_thread() -> None:
+    """One BLAS thread for numpy, when numpy is imported after this call (the caller's own setting wins).
+
+    Every product the analysis makes is small (a sentence vector against a few thousand stored
+    ones). A threaded OpenBLAS wakes a second thread for each, and that thread spins after the
+    call: on a busy two-core machine the is-it-us check cost 5 to 10 times the CPU (1.7 ms instead
+    of 0.16 ms per vote, the spinning thread slowing the rest of the analysis too). The identity
+    check (``monitor/identity/decide.py``) and the judgement model (``monitor/model.py``) call this
+    when imported, before they import numpy. The products give the same numbers either way."""
+    for var in _BLAS_THREADS:
+        os.environ.setdefault(var, "1")
 
 
 class ModelMissing(RuntimeError):

@@ -148,6 +148,8 @@ class Matcher:
         # and a term's longest word must appear verbatim, which a substring test finds faster still.
         self._any = re.compile("|".join(f"(?:{r.pattern})" for _, r in self._term_res))
         self._needles = tuple({max(re.findall(r"\w+", fold(t)) or [""], key=len) for t in self.terms} - {""})
+        # The same per term: a term whose longest word is not in a sentence is not searched for there.
+        self._term_needles = [max(re.findall(r"\w+", fold(t)) or [""], key=len) for t in self.terms]
         # Misspellings (issue 15): one loose pattern per multi-word term, checked word by word afterwards.
         fuzzy = [(t, _fuzzy_regex(t)) for t in self.terms]
         self._fuzzy = [(t, re.compile(r), re.sub(r"[^\w]", "", fold(t))) for t, r in fuzzy if r]
@@ -192,8 +194,10 @@ class Matcher:
         for the whole text to decide (``monitor/identity/``)."""
         folded = fold(text)
         found: list[Match] = []
-        if self._any.search(folded):
-            for term, rx in self._term_res:
+        if any(n in folded for n in self._needles) and self._any.search(folded):
+            for (term, rx), need in zip(self._term_res, self._term_needles):
+                if need not in folded:
+                    continue  # its longest word is not here: it cannot match (as in ``could_mention``)
                 for m in rx.finditer(folded):
                     found.append(Match(term, m.start(), m.end(), m.group(0)))
         if self._fuzzy_any is not None and self._fuzzy_any.search(folded):
@@ -258,6 +262,18 @@ def _ordinary_phrase(text: str, folded: str, m: Match) -> str | None:
     return "before" if _GENERIC_BEFORE.search(folded[max(0, m.start - 30) : m.start]) else None
 
 
+def needle(phrase: str) -> str:
+    """The longest piece of text that every match of ``phrase_regex(phrase)`` contains ("" when none):
+    a text without it cannot hold the phrase, so a substring test can skip the regex search."""
+    phrase = fold(phrase.strip())
+    prefix = phrase[:1] if phrase[:1] in "@#" else ""
+    words = [w for w in re.split(r"[\s\-_]+", phrase[len(prefix):]) if w]
+    pieces = [w[:-1] if w.endswith("*") else w for w in words]
+    if pieces and prefix:
+        pieces[0] = prefix + pieces[0]
+    return max(pieces, key=len, default="")
+
+
 def _first_literal(phrase: str) -> str:
     """Text that every match of ``phrase_regex(phrase)`` contains: its first word (without ``*``)."""
     words = [w for w in re.split(r"[\s\-_]+", fold(phrase.strip()).lstrip("@#")) if w]
@@ -274,6 +290,7 @@ class KeywordSet:
         self._kw_by_first: dict[str, list[int]] = {}  # first word -> indices of the keywords it starts
         self._kw_other: list[int] = []  # keywords starting with a prefix or a literal: always tried
         self._kw_subsets: dict[tuple[int, ...], re.Pattern] = {}
+        self._within: dict[str, tuple[int, ...]] = {}  # word -> keywords whose first word is inside it
         self._pat = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
         self._not = (
             re.compile("|".join(f"(?:{phrase_regex(n, joinable=False)})" for n in not_)) if not_ else None
@@ -310,12 +327,26 @@ class KeywordSet:
             return True
         return any(lit in folded for lit in self._literals)
 
-    def _keywords_for(self, folded: str) -> re.Pattern:
+    def _keywords_for(self, folded: str, words: set[str] | None = None) -> re.Pattern:
         """The alternation of only the keywords that can match ``folded``: a keyword whose first word
         is nowhere in the text (not even inside another word) never matches, and leaving out an
         alternative that never matches changes no match (the others keep their order). Compiled
-        once per subset."""
-        chosen = [n for w, ns in self._kw_by_first.items() if w in folded for n in ns]
+        once per subset. ``words``: the text's ``[\w']+`` words, when the caller has them."""
+        if words is None:
+            chosen = [n for w, ns in self._kw_by_first.items() if w in folded for n in ns]
+        else:
+            # The same set, from the words: a first word (letters, digits, ' only) that occurs in the
+            # text occurs inside one of its [\w']+ words, so each distinct word is looked at once
+            # (kept per word: most words come back in later texts).
+            within = self._within
+            chosen = []
+            for word in words:
+                hit = within.get(word)
+                if hit is None:
+                    if len(within) > 50_000:
+                        within.clear()
+                    hit = within[word] = tuple(n for w, ns in self._kw_by_first.items() if w in word for n in ns)
+                chosen += hit
         key = tuple(sorted(chosen + self._kw_other))
         rx = self._kw_subsets.get(key)
         if rx is None:
@@ -347,12 +378,14 @@ class KeywordSet:
         m = rx.search(folded) if rx is not None else None
         return m.group(0) if m else None
 
-    def find(self, folded: str, words: set[str] | None = None) -> list[re.Match[str]]:
-        """Matches in already-folded text that do not sit inside a ``not`` phrase (``words``: its word set)."""
+    def find(self, folded: str, words: set[str] | None = None, patterns: bool = True) -> list[re.Match[str]]:
+        """Matches in already-folded text that do not sit inside a ``not`` phrase (``words``: its word set,
+        ``set(re.findall(r"[\\w']+", folded))``; ``patterns=False``: ``AnyKeyword`` found that no regex
+        pattern of any set can match it)."""
         hits: list[re.Match[str]] = []
         if self._kw is not None and self._keywords_possible(folded, words):
-            hits += self._keywords_for(folded).finditer(folded)
-        if self._pat is not None:
+            hits += self._keywords_for(folded, words).finditer(folded)
+        if self._pat is not None and patterns:
             hits += self._pat.finditer(folded)
         not_rx = self._not_for(folded) if hits else None
         if hits and not_rx is not None:
@@ -378,6 +411,13 @@ class AnyKeyword:
         self._literals = [(k, lit) for k, ks in enumerate(sets) for lit in ks._literals]
         self._regex_sets = {k for k, ks in enumerate(sets) if ks._pat is not None}
         self._not_sets = [(k, ks) for k, ks in enumerate(sets) if ks._not is not None]
+        # The first word of every set's ``not`` phrases, with the sets that have it: one substring
+        # test per word (what ``KeywordSet.not_possible`` tests, for all sets at once).
+        by_first: dict[str, set[int]] = {}
+        for k, ks in self._not_sets:
+            for first in ks._not_firsts:
+                by_first.setdefault(first, set()).add(k)
+        self._not_by_first = list(by_first.items())
         sources = [ks._pat.pattern for ks in sets if ks._pat is not None]
         self._rx = None
         if sources:
@@ -394,6 +434,11 @@ class AnyKeyword:
 
     def possible(self, folded: str, words: set[str]) -> set[int]:
         """Indices of the sets that could find something in this folded sentence with these words."""
+        return self.possible_and_patterns(folded, words)[0]
+
+    def possible_and_patterns(self, folded: str, words: set[str]) -> tuple[set[int], bool]:
+        """``possible``, and whether any set's regex pattern can match (False: the alternation of all
+        of them found nothing, so ``find`` need not search a single one: ``find(..., patterns=False)``)."""
         out: set[int] = set()
         for w in words & self._by_word.keys():
             out |= self._by_word[w]
@@ -404,9 +449,10 @@ class AnyKeyword:
         for k, lit in self._literals:
             if lit in folded:
                 out.add(k)
-        for k, ks in self._not_sets:
-            if k not in out and ks.not_possible(folded):
-                out.add(k)
-        if self._regex_sets and (self._always or self._rx.search(folded) is not None):
+        for first, ks in self._not_by_first:
+            if first in folded:
+                out |= ks
+        patterns = bool(self._regex_sets) and (self._always or self._rx.search(folded) is not None)
+        if patterns:
             out |= self._regex_sets
-        return out
+        return out, patterns

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import zlib
 from collections import Counter
@@ -44,13 +43,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from . import embed
 from .text import fold, sentences, tidy
 
 # One BLAS thread: every product here is small, and a threaded BLAS burns CPU waking threads
 # (3x the CPU per mention on a busy two-core machine). Takes effect when numpy is first
 # imported after this module, as in a run; the caller's own setting wins.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+embed.one_blas_thread()
 
 MODEL_DIR = Path(__file__).parent / "model"
 LEVELS = ("info", "watch", "alert", "crisis")

@@ -17,6 +17,9 @@ def test_bench_harness_smoke(tmp_path):
     for figure in ("vs floor with the same parser", "vs floor with feedparser", "vs naive sequential loop",
                    "peak RSS of the cold run", "warm run (304s)", "unchanged bodies",
                    "analysis before the model, 5% mention us", "analysis before the model, 100% mention us",
+                   "analysis, rules path, 100% mention us", "analysis with the learned model, 100% mention us",
+                   "is-it-us check, per text that mentions us", "judgement model, per text that mentions us",
+                   "is-it-us check + judgement model, per text that mentions us",
                    "with 2,000 mentions vs empty database", "weekly digest over 2,000 mentions, 1% unanswered",
                    "weekly digest over 2,000 mentions, 10% unanswered", "`monitor check` on a 50-source config",
                    "`monitor --help`", "python bench/run.py --only cold200"):

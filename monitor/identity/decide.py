@@ -11,11 +11,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import embed
 from ..text import fold
 from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
                        owner_before, profile_text, strong_evidence, text_grams)
 from .words import _OTHER_AFTER, _OUR_EVENTS, _OURS_AFTER, KINDS, _rx, group_counts, words_after
 
+# One BLAS thread before numpy is imported (see embed.one_blas_thread): the vote's products are small.
+embed.one_blas_thread()
 MODEL_PATH = Path(__file__).resolve().parent.parent / "model" / "identity.npz"
 US, UNSURE, NOT_US = "us", "unsure", "not_us"
 # Chosen by cross-validation grouped by file (README "Is it us?"): P(us) below LOW is not us,
@@ -164,14 +167,13 @@ class Judge:
         self._kind_vecs = None
         self._us_vec = None
         self._known = None  # profile namesakes as Learned-like entries
+        self._learned_rows = None  # the learned namesakes' vectors, stacked (learned_hits)
         self.broken: str | None = None  # why the model could not be used (then every match is kept)
 
     # -- lazily loaded parts ------------------------------------------------------
 
     def embedder(self):
         if self._emb is None:
-            from .. import embed
-
             self._emb = embed.load()
             prof = self.config.organisation.profile
             self._kind_vecs = self._emb.embed(list(KINDS.values()))
@@ -279,11 +281,9 @@ class Judge:
         for ns, ns_after in self._known:
             if ns_after and set(ns_after) & set(after):
                 return Decision(NOT_US, 0.0, f"not us: about {ns.name}, {ns.about}" if ns.about else f"not us: about {ns.name}")
-        for ln in self.learned():
-            hit = self.same_namesake(ln, ctx, doc, after, mdl)
-            if hit:
-                return Decision(NOT_US, 0.0, f"not us: like mention {ln.mention_id}, marked not about us ({ln.name}, "
-                                              f"{ln.kind}): {hit}")
+        for ln, hit in self.learned_hits(ctx, doc, after, mdl):
+            return Decision(NOT_US, 0.0, f"not us: like mention {ln.mention_id}, marked not about us ({ln.name}, "
+                                          f"{ln.kind}): {hit}")
         p = mdl.p_us(x.astype(np.float64), text_grams(sents, mentioned, matches_by_sentence))
         kind = list(KINDS)[int(np.argmax(kinds_ctx))]
         if p < mdl.low and self._too_short(sents, mentioned, matches_by_sentence, after):
@@ -311,19 +311,55 @@ class Judge:
         name_words = sum(len(re.findall(r"\w+", m.text)) for i in mentioned for m in matches_by_sentence.get(i, []))
         return words - name_words <= SHORT_TEXT_WORDS
 
-    def same_namesake(self, ln: Learned, ctx, doc, after, mdl) -> str | None:
-        """Why this post is about the learned namesake ``ln``, or None."""
+    def same_namesake(self, ln: Learned, ctx, doc, after, mdl, sims=None, nearest=None) -> str | None:
+        """Why this post is about the learned namesake ``ln``, or None. ``sims``: ``(ctx @ ln.ctx,
+        doc @ ln.doc)`` when already worked out; ``nearest``: a callable giving the similarity of the
+        nearest true mention (worked out once per post, only when needed)."""
         if ln.ctx is None:
             return None
-        sim = float(ctx @ ln.ctx)  # the sentences that name it, name taken out
+        sim, doc_sim = sims if sims is not None else (float(ctx @ ln.ctx), None)  # the sentences that name it
         same = (set(ln.after) & set(after)) - mdl.us_after
-        if same and max(sim, float(doc @ ln.doc)) >= LEARNED_SAME_WORD:
+        if same and max(sim, doc_sim if doc_sim is not None else float(doc @ ln.doc)) >= LEARNED_SAME_WORD:
             return f"named the same way ('{' '.join(sorted(same))}' after the name)"
         if sim < LEARNED_SIMILARITY:
             return None
-        nearest_us = float((mdl.positives @ ctx).max()) if len(mdl.positives) else 0.0
+        nearest_us = nearest() if nearest is not None else _nearest_us(mdl, ctx)
         if sim < nearest_us + LEARNED_MARGIN:
             return None
         return f"its sentences read the same (similarity {sim:.2f}; nearest true mention {nearest_us:.2f})"
+
+    def learned_hits(self, ctx, doc, after, mdl):
+        """``(learned namesake, why)`` for each learned namesake this post is about, in order: one
+        product for all of them (their vectors stacked once per run) instead of one per namesake."""
+        import numpy as np
+
+        learned = self.learned()
+        if not learned:
+            return
+        if self._learned_rows is None or self._learned_rows[0] is not learned or self._learned_rows[1] != len(learned):
+            rows = [k for k, ln in enumerate(learned) if ln.ctx is not None]
+            self._learned_rows = (learned, len(learned), rows,
+                                  np.array([learned[k].ctx for k in rows], dtype=np.float32).reshape(len(rows), -1),
+                                  np.array([learned[k].doc for k in rows], dtype=np.float32).reshape(len(rows), -1))
+        _l, _n, rows, ctxs, docs = self._learned_rows
+        if not rows:
+            return
+        sims, doc_sims = (ctxs @ ctx).tolist(), (docs @ doc).tolist()
+        found: list[float] = []
+
+        def nearest() -> float:
+            if not found:
+                found.append(_nearest_us(mdl, ctx))
+            return found[0]
+
+        for j, k in enumerate(rows):
+            why = self.same_namesake(learned[k], ctx, doc, after, mdl, (sims[j], doc_sims[j]), nearest)
+            if why:
+                yield learned[k], why
+
+
+def _nearest_us(mdl, ctx) -> float:
+    """How close the nearest true mention we were trained on is to ``ctx``."""
+    return float((mdl.positives @ ctx).max()) if len(mdl.positives) else 0.0
 
 
