@@ -24,16 +24,34 @@ from urllib.parse import urlsplit
 # starting a process.
 MIN_SOURCES = 40
 
+# Worker processes (``MONITOR_ANALYSIS_WORKERS`` overrides). Analysis is what a cold run of many feeds
+# waits for, but a second worker measured slower on a busy 2-core machine (it competes with the main
+# process's fetching and storing, and loads the models again): see bench/RESULTS.md.
+WORKERS = 1
+
 _analyser = None  # the worker's copy, set in the parent just before the fork
 
 
 def outlet(item) -> str:
     """What ``Analyser.analyse`` is told about where an item was published."""
-    return f"{item.publisher} {urlsplit(item.canonical_url).hostname or ''}"
+    return f"{item.publisher} {_host(item.canonical_url)}"
 
 
-def _key(title, body, reach, where):
-    return title, body, where, tuple(sorted((reach or {}).items()))
+def _host(canonical: str) -> str:
+    """``urlsplit(canonical).hostname or ''`` for a canonical URL (``https://host[:port]/path?query``), without
+    splitting the whole URL; anything else (an IPv6 literal, no URL at all) goes to urlsplit."""
+    if canonical.startswith("https://") and not canonical.startswith("https://["):
+        netloc = canonical[8:].partition("/")[0]
+        if "@" not in netloc and "?" not in netloc and "#" not in netloc:
+            return netloc.partition(":")[0].lower()
+    return urlsplit(canonical).hostname or ""
+
+
+def analysis(analyser, item):
+    """``analyser.analyse`` of one item; the worker's answer when ``analyser`` is a ``Ready``."""
+    if isinstance(analyser, Ready):
+        return analyser.answer(item)
+    return analyser.analyse(item.title, item.text, item.reach, outlet(item))
 
 
 def _analyse_batch(payload):
@@ -46,18 +64,26 @@ def _analyse_batch(payload):
     return out
 
 
-class Ready:
-    """Stands in for the analyser when a poll is stored: the worker's answers, by text."""
+def workers() -> int:
+    try:
+        return max(1, int(os.environ.get("MONITOR_ANALYSIS_WORKERS", "") or WORKERS))
+    except ValueError:
+        return WORKERS
 
-    def __init__(self, answers: dict, fallback):
-        self._answers = answers
+
+class Ready:
+    """Stands in for the analyser when a poll is stored: the worker's answers, by item."""
+
+    def __init__(self, items, answers, fallback):
+        self._answers = {id(item): answer for item, answer in zip(items, answers)}
+        self._items = items  # kept alive: the answers are looked up by identity
         self._fallback = fallback
 
-    def analyse(self, title, body, reach=None, outlet=""):
-        answer = self._answers.get(_key(title, body, reach, outlet))
-        if answer is None:
-            return self._fallback.analyse(title, body, reach, outlet)
-        ok, value = answer
+    def answer(self, item):
+        found = self._answers.get(id(item))
+        if found is None:
+            return self._fallback.analyse(item.title, item.text, item.reach, outlet(item))
+        ok, value = found
         if not ok:
             raise RuntimeError(value)
         return value
@@ -90,7 +116,7 @@ class Background:
             try:
                 self.analyser.identity.learned()  # read here: the worker never opens the database
                 _analyser = self.analyser
-                self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+                self.pool = ProcessPoolExecutor(max_workers=workers(), mp_context=multiprocessing.get_context("fork"))
             except Exception:
                 self.failed = True
         return self.pool
@@ -105,7 +131,7 @@ class Background:
         except Exception:  # the worker died earlier: analyse here from now on
             self.failed = True
             return None
-        future.payload = payload
+        future.items = items
         return future
 
     def ready(self, future) -> Ready | object:
@@ -114,7 +140,7 @@ class Background:
             results = future.result()
         except Exception:  # the worker died: analyse here, as without it
             return self.analyser
-        return Ready({_key(*p): r for p, r in zip(future.payload, results)}, self.analyser)
+        return Ready(future.items, results, self.analyser)
 
     def close(self) -> None:
         if self.pool is not None:

@@ -97,3 +97,23 @@ def test_a_run_with_nothing_new_never_starts_the_worker(monkeypatch, httpserver,
     started.clear()
     second = run_cycle(cfg, db_path, now=NOW + timedelta(hours=1))
     assert second.sources[0].outcome in ("unchanged", "not_modified") and not started
+
+
+def test_the_outlet_host_is_urlsplits_hostname():
+    """``outlet`` reads the host of a canonical URL without splitting it: the same as urlsplit's hostname."""
+    from urllib.parse import urlsplit
+
+    from monitor.analyse_worker import _host
+    from monitor.urls import canonical
+
+    links = ["https://a.example/x", "http://WWW.Example.COM:8080/a?b=1#c", "https://[::1]:8080/x",
+             "http://user:pw@host.example/x", "https://host.example:443", "http://h.example?q=1", "https://h.example./x",
+             "https://news.google.com/__i/rss/rd/articles/x?url=https://Real.example/p",
+             "https://www.google.com/url?q=https://Deep.Example:81/p&sa=U", "https://xn--bcher-kva.example/%41?x=%2F",
+             "ftp://files.example/x", "not a link", ""]
+    seen = 0
+    for link in links:
+        c = canonical(link)
+        assert _host(c) == (urlsplit(c).hostname or ""), link
+        seen += bool(_host(c))
+    assert seen == 10

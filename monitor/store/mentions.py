@@ -45,6 +45,12 @@ def known_mention(db, canonical_url: str, title_key: str | None = None) -> int |
     return row[0] if row else None
 
 
+def any_purged(db) -> bool:
+    """Whether any mention was purged (its canonical URL replaced by ``purged_key``): one index probe."""
+    return db.execute("select 1 from mentions where canonical_url >= 'purged:' and canonical_url < 'purged;' "
+                      "limit 1").fetchone() is not None
+
+
 class KnownStories:
     """``known_mention`` for a whole poll's items at once: one query per column instead of three per item.
 
@@ -57,7 +63,9 @@ class KnownStories:
     def __init__(self, db, keys: Iterable[tuple[str, str | None]]):
         keys = list(keys)
         urls = {c for c, _t in keys if c}
-        self.by_url = self._lookup(db, "canonical_url", urls | {purged_key(c) for c in urls})
+        # A purged story's key is a hash of its address: worked out only when the store holds one (the index answers).
+        self.purged = any_purged(db)
+        self.by_url = self._lookup(db, "canonical_url", urls | {purged_key(c) for c in urls} if self.purged else urls)
         self.by_title = self._lookup(db, "title_key", {t for _c, t in keys if t})
 
     def _lookup(self, db, column: str, values: set[str]) -> dict[str, int]:
@@ -74,7 +82,7 @@ class KnownStories:
         found = self.by_url.get(canonical_url)
         if found is None and title_key:
             found = self.by_title.get(title_key)
-        if found is None and canonical_url:
+        if found is None and canonical_url and self.purged:
             found = self.by_url.get(purged_key(canonical_url))
         return found
 
