@@ -213,6 +213,8 @@ def run_cycle(
                 if background is not None:
                     background.close()
 
+            with db.atomic():  # the full-text index takes the run's new mentions (and any a stopped run left) at once
+                store.index_pending(db)
             if config.replies is not None:  # directors' replies first: an acknowledged crisis is not repeated
                 from .replies import read_replies
 
@@ -362,7 +364,7 @@ def _store_item(db, config: Config, analyser, item, canonical: str, title_key: s
     if analysis is None:
         return None
     with db.atomic():
-        mention_id = store.insert_mention(db, item, canonical, analysis, now, title_key)
+        mention_id = store.insert_mention(db, item, canonical, analysis, now, title_key, index_later=True)
         cand = rules.for_mention(store.mention(db, mention_id), config)
         if cand is not None:
             alerting.handle(db, config, cand, now)
