@@ -117,3 +117,30 @@ def test_the_outlet_host_is_urlsplits_hostname():
         assert _host(c) == (urlsplit(c).hostname or ""), link
         seen += bool(_host(c))
     assert seen == 10
+
+
+def test_an_entry_whose_analysis_fails_costs_only_itself(monkeypatch, httpserver, make_config, tmp_path):
+    """Analysis runs outside any savepoint (it writes nothing): a text that breaks it is skipped and
+    named, the poll's other entries and the source's state are still stored."""
+    from monitor.analyse import Analyser
+
+    real = Analyser.analyse
+
+    def analyse(self, title, body, reach=None, outlet=""):
+        if "Worried" in (title or ""):
+            raise ValueError("injected fault")
+        return real(self, title, body, reach, outlet)
+
+    monkeypatch.setenv("MONITOR_ANALYSIS_WORKER", "0")
+    monkeypatch.setattr(Analyser, "analyse", analyse)
+    items = [{**t, "link": f"https://p.example/{k}"} for k, t in enumerate(TEXTS)]
+    httpserver.expect_request("/p").respond_with_data(rss(*items), content_type="application/rss+xml")
+    cfg, _ = make_config(sources=[{"name": "p", "kind": "rss", "url": httpserver.url_for("/p")}])
+    logged: list[str] = []
+    summary = run_cycle(cfg, tmp_path / "p.db", now=NOW, log=logged.append)
+    db = store.open_db(tmp_path / "p.db")
+    titles = {r[0] for r in db.execute("select title from mentions")}
+    assert len(titles) == 3 and "Worried" not in titles  # the other three about us are stored
+    assert [line for line in logged if "injected fault" in line] == \
+        ["p: entry 'https://p.example/2' skipped: ValueError: injected fault"]
+    assert store.source_row(db, "p")["last_success"] and summary.exit_code == 0
