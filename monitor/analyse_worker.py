@@ -24,10 +24,11 @@ from urllib.parse import urlsplit
 # starting a process.
 MIN_SOURCES = 40
 
-# Worker processes (``MONITOR_ANALYSIS_WORKERS`` overrides). Analysis is what a cold run of many feeds
-# waits for, but a second worker measured slower on a busy 2-core machine (it competes with the main
-# process's fetching and storing, and loads the models again): see bench/RESULTS.md.
-WORKERS = 1
+# Worker processes at most (``MONITOR_ANALYSIS_WORKERS`` overrides; 1: never a second). Analysis is what
+# a cold run of many feeds waits for. Two workers from the start measured slower on a busy 2-core
+# machine (they took CPU from the fetching and storing); the second now starts only once every poll
+# is back, when a backlog is left (``Background.share``): see bench/RESULTS.md.
+WORKERS = 2
 
 _analyser = None  # the worker's copy, set in the parent just before the fork
 
@@ -64,6 +65,11 @@ def _analyse_batch(payload):
     return out
 
 
+# Polls waiting for analysis when fetching ends, from which a second worker pays for its start
+# and its model load (about 0.6 s; a poll of 20 farm entries takes about 15 ms to analyse).
+HELP_BACKLOG = 100
+
+
 def workers() -> int:
     try:
         return max(1, int(os.environ.get("MONITOR_ANALYSIS_WORKERS", "") or WORKERS))
@@ -98,6 +104,7 @@ class Background:
         self.analyser = analyser
         self.pool = None
         self.failed = False
+        self.helper = None  # a second worker, started when fetching is over and a backlog remains
 
     @classmethod
     def start(cls, analyser, sources_due: int) -> "Background | None":
@@ -116,7 +123,7 @@ class Background:
             try:
                 self.analyser.identity.learned()  # read here: the worker never opens the database
                 _analyser = self.analyser
-                self.pool = ProcessPoolExecutor(max_workers=workers(), mp_context=multiprocessing.get_context("fork"))
+                self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
             except Exception:
                 self.failed = True
         return self.pool
@@ -142,6 +149,35 @@ class Background:
             return self.analyser
         return Ready(future.items, results, self.analyser)
 
+    def share(self, waiting: list) -> list[tuple]:
+        """Fetching is over and ``waiting`` polls (their futures, oldest first) still wait for the worker:
+        with a backlog worth a second process's start and model load (``HELP_BACKLOG`` polls), fork
+        one and move the newer half of those not yet started to it. The main process has nothing left
+        to do but store, so the second worker takes no CPU from fetching. (old future, new future) pairs."""
+        if self.helper is not None or self.failed or self.pool is None or len(waiting) < HELP_BACKLOG \
+                or workers() < 2:
+            return []
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        try:
+            self.helper = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        except Exception:
+            self.helper = False
+            return []
+        moved = []
+        for old in waiting[len(waiting) // 2:]:
+            if not old.cancel():  # already running or queued to the first worker: it stays there
+                continue
+            try:
+                new = self.helper.submit(_analyse_batch, [(it.title, it.text, it.reach, outlet(it)) for it in old.items])
+            except Exception:  # the helper died at once: analysed here when stored (ready() of a cancelled future)
+                new = old
+            new.items = old.items
+            moved.append((old, new))
+        return moved
+
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        for pool in (self.pool, self.helper):
+            if pool:
+                pool.shutdown(wait=True, cancel_futures=True)

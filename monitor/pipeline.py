@@ -199,6 +199,12 @@ def run_cycle(
                                 log(f"{sc.name}: {report.warning}")
                             if report.new_ids and waiting_since is None:
                                 waiting_since = time.monotonic()
+                        if background is not None and waiting_analysis and pending <= waiting_analysis.keys():
+                            # every poll is back and only analysis is left: a second worker may take half
+                            for old, new in background.share(list(waiting_analysis)):  # (oldest first)
+                                waiting_analysis[new] = waiting_analysis.pop(old)
+                                pending.discard(old)
+                                pending.add(new)
                         # Sources still being read must not hold back what the others found: once an
                         # alert has waited EARLY_DELIVERY_AFTER (a normal run is over by then, so one
                         # story from many feeds is still one message), deliver what is due now.

@@ -144,3 +144,36 @@ def test_an_entry_whose_analysis_fails_costs_only_itself(monkeypatch, httpserver
     assert [line for line in logged if "injected fault" in line] == \
         ["p: entry 'https://p.example/2' skipped: ValueError: injected fault"]
     assert store.source_row(db, "p")["last_success"] and summary.exit_code == 0
+
+
+def test_a_second_worker_takes_half_the_backlog_and_stores_the_same(monkeypatch, httpserver, make_config, tmp_path):
+    """Once every poll is back, a backlog of polls waiting for analysis is shared with a second worker
+    (``Background.share``): what is stored and alerted stays the same as analysing in the main process."""
+    from monitor import analyse_worker
+
+    _off, m_off, a_off = _run(monkeypatch, httpserver, make_config, tmp_path, "0", feeds=20)
+    monkeypatch.setattr(analyse_worker, "_analyse_batch", _slow_batch)
+    monkeypatch.setattr(analyse_worker, "HELP_BACKLOG", 4)
+    monkeypatch.setenv("MONITOR_ANALYSIS_WORKERS", "2")
+    moved = []
+    share = analyse_worker.Background.share
+    monkeypatch.setattr(analyse_worker.Background, "share", lambda self, waiting: _noted(moved, share(self, waiting)))
+    _on, m_on, a_on = _run(monkeypatch, httpserver, make_config, tmp_path, "1", feeds=20)
+    assert moved and all(new is not old and new.exception() is None for old, new in moved)  # the second worker took some
+    assert m_on == m_off and a_on == a_off
+
+
+def _noted(log: list, pairs: list) -> list:
+    log.extend(pairs)
+    return pairs
+
+
+def _slow_batch(payload):
+    """The worker falling behind the fetching, as in a cold run of many feeds (module level: sent to the worker by name)."""
+    import time
+
+    time.sleep(0.3)
+    return _REAL_BATCH(payload)
+
+
+from monitor.analyse_worker import _analyse_batch as _REAL_BATCH  # noqa: E402
