@@ -6,7 +6,9 @@ model, a few milliseconds each) adds to the same interpreter lock. With many sou
 second core, ``Background`` forks one worker process when the first poll brings items; each
 poll's items are sent to it as plain text and its analyses come back before the poll is stored.
 The main process then never loads the model; the worker loads it while the other feeds are
-still being fetched. A run with nothing new never starts the worker.
+still being fetched. A run with nothing new never starts the worker. The worker is what such a
+run waits for: once every poll is back, a backlog of polls still waiting is shared with a second
+worker (``Background.share``; ``MONITOR_ANALYSIS_WORKERS=1`` keeps to one).
 
 The results are the same as analysing in the main process: the worker holds a copy of the same
 ``Analyser`` (forked, so with the same config and the namesakes learned from corrections, read
