@@ -8,7 +8,7 @@ poll's items are sent to it as plain text and its analyses come back before the 
 The main process then never loads the model; the worker loads it while the other feeds are
 still being fetched. A run with nothing new never starts the worker. The worker is what such a
 run waits for: once every poll is back, a backlog of polls still waiting is shared with a second
-worker (``Background.share``; ``MONITOR_ANALYSIS_WORKERS=1`` keeps to one).
+worker (``Background.share``) when ``MONITOR_ANALYSIS_WORKERS=2``.
 
 The results are the same as analysing in the main process: the worker holds a copy of the same
 ``Analyser`` (forked, so with the same config and the namesakes learned from corrections, read
@@ -26,11 +26,12 @@ from urllib.parse import urlsplit
 # starting a process.
 MIN_SOURCES = 40
 
-# Worker processes at most (``MONITOR_ANALYSIS_WORKERS`` overrides; 1: never a second). Analysis is what
-# a cold run of many feeds waits for. Two workers from the start measured slower on a busy 2-core
-# machine (they took CPU from the fetching and storing); the second now starts only once every poll
-# is back, when a backlog is left (``Background.share``): see bench/RESULTS.md.
-WORKERS = 2
+# Worker processes at most (``MONITOR_ANALYSIS_WORKERS`` overrides). Analysis is what a cold run of
+# many feeds waits for. Two workers from the start measured slower on a busy 2-core machine (they
+# took CPU from the fetching and storing); a second one started once every poll is back
+# (``Background.share``) measured 1.02-1.05x one worker at load 3-8, with 25 MB more peak memory:
+# off until an idle machine shows a gain (see bench/RESULTS.md); ``=2`` turns it on.
+WORKERS = 1
 
 _analyser = None  # the worker's copy, set in the parent just before the fork
 
