@@ -6,7 +6,9 @@ model, a few milliseconds each) adds to the same interpreter lock. With many sou
 second core, ``Background`` forks one worker process when the first poll brings items; each
 poll's items are sent to it as plain text and its analyses come back before the poll is stored.
 The main process then never loads the model; the worker loads it while the other feeds are
-still being fetched. A run with nothing new never starts the worker.
+still being fetched. A run with nothing new never starts the worker. The worker is what such a
+run waits for: once every poll is back, a backlog of polls still waiting is shared with a second
+worker (``Background.share``) when ``MONITOR_ANALYSIS_WORKERS=2``.
 
 The results are the same as analysing in the main process: the worker holds a copy of the same
 ``Analyser`` (forked, so with the same config and the namesakes learned from corrections, read
@@ -24,16 +26,36 @@ from urllib.parse import urlsplit
 # starting a process.
 MIN_SOURCES = 40
 
+# Worker processes at most (``MONITOR_ANALYSIS_WORKERS`` overrides). Analysis is what a cold run of
+# many feeds waits for. Two workers from the start measured slower on a busy 2-core machine (they
+# took CPU from the fetching and storing); a second one started once every poll is back
+# (``Background.share``) measured 1.02-1.05x one worker at load 3-8, with 25 MB more peak memory:
+# off until an idle machine shows a gain (see bench/RESULTS.md); ``=2`` turns it on.
+WORKERS = 1
+
 _analyser = None  # the worker's copy, set in the parent just before the fork
 
 
 def outlet(item) -> str:
     """What ``Analyser.analyse`` is told about where an item was published."""
-    return f"{item.publisher} {urlsplit(item.canonical_url).hostname or ''}"
+    return f"{item.publisher} {_host(item.canonical_url)}"
 
 
-def _key(title, body, reach, where):
-    return title, body, where, tuple(sorted((reach or {}).items()))
+def _host(canonical: str) -> str:
+    """``urlsplit(canonical).hostname or ''`` for a canonical URL (``https://host[:port]/path?query``), without
+    splitting the whole URL; anything else (an IPv6 literal, no URL at all) goes to urlsplit."""
+    if canonical.startswith("https://") and not canonical.startswith("https://["):
+        netloc = canonical[8:].partition("/")[0]
+        if "@" not in netloc and "?" not in netloc and "#" not in netloc:
+            return netloc.partition(":")[0].lower()
+    return urlsplit(canonical).hostname or ""
+
+
+def analysis(analyser, item):
+    """``analyser.analyse`` of one item; the worker's answer when ``analyser`` is a ``Ready``."""
+    if isinstance(analyser, Ready):
+        return analyser.answer(item)
+    return analyser.analyse(item.title, item.text, item.reach, outlet(item))
 
 
 def _analyse_batch(payload):
@@ -46,18 +68,31 @@ def _analyse_batch(payload):
     return out
 
 
-class Ready:
-    """Stands in for the analyser when a poll is stored: the worker's answers, by text."""
+# Polls waiting for analysis when fetching ends, from which a second worker pays for its start
+# and its model load (about 0.6 s; a poll of 20 farm entries takes about 15 ms to analyse).
+HELP_BACKLOG = 100
 
-    def __init__(self, answers: dict, fallback):
-        self._answers = answers
+
+def workers() -> int:
+    try:
+        return max(1, int(os.environ.get("MONITOR_ANALYSIS_WORKERS", "") or WORKERS))
+    except ValueError:
+        return WORKERS
+
+
+class Ready:
+    """Stands in for the analyser when a poll is stored: the worker's answers, by item."""
+
+    def __init__(self, items, answers, fallback):
+        self._answers = {id(item): answer for item, answer in zip(items, answers)}
+        self._items = items  # kept alive: the answers are looked up by identity
         self._fallback = fallback
 
-    def analyse(self, title, body, reach=None, outlet=""):
-        answer = self._answers.get(_key(title, body, reach, outlet))
-        if answer is None:
-            return self._fallback.analyse(title, body, reach, outlet)
-        ok, value = answer
+    def answer(self, item):
+        found = self._answers.get(id(item))
+        if found is None:
+            return self._fallback.analyse(item.title, item.text, item.reach, outlet(item))
+        ok, value = found
         if not ok:
             raise RuntimeError(value)
         return value
@@ -72,6 +107,7 @@ class Background:
         self.analyser = analyser
         self.pool = None
         self.failed = False
+        self.helper = None  # a second worker, started when fetching is over and a backlog remains
 
     @classmethod
     def start(cls, analyser, sources_due: int) -> "Background | None":
@@ -105,7 +141,7 @@ class Background:
         except Exception:  # the worker died earlier: analyse here from now on
             self.failed = True
             return None
-        future.payload = payload
+        future.items = items
         return future
 
     def ready(self, future) -> Ready | object:
@@ -114,8 +150,37 @@ class Background:
             results = future.result()
         except Exception:  # the worker died: analyse here, as without it
             return self.analyser
-        return Ready({_key(*p): r for p, r in zip(future.payload, results)}, self.analyser)
+        return Ready(future.items, results, self.analyser)
+
+    def share(self, waiting: list) -> list[tuple]:
+        """Fetching is over and ``waiting`` polls (their futures, oldest first) still wait for the worker:
+        with a backlog worth a second process's start and model load (``HELP_BACKLOG`` polls), fork
+        one and move the newer half of those not yet started to it. The main process has nothing left
+        to do but store, so the second worker takes no CPU from fetching. (old future, new future) pairs."""
+        if self.helper is not None or self.failed or self.pool is None or len(waiting) < HELP_BACKLOG \
+                or workers() < 2:
+            return []
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        try:
+            self.helper = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        except Exception:
+            self.helper = False
+            return []
+        moved = []
+        for old in waiting[len(waiting) // 2:]:
+            if not old.cancel():  # already running or queued to the first worker: it stays there
+                continue
+            try:
+                new = self.helper.submit(_analyse_batch, [(it.title, it.text, it.reach, outlet(it)) for it in old.items])
+            except Exception:  # the helper died at once: analysed here when stored (ready() of a cancelled future)
+                new = old
+            new.items = old.items
+            moved.append((old, new))
+        return moved
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        for pool in (self.pool, self.helper):
+            if pool:
+                pool.shutdown(wait=True, cancel_futures=True)

@@ -266,6 +266,7 @@ class _Watchdog:
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._stopped = False
+        self._wake_at = float("inf")  # when the thread looks again by itself
 
     def watch(self, deadline_at: float) -> _Watch:
         w = _Watch(deadline_at)
@@ -275,7 +276,8 @@ class _Watchdog:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="fetch-deadline", daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            elif deadline_at < self._wake_at:  # (every request has the same allowance: rarely)
+                self._cond.notify()
         return w
 
     def release(self, w: _Watch) -> None:
@@ -299,6 +301,7 @@ class _Watchdog:
                         wait = 0.2
                     else:
                         wait = min(wait or 1e9, w.deadline_at - now)
+                self._wake_at = float("inf") if wait is None else now + wait
                 self._cond.wait(wait)
 
 

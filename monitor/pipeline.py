@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import alerting, rules, store
-from .analyse_worker import Background, outlet
+from .analyse_worker import Background, analysis as analysis_of
 from .clock import iso, parse_iso, utcnow
 from .config import Config
 from .lock import RunLock
@@ -199,6 +199,12 @@ def run_cycle(
                                 log(f"{sc.name}: {report.warning}")
                             if report.new_ids and waiting_since is None:
                                 waiting_since = time.monotonic()
+                        if background is not None and waiting_analysis and pending <= waiting_analysis.keys():
+                            # every poll is back and only analysis is left: a second worker may take half
+                            for old, new in background.share(list(waiting_analysis)):  # (oldest first)
+                                waiting_analysis[new] = waiting_analysis.pop(old)
+                                pending.discard(old)
+                                pending.add(new)
                         # Sources still being read must not hold back what the others found: once an
                         # alert has waited EARLY_DELIVERY_AFTER (a normal run is over by then, so one
                         # story from many feeds is still one message), deliver what is due now.
@@ -213,6 +219,8 @@ def run_cycle(
                 if background is not None:
                     background.close()
 
+            with db.atomic():  # the full-text index takes the run's new mentions (and any a stopped run left) at once
+                store.index_pending(db)
             if config.replies is not None:  # directors' replies first: an acknowledged crisis is not repeated
                 from .replies import read_replies
 
@@ -312,8 +320,9 @@ def _poll(source, fetcher, state: SourceState) -> Poll:
 def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime, row: dict) -> SourceReport:
     """Analyse a poll's items and write them, the source state and the alerts in one transaction.
 
-    Each item has its own savepoint: an item that breaks analysis, storage or alerting is rolled
-    back alone, named (source and entry id) in the report's warning, and the rest go on.
+    Each item that writes has its own savepoint: an item that breaks analysis, storage or alerting is
+    rolled back alone, named (source and entry id) in the report's warning, and the rest go on. (Most
+    items write nothing, being old, known or not about us: they take no savepoint.)
     """
     import sqlite3
 
@@ -326,9 +335,8 @@ def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime, row
         known = store.KnownStories(db, keys)  # one query per key column for the whole poll, not three per item
         for item, (canonical, title_key) in zip(poll.items, keys):
             try:
-                with db.atomic():  # a savepoint inside the source's transaction
-                    mention_id = _store_item(db, config, analyser, item, canonical, title_key, known, now,
-                                             first_poll, oldest)
+                mention_id = _store_item(db, config, analyser, item, canonical, title_key, known, now,
+                                         first_poll, oldest)
             except sqlite3.OperationalError:
                 raise  # the database itself is busy, full or read-only: not this entry's fault
             except Exception as exc:
@@ -355,13 +363,15 @@ def _store_item(db, config: Config, analyser, item, canonical: str, title_key: s
         return None  # a new source's first poll takes a bounded backfill
     existing = known.find(canonical, title_key)
     if existing is not None:
-        store.link_source(db, existing, item, now)
+        with db.atomic():  # a savepoint inside the source's transaction
+            store.link_source(db, existing, item, now)
         return None
-    analysis = analyser.analyse(item.title, item.text, item.reach, outlet(item))
+    analysis = analysis_of(analyser, item)  # writes nothing
     if analysis is None:
         return None
-    mention_id = store.insert_mention(db, item, canonical, analysis, now, title_key)
-    cand = rules.for_mention(store.mention(db, mention_id), config)
-    if cand is not None:
-        alerting.handle(db, config, cand, now)
+    with db.atomic():
+        mention_id = store.insert_mention(db, item, canonical, analysis, now, title_key, index_later=True)
+        cand = rules.for_mention(store.mention(db, mention_id), config)
+        if cand is not None:
+            alerting.handle(db, config, cand, now)
     return mention_id

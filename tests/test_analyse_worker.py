@@ -97,3 +97,83 @@ def test_a_run_with_nothing_new_never_starts_the_worker(monkeypatch, httpserver,
     started.clear()
     second = run_cycle(cfg, db_path, now=NOW + timedelta(hours=1))
     assert second.sources[0].outcome in ("unchanged", "not_modified") and not started
+
+
+def test_the_outlet_host_is_urlsplits_hostname():
+    """``outlet`` reads the host of a canonical URL without splitting it: the same as urlsplit's hostname."""
+    from urllib.parse import urlsplit
+
+    from monitor.analyse_worker import _host
+    from monitor.urls import canonical
+
+    links = ["https://a.example/x", "http://WWW.Example.COM:8080/a?b=1#c", "https://[::1]:8080/x",
+             "http://user:pw@host.example/x", "https://host.example:443", "http://h.example?q=1", "https://h.example./x",
+             "https://news.google.com/__i/rss/rd/articles/x?url=https://Real.example/p",
+             "https://www.google.com/url?q=https://Deep.Example:81/p&sa=U", "https://xn--bcher-kva.example/%41?x=%2F",
+             "ftp://files.example/x", "not a link", ""]
+    seen = 0
+    for link in links:
+        c = canonical(link)
+        assert _host(c) == (urlsplit(c).hostname or ""), link
+        seen += bool(_host(c))
+    assert seen == 10
+
+
+def test_an_entry_whose_analysis_fails_costs_only_itself(monkeypatch, httpserver, make_config, tmp_path):
+    """Analysis runs outside any savepoint (it writes nothing): a text that breaks it is skipped and
+    named, the poll's other entries and the source's state are still stored."""
+    from monitor.analyse import Analyser
+
+    real = Analyser.analyse
+
+    def analyse(self, title, body, reach=None, outlet=""):
+        if "Worried" in (title or ""):
+            raise ValueError("injected fault")
+        return real(self, title, body, reach, outlet)
+
+    monkeypatch.setenv("MONITOR_ANALYSIS_WORKER", "0")
+    monkeypatch.setattr(Analyser, "analyse", analyse)
+    items = [{**t, "link": f"https://p.example/{k}"} for k, t in enumerate(TEXTS)]
+    httpserver.expect_request("/p").respond_with_data(rss(*items), content_type="application/rss+xml")
+    cfg, _ = make_config(sources=[{"name": "p", "kind": "rss", "url": httpserver.url_for("/p")}])
+    logged: list[str] = []
+    summary = run_cycle(cfg, tmp_path / "p.db", now=NOW, log=logged.append)
+    db = store.open_db(tmp_path / "p.db")
+    titles = {r[0] for r in db.execute("select title from mentions")}
+    assert len(titles) == 3 and "Worried" not in titles  # the other three about us are stored
+    assert [line for line in logged if "injected fault" in line] == \
+        ["p: entry 'https://p.example/2' skipped: ValueError: injected fault"]
+    assert store.source_row(db, "p")["last_success"] and summary.exit_code == 0
+
+
+def test_a_second_worker_takes_half_the_backlog_and_stores_the_same(monkeypatch, httpserver, make_config, tmp_path):
+    """Once every poll is back, a backlog of polls waiting for analysis is shared with a second worker
+    (``Background.share``): what is stored and alerted stays the same as analysing in the main process."""
+    from monitor import analyse_worker
+
+    _off, m_off, a_off = _run(monkeypatch, httpserver, make_config, tmp_path, "0", feeds=20)
+    monkeypatch.setattr(analyse_worker, "_analyse_batch", _slow_batch)
+    monkeypatch.setattr(analyse_worker, "HELP_BACKLOG", 4)
+    monkeypatch.setenv("MONITOR_ANALYSIS_WORKERS", "2")
+    moved = []
+    share = analyse_worker.Background.share
+    monkeypatch.setattr(analyse_worker.Background, "share", lambda self, waiting: _noted(moved, share(self, waiting)))
+    _on, m_on, a_on = _run(monkeypatch, httpserver, make_config, tmp_path, "1", feeds=20)
+    assert moved and all(new is not old and new.exception() is None for old, new in moved)  # the second worker took some
+    assert m_on == m_off and a_on == a_off
+
+
+def _noted(log: list, pairs: list) -> list:
+    log.extend(pairs)
+    return pairs
+
+
+def _slow_batch(payload):
+    """The worker falling behind the fetching, as in a cold run of many feeds (module level: sent to the worker by name)."""
+    import time
+
+    time.sleep(0.3)
+    return _REAL_BATCH(payload)
+
+
+from monitor.analyse_worker import _analyse_batch as _REAL_BATCH  # noqa: E402

@@ -36,7 +36,7 @@ from .common import get_row, to_json as _json  # noqa: F401
 from .sources import SECRET_KEYS, fetch_counts, public_source, record_poll, set_down_alert, source_row, sync_sources  # noqa: F401
 from .mentions import (  # noqa: F401
     MENTION_SQL, _MENTION_SQL, KnownStories, carriers, count_since, decode_mention, first_seen, hourly_counts,
-    inbox, insert_mention, json_list, known_mention, link_source, mark_reminded, mention, mentions, newest_since,
+    inbox, index_pending, insert_mention, json_list, known_mention, link_source, mark_reminded, mention, mentions, newest_since,
     purged_key, replies_due, set_needs_reply, texts_for_excludes, marked_not_about_us, unmarked_texts, totals,
     corrected,
 )
@@ -54,7 +54,7 @@ from . import digest, retention  # noqa: F401  (the digest's reads; the purge's 
 __all__ = [  # everything callers reach as monitor.store.NAME
     "Database", "Migrations", "migrations", "get_row", "_json", "SECRET_KEYS", "fetch_counts", "public_source",
     "record_poll", "set_down_alert", "source_row", "sync_sources", "MENTION_SQL", "_MENTION_SQL", "KnownStories",
-    "carriers", "count_since", "decode_mention", "first_seen", "hourly_counts", "inbox", "insert_mention",
+    "carriers", "count_since", "decode_mention", "first_seen", "hourly_counts", "inbox", "index_pending", "insert_mention",
     "json_list", "known_mention", "link_source", "mark_reminded", "mention", "mentions", "newest_since",
     "purged_key", "replies_due", "set_needs_reply", "texts_for_excludes", "marked_not_about_us", "unmarked_texts",
     "totals", "corrected", "add_mention", "add_silence", "alert",

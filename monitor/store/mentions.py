@@ -1,5 +1,6 @@
 """Owns ``mentions`` (one row per story, with its grade and triage state), ``mention_sources`` (every
-source that carried it) and ``mentions_fts`` (the full-text index, kept by triggers).
+source that carried it) and ``mentions_fts`` (the full-text index, kept by triggers; a run's new
+mentions are added in one pass at its end, ``index_pending``).
 
 Reads for the rules (spike counts, replies due) and triage (inbox, search) live here too:
 whoever changes a mention column finds every query that uses it in this file. So do the reads
@@ -45,6 +46,12 @@ def known_mention(db, canonical_url: str, title_key: str | None = None) -> int |
     return row[0] if row else None
 
 
+def any_purged(db) -> bool:
+    """Whether any mention was purged (its canonical URL replaced by ``purged_key``): one index probe."""
+    return db.execute("select 1 from mentions where canonical_url >= 'purged:' and canonical_url < 'purged;' "
+                      "limit 1").fetchone() is not None
+
+
 class KnownStories:
     """``known_mention`` for a whole poll's items at once: one query per column instead of three per item.
 
@@ -57,7 +64,9 @@ class KnownStories:
     def __init__(self, db, keys: Iterable[tuple[str, str | None]]):
         keys = list(keys)
         urls = {c for c, _t in keys if c}
-        self.by_url = self._lookup(db, "canonical_url", urls | {purged_key(c) for c in urls})
+        # A purged story's key is a hash of its address: worked out only when the store holds one (the index answers).
+        self.purged = any_purged(db)
+        self.by_url = self._lookup(db, "canonical_url", urls | {purged_key(c) for c in urls} if self.purged else urls)
         self.by_title = self._lookup(db, "title_key", {t for _c, t in keys if t})
 
     def _lookup(self, db, column: str, values: set[str]) -> dict[str, int]:
@@ -74,7 +83,7 @@ class KnownStories:
         found = self.by_url.get(canonical_url)
         if found is None and title_key:
             found = self.by_title.get(title_key)
-        if found is None and canonical_url:
+        if found is None and canonical_url and self.purged:
             found = self.by_url.get(purged_key(canonical_url))
         return found
 
@@ -92,7 +101,10 @@ def link_source(db, mention_id: int, item, now: datetime) -> None:
                    "values (?, ?, ?, ?, ?)", [mention_id, item.source, item.item_id, clean_link(item.url), iso(now)])
 
 
-def insert_mention(db, item, canonical_url: str, analysis, now: datetime, title_key: str | None = None) -> int:
+def insert_mention(db, item, canonical_url: str, analysis, now: datetime, title_key: str | None = None,
+                   index_later: bool = False) -> int:
+    """A new mention and its first source. ``index_later``: left out of the full-text index until
+    ``index_pending`` (a run indexes its new mentions in one pass at its end)."""
     row = {
         "canonical_url": canonical_url, "url": clean_link(item.url), "title": item.title, "text": item.text,
         "snippet": analysis.snippet, "author": item.author, "publisher": item.publisher, "source": item.source,
@@ -103,13 +115,25 @@ def insert_mention(db, item, canonical_url: str, analysis, now: datetime, title_
         "actions": to_json(analysis.actions), "needs_reply": int(analysis.needs_reply),
         "reach": to_json(item.reach) if item.reach else None, "title_key": title_key,
         "judgement": to_json(analysis.judgement) if getattr(analysis, "judgement", None) else None,
+        "fts_pending": int(index_later),
     }
     cols = list(row)
     cur = db.execute(f"insert into mentions ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})",
                      [row[c] for c in cols])
     mention_id = cur.lastrowid
-    link_source(db, mention_id, item, now)
+    # (link_source's update of last_seen would only write what was just written)
+    db.execute("insert or ignore into mention_sources (mention_id, source, item_id, url, first_seen) "
+               "values (?, ?, ?, ?, ?)", [mention_id, item.source, item.item_id, row["url"], row["first_seen"]])
     return mention_id
+
+
+def index_pending(db) -> int:
+    """Add the mentions stored with ``index_later`` to the full-text index (one pass); how many."""
+    n = db.execute("insert into mentions_fts (rowid, title, text) select id, title, text from mentions "
+                   "where fts_pending = 1").rowcount
+    if n:
+        db.execute("update mentions set fts_pending = 0 where fts_pending = 1")
+    return n
 
 
 # --------------------------------------------------------------------------- reading mentions
