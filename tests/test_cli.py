@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import sqlite3
 
@@ -89,41 +90,39 @@ def test_every_target_has_an_eval_option_that_overrides_the_file(tmp_path):
         assert result.exit_code == 1 and says in result.output, result.output
 
 
-def test_help_imports_no_library_module():
-    """`monitor --help` stays light: the command modules import click and small declarations only."""
+def _heavy_modules_loaded(commands: str, heavy: tuple[str, ...]) -> list[str]:
+    """Run ``commands`` (CLI invocations) in a fresh interpreter; the modules of ``heavy`` it imported."""
     import subprocess
     import sys
 
-    code = ("import sys\nfrom click.testing import CliRunner\nfrom monitor.cli import cli\n"
-            "assert CliRunner().invoke(cli, ['--help']).exit_code == 0\n"
-            "heavy = ('monitor.config', 'monitor.store', 'monitor.sources', 'monitor.analyse', 'monitor.notify',\n"
-            "         'requests', 'yaml', 'sqlite_utils', 'apprise', 'numpy')\n"
-            "print([m for m in heavy if m in sys.modules])\n")
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom monitor.cli import cli\n" + commands
+            + f"print([m for m in {heavy!r} if m in sys.modules])\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "[]"
+    return ast.literal_eval(out.stdout.strip())
+
+
+def test_help_imports_no_library_module():
+    """`monitor --help` stays light: the command modules import click and small declarations only."""
+    commands = "assert CliRunner().invoke(cli, ['--help']).exit_code == 0\n"
+    assert _heavy_modules_loaded(commands, ('monitor.config', 'monitor.store', 'monitor.sources', 'monitor.analyse',
+                                            'monitor.notify', 'requests', 'yaml', 'sqlite_utils', 'apprise',
+                                            'numpy')) == []
 
 
 def test_check_and_search_on_an_existing_database_stay_light(tmp_path):
     """`monitor check` (and a store command) with a real database: no numpy, model, apprise or plugin scan."""
-    import subprocess
-    import sys
-
     from monitor import store
 
     from .conftest import write_config
 
     path = write_config(tmp_path, sources=[{"name": "f", "kind": "rss", "url": "https://example.org/feed"}])
     store.open_db(tmp_path / "monitor.db").close()
-    code = ("import sys\nfrom click.testing import CliRunner\nfrom monitor.cli import cli\n"
-            f"for args in (['check'], ['search', 'x']):\n"
-            f"    r = CliRunner().invoke(cli, ['--config', {str(path)!r}, '--db', {str(tmp_path / 'monitor.db')!r}, *args])\n"
-            "    assert r.exit_code == 0, r.output\n"
-            "heavy = ('numpy', 'sklearn', 'apprise', 'matplotlib', 'monitor.model', 'importlib.metadata')\n"
-            "print([m for m in heavy if m in sys.modules])\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "[]"
+    commands = (f"for args in (['check'], ['search', 'x']):\n"
+                f"    r = CliRunner().invoke(cli, ['--config', {str(path)!r}, '--db', {str(tmp_path / 'monitor.db')!r}, *args])\n"
+                "    assert r.exit_code == 0, r.output\n")
+    assert _heavy_modules_loaded(commands, ('numpy', 'sklearn', 'apprise', 'matplotlib', 'monitor.model',
+                                            'importlib.metadata')) == []
 
 
 def test_every_command_is_still_there():
