@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .eval_targets import TARGETS, Target  # noqa: F401 (Target: re-exported)
-from .levels import SEVERITIES
+from .levels import SEVERITIES, Severity, at_least
 
 if TYPE_CHECKING:
     from .config import Config
@@ -148,7 +148,7 @@ def evaluate(config: Config, items: list[dict], targets: dict | None = None, ana
         if not gold:
             rep.near_misses += 1
             rep.near_miss_false_positives += int(predicted)
-            rep.near_miss_at_alert += int(predicted and a.severity in ("alert", "crisis"))
+            rep.near_miss_at_alert += int(predicted and at_least(a.severity, Severity.ALERT))
             kind = near_miss_kind(tags)
             kinds[kind]["of"] += 1
             kinds[kind]["taken"] += int(predicted)
@@ -160,19 +160,19 @@ def evaluate(config: Config, items: list[dict], targets: dict | None = None, ana
                 crisis[1] += 1
                 crisis[0] += int(level == "crisis")
                 crisis_alert[1] += 1
-                crisis_alert[0] += int(level in ("alert", "crisis"))
-                if level not in ("alert", "crisis"):
+                crisis_alert[0] += int(at_least(level, Severity.ALERT))
+                if not at_least(level, Severity.ALERT):
                     problems.insert(0, "CRISIS GRADED BELOW ALERT")
             if level == "crisis":
                 crisis_graded[1] += 1
                 crisis_graded[0] += int(want == "crisis")
-            if level in ("alert", "crisis"):
+            if at_least(level, Severity.ALERT):
                 alert_graded[1] += 1
-                alert_graded[0] += int(want in ("alert", "crisis"))
-            if want in ("alert", "crisis"):
+                alert_graded[0] += int(at_least(want, Severity.ALERT))
+            if at_least(want, Severity.ALERT):
                 alert_up[1] += 1
-                alert_up[0] += int(level in ("alert", "crisis"))
-            if want == "info" and level in ("alert", "crisis"):
+                alert_up[0] += int(at_least(level, Severity.ALERT))
+            if want == "info" and at_least(level, Severity.ALERT):
                 rep.info_raised_to_alert += 1
             if predicted and level != want:
                 problems.append(f"severity {level}, labelled {want}")

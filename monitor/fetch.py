@@ -376,9 +376,8 @@ def _host(exc: Exception, chain: list[BaseException]) -> str:
 def _short(exc: Exception) -> str:
     """What went wrong in words a volunteer can act on, not urllib3's nested reprs (judged by exception type)."""
     import errno
-    import ssl
-
     import socket
+    import ssl
 
     from requests.exceptions import SSLError as RequestsSSLError
     from urllib3.exceptions import NameResolutionError

@@ -147,9 +147,9 @@ class Matcher:
         # One alternation is far cheaper than N searches when most texts do not mention us,
         # and a term's longest word must appear verbatim, which a substring test finds faster still.
         self._any = re.compile("|".join(f"(?:{r.pattern})" for _, r in self._term_res))
-        self._needles = tuple({max(re.findall(r"\w+", fold(t)) or [""], key=len) for t in self.terms} - {""})
-        # The same per term: a term whose longest word is not in a sentence is not searched for there.
+        # Per term (a term whose longest word is not in a sentence is not searched for there), and all of them.
         self._term_needles = [max(re.findall(r"\w+", fold(t)) or [""], key=len) for t in self.terms]
+        self._needles = tuple(set(self._term_needles) - {""})
         # Misspellings (issue 15): one loose pattern per multi-word term, checked word by word afterwards.
         fuzzy = [(t, _fuzzy_regex(t)) for t in self.terms]
         self._fuzzy = [(t, re.compile(r), re.sub(r"[^\w]", "", fold(t))) for t, r in fuzzy if r]
@@ -355,10 +355,6 @@ class KeywordSet:
             rx = self._kw_subsets[key] = re.compile("|".join(f"(?:{self._kw_sources[n]})" for n in key) or "(?!)")
         return rx
 
-    def not_possible(self, folded: str) -> bool:
-        """Could a ``not`` phrase match this folded text (its first word is somewhere in it)?"""
-        return any(first in folded for first in self._not_firsts)
-
     def _not_for(self, folded: str) -> re.Pattern | None:
         """The alternation of only the ``not`` phrases whose first word is in ``folded`` (None: none is):
         the others never match, so leaving them out changes no match."""
@@ -412,7 +408,7 @@ class AnyKeyword:
         self._regex_sets = {k for k, ks in enumerate(sets) if ks._pat is not None}
         self._not_sets = [(k, ks) for k, ks in enumerate(sets) if ks._not is not None]
         # The first word of every set's ``not`` phrases, with the sets that have it: one substring
-        # test per word (what ``KeywordSet.not_possible`` tests, for all sets at once).
+        # test per word (a ``not`` phrase can match only where its first word is).
         by_first: dict[str, set[int]] = {}
         for k, ks in self._not_sets:
             for first in ks._not_firsts:
@@ -432,13 +428,10 @@ class AnyKeyword:
         else:
             self._always = False
 
-    def possible(self, folded: str, words: set[str]) -> set[int]:
-        """Indices of the sets that could find something in this folded sentence with these words."""
-        return self.possible_and_patterns(folded, words)[0]
-
     def possible_and_patterns(self, folded: str, words: set[str]) -> tuple[set[int], bool]:
-        """``possible``, and whether any set's regex pattern can match (False: the alternation of all
-        of them found nothing, so ``find`` need not search a single one: ``find(..., patterns=False)``)."""
+        """Indices of the sets that could find something in this folded sentence with these words, and
+        whether any set's regex pattern can match (False: the alternation of all of them found nothing,
+        so ``find`` need not search a single one: ``find(..., patterns=False)``)."""
         out: set[int] = set()
         for w in words & self._by_word.keys():
             out |= self._by_word[w]

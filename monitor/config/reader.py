@@ -254,19 +254,17 @@ class Reader:
         return value
 
     def duration(self, value: Any, path: str, default: float) -> float:
-        if value is None:
-            return default
-        try:
-            return parse_duration(value)
-        except ValueError as exc:
-            self.problem(path, str(exc))
-            return default
+        return self._parsed(parse_duration, value, path, default)
 
     def size(self, value: Any, path: str, default: int) -> int:
+        return self._parsed(parse_size, value, path, default)
+
+    def _parsed(self, parse, value: Any, path: str, default):
+        """``parse(value)``; its ValueError is a problem at ``path`` (and the default is used)."""
         if value is None:
             return default
         try:
-            return parse_size(value)
+            return parse(value)
         except ValueError as exc:
             self.problem(path, str(exc))
             return default

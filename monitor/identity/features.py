@@ -104,14 +104,11 @@ def profile_text(config) -> str:
     return " ".join(p for p in parts if p)
 
 
-_TOKEN = None
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[£$€₹₦₱]")
 
 
 def text_grams(sents, mentioned, matches_by_sentence) -> list[str]:
     """The words and word pairs of the whole text, our name replaced by one token (the text model's input)."""
-    global _TOKEN
-    if _TOKEN is None:
-        _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[£$€₹₦₱]")
     grams: list[str] = []
     for i, (_f, s) in enumerate(sents):
         f = fold(s)

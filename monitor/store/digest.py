@@ -14,8 +14,6 @@ from ..states import AlertStatus, DeliveryStatus, PollOutcome, sql_list
 from .common import get_row
 from .mentions import MENTION_SQL, decode_mention
 
-IN_WEEK = "first_seen >= ? and first_seen < ? and false_positive = 0"
-
 
 def count_mentions(db, start: datetime, end: datetime, false_positives: bool = False) -> int:
     return db.execute("select count(*) from mentions where first_seen >= ? and first_seen < ? and false_positive = ?",
@@ -39,27 +37,10 @@ def by_source(db, start: datetime, end: datetime) -> list[tuple[str, int]]:
         "group by ms.source order by n desc, ms.source", [iso(start), iso(end)])]
 
 
-def by_severity(db, start: datetime, end: datetime) -> dict[str, int]:
-    return {r["severity"]: r["n"] for r in db.query(
-        f"select severity, count(*) as n from mentions where {IN_WEEK} group by severity", [iso(start), iso(end)])}
-
-
-def hourly(db, start: datetime, end: datetime, negative: float) -> list[tuple[str, int, int]]:
-    """(``YYYY-MM-DDTHH`` in UTC, mentions, of which negative about us) per hour of the week."""
-    return list(db.execute(
-        f"select substr(first_seen, 1, 13), count(*), sum(coalesce(targeted_sentiment, 0) <= ?) from mentions "
-        f"where {IN_WEEK} group by 1", [negative, iso(start), iso(end)]))
-
-
 def week_mentions(db, start: datetime, end: datetime, more: str, args: Iterable = ()) -> list[dict]:
     """The week's mentions (with sources, JSON decoded), narrowed and ordered by ``more`` (``and ... order by ...``)."""
     sql = f"{MENTION_SQL} where m.first_seen >= ? and m.first_seen < ? and m.false_positive = 0 {more}"
     return [decode_mention(r) for r in db.query(sql, [iso(start), iso(end), *args])]
-
-
-def count_week(db, start: datetime, end: datetime, more: str, args: Iterable = ()) -> int:
-    return db.execute(f"select count(*) from mentions m where m.first_seen >= ? and m.first_seen < ? "
-                      f"and m.false_positive = 0 {more}", [iso(start), iso(end), *args]).fetchone()[0]
 
 
 def source_health(db, start: datetime, end: datetime) -> tuple[dict[str, dict], dict[str, tuple[int, int]]]:

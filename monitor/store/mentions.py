@@ -97,8 +97,13 @@ def link_source(db, mention_id: int, item, now: datetime) -> None:
     cur = db.execute("update mentions set last_seen = ? where id = ? and canonical_url not like 'purged:%'",
                      [iso(now), mention_id])
     if cur.rowcount:  # a purged mention takes no new links or names
-        db.execute("insert or ignore into mention_sources (mention_id, source, item_id, url, first_seen) "
-                   "values (?, ?, ?, ?, ?)", [mention_id, item.source, item.item_id, clean_link(item.url), iso(now)])
+        _add_source(db, mention_id, item, clean_link(item.url), iso(now))
+
+
+def _add_source(db, mention_id: int, item, url: str, first_seen: str) -> None:
+    """One more source that carried the mention (none twice)."""
+    db.execute("insert or ignore into mention_sources (mention_id, source, item_id, url, first_seen) "
+               "values (?, ?, ?, ?, ?)", [mention_id, item.source, item.item_id, url, first_seen])
 
 
 def insert_mention(db, item, canonical_url: str, analysis, now: datetime, title_key: str | None = None,
@@ -121,9 +126,7 @@ def insert_mention(db, item, canonical_url: str, analysis, now: datetime, title_
     cur = db.execute(f"insert into mentions ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})",
                      [row[c] for c in cols])
     mention_id = cur.lastrowid
-    # (link_source's update of last_seen would only write what was just written)
-    db.execute("insert or ignore into mention_sources (mention_id, source, item_id, url, first_seen) "
-               "values (?, ?, ?, ?, ?)", [mention_id, item.source, item.item_id, row["url"], row["first_seen"]])
+    _add_source(db, mention_id, item, row["url"], row["first_seen"])  # (not link_source: last_seen is already now)
     return mention_id
 
 

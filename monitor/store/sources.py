@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 from .. import schedule
 from ..clock import iso
-from ..states import PollOutcome, sql_list
+from ..states import PollOutcome
 from .common import get_row
 
 
@@ -90,11 +90,3 @@ def record_poll(db, name: str, poll, now: datetime, every: float, new_mentions: 
 def set_down_alert(db, name: str, alert_id: int | None) -> None:
     """The open "source down" alert of a source (-1: down, but nobody to tell; None: up again)."""
     db.execute("update sources set down_alert_id = ? where name = ?", [alert_id, name])
-
-
-def fetch_counts(db, name: str, start: datetime, end: datetime) -> tuple[int, int]:
-    """(polls, failed polls) of a source between ``start`` and ``end``."""
-    f = db.execute(f"select count(*), sum(outcome in ({sql_list(PollOutcome.FAILED, PollOutcome.GONE)})) "
-                   "from fetches where source = ? and started >= ? and started < ?",
-                   [name, iso(start), iso(end)]).fetchone()
-    return f[0] or 0, f[1] or 0
