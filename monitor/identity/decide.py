@@ -14,7 +14,8 @@ from pathlib import Path
 from .. import embed
 from ..text import fold
 from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
-                       owner_before, profile_text, strong_evidence, text_grams)
+                       name_shapes, other_address, other_addresses, owner_before, profile_text, strong_evidence,
+                       text_grams)
 from .words import _OTHER_AFTER, _OUR_EVENTS, _OURS_AFTER, KINDS, _rx, group_counts, words_after
 
 # One BLAS thread before numpy is imported (see embed.one_blas_thread): the vote's products are small.
@@ -167,6 +168,7 @@ class Judge:
         self._kind_vecs = None
         self._us_vec = None
         self._known = None  # profile namesakes as Learned-like entries
+        self._addresses = None  # web addresses and handles with our name that are not ours (features.other_addresses)
         self._learned_rows = None  # the learned namesakes' vectors, stacked (learned_hits)
         self.broken: str | None = None  # why the model could not be used (then every match is kept)
 
@@ -181,6 +183,9 @@ class Judge:
             from ..matching import Matcher
 
             terms = Matcher(self.config.organisation.terms)
+            compact = {re.sub(r"[^\w]", "", fold(t).lstrip("@#").split(".")[0]) for t in self.config.organisation.terms
+                       if " " not in t.strip()}
+            self._addresses = other_addresses(sorted(c for c in compact if len(c) >= 6), prof.handles, prof.web)
             self._known = []  # (namesake, the describing word after our name in its name)
             for ns in prof.namesakes:
                 after = [w for m in terms.find(ns.name) for w in words_after(fold(ns.name), m.end)]
@@ -248,6 +253,7 @@ class Judge:
             float(extended), float(at_other), float(article),
             *_flag_features([m for i in mentioned for m in matches_by_sentence.get(i, [])]),
             owner_before(sents, mentioned, matches_by_sentence, ours),
+            *name_shapes(sents, mentioned, matches_by_sentence, ours), other_address(self._addresses, folded),
         ]
         return np.concatenate([np.asarray(extra, dtype=np.float64), around]), ctx, doc, kinds_ctx, after
 
