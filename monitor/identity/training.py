@@ -34,6 +34,8 @@ TRAINING_FILES = (
     "training/t9_boundaries.jsonl",
     "training/identity/t10_namesakes_uk.jsonl",
     "training/identity/t11_namesakes_world.jsonl",
+    "training/identity/t12_namesakes_pairs.jsonl",
+    "training/identity/t14_namesakes_kinds.jsonl",
 )
 
 
