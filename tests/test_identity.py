@@ -178,7 +178,8 @@ def test_training_reproduces_the_committed_model(cfg, tmp_path):
     meta = identity.train(shipped, out=out)
     a, b = np.load(out), np.load(identity.MODEL_PATH)
     assert sorted(a.files) == sorted(b.files)
-    for k in ("w", "b", "mean", "scale", "low", "high", "positives", "text_weight", "text_b"):
+    for k in ("w", "b", "mean", "scale", "low", "high", "positives", "positives_in_refs", "positives_scale",
+              "text_weight", "text_b"):
         assert np.allclose(a[k].astype(float), b[k].astype(float), atol=1e-4), k
     for k in ("text_idf", "text_w"):  # the words model, stored in half precision
         assert np.allclose(a[k].astype(float), b[k].astype(float), atol=2e-3, rtol=2e-3), k

@@ -86,13 +86,17 @@ class Model:
         self.scale = z["scale"].astype(np.float64)
         self.low = float(z["low"])
         self.high = float(z["high"])
-        # ctx vectors of true mentions (for learned namesakes), stored as int8 (x 127) to keep the file small
-        pos = z["positives"]
-        self.positives = pos.astype(np.float32) / 127.0 if pos.dtype == np.int8 else pos.astype(np.float32)
-        self.us_after = set(str(x) for x in z["us_after"])  # words seen after our name in true mentions
         # the vectors around the name of every training text (int8 x 127), and whether it was about us
         refs, ref_us = z["refs"].astype(np.float32) / 127.0, z["ref_us"].astype(bool)
         self.neg_refs, self.pos_refs = refs[~ref_us], refs[ref_us]
+        # ctx vectors of true mentions (for learned namesakes), stored as int8 (x positives_scale) to keep the file
+        # small; those equal to their vector around the name (positives_in_refs) are not stored twice
+        pos = z["positives"]
+        scale = float(z["positives_scale"]) if "positives_scale" in z.files else 127.0
+        self.positives = pos.astype(np.float32) / scale if pos.dtype == np.int8 else pos.astype(np.float32)
+        if "positives_in_refs" in z.files:
+            self.positives = np.concatenate([self.positives, self.pos_refs[z["positives_in_refs"].astype(bool)]])
+        self.us_after = set(str(x) for x in z["us_after"])  # words seen after our name in true mentions
         self.meta = json.loads(str(z["meta"]))
         # the words model: its vocabulary (one term a line), idf and weights; absent from an older file
         self.text_weight = float(z["text_weight"]) if "text_weight" in z.files else 0.0
