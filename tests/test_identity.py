@@ -178,7 +178,8 @@ def test_training_reproduces_the_committed_model(cfg, tmp_path):
     meta = identity.train(shipped, out=out)
     a, b = np.load(out), np.load(identity.MODEL_PATH)
     assert sorted(a.files) == sorted(b.files)
-    for k in ("w", "b", "mean", "scale", "low", "high", "positives", "text_weight", "text_b"):
+    for k in ("w", "b", "mean", "scale", "low", "high", "positives", "positives_in_refs", "positives_scale",
+              "text_weight", "text_b"):
         assert np.allclose(a[k].astype(float), b[k].astype(float), atol=1e-4), k
     for k in ("text_idf", "text_w"):  # the words model, stored in half precision
         assert np.allclose(a[k].astype(float), b[k].astype(float), atol=2e-3, rtol=2e-3), k
@@ -345,3 +346,35 @@ def test_the_shipped_model_mixes_the_words_model_in(cfg):
     an, a = analyse(cfg, "Hartfield Council's New Baby Network welcome packs now include a free swim pass for the "
                          "leisure centre. Register the birth at the town hall to get one.")
     assert a is None and an.last_identity.verdict == "not_us", an.last_identity
+
+
+# --------------------------------------------------------------------------- how the name is written (round 4)
+
+
+def _shapes(an, text):
+    from monitor.identity.features import FEATURES
+
+    sents = an.split("", text)
+    mbs = {i: an.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
+    x = an.identity.features(sents, {i for i, ms in mbs.items() if ms}, mbs)[0]
+    names = FEATURES[-6:]
+    return {n for n, v in zip(names, x[len(FEATURES) - 6:len(FEATURES)]) if v}
+
+
+def test_how_the_name_is_written_can_say_it_is_someone_elses(cfg):
+    an = Analyser(cfg, [])
+    assert _shapes(an, "Texts from 'New Baby Network' asking me to rate my pain??") == {"name in quotes"}
+    assert _shapes(an, "PSA Newbaby Network (the preloved baby stuff app) seller took £60") == {"brackets after the name"}
+    assert _shapes(an, "Cork New Baby Network cancelled the Tuesday group again") == {
+        "capitalised word before the name, starting the sentence"}
+    assert _shapes(an, "The bank says its New Baby Network baby bank is empty") == {"its/their before the name"}
+    assert _shapes(an, "Episode 3 of The New Baby Network had me in bits") == {"'The' inside a sentence"}
+    assert _shapes(an, "Anyone notice newbabynetwork.ie is full of ads?") == {"another web address or handle with our name"}
+    assert _shapes(an, "@NewBabyNetworkLtd where is my order? New Baby Network never answers") == {
+        "another web address or handle with our name"}
+    # ours, or ordinary openers: nothing
+    for text in ("Thanks New Baby Network for the group, see newbabynetwork.org.uk or @newbabynetwork",
+                 "Loved New Baby Network today", "Is New Baby Network open on Friday?", "Dear New Baby Network, hello",
+                 "Eastfield New Baby Network café was lovely", "Emailed info@newbabynetwork.org.uk about New Baby Network",
+                 "The New Baby Network group in Southvale is back on Tuesday"):
+        assert _shapes(an, text) == set(), text

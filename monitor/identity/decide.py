@@ -14,7 +14,8 @@ from pathlib import Path
 from .. import embed
 from ..text import fold
 from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
-                       owner_before, profile_text, strong_evidence, text_grams)
+                       name_shapes, other_address, other_addresses, owner_before, profile_text, strong_evidence,
+                       text_grams)
 from .words import _OTHER_AFTER, _OUR_EVENTS, _OURS_AFTER, KINDS, _rx, group_counts, words_after
 
 # One BLAS thread before numpy is imported (see embed.one_blas_thread): the vote's products are small.
@@ -85,13 +86,17 @@ class Model:
         self.scale = z["scale"].astype(np.float64)
         self.low = float(z["low"])
         self.high = float(z["high"])
-        # ctx vectors of true mentions (for learned namesakes), stored as int8 (x 127) to keep the file small
-        pos = z["positives"]
-        self.positives = pos.astype(np.float32) / 127.0 if pos.dtype == np.int8 else pos.astype(np.float32)
-        self.us_after = set(str(x) for x in z["us_after"])  # words seen after our name in true mentions
         # the vectors around the name of every training text (int8 x 127), and whether it was about us
         refs, ref_us = z["refs"].astype(np.float32) / 127.0, z["ref_us"].astype(bool)
         self.neg_refs, self.pos_refs = refs[~ref_us], refs[ref_us]
+        # ctx vectors of true mentions (for learned namesakes), stored as int8 (x positives_scale) to keep the file
+        # small; those equal to their vector around the name (positives_in_refs) are not stored twice
+        pos = z["positives"]
+        scale = float(z["positives_scale"]) if "positives_scale" in z.files else 127.0
+        self.positives = pos.astype(np.float32) / scale if pos.dtype == np.int8 else pos.astype(np.float32)
+        if "positives_in_refs" in z.files:
+            self.positives = np.concatenate([self.positives, self.pos_refs[z["positives_in_refs"].astype(bool)]])
+        self.us_after = set(str(x) for x in z["us_after"])  # words seen after our name in true mentions
         self.meta = json.loads(str(z["meta"]))
         # the words model: its vocabulary (one term a line), idf and weights; absent from an older file
         self.text_weight = float(z["text_weight"]) if "text_weight" in z.files else 0.0
@@ -167,6 +172,7 @@ class Judge:
         self._kind_vecs = None
         self._us_vec = None
         self._known = None  # profile namesakes as Learned-like entries
+        self._addresses = None  # web addresses and handles with our name that are not ours (features.other_addresses)
         self._learned_rows = None  # the learned namesakes' vectors, stacked (learned_hits)
         self.broken: str | None = None  # why the model could not be used (then every match is kept)
 
@@ -181,6 +187,9 @@ class Judge:
             from ..matching import Matcher
 
             terms = Matcher(self.config.organisation.terms)
+            compact = {re.sub(r"[^\w]", "", fold(t).lstrip("@#").split(".")[0]) for t in self.config.organisation.terms
+                       if " " not in t.strip()}
+            self._addresses = other_addresses(sorted(c for c in compact if len(c) >= 6), prof.handles, prof.web)
             self._known = []  # (namesake, the describing word after our name in its name)
             for ns in prof.namesakes:
                 after = [w for m in terms.find(ns.name) for w in words_after(fold(ns.name), m.end)]
@@ -248,6 +257,7 @@ class Judge:
             float(extended), float(at_other), float(article),
             *_flag_features([m for i in mentioned for m in matches_by_sentence.get(i, [])]),
             owner_before(sents, mentioned, matches_by_sentence, ours),
+            *name_shapes(sents, mentioned, matches_by_sentence, ours), other_address(self._addresses, folded),
         ]
         return np.concatenate([np.asarray(extra, dtype=np.float64), around]), ctx, doc, kinds_ctx, after
 

@@ -6,14 +6,16 @@ from __future__ import annotations
 import re
 
 from ..text import fold
-from .words import _CAP_BEFORE_OK, _GROUPS_NAMES, _rx, words_after
+from .words import _CAP_BEFORE_OK, _GROUPS_NAMES, _START_OK, _rx, words_after
 
 FEATURES = ("namesake-likeness", "our place", "namesake word after name", "our word after name", "possessed by another",
             "abroad (text)", "abroad (name sentence)") + tuple(f"{g} words (name sentence)" for g in _GROUPS_NAMES) \
     + tuple(f"{g} words (text)" for g in _GROUPS_NAMES) \
     + ("longer name (capitalised word after)", "at/of/by another place", "a/an/my before the name",
        "name misspelled", "lower-case name after a determiner", "only weak name matches",
-       "capitalised word before the name")
+       "capitalised word before the name", "name in quotes", "brackets after the name",
+       "capitalised word before the name, starting the sentence", "its/their before the name", "'The' inside a sentence",
+       "another web address or handle with our name")
 MAX_SENTENCES = 40  # sentence vectors for at most this many sentences of a long text
 
 
@@ -137,4 +139,55 @@ def owner_before(sents, mentioned, matches_by_sentence, ours) -> float:
             if w and w.group(1) not in _CAP_BEFORE_OK and fold(w.group(1)).rstrip("'’s") not in ours \
                     and not m.text.startswith(("@", "#")):
                 return 1.0
+    return 0.0
+
+
+def name_shapes(sents, mentioned, matches_by_sentence, ours) -> list[float]:
+    """How the sentences write the name, when that says it is someone else's (issue 15, round 4): quoted as a title
+    ("texts from 'New Baby Network'"), explained in brackets ("New Baby Network (the preloved app)"), after a
+    capitalised word starting the sentence that is not an ordinary opener ("Cork New Baby Network cancelled";
+    not "Thanks", "Loved", "Is"), after "its" or "their", after a title's "The" inside a sentence."""
+    quoted = paren = start = their = the = 0.0
+    for i in mentioned:
+        s = sents[i][1]
+        if len(s) != len(fold(s)):
+            continue
+        for m in matches_by_sentence.get(i, []):
+            if m.text.startswith(("@", "#")):
+                continue
+            before, rest = s[max(0, m.start - 60):m.start], s[m.end:m.end + 60]
+            quoted = quoted or float(bool(_rx.QUOTE_BEFORE.search(before) and _rx.QUOTE_AFTER.match(rest)))
+            paren = paren or float(bool(_rx.PAREN_AFTER.match(rest)))
+            w = _rx.CAP_START.search(before)
+            if w:
+                word = w.group(1)
+                start = start or float(word not in _START_OK and not word.isupper() and not word.endswith(("ed", "ing"))
+                                       and fold(word).rstrip("'’s") not in ours)
+            their = their or float(bool(_rx.THEIR_BEFORE.search(before)))
+            the = the or float(bool(_rx.THE_INSIDE.search(before)))
+    return [quoted, paren, start, their, the]
+
+
+def other_addresses(compact_names, handles, web):
+    """A regex finding web addresses and handles built on our name that are not ours ("newbabynetwork.ie",
+    "@NewBabyNetworkLtd"), or None; ``handles`` and ``web`` are ours, folded."""
+    if not compact_names:
+        return None
+    names = "|".join(re.escape(n) for n in compact_names)
+    return re.compile(rf"(?<![\w@])(?:[a-z0-9-]*(?:{names})[a-z0-9-]*(?:\.[a-z]{{2,}})+|@\w*(?:{names})\w*)"), \
+        {fold(h).lstrip("@") for h in handles}, {fold(re.sub(r"^https?://(www\.)?", "", w)).rstrip("/") for w in web}
+
+
+def other_address(found, folded_text: str) -> float:
+    """1 when the text gives a web address or handle with our name in it that is not ours."""
+    if found is None:
+        return 0.0
+    rx, handles, web = found
+    for m in rx.finditer(folded_text):
+        a = m.group(0)
+        if a.startswith("@"):
+            if a[1:] not in handles:
+                return 1.0
+        elif a not in web and not any(w.startswith(a + "/") or a.startswith(w) for w in web):
+            return 1.0
     return 0.0

@@ -34,6 +34,8 @@ TRAINING_FILES = (
     "training/t9_boundaries.jsonl",
     "training/identity/t10_namesakes_uk.jsonl",
     "training/identity/t11_namesakes_world.jsonl",
+    "training/identity/t12_namesakes_pairs.jsonl",
+    "training/identity/t14_namesakes_kinds.jsonl",
 )
 
 
@@ -179,6 +181,19 @@ def _quantised(vectors):
     return np.round(vectors * 127).clip(-127, 127).astype(np.int8)
 
 
+POSITIVES_SCALE = 63.0  # the true mentions' ctx vectors, int8 x this: only their nearest one counts (learned
+# namesakes, margin 0.10), and the one-correction figures are the same as at x 127 (README "Is it us?")
+
+
+def _positives(ctxs, refs_us):
+    """(the true mentions' ctx vectors to store, int8 x POSITIVES_SCALE; which of them equal their vector around the
+    name as the artefact stores it, so are read from ``refs`` instead)."""
+    import numpy as np
+
+    same = (_quantised(ctxs) == _quantised(refs_us)).all(axis=1)
+    return np.round(ctxs[~same] * POSITIVES_SCALE).clip(-127, 127).astype(np.int8), same
+
+
 def _with_votes(X, refs, ref_us, ref_groups=None, groups=None):
     """The features plus the nearest-neighbour vote (a training text never votes for its own file)."""
     import numpy as np
@@ -277,6 +292,7 @@ def train(config, files: list[Path] | None = None, out: Path | None = None, low:
     mean, scale, w, b, _refs = _fit_all(X, y, groups, l2)
     vocab, idf, tw, tb = _fit_text(grams_of(cands), y)
     us_after = sorted({a for a_list, yy in zip(afters, y) if yy == 1 for a in a_list})
+    positives, in_refs = _positives(ctxs[y == 1], X[y == 1, len(FEATURES):])
     meta = {
         "files": {str(Path(f).resolve().relative_to(ROOT)) if Path(f).resolve().is_relative_to(ROOT) else str(f):
                   hashlib.sha256(Path(f).read_bytes()).hexdigest()[:16] for f in files},
@@ -287,7 +303,8 @@ def train(config, files: list[Path] | None = None, out: Path | None = None, low:
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         out, w=w.astype(np.float32), b=np.float64(b), mean=mean.astype(np.float32), scale=scale.astype(np.float32),
-        low=np.float64(low), high=np.float64(high), positives=_quantised(ctxs[y == 1]),
+        low=np.float64(low), high=np.float64(high), positives=positives, positives_in_refs=in_refs,
+        positives_scale=np.float64(POSITIVES_SCALE),
         refs=_quantised(X[:, len(FEATURES):]), ref_us=y == 1,
         us_after=np.asarray(us_after, dtype=str), meta=np.asarray(json.dumps(meta, sort_keys=True)),
         text_weight=np.float64(TEXT_WEIGHT), text_vocab=np.frombuffer("\n".join(vocab).encode(), dtype=np.uint8), text_idf=idf.astype(np.float16),

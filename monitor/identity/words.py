@@ -84,7 +84,26 @@ Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday Tonight
 Some No Not Also Still Yes Yeah Ok OK Okay Lol LOL Omg OMG PSA FYI Update UPDATE SHARE Warning WARNING Avoid Beware Local
 Free New Old Via From To For With At In On Of By About Around Near Like Unlike Without Then Now Because Since After Before
 I I'm I've""".split())
+# The same at the start of a sentence ("Cork New Baby Network cancelled", "Kestrel New Baby Network - survey"),
+# where far more ordinary words stand (greetings, verbs, feelings): these, words in capitals and words ending in
+# -ed or -ing say nothing there.
+_START_OK = _CAP_BEFORE_OK | set("""Cheers Recommend Shared Reading Tag Gave Boycott BOYCOTT It's Its Wish Today's Tonight's
+Find Sorry Tha Thought Ahh Hiya Anyway Nice Remember Are Am Be Been Got Get Gets Used Use Since Should Bought Psa Eish Best
+Bring Brought Well Oh Ah Aw Aww Wow Ugh Hmm Listen Look Lovely Brilliant Amazing Great Good Bad Awful Terrible Shocking
+Disgusting Absolutely Really Totally Seriously Literally Definitely Bless Congrats Congratulations Happy Proud Grateful Sad
+Angry Shame Special Mum Dad Mums Dads Parents Friends Ladies Girls Lads Guys Folks Everyone Anyone Someone Nobody Want Need
+Needs Visit Met Says Said Say Tell Report Alert Urgent Breaking Petition Sign Support Donate Volunteer Fundraiser Subject
+Cc RT MT Unfollowing Ngl Dziękuję Find Ask Gave Sent Wish""".split())
 _OUR_EVENTS = set("agm annual christmas easter summer spring autumn winter fun family big sponsored charity".split())
+# How else a text can say the name belongs to someone else: quoted as a title ("texts from 'New Baby Network'"),
+# explained in brackets after it ("New Baby Network (the preloved app)", "(NBN) Study"), owned by "its" or "their"
+# ("its New Baby Network baby bank"), a title's "The" inside a sentence ("Episode 3 of The New Baby Network").
+_QUOTE_BEFORE_ARGS = r"['‘\"“]$"
+_QUOTE_AFTER_ARGS = r"['’\"”]"
+_PAREN_AFTER_ARGS = r"\s*\("
+_THEIR_BEFORE_ARGS = (r"(?:^|\s)(?:its|their|his)\s+['‘\"“]?$", re.I)
+_THE_INSIDE_ARGS = r"(?<=[a-z,]\s)The\s+['‘\"“]?$"
+_CAP_START_ARGS = r"^\s*([A-Z][\w'’.&-]*)\s+(?:the\s+)?$"
 _ARTICLE_BEFORE_ARGS = (r"(?:^|\s)(?:a|an|another|my|your|our)\s+(?:[\w'-]+\s+)?['\"‘“]?$", re.I)
 
 class _Compiled:
