@@ -40,11 +40,14 @@ class Judging:
                 guarded_families.setdefault(fam, why)
         top = max(pred.families, key=lambda f: (pred.families[f], f)) if pred.families else None
         candidates = list(pred.proposed) + ([top] if top and top not in pred.proposed and level in ("alert", "crisis") else [])
-        vetoed = [f for f in candidates if f in guarded_families and pred.families[f] < CONFIDENT]
+        vetoed = [f for f in candidates if f in guarded_families
+                  and (pred.families[f] < CONFIDENT or _rests_on_a_denial(model, pred, title, body, f))]
         kept = [f for f in pred.proposed if f not in vetoed]
         for f in vetoed:
+            sure = "" if pred.families[f] < CONFIDENT else (
+                f"; the model's case rests on that denial: \"{_short(pred.sentences[pred.family_sentences[f]], 120)}\"")
             reasons.append(f"model's {f} ({plain_chance(pred.families[f])}) set aside by the rules: "
-                           f"{guarded_families[f]}")
+                           f"{guarded_families[f]}{sure}")
         if vetoed and not kept and level in ("alert", "crisis") and pred.confidence < CONFIDENT:
             reasons.append(f"model's {level} ({plain_chance(pred.confidence)}, not confident) set aside with "
                            f"{', '.join(vetoed)}; kept at watch")
@@ -67,6 +70,25 @@ class Judging:
         judgement.update({"model_level": level, "rules_level": rules_level, "families": sorted(kept),
                           "vetoed_families": vetoed, "drove": model_drove})
         return judgement, final, kept, (pred.sentence if model_drove else None), reasons
+
+
+def _rests_on_a_denial(model, pred, title: str, body: str, family: str) -> bool:
+    """A confident family the rules' guard set aside still goes when the model's case for it rests
+    on one sentence that says "not" (the family's best sentence carries a negation, and without that
+    sentence the family's chance falls below its threshold): "New Baby Network is not a scam and the
+    money goes to families" reads like fraud to a bag of words, but denies it. A model with evidence
+    elsewhere in the text keeps the family."""
+    from .model import _WORD, negated_words, split
+    from .text import fold
+
+    at = getattr(pred, "family_sentences", {}).get(family)
+    if at is None or at >= len(pred.sentences) or not negated_words(_WORD.findall(fold(pred.sentences[at]))):
+        return False
+    rest = [part for i, part in enumerate(split(title, body)) if i != at]
+    if not rest:
+        return True
+    again = model.predict(" ".join(s for f, s in rest if f == "title"), " ".join(s for f, s in rest if f == "body"))
+    return again.families[family] < pred.thresholds.get(family, pred.thresholds.get("family", 0.5))
 
 
 def _short(text: str, width: int = 240) -> str:

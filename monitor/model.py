@@ -97,7 +97,7 @@ def _token_hash(token: str) -> int:
 
 def gram_hashes(text: str) -> list[int]:
     """Hashed n-grams of ``text``, repeated as often as they occur: words, word pairs and
-    character 3-5 grams within words."""
+    character 3-5 grams within words, and each word said under a negation (:func:`negated_words`)."""
     words = _WORD.findall(fold(text))
     out: list[int] = []
     for w in words:
@@ -105,6 +105,28 @@ def gram_hashes(text: str) -> list[int]:
         out.extend(_word_grams(w))
     for a, b in zip(words, words[1:]):
         out.append(_token_hash(f"b {a} {b}"))
+    for w in negated_words(words):
+        out.append(_token_hash("n " + w))
+    return out
+
+
+# A negation ("not", "never", "isn't", "nobody") reaches the next few words of its clause: "is not a
+# scam" gives the feature "scam, negated", which a model can weigh apart from "scam" itself.
+_NEGATORS = frozenset(("not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "without", "cannot"))
+NEGATION_REACH = 3
+
+
+def negated_words(words: list[str]) -> list[str]:
+    """The words within NEGATION_REACH words after a negation, up to the first punctuation mark."""
+    out, left = [], 0
+    for w in words:
+        if w in _NEGATORS or w.endswith("n't"):
+            left = NEGATION_REACH
+        elif not (w[0].isalnum() or w[0] == "_"):
+            left = 0
+        elif left:
+            out.append(w)
+            left -= 1
     return out
 
 
@@ -240,6 +262,7 @@ class Prediction:
     sentences: list[str]
     nearest: Example | None = None
     thresholds: dict[str, float] = field(default_factory=dict)
+    family_sentences: dict[str, int] = field(default_factory=dict)  # proposed family -> its best sentence
 
     @property
     def confidence(self) -> float:
@@ -362,12 +385,17 @@ class Model:
         col = self.heads.index(head)
         singles = [k for k, u in enumerate(unit_list) if len(u) == 1]
         sentence = max(singles, key=lambda k: (pieces[k, col], -k)) if singles else 0
+        family_sentences = {}
+        for f in proposed:  # where each proposed family's evidence is (read by the rules' guards)
+            c = self.heads.index(f)
+            family_sentences[f] = max(singles, key=lambda k: (pieces[k, c], -k)) if singles else 0
         nearest = None
         if level != "info" or proposed:  # only a grade the model made needs explaining
             text_vec = dense_rows(vectors, [tuple(range(len(sents)))])[0, :256]
             nearest = self.nearest(vectors[sentence] if len(vectors) else None, text_vec, level, proposed)
         return Prediction(level=level, at_least=at_least, families=families, proposed=proposed,
-                          sentence=sentence, sentences=sents, nearest=nearest, thresholds=self.thresholds)
+                          sentence=sentence, sentences=sents, nearest=nearest, thresholds=self.thresholds,
+                          family_sentences=family_sentences)
 
     def nearest(self, sentence_vec, text_vec, level: str, proposed: list[str]) -> Example | None:
         """The labelled example at the same level (sharing a family, if any) closest to the text or its sentence."""

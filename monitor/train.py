@@ -28,7 +28,7 @@ from .train_report import cv_report, format_result
 from .train_thresholds import TARGETS, _figures, choose_thresholds
 
 # What the CLI and tests use (thresholds and the report live in train_thresholds and train_report).
-__all__ = ["TRAINING_DIR", "WATCH_AGREEMENTS", "TARGETS", "Item", "Settings", "Result", "read_items", "corrections",
+__all__ = ["TRAINING_DIR", "GRADED_TOO", "training_files", "WATCH_AGREEMENTS", "TARGETS", "Item", "Settings", "Result", "read_items", "corrections",
            "targets", "featurise", "fit", "train", "write", "cross_validate", "choose_thresholds", "cv_report",
            "format_result"]
 
@@ -42,6 +42,9 @@ SENTENCE_WEIGHTS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 # cross-validation from these; 0 = not at all).
 WATCH_AGREEMENTS = (0.0, 0.5, 1.0)
 FOLDS = 5
+# Files in training/identity/ whose true mentions also teach the grading (their namesakes teach only
+# the is-it-us model, which reads that folder itself): see training/README.md.
+GRADED_TOO = ("identity/t10_namesakes_uk.jsonl", "identity/t11_namesakes_world.jsonl")
 
 
 @dataclass
@@ -59,6 +62,21 @@ def writer(file_name: str) -> str:
     """Who wrote a file: the part of its name before the first "_" (team_labelled and team_fresh
     are both the team's), so cross-validation never scores a writer with a model that saw them."""
     return file_name.split("_", 1)[0].removesuffix(".jsonl")
+
+
+def training_files(folder: Path | None = None) -> list[Path]:
+    """What ``monitor train`` learns from: every ``*.jsonl`` at the top of ``folder`` (default
+    ``training/``), and the files of GRADED_TOO that exist under it."""
+    folder = Path(folder) if folder is not None else TRAINING_DIR
+    return sorted(folder.glob("*.jsonl")) + [folder / f for f in GRADED_TOO if (folder / f).is_file()]
+
+
+def writer_order(name: str) -> tuple:
+    """Sort key of a writer: the team first, then helper sessions by number (t2 before t10), then the rest."""
+    import re
+
+    m = re.fullmatch(r"t(\d+)", name)
+    return (0 if name == "team" else 1 if m else 2, int(m.group(1)) if m else 0, name)
 
 
 def read_items(files: list[Path]) -> list[Item]:
@@ -330,9 +348,11 @@ def cross_validate(feat: Features, y, groups: list[str], rows: list[int], how: S
 
     whole_p = np.zeros((len(rows), len(M.HEADS)), dtype=np.float32)
     best_p = np.zeros_like(whole_p)
-    writers = sorted({groups[r] for r in rows})
+    writers = sorted({groups[r] for r in rows}, key=writer_order)
     # At most FOLDS folds (writers dealt round-robin), to keep `monitor train` inside two minutes:
     # a fold leaves out all the files of its writers, so no text is scored by a model that saw its writer.
+    # Writers are dealt in the order they came (team, t1, t2, ... t13, then any others), so a new
+    # writer joins a fold without moving the others: figures before and after it stay comparable.
     fold_of = {w: k % FOLDS for k, w in enumerate(writers)}
     for fold in sorted(set(fold_of.values())):
         names = [w for w in writers if fold_of[w] == fold]
@@ -377,7 +397,7 @@ def train(files: list[Path] | None = None, db: str | Path | None = None, out: Pa
 
     t0 = time.perf_counter()
     how = how or Settings()
-    files = sorted(files if files is not None else TRAINING_DIR.glob("*.jsonl"))
+    files = sorted(files if files is not None else training_files())
     items = read_items(files)
     if db:
         items += corrections(db)

@@ -6,12 +6,18 @@ targets in ``TARGETS``; ``figures`` gives what ``monitor eval`` reports, for out
 
 from __future__ import annotations
 
+import math
+
 from . import model as M
 
 TARGETS = {"crisis_recall": 0.95, "crisis_at_alert": 0.985, "alert_recall": 0.93, "watch_recall": 0.90}
 # Per-family thresholds: the best F-beta on out-of-fold chances (beta < 1 weighs precision more),
 # for families with at least this many labelled examples (the others use the shared threshold).
-FAMILY_BETA = 1.0
+# Beta is the lowest of FAMILY_BETAS (the most weight on precision) that keeps the out-of-fold
+# family recall, all families together, at FAMILY_RECALL_FLOOR or above: precision at a recall
+# floor (issue 11: family precision >= 0.80 with recall >= 0.70).
+FAMILY_BETAS = (1.0, 0.9, 0.8, 0.7, 0.6)
+FAMILY_RECALL_FLOOR = 0.70
 MIN_FAMILY_EXAMPLES = 30
 
 
@@ -48,9 +54,10 @@ def choose_thresholds(p, y) -> dict[str, float]:
     th["watch"] = min(th["alert"], _highest_threshold(
         np.maximum(p[watch, col["watch"]], np.where(p[watch, col["alert"]] >= th["alert"], 1, 0)), TARGETS["watch_recall"]))
     # Families: one threshold for all (the best micro F1), kept as the fallback for a family with too
-    # few examples; then each family its own threshold, the best F-beta (FAMILY_BETA < 1 favours
-    # precision) on that family's out-of-fold chances. A family is proposed only when its own
-    # chance clears its own threshold.
+    # few examples; then each family its own threshold, the best F-beta on that family's out-of-fold
+    # chances, with the beta that weighs precision most while the families' recall stays at the floor
+    # (``family_beta`` in the result). A family is proposed only when its own chance clears its own
+    # threshold.
     fam = [col[f] for f in M.FAMILIES]
     best, best_t = -1.0, 0.5
     for t in np.arange(0.2, 0.9, 0.025):
@@ -61,21 +68,44 @@ def choose_thresholds(p, y) -> dict[str, float]:
         if f1 > best + 1e-9:
             best, best_t = f1, float(t)
     th["family"] = round(best_t, 3)
-    b2 = FAMILY_BETA ** 2
+    chosen = None
+    for beta in FAMILY_BETAS:
+        own = _family_thresholds(p, y, beta, th["family"])
+        t = np.array([own.get(f, th["family"]) for f in M.FAMILIES])
+        pred, gold = p[:, fam] >= t, y[:, fam] == 1
+        recall = float((pred & gold).sum()) / max(1.0, float(gold.sum()))
+        if chosen is None or recall >= FAMILY_RECALL_FLOOR:
+            chosen = (beta, own)
+        if recall < FAMILY_RECALL_FLOOR:
+            break
+    th["family_beta"], own = chosen
+    th.update(own)
+    # Rounded down, never up: a threshold is the chance of the last text it must still include.
+    return {k: math.floor(v * 1e4 + 1e-9) / 1e4 for k, v in th.items()}
+
+
+def _family_thresholds(p, y, beta: float, shared: float) -> dict[str, float]:
+    """Each family's own threshold: the best F-beta on its out-of-fold chances (families with at
+    least MIN_FAMILY_EXAMPLES examples; the others keep the shared threshold)."""
+    import numpy as np
+
+    b2 = beta ** 2
+    out = {}
     for f in M.FAMILIES:
-        gold = y[:, col[f]] == 1
+        c = M.HEADS.index(f)
+        gold = y[:, c] == 1
         if gold.sum() < MIN_FAMILY_EXAMPLES:
             continue
-        best, best_t = -1.0, th["family"]
+        best, best_t = -1.0, shared
         for t in np.arange(0.2, 0.95, 0.025):
-            pred = p[:, col[f]] >= t
+            pred = p[:, c] >= t
             tp = float((pred & gold).sum())
             prec, rec = tp / max(1.0, pred.sum()), tp / float(gold.sum())
             score = (1 + b2) * prec * rec / max(1e-9, b2 * prec + rec)
             if score > best + 1e-9:
                 best, best_t = score, float(t)
-        th[f] = round(best_t, 3)
-    return {k: round(v, 4) for k, v in th.items()}
+        out[f] = round(best_t, 3)
+    return out
 
 
 def _figures(p, y, th: dict) -> dict:

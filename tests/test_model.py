@@ -146,6 +146,34 @@ def test_a_guard_vetoes_an_unsure_model_but_not_a_confident_one():
     assert sure.severity == "alert" and "fraud" in sure.families
 
 
+class _Words:
+    """A model that reads fraud wherever it sees "scam" or "deposit", sure of it (95%), and says which
+    sentence its case rests on: to pin when a guard overrules a confident model."""
+
+    def predict(self, title, body):
+        sents = [s for _f, s in model.split(title, body)]
+        hits = [i for i, s in enumerate(sents) if "scam" in s or "deposit" in s]
+        fams = {f: 0.01 for f in model.FAMILIES}
+        fams["fraud"] = 0.95 if hits else 0.01
+        at_least = {"watch": 0.96 if hits else 0.1, "alert": 0.95 if hits else 0.05, "crisis": 0.02}
+        return model.Prediction(level="alert" if hits else "info", at_least=at_least, families=fams,
+                                proposed=["fraud"] if hits else [], sentence=hits[0] if hits else 0,
+                                sentences=sents, thresholds={"family": 0.5, "fraud": 0.6},
+                                family_sentences={"fraud": hits[0]} if hits else {})
+
+
+def test_a_confident_family_resting_on_the_denied_sentence_is_set_aside():
+    """The guard overrules even a confident model when its case is the sentence that says "not"; with
+    evidence elsewhere in the text, the confident model keeps its family."""
+    a = Analyser(CFG, model=_Words()).analyse("", "New Baby Network is not a scam and the money goes to families.")
+    assert "fraud" not in a.families, a.reasons
+    assert any("rests on that denial" in r for r in a.reasons), a.reasons
+    text = ("I paid New Baby Network a deposit for the sling library and never got it back. "
+            "Their volunteer says it is not a scam.")
+    kept = Analyser(CFG, model=_Words()).analyse("", text)
+    assert "fraud" in kept.families, kept.reasons
+
+
 def test_unless_sets_aside_an_unsure_crisis_but_the_rules_floor_still_holds():
     text = "Years ago I felt suicidal after my son was born. New Baby Network got me through and I'm well now."
     unsure = Analyser(CFG, model=_Stub("crisis", 0.5, ["safeguarding"])).analyse("", text)

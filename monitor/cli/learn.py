@@ -78,7 +78,7 @@ def train(obj: Context, train_db: str | None, training: str | None, out: str | N
     from .. import train as trainer
 
     folder = Path(training) if training else trainer.TRAINING_DIR
-    files = sorted(folder.glob("*.jsonl"))
+    files = trainer.training_files(folder)
     if not files:
         click.echo(f"No labelled *.jsonl files in {folder}.", err=True)
         sys.exit(EXIT_CONFIG)
