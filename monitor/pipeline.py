@@ -309,8 +309,10 @@ def evaluate_rules(db, config: Config, now: datetime) -> None:
 
 def headline_key(publisher: str, title: str) -> str | None:
     """Publisher + headline: how one article is recognised when its link cannot be unwrapped (Google News)."""
+    if not publisher:  # (most feeds name no publisher: no need to reduce the headline)
+        return None
     words = headline(title)
-    if not publisher or len(words.split()) < 4:
+    if len(words.split()) < 4:
         return None
     return f"{fold(publisher).strip()}|{words}"
 
