@@ -58,6 +58,17 @@ def analysis(analyser, item):
     return analyser.analyse(item.title, item.text, item.reach, outlet(item))
 
 
+def _warm_up() -> None:
+    """In the worker: analyse one text that names us, which loads VADER, the is-it-us check and the
+    model (each loads on the first text that needs it); its result is thrown away."""
+    try:
+        term = _analyser.config.organisation.terms[0]
+        _analyser.analyse(f"{term} volunteers", f"Parents thanked {term} for the help. {term} replied.")
+    except Exception:  # a text that breaks analysis breaks it again, against its own entry
+        pass
+    _analyser.last_identity = None
+
+
 def _analyse_batch(payload):
     out = []
     for title, body, reach, where in payload:
@@ -110,12 +121,29 @@ class Background:
         self.helper = None  # a second worker, started when fetching is over and a backlog remains
 
     @classmethod
-    def start(cls, analyser, sources_due: int) -> "Background | None":
-        """A worker to be, or None when it would not pay (few sources, one core, turned off)."""
+    def start(cls, analyser, sources_due: int, never_read: int = 0) -> "Background | None":
+        """A worker to be, or None when it would not pay (few sources, one core, turned off).
+
+        ``never_read``: how many of the sources due were never polled (a first run, new sources).
+        With ``MIN_SOURCES`` of them the run is sure to bring items: the worker is forked now and loads
+        VADER, the is-it-us check and the model while the first polls are fetched, instead of after
+        the first poll is back (its loads were on a cold run's critical path)."""
         setting = os.environ.get("MONITOR_ANALYSIS_WORKER", "")
         if setting == "0" or (setting != "1" and (sources_due < MIN_SOURCES or (os.cpu_count() or 1) < 2)):
             return None
-        return cls(analyser)
+        background = cls(analyser)
+        if never_read >= MIN_SOURCES:
+            background.warm_up()
+        return background
+
+    def warm_up(self) -> None:
+        """Fork the worker and have it load what analysing a text that names us needs."""
+        pool = self._started()
+        if pool is not None:
+            try:
+                pool.submit(_warm_up)
+            except Exception:  # the worker died at once: the polls are analysed here
+                self.failed = True
 
     def _started(self):
         if self.pool is None and not self.failed:

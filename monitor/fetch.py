@@ -65,6 +65,19 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - now)
 
 
+def _nothing_in_environment() -> bool:
+    """True when requests (``trust_env``) would find nothing to use in the environment: no proxy
+    variables, no CA bundle variable, no netrc file."""
+    import os
+    import urllib.request
+
+    if urllib.request.getproxies() or os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE"):
+        return False
+    if os.environ.get("NETRC") is not None:
+        return False
+    return not any(os.path.exists(os.path.expanduser(f"~/{name}")) for name in (".netrc", "_netrc"))
+
+
 class Fetcher:
     """Thread-safe GETs with the limits from ``settings``."""
 
@@ -102,6 +115,10 @@ class Fetcher:
                 "Accept-Encoding": "gzip, deflate",
             }
         )
+        # requests looks in the environment for proxies, a CA bundle and a ~/.netrc login on every request
+        # (and again on every redirect): a tenth of a fetch thread's time. With none of them there, it is
+        # told not to look; the same requests go out.
+        self.session.trust_env = not _nothing_in_environment()
         adapter = _watched_adapter()(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)

@@ -154,7 +154,8 @@ def run_cycle(
 
             # namesakes learned from "not about us" corrections: read once, only if a new text names us
             analyser = Analyser(config, learned=lazy_learned(db, config))
-            background = Background.start(analyser, len(todo))  # many feeds due: analyse on the spare core
+            never_read = sum(1 for sc, _src, _state in todo if not rows[sc.name].get("last_polled"))
+            background = Background.start(analyser, len(todo), never_read)  # many feeds due: analyse on the spare core
             waiting_analysis: dict = {}  # the worker's future -> (source, its poll)
             s = config.settings
             fetcher = Fetcher(
