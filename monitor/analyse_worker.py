@@ -6,7 +6,9 @@ model, a few milliseconds each) adds to the same interpreter lock. With many sou
 second core, ``Background`` forks one worker process when the first poll brings items; each
 poll's items are sent to it as plain text and its analyses come back before the poll is stored.
 The main process then never loads the model; the worker loads it while the other feeds are
-still being fetched. A run with nothing new never starts the worker. The worker is what such a
+still being fetched. A run with nothing new never starts the worker; a first run (``MIN_SOURCES``
+due sources never read) forks it at once and has it load VADER, the is-it-us check and the model
+before the first poll is back (``Background.warm_up``). The worker is what such a
 run waits for: once every poll is back, a backlog of polls still waiting is shared with a second
 worker (``Background.share``) when ``MONITOR_ANALYSIS_WORKERS=2``.
 
