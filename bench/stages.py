@@ -133,9 +133,9 @@ def child(cfg_path: str, db_path: str, marks_path: str) -> None:
         sys.stderr.write(f"end of child at {time.monotonic() - T0:.3f}\n")
 
 
-def _run(cmd, env, stdout=None) -> float:
+def _run(cmd, env, stdout=None, cwd=None) -> float:
     """Run ``cmd``; the CPU seconds it and its children used."""
-    proc = subprocess.Popen(cmd, env=env, cwd=str(REPO), stdout=stdout)
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd or str(REPO), stdout=stdout)
     _pid, status, usage = os.wait4(proc.pid, 0)
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"{cmd} failed")
@@ -158,6 +158,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", default="", help="a database to copy before each run (e.g. one seeded with 1,000,000 "
                     "mentions); with --paired, runs alternate between it and an empty one with its runs table")
     ap.add_argument("--paired", action="store_true")
+    ap.add_argument("--cli", action="store_true", help="time `python -m monitor run --force` itself (no stage marks)")
     ap.add_argument("--old", default="", help="a tree holding an older monitor package (git archive): runs alternate "
                     "between it and this one")
     ap.add_argument("--spy", default="", help="py-spy record each run into SPY-N.txt (collapsed stacks, all processes)")
@@ -203,9 +204,14 @@ def main(argv=None) -> int:
         started = time.monotonic()
         spy = ["strace", "-f", "-tt", "-o", f"{a.spy[7:]}-{i}.strace"] if a.spy.startswith("strace:") else [str(Path(sys.executable).parent / "py-spy"), "record", "--gil", "--format", "raw", "-r", "250",
                "-o", f"{a.spy}-{i}.txt", "--"] if a.spy else []
-        cpu = _run([*spy, sys.executable, str(HERE / "stages.py"), "child", str(cfg), str(db), str(marks)], env,
-                   subprocess.DEVNULL if a.spy else None)
-        m = json.loads(marks.read_text())
+        if a.cli:
+            cpu = _run([sys.executable, "-m", "monitor", "--config", str(cfg), "--db", str(db), "run", "--force", "--quiet"],
+                       ENV, subprocess.DEVNULL, cwd=a.old if old and a.old else str(REPO))
+            m = {}
+        else:
+            cpu = _run([*spy, sys.executable, str(HERE / "stages.py"), "child", str(cfg), str(db), str(marks)], env,
+                       subprocess.DEVNULL if a.spy else None)
+            m = json.loads(marks.read_text())
         m["exit"] = time.monotonic() - started
         m["cpu all"] = cpu
         if a.floor:
