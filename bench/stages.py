@@ -231,6 +231,7 @@ def main(argv=None) -> int:
             if vals:
                 print(f"  {k:<20} {min(vals):7.2f} / {statistics.median(vals):7.2f} / {max(vals):7.2f}")
     parent.send("stop")
+    shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
