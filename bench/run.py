@@ -89,7 +89,7 @@ class Figure:
 
     @property
     def speedup(self) -> bool:
-        return "faster" in self.target
+        return "faster" in self.target or self.note == "faster"
 
     def ratios(self) -> list[float]:
         if self.speedup:
@@ -344,6 +344,15 @@ def seed_history(db_path: Path, count: int, now: datetime, reply_share: float = 
     return time.perf_counter() - started
 
 
+def copy_settled(src: Path, dst: Path) -> None:
+    """Copy a database and have its pages written to the disk before the run: a freshly copied file of
+    half a gigabyte left dirty in the page cache made the run's first checkpoint fsync write all of it
+    (a store that has sat on the disk since the last cron run has nothing of the kind to flush)."""
+    shutil.copyfile(src, dst)
+    with open(dst, "rb+") as f:
+        os.fsync(f.fileno())
+
+
 def seed_run(db_path: Path, now: datetime) -> None:
     from monitor import store
 
@@ -401,13 +410,22 @@ class Bench:
         print(f"{tag}: {feeds} feeds x {a.entries} entries; same parser = {self.parser_name}", flush=True)
         cmd = self.cmd(tag)
         uf = urls_file(self.tmp / f"urls-{feeds}.txt", urls)
-        paired(Figure(f"cold run, {feeds:,} feeds, vs floor with the same parser", f"fetch-only + {self.parser_name}",
-                      "<= 1.1x", cmd), n, monitor, lambda: baseline("floor-same", uf, a.workers), self.report)
+        same = paired(Figure(f"cold run, {feeds:,} feeds, vs floor with the same parser", f"fetch-only + {self.parser_name}",
+                             "<= 1.1x", cmd), n, monitor, lambda: baseline("floor-same", uf, a.workers), self.report)
         paired(Figure(f"cold run, {feeds:,} feeds, vs floor with feedparser", "fetch-only + feedparser", "", cmd),
                n, monitor, lambda: baseline("floor-feedparser", uf, a.workers), self.report)
         if not a.skip_naive:
-            paired(Figure(f"cold run, {feeds:,} feeds, vs naive sequential loop", "requests.get + feedparser, one by one",
-                          ">= 10x faster", cmd), n, monitor, lambda: baseline("naive", uf), self.report)
+            naive = paired(Figure(f"cold run, {feeds:,} feeds, vs naive sequential loop",
+                                  "requests.get + feedparser, one by one", ">= 10x faster", cmd),
+                           n, monitor, lambda: baseline("naive", uf), self.report)
+            # How far ahead of the naive loop the floor itself is: a run cannot beat its floor, so a ">= 10x"
+            # target is out of reach when this is under 10x (pair i of each row, measured in the same round).
+            ceiling = Figure(f"same-parser floor, {feeds:,} feeds, vs naive sequential loop (the most a run could reach)",
+                             "naive loop, pair i of the row above", "", cmd,
+                             pairs=[(f, nv) for (_m, f), (_m2, nv) in zip(same.pairs, naive.pairs)])
+            ceiling.note = "faster"
+            show(ceiling)
+            self.report.append(ceiling)
         fig = Figure(f"peak RSS of the cold run, {feeds:,} feeds", "-", "< 200 MB", cmd, values=rss, unit="MB")
         show(fig)
         self.report.append(fig)
@@ -497,7 +515,7 @@ class Bench:
         def with_history():
             count[0] += 1
             db = self.tmp / f"history-{count[0]}.db"
-            shutil.copyfile(seeded, db)
+            copy_settled(seeded, db)
             seconds = run_monitor(cfg, db, "run", "--force", "--quiet")[0]
             db.unlink()
             return seconds

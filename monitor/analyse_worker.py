@@ -6,7 +6,9 @@ model, a few milliseconds each) adds to the same interpreter lock. With many sou
 second core, ``Background`` forks one worker process when the first poll brings items; each
 poll's items are sent to it as plain text and its analyses come back before the poll is stored.
 The main process then never loads the model; the worker loads it while the other feeds are
-still being fetched. A run with nothing new never starts the worker. The worker is what such a
+still being fetched. A run with nothing new never starts the worker; a first run (``MIN_SOURCES``
+due sources never read) forks it at once and has it load VADER, the is-it-us check and the model
+before the first poll is back (``Background.warm_up``). The worker is what such a
 run waits for: once every poll is back, a backlog of polls still waiting is shared with a second
 worker (``Background.share``) when ``MONITOR_ANALYSIS_WORKERS=2``.
 
@@ -56,6 +58,17 @@ def analysis(analyser, item):
     if isinstance(analyser, Ready):
         return analyser.answer(item)
     return analyser.analyse(item.title, item.text, item.reach, outlet(item))
+
+
+def _warm_up() -> None:
+    """In the worker: analyse one text that names us, which loads VADER, the is-it-us check and the
+    model (each loads on the first text that needs it); its result is thrown away."""
+    try:
+        term = _analyser.config.organisation.terms[0]
+        _analyser.analyse(f"{term} volunteers", f"Parents thanked {term} for the help. {term} replied.")
+    except Exception:  # a text that breaks analysis breaks it again, against its own entry
+        pass
+    _analyser.last_identity = None
 
 
 def _analyse_batch(payload):
@@ -110,12 +123,29 @@ class Background:
         self.helper = None  # a second worker, started when fetching is over and a backlog remains
 
     @classmethod
-    def start(cls, analyser, sources_due: int) -> "Background | None":
-        """A worker to be, or None when it would not pay (few sources, one core, turned off)."""
+    def start(cls, analyser, sources_due: int, never_read: int = 0) -> "Background | None":
+        """A worker to be, or None when it would not pay (few sources, one core, turned off).
+
+        ``never_read``: how many of the sources due were never polled (a first run, new sources).
+        With ``MIN_SOURCES`` of them the run is sure to bring items: the worker is forked now and loads
+        VADER, the is-it-us check and the model while the first polls are fetched, instead of after
+        the first poll is back (its loads were on a cold run's critical path)."""
         setting = os.environ.get("MONITOR_ANALYSIS_WORKER", "")
         if setting == "0" or (setting != "1" and (sources_due < MIN_SOURCES or (os.cpu_count() or 1) < 2)):
             return None
-        return cls(analyser)
+        background = cls(analyser)
+        if never_read >= MIN_SOURCES:
+            background.warm_up()
+        return background
+
+    def warm_up(self) -> None:
+        """Fork the worker and have it load what analysing a text that names us needs."""
+        pool = self._started()
+        if pool is not None:
+            try:
+                pool.submit(_warm_up)
+            except Exception:  # the worker died at once: the polls are analysed here
+                self.failed = True
 
     def _started(self):
         if self.pool is None and not self.failed:

@@ -9,8 +9,9 @@ source that fails is recorded and skipped; it never stops the others.
 
 from __future__ import annotations
 
+import queue
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -153,7 +154,8 @@ def run_cycle(
 
             # namesakes learned from "not about us" corrections: read once, only if a new text names us
             analyser = Analyser(config, learned=lazy_learned(db, config))
-            background = Background.start(analyser, len(todo))  # many feeds due: analyse on the spare core
+            never_read = sum(1 for sc, _src, _state in todo if not rows[sc.name].get("last_polled"))
+            background = Background.start(analyser, len(todo), never_read)  # many feeds due: analyse on the spare core
             waiting_analysis: dict = {}  # the worker's future -> (source, its poll)
             s = config.settings
             fetcher = Fetcher(
@@ -173,12 +175,23 @@ def run_cycle(
 
             try:
                 with ThreadPoolExecutor(max_workers=s.workers, thread_name_prefix="poll") as pool:
-                    futures = {pool.submit(_poll, src, fetcher, state): sc for sc, src, state in todo}
-                    pending = set(futures)
+                    # Finished futures (polls, and the worker's analyses) arrive on a queue: waiting on the
+                    # whole pending set each time took every future's lock, a thousand per poll at 1,000 sources.
+                    finished: queue.SimpleQueue = queue.SimpleQueue()
+                    pending = set()
+
+                    def track(future) -> None:
+                        pending.add(future)
+                        future.add_done_callback(finished.put)
+
+                    futures = {}
+                    for sc, src, state in todo:
+                        future = pool.submit(_poll, src, fetcher, state)
+                        futures[future] = sc
+                        track(future)
                     waiting_since = None  # when the first alert not yet sent was queued
                     while pending:
-                        done, pending = wait(pending, timeout=0.25 if waiting_since else None,
-                                             return_when=FIRST_COMPLETED)
+                        done = _finished(finished, pending, timeout=0.25 if waiting_since else None)
                         for future in done:
                             if future in waiting_analysis:  # the worker analysed this poll's items
                                 sc, poll = waiting_analysis.pop(future)
@@ -186,7 +199,7 @@ def run_cycle(
                             elif background is not None and future.result().items \
                                     and (waiting := background.submit(future.result().items)) is not None:
                                 waiting_analysis[waiting] = (futures[future], future.result())
-                                pending.add(waiting)
+                                track(waiting)
                                 continue
                             else:
                                 sc = futures[future]
@@ -203,8 +216,9 @@ def run_cycle(
                             # every poll is back and only analysis is left: a second worker may take half
                             for old, new in background.share(list(waiting_analysis)):  # (oldest first)
                                 waiting_analysis[new] = waiting_analysis.pop(old)
-                                pending.discard(old)
-                                pending.add(new)
+                                if new is not old:  # (old, cancelled, when the helper could not take it: analysed here)
+                                    pending.discard(old)
+                                    track(new)
                         # Sources still being read must not hold back what the others found: once an
                         # alert has waited EARLY_DELIVERY_AFTER (a normal run is over by then, so one
                         # story from many feeds is still one message), deliver what is due now.
@@ -296,10 +310,27 @@ def evaluate_rules(db, config: Config, now: datetime) -> None:
 
 def headline_key(publisher: str, title: str) -> str | None:
     """Publisher + headline: how one article is recognised when its link cannot be unwrapped (Google News)."""
+    if not publisher:  # (most feeds name no publisher: no need to reduce the headline)
+        return None
     words = headline(title)
-    if not publisher or len(words.split()) < 4:
+    if len(words.split()) < 4:
         return None
     return f"{fold(publisher).strip()}|{words}"
+
+
+def _finished(finished: queue.SimpleQueue, pending: set, timeout: float | None) -> list:
+    """The pending futures that have finished (waiting up to ``timeout`` for the first; None: as long as
+    it takes), in the order they finished; each is taken out of ``pending``."""
+    done = []
+    try:
+        future = finished.get(timeout=timeout)
+        while True:
+            if future in pending:  # (a future moved to the second worker was cancelled: it finishes too)
+                pending.discard(future)
+                done.append(future)
+            future = finished.get_nowait()
+    except queue.Empty:
+        return done
 
 
 def _poll(source, fetcher, state: SourceState) -> Poll:

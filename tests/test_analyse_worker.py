@@ -177,3 +177,29 @@ def _slow_batch(payload):
 
 
 from monitor.analyse_worker import _analyse_batch as _REAL_BATCH  # noqa: E402
+
+
+def test_a_first_run_forks_the_worker_at_once_and_stores_the_same(monkeypatch, httpserver, make_config, tmp_path):
+    """Sources never read before: the worker is forked before any poll is back and loads what analysis
+    needs (analyse_worker._warm_up); what it stores is still what the main process would store."""
+    from monitor import analyse_worker
+
+    _off, m_off, a_off = _run(monkeypatch, httpserver, make_config, tmp_path, "0")
+    monkeypatch.setattr(analyse_worker, "MIN_SOURCES", 6)  # the six sources of _run, all never read
+    warmed = []
+    warm_up = analyse_worker.Background.warm_up
+    monkeypatch.setattr(analyse_worker.Background, "warm_up", lambda self: warmed.append(self.pool) or warm_up(self))
+    _on, m_on, a_on = _run(monkeypatch, httpserver, make_config, tmp_path, "1")
+    assert warmed == [None]  # once, with no worker yet: forked here, not on the first poll
+    assert m_on == m_off and a_on == a_off
+
+
+def test_sources_read_before_fork_no_worker_until_a_poll_brings_items(monkeypatch):
+    from monitor import analyse_worker
+
+    monkeypatch.delenv("MONITOR_ANALYSIS_WORKER", raising=False)
+    monkeypatch.setattr(analyse_worker.os, "cpu_count", lambda: 2)
+    due = analyse_worker.MIN_SOURCES
+    assert analyse_worker.Background.start(object(), due - 1, due - 1) is None  # few sources: analysed here
+    warm = analyse_worker.Background.start(object(), due, due - 1)  # most were read before: a warm run
+    assert warm is not None and warm.pool is None  # nothing forked, nothing loaded (yet)

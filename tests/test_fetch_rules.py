@@ -117,3 +117,21 @@ def test_a_kind_that_calls_the_fetcher_directly_fails_in_the_same_words(make_con
     errors = {s.name: s.error for s in run_cycle(cfg, db_path, now=NOW).sources}
     assert errors["refused"] == "127.0.0.1 refused the connection (nothing listening there?)"
     assert errors["rd"] == errors["refused"] and errors["tag"] == errors["refused"]
+
+
+def test_requests_still_reads_proxies_and_logins_from_the_environment_when_there_are_some(monkeypatch, tmp_path):
+    """The fetcher tells requests not to look in the environment only when there is nothing to find."""
+    from monitor.fetch import Fetcher
+
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy",
+                 "NO_PROXY", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "NETRC"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert Fetcher(contact="x@example.org").session.trust_env is False
+    for name, value in (("HTTPS_PROXY", "http://proxy.example:3128"), ("REQUESTS_CA_BUNDLE", "/etc/ssl/ca.pem"),
+                        ("NETRC", str(tmp_path / "logins"))):
+        monkeypatch.setenv(name, value)
+        assert Fetcher(contact="x@example.org").session.trust_env is True, name
+        monkeypatch.delenv(name)
+    (tmp_path / ".netrc").write_text("machine feeds.example login a password b\n")
+    assert Fetcher(contact="x@example.org").session.trust_env is True

@@ -34,6 +34,52 @@ def test_an_items_canonical_address_is_worked_out_once(monkeypatch):
     item = base.Item(source="s", item_id="1", url="https://Example.org/a?utm_source=x", title="t", text="")
     first = item.canonical_url
     assert item.canonical_url == first == real("https://Example.org/a?utm_source=x") and len(calls) == 1
-    item.url = "https://example.org/b"  # a changed address is worked out again
-    assert item.canonical_url == real("https://example.org/b") and len(calls) == 2
-    assert item == base.Item(source="s", item_id="1", url="https://example.org/b", title="t", text="")
+    item.url = "https://example.org/b?id=2"  # a changed address is worked out again
+    assert item.canonical_url == real("https://example.org/b?id=2") and len(calls) == 2
+    assert item == base.Item(source="s", item_id="1", url="https://example.org/b?id=2", title="t", text="")
+    item.url = "https://www.example.org/c/"  # a plain link: worked out without splitting it, same answer
+    assert item.canonical_url == real("https://www.example.org/c/") == "https://example.org/c" and len(calls) == 2
+
+
+_PIECES = ["http", "https", "HTTP", "://", "www.", "WWW.", "www", "example", "Example", "news12", "google", "bing",
+           ".com", ".co.uk", ".", "-", "/", "//", "a", "b-c", "1", "%20", "%2F", ":", ":80", ":443", ":8080", "@",
+           "?", "?q=1", "?utm_source=x", "#", "#top", "&", "=", ";", "~", "_", "!", "$", "'", "(", "*", "+", ",", " ",
+           "\t", "[", "]", "::1", "é", "xn--", "127.0.0.1", "url", "apiclick.aspx"]
+
+
+def _plain_or_none_agrees(url: str) -> None:
+    from monitor.sources.base import plain_canonical
+
+    fast = plain_canonical(url)
+    assert fast is None or fast == canonical(url), url
+
+
+def test_the_plain_link_shortcut_gives_canonicals_answer():
+    import random
+
+    from monitor.sources.base import plain_canonical
+
+    rng = random.Random(14)
+    taken = 0
+    for _ in range(20_000):
+        url = rng.choice(["http://", "https://", ""]) + "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 9)))
+        _plain_or_none_agrees(url)
+        taken += plain_canonical(url) is not None
+    assert taken > 300  # the shortcut was exercised, not only the fallback
+    for url in ("https://www.www.x.org/a/", "https://www./a", "https://www/a", "https://a.b", "https://a.b//",
+                "https://a.b/a//", "http://127.0.0.1/x", "https://news.google.com/a", "https://www.bing.com/x",
+                "https://southvalegazette.co.uk/news/local/story-1/", "http://news12.example/1/2"):
+        _plain_or_none_agrees(url)
+    assert plain_canonical("http://news12.example/1/2") == "https://news12.example/1/2"  # the farm's links take it
+    assert plain_canonical("https://www.google.com/url?url=https://e.org/") is None
+
+
+def test_the_plain_link_shortcut_on_generated_links():
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.lists(st.sampled_from(_PIECES), max_size=10), st.sampled_from(["http://", "https://", "http://www."]))
+    def check(pieces, scheme):
+        _plain_or_none_agrees(scheme + "".join(pieces))
+
+    check()
