@@ -23,6 +23,7 @@ KINDS = {
     "hn": "monitor.sources.hn:HackerNewsSource",
     "youtube_channel": "monitor.sources.youtube_channel:YoutubeChannelSource",
     "gdelt": "monitor.sources.gdelt:GdeltSource",
+    "imap_inbox": "monitor.sources.imap_inbox:ImapInboxSource",
 }
 
 
