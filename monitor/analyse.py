@@ -85,6 +85,7 @@ _DENIAL = re.compile(
 _CLAUSE_SPLIT = re.compile(r"[:;]|\s[-–]\s|\"")
 SHORT_TEXT_SENTENCES = 4
 IMPERSONATION = "impersonation"
+TO_US_REASON = "sent to us (our inbox, or a reply under our own post): about us"  # Item.to_us
 
 
 @dataclass
@@ -317,7 +318,7 @@ class Analyser(Judging, Grading):
         if lookalikes:
             reasons = [f"look-alike of our name: {', '.join(lookalikes)}"]
         elif to_us:
-            reasons = ["sent to our inbox: about us" + (f" (names us: {', '.join(terms)})" if terms else "")]
+            reasons = [TO_US_REASON + (f" (names us: {', '.join(terms)})" if terms else "")]
         else:
             reasons = [f"mentions us: {', '.join(terms)} (in the {' and '.join(where)})"]
             weak = [m for i in sorted(mentioned) for m in matches_by_sentence.get(i, []) if m.flags]

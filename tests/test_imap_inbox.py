@@ -25,6 +25,7 @@ from werkzeug import Response
 from monitor import config as config_mod
 from monitor import store
 from monitor.cli import cli
+from monitor.analyse import TO_US_REASON
 from monitor.pipeline import run_cycle
 
 from .conftest import NOW, _free_port, rss
@@ -125,7 +126,7 @@ def test_a_contact_form_message_that_never_names_us_is_a_mention_and_a_crisis_pa
     rows = {r["title"]: r for r in db.query("select * from mentions")}
     assert set(rows) == {"Website enquiry", "Message via website"}
     question, crisis = rows["Website enquiry"], rows["Message via website"]
-    assert json.loads(question["reasons"])[0].startswith("sent to our inbox")
+    assert json.loads(question["reasons"])[0].startswith("sent to us (our inbox")
     assert question["severity"] == "info" and question["needs_reply"] == 1  # a question to us waits for a reply
     assert question["author"] == "Jo Bloggs <jo.parent@example.org>"  # the person, from the contact form's Reply-To
     assert crisis["severity"] == "crisis" and "safeguarding" in json.loads(crisis["categories"])
@@ -425,7 +426,7 @@ def test_the_analysis_worker_carries_to_us(monkeypatch):
         answers = [ready.answer(it) for it in items]
     finally:
         background.close()
-    assert answers[1] is None and answers[0].reasons[0] == "sent to our inbox: about us"
+    assert answers[1] is None and answers[0].reasons[0] == TO_US_REASON
     assert answers[0].reasons == analyser.analyse("Website enquiry", QUESTION, to_us=True).reasons
 
 
@@ -438,12 +439,12 @@ def test_to_us_reads_the_whole_text_as_about_us_and_makes_no_name_check():
     analyser = Analyser(cfg)
     assert analyser.analyse("", "your volunteer smelled of alcohol") is None  # a public post not naming us
     a = analyser.analyse("", "your volunteer smelled of alcohol", to_us=True)
-    assert a is not None and a.reasons[0] == "sent to our inbox: about us" and a.matched_terms == []
+    assert a is not None and a.reasons[0] == TO_US_REASON and a.matched_terms == []
     # A message naming us in words the name check would doubt is still ours, with no is-it-us decision.
     text = "Dear New Baby Network Ltd, my order never arrived. I cannot keep myself safe."
     b = analyser.analyse("Order 4471", text, to_us=True)
     assert analyser.last_identity is None and b.severity == "crisis"
-    assert b.reasons[0] == "sent to our inbox: about us (names us: New Baby Network)"
+    assert b.reasons[0] == TO_US_REASON + " (names us: New Baby Network)"
     assert analyser.analyse("", "", to_us=True) is None
 
 

@@ -17,6 +17,7 @@ KINDS = {
     "bing_news": "monitor.sources.bing_news:BingNewsSource",
     "mastodon_tag": "monitor.sources.mastodon_tag:MastodonTagSource",
     "mastodon_account": "monitor.sources.mastodon_account:MastodonAccountSource",
+    "mastodon_replies": "monitor.sources.mastodon_replies:MastodonRepliesSource",
     "bluesky_search": "monitor.sources.bluesky_search:BlueskySearchSource",
     "bluesky_profile": "monitor.sources.bluesky_profile:BlueskyProfileSource",
     "reddit": "monitor.sources.reddit:RedditSource",
