@@ -20,6 +20,7 @@ KINDS = {
     "mastodon_replies": "monitor.sources.mastodon_replies:MastodonRepliesSource",
     "bluesky_search": "monitor.sources.bluesky_search:BlueskySearchSource",
     "bluesky_profile": "monitor.sources.bluesky_profile:BlueskyProfileSource",
+    "bluesky_replies": "monitor.sources.bluesky_replies:BlueskyRepliesSource",
     "reddit": "monitor.sources.reddit:RedditSource",
     "hn": "monitor.sources.hn:HackerNewsSource",
     "youtube_channel": "monitor.sources.youtube_channel:YoutubeChannelSource",
