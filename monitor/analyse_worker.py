@@ -55,14 +55,17 @@ def analysis(analyser, item):
     """``analyser.analyse`` of one item; the worker's answer when ``analyser`` is a ``Ready``."""
     if isinstance(analyser, Ready):
         return analyser.answer(item)
-    return analyser.analyse(item.title, item.text, item.reach, outlet(item), to_us=item.to_us)
+    if item.to_us:  # written to us (imap_inbox, replies under our posts); only then, so stand-ins need not know it
+        return analyser.analyse(item.title, item.text, item.reach, outlet(item), to_us=True)
+    return analyser.analyse(item.title, item.text, item.reach, outlet(item))
 
 
 def _analyse_batch(payload):
     out = []
     for title, body, reach, where, to_us in payload:  # to_us: sent to our own mailbox (imap_inbox)
         try:
-            out.append((True, _analyser.analyse(title, body, reach, where, to_us=to_us)))
+            more = {"to_us": True} if to_us else {}
+            out.append((True, _analyser.analyse(title, body, reach, where, **more)))
         except Exception as exc:  # reported against its own entry by the main process
             out.append((False, f"{type(exc).__name__}: {str(exc)[:300]}"))
     return out
