@@ -306,11 +306,12 @@ def _poll(port: int, cursor: str | None = None, **options):
     from monitor.sources.base import SourceState
     from monitor.sources.imap_inbox import ImapInboxSource
 
+    limits = {"deadline": options.pop("deadline", 20.0)}
     opts = {"host": "127.0.0.1", "port": port, "tls": "none", "user": USER, "password": "${INBOX_PASSWORD}",
             "folder": "INBOX", "skip_from": [], "max_messages": 100, "max_bytes": 256 * 1024, **options}
 
     class Limits:
-        read_timeout, deadline = READ_TIMEOUT, 20.0
+        read_timeout, deadline = READ_TIMEOUT, limits["deadline"]
 
     src = ImapInboxSource(SourceConfig(name="inbox", kind="imap_inbox", every=900, options=opts))
     return src.poll(Limits(), SourceState(now=NOW, cursor=cursor))
@@ -319,9 +320,11 @@ def _poll(port: int, cursor: str | None = None, **options):
 class Relay:
     """A loopback relay between the source and pymap that writes down every command the source sends."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, stall_at_fetch: int | None = None):
         self.target = port
         self.sent = bytearray()
+        self.stall_at_fetch = stall_at_fetch  # stop answering once the source has asked for this many messages
+        self.closed = False
         self._sock = socket.socket()
         self._sock.bind(("127.0.0.1", 0))
         self._sock.listen()
@@ -343,6 +346,10 @@ class Relay:
             while data := src.recv(65536):
                 if record:
                     self.sent += data
+                while not record and self.stall_at_fetch and bytes(self.sent).count(b"UID FETCH") >= self.stall_at_fetch:
+                    if self.closed:
+                        return
+                    time.sleep(0.05)
                 dst.sendall(data)
         except OSError:
             pass
@@ -364,6 +371,7 @@ class Relay:
         return out
 
     def close(self):
+        self.closed = True
         self._sock.close()
 
 
@@ -383,6 +391,22 @@ def test_the_mailbox_is_opened_read_only_and_read_with_peek(mailbox, monkeypatch
     assert len(fetches) == 2 and all("BODY.PEEK[]<0.262144>" in c for c in fetches)
     assert not any(w in c for c in commands for w in ("STORE", "COPY", "MOVE", "EXPUNGE", "APPEND", "DELETE"))
     assert PASSWORD.upper() not in " ".join(commands)
+
+
+def test_a_server_that_stalls_midway_keeps_what_was_read_and_the_rest_comes_next_poll(mailbox, monkeypatch):
+    monkeypatch.setenv("INBOX_PASSWORD", PASSWORD)
+    deliver(mailbox, *[mail(f"Question {n}", QUESTION, f"q{n}") for n in range(3)])
+    relay = Relay(mailbox, stall_at_fetch=2)  # answers the first message, then nothing
+    try:
+        started = time.monotonic()
+        poll = _poll(relay.port, deadline=2.0)
+    finally:
+        relay.close()
+    assert time.monotonic() - started < 10
+    assert [i.title for i in poll.items] == ["Question 0"]
+    assert "server too slow: no complete answer within 2s; kept the 1 messages read before it" in poll.warning
+    rest = _poll(mailbox, poll.remember["cursor"])
+    assert [i.title for i in rest.items] == ["Question 1", "Question 2"]
 
 
 def test_text_comes_from_plain_text_or_html_without_quoted_history_and_caps_hold(mailbox, monkeypatch):
