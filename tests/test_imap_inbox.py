@@ -39,8 +39,21 @@ CRISIS = ("Since the baby came I cannot keep myself safe at the moment. "
 
 
 @pytest.fixture
-def mailbox():
-    """pymap's in-memory backend on loopback: the charity's mailbox."""
+def mailbox(imap_server):
+    """The charity's mailbox, emptied for each test (one pymap server for the module: it takes seconds to start)."""
+    yield imap_server
+    conn = imaplib.IMAP4("127.0.0.1", imap_server)
+    conn.login(USER, PASSWORD)
+    typ, count = conn.select("INBOX")
+    if typ == "OK" and int(count[0] or 0):
+        conn.store("1:*", "+FLAGS.SILENT", "(\\Deleted)")
+        conn.expunge()
+    conn.logout()
+
+
+@pytest.fixture(scope="module")
+def imap_server():
+    """pymap's in-memory backend on loopback."""
     port = _free_port()
     exe = Path(sys.executable).with_name("pymap")
     proc = subprocess.Popen([str(exe), "--host", "127.0.0.1", "--port", str(port), "--no-tls", "dict",
