@@ -199,12 +199,12 @@ class ImapInboxSource(Source):
                 raise SourceFailed(why, duration=time.monotonic() - started) from None
             warnings.append(f"{why}; kept the {len(items)} messages read before it")
         finally:
-            guard.stop()
             if conn is not None:
                 try:
-                    conn.logout()
+                    conn.logout()  # still under the deadline: a server that stalls here cannot hold the run
                 except Exception:
                     pass
+            guard.stop()
         if skipped:
             warnings.append(f"{skipped} of our own or the directors' messages skipped")
         if last:
