@@ -85,6 +85,7 @@ _DENIAL = re.compile(
 _CLAUSE_SPLIT = re.compile(r"[:;]|\s[-–]\s|\"")
 SHORT_TEXT_SENTENCES = 4
 IMPERSONATION = "impersonation"
+TO_US_REASON = "sent to us (our inbox, or a reply under our own post): about us"  # Item.to_us
 
 
 @dataclass
@@ -273,23 +274,29 @@ class Analyser(Judging, Grading):
 
     # -- the whole analysis ---------------------------------------------------------
 
-    def analyse(self, title: str, body: str, reach: dict | None = None, outlet: str = "") -> Analysis | None:
-        """None when the text does not mention us. ``reach``/``outlet`` raise the stakes of a concern."""
+    def analyse(self, title: str, body: str, reach: dict | None = None, outlet: str = "",
+                to_us: bool = False) -> Analysis | None:
+        """None when the text does not mention us. ``reach``/``outlet`` raise the stakes of a concern.
+        ``to_us``: it was sent to us (our own mailbox): about us throughout, named or not, no is-it-us check."""
         self.last_identity = None  # identity (issue 15): the is-it-us decision for this text, if one was made
-        if not self.matcher.could_mention(f"{title or ''}\n{body or ''}"):
+        if not to_us and not self.matcher.could_mention(f"{title or ''}\n{body or ''}"):
             return None  # most texts: one regex search, no splitting, no scoring
         sents = self.split(title, body)
         matches_by_sentence = {i: self.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
         mentioned = {i for i, ms in matches_by_sentence.items() if ms}
         lookalikes: list[str] = []
-        if not mentioned:
+        if to_us:  # written to us: every sentence is about us
+            if not sents:
+                return None
+            mentioned = set(range(len(sents)))
+        elif not mentioned:
             lookalikes = self.matcher.lookalikes(" \n".join(s for _f, s in sents))
             if not lookalikes:
                 return None
             mentioned = set(range(len(sents)))  # a look-alike post is about us throughout
 
         # -- identity (issue 15, monitor/identity/): a name match is only a candidate --
-        decision = None if lookalikes else self.identity.decide(sents, mentioned, matches_by_sentence)
+        decision = None if lookalikes or to_us else self.identity.decide(sents, mentioned, matches_by_sentence)
         self.last_identity = decision
         if decision is not None and decision.strong:
             return None  # a weaker "not us" is dropped below, unless the text is graded crisis
@@ -310,6 +317,8 @@ class Analyser(Judging, Grading):
         where = [f for f in ("title", "body") if any(sents[i][0] == f and matches_by_sentence.get(i) for i in mentioned)]
         if lookalikes:
             reasons = [f"look-alike of our name: {', '.join(lookalikes)}"]
+        elif to_us:
+            reasons = [TO_US_REASON + (f" (names us: {', '.join(terms)})" if terms else "")]
         else:
             reasons = [f"mentions us: {', '.join(terms)} (in the {' and '.join(where)})"]
             weak = [m for i in sorted(mentioned) for m in matches_by_sentence.get(i, []) if m.flags]
@@ -354,7 +363,8 @@ class Analyser(Judging, Grading):
         }
 
         needs_reply = "complaint" in families or any(
-            self._asks_us(sents[i][1], matches_by_sentence.get(i, [])) for i in mentioned
+            self._asks_us(sents[i][1], matches_by_sentence.get(i, [])) or (to_us and "?" in sents[i][1])
+            for i in mentioned
         )
         if decision is not None and decision.verdict == "not_us":  # identity (issue 15): weak "not us"
             if severity != "crisis":

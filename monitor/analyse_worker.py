@@ -57,6 +57,8 @@ def analysis(analyser, item):
     """``analyser.analyse`` of one item; the worker's answer when ``analyser`` is a ``Ready``."""
     if isinstance(analyser, Ready):
         return analyser.answer(item)
+    if item.to_us:  # written to us (imap_inbox, replies under our posts); only then, so stand-ins need not know it
+        return analyser.analyse(item.title, item.text, item.reach, outlet(item), to_us=True)
     return analyser.analyse(item.title, item.text, item.reach, outlet(item))
 
 
@@ -73,9 +75,10 @@ def _warm_up() -> None:
 
 def _analyse_batch(payload):
     out = []
-    for title, body, reach, where in payload:
+    for title, body, reach, where, to_us in payload:  # to_us: sent to our own mailbox (imap_inbox)
         try:
-            out.append((True, _analyser.analyse(title, body, reach, where)))
+            more = {"to_us": True} if to_us else {}
+            out.append((True, _analyser.analyse(title, body, reach, where, **more)))
         except Exception as exc:  # reported against its own entry by the main process
             out.append((False, f"{type(exc).__name__}: {str(exc)[:300]}"))
     return out
@@ -104,7 +107,7 @@ class Ready:
     def answer(self, item):
         found = self._answers.get(id(item))
         if found is None:
-            return self._fallback.analyse(item.title, item.text, item.reach, outlet(item))
+            return analysis(self._fallback, item)
         ok, value = found
         if not ok:
             raise RuntimeError(value)
@@ -165,7 +168,7 @@ class Background:
         pool = self._started()
         if pool is None:
             return None
-        payload = [(it.title, it.text, it.reach, outlet(it)) for it in items]
+        payload = [(it.title, it.text, it.reach, outlet(it), it.to_us) for it in items]
         try:
             future = pool.submit(_analyse_batch, payload)
         except Exception:  # the worker died earlier: analyse here from now on
@@ -203,7 +206,8 @@ class Background:
             if not old.cancel():  # already running or queued to the first worker: it stays there
                 continue
             try:
-                new = self.helper.submit(_analyse_batch, [(it.title, it.text, it.reach, outlet(it)) for it in old.items])
+                new = self.helper.submit(_analyse_batch, [(it.title, it.text, it.reach, outlet(it), it.to_us)
+                                                           for it in old.items])
             except Exception:  # the helper died at once: analysed here when stored (ready() of a cancelled future)
                 new = old
             new.items = old.items

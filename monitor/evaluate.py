@@ -12,7 +12,9 @@ alert-or-worse recall and precision, info items raised to alert or crisis,
 per-family precision/recall (micro-averaged for the targets), and every miss
 with the analyser's reasons, crises graded below alert first (the worst error).
 By default it grades with the model and the rules together, as a run does;
-``rules_only`` measures the rules alone.
+``rules_only`` measures the rules alone. An item of ``kind: contact_form`` is read as a run reads
+a message in our own mailbox (``imap_inbox``: about us by definition, no name check); every
+other kind as a public post. The report says how many were read so.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from .config import Config
 
 LEVELS = ("none",) + SEVERITIES  # "none" = not detected as a mention
+TO_US_KINDS = ("contact_form",)  # labelled kinds that reach us only through our own inbox (read with to_us)
 
 
 class LabelError(ValueError):
@@ -89,6 +92,7 @@ class Report:
     misses: list = field(default_factory=list)
     failed_targets: list = field(default_factory=list)
     identity: dict = field(default_factory=dict)  # issue 15: what the is-it-us check did (counts)
+    to_us: int = 0  # items read as sent to our inbox (kind contact_form): about us, no name check
 
     def figures(self) -> dict:
         return {
@@ -129,7 +133,9 @@ def evaluate(config: Config, items: list[dict], targets: dict | None = None, ana
     kinds = {it_kind: {"taken": 0, "of": 0} for it_kind in NEAR_MISS_KINDS.values()}
     kinds["other"] = {"taken": 0, "of": 0}
     for item in items:
-        a = analyser.analyse(item.get("title") or "", item.get("body") or "")
+        to_us = item.get("kind") in TO_US_KINDS  # a contact form reaches only our inbox
+        rep.to_us += int(to_us)
+        a = analyser.analyse(item.get("title") or "", item.get("body") or "", to_us=to_us)
         predicted = a is not None
         _count_identity(rep.identity, analyser.last_identity, bool(item["mention"]))
         gold = bool(item["mention"])
@@ -270,6 +276,7 @@ def format_report(rep: Report, label: str = "") -> str:
         f"  mentions        precision {m['precision']:.3f}  recall {m['recall']:.3f}  F1 {m['f1']:.3f}"
         f"  (tp {m['tp']}, fp {m['fp']}, fn {m['fn']})",
         _near_miss_line(rep),
+        f"  sent to us      {rep.to_us} items of kind contact_form read as arriving in our inbox (no name check)",
         f"  is it us?       of the texts naming us, {rep.identity.get('set_aside_false', 0)} namesakes and "
         f"{rep.identity.get('set_aside_true', 0)} true mentions set aside as not us; "
         f"{rep.identity.get('unsure_true', 0) + rep.identity.get('unsure_false', 0)} kept at watch as unsure",

@@ -384,7 +384,8 @@ def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime, row
 
 def story_keys(item) -> tuple[str, str | None]:
     """(canonical URL, publisher+headline key): how a stored story is recognised again."""
-    return item.canonical_url or f"item:{item.source}:{item.item_id}", headline_key(item.publisher, item.title)
+    own = f"{'to-us' if item.to_us else 'item'}:{item.source}:{item.item_id}"  # to-us: a message to us (rules.story_key)
+    return item.canonical_url or own, headline_key(item.publisher, item.title)
 
 
 def _store_item(db, config: Config, analyser, item, canonical: str, title_key: str | None, known,

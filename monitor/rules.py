@@ -35,6 +35,8 @@ class Candidate:
 
 def story_key(mention: dict) -> str:
     """Same story = same canonical URL, or the same headline (publisher suffix and punctuation ignored)."""
+    if mention["canonical_url"].startswith("to-us:"):  # a message to us is its own story, whatever its subject
+        return "story:" + mention["canonical_url"]
     words = headline(mention.get("title"))
     if len(words.split()) >= 4:
         return "story:" + hashlib.sha1(words.encode()).hexdigest()[:16]

@@ -83,6 +83,8 @@ def load(path: str | os.PathLike, environ: dict[str, str] | None = None, *, secr
     alerting = read_alerting(r, doc.get("alerting"))
     reach = read_reach(r, doc.get("reach"))
     replies = read_replies(r, doc.get("replies"), secrets)
+    for sc in sources:  # imap_inbox never reads the directors' own mail (replies to alerts among it)
+        sc.directors = list(replies.directors) if replies else []
     retention = r.field(Config, "retention", doc, "")
     digest = r.section(Digest, doc.get("digest"), "digest", defaults={"timezone": settings.timezone})
     alerts_dir, alerts_note = _alerts_dir(path, settings)

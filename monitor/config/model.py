@@ -145,6 +145,7 @@ class SourceConfig:
     every: float = key(kind=DURATION, help="how often to poll it (default: settings.every)")
     options: dict[str, Any] = field(default_factory=dict)  # the kind's own options, read from its Option declarations
     path: str = ""  # key path in the config (sources[3]), for messages
+    directors: list[str] = field(default_factory=list)  # replies.directors: a kind reading our own mailbox skips them
     enabled: bool = key(True, kind=BOOLEAN, help="false: keep it here but do not poll it")
     expect_within: float | None = key(None, kind=DURATION,
                                       help='no new items for longer than this: the source is "down"')

@@ -17,12 +17,15 @@ KINDS = {
     "bing_news": "monitor.sources.bing_news:BingNewsSource",
     "mastodon_tag": "monitor.sources.mastodon_tag:MastodonTagSource",
     "mastodon_account": "monitor.sources.mastodon_account:MastodonAccountSource",
+    "mastodon_replies": "monitor.sources.mastodon_replies:MastodonRepliesSource",
     "bluesky_search": "monitor.sources.bluesky_search:BlueskySearchSource",
     "bluesky_profile": "monitor.sources.bluesky_profile:BlueskyProfileSource",
+    "bluesky_replies": "monitor.sources.bluesky_replies:BlueskyRepliesSource",
     "reddit": "monitor.sources.reddit:RedditSource",
     "hn": "monitor.sources.hn:HackerNewsSource",
     "youtube_channel": "monitor.sources.youtube_channel:YoutubeChannelSource",
     "gdelt": "monitor.sources.gdelt:GdeltSource",
+    "imap_inbox": "monitor.sources.imap_inbox:ImapInboxSource",
 }
 
 

@@ -52,6 +52,7 @@ class Item:
     publisher: str = ""
     language: str = ""
     reach: dict[str, int] = field(default_factory=dict)
+    to_us: bool = False  # written to us (our own mailbox): about us by definition, no name check (imap_inbox)
 
     @property
     def canonical_url(self) -> str:
