@@ -53,7 +53,8 @@ class Vader:
         self.emojis: dict[str, str] = analyser.emojis
         # VADER tests ``chr in self.emojis`` one character at a time: only one-character keys can match.
         self._emoji_chars = frozenset(k for k in self.emojis if len(k) == 1)
-        self._tokens: dict[str, tuple[str, str, bool]] = {}  # token -> (word, lower-cased, all capitals)
+        # token -> (word, lower-cased, all capitals, a lexicon word that is not a booster)
+        self._tokens: dict[str, tuple[str, str, bool, bool]] = {}
 
     # -- the text as VADER sees it -------------------------------------------------
 
@@ -72,10 +73,11 @@ class Vader:
                 prev_space = ch == " "
         return "".join(out).strip()
 
-    def _token(self, token: str) -> tuple[str, str, bool]:
+    def _token(self, token: str) -> tuple[str, str, bool, bool]:
         stripped = token.strip(_PUNCTUATION)
         word = token if len(stripped) <= 2 else stripped
-        out = (word, word.lower(), word.isupper())
+        lower = word.lower()
+        out = (word, lower, word.isupper(), lower in self.lexicon and lower not in BOOSTER_DICT)
         if len(self._tokens) >= _CACHE_LIMIT:
             self._tokens.clear()
         self._tokens[token] = out
@@ -95,17 +97,15 @@ class Vader:
         uppers = [t[2] for t in tokens]
         capitals = sum(uppers)
         cap_diff = 0 < n - capitals < n
-        lexicon = self.lexicon
-        sentiments: list[float] = []
-        for i, low in enumerate(lows):
-            if low in BOOSTER_DICT:
-                sentiments.append(0)
-            elif low == "kind" and i < n - 1 and lows[i + 1] == "of":
-                sentiments.append(0)
-            elif low not in lexicon:
-                sentiments.append(0)
-            else:
-                sentiments.append(self._valence(i, low, lows, uppers, cap_diff, n))
+        # A booster, "kind" before "of" and a word outside the lexicon score 0 (an int, as in VADER):
+        # only the lexicon's other words are worked out.
+        sentiments: list[float] = [0] * n
+        for i, token in enumerate(tokens):
+            if token[3]:
+                low = token[1]
+                if low == "kind" and i < n - 1 and lows[i + 1] == "of":
+                    continue
+                sentiments[i] = self._valence(i, low, lows, uppers, cap_diff, n)
         if "but" in lows:
             _but_check(lows, sentiments)
         return sentiments, text
