@@ -274,9 +274,9 @@ class Model:
         self.meta = meta
         self.heads = list(meta["heads"])
         self.idf = arrays["idf"].astype(np.float32)
-        # (N_HASH, heads), kept as stored (half precision, memory-mapped): its rows are only ever
-        # multiplied by float32 values, which gives the same float32 numbers as converting first.
-        self.w_sparse = arrays["w_sparse"]
+        # (N_HASH, heads). Kept in half precision it loads 2.5 ms faster and gives the same numbers,
+        # but each prediction's gather-and-multiply then costs up to twice as much: converted once.
+        self.w_sparse = arrays["w_sparse"].astype(np.float32)
         self.b_sparse = arrays["b_sparse"].astype(np.float32)
         self.w_dense = arrays["w_dense"].astype(np.float32)        # (512, heads)
         self.b_dense = arrays["b_dense"].astype(np.float32)
