@@ -13,6 +13,8 @@ on a joined text halves every word of every earlier sentence). On VADER's 4,200 
 tweets this scores r 0.8731 against plain VADER's 0.8722 (``python bench/sentiment_r.py``).
 
 ``neutral_phrases`` (slang such as "I'd kill for") are taken out of a sentence before scoring.
+The scores come from ``monitor.vader_fast`` (VADER's own numbers, each word worked out once);
+``vader()`` is vaderSentiment's own analyser (its lexicon, and the bench's baseline).
 """
 
 from __future__ import annotations
