@@ -35,7 +35,7 @@ _SO_THIS = ("so", "this")
 # Every word of a special case or a booster of several words: an idiom check only matters when
 # one of the three words it always looks at (two back, one back, this one) is among them.
 _IDIOM_WORDS = frozenset(w for key in (*SPECIAL_CASES, *BOOSTER_DICT) if " " in key for w in key.split(" "))
-_CACHE_LIMIT = 200_000
+_CACHE_LIMIT = 20_000  # distinct tokens kept (about 6 MB at most)
 
 
 def _negated(lower: str) -> bool:
