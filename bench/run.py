@@ -267,9 +267,12 @@ def time_analysis(analyser, texts) -> float:
 
 
 def time_vader(texts) -> float:
+    """CPU seconds for raw VADER (vaderSentiment's own ``polarity_scores``, never the analysis's faster
+    scorer ``monitor.vader_fast``) on the same texts: the baseline does not move with our code."""
     from monitor.analyse_sentiment import vader
 
-    v = vader()
+    v = vader()  # vaderSentiment.SentimentIntensityAnalyzer
+    assert type(v).__module__ == "vaderSentiment.vaderSentiment", type(v)
     started = time.process_time()
     for title, body in texts:
         v.polarity_scores(f"{title}. {body}")

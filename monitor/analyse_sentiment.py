@@ -13,6 +13,8 @@ on a joined text halves every word of every earlier sentence). On VADER's 4,200 
 tweets this scores r 0.8731 against plain VADER's 0.8722 (``python bench/sentiment_r.py``).
 
 ``neutral_phrases`` (slang such as "I'd kill for") are taken out of a sentence before scoring.
+The scores come from ``monitor.vader_fast`` (VADER's own numbers, each word worked out once);
+``vader()`` is vaderSentiment's own analyser (its lexicon, and the bench's baseline).
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from __future__ import annotations
 import re
 
 _vader = None
+_scorer = None
 
 
 def vader():
-    """VADER's analyser, loaded on first use (reading its lexicon costs ~0.1 s)."""
+    """VADER's own analyser (vaderSentiment), loaded on first use (reading its lexicon costs ~0.1 s)."""
     global _vader
     if _vader is None:
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -32,56 +35,25 @@ def vader():
     return _vader
 
 
-def _without_emoji(v, text: str) -> str:
-    """VADER's own emoji step: each emoji replaced by its description."""
-    emojis = v.emojis
-    if text.isascii():  # VADER's emoji table holds no ASCII character
-        return text.strip()
-    out, prev_space = [], True
-    for ch in text:
-        if ch in emojis:
-            if not prev_space:
-                out.append(" ")
-            out.append(emojis[ch])
-            prev_space = False
-        else:
-            out.append(ch)
-            prev_space = ch == " "
-    return "".join(out).strip()
+def scorer():
+    """The scorer the analysis uses: VADER's numbers, faster (``monitor.vader_fast``), same lexicon."""
+    global _scorer
+    if _scorer is None:
+        from .vader_fast import Vader
+
+        _scorer = Vader(vader())
+    return _scorer
 
 
 def valences(text: str) -> tuple[list[float], str]:
     """``(word valences, text as VADER scored it)``: VADER's ``polarity_scores`` up to, not
-    including, the final sum (same code, same order)."""
-    from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText
-
-    v = vader()
-    text = _without_emoji(v, text)
-    sentitext = SentiText(text)
-    sentiments: list[float] = []
-    words = sentitext.words_and_emoticons
-    for i, item in enumerate(words):
-        low = item.lower()
-        if low in BOOSTER_DICT or (low == "kind" and i < len(words) - 1 and words[i + 1].lower() == "of"):
-            sentiments.append(0)
-            continue
-        sentiments = v.sentiment_valence(0, sentitext, item, i, sentiments)
-    return v._but_check(words, sentiments), text
+    including, the final sum (same steps, same order: ``vader_fast``)."""
+    return scorer().valences(text)
 
 
 def compound(sentiments: list[float], punctuated: str) -> float:
     """VADER's compound score of these word valences, with ``punctuated``'s ! and ? emphasis."""
-    from vaderSentiment.vaderSentiment import normalize
-
-    if not sentiments:
-        return 0.0
-    total = float(sum(sentiments))
-    emphasis = vader()._punctuation_emphasis(punctuated)
-    if total > 0:
-        total += emphasis
-    elif total < 0:
-        total -= emphasis
-    return round(normalize(total), 4)
+    return scorer().compound(sentiments, punctuated)
 
 
 class Feeling:
@@ -104,7 +76,7 @@ class Feeling:
 
     def of(self, text: str) -> float:
         """VADER compound of ``text`` with neutral idioms taken out."""
-        return vader().polarity_scores(self._clean(text))["compound"]
+        return scorer().score(self._clean(text))
 
     def sentences(self, sents: list[str]) -> tuple[list[float], float]:
         """``(each sentence's score, the whole text's score)``, VADER run once per sentence."""

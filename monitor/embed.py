@@ -66,6 +66,68 @@ def _read_safetensors(path: Path):
     return np.memmap(path, dtype=np.float16, mode="r", offset=8 + size + start, shape=(rows, cols))
 
 
+def read_npz(path: Path) -> dict:
+    """The arrays of an uncompressed ``.npz`` (``np.savez``), read-only views of the file's bytes: the
+    same arrays as ``np.load(path)`` gives, without importing zipfile (and bz2, lzma, shutil),
+    checking each member's CRC or copying each member again. Read whole, not memory-mapped:
+    ``monitor train`` may rewrite the file while a run has it open. Anything else (a compressed
+    member, Fortran order, objects, a zip64 offset) is read by ``np.load``."""
+    import numpy as np
+
+    buf = path.read_bytes()
+    try:
+        return _npz_members(np, buf)
+    except (ValueError, KeyError, struct.error):
+        with np.load(path, allow_pickle=False) as arrays:
+            return {k: arrays[k] for k in arrays.files}
+
+
+def _npz_members(np, buf) -> dict:
+    from ast import literal_eval
+
+    end = buf.rfind(b"PK\x05\x06")  # end of central directory
+    if end < 0:
+        raise ValueError("no zip directory")
+    count, _size, at = struct.unpack_from("<HII", buf, end + 10)
+    out = {}
+    for _ in range(count):
+        if buf[at:at + 4] != b"PK\x01\x02":
+            raise ValueError("bad directory entry")
+        method, = struct.unpack_from("<H", buf, at + 10)
+        n_name, n_extra, n_comment = struct.unpack_from("<HHH", buf, at + 28)
+        offset, = struct.unpack_from("<I", buf, at + 42)
+        name = buf[at + 46:at + 46 + n_name].decode("utf-8")
+        at += 46 + n_name + n_extra + n_comment
+        if method != 0 or offset == 0xFFFFFFFF or not name.endswith(".npy"):
+            raise ValueError("not a plain member")
+        if buf[offset:offset + 4] != b"PK\x03\x04":
+            raise ValueError("bad local header")
+        l_name, l_extra = struct.unpack_from("<HH", buf, offset + 26)
+        data = offset + 30 + l_name + l_extra
+        if buf[data:data + 6] != b"\x93NUMPY":
+            raise ValueError("not an .npy member")
+        major = buf[data + 6]
+        if major == 1:
+            header_len, = struct.unpack_from("<H", buf, data + 8)
+            header_at = data + 10
+        elif major in (2, 3):
+            header_len, = struct.unpack_from("<I", buf, data + 8)
+            header_at = data + 12
+        else:
+            raise ValueError("unknown .npy version")
+        header = literal_eval(buf[header_at:header_at + header_len].decode("latin1"))
+        dtype = np.dtype(header["descr"])
+        if header["fortran_order"] or dtype.hasobject:
+            raise ValueError("not a plain array")
+        shape = tuple(header["shape"])
+        count_items = 1
+        for dim in shape:
+            count_items *= dim
+        out[name[:-4]] = np.frombuffer(buf, dtype=dtype, count=count_items,
+                                       offset=header_at + header_len).reshape(shape)
+    return out
+
+
 class Embedder:
     """``embed(texts) -> float32 array (n, 256)``, each row unit length (zeros for empty text).
 

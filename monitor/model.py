@@ -297,7 +297,9 @@ class Model:
         self.meta = meta
         self.heads = list(meta["heads"])
         self.idf = arrays["idf"].astype(np.float32)
-        self.w_sparse = arrays["w_sparse"].astype(np.float32)      # (N_HASH, heads)
+        # (N_HASH, heads). Kept in half precision it loads 2.5 ms faster and gives the same numbers,
+        # but each prediction's gather-and-multiply then costs up to twice as much: converted once.
+        self.w_sparse = arrays["w_sparse"].astype(np.float32)
         self.b_sparse = arrays["b_sparse"].astype(np.float32)
         self.w_dense = arrays["w_dense"].astype(np.float32)        # (512, heads)
         self.b_dense = arrays["b_dense"].astype(np.float32)
@@ -306,8 +308,12 @@ class Model:
         self.bank = arrays["bank"].astype(np.float32) / 127.0       # (examples, 256), unit length
         self.examples = meta["examples"]                            # [[id, file, severity, families, text]]
         self._levels = np.array([LEVELS.index(ex[2]) for ex in self.examples], dtype=np.int8)
-        self._families = np.array([[f in ex[3] for f in FAMILIES] for ex in self.examples], dtype=bool).reshape(
-            len(self.examples), len(FAMILIES))
+        self._families = np.zeros((len(self.examples), len(FAMILIES)), dtype=bool)
+        column = {f: k for k, f in enumerate(FAMILIES)}
+        for row, ex in enumerate(self.examples):
+            for f in ex[3]:
+                if f in column:
+                    self._families[row, column[f]] = True
         self.thresholds = dict(meta["thresholds"])
         self.sentence_weight = float(meta.get("sentence_weight", 1.0))
         self.dense_weight = float(meta.get("dense_weight", 0.5))
@@ -434,10 +440,7 @@ def _sigmoid(np, z):
 
 
 def load_from(directory: Path, embedder=None) -> Model:
-    import numpy as np
-
-    with np.load(directory / "judge.npz") as arrays:
-        data = {k: arrays[k] for k in arrays.files}
+    data = embed.read_npz(directory / "judge.npz")  # the same arrays as np.load, memory-mapped
     meta = json.loads((directory / "judge.json").read_text(encoding="utf-8"))
     return Model(data, meta, embedder)
 

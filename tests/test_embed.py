@@ -26,3 +26,22 @@ def test_similar_sentences_are_closer_than_unrelated_ones():
                                   "the little one cries all night long",
                                   "the council approved the parking budget"])
     assert a @ b > a @ c + 0.1
+
+
+def test_read_npz_gives_np_loads_arrays(tmp_path):
+    """embed.read_npz (the models' files, without zipfile) reads the same arrays as np.load, byte for byte;
+    a file it does not handle (compressed) is read by np.load."""
+    from monitor import model
+    from monitor.identity import decide
+
+    mine = {"f16": np.arange(12, dtype=np.float16).reshape(3, 4), "i8": np.array([-127, 0, 127], dtype=np.int8),
+            "text": np.array(["us", "ltd"]), "scalar": np.float64(0.25), "empty": np.zeros((0, 256), np.float32)}
+    np.savez(tmp_path / "plain.npz", **mine)
+    np.savez_compressed(tmp_path / "packed.npz", **mine)
+    for path in (model.MODEL_DIR / "judge.npz", decide.MODEL_PATH, tmp_path / "plain.npz", tmp_path / "packed.npz"):
+        got = embed.read_npz(path)
+        with np.load(path) as want:
+            assert sorted(got) == sorted(want.files)
+            for k in want.files:
+                assert got[k].dtype == want[k].dtype and got[k].shape == want[k].shape, (path, k)
+                assert got[k].tobytes() == want[k].tobytes(), (path, k)

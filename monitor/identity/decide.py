@@ -79,7 +79,7 @@ class Model:
 
         import numpy as np
 
-        z = np.load(path, allow_pickle=False)
+        z = embed.read_npz(path)  # np.load's arrays, without zipfile (monitor/embed.py)
         self.w = z["w"].astype(np.float64)
         self.b = float(z["b"])
         self.mean = z["mean"].astype(np.float64)
@@ -99,7 +99,7 @@ class Model:
         self.us_after = set(str(x) for x in z["us_after"])  # words seen after our name in true mentions
         self.meta = json.loads(str(z["meta"]))
         # the words model: its vocabulary (one term a line), idf and weights; absent from an older file
-        self.text_weight = float(z["text_weight"]) if "text_weight" in z.files else 0.0
+        self.text_weight = float(z["text_weight"]) if "text_weight" in z else 0.0
         if self.text_weight:
             self.vocab = {t: i for i, t in enumerate(z["text_vocab"].tobytes().decode().split("\n"))}
             self.text_idf, self.text_w = z["text_idf"].astype(np.float64), z["text_w"].astype(np.float64)
