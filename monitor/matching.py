@@ -331,7 +331,7 @@ class KeywordSet:
         """The alternation of only the keywords that can match ``folded``: a keyword whose first word
         is nowhere in the text (not even inside another word) never matches, and leaving out an
         alternative that never matches changes no match (the others keep their order). Compiled
-        once per subset. ``words``: the text's ``[\w']+`` words, when the caller has them."""
+        once per subset. ``words``: the text's ``[\\w']+`` words, when the caller has them."""
         if words is None:
             chosen = [n for w, ns in self._kw_by_first.items() if w in folded for n in ns]
         else:

@@ -92,9 +92,9 @@ class Model:
         # ctx vectors of true mentions (for learned namesakes), stored as int8 (x positives_scale) to keep the file
         # small; those equal to their vector around the name (positives_in_refs) are not stored twice
         pos = z["positives"]
-        scale = float(z["positives_scale"]) if "positives_scale" in z.files else 127.0
+        scale = float(z["positives_scale"]) if "positives_scale" in z else 127.0
         self.positives = pos.astype(np.float32) / scale if pos.dtype == np.int8 else pos.astype(np.float32)
-        if "positives_in_refs" in z.files:
+        if "positives_in_refs" in z:
             self.positives = np.concatenate([self.positives, self.pos_refs[z["positives_in_refs"].astype(bool)]])
         self.us_after = set(str(x) for x in z["us_after"])  # words seen after our name in true mentions
         self.meta = json.loads(str(z["meta"]))
