@@ -5,7 +5,12 @@ Only the clock is ours to set; nothing leaves the loopback interface.
 
 from __future__ import annotations
 
+import contextlib
+import imaplib
 import socket
+import subprocess
+import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -142,6 +147,31 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def pymap_server(user: str, password: str):
+    """pymap's in-memory backend on loopback with one demo user; yields its port, stops it after."""
+    port = _free_port()
+    exe = Path(sys.executable).with_name("pymap")
+    proc = subprocess.Popen([str(exe), "--host", "127.0.0.1", "--port", str(port), "--no-tls", "dict",
+                             "--demo-user", user, "--demo-password", password],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    try:
+        while True:
+            try:
+                imaplib.IMAP4("127.0.0.1", port, timeout=2).logout()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"pymap did not start: {proc.stderr.read().decode()[-500:]}")
+                time.sleep(0.1)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
 
 
 @pytest.fixture

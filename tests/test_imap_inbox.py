@@ -11,8 +11,6 @@ from __future__ import annotations
 import imaplib
 import json
 import socket
-import subprocess
-import sys
 import threading
 import time
 from datetime import timedelta
@@ -28,7 +26,7 @@ from monitor.cli import cli
 from monitor.analyse import TO_US_REASON
 from monitor.pipeline import run_cycle
 
-from .conftest import NOW, _free_port, rss
+from .conftest import NOW, _free_port, rss, pymap_server
 from .test_alerting import sms  # noqa: F401 (fixture)
 
 USER, PASSWORD = "hello@newbabynetwork.example", "inbox-pass-7f3k9q"
@@ -54,23 +52,8 @@ def mailbox(imap_server):
 @pytest.fixture(scope="module")
 def imap_server():
     """pymap's in-memory backend on loopback."""
-    port = _free_port()
-    exe = Path(sys.executable).with_name("pymap")
-    proc = subprocess.Popen([str(exe), "--host", "127.0.0.1", "--port", str(port), "--no-tls", "dict",
-                             "--demo-user", USER, "--demo-password", PASSWORD],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            imaplib.IMAP4("127.0.0.1", port, timeout=2).logout()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"pymap did not start: {proc.stderr.read().decode()[-500:]}")
-            time.sleep(0.1)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=10)
+    with pymap_server(USER, PASSWORD) as port:
+        yield port
 
 
 def mail(subject: str, body: str, msgid: str, *, sender="Website <forms@newbabynetwork.example>",

@@ -4,11 +4,7 @@ with alert emails sent by real apprise to a real SMTP server (aiosmtpd)."""
 from __future__ import annotations
 
 import imaplib
-import subprocess
-import sys
-import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +12,7 @@ from monitor import actions, store
 from monitor.pipeline import run_cycle
 from monitor.replies import command
 
-from .conftest import NOW, _free_port
+from .conftest import NOW, _free_port, pymap_server
 from .test_alerting import CRISIS, complaint, setup
 from .test_alerting import sms  # noqa: F401 (fixture)
 
@@ -26,23 +22,8 @@ USER, PASSWORD = "replies@newbabynetwork.example", "imap-pass-123"
 @pytest.fixture
 def imap():
     """pymap's in-memory backend on loopback, one mailbox for the monitor's replies."""
-    port = _free_port()
-    exe = Path(sys.executable).with_name("pymap")
-    proc = subprocess.Popen([str(exe), "--host", "127.0.0.1", "--port", str(port), "--no-tls", "dict",
-                             "--demo-user", USER, "--demo-password", PASSWORD],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            imaplib.IMAP4("127.0.0.1", port, timeout=2).logout()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"pymap did not start: {proc.stderr.read().decode()[-500:]}")
-            time.sleep(0.1)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=10)
+    with pymap_server(USER, PASSWORD) as port:
+        yield port
 
 
 def deliver(port: int, sender: str, subject: str, body: str, message_id: str) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from ._bluesky import post_item
 from .base import Item, Option, Poll, Source, SourceState, base_url_option, parse_time
 
 DEPTH = 6  # replies to replies read this deep
@@ -74,20 +75,5 @@ class BlueskyRepliesSource(Source):
                 if (us and author.get("did") == us) or author.get("handle") == handle or reply.get("uri") in seen:
                     continue  # our own answers in the thread
                 seen.add(str(reply.get("uri")))
-                items.append(self.item(reply))
+                items.append(post_item(self.name, reply, to_us=True))
         return Poll("new", items=items)
-
-    def item(self, post: dict) -> Item:
-        record = post.get("record") or {}
-        author = post.get("author") or {}
-        rkey = str(post.get("uri", "")).rsplit("/", 1)[-1]
-        handle = author.get("handle") or author.get("did") or ""
-        return Item(
-            source=self.name, item_id=str(post.get("uri")), url=f"https://bsky.app/profile/{handle}/post/{rkey}",
-            title="", text=str(record.get("text") or "")[:20000], author=str(handle)[:200],
-            published=parse_time(record.get("createdAt") or post.get("indexedAt")),
-            language=",".join(record.get("langs") or [])[:20] if isinstance(record.get("langs"), list) else "",
-            reach={"likes": int(post.get("likeCount") or 0), "reposts": int(post.get("repostCount") or 0),
-                   "replies": int(post.get("replyCount") or 0), "quotes": int(post.get("quoteCount") or 0)},
-            to_us=True,
-        )

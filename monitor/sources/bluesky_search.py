@@ -25,7 +25,8 @@ import json
 from datetime import timedelta
 
 from ..clock import iso
-from .base import Item, Option, Poll, Source, SourceFailed, SourceState, base_url_option, json_object, parse_time
+from ._bluesky import post_item
+from .base import Option, Poll, Source, SourceFailed, SourceState, base_url_option, json_object
 
 PAGES = 5
 
@@ -122,22 +123,8 @@ class BlueskySearchSource(Source):
             params["cursor"] = page["cursor"]
         newest = max([p.get("indexedAt") or "" for p in posts] + [cursor.get("since") or ""])
         cursor.update(since=newest or since)
-        return Poll("new", items=[self.item(p) for p in posts],
+        return Poll("new", items=[post_item(self.name, p) for p in posts],
                     remember={"cursor": json.dumps(cursor), "session": json.dumps(tokens)})
-
-    def item(self, post: dict) -> Item:
-        record = post.get("record") or {}
-        author = post.get("author") or {}
-        rkey = str(post.get("uri", "")).rsplit("/", 1)[-1]
-        handle = author.get("handle") or author.get("did") or ""
-        return Item(
-            source=self.name, item_id=str(post.get("uri")), url=f"https://bsky.app/profile/{handle}/post/{rkey}",
-            title="", text=str(record.get("text") or "")[:20000], author=str(handle)[:200],
-            published=parse_time(record.get("createdAt") or post.get("indexedAt")),
-            language=",".join(record.get("langs") or [])[:20],
-            reach={"likes": int(post.get("likeCount") or 0), "reposts": int(post.get("repostCount") or 0),
-                   "replies": int(post.get("replyCount") or 0), "quotes": int(post.get("quoteCount") or 0)},
-        )
 
 
 
