@@ -37,8 +37,14 @@ def test_an_items_canonical_address_is_worked_out_once(monkeypatch):
     item.url = "https://example.org/b?id=2"  # a changed address is worked out again
     assert item.canonical_url == real("https://example.org/b?id=2") and len(calls) == 2
     assert item == base.Item(source="s", item_id="1", url="https://example.org/b?id=2", title="t", text="")
+    from monitor import urls
+
+    splits = []
+    real_split = urls.urlsplit
+    monkeypatch.setattr(urls, "urlsplit", lambda url, *a: splits.append(url) or real_split(url, *a))
     item.url = "https://www.example.org/c/"  # a plain link: worked out without splitting it, same answer
-    assert item.canonical_url == real("https://www.example.org/c/") == "https://example.org/c" and len(calls) == 2
+    assert item.canonical_url == "https://example.org/c" and len(calls) == 3 and splits == []
+    assert real("https://www.example.org/c/") == "https://example.org/c"
 
 
 _PIECES = ["http", "https", "HTTP", "://", "www.", "WWW.", "www", "example", "Example", "news12", "google", "bing",
@@ -48,7 +54,7 @@ _PIECES = ["http", "https", "HTTP", "://", "www.", "WWW.", "www", "example", "Ex
 
 
 def _plain_or_none_agrees(url: str) -> None:
-    from monitor.sources.base import plain_canonical
+    from monitor.urls import plain_canonical
 
     fast = plain_canonical(url)
     assert fast is None or fast == canonical(url), url
@@ -57,7 +63,7 @@ def _plain_or_none_agrees(url: str) -> None:
 def test_the_plain_link_shortcut_gives_canonicals_answer():
     import random
 
-    from monitor.sources.base import plain_canonical
+    from monitor.urls import plain_canonical
 
     rng = random.Random(14)
     taken = 0

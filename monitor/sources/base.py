@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, ClassVar
@@ -59,27 +58,8 @@ class Item:
         """Computed once per address (the run reads it several times per item); recomputed if ``url`` changes."""
         cached = self.__dict__.get("_canonical")
         if cached is None or cached[0] != self.url:
-            cached = self.__dict__["_canonical"] = (self.url, plain_canonical(self.url) or canonical(self.url))
+            cached = self.__dict__["_canonical"] = (self.url, canonical(self.url))
         return cached[1]
-
-
-# Most article links: http(s), a lower-case host that is no redirect wrapper, a plain path, and no
-# port, query, fragment or user. ``urls.canonical`` of such a link only drops "www." and one trailing
-# slash and makes it https; it splits the link twice to find that out (a tenth of a cold run's main
-# thread). Anything else goes to ``urls.canonical`` (tests/test_urls.py: same answer on every link).
-_PLAIN_URL = re.compile(r"https?://(?:www\.)?([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)"
-                        r"((?:/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)*)/?")
-
-
-def plain_canonical(url: str) -> str | None:
-    """``urls.canonical(url)`` for a plain article link (see ``_PLAIN_URL``), else None (ask ``canonical``)."""
-    m = _PLAIN_URL.fullmatch(url)
-    if m is None:
-        return None
-    host = m.group(1)
-    if "google" in host or "bing" in host:  # the redirect wrappers ``urls.unwrap`` follows live there
-        return None
-    return f"https://{host}{m.group(2) or '/'}"
 
 
 @dataclass
