@@ -12,8 +12,11 @@ alert-or-worse recall and precision, info items raised to alert or crisis,
 per-family precision/recall (micro-averaged for the targets), and every miss
 with the analyser's reasons, crises graded below alert first (the worst error).
 By default it grades with the model and the rules together, as a run does;
-``rules_only`` measures the rules alone. An item of ``kind: contact_form`` is read as a run reads
-a message in our own mailbox (``imap_inbox``: about us by definition, no name check); every
+``rules_only`` measures the rules alone. An item labelled ``to_us: true`` (sent to the charity:
+an email or contact form to it or to someone who works there, a direct message, a reply under
+its own post) is read as a run reads a message from our own mailbox or replies (``imap_inbox``,
+``mastodon_replies``: about us by definition, no name check); ``to_us: false`` as a public post.
+Older sets have no ``to_us`` field: there ``kind: contact_form`` is read as sent to us and every
 other kind as a public post. The report says how many were read so.
 """
 
@@ -32,6 +35,14 @@ if TYPE_CHECKING:
 
 LEVELS = ("none",) + SEVERITIES  # "none" = not detected as a mention
 TO_US_KINDS = ("contact_form",)  # labelled kinds that reach us only through our own inbox (read with to_us)
+
+
+def sent_to_us(item: dict) -> bool:
+    """Whether a labelled item reaches us through our own inbox or replies: its ``to_us`` label
+    when it has one, else (older sets) whether it is a contact form."""
+    if isinstance(item.get("to_us"), bool):
+        return item["to_us"]
+    return item.get("kind") in TO_US_KINDS  # a contact form reaches only our inbox
 
 
 class LabelError(ValueError):
@@ -133,7 +144,7 @@ def evaluate(config: Config, items: list[dict], targets: dict | None = None, ana
     kinds = {it_kind: {"taken": 0, "of": 0} for it_kind in NEAR_MISS_KINDS.values()}
     kinds["other"] = {"taken": 0, "of": 0}
     for item in items:
-        to_us = item.get("kind") in TO_US_KINDS  # a contact form reaches only our inbox
+        to_us = sent_to_us(item)
         rep.to_us += int(to_us)
         a = analyser.analyse(item.get("title") or "", item.get("body") or "", to_us=to_us)
         predicted = a is not None
@@ -276,7 +287,8 @@ def format_report(rep: Report, label: str = "") -> str:
         f"  mentions        precision {m['precision']:.3f}  recall {m['recall']:.3f}  F1 {m['f1']:.3f}"
         f"  (tp {m['tp']}, fp {m['fp']}, fn {m['fn']})",
         _near_miss_line(rep),
-        f"  sent to us      {rep.to_us} items of kind contact_form read as arriving in our inbox (no name check)",
+        f"  sent to us      {rep.to_us} items read as arriving in our inbox or replies (labelled to_us, or"
+        " kind contact_form where unlabelled; no name check)",
         f"  is it us?       of the texts naming us, {rep.identity.get('set_aside_false', 0)} namesakes and "
         f"{rep.identity.get('set_aside_true', 0)} true mentions set aside as not us; "
         f"{rep.identity.get('unsure_true', 0) + rep.identity.get('unsure_false', 0)} kept at watch as unsure",

@@ -480,4 +480,20 @@ def test_eval_reads_a_contact_form_as_arriving_in_our_inbox(tmp_path):
     report = json.loads(run_eval(path, "--json", "--rules-only").output)
     assert report["to_us"] == 1 and report["mention"]["tp"] == 1 and report["mention"]["fn"] == 1
     assert [m["id"] for m in report["misses"]] == ["em"]
-    assert "sent to us      1 items of kind contact_form" in run_eval(path, "--rules-only").output
+    assert "sent to us      1 items read as arriving in our inbox" in run_eval(path, "--rules-only").output
+
+
+def test_eval_reads_the_to_us_label_when_a_set_has_one(tmp_path):
+    """Newer sets say how each text arrived: an email to a director is sent to us, a contact form
+    labelled public is not, whatever its kind."""
+    from .test_eval import run_eval
+
+    path = tmp_path / "inbox.jsonl"
+    rows = [{"id": "em", "kind": "email", "to_us": True, "title": "", "body": CRISIS, "mention": True,
+             "families": ["safeguarding"], "severity": "crisis"},
+            {"id": "cf", "kind": "contact_form", "to_us": False, "title": "", "body": CRISIS,
+             "mention": True, "families": ["safeguarding"], "severity": "crisis"}]
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    report = json.loads(run_eval(path, "--json", "--rules-only").output)
+    assert report["to_us"] == 1 and report["mention"]["tp"] == 1
+    assert [m["id"] for m in report["misses"]] == ["cf"]
