@@ -3,7 +3,8 @@
 Every alert email's subject ends in ``[ref M12-3f9c2b1a0d]`` (``M12`` is the message, the
 rest a signature made with the database's own key, so a reference cannot be guessed). A
 director replies from their phone; their mail app keeps the subject. Each run
-(``monitor run``) reads the unread mail in ``replies.mailbox``, and for a reply that
+(``monitor run``) reads the mail that arrived in ``replies.mailbox`` since the last run (a UID cursor
+kept in the database; the first read starts at the oldest unread message), and for a reply that
 
 - quotes a valid reference (subject or any header), and
 - comes from an address in ``replies.directors``,
@@ -12,7 +13,9 @@ applies the first word of the reply's first line to every alert in that message:
 ``resolve`` resolves, ``not us`` marks them not about us, ``wrong LEVEL`` (``wrong watch``)
 corrects the level, anything else acknowledges. Who (the address), when (now) and the
 first line (the note) go into the alerts' history. Every reply read is recorded in
-``replies`` (by Message-ID, so it is never applied twice) and marked read. Only outgoing
+``replies`` (by Message-ID, so it is never applied twice); the replies it applied are marked read and
+nothing else in the mailbox is touched, so a shared mailbox's other mail stays unread for whoever
+answers it. Only outgoing
 connections are made: a box behind a home router can do this.
 """
 
@@ -113,16 +116,22 @@ def read_replies(db, config: Config, now: datetime) -> ReplyReport:
         if typ != "OK":
             report.error = f"reply mailbox has no folder {rc.mailbox!r}"
             return report
-        typ, data = conn.uid("SEARCH", None, "UNSEEN")
-        uids = (data[0] or b"").split()[:MAX_REPLIES] if typ == "OK" else []
-        for uid in uids:
-            typ, parts = conn.uid("FETCH", uid, f"(BODY.PEEK[]<0.{MAX_BYTES}>)")
+        validity = _first(conn.response("UIDVALIDITY")[1])
+        cursor = store.reply_cursor(db)
+        last = _start(conn, cursor, validity)
+        if cursor != (validity, last):
+            store.set_reply_cursor(db, validity, last)  # so mail read by a person before the next run still counts
+        typ, data = conn.uid("SEARCH", None, f"UID {last + 1}:*")
+        uids = sorted(u for u in (int(x) for x in (data[0] or b"").split()) if u > last) if typ == "OK" else []
+        for uid in uids[:MAX_REPLIES]:
+            typ, parts = conn.uid("FETCH", str(uid), f"(BODY.PEEK[]<0.{MAX_BYTES}>)")
             raw = next((p[1] for p in parts or [] if isinstance(p, tuple)), None)
-            if typ != "OK" or raw is None:
-                continue
-            report.read += 1
-            _handle(db, config, key, find_ref, email.message_from_bytes(raw, policy=email.policy.default), now, report)
-            conn.uid("STORE", uid, "+FLAGS", "(\\Seen)")
+            if typ == "OK" and raw is not None:
+                report.read += 1
+                if _handle(db, config, key, find_ref, email.message_from_bytes(raw, policy=email.policy.default),
+                           now, report):
+                    conn.uid("STORE", str(uid), "+FLAGS", "(\\Seen)")  # a reply we acted on; nothing else is touched
+            store.set_reply_cursor(db, validity, uid)
     except Exception as exc:  # a broken server or message must not stop the run
         text = str(exc)
         for secret in (rc.password, rc.username):
@@ -137,16 +146,39 @@ def read_replies(db, config: Config, now: datetime) -> ReplyReport:
     return report
 
 
+def _start(conn, cursor: tuple[str, int] | None, validity: str) -> int:
+    """The UID after which to read: the stored cursor; on the first read (or when the folder was
+    rebuilt, a new UIDVALIDITY) just before the oldest unread message, so what was read before
+    this version kept a cursor is not read again."""
+    if cursor is not None and cursor[0] == validity:
+        return cursor[1]
+    typ, data = conn.uid("SEARCH", None, "UNSEEN")
+    unseen = [int(x) for x in (data[0] or b"").split()] if typ == "OK" else []
+    if unseen:
+        return min(unseen) - 1
+    typ, data = conn.uid("SEARCH", None, "ALL")
+    every = [int(x) for x in (data[0] or b"").split()] if typ == "OK" else []
+    return max(every, default=0)
+
+
+def _first(data) -> str:
+    for value in data or []:
+        if value:
+            return value.decode("ascii", "replace") if isinstance(value, bytes) else str(value)
+    return ""
+
+
 def _quote(mailbox: str) -> str:
     return '"' + mailbox.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _handle(db, config: Config, key: bytes, find_ref, msg, now: datetime, report: ReplyReport) -> None:
+def _handle(db, config: Config, key: bytes, find_ref, msg, now: datetime, report: ReplyReport) -> bool:
+    """Act on one message; True when it was a director's reply the watch applied (then it is marked read)."""
     from .actions import ActionError, act
 
     message_id = str(msg.get("Message-ID") or "").strip()[:300] or None
     if message_id and store.reply_seen(db, message_id):
-        return  # already read (e.g. marked unread again by a person)
+        return False  # already read (e.g. marked unread again by a person)
     try:
         sender = (getaddresses([str(msg.get("From") or "")]) or [("", "")])[0][1].strip().lower()
     except Exception:
@@ -160,8 +192,9 @@ def _handle(db, config: Config, key: bytes, find_ref, msg, now: datetime, report
                 if ref is not None:
                     break
 
-    def done(outcome: str) -> None:
+    def done(outcome: str, applied: bool = False) -> bool:
         store.record_reply(db, time=now, message_id=message_id, sender=sender, subject=subject, outcome=outcome)
+        return applied
 
     if ref is None:
         report.ignored.append(f"reply from {sender or 'unknown sender'}: no alert reference in it")
@@ -184,4 +217,4 @@ def _handle(db, config: Config, key: bytes, find_ref, msg, now: datetime, report
         except (KeyError, ActionError):
             continue
         report.applied.append(f"{action.replace('_', ' ')} alert {alert_id} ({sender})")
-    done(action)
+    return done(action, applied=True)

@@ -151,3 +151,66 @@ def test_reply_settings_are_checked(tmp_path):
 
     report = read_replies(store.open_db(tmp_path / "x.db"), cfg, NOW)
     assert report.error == "reply mailbox not read: environment variable P is not set"
+
+
+def seen_flags(port: int) -> dict[str, bool]:
+    """Message-ID -> whether the message is marked read, as a person's mail app would show it."""
+    conn = imaplib.IMAP4("127.0.0.1", port)
+    conn.login(USER, PASSWORD)
+    conn.select("INBOX", readonly=True)
+    typ, data = conn.uid("FETCH", "1:*", "(FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+    conn.logout()
+    flags, out = None, {}
+    for part in data:
+        if isinstance(part, tuple):
+            flags = part[0]
+            mid = part[1].decode().split("<", 1)[1].split("@", 1)[0]
+            out[mid] = b"\\Seen" in flags
+    return out
+
+
+def test_a_shared_inbox_keeps_its_other_mail_unread_and_a_reply_behind_many_still_counts(
+        httpserver, make_config, smtp, sms, imap, monkeypatch):
+    """The replies mailbox may be the charity's own inbox: only the replies the watch applied are
+    marked read, and a reply that arrives behind more messages than one run reads is still applied."""
+    from monitor import config as config_mod
+    from monitor import replies
+
+    monkeypatch.setattr(replies, "MAX_REPLIES", 2)
+    cfg, db_path = setup(httpserver, make_config, smtp, sms, [[CRISIS]], replies=replies_config(imap))
+    cfg = config_mod.load(cfg.path, environ={"REPLY_PASSWORD": PASSWORD})
+    run_cycle(cfg, db_path, now=NOW)
+    subject = smtp.messages[0]["Subject"]
+    for n in range(3):  # contact-form mail for whoever answers the inbox
+        deliver(imap, "parent@example.net", f"Question {n}", "What time is the Thursday group?", f"cf{n}")
+    deliver(imap, "mallory@evil.example", "Re: " + subject, "resolve", "stranger")
+    deliver(imap, "sam@newbabynetwork.example", "Re: " + subject, "On it", "sam")
+    db = store.open_db(db_path)
+    run_cycle(cfg, db_path, now=NOW + timedelta(minutes=15))
+    assert store.alert(db, 1)["acked_by"] is None  # two messages read this run, neither a reply
+    run_cycle(cfg, db_path, now=NOW + timedelta(minutes=30))
+    run_cycle(cfg, db_path, now=NOW + timedelta(minutes=45))
+    assert store.alert(db, 1)["status"] == "acked" and store.alert(db, 1)["acked_by"] == "sam@newbabynetwork.example"
+    assert seen_flags(imap) == {"cf0": False, "cf1": False, "cf2": False, "stranger": False, "sam": True}
+    assert db["replies"].count == 5  # each read once, whatever its flag
+    run_cycle(cfg, db_path, now=NOW + timedelta(hours=1))
+    assert db["replies"].count == 5 and len(actions.history(db, alert_id=1)) == 1
+
+
+def test_the_first_read_starts_at_the_oldest_unread_message(httpserver, make_config, smtp, sms, imap):
+    """Mail a person had already read before the watch first looked (or before this version kept a
+    cursor) is not acted on again; everything from the oldest unread message on is."""
+    from monitor import config as config_mod
+
+    cfg, db_path = setup(httpserver, make_config, smtp, sms, [[CRISIS]], replies=replies_config(imap))
+    deliver(imap, "jo@newbabynetwork.example", "Old thread", "resolve", "old")
+    conn = imaplib.IMAP4("127.0.0.1", imap)
+    conn.login(USER, PASSWORD)
+    conn.select("INBOX")
+    conn.uid("STORE", "1:*", "+FLAGS", "(\\Seen)")
+    conn.logout()
+    deliver(imap, "jo@newbabynetwork.example", "Hello", "Not a reply", "new")
+    cfg = config_mod.load(cfg.path, environ={"REPLY_PASSWORD": PASSWORD})
+    run_cycle(cfg, db_path, now=NOW)
+    db = store.open_db(db_path)
+    assert [r["message_id"] for r in db["replies"].rows] == ["<new@phone.example>"]

@@ -46,7 +46,8 @@ from .alerts import (  # noqa: F401
     mention_alerts, message_alert_ids, message_error, open_alert_cards, open_group, queue_deliveries, record_delivery,
     record_message, resolve_alert, retry_delay, retry_next_run, silences, unsent_count, update_alert,
 )
-from .actions import apply_action, history, record_action, record_reply, reply_seen, signing_key  # noqa: F401
+from .actions import (apply_action, history, record_action, record_reply, reply_cursor, reply_seen,  # noqa: F401
+                      set_reply_cursor, signing_key)
 from .runs import first_run_started, record_run, runs_between  # noqa: F401
 from . import digest, retention  # noqa: F401  (the digest's reads; the purge's writes)
 
@@ -63,6 +64,7 @@ __all__ = [  # everything callers reach as monitor.store.NAME
     "mention_alerts", "message_alert_ids", "message_error", "open_alert_cards", "open_group", "queue_deliveries",
     "record_delivery", "record_message", "resolve_alert", "retry_delay", "retry_next_run", "silences",
     "unsent_count", "update_alert", "apply_action", "history", "record_action", "record_reply", "reply_seen",
+    "reply_cursor", "set_reply_cursor",
     "signing_key", "first_run_started", "record_run", "runs_between", "BUSY_TIMEOUT", "EXTRA_PRAGMAS", "Store",
     "open_db", "StorageProblem", "storage_problem", "EXIT_CANNOT_WRITE", "EXIT_DISK_FULL", "EXIT_BUSY", "digest",
     "retention",

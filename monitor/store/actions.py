@@ -1,5 +1,5 @@
 """Owns ``actions`` (who did what to an alert or mention, when, how), ``replies`` (every reply email read,
-by Message-ID) and ``keys`` (the database's own signing key). ``mention_events`` is the pre-m006 history,
+by Message-ID) and ``keys`` (the database's own signing key, and where the reply mailbox was read up to). ``mention_events`` is the pre-m006 history,
 kept for old databases and only blanked by retention.
 
 ``apply_action`` writes one director's action across mentions, alerts and deliveries in one go:
@@ -20,6 +20,19 @@ def signing_key(db) -> bytes:
     """The database's own random key for reply references and page links (made by migration m006)."""
     row = db.execute("select value from keys where name = 'signing'").fetchone()
     return bytes.fromhex(row[0])
+
+
+def reply_cursor(db) -> tuple[str, int] | None:
+    """(UIDVALIDITY, highest UID read) of the reply mailbox, or None before its first read."""
+    row = db.execute("select value from keys where name = 'replies.cursor'").fetchone()
+    if row is None:
+        return None
+    validity, _, uid = row[0].partition(":")
+    return validity, int(uid or 0)
+
+
+def set_reply_cursor(db, validity: str, uid: int) -> None:
+    db.execute("insert or replace into keys (name, value) values ('replies.cursor', ?)", [f"{validity}:{uid}"])
 
 
 def record_action(db, *, time: datetime, action: str, alert_id: int | None = None,
