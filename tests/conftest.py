@@ -16,10 +16,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import settings as hypothesis_settings
 from pytest_httpserver import HTTPServer
 
 from monitor import config as config_mod
 from monitor import notify
+
+# Property tests check what holds, never how fast: hypothesis's default 200 ms deadline per example
+# would make them fail on a busy machine (CI, or two test runs at once). Derandomised, so every run
+# (and CI) tries the same examples and a failure reproduces.
+hypothesis_settings.register_profile("repeatable", deadline=None, derandomize=True)
+hypothesis_settings.load_profile("repeatable")
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = yaml.safe_load((REPO / "feeds.yaml").read_text())

@@ -36,11 +36,12 @@ def _setup(tmp_path, httpserver, *items):
 
 
 class Holder:
-    """Another connection (as Datasette, a backup or a second terminal would be) holding a write transaction."""
+    """Another connection (as Datasette, a backup or a second terminal would be) holding a write transaction:
+    for ``seconds``, or with ``seconds=None`` until the ``with`` block ends (however slow the machine is)."""
 
-    def __init__(self, db_path, seconds: float):
+    def __init__(self, db_path, seconds: float | None):
         self.db_path, self.seconds = db_path, seconds
-        self.ready = threading.Event()
+        self.ready, self.release = threading.Event(), threading.Event()
         self.thread = threading.Thread(target=self._hold, daemon=True)
 
     def _hold(self):
@@ -48,7 +49,10 @@ class Holder:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("insert into silences (created, matchers, starts, ends, reason) values ('x', '{}', 'x', 'x', 'held')")
         self.ready.set()
-        time.sleep(self.seconds)
+        if self.seconds is None:
+            self.release.wait(60)
+        else:
+            time.sleep(self.seconds)
         conn.execute("COMMIT")
         conn.close()
 
@@ -58,6 +62,7 @@ class Holder:
         return self
 
     def __exit__(self, *exc):
+        self.release.set()
         self.thread.join(30)
 
 
@@ -91,7 +96,7 @@ def test_a_database_busy_for_too_long_is_one_plain_sentence_and_its_own_exit_cod
     path, db_path = _setup(tmp_path, httpserver)
     run_cycle(config_mod.load(path, environ={}), db_path, now=NOW)
     monkeypatch.setattr(store, "BUSY_TIMEOUT", 0.2)
-    with Holder(db_path, 0.8):
+    with Holder(db_path, None):  # still held when the command gives up, on a slow machine too
         result = CliRunner().invoke(cli, ["--config", str(path), *args])
     assert result.exit_code == EXIT_BUSY, result.output
     assert "Traceback" not in result.output and "OperationalError" not in result.output
