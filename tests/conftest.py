@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from pytest_httpserver import HTTPServer
 
@@ -23,9 +24,10 @@ from monitor import config as config_mod
 from monitor import notify
 
 # Property tests check what holds, never how fast: hypothesis's default 200 ms deadline per example
-# would make them fail on a busy machine (CI, or two test runs at once). Derandomised, so every run
-# (and CI) tries the same examples and a failure reproduces.
-hypothesis_settings.register_profile("repeatable", deadline=None, derandomize=True)
+# would make them fail on a busy machine (CI, or two test runs at once), and so would its "too slow"
+# health check. Derandomised, so every run (and CI) tries the same examples and a failure reproduces.
+hypothesis_settings.register_profile("repeatable", deadline=None, derandomize=True,
+                                     suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.load_profile("repeatable")
 
 REPO = Path(__file__).resolve().parents[1]
