@@ -35,7 +35,8 @@ Every decision adds a reason a director can read. The steps:
    (amplification, press) when it comes with a serious concern (another
    category whose floor is alert or worse).
 6. **The learned model** (when loaded) grades the text too; the higher level wins, within the
-   rules' guards.
+   rules' guards. Then the families a director is shown are chosen (``Judging.not_named``); the
+   level never depends on that choice.
 
 Where each part lives: this module (the steps and ``analyse``), ``analyse_sentiment`` (VADER,
 once per sentence), ``analyse_grade`` (step 5), ``analyse_judge`` (step 6, with
@@ -349,14 +350,16 @@ class Analyser(Judging, Grading):
         model = self.model
         if model is not None:
             judgement, severity, model_families, model_driver, more = self.judge(
-                model, title, body, severity, families, guarded)
+                model, title, body, severity, families, guarded, categories)
             reasons += more
             if model_driver is not None:
                 driver = model_driver
             families |= set(model_families)
+        # The families a director is shown; the level, the identity check and needs_reply read all of them.
+        named = families - set((judgement or {}).get("not_named") or ())
         snip = self._snippet(sents, mentioned, matches_by_sentence, driver)
         judgement = {
-            "families": sorted(families),
+            "families": sorted(named),
             "driving_sentence": sents[driver][1] if driver is not None else None,
             "nearest_example": (judgement or {}).get("nearest_example") if judgement and judgement.get("drove") else None,
             "model": judgement,
@@ -381,7 +384,7 @@ class Analyser(Judging, Grading):
                 reasons.append(f"not sure it is us: {severity} -> {capped}")
                 severity = capped
         actions = list(dict.fromkeys(self.rules[c].cat.action for c in ranked))
-        for fam in sorted(families):  # the policy's action for a family only the model saw
+        for fam in sorted(named):  # the policy's action for a family only the model saw
             cat = next((r.cat for r in self.rules.values() if r.cat.family == fam and r.cat.action), None)
             if cat is not None and cat.action not in actions:
                 actions.append(cat.action)
@@ -396,7 +399,7 @@ class Analyser(Judging, Grading):
             reasons=reasons,
             needs_reply=bool(needs_reply),
             actions=actions,
-            families=sorted(families),
+            families=sorted(named),
             judgement=judgement,
         )
 

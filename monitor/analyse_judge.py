@@ -8,6 +8,15 @@ from __future__ import annotations
 
 from .levels import SEVERITIES
 
+# Which families are *named* (after the level is decided; naming never moves the level). Chosen on
+# the whole system's cross-validation (``python -m monitor.cv_system``; README "Measuring it"):
+# a keyword family is not named when the model reads that family at less than AGAINST of its own
+# threshold ("the model finds no complaint here"), unless the keyword's category is always a crisis
+# (an explicit safeguarding phrase); a second family the model alone proposes is named only when its
+# chance is at least SECOND_FAMILY of the strongest family's.
+AGAINST = 0.5
+SECOND_FAMILY = 0.65
+
 
 class Judging:
     """``Analyser``'s model step; needs ``self._model`` and ``self.rules``."""
@@ -21,10 +30,14 @@ class Judging:
         return self._model
 
     def judge(self, model, title: str, body: str, rules_level: str, rules_families: set[str],
-              guarded: dict[str, str]):
+              guarded: dict[str, str], categories: dict[str, list[str]] | None = None):
         """The model's grade, combined with the rules': the higher level wins, except that a
         rules' guard (negation, ``not`` phrase, near-miss word, ``unless``) vetoes a family the
         model proposes when the model is not confident (chance below ``model.CONFIDENT``).
+
+        Then which families are named (:meth:`not_named`): ``judgement["not_named"]`` says which of
+        the rules' and the model's families a director is not shown, and why; the level, and the
+        families returned (the ones the level and the identity check read), are not changed by it.
 
         Returns ``(judgement dict, level, families, driving sentence index or None, reasons)``.
         """
@@ -54,22 +67,57 @@ class Judging:
             level = "watch"
         final = level if SEVERITIES.index(level) > SEVERITIES.index(rules_level) else rules_level
         sentence = pred.driving_sentence
+        not_named = self.not_named(pred, kept, rules_families, categories or {})
+        shown = [f for f in kept if f not in not_named]
         if level != "info" or kept:
             label = {"crisis": "chance of crisis", "alert": "chance of alert or worse",
                      "watch": "chance of watch or worse"}.get(level)
             what = f"model grades {level}" + (f" ({label} {plain_chance(pred.at_least[level])})" if label else "")
-            if kept:
-                what += "; families " + ", ".join(f"{f} {plain_chance(pred.families[f])}" for f in kept)
+            if shown:
+                what += "; families " + ", ".join(f"{f} {plain_chance(pred.families[f])}" for f in shown)
             reasons.append(f"{what}; the sentence that drove it: \"{_short(sentence)}\"")
             if pred.nearest is not None:
                 reasons.append(pred.nearest.describe())
+        reasons += [f"{f} not named: {why}" for f, why in not_named.items()]
         if SEVERITIES.index(level) > SEVERITIES.index(rules_level):
             reasons.append(f"rules say {rules_level}, the model {level}: {level}")
         judgement = pred.as_dict()
         model_drove = bool(SEVERITIES.index(level) >= SEVERITIES.index(rules_level) and (level != "info" or kept))
-        judgement.update({"model_level": level, "rules_level": rules_level, "families": sorted(kept),
-                          "vetoed_families": vetoed, "drove": model_drove})
+        judgement.update({"model_level": level, "rules_level": rules_level, "families": sorted(shown),
+                          "vetoed_families": vetoed, "not_named": not_named, "drove": model_drove})
         return judgement, final, kept, (pred.sentence if model_drove else None), reasons
+
+
+    def not_named(self, pred, kept: list[str], rules_families: set[str], categories: dict[str, list[str]]) -> dict:
+        """``{family: why}`` for the families a director is not shown (see AGAINST and SECOND_FAMILY):
+        a keyword family the model reads almost none of, and a second family the model proposes
+        that is far weaker than its strongest."""
+        from .model import plain_chance
+
+        out = {}
+        threshold = pred.thresholds or {}
+        for name, words in categories.items():
+            rule = self.rules.get(name)
+            fam = rule.cat.family if rule is not None else ""
+            if (fam in ("", "none") or fam in kept or fam in out or fam not in pred.families
+                    or any(self.rules[c].cat.family == fam and self.rules[c].cat.severity == "crisis"
+                           for c in categories if c in self.rules)):
+                continue
+            need = threshold.get(fam, threshold.get("family", 0.5))
+            if pred.families[fam] < AGAINST * need:
+                said = ", ".join(f"'{w}'" for c, ws in categories.items() if c in self.rules
+                                 and self.rules[c].cat.family == fam for w in ws)
+                out[fam] = (f"the words {said} were read, but the model finds little {fam} in the text "
+                            f"(chance {plain_chance(pred.families[fam])}; it names {fam} from "
+                            f"{plain_chance(need)})")
+        own = [f for f in kept if f not in rules_families]
+        if kept:
+            top = max(kept, key=lambda f: (pred.families[f], f))
+            for f in own:
+                if f != top and pred.families[f] < SECOND_FAMILY * pred.families[top]:
+                    out[f] = (f"the model's {f} ({plain_chance(pred.families[f])}) is far weaker than its "
+                              f"{top} ({plain_chance(pred.families[top])})")
+        return out
 
 
 def _rests_on_a_denial(model, pred, title: str, body: str, family: str) -> bool:
