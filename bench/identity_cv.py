@@ -58,6 +58,7 @@ def main(argv=None) -> None:
     ap.add_argument("--valves", default="0.03,0.05,0.08,0.1,0.15,0.22")
     ap.add_argument("--save", help="write the out-of-fold chances here (npz)")
     ap.add_argument("--no-grades", action="store_true")
+    ap.add_argument("--vote-dims", type=int, default=0, help="vote on the first N principal axes of the vectors")
     ap.add_argument("--cache", help="features saved here (.npy) and read back on the next run with the same code")
     ap.add_argument("--variants", help="more feature sets to compare: 'name:feat|feat;name2:feat' (features dropped)")
     args = ap.parse_args(argv)
@@ -71,12 +72,22 @@ def main(argv=None) -> None:
                      else T.featurise(cfg, cands))  # main before sidecars
         if args.cache:
             np.save(args.cache, X)
+    if args.vote_dims:  # the vote on the vectors projected onto their first principal axes (speed, issue 14)
+        V = X[:, len(FEATURES):].astype(np.float64)
+        _u, _s, vt = np.linalg.svd(V - V.mean(axis=0), full_matrices=False)
+        basis = vt[:args.vote_dims].T.astype(np.float32)
+        real_vote = T.knn_vote
+
+        def projected_vote(neg, pos, vectors, ex_neg=None, ex_pos=None, k=10):
+            return real_vote(neg @ basis, pos @ basis, np.asarray(vectors, dtype=np.float32) @ basis, ex_neg, ex_pos, k)
+        T.knn_vote = projected_vote
     grams = T.grams_of(cands)
     y = np.asarray([1.0 if c[1]["mention"] else 0.0 for c in cands])
     groups = np.asarray([c[0] for c in cands])
     forced = T._rules_first(cfg, cands)
     weak = np.asarray([_weak_only(c[4], c[3]) for c in cands])
     text_oof = {}
+    raw = np.zeros(len(y))  # the last variant's chances before the rules (weak-only, forced)
 
     def cv(drop):
         Xd = X.copy()
@@ -91,6 +102,7 @@ def main(argv=None) -> None:
                 tm = T._fit_text([grams[i] for i in np.flatnonzero(tr)], y[tr])
                 text_oof[g] = T._text_logits(tm, [grams[i] for i in np.flatnonzero(te)])
             oof[te] = T._blend(oof[te], text_oof[g], TEXT_WEIGHT)
+        raw[:] = oof
         oof[weak & (oof < HIGH)] = 0.0
         oof[forced == 1], oof[forced == 0] = 1.0, 0.0
         return oof
@@ -100,7 +112,7 @@ def main(argv=None) -> None:
     results = [(name, cv(drop)) for name, drop in variants]
     oof = results[0][1]
     if args.save:
-        np.savez(args.save, oof=oof, y=y, groups=groups, ids=np.asarray([str(c[1]["id"]) for c in cands]))
+        np.savez(args.save, oof=oof, raw=raw, weak=weak, forced=forced, y=y, groups=groups, ids=np.asarray([str(c[1]["id"]) for c in cands]))
     level = np.asarray(grades(cfg, cands, Path("/tmp/identity_cv_grades.json")) if not args.no_grades
                        else ["info"] * len(y))
     label = np.asarray([c[1].get("severity") or "" for c in cands])

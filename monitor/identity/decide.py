@@ -24,7 +24,7 @@ MODEL_PATH = Path(__file__).resolve().parent.parent / "model" / "identity.npz"
 US, UNSURE, NOT_US = "us", "unsure", "not_us"
 # Chosen by cross-validation grouped by file (README "Is it us?"): P(us) below LOW is not us,
 # from LOW to HIGH unsure (us, at most watch). L2 is the classifier's regularisation.
-LOW, HIGH, L2 = 0.20, 0.45, 30.0
+LOW, HIGH, L2 = 0.18, 0.45, 30.0
 # A "not us" with P(us) at least this (and no namesake we know) is weak evidence: a text the judgement
 # grades crisis is then kept (unsure, at alert at most), never dropped: a lost crisis is the worst error.
 STRONG_NOT_US = 0.03
