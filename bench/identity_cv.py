@@ -58,6 +58,9 @@ def main(argv=None) -> None:
     ap.add_argument("--valves", default="0.03,0.05,0.08,0.1,0.15,0.22")
     ap.add_argument("--save", help="write the out-of-fold chances here (npz)")
     ap.add_argument("--no-grades", action="store_true")
+    ap.add_argument("--k", type=int, default=0, help="vote over this many nearest (default decide.KNN_K)")
+    ap.add_argument("--test-profile-places", action="store_true",
+                    help="read each held-out file with feeds.yaml's places instead of its sidecar's")
     ap.add_argument("--vote-dims", type=int, default=0, help="vote on the first N principal axes of the vectors")
     ap.add_argument("--cache", help="features saved here (.npy) and read back on the next run with the same code")
     ap.add_argument("--variants", help="more feature sets to compare: 'name:feat|feat;name2:feat' (features dropped)")
@@ -81,6 +84,12 @@ def main(argv=None) -> None:
         def projected_vote(neg, pos, vectors, ex_neg=None, ex_pos=None, k=10):
             return real_vote(neg @ basis, pos @ basis, np.asarray(vectors, dtype=np.float32) @ basis, ex_neg, ex_pos, k)
         T.knn_vote = projected_vote
+    if args.k:  # the vote over the k nearest of each side instead of KNN_K
+        vote_k = T.knn_vote
+
+        def k_vote(neg, pos, vectors, ex_neg=None, ex_pos=None, k=10):
+            return vote_k(neg, pos, vectors, ex_neg, ex_pos, args.k)
+        T.knn_vote = k_vote
     grams = T.grams_of(cands)
     y = np.asarray([1.0 if c[1]["mention"] else 0.0 for c in cands])
     groups = np.asarray([c[0] for c in cands])
@@ -88,6 +97,10 @@ def main(argv=None) -> None:
     weak = np.asarray([_weak_only(c[4], c[3]) for c in cands])
     text_oof = {}
     raw = np.zeros(len(y))  # the last variant's chances before the rules (weak-only, forced)
+
+    X_test = X
+    if args.test_profile_places:  # the held-out file read with feeds.yaml's places, as a deployment that kept them
+        X_test, _c, _a = T.featurise(cfg, cands, None)
 
     def cv(drop):
         Xd = X.copy()
@@ -97,7 +110,10 @@ def main(argv=None) -> None:
         for g in sorted(set(groups.tolist())):
             tr, te = groups != g, groups == g
             mean, scale, w, b, refs = T._fit_all(Xd[tr], y[tr], groups[tr], L2)
-            oof[te] = T._predict(T._with_votes(Xd[te], refs, y[tr] == 1), mean, scale, w, b)
+            Xt = X_test[te].copy()
+            for name in drop:
+                Xt[:, FEATURES.index(name)] = 0.0
+            oof[te] = T._predict(T._with_votes(Xt, refs, y[tr] == 1), mean, scale, w, b)
             if g not in text_oof:
                 tm = T._fit_text([grams[i] for i in np.flatnonzero(tr)], y[tr])
                 text_oof[g] = T._text_logits(tm, [grams[i] for i in np.flatnonzero(te)])
