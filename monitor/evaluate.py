@@ -55,6 +55,35 @@ class Labelled:
     items: list[dict]
 
 
+PLACES_SUFFIX = ".places.json"
+
+
+def places_sidecar(path: str | Path) -> Path:
+    """Where a labelled file's places live: ``X.places.json`` beside ``X.jsonl``."""
+    path = Path(path)
+    return path.with_name(path.name.removesuffix(".jsonl") + PLACES_SUFFIX)
+
+
+def read_places(path: str | Path) -> tuple[str, list[str]] | None:
+    """``(area, places)`` from a labelled file's sidecar (where the charity works in that file's world), or
+    None when it has none. A broken sidecar is refused with its file name, like a broken labelled file."""
+    side = places_sidecar(path)
+    if not side.is_file():
+        return None
+    try:
+        data = json.loads(side.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise LabelError(f"{side}: not valid JSON: {exc}") from None
+    places = data.get("places") if isinstance(data, dict) else None
+    area = data.get("area", "") if isinstance(data, dict) else None
+    if not isinstance(places, list) or not all(isinstance(p, str) and p.strip() for p in places) or not places:
+        raise LabelError(f'{side}: needs "places": a list of town or area names, e.g. {{"area": "Wirral", '
+                         f'"places": ["Birkenhead", "Wallasey"]}}')
+    if not isinstance(area, str):
+        raise LabelError(f'{side}: "area" must be text')
+    return area.strip(), [p.strip() for p in places]
+
+
 def read_labelled(path: str | Path, split: str | None = None) -> Labelled:
     header: dict = {}
     items: list[dict] = []
@@ -104,6 +133,7 @@ class Report:
     failed_targets: list = field(default_factory=list)
     identity: dict = field(default_factory=dict)  # issue 15: what the is-it-us check did (counts)
     to_us: int = 0  # items read as sent to our inbox (kind contact_form): about us, no name check
+    places: str = ""  # whose places the name check used: the file's sidecar or the profile's (feeds.yaml)
 
     def figures(self) -> dict:
         return {
@@ -126,11 +156,21 @@ def _ratio(a: int, b: int) -> float:
 
 
 def evaluate(config: Config, items: list[dict], targets: dict | None = None, analyser=None,
-             rules_only: bool = False) -> Report:
+             rules_only: bool = False, places: tuple[str, list[str]] | None = None, places_from: str = "") -> Report:
+    """``places``: ``(area, places)`` where the charity works in this file's world (its sidecar, ``read_places``):
+    the name check reads place evidence with them instead of the profile's; ``places_from`` says where they came
+    from, for the report."""
     from .analyse import Analyser
 
     analyser = analyser or Analyser(config, model=None if rules_only else "auto")
     rep = Report(n=len(items))
+    judge = analyser.identity
+    if places:
+        judge.set_places(places[1], area=places[0])
+        rep.places = f"{', '.join(judge.places)} (from {places_from or 'the file'}, not feeds.yaml)"
+    else:
+        judge.set_places(None)
+        rep.places = f"{', '.join(judge.places) or 'none listed'} (feeds.yaml's profile)"
     rep.confusion = {g: {p: 0 for p in LEVELS} for g in SEVERITIES}
     tp = fp = fn = 0
     crisis = [0, 0]
@@ -289,6 +329,7 @@ def format_report(rep: Report, label: str = "") -> str:
         _near_miss_line(rep),
         f"  sent to us      {rep.to_us} items read as arriving in our inbox or replies (labelled to_us, or"
         " kind contact_form where unlabelled; no name check)",
+        f"  our places      {rep.places}",
         f"  is it us?       of the texts naming us, {rep.identity.get('set_aside_false', 0)} namesakes and "
         f"{rep.identity.get('set_aside_true', 0)} true mentions set aside as not us; "
         f"{rep.identity.get('unsure_true', 0) + rep.identity.get('unsure_false', 0)} kept at watch as unsure",

@@ -44,7 +44,8 @@ WATCH_AGREEMENTS = (0.0, 0.5, 1.0)
 FOLDS = 5
 # Files in training/identity/ whose true mentions also teach the grading (their namesakes teach only
 # the is-it-us model, which reads that folder itself): see training/README.md.
-GRADED_TOO = ("identity/t10_namesakes_uk.jsonl", "identity/t11_namesakes_world.jsonl")
+GRADED_TOO = ("identity/t10_namesakes_uk.jsonl", "identity/t11_namesakes_world.jsonl",
+              "identity/t12_namesakes_pairs.jsonl", "identity/t14_namesakes_kinds.jsonl")
 
 
 @dataclass

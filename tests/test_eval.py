@@ -111,3 +111,21 @@ def test_without_kind_tags_the_near_misses_are_one_figure(tmp_path):
     assert (report["near_miss_false_positives"], report["near_misses"], report["near_miss_per_20"]) == (1, 2, 10.0)
     assert report["near_miss_kinds"] == {}
     assert "near-misses     1 of 2 taken for mentions (10 per 20; 0 at alert or worse)\n" in run_eval(path, "--rules-only").output
+
+
+def test_eval_uses_a_files_own_places_and_says_so(tmp_path):
+    """X.places.json beside X.jsonl: where the charity works in that file's world, used instead of feeds.yaml's
+    places unless --profile-places; a broken one is refused with its name."""
+    path = tmp_path / "wirral.jsonl"
+    path.write_text(json.dumps({"id": "a", "body": "Went to the New Baby Network group in Birkenhead today",
+                                "mention": True, "severity": "info", "families": []}) + "\n")
+    (tmp_path / "wirral.places.json").write_text(json.dumps({"area": "Wirral", "places": ["Birkenhead", "Wallasey"]}))
+    out = run_eval(path).output
+    assert f"our places      Birkenhead, Wallasey, Wirral (from {tmp_path / 'wirral.places.json'}, not feeds.yaml)" in out
+    out = run_eval(path, "--profile-places").output
+    assert "our places      Southvale, Eastfield, Northgate (feeds.yaml's profile)" in out
+    report = json.loads(run_eval(path, "--json").output)
+    assert report["places"].startswith("Birkenhead, Wallasey, Wirral")
+    (tmp_path / "wirral.places.json").write_text("{not json")
+    result = run_eval(path)
+    assert result.exit_code == 2 and "wirral.places.json: not valid JSON" in result.output

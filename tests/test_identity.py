@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import numpy as np
@@ -186,7 +187,7 @@ def test_training_reproduces_the_committed_model(cfg, tmp_path):
     assert a["text_vocab"].tobytes() == b["text_vocab"].tobytes()
     assert list(a["us_after"]) == list(b["us_after"]) and str(a["meta"]) == str(b["meta"])
     assert meta["false"] >= 200 and meta["true"] >= 500
-    assert identity.MODEL_PATH.stat().st_size < 1_500_000  # all models together: < 5 MB (test_model)
+    assert identity.MODEL_PATH.stat().st_size < 1_700_000  # all models together: < 5 MB (test_model)
 
 
 def test_training_refuses_a_broken_file(cfg, tmp_path):
@@ -357,8 +358,9 @@ def _shapes(an, text):
     sents = an.split("", text)
     mbs = {i: an.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
     x = an.identity.features(sents, {i for i, ms in mbs.items() if ms}, mbs)[0]
-    names = FEATURES[-6:]
-    return {n for n, v in zip(names, x[len(FEATURES) - 6:len(FEATURES)]) if v}
+    names = ("name in quotes", "brackets after the name", "capitalised word before the name, starting the sentence",
+             "its/their before the name", "'The' inside a sentence", "another web address or handle with our name")
+    return {n for n in names if x[FEATURES.index(n)]}
 
 
 def test_how_the_name_is_written_can_say_it_is_someone_elses(cfg):
@@ -378,3 +380,77 @@ def test_how_the_name_is_written_can_say_it_is_someone_elses(cfg):
                  "Eastfield New Baby Network café was lovely", "Emailed info@newbabynetwork.org.uk about New Baby Network",
                  "The New Baby Network group in Southvale is back on Tuesday"):
         assert _shapes(an, text) == set(), text
+
+
+# --------------------------------------------------------------------------- places (issue 15, round 5)
+
+
+def _features(an, text):
+    from monitor.identity import FEATURES
+
+    sents = an.split("", text)
+    mbs = {i: an.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
+    x = an.identity.features(sents, {i for i, ms in mbs.items() if ms}, mbs)[0]
+    return x[FEATURES.index("our place near the name")], x[FEATURES.index("another UK place near the name")]
+
+
+HOME = "Went to the New Baby Network group in Birkenhead today, the volunteers made me a brew and listened."
+COUNCIL = "Leeds City Council's New Baby Network scheme now posts a welcome pack to every family after registration."
+
+
+def test_place_evidence_counts_both_ways(cfg):
+    """Our town near the name is evidence for us; another named UK place near it, for the namesake's home."""
+    an = Analyser(cfg, [])
+    judge = an.identity
+    judge.set_places(None)  # feeds.yaml's example places (Southvale, ...): Birkenhead is someone else's
+    assert _features(an, HOME) == (0.0, 1.0)
+    judge.set_places(["Birkenhead", "Wallasey"], area="Wirral and Cheshire West")
+    assert judge.places == ["Birkenhead", "Wallasey", "Wirral", "Cheshire West"]
+    assert _features(an, HOME) == (1.0, 0.0)
+    assert _features(an, COUNCIL) == (0.0, 1.0)
+    assert _features(an, "The New Baby Network stall at Cheshire Oaks: all the volunteers there")[1] == 0.0  # ours
+    assert _features(an, "New Baby Network in Galway")[1] == 0.0  # abroad: the abroad words weigh that
+    judge.set_places(["Leeds"])
+    assert _features(an, COUNCIL) == (1.0, 0.0)
+    judge.set_places(None)
+    assert judge.places == list(cfg.organisation.profile.places)
+
+
+def test_the_committed_model_weighs_our_places_and_other_places(cfg):
+    """The same text is likelier us where its town is one of ours, and a council's scheme likelier someone else's
+    where the council is not in our area."""
+    an = Analyser(cfg, [])
+
+    def p_us(text, places):
+        an.identity.set_places(places)
+        an.analyse("", text)
+        return an.last_identity.p_us
+
+    try:
+        assert p_us(HOME, ["Birkenhead", "Wirral"]) > p_us(HOME, ["Norwich", "Diss"])
+        assert p_us(COUNCIL, ["Birkenhead", "Wirral"]) < p_us(COUNCIL, ["Leeds"])
+    finally:
+        an.identity.set_places(None)
+
+
+def test_training_reads_each_files_places_from_its_sidecar(cfg, tmp_path):
+    from monitor.evaluate import LabelError
+    from monitor.identity import training
+
+    f = tmp_path / "w.jsonl"
+    f.write_text(json.dumps({"body": HOME, "mention": True, "severity": "info"}) + "\n"
+                 + json.dumps({"body": COUNCIL, "mention": False}) + "\n"
+                 + json.dumps({"body": "Thank you New Baby Network for the call", "mention": True, "severity": "info",
+                               "to_us": True}) + "\n")
+    (tmp_path / "w.places.json").write_text(json.dumps({"area": "Wirral", "places": ["Birkenhead"]}))
+    other = tmp_path / "o.jsonl"
+    other.write_text(json.dumps({"body": HOME, "mention": True, "severity": "info", "title": "x"}) + "\n")
+    assert training.places_of([f, other]) == [("Wirral", ["Birkenhead"]), None]
+    cands = training.candidates(cfg, [f, other])
+    assert [c[1]["body"][:10] for c in cands] == [HOME[:10], COUNCIL[:10], HOME[:10]]  # sent to us: not a candidate
+    X, _c, _a = training.featurise(cfg, cands, training.places_of([f, other]))
+    col = identity.FEATURES.index("our place near the name")
+    assert X[:, col].tolist() == [1.0, 0.0, 0.0]  # the second file has no sidecar: feeds.yaml's places
+    (tmp_path / "w.places.json").write_text(json.dumps({"area": "Wirral", "places": "Birkenhead"}))
+    with pytest.raises(LabelError, match=r"w.places.json: needs \"places\""):
+        training.places_of([f])

@@ -23,20 +23,26 @@ def target_options(command):
               help="Which part of the labelled file to evaluate.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures and misses as JSON (a list for several files).")
 @click.option("--rules-only", is_flag=True, help="Grade with the keyword rules alone, without the model.")
+@click.option("--profile-places", is_flag=True,
+              help="Use the places in feeds.yaml's profile even where a file has its own (FILE.places.json).")
 @target_options
 @click.pass_obj
-def eval_cmd(obj: Context, files: tuple[str, ...], split: str, as_json: bool, rules_only: bool, **overrides) -> None:
+def eval_cmd(obj: Context, files: tuple[str, ...], split: str, as_json: bool, rules_only: bool, profile_places: bool,
+             **overrides) -> None:
     """Measure matching and grading on labelled JSONL files, each reported on its own; exit 1 when a target is missed.
 
     Uses the terms and escalation rules of the config and the committed model (no network, no database).
     Re-run it after editing keywords in feeds.yaml or after `monitor train` to see what changed.
+    A file X.jsonl may have X.places.json beside it ({"area": "...", "places": ["Town", ...]}): where the
+    charity works in that file's world; the name check then uses those places instead of feeds.yaml's.
     """
     cfg = obj.load(secrets=False)
     from ..analyse import Analyser
-    from ..evaluate import LabelError, evaluate, format_report, read_labelled
+    from ..evaluate import LabelError, evaluate, format_report, places_sidecar, read_labelled, read_places
 
     try:
         labelled = [(file, read_labelled(file, split)) for file in files]
+        where = {file: None if profile_places else read_places(file) for file in files}
     except LabelError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_CONFIG)
@@ -46,7 +52,8 @@ def eval_cmd(obj: Context, files: tuple[str, ...], split: str, as_json: bool, ru
     for file, data in labelled:
         targets = dict(data.header.get("targets") or {})
         targets.update({name: v for name, v in overrides.items() if v is not None})
-        report = evaluate(cfg, data.items, targets, analyser=analyser)
+        report = evaluate(cfg, data.items, targets, analyser=analyser, places=where[file],
+                          places_from=str(places_sidecar(file)))
         failed = failed or bool(report.failed_targets)
         if as_json:
             from dataclasses import asdict

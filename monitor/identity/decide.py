@@ -14,9 +14,9 @@ from pathlib import Path
 from .. import embed
 from ..text import fold
 from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
-                       name_shapes, other_address, other_addresses, owner_before, profile_text, strong_evidence,
-                       text_grams)
-from .words import _OTHER_AFTER, _OUR_EVENTS, _OURS_AFTER, KINDS, _rx, group_counts, words_after
+                       name_shapes, ordinary_shape, other_address, other_addresses, owner_before, place_evidence, place_names,
+                       profile_text, strong_evidence, text_grams)
+from .words import _OTHER_AFTER, _OUR_EVENTS, _OURS_AFTER, KINDS, _rx, group_counts, near_kind_counts, words_after
 
 # One BLAS thread before numpy is imported (see embed.one_blas_thread): the vote's products are small.
 embed.one_blas_thread()
@@ -24,7 +24,7 @@ MODEL_PATH = Path(__file__).resolve().parent.parent / "model" / "identity.npz"
 US, UNSURE, NOT_US = "us", "unsure", "not_us"
 # Chosen by cross-validation grouped by file (README "Is it us?"): P(us) below LOW is not us,
 # from LOW to HIGH unsure (us, at most watch). L2 is the classifier's regularisation.
-LOW, HIGH, L2 = 0.22, 0.45, 30.0
+LOW, HIGH, L2 = 0.18, 0.45, 30.0
 # A "not us" with P(us) at least this (and no namesake we know) is weak evidence: a text the judgement
 # grades crisis is then kept (unsure, at alert at most), never dropped: a lost crisis is the worst error.
 STRONG_NOT_US = 0.03
@@ -89,6 +89,10 @@ class Model:
         # the vectors around the name of every training text (int8 x 127), and whether it was about us
         refs, ref_us = z["refs"].astype(np.float32) / 127.0, z["ref_us"].astype(bool)
         self.neg_refs, self.pos_refs = refs[~ref_us], refs[ref_us]
+        # the vote at run time is one product with both sets, stacked and transposed once here: a row-major
+        # (256 x refs) matrix makes numpy's product about twice as fast as ``x @ refs.T`` (bench/model_cost.py)
+        self._refs_t = np.ascontiguousarray(np.concatenate([self.neg_refs, self.pos_refs]).T)
+        self._n_neg = len(self.neg_refs)
         # ctx vectors of true mentions (for learned namesakes), stored as int8 (x positives_scale) to keep the file
         # small; those equal to their vector around the name (positives_in_refs) are not stored twice
         pos = z["positives"]
@@ -109,13 +113,27 @@ class Model:
         """P(us) from the features (hand-made ones, then the vector around the name) and the text's words."""
         import numpy as np
 
-        full = np.concatenate([x, knn_vote(self.neg_refs, self.pos_refs, x[None, len(FEATURES):])[0]])
+        full = np.concatenate([x, self.vote(x[len(FEATURES):])])
         z = (full - self.mean) / self.scale
         logit = float(z @ self.w + self.b)
         if self.text_weight and grams is not None:
             logit = (1 - self.text_weight) * logit + self.text_weight * text_logit(
                 self.vocab, self.text_idf, self.text_w, self.text_b, grams)
         return float(1.0 / (1.0 + np.exp(-logit)))
+
+
+    def vote(self, vector):
+        """``knn_vote`` for one vector (the same numbers, one product): (namesakes' k nearest - true mentions' k
+        nearest mean similarity, the former)."""
+        import numpy as np
+
+        sims = np.asarray(vector, dtype=np.float32) @ self._refs_t
+        top = []
+        for part in (sims[:self._n_neg], sims[self._n_neg:]):
+            kk = max(1, min(KNN_K, len(part)))
+            top.append(float(np.partition(part, -kk)[-kk:].astype(np.float64).mean()))
+        neg, pos = top
+        return np.asarray([neg - pos, neg])
 
 
 def text_logit(vocab, idf, w, b, grams) -> float:
@@ -174,6 +192,8 @@ class Judge:
         self._known = None  # profile namesakes as Learned-like entries
         self._addresses = None  # web addresses and handles with our name that are not ours (features.other_addresses)
         self._learned_rows = None  # the learned namesakes' vectors, stacked (learned_hits)
+        self._places: list[str] | None = None  # where we work, when not the profile's (a labelled file's sidecar)
+        self._place_rx = None  # (places, a regex finding any of them in folded text)
         self.broken: str | None = None  # why the model could not be used (then every match is kept)
 
     # -- lazily loaded parts ------------------------------------------------------
@@ -183,7 +203,7 @@ class Judge:
             self._emb = embed.load()
             prof = self.config.organisation.profile
             self._kind_vecs = self._emb.embed(list(KINDS.values()))
-            self._us_vec = _unit(self._emb.embed([profile_text(self.config)])[0])
+            self._us_vec = _unit(self._emb.embed([profile_text(self.config, self.places)])[0])
             from ..matching import Matcher
 
             terms = Matcher(self.config.organisation.terms)
@@ -195,6 +215,30 @@ class Judge:
                 after = [w for m in terms.find(ns.name) for w in words_after(fold(ns.name), m.end)]
                 self._known.append((ns, after))
         return self._emb
+
+    @property
+    def places(self) -> list[str]:
+        """The towns and areas we work in: the profile's, or those ``set_places`` gave."""
+        return list(self.config.organisation.profile.places) if self._places is None else self._places
+
+    def set_places(self, places=None, area: str = "") -> None:
+        """Where we work, for the texts this judge reads next: a labelled file's own places (its sidecar, see
+        ``evaluate.read_places``), or None for the profile's. The profile's vector is worked out again with them."""
+        new = None if places is None else place_names(places, area)
+        if new == self._places:
+            return
+        self._places = new
+        if self._emb is not None:
+            self._us_vec = _unit(self._emb.embed([profile_text(self.config, self.places)])[0])
+
+    def _ours(self):
+        """(our places folded, a regex finding any of them in folded text, or None)."""
+        places = self.places
+        if self._place_rx is None or self._place_rx[0] != places:
+            names = sorted({fold(p).strip() for p in places if p.strip()}, key=len, reverse=True)
+            rx = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)") if names else None
+            self._place_rx = (places, set(names), rx)
+        return self._place_rx[1], self._place_rx[2]
 
     def learned(self) -> list[Learned]:
         if self._learned is None:
@@ -229,10 +273,11 @@ class Judge:
         folded = fold(" \n".join(s for _f, s in sents))
         named = fold(" \n".join(sents[i][1] for i in sorted(mentioned)))
         kinds_ctx = self._kind_vecs @ around
-        places = self.config.organisation.profile.places
-        place_hit = any(re.search(rf"(?<!\w){re.escape(fold(p))}(?!\w)", folded) for p in places if p.strip())
+        ours, ours_rx = self._ours()
+        place_hit = bool(ours_rx and ours_rx.search(folded))
+        near_idx = sorted({j for i in mentioned for j in (i - 1, i, i + 1) if 0 <= j < len(sents)})
+        near_text = " \n".join(sents[j][1] for j in near_idx)
         after, possessed, extended, at_other, article = [], False, False, False, False
-        ours = {fold(p) for p in places}
         for i in mentioned:
             s = sents[i][1]
             same = len(s) == len(fold(s))
@@ -258,6 +303,8 @@ class Judge:
             *_flag_features([m for i in mentioned for m in matches_by_sentence.get(i, [])]),
             owner_before(sents, mentioned, matches_by_sentence, ours),
             *name_shapes(sents, mentioned, matches_by_sentence, ours), other_address(self._addresses, folded),
+            *place_evidence(near_text, ours, ours_rx), *near_kind_counts(fold(near_text)),
+            ordinary_shape(sents, mentioned, matches_by_sentence),
         ]
         return np.concatenate([np.asarray(extra, dtype=np.float64), around]), ctx, doc, kinds_ctx, after
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..text import fold
-from .words import _CAP_BEFORE_OK, _GROUPS_NAMES, _START_OK, _rx, words_after
+from .words import _CAP_BEFORE_OK, _GROUPS_NAMES, _NEAR_KINDS, _START_OK, _rx, words_after
 
 FEATURES = ("namesake-likeness", "our place", "namesake word after name", "our word after name", "possessed by another",
             "abroad (text)", "abroad (name sentence)") + tuple(f"{g} words (name sentence)" for g in _GROUPS_NAMES) \
@@ -15,7 +15,8 @@ FEATURES = ("namesake-likeness", "our place", "namesake word after name", "our w
        "name misspelled", "lower-case name after a determiner", "only weak name matches",
        "capitalised word before the name", "name in quotes", "brackets after the name",
        "capitalised word before the name, starting the sentence", "its/their before the name", "'The' inside a sentence",
-       "another web address or handle with our name")
+       "another web address or handle with our name", "our place near the name", "another UK place near the name") \
+    + tuple(f"reads like {k} (near the name)" for k in _NEAR_KINDS) + ("ordinary-phrase shape",)
 MAX_SENTENCES = 40  # sentence vectors for at most this many sentences of a long text
 
 
@@ -98,12 +99,40 @@ def _name_as_written(sents, mentioned, matches_by_sentence) -> str:
     return "this name"
 
 
-def profile_text(config) -> str:
+def profile_text(config, places=None) -> str:
+    """The profile in words: name, description and where we work (``places``: instead of the profile's)."""
     prof = config.organisation.profile
+    places = prof.places if places is None else places
     parts = [config.organisation.name, prof.description]
-    if prof.places:
-        parts.append("Works in " + ", ".join(prof.places) + ".")
+    if places:
+        parts.append("Works in " + ", ".join(places) + ".")
     return " ".join(p for p in parts if p)
+
+
+def place_names(places, area: str = "") -> list[str]:
+    """Our places: the listed ones, then the parts of the area's name not already listed ("Wirral and Cheshire
+    West" gives "Wirral", "Cheshire West")."""
+    out = [p.strip() for p in places if p and p.strip()]
+    for part in re.split(r",|&|\band\b|/", area or ""):
+        part = part.strip()
+        if part and fold(part) not in {fold(p) for p in out}:
+            out.append(part)
+    return out
+
+
+def place_evidence(near_text: str, ours: set[str], ours_rx) -> list[float]:
+    """Place evidence both ways, in the sentences that name us and their neighbours: one of our places there (our
+    group in our town), and a UK town or county there that is none of ours (the namesake's home: "Leeds City
+    Council's New Baby Network scheme"). A place that is part of one of ours, or has one of ours in it, is ours
+    ("Cheshire" beside "Cheshire West")."""
+    mine = float(bool(ours_rx and ours_rx.search(fold(near_text))))
+    other = 0.0
+    for m in _rx.UK_PLACE.finditer(near_text):
+        name = fold(m.group(1))
+        if not any(name in o or o in name for o in ours):
+            other = 1.0
+            break
+    return [mine, other]
 
 
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[£$€₹₦₱]")
@@ -166,6 +195,19 @@ def name_shapes(sents, mentioned, matches_by_sentence, ours) -> list[float]:
             their = their or float(bool(_rx.THEIR_BEFORE.search(before)))
             the = the or float(bool(_rx.THE_INSIDE.search(before)))
     return [quoted, paren, start, their, the]
+
+
+def ordinary_shape(sents, mentioned, matches_by_sentence) -> float:
+    """1 when the name reads as an ordinary phrase: a verb and an article before it ("build a new baby network"),
+    or "from scratch" / "around you" after it."""
+    for i in mentioned:
+        s = sents[i][1]
+        for m in matches_by_sentence.get(i, []):
+            if m.text.startswith(("@", "#")):
+                continue
+            if _rx.ORDINARY_SHAPE.search(s[max(0, m.start - 60):m.start]) or _rx.FROM_SCRATCH.match(s[m.end:m.end + 30]):
+                return 1.0
+    return 0.0
 
 
 def other_addresses(compact_names, handles, web):

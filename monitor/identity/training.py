@@ -36,6 +36,9 @@ TRAINING_FILES = (
     "training/identity/t11_namesakes_world.jsonl",
     "training/identity/t12_namesakes_pairs.jsonl",
     "training/identity/t14_namesakes_kinds.jsonl",
+    "training/t15_wirral.jsonl",
+    "training/t16_norfolk.jsonl",
+    "training/t17_swansea.jsonl",
 )
 
 
@@ -46,11 +49,21 @@ def read_items(path: Path) -> list[dict]:
     return read_labelled(path).items
 
 
+def places_of(files: list[Path]) -> list[tuple[str, list[str]] | None]:
+    """Per file, where the charity works in that file's world (its ``X.places.json`` sidecar), or None (then the
+    profile's places in ``feeds.yaml``)."""
+    from ..evaluate import read_places
+
+    return [read_places(f) for f in files]
+
+
 def candidates(config, files: list[Path]):
-    """(group, item, sents, mentioned, matches) for every item whose text names us (a candidate)."""
+    """(group, item, sents, mentioned, matches) for every item whose text names us (a candidate). An item sent to us
+    (``to_us``, see ``evaluate.sent_to_us``) is left out: a run never asks the check about those."""
     import hashlib
 
     from ..analyse import Analyser
+    from ..evaluate import sent_to_us
 
     an = Analyser(config, model=None)
     seen: set[str] = set()
@@ -58,7 +71,7 @@ def candidates(config, files: list[Path]):
     for g, path in enumerate(files):
         for item in read_items(path):
             key = hashlib.sha256(f"{item.get('title') or ''}\n{item['body']}".encode()).hexdigest()
-            if key in seen:
+            if key in seen or sent_to_us(item):
                 continue
             seen.add(key)
             sents = an.split(item.get("title") or "", item.get("body") or "")
@@ -91,13 +104,20 @@ def _fit(X, y, l2: float = 1.0, iterations: int = 30):
     return w, b
 
 
-def featurise(config, cands):
+def featurise(config, cands, places=None):
+    """The features of every candidate; ``places`` (per file, ``places_of``): each item's place evidence is read
+    with its own file's places (each writer put the charity in a town of their own)."""
     import numpy as np
 
     judge = Judge(config, [])
     judge.embedder()
     X, ctxs, afters = [], [], []
-    for _g, _item, sents, mentioned, mbs in cands:
+    for g, _item, sents, mentioned, mbs in cands:
+        where = places[g] if places else None
+        if where:
+            judge.set_places(where[1], area=where[0])
+        else:
+            judge.set_places(None)
         x, ctx, _doc, _k, after = judge.features(sents, mentioned, mbs)
         X.append(x)
         ctxs.append(ctx)
@@ -236,7 +256,7 @@ def cross_validate(config, files: list[Path], l2: float = L2, high: float = HIGH
     import numpy as np
 
     cands = candidates(config, files)
-    X, _ctx, _a = featurise(config, cands)
+    X, _ctx, _a = featurise(config, cands, places_of(files))
     grams = grams_of(cands)
     y = np.asarray([1.0 if c[1]["mention"] else 0.0 for c in cands])
     groups = np.asarray([c[0] for c in cands])
@@ -286,7 +306,8 @@ def train(config, files: list[Path] | None = None, out: Path | None = None, low:
     files = files or [ROOT / f for f in TRAINING_FILES]
     out = out or decide.MODEL_PATH
     cands = candidates(config, files)
-    X, ctxs, afters = featurise(config, cands)
+    places = places_of(files)
+    X, ctxs, afters = featurise(config, cands, places)
     y = np.asarray([1.0 if c[1]["mention"] else 0.0 for c in cands])
     groups = np.asarray([c[0] for c in cands])
     mean, scale, w, b, _refs = _fit_all(X, y, groups, l2)
@@ -299,6 +320,7 @@ def train(config, files: list[Path] | None = None, out: Path | None = None, low:
         "candidates": int(len(y)), "true": int(y.sum()), "false": int(len(y) - y.sum()), "l2": l2, "vector_l2": VECTOR_L2,
         "text_weight": TEXT_WEIGHT, "text_c": TEXT_C, "text_terms": len(vocab),
         "profile": hashlib.sha256(profile_text(config).encode()).hexdigest()[:16],
+        "places": {Path(f).name: p[1] for f, p in zip(files, places) if p},
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(

@@ -19,6 +19,17 @@ KINDS = {
     "a government programme abroad": "a state or county home visiting program abroad run by the department of health",
     "a podcast, show or channel": "a parenting podcast, TV series, YouTube channel or radio show with episodes and hosts",
     "another group or business": "a band, a magazine, a company, a recruitment agency, a church ministry or a chat group with that name",
+    # UK namesakes doing work close to ours (issue 15, round 5)
+    "a council or NHS scheme": "a council or NHS trust scheme for new parents: welcome packs, text reminders and birth "
+                               "registration, run by the local authority or the health board",
+    "a selling group": "a Facebook buy and sell group for preloved baby things: prices, collection only, bundles, admins",
+    "a directory": "a directory website listing local baby classes, photographers and services: search by postcode, "
+                   "advertise your business, featured listings",
+    "a sales network (MLM)": "a multi-level marketing business selling baby products: consultants, starter kits, join "
+                             "my team, commission",
+    "a hire service": "a baby equipment hire shop: pushchairs, cots and car seats to rent, deposits, delivery and collection",
+    "a nursery or childcare business": "a chain of day nurseries or a nanny agency: Ofsted inspections, fees, staff and places",
+    "a research study": "a university research study of new parents: participants, surveys, diaries, vouchers and ethics approval",
 }
 # Word groups the classifier weighs (evidence, not verdicts).
 _GROUPS = {
@@ -34,6 +45,32 @@ _GROUPS = {
             r"nhs|health visitor|midwi\w+|drop-?in|donat\w+|perinatal|postnatal|antenatal|leaflet|session|sessions",
     "legal_form": r"ltd|limited|inc|llc|plc|gmbh|pty|corp",
 }
+# What kind of thing the words around the name (its sentence and the neighbours) describe, for the namesakes
+# literally called "New Baby Network" that do work close to ours (issue 15, round 5): a scheme run by a council or
+# an NHS body, a group for selling, a directory, a sales network (MLM), a hire service. Evidence, not verdicts.
+_NEAR_KINDS = {
+    "a council or NHS scheme": r"council'?s?|borough|local authority|registrar|register office|registration|"
+                               r"nhs trust|health board|hospital trust|integrated care|icb|trust's|public health|"
+                               r"commissioned|scheme|pathway|welcome pack|packs?|bounty|gp practice|surgery|ward|"
+                               r"councillors?|cabinet|portfolio holder|the authority",
+    "a selling group": r"selling|for sale|buy and sell|buy/sell|buy, sell|swap|swaps|preloved|pre-loved|second-?hand|"
+                       r"ono|collection only|collect from|bundles?|marketplace|admins?|group rules|sold|price",
+    "a directory": r"directory|directories|listings?|listed|photographers?|newborn shoots?|advertis\w*|featured|"
+                   r"members' page|search by postcode|find a|reviews? section",
+    "a sales network (MLM)": r"mlm|consultants?|distributors?|downline|upline|join my team|business opportunity|"
+                             r"starter kit|commission|be your own boss|party plan|top seller|recruit\w*|"
+                             r"work from home|side hustle",
+    "a hire service": r"hire|hired|hiring|rental|rent|renting|deposit|per week|per day|per month|return(?:ed)? by|"
+                      r"delivery and collection|booking fee|terms and conditions",
+}
+# Our name as an ordinary phrase: a verb and an article before it ("build a new baby network from scratch",
+# "you need a new baby network around you"), or "from scratch" after it.
+_ORDINARY_SHAPE_ARGS = (r"(?:build|building|built|find|finding|found|need|needs|needed|create|creating|created|start|"
+                        r"starting|started|grow|growing|grew|form|forming|formed|want|wanted|make|making|made|get|"
+                        r"getting|got|have|has|had|having|lean on|rely on|join|joined|joining|lost|gained|give|given)"
+                        r"\s+(?:yourself\s+|myself\s+|us\s+|them\s+)?(?:a|an|some sort of|some kind of|a whole|another)"
+                        r"\s+(?:[a-z]+\s+)?$", re.I)
+_FROM_SCRATCH_ARGS = r"^\s+(?:from scratch|around (?:you|me|her|him|them|us)|of (?:your|my|their) own)"
 # Words right after our name that describe something else ("New Baby Network Ltd", "... app")
 # or something of ours ("New Baby Network group"): evidence the classifier weighs.
 _OTHER_AFTER = set("""ltd limited inc llc plc corp gmbh pty app apps podcast podcasts camera cam cams drive drives
@@ -94,6 +131,34 @@ Disgusting Absolutely Really Totally Seriously Literally Definitely Bless Congra
 Angry Shame Special Mum Dad Mums Dads Parents Friends Ladies Girls Lads Guys Folks Everyone Anyone Someone Nobody Want Need
 Needs Visit Met Says Said Say Tell Report Alert Urgent Breaking Petition Sign Support Donate Volunteer Fundraiser Subject
 Cc RT MT Unfollowing Ngl Dziękuję Find Ask Gave Sent Wish""".split())
+# Towns, cities, counties and boroughs of the UK (and Northern Ireland): a place named near our name that is not
+# one of ours says the name belongs to someone there ("Leeds City Council's New Baby Network scheme"). Words that
+# are also ordinary words (Reading, Bath, Wells, Deal, March, Street...) are left out.
+UK_PLACES = """Aberdeen Aberdeenshire Abergavenny Aberystwyth Accrington Aldershot Altrincham Andover Anglesey Antrim Armagh
+Ashford Ashton-under-Lyne Aylesbury Ayr Ayrshire Banbury Bangor Barking Barnet Barnsley Barnstaple Barrow Basildon
+Basingstoke Bedford Bedfordshire Belfast Berkshire Berwick Beverley Bexley Bicester Birkenhead Birmingham Blackburn
+Blackpool Blyth Bolton Bootle Bournemouth Bracknell Bradford Braintree Brent Bridgend Bridgwater Brighton Bristol
+Bromley Buckinghamshire Burnley Burton Bury Caerphilly Calderdale Cambridge Cambridgeshire Camden Canterbury Cardiff
+Carlisle Carmarthen Carmarthenshire Ceredigion Chelmsford Cheltenham Cheshire Chester Chesterfield Chichester Chorley
+Clackmannanshire Colchester Conwy Corby Cornwall Coventry Crawley Crewe Croydon Cumbria Darlington Dartford Denbighshire
+Derby Derbyshire Derry Devon Doncaster Dorset Dover Dudley Dumfries Dundee Dunfermline Durham Ealing Eastbourne Edinburgh
+Enfield Essex Exeter Falkirk Fife Flintshire Folkestone Gateshead Gillingham Glasgow Gloucester Gloucestershire Grantham
+Gravesend Greenwich Grimsby Guildford Gwynedd Hackney Halifax Hammersmith Hampshire Haringey Harlow Harrogate Harrow
+Hartlepool Hastings Havering Hempstead Hereford Herefordshire Hertfordshire Hexham Highland Hillingdon Hounslow
+Huddersfield Hull Huntingdon Inverness Ipswich Islington Kendal Kensington Kent Kettering Kidderminster Kilmarnock
+Kingston Kirkcaldy Kirklees Knowsley Lambeth Lanarkshire Lancashire Lancaster Leeds Leicester Leicestershire Lewisham
+Lincoln Lincolnshire Lisburn Liverpool Livingston Llandudno Llanelli London Londonderry Loughborough Lowestoft Luton
+Maidstone Manchester Mansfield Margate Medway Merseyside Merthyr Middlesbrough Keynes Monmouthshire Newbury
+Newcastle Newham Newport Newry Norfolk Northampton Northamptonshire Northumberland Norwich Nottingham Nottinghamshire
+Nuneaton Oldham Oxford Oxfordshire Paisley Pembrokeshire Penzance Perth Peterborough Plymouth Pontypridd Poole Portsmouth
+Powys Preston Redbridge Redditch Rhondda Richmond Rochdale Rotherham Rugby Salford Salisbury Sandwell Scarborough
+Scunthorpe Sefton Sheffield Shrewsbury Shropshire Slough Solihull Somerset Southampton Southend Southport Southwark
+Staffordshire Stafford Stevenage Stirling Stockport Stockton Stoke Suffolk Sunderland Surrey Sussex Sutton Swansea
+Swindon Tameside Tamworth Taunton Telford Thurrock Torbay Torquay Hamlets Trafford Truro Tunbridge Wakefield
+Walsall Waltham Wandsworth Warrington Warwick Warwickshire Watford Wigan Wiltshire Winchester Wirral Woking Wokingham
+Wolverhampton Worcester Worcestershire Worthing Wrexham Yeovil York Yorkshire Cotswolds Glamorgan Teesside Tyneside
+Wearside Cleveland Humberside Lothian Fermanagh Tyrone Ballymena Coleraine Omagh Portadown Craigavon Dunbartonshire
+Renfrewshire Moray Orkney Shetland Hebrides Galloway""".split()
 _OUR_EVENTS = set("agm annual christmas easter summer spring autumn winter fun family big sponsored charity".split())
 # How else a text can say the name belongs to someone else: quoted as a title ("texts from 'New Baby Network'"),
 # explained in brackets after it ("New Baby Network (the preloved app)", "(NBN) Study"), owned by "its" or "their"
@@ -104,14 +169,20 @@ _PAREN_AFTER_ARGS = r"\s*\("
 _THEIR_BEFORE_ARGS = (r"(?:^|\s)(?:its|their|his)\s+['‘\"“]?$", re.I)
 _THE_INSIDE_ARGS = r"(?<=[a-z,]\s)The\s+['‘\"“]?$"
 _CAP_START_ARGS = r"^\s*([A-Z][\w'’.&-]*)\s+(?:the\s+)?$"
+_UK_PLACE_ARGS = r"(?<![\w-])(" + "|".join(sorted(UK_PLACES, key=len, reverse=True)) + r")(?![\w-])"
 _ARTICLE_BEFORE_ARGS = (r"(?:^|\s)(?:a|an|another|my|your|our)\s+(?:[\w'-]+\s+)?['\"‘“]?$", re.I)
+
+def near_kind_counts(folded_near: str) -> list[float]:
+    """How much the name's sentences and their neighbours read like each kind in ``_NEAR_KINDS`` (0, 1/2, 1)."""
+    return [min(len(rx.findall(folded_near)), 2) / 2.0 for rx in _rx.NEAR_KINDS.values()]
+
 
 class _Compiled:
     """The patterns above, compiled on first use: importing this module stays cheap for runs with nothing new."""
 
     def __getattr__(self, name):
-        if name == "GROUPS":
-            value = {k: re.compile(rf"(?<!\w)(?:{v})(?!\w)") for k, v in _GROUPS.items()}
+        if name in ("GROUPS", "NEAR_KINDS"):
+            value = {k: re.compile(rf"(?<!\w)(?:{v})(?!\w)") for k, v in globals()[f"_{name}"].items()}
         else:
             args = globals()[f"_{name}_ARGS"]
             value = re.compile(*((args,) if isinstance(args, str) else args))

@@ -1,0 +1,185 @@
+"""Cross-validation of the is-it-us check held out by writer, with what reaches a director (issue 15).
+
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/identity_cv.py [--drop FEATURE ...] [--valves 0.03,0.05,...]
+
+Each labelled file of ``identity.TRAINING_FILES`` (or ``--files``) is held out in turn, exactly as
+``monitor train-identity --cv`` does (each file's place evidence read with its own sidecar's places), and
+every candidate is also graded as a run would grade it were it about us (the committed judgement model and
+the rules), so the table can say how many namesakes let in would reach a director (alert or crisis as us,
+crisis when unsure, or kept by the crisis valve) and, for each valve setting, how many true crises it saves
+and how many namesakes it lets through. ``--drop`` zeroes a feature (by its name in ``identity.FEATURES``) to
+measure what it adds. Grades are cached in /tmp (they depend on the judgement model only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def grades(cfg, cands, cache: Path) -> list[str]:
+    """The level a run would give each candidate were it about us (identity bypassed)."""
+    from monitor.analyse import Analyser
+    from monitor.identity.decide import US, Decision
+
+    known = json.loads(cache.read_text()) if cache.is_file() else {}
+    an = Analyser(cfg, model="auto")
+    an.identity.decide = lambda *a, **k: Decision(US, 1.0, "")
+    out = []
+    for _g, item, _s, _m, _mb in cands:
+        key = hashlib.sha256(f"{item.get('title') or ''}\n{item['body']}".encode()).hexdigest()[:20]
+        if key not in known:
+            a = an.analyse(item.get("title") or "", item.get("body") or "")
+            known[key] = a.severity if a else "none"
+        out.append(known[key])
+    cache.write_text(json.dumps(known))
+    return out
+
+
+def main(argv=None) -> None:
+    import numpy as np
+
+    from monitor import config as config_mod
+    from monitor.identity import FEATURES, training as T
+    from monitor.identity.decide import HIGH, L2, LOW, STRONG_NOT_US, TEXT_WEIGHT
+    from monitor.identity.features import _weak_only
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--drop", nargs="*", default=[], help="feature names to zero")
+    ap.add_argument("--files", nargs="*", help="labelled files (default: identity.TRAINING_FILES)")
+    ap.add_argument("--valves", default="0.03,0.05,0.08,0.1,0.15,0.22")
+    ap.add_argument("--save", help="write the out-of-fold chances here (npz)")
+    ap.add_argument("--no-grades", action="store_true")
+    ap.add_argument("--k", type=int, default=0, help="vote over this many nearest (default decide.KNN_K)")
+    ap.add_argument("--test-profile-places", action="store_true",
+                    help="read each held-out file with feeds.yaml's places instead of its sidecar's")
+    ap.add_argument("--vote-dims", type=int, default=0, help="vote on the first N principal axes of the vectors")
+    ap.add_argument("--cache", help="features saved here (.npy) and read back on the next run with the same code")
+    ap.add_argument("--variants", help="more feature sets to compare: 'name:feat|feat;name2:feat' (features dropped)")
+    args = ap.parse_args(argv)
+    cfg = config_mod.load(REPO / "feeds.yaml", environ={}, secrets=False)
+    files = [Path(f) for f in args.files] if args.files else [REPO / f for f in T.TRAINING_FILES]
+    cands = T.candidates(cfg, files)
+    if args.cache and Path(args.cache).is_file():
+        X = np.load(args.cache)
+    else:
+        X, _c, _a = (T.featurise(cfg, cands, T.places_of(files)) if hasattr(T, "places_of")
+                     else T.featurise(cfg, cands))  # main before sidecars
+        if args.cache:
+            np.save(args.cache, X)
+    if args.vote_dims:  # the vote on the vectors projected onto their first principal axes (speed, issue 14)
+        V = X[:, len(FEATURES):].astype(np.float64)
+        _u, _s, vt = np.linalg.svd(V - V.mean(axis=0), full_matrices=False)
+        basis = vt[:args.vote_dims].T.astype(np.float32)
+        real_vote = T.knn_vote
+
+        def projected_vote(neg, pos, vectors, ex_neg=None, ex_pos=None, k=10):
+            return real_vote(neg @ basis, pos @ basis, np.asarray(vectors, dtype=np.float32) @ basis, ex_neg, ex_pos, k)
+        T.knn_vote = projected_vote
+    if args.k:  # the vote over the k nearest of each side instead of KNN_K
+        vote_k = T.knn_vote
+
+        def k_vote(neg, pos, vectors, ex_neg=None, ex_pos=None, k=10):
+            return vote_k(neg, pos, vectors, ex_neg, ex_pos, args.k)
+        T.knn_vote = k_vote
+    grams = T.grams_of(cands)
+    y = np.asarray([1.0 if c[1]["mention"] else 0.0 for c in cands])
+    groups = np.asarray([c[0] for c in cands])
+    forced = T._rules_first(cfg, cands)
+    weak = np.asarray([_weak_only(c[4], c[3]) for c in cands])
+    text_oof = {}
+    raw = np.zeros(len(y))  # the last variant's chances before the rules (weak-only, forced)
+
+    X_test = X
+    if args.test_profile_places:  # the held-out file read with feeds.yaml's places, as a deployment that kept them
+        X_test, _c, _a = T.featurise(cfg, cands, None)
+
+    def cv(drop):
+        Xd = X.copy()
+        for name in drop:
+            Xd[:, FEATURES.index(name)] = 0.0
+        oof = np.zeros(len(y))
+        for g in sorted(set(groups.tolist())):
+            tr, te = groups != g, groups == g
+            mean, scale, w, b, refs = T._fit_all(Xd[tr], y[tr], groups[tr], L2)
+            Xt = X_test[te].copy()
+            for name in drop:
+                Xt[:, FEATURES.index(name)] = 0.0
+            oof[te] = T._predict(T._with_votes(Xt, refs, y[tr] == 1), mean, scale, w, b)
+            if g not in text_oof:
+                tm = T._fit_text([grams[i] for i in np.flatnonzero(tr)], y[tr])
+                text_oof[g] = T._text_logits(tm, [grams[i] for i in np.flatnonzero(te)])
+            oof[te] = T._blend(oof[te], text_oof[g], TEXT_WEIGHT)
+        raw[:] = oof
+        oof[weak & (oof < HIGH)] = 0.0
+        oof[forced == 1], oof[forced == 0] = 1.0, 0.0
+        return oof
+
+    variants = [("as asked", args.drop)] + [(v.split(":")[0], [f for f in v.split(":", 1)[1].split("|") if f])
+                                            for v in (args.variants.split(";") if args.variants else [])]
+    results = [(name, cv(drop)) for name, drop in variants]
+    oof = results[0][1]
+    if args.save:
+        np.savez(args.save, oof=oof, raw=raw, weak=weak, forced=forced, y=y, groups=groups, ids=np.asarray([str(c[1]["id"]) for c in cands]))
+    level = np.asarray(grades(cfg, cands, Path("/tmp/identity_cv_grades.json")) if not args.no_grades
+                       else ["info"] * len(y))
+    label = np.asarray([c[1].get("severity") or "" for c in cands])
+    crisis, alert = level == "crisis", np.isin(level, ["alert", "crisis"])
+
+    def reach(v):
+        """(let in, reach a director, of them by the valve) for namesakes; (true lost, true crises lost) at valve v."""
+        valve = (oof >= v) & (oof < LOW) & crisis
+        kept = (oof >= LOW) | valve
+        director = ((oof >= HIGH) & alert) | ((oof >= LOW) & (oof < HIGH) & crisis) | valve
+        return kept, director, valve
+
+    kept, director, valve = reach(STRONG_NOT_US)
+    print(f"{'file':30} {'true':>5} {'false':>5} {'lost':>5} {'let in':>7} {'per 20':>6} {'as us':>6} {'reach alert (valve)':>20}")
+    for g, f in enumerate(files):
+        m = groups == g
+        t, fl = m & (y == 1), m & (y == 0)
+        print(f"{f.name[:30]:30} {int(t.sum()):5} {int(fl.sum()):5} {int((t & ~kept).sum()):5} {int((fl & kept).sum()):7}"
+              f" {20 * (fl & kept).sum() / max(fl.sum(), 1):6.1f} {int((fl & (oof >= HIGH)).sum()):6}"
+              f" {int((fl & director).sum()):>12} ({int((fl & valve).sum())})")
+    t, fl = y == 1, y == 0
+    print(f"ALL: namesakes with P(us) >= low {int((fl & (oof >= LOW)).sum())} ({20 * (fl & (oof >= LOW)).sum() / fl.sum():.2f}"
+          f" per 20; the figure `train-identity --cv` gives); with the valve's, below")
+    print(f"ALL: candidates {len(y)} ({int(t.sum())} true, {int(fl.sum())} false); true lost {int((t & ~kept).sum())}; "
+          f"recall {(t & kept).sum() / t.sum():.4f}; namesakes let in {int((fl & kept).sum())} "
+          f"({20 * (fl & kept).sum() / fl.sum():.2f} per 20), as us {int((fl & (oof >= HIGH)).sum())}, reach a director "
+          f"{int((fl & director).sum())} (valve {int((fl & valve).sum())}); true unsure "
+          f"{int((t & (oof >= LOW) & (oof < HIGH)).sum())}")
+    for name, o in results[1:]:
+        fl, t = y == 0, y == 1
+        director = ((o >= HIGH) & alert) | ((o >= LOW) & (o < HIGH) & crisis) | ((o >= STRONG_NOT_US) & (o < LOW) & crisis)
+        kept = (o >= LOW) | ((o >= STRONG_NOT_US) & crisis)
+        per = "; ".join(f"{files[g].stem.split('_')[0]} {int((fl & (groups == g) & (o >= LOW)).sum())}"
+                        for g in range(len(files)) if (fl & (groups == g)).any())
+        print(f"VARIANT {name}: P>=low {int((fl & (o >= LOW)).sum())} ({20 * (fl & (o >= LOW)).sum() / fl.sum():.2f}/20), "
+              f"reach director {int((fl & director).sum())}, true lost {int((t & ~kept).sum())}, "
+              f"recall {(t & kept).sum() / t.sum():.4f}; per file: {per}")
+    fl, t = y == 0, y == 1
+    for low in (0.15, 0.18, 0.2, 0.22, 0.25):
+        kept = (oof >= low) | ((oof >= STRONG_NOT_US) & (oof < low) & crisis)
+        print(f"  low {low:g}: recall {(t & kept).sum() / t.sum():.4f} (lost {int((t & ~kept).sum())}), namesakes P>=low "
+              f"{int((fl & (oof >= low)).sum())} ({20 * (fl & (oof >= low)).sum() / fl.sum():.2f}/20)")
+    if not args.no_grades:
+        print("crisis valve (P(us) from v to low, graded crisis, kept at alert):")
+        for v in [float(x) for x in args.valves.split(",")]:
+            kept, director, valve = reach(v)
+            print(f"  v {v:<5g} true crises saved {int((t & valve & (label == 'crisis')).sum())}, true saved "
+                  f"{int((t & valve).sum())}; labelled crises lost {int((t & ~kept & (label == 'crisis')).sum())}; "
+                  f"namesakes through the valve {int((fl & valve).sum())}, namesakes reaching a director "
+                  f"{int((fl & director).sum())}")
+
+
+if __name__ == "__main__":
+    main()
