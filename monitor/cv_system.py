@@ -172,6 +172,10 @@ class Recording:
     def last_identity(self):
         return self.analyser.last_identity
 
+    @property
+    def identity(self):
+        return self.analyser.identity
+
     def analyse(self, title, body, **kw):
         a = self.analyser.analyse(title, body, **kw)
         rules = self.analyser.rules
@@ -184,19 +188,23 @@ def grade(config, folds: Folds, files: list[Path] | None = None, log=None):
     """``{writer: (report, [(item, analysis)])}``: every item of every file, graded with its writer's model."""
     from . import embed
     from .analyse import Analyser
-    from .evaluate import evaluate, read_labelled
+    from .evaluate import evaluate, read_labelled, read_places
 
     files = sorted(files if files is not None else T.training_files())
     embedder = embed.load()
     by_writer: dict = {}
     for path in files:
-        by_writer.setdefault(T.writer(path.name), []).extend(read_labelled(path).items)
+        by_writer.setdefault(T.writer(path.name), []).append(path)
     out = {}
     for writer in sorted(by_writer, key=T.writer_order):
-        items = by_writer[writer]
         model = folds.model_for(writer, embedder) if writer in folds.fold_of else None
         rec = Recording(Analyser(config, model=model))
-        report = evaluate(config, items, analyser=rec)
+        reports, items = [], []
+        for path in by_writer[writer]:  # file by file: each is graded with its own places, as monitor eval does
+            file_items = read_labelled(path).items
+            reports.append(evaluate(config, file_items, analyser=rec, places=read_places(path), places_from=path.name))
+            items.extend(file_items)
+        report = reports[0] if len(reports) == 1 else pooled(reports)
         th = model.thresholds if model is not None else {}
         out[writer] = (report, [{"item": it, "thresholds": th, **seen} for it, seen in zip(items, rec.seen)])
         if model is not None:
