@@ -41,7 +41,9 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
+from zlib import crc32
 
 from . import embed
 from .text import fold, sentences, tidy
@@ -91,6 +93,12 @@ def _word_grams(word: str) -> tuple[int, ...]:
 
 
 @lru_cache(maxsize=200_000)
+def _word_hashes(word: str) -> tuple[int, ...]:
+    """The word's own hash, then its character n-grams' (one cached call per word in :func:`gram_hashes`)."""
+    return (_token_hash("w " + word),) + _word_grams(word)
+
+
+@lru_cache(maxsize=200_000)
 def _token_hash(token: str) -> int:
     return zlib.crc32(token.encode()) & (N_HASH - 1)
 
@@ -98,15 +106,13 @@ def _token_hash(token: str) -> int:
 def gram_hashes(text: str) -> list[int]:
     """Hashed n-grams of ``text``, repeated as often as they occur: words, word pairs and
     character 3-5 grams within words, and each word said under a negation (:func:`negated_words`)."""
-    words = _WORD.findall(fold(text))
-    out: list[int] = []
-    for w in words:
-        out.append(_token_hash("w " + w))
-        out.extend(_word_grams(w))
-    for a, b in zip(words, words[1:]):
-        out.append(_token_hash(f"b {a} {b}"))
-    for w in negated_words(words):
-        out.append(_token_hash("n " + w))
+    folded = fold(text)
+    words = _WORD.findall(folded)
+    out = list(chain.from_iterable(map(_word_hashes, words)))
+    # word pairs: mostly seen once, so hashed directly (a cache miss costs more than the hash)
+    out += [crc32(f"b {a} {b}".encode()) & (N_HASH - 1) for a, b in zip(words, words[1:])]
+    if "n't" in folded or not _NEGATORS.isdisjoint(words):  # else no word is negated
+        out += [_token_hash("n " + w) for w in negated_words(words)]
     return out
 
 
@@ -164,6 +170,46 @@ def piece_counts(per_sentence, pieces: list[tuple[int, ...]]):
     return out
 
 
+def text_rows(sents: list[str], idf):
+    """``(idx, val, sizes)``: the TF-IDF rows of every piece of :func:`pieces_of` (the whole text, each
+    sentence, each sentence with the next), concatenated in that order; ``sizes`` per piece.
+
+    The same numbers as ``[tfidf(c, idf) for c in piece_counts(sentence_counts(sents), pieces)]``
+    (what ``monitor train`` uses), made at once: one sort of (piece, n-gram) keys counts every
+    piece's n-grams (sorted within a piece, as ``np.unique`` sorts them), and the TF-IDF values are
+    the same float32 operations on each element; each piece's length is still summed over its own
+    values (numpy's pairwise sum), so the norms are the same to the bit."""
+    import numpy as np
+
+    n = len(sents)
+    per = [gram_hashes(s) for s in sents]
+    lens = np.array([len(h) for h in per], dtype=np.int64)
+    flat = np.array([h for hs in per for h in hs], dtype=np.int64)
+    ends = np.cumsum(lens)
+    starts = ends - lens
+    n_pieces = 1 + n + max(0, n - 1)
+    keys = [flat, flat + (np.repeat(np.arange(1, n + 1, dtype=np.int64), lens) << HASH_BITS)]
+    if n > 1:  # sentence i with i + 1: their n-grams, side by side
+        pair_of = np.repeat(np.arange(1 + n, n_pieces, dtype=np.int64), lens[:-1] + lens[1:])
+        both = np.concatenate([flat[starts[i]:ends[i + 1]] for i in range(n - 1)])
+        keys.append(both + (pair_of << HASH_BITS))
+    uniq, counts = np.unique(np.concatenate(keys), return_counts=True)
+    idx = uniq & (N_HASH - 1)
+    sizes = np.bincount(uniq >> HASH_BITS, minlength=n_pieces)
+    val = (1.0 + np.log(counts.astype(np.float32))) * idf[idx]
+    sq = val * val
+    bounds = np.cumsum(sizes).tolist()
+    norms = np.ones(n_pieces, dtype=np.float32)
+    lo = 0
+    for k, hi in enumerate(bounds):
+        if hi > lo:
+            norm = np.sqrt(sq[lo:hi].sum())
+            if norm > 0:
+                norms[k] = norm
+        lo = hi
+    return idx, val / np.repeat(norms, sizes), sizes
+
+
 def tfidf(counts, idf):
     """(indices, values) of one piece's TF-IDF vector: sublinear tf, unit length."""
     import numpy as np
@@ -184,6 +230,9 @@ def dense_rows(vectors, pieces: list[tuple[int, ...]]):
     import numpy as np
 
     dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else 256
+    n = len(vectors)
+    if n > 1 and len(pieces) == 2 * n and pieces == pieces_of(n):  # the same numbers, without the index lists
+        return _dense_rows_of_text(np, np.ascontiguousarray(vectors), dim)
     out = np.zeros((len(pieces), 2 * dim), dtype=np.float32)
     singles = [k for k, p in enumerate(pieces) if len(p) == 1]
     pairs = [k for k, p in enumerate(pieces) if len(p) == 2 and p[1] == p[0] + 1]
@@ -207,6 +256,22 @@ def dense_rows(vectors, pieces: list[tuple[int, ...]]):
             mean = mean / n
         out[k, :dim] = mean
         out[k, dim:] = v.max(axis=0)
+    return out
+
+
+def _dense_rows_of_text(np, vectors, dim):
+    """:func:`dense_rows` of ``pieces_of(n)`` (n > 1): the whole text, each sentence, each pair of neighbours."""
+    n = len(vectors)
+    out = np.zeros((2 * n, 2 * dim), dtype=np.float32)
+    mean = vectors.mean(axis=0)
+    norm = float(np.sqrt((mean * mean).sum()))
+    out[0, :dim] = mean / norm if norm > 0 else mean
+    out[0, dim:] = vectors.max(axis=0)
+    out[1:n + 1, dim:] = vectors
+    out[1:n + 1, :dim] = _unit_rows(np, vectors.copy())
+    a, b = vectors[:-1], vectors[1:]
+    out[n + 1:, dim:] = np.maximum(a, b)
+    out[n + 1:, :dim] = _unit_rows(np, (a + b) / np.float32(2))
     return out
 
 
@@ -319,6 +384,7 @@ class Model:
         self.dense_weight = float(meta.get("dense_weight", 0.5))
         self.watch_agreement = float(meta.get("watch_agreement", 0.0))
         self._embedder = embedder
+        self._banks: dict[str, tuple] = {}  # level -> its examples (``_level_bank``)
 
     @property
     def embedder(self):
@@ -336,8 +402,14 @@ class Model:
         idx = np.concatenate([r[0] for r in sparse_rows])
         val = np.concatenate([r[1] for r in sparse_rows])
         sizes = np.array([len(r[0]) for r in sparse_rows])
-        contrib = self.w_sparse[idx] * val[:, None]
-        z_s = np.zeros((len(sparse_rows), len(self.heads)), dtype=np.float32)
+        return self._probabilities_of(idx, val, sizes, dense)
+
+    def _probabilities_of(self, idx, val, sizes, dense):
+        """:meth:`_probabilities` of rows given concatenated (``idx``, ``val``, rows' ``sizes``)."""
+        np = self._np
+        contrib = np.take(self.w_sparse, idx, axis=0)  # the rows w_sparse[idx] gives, gathered twice as fast
+        contrib *= val[:, None]
+        z_s = np.zeros((len(sizes), len(self.heads)), dtype=np.float32)
         nonempty = sizes > 0
         if nonempty.any():
             starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])[nonempty]
@@ -351,13 +423,16 @@ class Model:
 
     def score_texts(self, sents: list[str]):
         """``(whole, pieces, unit_list, vectors)``: chances for the whole text and for each piece."""
+        return self._score(sents)[:4]
+
+    def _score(self, sents: list[str]):
+        """:meth:`score_texts`, and the pieces' dense rows (row 0: the whole text's)."""
         np = self._np
         vectors = self.embedder.embed(sents) if sents else np.zeros((0, 256), dtype=np.float32)
         pieces = pieces_of(len(sents))
-        counts = piece_counts(sentence_counts(sents), pieces)
         dense = dense_rows(vectors, pieces)
-        probs = self._probabilities([tfidf(c, self.idf) for c in counts], dense)
-        return probs[0], probs[1:], pieces[1:], vectors
+        probs = self._probabilities_of(*text_rows(sents, self.idf), dense)
+        return probs[0], probs[1:], pieces[1:], vectors, dense
 
     def combine(self, whole, pieces):
         """A head's chance for the text: the higher of the whole text's and its best piece's (weighted),
@@ -377,7 +452,7 @@ class Model:
     def predict(self, title: str, body: str) -> Prediction:
         parts = split(title, body)
         sents = [s for _f, s in parts]
-        whole, pieces, unit_list, vectors = self.score_texts(sents)
+        whole, pieces, unit_list, vectors, dense = self._score(sents)
         combined = self.combine(whole, pieces)
         chance = {h: float(combined[i]) for i, h in enumerate(self.heads)}
         at_least = {h: chance[h] for h in SEVERITY_HEADS}
@@ -397,27 +472,37 @@ class Model:
             family_sentences[f] = max(singles, key=lambda k: (pieces[k, c], -k)) if singles else 0
         nearest = None
         if level != "info" or proposed:  # only a grade the model made needs explaining
-            text_vec = dense_rows(vectors, [tuple(range(len(sents)))])[0, :256]
+            text_vec = dense[0, :vectors.shape[1]]  # the whole text's mean vector (dense_rows of the whole text)
             nearest = self.nearest(vectors[sentence] if len(vectors) else None, text_vec, level, proposed)
         return Prediction(level=level, at_least=at_least, families=families, proposed=proposed,
                           sentence=sentence, sentences=sents, nearest=nearest, thresholds=self.thresholds,
                           family_sentences=family_sentences)
+
+    def _level_bank(self, level: str):
+        """``(rows, their vectors, their families)`` of the examples at ``level``, made on first use."""
+        if level not in self._banks:
+            rows = self._np.flatnonzero(self._levels == LEVELS.index(level))
+            self._banks[level] = (rows, self.bank[rows], self._families[rows])
+        return self._banks[level]
 
     def nearest(self, sentence_vec, text_vec, level: str, proposed: list[str]) -> Example | None:
         """The labelled example at the same level (sharing a family, if any) closest to the text or its sentence."""
         np = self._np
         if sentence_vec is None or not len(self.examples):
             return None
-        sims = np.maximum(np.einsum("ij,j->i", self.bank, sentence_vec), np.einsum("ij,j->i", self.bank, text_vec))
-        at_level = self._levels == LEVELS.index(level)
-        wanted = at_level & (self._families[:, [FAMILIES.index(f) for f in proposed]].any(axis=1)
-                             if proposed else True)
-        if not wanted.any():
-            wanted = at_level if at_level.any() else np.ones(len(self.examples), dtype=bool)
-        best = int(np.argmax(np.where(wanted, sims, -np.inf)))  # the first of equals: deterministic
-        ex = self.examples[best]
+        # Only the examples at the level (each row's product is the same whichever rows are taken).
+        rows, bank, families = self._level_bank(level)
+        if not len(rows):  # none at the level: all of them, whatever their families
+            rows, bank, families, proposed = np.arange(len(self.examples)), self.bank, None, []
+        sims = np.maximum(np.einsum("ij,j->i", bank, sentence_vec), np.einsum("ij,j->i", bank, text_vec))
+        if proposed:
+            wanted = families[:, [FAMILIES.index(f) for f in proposed]].any(axis=1)
+            if wanted.any():
+                sims = np.where(wanted, sims, -np.inf)
+        at = int(np.argmax(sims))  # the first of equals: deterministic
+        ex = self.examples[int(rows[at])]
         return Example(id=ex[0], file=ex[1], severity=ex[2], families=list(ex[3]), text=ex[4],
-                       similarity=float(sims[best]))
+                       similarity=float(sims[at]))
 
 
 def agree(np, p, k: float):
