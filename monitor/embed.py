@@ -129,10 +129,39 @@ def _npz_members(np, buf) -> dict:
     return out
 
 
-# The tokenizer's own pipeline, which the fast path below reproduces (checked when it loads).
+# The tokenizer's own pipeline, which the word-at-a-time path reproduces (tests/test_model_speed.py).
 _NORMALIZER = 'Sequence(normalizers=[Prepend(prepend="▁"), Replace(pattern=String(" "), content="▁")])'
 # A piece of normalised text that BPE never merges across: a run of "▁" (a space) and the word after it.
 _CHUNK = re.compile("▁*[^▁]+|▁+")
+# The tokenizer's BPE merges, characters and byte tokens as arrays (``bpe_table``), made from the wheel's
+# tokenizer file and used only while that file is the one it was made from (its size and CRC-32).
+BPE_TABLE = Path(__file__).with_name("embed_bpe.npz")
+_ID_BITS = 15  # every token id is below 2 ** 15 (32,000 tokens): a merge's pair and value in one int each
+
+
+def bpe_table(tokenizer: Path) -> dict:
+    """The arrays of ``BPE_TABLE`` for the tokenizer file ``tokenizer`` (``python -m monitor.embed`` writes them)."""
+    import zlib
+
+    import numpy as np
+
+    raw = tokenizer.read_bytes()
+    model = json.loads(raw)["model"]
+    vocab = model["vocab"]
+    a, b, new = [], [], []
+    for merge in model["merges"]:
+        left, right = merge.split(" ") if isinstance(merge, str) else merge
+        a.append(vocab[left])
+        b.append(vocab[right])
+        new.append(vocab[left + right])
+    chars = sorted((t, i) for t, i in vocab.items() if len(t) == 1)
+    if max(vocab.values()) >= 1 << _ID_BITS:
+        raise ValueError("token ids too large for the table")
+    return {"source": np.array([len(raw), zlib.crc32(raw)], dtype=np.int64),
+            "a": np.array(a, dtype=np.int16), "b": np.array(b, dtype=np.int16), "new": np.array(new, dtype=np.int16),
+            "chars": np.array([c for c, _i in chars], dtype="<U1"),
+            "char_ids": np.array([i for _c, i in chars], dtype=np.int16),
+            "byte_ids": np.array([vocab.get(f"<0x{v:02X}>", -1) for v in range(256)], dtype=np.int16)}
 
 
 class Embedder:
@@ -141,15 +170,18 @@ class Embedder:
     The analyser embeds the same sentences more than once (the is-it-us check, then the
     judgement model), so each text's vector is kept (up to ``CACHE`` texts per process).
 
-    Token ids: the same as ``Tokenizer.encode(text, add_special_tokens=False).ids``, worked out
-    a word at a time. The tokenizer's normaliser puts "▁" before the text and for every space,
-    there is no pre-tokenizer (the whole sentence is one BPE "word"), and no token of the
-    vocabulary has a "▁" after another character, so no merge crosses the start of a "▁" run:
-    BPE on each run-and-word gives the same tokens as BPE on the whole sentence (test: every
-    labelled text and random strings). Each run-and-word's ids are kept (``WORDS``), so a common
-    word is tokenised once per process; building the full ``Encoding`` (offsets, masks) was most
-    of ``encode``'s cost. A text holding one of the tokenizer's added tokens ("<s>") goes to
-    ``encode``, as does everything when the tokenizer is not the shape described here.
+    Token ids: the same as ``Tokenizer.encode(text, add_special_tokens=False).ids`` of the wheel's
+    tokenizer, worked out a word at a time without building that tokenizer (its build was a third
+    of the model's load). Its normaliser puts "▁" before the text and for every space; it has no
+    pre-tokenizer (the whole sentence is one BPE "word"); no token of its vocabulary has a "▁" after
+    another character, so no merge crosses the start of a "▁" run: BPE on each run-and-word gives
+    the tokens BPE gives the whole sentence. Each run-and-word is split into characters (a
+    character the vocabulary lacks into its UTF-8 byte tokens) and merged lowest rank first,
+    leftmost first among equals, as the tokenizers library's BPE does, from ``BPE_TABLE``; its ids
+    are kept (``WORDS``), so a common word is worked out once per process. A text holding one of the
+    added tokens ("<s>", "</s>", "<unk>") or a byte the vocabulary lacks, or any text when the
+    tokenizer file is not the one the table was made from, goes to the tokenizer itself (built
+    then). tests/test_model_speed.py checks every labelled text and random strings against it.
 
     Token vectors: the half-precision weights are converted to float32 a row at a time, the first
     time a token is seen (the whole matrix would cost 33 MB and 10 ms at load); the sums are the
@@ -157,10 +189,10 @@ class Embedder:
 
     CACHE = 4096
     WORDS = 100_000
+    ADDED = ("<unk>", "<s>", "</s>")  # the tokenizer's added tokens: a text with one goes to the tokenizer
 
     def __init__(self, weights: Path, tokenizer: Path):
         import numpy as np
-        from tokenizers import Tokenizer
 
         self._np = np
         # A plain array over the memory map: indexing a np.memmap goes through Python code each time.
@@ -169,34 +201,120 @@ class Embedder:
         # float32 rows, filled when a token is first seen (np.empty: pages are only touched when written)
         self._rows32 = np.empty(self.matrix.shape, dtype=np.float32)
         self._converted = np.zeros(self._rows, dtype=bool)
-        self.tokenizer = Tokenizer.from_file(str(tokenizer))
-        self.tokenizer.no_padding()
-        self.tokenizer.no_truncation()
+        self._tokenizer_path = tokenizer
+        self._tokenizer = None
         self._vectors: OrderedDict[str, object] = OrderedDict()
-        tok = self.tokenizer
-        fast = (tok.pre_tokenizer is None and repr(tok.normalizer) == _NORMALIZER
-                and type(tok.model).__name__ == "BPE" and tok.model.dropout is None)
-        self._bpe = tok.model if fast else None
-        self._added = tuple(t.content for t in tok.get_added_tokens_decoder().values()) if fast else ()
         self._words: dict[str, list[int]] = {}
+        self._merges = self._table(tokenizer)
+
+    def _table(self, tokenizer: Path):
+        """The merges as ``{a << 15 | b: rank << 15 | new}``, with the characters' and bytes' ids; None
+        (use the tokenizer) when the table is missing or was made from another tokenizer file."""
+        import zlib
+
+        try:
+            raw = tokenizer.read_bytes()
+            t = read_npz(BPE_TABLE)
+            if t["source"].tolist() != [len(raw), zlib.crc32(raw)]:
+                return None
+        except (OSError, KeyError, ValueError):
+            return None
+        a, b, new = (t[k].astype(self._np.int64) for k in ("a", "b", "new"))
+        self._char_ids = dict(zip(t["chars"].tolist(), t["char_ids"].tolist()))
+        self._byte_ids = t["byte_ids"].tolist()
+        ranks = self._np.arange(len(a), dtype=self._np.int64)
+        return dict(zip(((a << _ID_BITS) | b).tolist(), ((ranks << _ID_BITS) | new).tolist()))
+
+    @property
+    def tokenizer(self):
+        """The wheel's tokenizer itself (built on first use: the fallback, and what the tests compare with)."""
+        if self._tokenizer is None:
+            from tokenizers import Tokenizer
+
+            tok = Tokenizer.from_file(str(self._tokenizer_path))
+            tok.no_padding()
+            tok.no_truncation()
+            self._tokenizer = tok
+        return self._tokenizer
 
     def ids(self, text: str) -> list[int]:
         """``Tokenizer.encode(text, add_special_tokens=False).ids``, a word at a time (see the class)."""
-        if self._bpe is None or any(a in text for a in self._added):
-            return self.tokenizer.encode(text, add_special_tokens=False).ids
         if not text:
             return []
-        words = self._words
-        out: list[int] = []
-        for chunk in _CHUNK.findall("▁" + text.replace(" ", "▁")):
-            got = words.get(chunk)
-            if got is None:
-                got = [t.id for t in self._bpe.tokenize(chunk)]
-                if len(words) >= self.WORDS:
-                    words.clear()
-                words[chunk] = got
-            out += got
-        return out
+        if self._merges is not None and not any(a in text for a in self.ADDED):
+            words = self._words
+            out: list[int] = []
+            for chunk in _CHUNK.findall("▁" + text.replace(" ", "▁")):
+                got = words.get(chunk)
+                if got is None:
+                    got = self._bpe(chunk)
+                    if got is None:  # a byte the vocabulary lacks
+                        break
+                    if len(words) >= self.WORDS:
+                        words.clear()
+                    words[chunk] = got
+                out += got
+            else:
+                return out
+        return self.tokenizer.encode(text, add_special_tokens=False).ids
+
+    def _bpe(self, word: str) -> list[int] | None:
+        """BPE of one run-and-word, as the tokenizers library's ``BPE.merge_word`` and ``Word.merge_all``."""
+        from heapq import heapify, heappop, heappush
+
+        merges, chars, byte_ids = self._merges, self._char_ids, self._byte_ids
+        mask = (1 << _ID_BITS) - 1
+        syms: list[int] = []
+        for c in word:
+            i = chars.get(c)
+            if i is not None:
+                syms.append(i)
+                continue
+            try:
+                encoded = c.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate: the tokenizer's own answer
+                return None
+            for byte in encoded:  # the byte fallback
+                if byte_ids[byte] < 0:
+                    return None
+                syms.append(byte_ids[byte])
+        n = len(syms)
+        heap = []
+        for p in range(n - 1):
+            m = merges.get(syms[p] << _ID_BITS | syms[p + 1])
+            if m is not None:
+                heap.append((m >> _ID_BITS, p, m & mask))
+        if not heap:
+            return syms
+        heapify(heap)
+        nxt = list(range(1, n + 1))
+        nxt[-1] = -1
+        prev = list(range(-1, n - 1))
+        alive = [True] * n
+        while heap:
+            _rank, pos, new = heappop(heap)
+            if not alive[pos] or nxt[pos] < 0:
+                continue
+            right = nxt[pos]
+            m = merges.get(syms[pos] << _ID_BITS | syms[right])
+            if m is None or m & mask != new:  # an expired entry: that pair has changed since
+                continue
+            syms[pos] = new
+            alive[right] = False
+            after = nxt[right]
+            nxt[pos] = after
+            if after >= 0:
+                prev[after] = pos
+            before = prev[pos]
+            if before >= 0:
+                m = merges.get(syms[before] << _ID_BITS | new)
+                if m is not None:
+                    heappush(heap, (m >> _ID_BITS, before, m & mask))
+            if after >= 0:
+                m = merges.get(new << _ID_BITS | syms[after])
+                if m is not None:
+                    heappush(heap, (m >> _ID_BITS, pos, m & mask))
+        return [s for s, keep in zip(syms, alive) if keep]
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
         return [self.ids(t) for t in texts]
@@ -240,3 +358,10 @@ class Embedder:
 def load() -> Embedder:
     base = package_dir()
     return Embedder(base / WEIGHTS, base / TOKENIZER)
+
+
+if __name__ == "__main__":  # python -m monitor.embed: write BPE_TABLE from the installed wheel's tokenizer file
+    import numpy as np
+
+    np.savez(BPE_TABLE, **bpe_table(package_dir() / TOKENIZER))
+    print(f"wrote {BPE_TABLE}")

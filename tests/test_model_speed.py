@@ -48,19 +48,36 @@ def _random_strings(n: int, seed: int) -> list[str]:
     return ["".join(rnd.choice(parts) for _ in range(rnd.randint(0, 30))) for _ in range(n)]
 
 
-def test_no_token_has_a_space_after_another_character():
-    """What makes BPE a word at a time exact: no merge can cross the start of a "▁" run."""
+def test_the_wheels_tokenizer_is_the_shape_the_word_at_a_time_path_assumes():
+    """What makes BPE a word at a time exact: the normaliser only marks spaces, there is no
+    pre-tokenizer, BPE without dropout or affixes, and no token has a "▁" after another character
+    (so no merge crosses the start of a "▁" run); the committed table is the wheel's own."""
     emb = embed.load()
-    assert emb._bpe is not None, "the fast path is off: the wheel's tokenizer changed shape"
-    vocab = emb.tokenizer.get_vocab()
+    assert emb._merges is not None, "the word-at-a-time path is off: the wheel's tokenizer file changed"
+    tok = emb.tokenizer
+    assert tok.pre_tokenizer is None and repr(tok.normalizer) == embed._NORMALIZER
+    bpe = tok.model
+    assert type(bpe).__name__ == "BPE" and bpe.dropout is None and bpe.byte_fallback
+    assert not bpe.continuing_subword_prefix and not bpe.end_of_word_suffix and not bpe.ignore_merges
+    assert sorted(t.content for t in tok.get_added_tokens_decoder().values()) == sorted(embed.Embedder.ADDED)
+    vocab = tok.get_vocab()
     assert len(vocab) > 30000
     assert not [t for t in vocab if "▁" in t.lstrip("▁")]
+    want = embed.bpe_table(embed.package_dir() / embed.TOKENIZER)
+    got = embed.read_npz(embed.BPE_TABLE)
+    assert sorted(got) == sorted(want)
+    for k in want:
+        assert got[k].dtype == want[k].dtype and got[k].tobytes() == want[k].tobytes(), k
 
 
 def test_token_ids_and_vectors_are_the_tokenizers_own(sentences):
     emb = embed.load()
-    assert emb._bpe is not None
-    strings = [s for sents in sentences for s in sents] + _random_strings(5000, 7) + ["", " ", "▁", "<s>"]
+    assert emb._merges is not None
+    rnd = random.Random(11)
+    unicode = ["".join(chr(rnd.choice((rnd.randint(32, 126), rnd.randint(0xA0, 0xD7FF), rnd.randint(0xE000, 0x10FFFF))))
+                       for _ in range(rnd.randint(1, 30))) for _ in range(3000)]
+    strings = ([s for sents in sentences for s in sents] + _random_strings(5000, 7) + unicode
+               + ["", " ", "▁", "<s>", "x" * 300, "ab" * 200])
     for s in strings:
         want = emb.tokenizer.encode(s, add_special_tokens=False).ids
         assert emb.ids(s) == want, s
