@@ -183,9 +183,9 @@ class Embedder:
     tokenizer file is not the one the table was made from, goes to the tokenizer itself (built
     then). tests/test_model_speed.py checks every labelled text and random strings against it.
 
-    Token vectors: the half-precision weights are converted to float32 a row at a time, the first
-    time a token is seen (the whole matrix would cost 33 MB and 10 ms at load); the sums are the
-    same as summing the half-precision rows with ``dtype=float32`` (the conversion is exact)."""
+    Token vectors: a token's half-precision row is converted to float32 the first time the token is
+    seen and kept (a few MB in a run; the whole matrix would be 33 MB and 10 ms at load); the sums
+    are the same as summing the half-precision rows with ``dtype=float32`` (the conversion is exact)."""
 
     CACHE = 4096
     WORDS = 100_000
@@ -198,9 +198,12 @@ class Embedder:
         # A plain array over the memory map: indexing a np.memmap goes through Python code each time.
         self.matrix = _read_safetensors(weights).view(np.ndarray)
         self._rows = self.matrix.shape[0]
-        # float32 rows, filled when a token is first seen (np.empty: pages are only touched when written)
-        self._rows32 = np.empty(self.matrix.shape, dtype=np.float32)
-        self._converted = np.zeros(self._rows, dtype=bool)
+        # float32 copies of the rows of the tokens seen so far, in the order first seen (``_slot``: token id ->
+        # its row here, -1 before): a run sees a few thousand of the 32,000 tokens (the whole matrix in float32
+        # would be 33 MB, all of it resident once transparent huge pages back a sparse fill).
+        self._slot = np.full(self._rows, -1, dtype=np.intp)
+        self._rows32 = np.empty((1024, self.matrix.shape[1]), dtype=np.float32)
+        self._used = 0
         self._tokenizer_path = tokenizer
         self._tokenizer = None
         self._vectors: OrderedDict[str, object] = OrderedDict()
@@ -327,15 +330,27 @@ class Embedder:
         idx = np.array(ids, dtype=np.intp)
         if max(ids) >= self._rows or min(ids) < 0:
             idx = np.clip(idx, 0, self._rows - 1)
-        fresh = ~self._converted[idx]
-        if fresh.any():
-            new = idx[fresh]
-            self._rows32[new] = self.matrix[new]
-            self._converted[new] = True
+        slots = self._slot[idx]
+        if (slots < 0).any():
+            slots = self._convert(idx[slots < 0], idx)
         # The mean of the tokens' vectors: the rows summed in order, in float32.
-        v = np.add.reduce(self._rows32[idx], axis=0) / np.float32(len(ids))
+        v = np.add.reduce(self._rows32[slots], axis=0) / np.float32(len(ids))
         n = float(np.sqrt(np.dot(v, v)))
         return v / n if n > 0 else None
+
+    def _convert(self, new, idx):
+        """Convert the rows of the ``new`` token ids to float32 (exact); the slots of ``idx``."""
+        np = self._np
+        new = np.unique(new)
+        end = self._used + len(new)
+        if end > len(self._rows32):
+            grown = np.empty((max(2 * len(self._rows32), end), self._rows32.shape[1]), dtype=np.float32)
+            grown[:self._used] = self._rows32[:self._used]
+            self._rows32 = grown
+        self._rows32[self._used:end] = self.matrix[new]
+        self._slot[new] = np.arange(self._used, end)
+        self._used = end
+        return self._slot[idx]
 
     def embed(self, texts: list[str]):
         np = self._np
