@@ -45,7 +45,7 @@ from itertools import chain
 from pathlib import Path
 from zlib import crc32
 
-from . import embed
+from . import embed, model_rows
 from .text import fold, sentences, tidy
 
 # One BLAS thread: every product here is small, and a threaded BLAS burns CPU waking threads
@@ -171,43 +171,9 @@ def piece_counts(per_sentence, pieces: list[tuple[int, ...]]):
 
 
 def text_rows(sents: list[str], idf):
-    """``(idx, val, sizes)``: the TF-IDF rows of every piece of :func:`pieces_of` (the whole text, each
-    sentence, each sentence with the next), concatenated in that order; ``sizes`` per piece.
-
-    The same numbers as ``[tfidf(c, idf) for c in piece_counts(sentence_counts(sents), pieces)]``
-    (what ``monitor train`` uses), made at once: one sort of (piece, n-gram) keys counts every
-    piece's n-grams (sorted within a piece, as ``np.unique`` sorts them), and the TF-IDF values are
-    the same float32 operations on each element; each piece's length is still summed over its own
-    values (numpy's pairwise sum), so the norms are the same to the bit."""
-    import numpy as np
-
-    n = len(sents)
-    per = [gram_hashes(s) for s in sents]
-    lens = np.array([len(h) for h in per], dtype=np.int64)
-    flat = np.array([h for hs in per for h in hs], dtype=np.int64)
-    ends = np.cumsum(lens)
-    starts = ends - lens
-    n_pieces = 1 + n + max(0, n - 1)
-    keys = [flat, flat + (np.repeat(np.arange(1, n + 1, dtype=np.int64), lens) << HASH_BITS)]
-    if n > 1:  # sentence i with i + 1: their n-grams, side by side
-        pair_of = np.repeat(np.arange(1 + n, n_pieces, dtype=np.int64), lens[:-1] + lens[1:])
-        both = np.concatenate([flat[starts[i]:ends[i + 1]] for i in range(n - 1)])
-        keys.append(both + (pair_of << HASH_BITS))
-    uniq, counts = np.unique(np.concatenate(keys), return_counts=True)
-    idx = uniq & (N_HASH - 1)
-    sizes = np.bincount(uniq >> HASH_BITS, minlength=n_pieces)
-    val = (1.0 + np.log(counts.astype(np.float32))) * idf[idx]
-    sq = val * val
-    bounds = np.cumsum(sizes).tolist()
-    norms = np.ones(n_pieces, dtype=np.float32)
-    lo = 0
-    for k, hi in enumerate(bounds):
-        if hi > lo:
-            norm = np.sqrt(sq[lo:hi].sum())
-            if norm > 0:
-                norms[k] = norm
-        lo = hi
-    return idx, val / np.repeat(norms, sizes), sizes
+    """``(idx, val, sizes)``: every piece's TF-IDF rows (:func:`pieces_of`), concatenated; the same numbers
+    as ``tfidf(piece_counts(sentence_counts(sents), pieces))`` made at once (:mod:`monitor.model_rows`)."""
+    return model_rows.text_rows([gram_hashes(s) for s in sents], idf, HASH_BITS)
 
 
 def tfidf(counts, idf):
@@ -232,19 +198,19 @@ def dense_rows(vectors, pieces: list[tuple[int, ...]]):
     dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else 256
     n = len(vectors)
     if n > 1 and len(pieces) == 2 * n and pieces == pieces_of(n):  # the same numbers, without the index lists
-        return _dense_rows_of_text(np, np.ascontiguousarray(vectors), dim)
+        return model_rows.dense_rows_of_text(np, np.ascontiguousarray(vectors), dim)
     out = np.zeros((len(pieces), 2 * dim), dtype=np.float32)
     singles = [k for k, p in enumerate(pieces) if len(p) == 1]
     pairs = [k for k, p in enumerate(pieces) if len(p) == 2 and p[1] == p[0] + 1]
     if singles:
         v = vectors[[pieces[k][0] for k in singles]]
         out[singles, dim:] = v
-        out[singles, :dim] = _unit_rows(np, v.copy())
+        out[singles, :dim] = model_rows.unit_rows(np, v.copy())
     if pairs:
         a = vectors[[pieces[k][0] for k in pairs]]
         b = vectors[[pieces[k][1] for k in pairs]]
         out[pairs, dim:] = np.maximum(a, b)
-        out[pairs, :dim] = _unit_rows(np, (a + b) / np.float32(2))
+        out[pairs, :dim] = model_rows.unit_rows(np, (a + b) / np.float32(2))
     done = set(singles) | set(pairs)
     for k, piece in enumerate(pieces):
         if not piece or k in done:
@@ -257,30 +223,6 @@ def dense_rows(vectors, pieces: list[tuple[int, ...]]):
         out[k, :dim] = mean
         out[k, dim:] = v.max(axis=0)
     return out
-
-
-def _dense_rows_of_text(np, vectors, dim):
-    """:func:`dense_rows` of ``pieces_of(n)`` (n > 1): the whole text, each sentence, each pair of neighbours."""
-    n = len(vectors)
-    out = np.zeros((2 * n, 2 * dim), dtype=np.float32)
-    mean = vectors.mean(axis=0)
-    norm = float(np.sqrt((mean * mean).sum()))
-    out[0, :dim] = mean / norm if norm > 0 else mean
-    out[0, dim:] = vectors.max(axis=0)
-    out[1:n + 1, dim:] = vectors
-    out[1:n + 1, :dim] = _unit_rows(np, vectors.copy())
-    a, b = vectors[:-1], vectors[1:]
-    out[n + 1:, dim:] = np.maximum(a, b)
-    out[n + 1:, :dim] = _unit_rows(np, (a + b) / np.float32(2))
-    return out
-
-
-def _unit_rows(np, m):
-    """Each row divided by its length (rows of length 0 kept), as ``row / sqrt((row * row).sum())``."""
-    norms = np.sqrt((m * m).sum(axis=1))
-    nz = norms > 0
-    m[nz] = m[nz] / norms[nz, None]
-    return m
 
 
 def pieces_of(n: int) -> list[tuple[int, ...]]:
