@@ -11,6 +11,15 @@ and max of the per-run medians; (3) inside a full analysis of the same texts (as
 them: the model reuses the sentence vectors the check embedded), the CPU time per text of the
 is-it-us check (``identity.Judge.decide``), of the judgement model, and of both.
 Targets (issue 11): load <= 300 ms, <= 5 ms per text (the check and the model together).
+
+    python bench/model_cost.py --runs 7 --old /tmp/old    # paired against an older tree
+
+With ``--old TREE`` (``git archive <commit> | tar -x -C TREE; rm -rf TREE/tests``) every figure is
+measured in pairs, this tree and the older one in fresh processes, alternating which goes first:
+the loads as above, and the per-text parts inside a full analysis, each pair's processes
+analysing the same texts (this tree's bench farm and labelled mentions) with this tree's bench
+code around the other tree's ``monitor`` package: per side min / median / max, and the per-pair
+ratio new / old.
 """
 
 from __future__ import annotations
@@ -41,16 +50,87 @@ LOAD_BOTH = ("import time; t, c = time.perf_counter(), time.process_time(); from
              "print(time.perf_counter() - t, time.process_time() - c)")
 
 
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # bytecode cached, as cron runs it
+
+
+def load_once(code: str, tree: Path = REPO) -> tuple[float, float]:
+    """(wall, CPU) seconds of ``code`` in a fresh process in ``tree``."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "monitor")], check=True, env=ENV,
+                   capture_output=True)
+    out = subprocess.run([sys.executable, "-c", code], cwd=tree, capture_output=True, text=True, check=True,
+                         env=ENV).stdout.split()
+    return float(out[0]), float(out[1])
+
+
 def load_times(code: str, runs: int) -> tuple[list[float], list[float]]:
     """(wall, CPU) seconds of ``code`` in ``runs`` fresh processes, bytecode cached as cron runs it."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     walls, cpus = [], []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True,
-                             env=env).stdout.split()
-        walls.append(float(out[0]))
-        cpus.append(float(out[1]))
+        wall, cpu = load_once(code)
+        walls.append(wall)
+        cpus.append(cpu)
     return walls, cpus
+
+
+# One side of a per-text pair: the tree's monitor package, this tree's bench code around it.
+PARTS = r"""
+import json, sys
+tree, here, texts_file = sys.argv[1:4]
+sys.path.insert(0, tree)
+import monitor.analyse  # the tree's package, before bench/run.py puts this tree on the path
+sys.path.insert(0, here)
+from run import learned_parts_per_text, make_analyser
+analyser = make_analyser(with_model=True)
+analyser.analyse("Thank you New Baby Network", "The volunteers at New Baby Network were lovely.")  # loads
+sets = json.load(open(texts_file))
+print(json.dumps({name: learned_parts_per_text(analyser, [tuple(t) for t in texts]) for name, texts in sets.items()}))
+"""
+
+
+def paired_against(old: Path, runs: int, sets: dict) -> None:
+    """Every figure in pairs, this tree against ``old``, alternating which goes first."""
+    import tempfile
+
+    def line(what, new_vals, old_vals, unit="ms", scale=1e3):
+        ratios = [n / o for n, o in zip(new_vals, old_vals)]
+        show = lambda v: f"{min(v) * scale:.2f} / {statistics.median(v) * scale:.2f} / {max(v) * scale:.2f} {unit}"
+        print(f"{what}: new {show(new_vals)}; old {show(old_vals)}; new/old {min(ratios):.2f} / "
+              f"{statistics.median(ratios):.2f} / {max(ratios):.2f} (min / median / max of {len(ratios)} pairs)",
+              flush=True)
+
+    for what, code in (("model load", LOAD), ("is-it-us check load", LOAD_IDENTITY),
+                       ("both (as the run's worker loads them)", LOAD_BOTH)):
+        got = {"new": [], "old": []}
+        for i in range(runs):
+            for side in (("new", "old") if i % 2 == 0 else ("old", "new")):
+                got[side].append(load_once(code, REPO if side == "new" else old))
+        for k, kind in ((0, "wall"), (1, "CPU")):
+            line(f"{what}, {kind}", [x[k] for x in got["new"]], [x[k] for x in got["old"]])
+    with tempfile.TemporaryDirectory() as tmp:
+        texts_file = Path(tmp) / "texts.json"
+        texts_file.write_text(json.dumps(sets))
+        env = dict(ENV, OPENBLAS_NUM_THREADS="1", PYTHONPATH="")
+        got = {"new": [], "old": []}
+        for i in range(runs):
+            for side in (("new", "old") if i % 2 == 0 else ("old", "new")):
+                tree = REPO if side == "new" else old
+                out = subprocess.run([sys.executable, "-c", PARTS, str(tree.resolve()), str(HERE), str(texts_file)],
+                                     cwd=tmp, capture_output=True, text=True, check=True, env=env).stdout
+                got[side].append(json.loads(out.strip().splitlines()[-1]))
+    for name in sets:
+        for k, what in enumerate(("is-it-us check", "judgement model", "both")):
+            line(f"inside the analysis, {what}, CPU per text, {name} ({len(sets[name])} texts)",
+                 [r[name][k] for r in got["new"]], [r[name][k] for r in got["old"]], scale=1)
+
+
+def labelled_mentions() -> list[tuple[str, str]]:
+    labelled = []
+    for f in sorted((REPO / "training").glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row.get("mention") and "header" not in row:
+                labelled.append((row.get("title") or "", row.get("body") or ""))
+    return labelled
 
 
 def spread(values: list[float]) -> str:
@@ -61,7 +141,15 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--load-only", action="store_true", help="only the load times")
+    ap.add_argument("--old", type=Path, help="an older tree (git archive of a commit, without tests/): paired runs")
     args = ap.parse_args(argv)
+    if args.old:
+        from farm import Farm
+        from run import texts_for
+
+        paired_against(args.old, args.runs, {"bench farm, 100% mention us": texts_for(Farm(200, 20, 0, mention_share=1.0)),
+                                             "labelled training mentions": labelled_mentions()})
+        return 0
     for what, code in (("model load", LOAD), ("is-it-us check load", LOAD_IDENTITY),
                        ("both (as the run's worker loads them)", LOAD_BOTH)):
         walls, cpus = load_times(code, args.runs)
@@ -78,13 +166,7 @@ def main(argv=None) -> int:
     analyser = make_analyser(with_model=True)
     m = model.load()
     sets = {"bench farm, 100% mention us": texts_for(Farm(50, 20, 0, mention_share=1.0))}
-    labelled = []
-    for f in sorted((REPO / "training").glob("*.jsonl")):
-        for line in f.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            if row.get("mention") and "header" not in row:
-                labelled.append((row.get("title") or "", row.get("body") or ""))
-    sets["labelled training mentions"] = labelled
+    sets["labelled training mentions"] = labelled_mentions()
     for name, texts in sets.items():
         medians = []
         for _ in range(args.runs):

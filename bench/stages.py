@@ -2,6 +2,7 @@
 
     python bench/stages.py --feeds 1000 --runs 5          # one cold run after another, medians printed
     MONITOR_ANALYSIS_WORKERS=2 python bench/stages.py ... # the same with the second worker
+    python bench/stages.py --with-env MONITOR_ANALYSIS_WORKERS=2 ...  # one and two workers, in pairs
 
 The feed farm (``bench/farm.py``) runs in its own process; each run is a fresh interpreter
 (``python bench/stages.py child CONFIG DB``) that imports the package as ``monitor run`` does and
@@ -161,6 +162,8 @@ def main(argv=None) -> int:
     ap.add_argument("--cli", action="store_true", help="time `python -m monitor run --force` itself (no stage marks)")
     ap.add_argument("--old", default="", help="a tree holding an older monitor package (git archive): runs alternate "
                     "between it and this one")
+    ap.add_argument("--with-env", default="", metavar="NAME=VALUE", help="runs alternate between this tree as it is "
+                    "and this tree with NAME=VALUE set (e.g. MONITOR_ANALYSIS_WORKERS=2: the second worker)")
     ap.add_argument("--spy", default="", help="py-spy record each run into SPY-N.txt (collapsed stacks, all processes)")
     a = ap.parse_args(argv)
     sys.path.insert(0, str(HERE))
@@ -186,9 +189,13 @@ def main(argv=None) -> int:
     compile_package()
     rows = []
     old_rows = []
-    for i in range(a.runs * (2 if a.old or a.paired else 1)):
-        old = bool(a.old or a.paired) and (i % 4 in (1, 2))  # new, old, old, new, ...: drift falls on both sides
+    two_sides = bool(a.old or a.paired or a.with_env)
+    for i in range(a.runs * (2 if two_sides else 1)):
+        old = two_sides and (i % 4 in (1, 2))  # new, old, old, new, ...: drift falls on both sides
         env = {**ENV, "STAGES_TREE": a.old} if old and a.old else ENV
+        if old and a.with_env:
+            name, _, value = a.with_env.partition("=")
+            env = {**env, name: value}
         db, marks = tmp / f"run-{i}.db", tmp / f"marks-{i}.json"
         if a.seed and not (a.paired and old):
             if os.environ.get("STAGES_DIRTY_COPY"):
@@ -222,7 +229,8 @@ def main(argv=None) -> int:
         print(f"run {i + 1}{' OLD' if old else ''} (load {os.getloadavg()[0]:.1f}): " + ", ".join(
             f"{k} {m[k]:.2f}" for k in (*ORDER, "floor", "floor cpu") if k in m), flush=True)
     for label, rs in (("this tree" + (", seeded" if a.seed else ""), rows),
-                      (f"old tree {a.old}" if a.old else "empty database", old_rows)):
+                      (f"old tree {a.old}" if a.old else f"with {a.with_env}" if a.with_env else "empty database",
+                       old_rows)):
         if not rs:
             continue
         print(f"\n{label}: min / median / max over {len(rs)} runs, {a.feeds} feeds (load {os.getloadavg()[0]:.1f}):")

@@ -31,8 +31,9 @@ MIN_SOURCES = 40
 # Worker processes at most (``MONITOR_ANALYSIS_WORKERS`` overrides). Analysis is what a cold run of
 # many feeds waits for. Two workers from the start measured slower on a busy 2-core machine (they
 # took CPU from the fetching and storing); a second one started once every poll is back
-# (``Background.share``) measured 1.02-1.05x one worker at load 3-8, with 25 MB more peak memory:
-# off until an idle machine shows a gain (see bench/RESULTS.md); ``=2`` turns it on.
+# (``Background.share``) measured 1.02-1.05x one worker at load 3-8, with 25 MB more peak memory,
+# and again slower in 5 paired runs at 1,000 feeds (exit 13.3 s against 11.0 s median, load 1-5;
+# ``bench/stages.py --with-env MONITOR_ANALYSIS_WORKERS=2``): off (see bench/RESULTS.md); ``=2`` turns it on.
 WORKERS = 1
 
 _analyser = None  # the worker's copy, set in the parent just before the fork

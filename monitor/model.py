@@ -41,9 +41,11 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
+from zlib import crc32
 
-from . import embed
+from . import embed, model_rows
 from .text import fold, sentences, tidy
 
 # One BLAS thread: every product here is small, and a threaded BLAS burns CPU waking threads
@@ -91,6 +93,12 @@ def _word_grams(word: str) -> tuple[int, ...]:
 
 
 @lru_cache(maxsize=200_000)
+def _word_hashes(word: str) -> tuple[int, ...]:
+    """The word's own hash, then its character n-grams' (one cached call per word in :func:`gram_hashes`)."""
+    return (_token_hash("w " + word),) + _word_grams(word)
+
+
+@lru_cache(maxsize=200_000)
 def _token_hash(token: str) -> int:
     return zlib.crc32(token.encode()) & (N_HASH - 1)
 
@@ -98,15 +106,13 @@ def _token_hash(token: str) -> int:
 def gram_hashes(text: str) -> list[int]:
     """Hashed n-grams of ``text``, repeated as often as they occur: words, word pairs and
     character 3-5 grams within words, and each word said under a negation (:func:`negated_words`)."""
-    words = _WORD.findall(fold(text))
-    out: list[int] = []
-    for w in words:
-        out.append(_token_hash("w " + w))
-        out.extend(_word_grams(w))
-    for a, b in zip(words, words[1:]):
-        out.append(_token_hash(f"b {a} {b}"))
-    for w in negated_words(words):
-        out.append(_token_hash("n " + w))
+    folded = fold(text)
+    words = _WORD.findall(folded)
+    out = list(chain.from_iterable(map(_word_hashes, words)))
+    # word pairs: mostly seen once, so hashed directly (a cache miss costs more than the hash)
+    out += [crc32(f"b {a} {b}".encode()) & (N_HASH - 1) for a, b in zip(words, words[1:])]
+    if "n't" in folded or not _NEGATORS.isdisjoint(words):  # else no word is negated
+        out += [_token_hash("n " + w) for w in negated_words(words)]
     return out
 
 
@@ -164,6 +170,12 @@ def piece_counts(per_sentence, pieces: list[tuple[int, ...]]):
     return out
 
 
+def text_rows(sents: list[str], idf):
+    """``(idx, val, sizes)``: every piece's TF-IDF rows (:func:`pieces_of`), concatenated; the same numbers
+    as ``tfidf(piece_counts(sentence_counts(sents), pieces))`` made at once (:mod:`monitor.model_rows`)."""
+    return model_rows.text_rows([gram_hashes(s) for s in sents], idf, HASH_BITS)
+
+
 def tfidf(counts, idf):
     """(indices, values) of one piece's TF-IDF vector: sublinear tf, unit length."""
     import numpy as np
@@ -184,18 +196,21 @@ def dense_rows(vectors, pieces: list[tuple[int, ...]]):
     import numpy as np
 
     dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else 256
+    n = len(vectors)
+    if n > 1 and len(pieces) == 2 * n and pieces == pieces_of(n):  # the same numbers, without the index lists
+        return model_rows.dense_rows_of_text(np, np.ascontiguousarray(vectors), dim)
     out = np.zeros((len(pieces), 2 * dim), dtype=np.float32)
     singles = [k for k, p in enumerate(pieces) if len(p) == 1]
     pairs = [k for k, p in enumerate(pieces) if len(p) == 2 and p[1] == p[0] + 1]
     if singles:
         v = vectors[[pieces[k][0] for k in singles]]
         out[singles, dim:] = v
-        out[singles, :dim] = _unit_rows(np, v.copy())
+        out[singles, :dim] = model_rows.unit_rows(np, v.copy())
     if pairs:
         a = vectors[[pieces[k][0] for k in pairs]]
         b = vectors[[pieces[k][1] for k in pairs]]
         out[pairs, dim:] = np.maximum(a, b)
-        out[pairs, :dim] = _unit_rows(np, (a + b) / np.float32(2))
+        out[pairs, :dim] = model_rows.unit_rows(np, (a + b) / np.float32(2))
     done = set(singles) | set(pairs)
     for k, piece in enumerate(pieces):
         if not piece or k in done:
@@ -208,14 +223,6 @@ def dense_rows(vectors, pieces: list[tuple[int, ...]]):
         out[k, :dim] = mean
         out[k, dim:] = v.max(axis=0)
     return out
-
-
-def _unit_rows(np, m):
-    """Each row divided by its length (rows of length 0 kept), as ``row / sqrt((row * row).sum())``."""
-    norms = np.sqrt((m * m).sum(axis=1))
-    nz = norms > 0
-    m[nz] = m[nz] / norms[nz, None]
-    return m
 
 
 def pieces_of(n: int) -> list[tuple[int, ...]]:
@@ -319,6 +326,7 @@ class Model:
         self.dense_weight = float(meta.get("dense_weight", 0.5))
         self.watch_agreement = float(meta.get("watch_agreement", 0.0))
         self._embedder = embedder
+        self._banks: dict[str, tuple] = {}  # level -> its examples (``_level_bank``)
 
     @property
     def embedder(self):
@@ -336,8 +344,14 @@ class Model:
         idx = np.concatenate([r[0] for r in sparse_rows])
         val = np.concatenate([r[1] for r in sparse_rows])
         sizes = np.array([len(r[0]) for r in sparse_rows])
-        contrib = self.w_sparse[idx] * val[:, None]
-        z_s = np.zeros((len(sparse_rows), len(self.heads)), dtype=np.float32)
+        return self._probabilities_of(idx, val, sizes, dense)
+
+    def _probabilities_of(self, idx, val, sizes, dense):
+        """:meth:`_probabilities` of rows given concatenated (``idx``, ``val``, rows' ``sizes``)."""
+        np = self._np
+        contrib = np.take(self.w_sparse, idx, axis=0)  # the rows w_sparse[idx] gives, gathered twice as fast
+        contrib *= val[:, None]
+        z_s = np.zeros((len(sizes), len(self.heads)), dtype=np.float32)
         nonempty = sizes > 0
         if nonempty.any():
             starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])[nonempty]
@@ -351,13 +365,16 @@ class Model:
 
     def score_texts(self, sents: list[str]):
         """``(whole, pieces, unit_list, vectors)``: chances for the whole text and for each piece."""
+        return self._score(sents)[:4]
+
+    def _score(self, sents: list[str]):
+        """:meth:`score_texts`, and the pieces' dense rows (row 0: the whole text's)."""
         np = self._np
         vectors = self.embedder.embed(sents) if sents else np.zeros((0, 256), dtype=np.float32)
         pieces = pieces_of(len(sents))
-        counts = piece_counts(sentence_counts(sents), pieces)
         dense = dense_rows(vectors, pieces)
-        probs = self._probabilities([tfidf(c, self.idf) for c in counts], dense)
-        return probs[0], probs[1:], pieces[1:], vectors
+        probs = self._probabilities_of(*text_rows(sents, self.idf), dense)
+        return probs[0], probs[1:], pieces[1:], vectors, dense
 
     def combine(self, whole, pieces):
         """A head's chance for the text: the higher of the whole text's and its best piece's (weighted),
@@ -377,7 +394,7 @@ class Model:
     def predict(self, title: str, body: str) -> Prediction:
         parts = split(title, body)
         sents = [s for _f, s in parts]
-        whole, pieces, unit_list, vectors = self.score_texts(sents)
+        whole, pieces, unit_list, vectors, dense = self._score(sents)
         combined = self.combine(whole, pieces)
         chance = {h: float(combined[i]) for i, h in enumerate(self.heads)}
         at_least = {h: chance[h] for h in SEVERITY_HEADS}
@@ -397,27 +414,37 @@ class Model:
             family_sentences[f] = max(singles, key=lambda k: (pieces[k, c], -k)) if singles else 0
         nearest = None
         if level != "info" or proposed:  # only a grade the model made needs explaining
-            text_vec = dense_rows(vectors, [tuple(range(len(sents)))])[0, :256]
+            text_vec = dense[0, :vectors.shape[1]]  # the whole text's mean vector (dense_rows of the whole text)
             nearest = self.nearest(vectors[sentence] if len(vectors) else None, text_vec, level, proposed)
         return Prediction(level=level, at_least=at_least, families=families, proposed=proposed,
                           sentence=sentence, sentences=sents, nearest=nearest, thresholds=self.thresholds,
                           family_sentences=family_sentences)
+
+    def _level_bank(self, level: str):
+        """``(rows, their vectors, their families)`` of the examples at ``level``, made on first use."""
+        if level not in self._banks:
+            rows = self._np.flatnonzero(self._levels == LEVELS.index(level))
+            self._banks[level] = (rows, self.bank[rows], self._families[rows])
+        return self._banks[level]
 
     def nearest(self, sentence_vec, text_vec, level: str, proposed: list[str]) -> Example | None:
         """The labelled example at the same level (sharing a family, if any) closest to the text or its sentence."""
         np = self._np
         if sentence_vec is None or not len(self.examples):
             return None
-        sims = np.maximum(np.einsum("ij,j->i", self.bank, sentence_vec), np.einsum("ij,j->i", self.bank, text_vec))
-        at_level = self._levels == LEVELS.index(level)
-        wanted = at_level & (self._families[:, [FAMILIES.index(f) for f in proposed]].any(axis=1)
-                             if proposed else True)
-        if not wanted.any():
-            wanted = at_level if at_level.any() else np.ones(len(self.examples), dtype=bool)
-        best = int(np.argmax(np.where(wanted, sims, -np.inf)))  # the first of equals: deterministic
-        ex = self.examples[best]
+        # Only the examples at the level (each row's product is the same whichever rows are taken).
+        rows, bank, families = self._level_bank(level)
+        if not len(rows):  # none at the level: all of them, whatever their families
+            rows, bank, families, proposed = np.arange(len(self.examples)), self.bank, None, []
+        sims = np.maximum(np.einsum("ij,j->i", bank, sentence_vec), np.einsum("ij,j->i", bank, text_vec))
+        if proposed:
+            wanted = families[:, [FAMILIES.index(f) for f in proposed]].any(axis=1)
+            if wanted.any():
+                sims = np.where(wanted, sims, -np.inf)
+        at = int(np.argmax(sims))  # the first of equals: deterministic
+        ex = self.examples[int(rows[at])]
         return Example(id=ex[0], file=ex[1], severity=ex[2], families=list(ex[3]), text=ex[4],
-                       similarity=float(sims[best]))
+                       similarity=float(sims[at]))
 
 
 def agree(np, p, k: float):

@@ -1,0 +1,67 @@
+"""The judgement model's rows for a whole text at once (:mod:`monitor.model`'s ``text_rows`` and
+``dense_rows``): the same numbers, to the bit, as building each piece's row on its own, which is what
+``monitor train`` does (tests/test_model_speed.py checks every labelled text). No numpy import here:
+the caller passes it, as the rest of the model's code is imported only when a run has new text."""
+
+from __future__ import annotations
+
+
+def text_rows(per_sentence: list[list[int]], idf, hash_bits: int):
+    """``(idx, val, sizes)``: the TF-IDF rows of the whole text, each sentence and each sentence with the
+    next (``model.pieces_of``), concatenated in that order, from each sentence's n-gram hashes.
+
+    One sort of (piece, n-gram) keys counts every piece's n-grams (sorted within a piece, as
+    ``np.unique`` sorts them); the TF-IDF values are the same float32 operations on each element;
+    each piece's length is still summed over its own values (numpy's pairwise sum), so the norms are
+    the same to the bit as one piece at a time."""
+    import numpy as np
+
+    n = len(per_sentence)
+    lens = np.array([len(h) for h in per_sentence], dtype=np.int64)
+    flat = np.array([h for hs in per_sentence for h in hs], dtype=np.int64)
+    ends = np.cumsum(lens)
+    starts = ends - lens
+    n_pieces = 1 + n + max(0, n - 1)
+    keys = [flat, flat + (np.repeat(np.arange(1, n + 1, dtype=np.int64), lens) << hash_bits)]
+    if n > 1:  # sentence i with i + 1: their n-grams, side by side
+        pair_of = np.repeat(np.arange(1 + n, n_pieces, dtype=np.int64), lens[:-1] + lens[1:])
+        both = np.concatenate([flat[starts[i]:ends[i + 1]] for i in range(n - 1)])
+        keys.append(both + (pair_of << hash_bits))
+    uniq, counts = np.unique(np.concatenate(keys), return_counts=True)
+    idx = uniq & ((1 << hash_bits) - 1)
+    sizes = np.bincount(uniq >> hash_bits, minlength=n_pieces)
+    val = (1.0 + np.log(counts.astype(np.float32))) * idf[idx]
+    sq = val * val
+    norms = np.ones(n_pieces, dtype=np.float32)
+    lo = 0
+    for k, hi in enumerate(np.cumsum(sizes).tolist()):
+        if hi > lo:
+            norm = np.sqrt(sq[lo:hi].sum())
+            if norm > 0:
+                norms[k] = norm
+        lo = hi
+    return idx, val / np.repeat(norms, sizes), sizes
+
+
+def dense_rows_of_text(np, vectors, dim):
+    """``model.dense_rows`` of ``pieces_of(n)`` (n > 1): the whole text, each sentence, each pair of neighbours."""
+    n = len(vectors)
+    out = np.zeros((2 * n, 2 * dim), dtype=np.float32)
+    mean = vectors.mean(axis=0)
+    norm = float(np.sqrt((mean * mean).sum()))
+    out[0, :dim] = mean / norm if norm > 0 else mean
+    out[0, dim:] = vectors.max(axis=0)
+    out[1:n + 1, dim:] = vectors
+    out[1:n + 1, :dim] = unit_rows(np, vectors.copy())
+    a, b = vectors[:-1], vectors[1:]
+    out[n + 1:, dim:] = np.maximum(a, b)
+    out[n + 1:, :dim] = unit_rows(np, (a + b) / np.float32(2))
+    return out
+
+
+def unit_rows(np, m):
+    """Each row divided by its length (rows of length 0 kept), as ``row / sqrt((row * row).sum())``."""
+    norms = np.sqrt((m * m).sum(axis=1))
+    nz = norms > 0
+    m[nz] = m[nz] / norms[nz, None]
+    return m
