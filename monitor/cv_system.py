@@ -216,7 +216,7 @@ def grade(config, folds: Folds, files: list[Path] | None = None, log=None):
 
 def pooled(reports) -> "object":
     """One ``evaluate.Report`` for several: the counts added, the figures made from them as ``evaluate`` does."""
-    from .evaluate import LEVELS, Report, _ratio
+    from .evaluate import LEVELS, Report, _ratio, set_family_figures
     from .levels import SEVERITIES
 
     rep = Report()
@@ -250,12 +250,7 @@ def pooled(reports) -> "object":
     rep.crises_below_alert = sum(c["crisis"].values()) - sum(c["crisis"][p] for p in up)
     rep.alert_or_worse_recall = _ratio(sum(c[g][p] for g in up for p in up), sum(sum(c[g].values()) for g in up))
     rep.alert_or_worse_precision = _ratio(sum(c[g][p] for g in up for p in up), sum(c[g][p] for g in SEVERITIES for p in up))
-    for d in fam.values():
-        d["precision"], d["recall"] = _ratio(d["tp"], d["tp"] + d["fp"]), _ratio(d["tp"], d["tp"] + d["fn"])
-    rep.families = dict(sorted(fam.items()))
-    tp = sum(d["tp"] for d in fam.values())
-    rep.family_precision = _ratio(tp, tp + sum(d["fp"] for d in fam.values()))
-    rep.family_recall = _ratio(tp, tp + sum(d["fn"] for d in fam.values()))
+    set_family_figures(rep, fam)
     rep.near_miss_per_20 = round(20 * rep.near_miss_false_positives / rep.near_misses, 2) if rep.near_misses else 0.0
     return rep
 

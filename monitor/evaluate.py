@@ -151,6 +151,16 @@ class Report:
         }
 
 
+def set_family_figures(rep: "Report", fam: dict[str, dict[str, int]]) -> None:
+    """Per-family precision/recall from their tp/fp/fn counts, and the micro-averaged figures."""
+    for c in fam.values():
+        c["precision"], c["recall"] = _ratio(c["tp"], c["tp"] + c["fp"]), _ratio(c["tp"], c["tp"] + c["fn"])
+    rep.families = dict(sorted(fam.items()))
+    all_tp = sum(c["tp"] for c in fam.values())
+    rep.family_precision = _ratio(all_tp, all_tp + sum(c["fp"] for c in fam.values()))
+    rep.family_recall = _ratio(all_tp, all_tp + sum(c["fn"] for c in fam.values()))
+
+
 def _ratio(a: int, b: int) -> float:
     return round(a / b, 4) if b else 1.0
 
@@ -260,12 +270,7 @@ def evaluate(config: Config, items: list[dict], targets: dict | None = None, ana
     # The worst errors first: a crisis graded below alert, then other crises missed, then the rest.
     rep.misses.sort(key=lambda m: (0 if m["problems"][0] == "CRISIS GRADED BELOW ALERT"
                                    else 1 if any("labelled crisis" in p for p in m["problems"]) else 2))
-    for c in fam.values():
-        c["precision"], c["recall"] = _ratio(c["tp"], c["tp"] + c["fp"]), _ratio(c["tp"], c["tp"] + c["fn"])
-    rep.families = dict(sorted(fam.items()))
-    all_tp = sum(c["tp"] for c in fam.values())
-    rep.family_precision = _ratio(all_tp, all_tp + sum(c["fp"] for c in fam.values()))
-    rep.family_recall = _ratio(all_tp, all_tp + sum(c["fn"] for c in fam.values()))
+    set_family_figures(rep, fam)
     rep.failed_targets = check_targets(rep, targets or {})
     return rep
 
