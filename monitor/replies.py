@@ -30,6 +30,7 @@ from email.utils import getaddresses
 
 from . import store
 from .config import Config
+from .imap import fetch, first, quote, uids
 from .levels import SEVERITIES
 
 MAX_BYTES = 200_000  # of one reply: enough for any first line and its headers
@@ -112,21 +113,19 @@ def read_replies(db, config: Config, now: datetime) -> ReplyReport:
         return report
     try:
         conn.login(rc.username, rc.password)
-        typ, _ = conn.select(_quote(rc.mailbox))
+        typ, _ = conn.select(quote(rc.mailbox))
         if typ != "OK":
             report.error = f"reply mailbox has no folder {rc.mailbox!r}"
             return report
-        validity = _first(conn.response("UIDVALIDITY")[1])
+        validity = first(conn.response("UIDVALIDITY")[1])
         cursor = store.reply_cursor(db)
         last = _start(conn, cursor, validity)
         if cursor != (validity, last):
             store.set_reply_cursor(db, validity, last)  # so mail read by a person before the next run still counts
         typ, data = conn.uid("SEARCH", None, f"UID {last + 1}:*")
-        uids = sorted(u for u in (int(x) for x in (data[0] or b"").split()) if u > last) if typ == "OK" else []
-        for uid in uids[:MAX_REPLIES]:
-            typ, parts = conn.uid("FETCH", str(uid), f"(BODY.PEEK[]<0.{MAX_BYTES}>)")
-            raw = next((p[1] for p in parts or [] if isinstance(p, tuple)), None)
-            if typ == "OK" and raw is not None:
+        for uid in (uids(data, last) if typ == "OK" else [])[:MAX_REPLIES]:
+            raw = fetch(conn, uid, MAX_BYTES)
+            if raw is not None:
                 report.read += 1
                 if _handle(db, config, key, find_ref, email.message_from_bytes(raw, policy=email.policy.default),
                            now, report):
@@ -153,23 +152,11 @@ def _start(conn, cursor: tuple[str, int] | None, validity: str) -> int:
     if cursor is not None and cursor[0] == validity:
         return cursor[1]
     typ, data = conn.uid("SEARCH", None, "UNSEEN")
-    unseen = [int(x) for x in (data[0] or b"").split()] if typ == "OK" else []
+    unseen = uids(data) if typ == "OK" else []
     if unseen:
-        return min(unseen) - 1
+        return unseen[0] - 1
     typ, data = conn.uid("SEARCH", None, "ALL")
-    every = [int(x) for x in (data[0] or b"").split()] if typ == "OK" else []
-    return max(every, default=0)
-
-
-def _first(data) -> str:
-    for value in data or []:
-        if value:
-            return value.decode("ascii", "replace") if isinstance(value, bytes) else str(value)
-    return ""
-
-
-def _quote(mailbox: str) -> str:
-    return '"' + mailbox.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return max(uids(data) if typ == "OK" else [], default=0)
 
 
 def _handle(db, config: Config, key: bytes, find_ref, msg, now: datetime, report: ReplyReport) -> bool:

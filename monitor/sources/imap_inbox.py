@@ -39,6 +39,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import getaddresses, parsedate_to_datetime
 
 from ..config.values import ENV_REF
+from ..imap import fetch, first, quote, uids as uids_after
 from ..yamlsource import join
 from .base import Item, Option, Poll, Source, SourceFailed, SourceState
 
@@ -156,10 +157,10 @@ class ImapInboxSource(Source):
             except Exception:
                 names = self.env_needed({"user": self.user, "password": self.password}) or ["user", "password"]
                 raise SourceFailed(f"the mailbox refused the login: check {' and '.join(names)}") from None
-            typ, _ = conn.select(_quote(self.folder), readonly=True)  # EXAMINE: read-only
+            typ, _ = conn.select(quote(self.folder), readonly=True)  # EXAMINE: read-only
             if typ != "OK":
                 raise SourceFailed(f"the mailbox has no folder {self.folder!r}")
-            validity = _first(conn.response("UIDVALIDITY")[1])
+            validity = first(conn.response("UIDVALIDITY")[1])
             last = int(cursor.get("uid") or 0) if cursor.get("uidvalidity") == validity else 0
             if last:
                 typ, data = conn.uid("SEARCH", None, f"UID {last + 1}:*")
@@ -168,11 +169,11 @@ class ImapInboxSource(Source):
                 typ, data = conn.uid("SEARCH", None, "SINCE", since)
             if typ != "OK":
                 raise SourceFailed(f"the mailbox did not answer the search: {_said(data, secrets)}")
-            uids = sorted({int(u) for u in (data[0] or b"").split() if u.isdigit() and int(u) > last})
+            uids = uids_after(data, last)
             waiting = len(uids)
             uids = uids[: self.max_messages]
             for uid in uids:
-                raw = _fetch(conn, uid, self.max_bytes)
+                raw = fetch(conn, uid, self.max_bytes)
                 last = max(last, uid)
                 if raw is None:
                     continue
@@ -332,28 +333,6 @@ def _connect(host: str, port: int, tls: str, timeout: float, guard: _Guard):
     if guard.fired:
         raise TimeoutError("deadline passed")
     return conn
-
-
-def _fetch(conn, uid: int, max_bytes: int) -> bytes | None:
-    """The first ``max_bytes`` of one message, without marking it read (BODY.PEEK)."""
-    typ, parts = conn.uid("FETCH", str(uid), f"(BODY.PEEK[]<0.{max_bytes}>)")
-    if typ != "OK":
-        return None
-    for part in parts or []:
-        if isinstance(part, tuple) and len(part) >= 2 and isinstance(part[1], bytes):
-            return part[1]
-    return None
-
-
-def _quote(folder: str) -> str:
-    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _first(data) -> str:
-    for value in data or []:
-        if value:
-            return value.decode("ascii", "replace") if isinstance(value, bytes) else str(value)
-    return ""
 
 
 def _header(msg, name: str) -> str:
