@@ -49,7 +49,7 @@ import re
 from dataclasses import dataclass, field
 
 from .analyse_grade import Grading
-from .analyse_judge import Judging, _short
+from .analyse_judge import Judging, _short, floor_of
 from .analyse_sentiment import Feeling
 from .config import Config
 from .levels import SEVERITIES
@@ -154,6 +154,7 @@ class Analyser(Judging, Grading):
         org = config.organisation
         self.matcher = Matcher(org.terms, org.exclude, org.short_names)
         self._learned, self._identity, self.last_identity = learned, None, None  # identity (issue 15)
+        self.last_dropped = None  # the level of the last text the is-it-us check dropped as "maybe not us"
         self.rules = {
             name: _Rule(cat, KeywordSet(cat.keywords, cat.patterns, cat.not_), _alternation(cat.not_near),
                         _alternation(cat.unless))
@@ -238,7 +239,7 @@ class Analyser(Judging, Grading):
                 why = rule.unless.search(whole)
                 if why:
                     notes.append(f"{name}: {', '.join(repr(w) for w in fired.pop(name))} set aside because the text "
-                                 f"says '{why.group(0)}'; kept at watch for the digest")
+                                 f"says '{why.group(0)}'; still sensitive")
                     first_at.pop(name, None)
                     fired.setdefault("_set_aside", []).append(name)
                     guarded[name] = f"the text says '{why.group(0)}'"
@@ -280,6 +281,7 @@ class Analyser(Judging, Grading):
         """None when the text does not mention us. ``reach``/``outlet`` raise the stakes of a concern.
         ``to_us``: it was sent to us (our own mailbox): about us throughout, named or not, no is-it-us check."""
         self.last_identity = None  # identity (issue 15): the is-it-us decision for this text, if one was made
+        self.last_dropped = None
         if not to_us and not self.matcher.could_mention(f"{title or ''}\n{body or ''}"):
             return None  # most texts: one regex search, no splitting, no scoring
         sents = self.split(title, body)
@@ -339,9 +341,12 @@ class Analyser(Judging, Grading):
 
         score, severity, more = self.grade(categories, targeted, self.reach_points(reach, outlet))
         reasons += more
-        if set_aside and severity == "info":
-            severity = "watch"
-            reasons.append(f"{', '.join(set_aside)} set aside but sensitive -> watch")
+        if set_aside:  # set aside by an ``unless`` phrase: sensitive all the same (floor_of: a crisis at alert)
+            floor = max((floor_of(self.rules[c].cat.severity) for c in set_aside), key=SEVERITIES.index)
+            if SEVERITIES.index(floor) > SEVERITIES.index(severity):
+                reasons.append(f"{', '.join(set_aside)} set aside but sensitive: {severity} -> {floor}"
+                               + (" (a guard never takes a crisis below alert)" if floor == "alert" else ""))
+                severity = floor
         families = {self.rules[c].cat.family for c in categories} - {"none", ""}
         ranked = self._by_weight(categories)
         driver = first_at[ranked[0]] if ranked else None  # the sentence that raised the rules' top concern
@@ -371,6 +376,7 @@ class Analyser(Judging, Grading):
         )
         if decision is not None and decision.verdict == "not_us":  # identity (issue 15): weak "not us"
             if severity != "crisis":
+                self.last_dropped = severity  # what it was graded before the is-it-us check dropped it
                 return None
             decision = self.last_identity = decision.rescued(severity)  # a person may be at risk: kept
         if decision is not None:  # identity (issue 15): unsure means us, but never by SMS
@@ -380,7 +386,7 @@ class Analyser(Judging, Grading):
                     and SEVERITIES.index(severity) > SEVERITIES.index("watch")):
                 # A namesake's complaint waits for the digest; a person who may be at risk is never
                 # held below alert (a crisis graded below alert is the worst error): an email, no SMS.
-                capped = "alert" if severity == "crisis" else "watch"
+                capped = floor_of(severity)
                 reasons.append(f"not sure it is us: {severity} -> {capped}")
                 severity = capped
         actions = list(dict.fromkeys(self.rules[c].cat.action for c in ranked))

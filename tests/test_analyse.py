@@ -112,10 +112,13 @@ def test_another_sense_in_the_same_sentence_sets_a_keyword_aside():
     assert "fraud" not in a.categories and any("another sense" in r for r in a.reasons)
 
 
-def test_recovered_person_is_kept_at_watch_not_crisis():
+def test_recovered_person_is_not_a_crisis_but_the_guard_keeps_it_at_alert():
+    """An ``unless`` phrase sets the crisis keyword aside (no safeguarding, no SMS), but a guard never
+    takes a crisis below alert (issue 11): an email with the reason, not the digest alone."""
     a = analyse("", "Two years ago I was harming myself. New Baby Network got me through and I'm well now.")
-    assert a.severity == "watch" and "safeguarding" not in a.categories
+    assert a.severity == "alert" and "safeguarding" not in a.categories and "safeguarding" not in a.families
     assert any("set aside because the text says" in r for r in a.reasons)
+    assert any(r.startswith("safeguarding set aside but sensitive: info -> alert") for r in a.reasons), a.reasons
 
 
 def test_sarcasm_turns_praise_into_a_complaint():

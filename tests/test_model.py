@@ -174,10 +174,26 @@ def test_a_confident_family_resting_on_the_denied_sentence_is_set_aside():
     assert "fraud" in kept.families, kept.reasons
 
 
-def test_unless_sets_aside_an_unsure_crisis_but_the_rules_floor_still_holds():
+def test_a_guard_takes_an_unsure_crisis_down_to_alert_never_lower_and_the_rules_floor_still_holds():
+    """The floor (issue 11): a guard may set a crisis aside, to alert with its reason, never below alert.
+    An ``unless`` phrase ("I'm well now") sets aside both the model's unsure crisis and the rules'
+    crisis keyword; a near-miss ``not`` phrase ("safeguarding lead") the model's; an unsure alert
+    set aside still falls to watch (see test_a_guard_vetoes_an_unsure_model_but_not_a_confident_one)."""
     text = "Years ago I felt suicidal after my son was born. New Baby Network got me through and I'm well now."
     unsure = Analyser(CFG, model=_Stub("crisis", 0.5, ["safeguarding"])).analyse("", text)
-    assert unsure.severity == "watch"
+    assert unsure.severity == "alert", unsure.reasons
+    assert ("model's crisis (50%, not confident) set aside with safeguarding; kept at alert "
+            "(a guard never takes a crisis below alert)") in unsure.reasons
+    rules = Analyser(CFG, model=None).analyse("", text)
+    assert rules.severity == "alert" and "safeguarding" not in rules.families, rules.reasons
+    assert "safeguarding set aside but sensitive: info -> alert (a guard never takes a crisis below alert)" in rules.reasons
+    lead = ("NBN message service, volunteers: a mum just wrote 'I've written letters to everyone, thank you "
+            "for trying'. Who is the safeguarding lead tonight?")
+    vetoed = Analyser(CFG, model=_Stub("crisis", 0.8, ["safeguarding"])).analyse("", lead)
+    assert vetoed.severity == "alert" and any("'safeguarding lead'" in r and "set aside by the rules" in r
+                                              for r in vetoed.reasons), vetoed.reasons
+    # Before the floor both were kept at watch: no director heard of them before the digest.
+    assert vetoed.judgement["model"]["level"] == "crisis" and vetoed.judgement["model"]["model_level"] == "alert"
     # The model can never lower the rules' grade: an explicit phrase without `unless` stays crisis.
     low = Analyser(CFG, model=_Stub("info", 0.01, [])).analyse("", "New Baby Network, I want to die.")
     assert low.severity == "crisis"
