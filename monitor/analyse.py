@@ -48,7 +48,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .analyse_grade import Grading
+from .analyse_grade import AMPLIFICATION, Grading, is_spreading, merged_reach, reach_in_text
 from .analyse_judge import Judging, _short, floor_of
 from .analyse_sentiment import Feeling
 from .config import Config
@@ -339,7 +339,11 @@ class Analyser(Judging, Grading):
                            f"turns praise into criticism (sentiment {targeted:+.2f} -> {flipped:+.2f})")
             targeted = flipped
 
-        score, severity, more = self.grade(categories, targeted, self.reach_points(reach, outlet))
+        # Reach: the source's figures and those the text states ("46.2K likes"); big ones say it is spreading.
+        stated, said = reach_in_text(f"{title or ''}\n{body or ''}")
+        figures = merged_reach(reach, stated)
+        by_reach = (", ".join(said[:2]) or "its reach") if is_spreading(figures) else ""
+        score, severity, more = self.grade(categories, targeted, self.reach_points(figures, outlet, said), by_reach)
         reasons += more
         if set_aside:  # set aside by an ``unless`` phrase: sensitive all the same (floor_of: a crisis at alert)
             floor = max((floor_of(self.rules[c].cat.severity) for c in set_aside), key=SEVERITIES.index)
@@ -360,6 +364,14 @@ class Analyser(Judging, Grading):
             if model_driver is not None:
                 driver = model_driver
             families |= set(model_families)
+        # Spreading (a ``lifts`` amplification keyword, or big reach) lifts a concern the rules did not.
+        spread = by_reach or ", ".join(repr(w) for c in categories if self.rules[c].cat.lifts
+                                       and self.rules[c].cat.family == AMPLIFICATION for w in categories[c][:1])
+        severity, more = self.spread_lift(severity, categories, judgement if model is not None else None,
+                                          families - {AMPLIFICATION}, spread)
+        reasons += more
+        if by_reach and families - {AMPLIFICATION, "political"}:
+            families.add(AMPLIFICATION)  # a concern that is spreading: the policy's "escalates quickly"
         # The families a director is shown; the level, the identity check and needs_reply read all of them.
         named = families - set((judgement or {}).get("not_named") or ())
         snip = self._snippet(sents, mentioned, matches_by_sentence, driver)

@@ -146,6 +146,25 @@ def test_a_guard_vetoes_an_unsure_model_but_not_a_confident_one():
     assert sure.severity == "alert" and "fraud" in sure.families
 
 
+def test_a_serious_concern_only_the_model_reads_is_lifted_when_the_text_says_it_is_spreading():
+    """No keyword of the rules: the model reads the accusation (alert, complaint), the text its reach
+    ("46.2K likes"): a crisis, with the reason. The model at watch with a family goes to alert; the
+    same texts without the reach, or a compliment that went viral, are not lifted."""
+    viral = "New Baby Network told a mum to leave her 8-week-old to cry for three hours. 46.2K likes"
+    a = Analyser(CFG, model=_Stub("alert", 0.7, ["complaint"])).analyse("", viral)
+    assert a.severity == "crisis" and "amplification" in a.families, a.reasons
+    assert ("spreading (46.2K likes) with a serious concern the model read (complaint): alert -> crisis"
+            in a.reasons)
+    calm = "New Baby Network told my sister to put her newborn to sleep on his front. 46.2K likes"
+    watch = Analyser(CFG, model=_Stub("watch", 0.7, ["complaint"])).analyse("", calm)
+    assert watch.severity == "alert", watch.reasons
+    assert "spreading (46.2K likes) with a concern (complaint): watch -> alert" in watch.reasons
+    quiet = viral.replace(" 46.2K likes", "")
+    assert Analyser(CFG, model=_Stub("alert", 0.7, ["complaint"])).analyse("", quiet).severity == "alert"
+    praise = Analyser(CFG, model=_Stub("info", 0.1, [])).analyse("", "New Baby Network's safe sleep video: 1.2M views!")
+    assert praise.severity == "info" and praise.families == []
+
+
 class _Words:
     """A model that reads fraud wherever it sees "scam" or "deposit", sure of it (95%), and says which
     sentence its case rests on: to pin when a guard overrules a confident model."""
