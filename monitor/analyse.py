@@ -381,6 +381,8 @@ class Analyser(Judging, Grading):
             "nearest_example": (judgement or {}).get("nearest_example") if judgement and judgement.get("drove") else None,
             "model": judgement,
         }
+        if spread and AMPLIFICATION in named:
+            judgement["spreading"] = spread  # what says it is spreading ("46.2K likes", "'stitching this'")
 
         needs_reply = "complaint" in families or any(
             self._asks_us(sents[i][1], matches_by_sentence.get(i, [])) or (to_us and "?" in sents[i][1])
@@ -401,8 +403,10 @@ class Analyser(Judging, Grading):
                 capped = floor_of(severity)
                 reasons.append(f"not sure it is us: {severity} -> {capped}")
                 severity = capped
-        actions = list(dict.fromkeys(self.rules[c].cat.action for c in ranked))
-        for fam in sorted(named):  # the policy's action for a family only the model saw
+        # The policy's actions for the families a director is shown, and only those (a keyword family
+        # not named gives no action): the keywords' first, strongest first, then a family only the model saw.
+        actions = list(dict.fromkeys(self.rules[c].cat.action for c in ranked if self.rules[c].cat.family in named))
+        for fam in sorted(named):
             cat = next((r.cat for r in self.rules.values() if r.cat.family == fam and r.cat.action), None)
             if cat is not None and cat.action not in actions:
                 actions.append(cat.action)
