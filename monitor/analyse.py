@@ -26,17 +26,21 @@ Every decision adds a reason a director can read. The steps:
 
        score = sum of the weights of the categories that fired
              + sentiment_weight x (-targeted), when targeted <= thresholds.negative
-             + reach points (engagement, audience, listed outlets), only when the
-               score is already above zero: reach raises the stakes, never creates them
+             + reach points (engagement, audience, listed outlets; the source's figures
+               or those the text states, "46.2K likes"), only when the score is already
+               above zero without the amplification keywords: reach raises the stakes,
+               never creates them
 
    crisis if score >= thresholds.crisis, alert if >= alert, watch if >= watch,
    else info; then raised to each fired category's ``severity`` floor
    (safeguarding: crisis); then one step up by a ``lifts`` category
-   (amplification, press) when it comes with a serious concern (another
-   category whose floor is alert or worse).
+   (amplification, press), or by big reach (``analyse_grade.is_spreading``), when it comes with
+   a serious concern (another category whose floor is alert or worse).
 6. **The learned model** (when loaded) grades the text too; the higher level wins, within the
-   rules' guards. Then the families a director is shown are chosen (``Judging.not_named``); the
-   level never depends on that choice.
+   rules' guards; a guard never takes a crisis below alert (``analyse_judge.floor_of``). A text
+   that says it is spreading lifts a concern only the model read (``Grading.spread_lift``).
+   Then the families a director is shown are chosen (``Judging.not_named``); the level never
+   depends on that choice, and the policy actions follow the families shown.
 
 Where each part lives: this module (the steps and ``analyse``), ``analyse_sentiment`` (VADER,
 once per sentence), ``analyse_grade`` (step 5), ``analyse_judge`` (step 6, with
