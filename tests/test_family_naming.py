@@ -132,12 +132,38 @@ def test_pooled_figures_are_those_of_all_items_graded_together():
 def test_the_command_prints_a_row_per_writer_and_all_together(tmp_path, capsys):
     files = _small_training(tmp_path / "training", per_file=12)
     assert cv_system.main(["--training", str(files[0].parent), "--cache", str(tmp_path / "cache"),
-                           "--config", str(REPO / "feeds.yaml"), "--sources"]) == 0
+                           "--config", str(REPO / "feeds.yaml"), "--sources", "--causes"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[1].split()[:3] == ["writer", "n", "mention"]
     assert [line.split()[0] for line in lines[2:7]] == ["team", "t1", "t2", "t3", "t5"]
     assert lines[7].startswith("all together  60 ") and "Where the named families come from" in out
+    assert "Why crises ended below alert" in out
+
+
+def test_each_crisis_below_alert_is_given_its_cause():
+    """``--causes``: why a text labelled crisis ended below alert, from what its analysis recorded."""
+    crisis = {"mention": True, "severity": "crisis", "body": "x"}
+    lead = ("NBN volunteers: a mum wrote 'I've written letters to everyone, thank you for trying'. "
+            "Who is the safeguarding lead tonight?")
+    graded = Analyser(CFG, model=_Reads("crisis", safeguarding=0.6)).analyse("", lead)
+    assert graded.severity == "alert"  # the floor: nothing to explain
+    quiet = Analyser(CFG, model=_Reads("watch")).analyse("", "New Baby Network, my baby is floppy and grey.")
+    cases = [
+        ({"item": crisis, "analysis": None, "identity": None}, "not taken for us: no name of ours read"),
+        ({"item": crisis, "analysis": None, "identity": ("not_us", True)}, "not taken for us: the is-it-us check is sure"),
+        ({"item": crisis, "analysis": None, "identity": ("not_us", False), "dropped": "alert"}, "not taken for us: the is-it-us check's weaker"),
+        ({"item": crisis, "analysis": graded}, None),
+        ({"item": crisis, "analysis": quiet}, "neither the model nor the rules read it"),
+        ({"item": {**crisis, "severity": "alert"}, "analysis": None}, None),
+    ]
+    for record, want in cases:
+        got = cv_system.below_alert_cause(record)
+        assert (got is None) if want is None else got.startswith(want), (record, got)
+    assert cv_system.below_alert_causes({"w": (None, [c for c, _w in cases])}) == {
+        "not taken for us: no name of ours read": 1, "not taken for us: the is-it-us check is sure it is not us": 1,
+        "not taken for us: the is-it-us check's weaker 'not us', graded below crisis": 1,
+        "neither the model nor the rules read it": 1}
 
 
 # --------------------------------------------------------------------------- what the director is shown
