@@ -199,3 +199,22 @@ def test_a_compliment_that_went_viral_stays_info():
         assert a.severity in ("info", "watch") and "complaint" not in a.families, a.reasons
         assert not any("spreads a serious concern" in r for r in a.reasons)
     assert analyse("", "Our New Baby Network safe sleep video has 1.2M views, thank you all").severity == "info"
+
+
+def test_not_sure_it_is_us_caps_a_crisis_at_alert_and_says_so():
+    """The is-it-us check's "not sure" cap holds a namesake's complaint at watch, but never a crisis
+    below alert; its reason then says alert, not watch."""
+    from monitor.identity.decide import UNSURE, Decision
+
+    class _Unsure:
+        def decide(self, sents, mentioned, matches):
+            return Decision(UNSURE, 0.3, "maybe not us: New Baby Network Ireland could be a shop (30% likely us); "
+                                         "kept at watch at most")
+
+    an = Analyser(config.load(REPO / "feeds.yaml", environ=ENV), model=None)
+    an._identity = _Unsure()
+    crisis = an.analyse("", "New Baby Network Ireland: I can't keep myself safe tonight.")
+    assert crisis.severity == "alert" and "not sure it is us: crisis -> alert" in crisis.reasons
+    assert crisis.reasons[1].endswith("kept at alert at most (a crisis)"), crisis.reasons
+    gripe = an.analyse("", "New Baby Network Ireland were so rude to me at the shop.")
+    assert gripe.severity == "watch" and gripe.reasons[1].endswith("kept at watch at most")
