@@ -26,17 +26,21 @@ Every decision adds a reason a director can read. The steps:
 
        score = sum of the weights of the categories that fired
              + sentiment_weight x (-targeted), when targeted <= thresholds.negative
-             + reach points (engagement, audience, listed outlets), only when the
-               score is already above zero: reach raises the stakes, never creates them
+             + reach points (engagement, audience, listed outlets; the source's figures
+               or those the text states, "46.2K likes"), only when the score is already
+               above zero without the amplification keywords: reach raises the stakes,
+               never creates them
 
    crisis if score >= thresholds.crisis, alert if >= alert, watch if >= watch,
    else info; then raised to each fired category's ``severity`` floor
    (safeguarding: crisis); then one step up by a ``lifts`` category
-   (amplification, press) when it comes with a serious concern (another
-   category whose floor is alert or worse).
+   (amplification, press), or by big reach (``analyse_grade.is_spreading``), when it comes with
+   a serious concern (another category whose floor is alert or worse).
 6. **The learned model** (when loaded) grades the text too; the higher level wins, within the
-   rules' guards. Then the families a director is shown are chosen (``Judging.not_named``); the
-   level never depends on that choice.
+   rules' guards; a guard never takes a crisis below alert (``analyse_judge.floor_of``). A text
+   that says it is spreading lifts a concern only the model read (``Grading.spread_lift``).
+   Then the families a director is shown are chosen (``Judging.not_named``); the level never
+   depends on that choice, and the policy actions follow the families shown.
 
 Where each part lives: this module (the steps and ``analyse``), ``analyse_sentiment`` (VADER,
 once per sentence), ``analyse_grade`` (step 5), ``analyse_judge`` (step 6, with
@@ -48,8 +52,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .analyse_grade import Grading
-from .analyse_judge import Judging, _short
+from .analyse_grade import AMPLIFICATION, Grading, is_spreading, merged_reach, reach_in_text
+from .analyse_judge import Judging, _short, floor_of
 from .analyse_sentiment import Feeling
 from .config import Config
 from .levels import SEVERITIES
@@ -154,6 +158,7 @@ class Analyser(Judging, Grading):
         org = config.organisation
         self.matcher = Matcher(org.terms, org.exclude, org.short_names)
         self._learned, self._identity, self.last_identity = learned, None, None  # identity (issue 15)
+        self.last_dropped = None  # the level of the last text the is-it-us check dropped as "maybe not us"
         self.rules = {
             name: _Rule(cat, KeywordSet(cat.keywords, cat.patterns, cat.not_), _alternation(cat.not_near),
                         _alternation(cat.unless))
@@ -238,7 +243,7 @@ class Analyser(Judging, Grading):
                 why = rule.unless.search(whole)
                 if why:
                     notes.append(f"{name}: {', '.join(repr(w) for w in fired.pop(name))} set aside because the text "
-                                 f"says '{why.group(0)}'; kept at watch for the digest")
+                                 f"says '{why.group(0)}'; still sensitive")
                     first_at.pop(name, None)
                     fired.setdefault("_set_aside", []).append(name)
                     guarded[name] = f"the text says '{why.group(0)}'"
@@ -280,6 +285,7 @@ class Analyser(Judging, Grading):
         """None when the text does not mention us. ``reach``/``outlet`` raise the stakes of a concern.
         ``to_us``: it was sent to us (our own mailbox): about us throughout, named or not, no is-it-us check."""
         self.last_identity = None  # identity (issue 15): the is-it-us decision for this text, if one was made
+        self.last_dropped = None
         if not to_us and not self.matcher.could_mention(f"{title or ''}\n{body or ''}"):
             return None  # most texts: one regex search, no splitting, no scoring
         sents = self.split(title, body)
@@ -337,11 +343,18 @@ class Analyser(Judging, Grading):
                            f"turns praise into criticism (sentiment {targeted:+.2f} -> {flipped:+.2f})")
             targeted = flipped
 
-        score, severity, more = self.grade(categories, targeted, self.reach_points(reach, outlet))
+        # Reach: the source's figures and those the text states ("46.2K likes"); big ones say it is spreading.
+        stated, said = reach_in_text(f"{title or ''}\n{body or ''}")
+        figures = merged_reach(reach, stated)
+        by_reach = (", ".join(said[:2]) or "its reach") if is_spreading(figures) else ""
+        score, severity, more = self.grade(categories, targeted, self.reach_points(figures, outlet, said), by_reach)
         reasons += more
-        if set_aside and severity == "info":
-            severity = "watch"
-            reasons.append(f"{', '.join(set_aside)} set aside but sensitive -> watch")
+        if set_aside:  # set aside by an ``unless`` phrase: sensitive all the same (floor_of: a crisis at alert)
+            floor = max((floor_of(self.rules[c].cat.severity) for c in set_aside), key=SEVERITIES.index)
+            if SEVERITIES.index(floor) > SEVERITIES.index(severity):
+                reasons.append(f"{', '.join(set_aside)} set aside but sensitive: {severity} -> {floor}"
+                               + (" (a guard never takes a crisis below alert)" if floor == "alert" else ""))
+                severity = floor
         families = {self.rules[c].cat.family for c in categories} - {"none", ""}
         ranked = self._by_weight(categories)
         driver = first_at[ranked[0]] if ranked else None  # the sentence that raised the rules' top concern
@@ -355,6 +368,14 @@ class Analyser(Judging, Grading):
             if model_driver is not None:
                 driver = model_driver
             families |= set(model_families)
+        # Spreading (a ``lifts`` amplification keyword, or big reach) lifts a concern the rules did not.
+        spread = by_reach or ", ".join(repr(w) for c in categories if self.rules[c].cat.lifts
+                                       and self.rules[c].cat.family == AMPLIFICATION for w in categories[c][:1])
+        severity, more = self.spread_lift(severity, categories, judgement if model is not None else None,
+                                          families - {AMPLIFICATION}, spread)
+        reasons += more
+        if by_reach and families - {AMPLIFICATION, "political"}:
+            families.add(AMPLIFICATION)  # a concern that is spreading: the policy's "escalates quickly"
         # The families a director is shown; the level, the identity check and needs_reply read all of them.
         named = families - set((judgement or {}).get("not_named") or ())
         snip = self._snippet(sents, mentioned, matches_by_sentence, driver)
@@ -364,6 +385,8 @@ class Analyser(Judging, Grading):
             "nearest_example": (judgement or {}).get("nearest_example") if judgement and judgement.get("drove") else None,
             "model": judgement,
         }
+        if spread and AMPLIFICATION in named:
+            judgement["spreading"] = spread  # what says it is spreading ("46.2K likes", "'stitching this'")
 
         needs_reply = "complaint" in families or any(
             self._asks_us(sents[i][1], matches_by_sentence.get(i, [])) or (to_us and "?" in sents[i][1])
@@ -371,6 +394,7 @@ class Analyser(Judging, Grading):
         )
         if decision is not None and decision.verdict == "not_us":  # identity (issue 15): weak "not us"
             if severity != "crisis":
+                self.last_dropped = severity  # what it was graded before the is-it-us check dropped it
                 return None
             decision = self.last_identity = decision.rescued(severity)  # a person may be at risk: kept
         if decision is not None:  # identity (issue 15): unsure means us, but never by SMS
@@ -380,11 +404,15 @@ class Analyser(Judging, Grading):
                     and SEVERITIES.index(severity) > SEVERITIES.index("watch")):
                 # A namesake's complaint waits for the digest; a person who may be at risk is never
                 # held below alert (a crisis graded below alert is the worst error): an email, no SMS.
-                capped = "alert" if severity == "crisis" else "watch"
+                capped = floor_of(severity)
+                if capped == "alert":  # the check's own reason says "watch at most": not for a crisis
+                    reasons[1] = reasons[1].replace("kept at watch at most", "kept at alert at most (a crisis)")
                 reasons.append(f"not sure it is us: {severity} -> {capped}")
                 severity = capped
-        actions = list(dict.fromkeys(self.rules[c].cat.action for c in ranked))
-        for fam in sorted(named):  # the policy's action for a family only the model saw
+        # The policy's actions for the families a director is shown, and only those (a keyword family
+        # not named gives no action): the keywords' first, strongest first, then a family only the model saw.
+        actions = list(dict.fromkeys(self.rules[c].cat.action for c in ranked if self.rules[c].cat.family in named))
+        for fam in sorted(named):
             cat = next((r.cat for r in self.rules.values() if r.cat.family == fam and r.cat.action), None)
             if cat is not None and cat.action not in actions:
                 actions.append(cat.action)

@@ -62,9 +62,12 @@ class Judging:
             reasons.append(f"model's {f} ({plain_chance(pred.families[f])}) set aside by the rules: "
                            f"{guarded_families[f]}{sure}")
         if vetoed and not kept and level in ("alert", "crisis") and pred.confidence < CONFIDENT:
+            # The floor: a guard may take a crisis down to alert (an email, with this reason), never lower.
+            kept_at = floor_of(level)
             reasons.append(f"model's {level} ({plain_chance(pred.confidence)}, not confident) set aside with "
-                           f"{', '.join(vetoed)}; kept at watch")
-            level = "watch"
+                           f"{', '.join(vetoed)}; kept at {kept_at}"
+                           + (" (a guard never takes a crisis below alert)" if kept_at == "alert" else ""))
+            level = kept_at
         final = level if SEVERITIES.index(level) > SEVERITIES.index(rules_level) else rules_level
         sentence = pred.driving_sentence
         not_named = self.not_named(pred, kept, rules_families, categories or {})
@@ -118,6 +121,14 @@ class Judging:
                     out[f] = (f"the model's {f} ({plain_chance(pred.families[f])}) is far weaker than its "
                               f"{top} ({plain_chance(pred.families[top])})")
         return out
+
+
+def floor_of(level: str) -> str:
+    """Where a guard (negation, ``not`` phrase, near-miss word, ``unless``) or a cap may put a text it
+    sets aside: a crisis never below alert (a crisis graded below alert is the worst error this tool
+    can make, an extra email the cheapest); anything else at watch, so a director still sees it in
+    the digest."""
+    return "alert" if level == "crisis" else "watch"
 
 
 def _rests_on_a_denial(model, pred, title: str, body: str, family: str) -> bool:

@@ -180,7 +180,9 @@ class Recording:
         a = self.analyser.analyse(title, body, **kw)
         rules = self.analyser.rules
         fams = set() if a is None else {rules[c].cat.family for c in a.categories if c in rules} - {"none", ""}
-        self.seen.append({"analysis": a, "rules_families": fams})
+        decision = self.analyser.last_identity
+        self.seen.append({"analysis": a, "rules_families": fams, "dropped": self.analyser.last_dropped,
+                          "identity": None if decision is None else (decision.verdict, decision.strong)})
         return a
 
 
@@ -287,6 +289,50 @@ def source_of(record: dict, family: str) -> str:
     return "rules, model unsure" if chance >= limit / 2 else "rules, model against"
 
 
+BELOW_ALERT_CAUSES = (
+    "not taken for us: no name of ours read",
+    "not taken for us: the is-it-us check is sure it is not us",
+    "not taken for us: the is-it-us check's weaker 'not us', graded below crisis",
+    "a guard set aside the model's crisis",
+    "a guard set aside the model's alert",
+    "an unless phrase set aside a crisis keyword",
+    "the rules read only sarcasm, the model no more than watch",
+    "neither the model nor the rules read it",
+)
+
+
+def below_alert_cause(record: dict) -> str | None:
+    """Why a text labelled crisis ended below alert (None when it did not): one of BELOW_ALERT_CAUSES,
+    the first that applies, from what the analysis recorded (its reasons, the model's own level before
+    the rules' guards, the is-it-us decision)."""
+    item, a = record["item"], record["analysis"]
+    if not item.get("mention") or item.get("severity") != "crisis":
+        return None
+    if a is None:
+        identity = record.get("identity")
+        if identity is None:
+            return BELOW_ALERT_CAUSES[0]
+        return BELOW_ALERT_CAUSES[1] if identity[1] or not record.get("dropped") else BELOW_ALERT_CAUSES[2]
+    if a.severity in ("alert", "crisis"):
+        return None
+    model = (a.judgement or {}).get("model") or {}
+    if model.get("level") in ("crisis", "alert") and model.get("model_level") not in ("crisis", "alert"):
+        return BELOW_ALERT_CAUSES[3] if model["level"] == "crisis" else BELOW_ALERT_CAUSES[4]
+    if any("set aside because the text says" in r for r in a.reasons):
+        return BELOW_ALERT_CAUSES[5]
+    if any("turns praise into criticism" in r for r in a.reasons):
+        return BELOW_ALERT_CAUSES[6]
+    return BELOW_ALERT_CAUSES[7]
+
+
+def below_alert_causes(graded: dict) -> dict:
+    """``{cause: n}`` over every record (BELOW_ALERT_CAUSES order, causes with none left out)."""
+    from collections import Counter
+
+    n = Counter(below_alert_cause(r) for _rep, recs in graded.values() for r in recs)
+    return {c: n[c] for c in BELOW_ALERT_CAUSES if n[c]}
+
+
 def found_families(records) -> tuple[float, float]:
     """Family precision and recall over the true mentions the watch found (``evaluate`` also counts
     the families of mentions it missed, which no way of naming families can recover)."""
@@ -333,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", default=str(CACHE_DIR), help="where the fitted folds are kept ('' for nowhere)")
     ap.add_argument("--json", action="store_true", help="the figures as JSON, per writer and pooled")
     ap.add_argument("--sources", action="store_true", help="also say where the named families come from")
+    ap.add_argument("--causes", action="store_true", help="also say why each crisis graded below alert got there")
     args = ap.parse_args(argv)
     try:
         config = cfg_mod.load(cfg_mod.config_path(args.config), secrets=False)
@@ -355,6 +402,8 @@ def main(argv: list[str] | None = None) -> int:
                       "found_family_precision_recall": found_families([r for _w, (_rep, rs) in graded.items() for r in rs])}
         if args.sources:
             out["family_sources"] = family_sources(graded)
+        if args.causes:
+            out["below_alert_causes"] = below_alert_causes(graded)
         print(json.dumps(out, indent=1))
         return 0
     print("Whole-system cross-validation (model never saw the writer; rules, guards and is-it-us as a run):")
@@ -364,6 +413,10 @@ def main(argv: list[str] | None = None) -> int:
         for src, d in sorted(family_sources(graded).items()):
             total = d["right"] + d["wrong"]
             print(f"  {src:<22} {d['right']:>5} / {d['wrong']:<5} ({d['right'] / max(1, total):.2f} right)")
+    if args.causes:
+        print("\nWhy crises ended below alert (labelled crisis, graded info or watch, or not taken for us):")
+        for cause, n in below_alert_causes(graded).items():
+            print(f"  {n:>4}  {cause}")
     return 0
 
 

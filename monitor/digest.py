@@ -140,8 +140,10 @@ def build(db, config: Config, week: str, now: datetime | None = None) -> Digest:
     def read(more: str, args=()) -> list[dict]:
         out = week.week_mentions(db, start, end, more, args)
         for r in out:  # directors read policy families ("complaint"), not our keyword sets ("gripe")
-            r["families"] = sorted({config.escalation[c].family if c in config.escalation else c
-                                    for c in (r.get("categories") or {})} - {"none", ""})
+            named = (r.get("judgement") or {}).get("families")  # what the analysis named, as alerts show
+            r["families"] = sorted(named) if isinstance(named, list) else sorted(
+                {config.escalation[c].family if c in config.escalation else c for c in (r.get("categories") or {})}
+                - {"none", ""})
             r["source_names"] = ", ".join(d.labels.get(x.strip()) or readable_name(x.strip())
                                           for x in (r.get("sources") or r.get("source") or "").split(",") if x.strip())
         return out

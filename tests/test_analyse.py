@@ -112,10 +112,13 @@ def test_another_sense_in_the_same_sentence_sets_a_keyword_aside():
     assert "fraud" not in a.categories and any("another sense" in r for r in a.reasons)
 
 
-def test_recovered_person_is_kept_at_watch_not_crisis():
+def test_recovered_person_is_not_a_crisis_but_the_guard_keeps_it_at_alert():
+    """An ``unless`` phrase sets the crisis keyword aside (no safeguarding, no SMS), but a guard never
+    takes a crisis below alert (issue 11): an email with the reason, not the digest alone."""
     a = analyse("", "Two years ago I was harming myself. New Baby Network got me through and I'm well now.")
-    assert a.severity == "watch" and "safeguarding" not in a.categories
+    assert a.severity == "alert" and "safeguarding" not in a.categories and "safeguarding" not in a.families
     assert any("set aside because the text says" in r for r in a.reasons)
+    assert any(r.startswith("safeguarding set aside but sensitive: info -> alert") for r in a.reasons), a.reasons
 
 
 def test_sarcasm_turns_praise_into_a_complaint():
@@ -151,3 +154,67 @@ def test_press_attention_on_an_accusation_is_a_crisis():
 ])
 def test_needs_a_reply_means_a_question_put_to_us(text, needs):
     assert analyse("", text).needs_reply is needs
+
+
+# --------------------------------------------------------------------------- reach written in the text
+
+VIRAL = ("stitching this, this is actually dangerous advice 🙃 New Baby Network told a mum to leave her "
+         "8-week-old to cry for three hours. 46.2K likes")
+
+
+def test_reach_figures_are_read_from_the_text_and_two_likes_are_nothing():
+    from monitor.analyse_grade import is_spreading, reach_in_text
+
+    assert reach_in_text("46.2K likes · 4.2k reposts") == ({"likes": 46200, "reposts": 4200}, ["46.2K likes", "4.2k reposts"])
+    assert reach_in_text("it has been shared 50,000 times")[0] == {"shares": 50000}
+    assert reach_in_text("1.2M views and 2.1M followers")[0] == {"views": 1200000, "followers": 2100000}
+    assert reach_in_text("thousands of shares")[0] == {"shares": 2000}
+    assert reach_in_text("More than 5,000 people have signed")[0] == {"signatures": 5000}
+    assert reach_in_text("£38,000 of grant money, a 12-week-old, 3 times") == ({}, [])
+    assert reach_in_text("2 likes")[0] == {"likes": 2} and not is_spreading({"likes": 2})
+    assert is_spreading({"shares": 1000}) and is_spreading({"followers": 20000}) and not is_spreading({"followers": 900})
+
+
+def test_a_serious_concern_that_says_it_is_spreading_is_a_crisis():
+    """Issue 11: a viral post accusing us (reach only in its words) was graded watch. Now its complaint,
+    its spread ("stitching this") and its 46.2K likes make it a crisis, each with its reason."""
+    a = analyse("", VIRAL)
+    assert a.severity == "crisis" and {"complaint", "amplification"} <= set(a.families), a.reasons
+    assert any("the text says '46.2K likes'" in r for r in a.reasons)
+    assert "amplification: 'stitching this' (+1.5)" in a.reasons
+    # The same complaint with its likes only (no spread words): the reach lifts it one step.
+    shared = analyse("", "New Baby Network volunteers were so rude to me at group. 3,000 shares already")
+    assert shared.severity == "crisis"
+    assert "reach (3,000 shares) spreads a serious concern (complaint): alert -> crisis" in shared.reasons
+    # "2 likes" is nothing: the complaint stays an alert, with no word about reach.
+    small = analyse("", "New Baby Network volunteers were so rude to me at group. 2 likes lol")
+    assert small.severity == "alert" and "amplification" not in small.families
+    assert not any(r.startswith("reach") for r in small.reasons)
+
+
+def test_a_compliment_that_went_viral_stays_info():
+    for body in ("Our New Baby Network safe sleep video has 1.2M views and 40K likes, thank you all 💛",
+                 "The New Baby Network baby massage reel went viral, 3,000 shares! So proud of our volunteers"):
+        a = analyse("", body)
+        assert a.severity in ("info", "watch") and "complaint" not in a.families, a.reasons
+        assert not any("spreads a serious concern" in r for r in a.reasons)
+    assert analyse("", "Our New Baby Network safe sleep video has 1.2M views, thank you all").severity == "info"
+
+
+def test_not_sure_it_is_us_caps_a_crisis_at_alert_and_says_so():
+    """The is-it-us check's "not sure" cap holds a namesake's complaint at watch, but never a crisis
+    below alert; its reason then says alert, not watch."""
+    from monitor.identity.decide import UNSURE, Decision
+
+    class _Unsure:
+        def decide(self, sents, mentioned, matches):
+            return Decision(UNSURE, 0.3, "maybe not us: New Baby Network Ireland could be a shop (30% likely us); "
+                                         "kept at watch at most")
+
+    an = Analyser(config.load(REPO / "feeds.yaml", environ=ENV), model=None)
+    an._identity = _Unsure()
+    crisis = an.analyse("", "New Baby Network Ireland: I can't keep myself safe tonight.")
+    assert crisis.severity == "alert" and "not sure it is us: crisis -> alert" in crisis.reasons
+    assert crisis.reasons[1].endswith("kept at alert at most (a crisis)"), crisis.reasons
+    gripe = an.analyse("", "New Baby Network Ireland were so rude to me at the shop.")
+    assert gripe.severity == "watch" and gripe.reasons[1].endswith("kept at watch at most")

@@ -132,9 +132,108 @@ def test_pooled_figures_are_those_of_all_items_graded_together():
 def test_the_command_prints_a_row_per_writer_and_all_together(tmp_path, capsys):
     files = _small_training(tmp_path / "training", per_file=12)
     assert cv_system.main(["--training", str(files[0].parent), "--cache", str(tmp_path / "cache"),
-                           "--config", str(REPO / "feeds.yaml"), "--sources"]) == 0
+                           "--config", str(REPO / "feeds.yaml"), "--sources", "--causes"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[1].split()[:3] == ["writer", "n", "mention"]
     assert [line.split()[0] for line in lines[2:7]] == ["team", "t1", "t2", "t3", "t5"]
     assert lines[7].startswith("all together  60 ") and "Where the named families come from" in out
+    assert "Why crises ended below alert" in out
+
+
+def test_each_crisis_below_alert_is_given_its_cause():
+    """``--causes``: why a text labelled crisis ended below alert, from what its analysis recorded."""
+    crisis = {"mention": True, "severity": "crisis", "body": "x"}
+    lead = ("NBN volunteers: a mum wrote 'I've written letters to everyone, thank you for trying'. "
+            "Who is the safeguarding lead tonight?")
+    graded = Analyser(CFG, model=_Reads("crisis", safeguarding=0.6)).analyse("", lead)
+    assert graded.severity == "alert"  # the floor: nothing to explain
+    quiet = Analyser(CFG, model=_Reads("watch")).analyse("", "New Baby Network, my baby is floppy and grey.")
+    cases = [
+        ({"item": crisis, "analysis": None, "identity": None}, "not taken for us: no name of ours read"),
+        ({"item": crisis, "analysis": None, "identity": ("not_us", True)}, "not taken for us: the is-it-us check is sure"),
+        ({"item": crisis, "analysis": None, "identity": ("not_us", False), "dropped": "alert"}, "not taken for us: the is-it-us check's weaker"),
+        ({"item": crisis, "analysis": graded}, None),
+        ({"item": crisis, "analysis": quiet}, "neither the model nor the rules read it"),
+        ({"item": {**crisis, "severity": "alert"}, "analysis": None}, None),
+    ]
+    for record, want in cases:
+        got = cv_system.below_alert_cause(record)
+        assert (got is None) if want is None else got.startswith(want), (record, got)
+    assert cv_system.below_alert_causes({"w": (None, [c for c, _w in cases])}) == {
+        "not taken for us: no name of ours read": 1, "not taken for us: the is-it-us check is sure it is not us": 1,
+        "not taken for us: the is-it-us check's weaker 'not us', graded below crisis": 1,
+        "neither the model nor the rules read it": 1}
+
+
+# --------------------------------------------------------------------------- what the director is shown
+
+
+def _alert_for(body, reads, httpserver, make_config, smtp, monkeypatch, tmp_path):
+    """One post through a real run (a loopback feed, the real store, real apprise to a real SMTP server),
+    graded by a model that reads as ``reads`` says: the email it sends, and `monitor mentions --json`."""
+    from click.testing import CliRunner
+
+    from monitor import analyse, notify, store
+    from monitor.cli import cli
+    from monitor.pipeline import run_cycle
+
+    from .conftest import NOW, rss
+
+    monkeypatch.setattr(analyse, "DEFAULT_MODEL", reads)
+    monkeypatch.setattr(notify, "SEND_INTERVAL", 0)
+    httpserver.expect_request("/f").respond_with_data(
+        rss({"title": COMPLAINT[0], "link": "https://social.example/@a/1", "description": body}),
+        content_type="application/rss+xml")
+    cfg, db_path = make_config(sources=[{"name": "f", "kind": "rss", "url": httpserver.url_for("/f")}],
+                               channels={"email": smtp.url()}, routes={"crisis": ["email"], "alert": ["email"]})
+    assert run_cycle(cfg, db_path, now=NOW).alerts_sent == 1
+    (stored,) = store.mentions(store.open_db(db_path))
+    out = CliRunner().invoke(cli, ["--config", str(tmp_path / "feeds.yaml"), "mentions", "--json"])
+    assert out.exit_code == 0, out.output
+    (shown,) = [json.loads(line) for line in out.output.splitlines()]
+    from .conftest import parts
+
+    (msg,) = smtp.messages
+    return stored, shown, msg, parts(msg)
+
+
+def test_an_alert_shows_only_the_families_the_analysis_named_and_no_action_for_the_others(
+        httpserver, make_config, smtp, monkeypatch, tmp_path):
+    """Issue 11: the rules read "let down" as a complaint (the level stays their alert), the model finds
+    none and complaint is not named. The email (subject, body, both parts), `monitor mentions --json`
+    and the stored analysis all show the same families, none; the complaint's policy action is not
+    given; the words read are listed apart."""
+    stored, shown, msg, body = _alert_for(COMPLAINT[1], _Reads("info", complaint=0.03), httpserver, make_config,
+                                          smtp, monkeypatch, tmp_path)
+    assert stored["severity"] == "alert" and "complaint" in stored["categories"]  # the keyword evidence, kept
+    assert shown["families"] == stored["judgement"]["families"] == []
+    assert any(r.startswith("complaint not named") for r in shown["reasons"])
+    complaint_action = CFG.escalation["complaint"].action
+    assert complaint_action not in stored["actions"]
+    assert "complaint" not in msg["Subject"] and msg["Subject"].startswith("[ALERT]")
+    for part in (body["text/plain"], body["text/html"]):
+        assert "complaint" not in part.lower() and complaint_action not in part
+        assert "Guideline 17" not in part  # the complaint's policy line
+        assert "also read, but not a concern the monitor names here: nobody ever replied, let down, disappointed" in part
+    # The same text with a model that reads the complaint: named everywhere, with its action.
+
+
+def test_a_named_family_is_shown_with_its_action_in_the_alert_and_the_json(
+        httpserver, make_config, smtp, monkeypatch, tmp_path):
+    stored, shown, msg, body = _alert_for(COMPLAINT[1], _Reads("alert", complaint=0.8), httpserver, make_config,
+                                          smtp, monkeypatch, tmp_path)
+    assert shown["families"] == stored["judgement"]["families"] == ["complaint"]
+    assert "complaint" in msg["Subject"]
+    complaint_action = CFG.escalation["complaint"].action
+    assert stored["actions"][0] == complaint_action  # (and the gripe's, the same family)
+    for part in (body["text/plain"], body["text/html"]):
+        assert "complaint: nobody ever replied, let down, disappointed" in part and complaint_action in part
+        assert "also read" not in part
+
+
+def test_every_family_a_director_can_be_shown_has_a_policy_line_and_an_action():
+    """A family only the model names is shown with the playbook's line of its strongest keyword set."""
+    for family in model.FAMILIES:
+        cats = [c for c in CFG.escalation.values() if c.family == family]
+        assert cats and all(c.policy and c.action for c in cats), family

@@ -146,6 +146,25 @@ def test_a_guard_vetoes_an_unsure_model_but_not_a_confident_one():
     assert sure.severity == "alert" and "fraud" in sure.families
 
 
+def test_a_serious_concern_only_the_model_reads_is_lifted_when_the_text_says_it_is_spreading():
+    """No keyword of the rules: the model reads the accusation (alert, complaint), the text its reach
+    ("46.2K likes"): a crisis, with the reason. The model at watch with a family goes to alert; the
+    same texts without the reach, or a compliment that went viral, are not lifted."""
+    viral = "New Baby Network told a mum to leave her 8-week-old to cry for three hours. 46.2K likes"
+    a = Analyser(CFG, model=_Stub("alert", 0.7, ["complaint"])).analyse("", viral)
+    assert a.severity == "crisis" and "amplification" in a.families, a.reasons
+    assert ("spreading (46.2K likes) with a serious concern the model read (complaint): alert -> crisis"
+            in a.reasons)
+    calm = "New Baby Network told my sister to put her newborn to sleep on his front. 46.2K likes"
+    watch = Analyser(CFG, model=_Stub("watch", 0.7, ["complaint"])).analyse("", calm)
+    assert watch.severity == "alert", watch.reasons
+    assert "spreading (46.2K likes) with a concern (complaint): watch -> alert" in watch.reasons
+    quiet = viral.replace(" 46.2K likes", "")
+    assert Analyser(CFG, model=_Stub("alert", 0.7, ["complaint"])).analyse("", quiet).severity == "alert"
+    praise = Analyser(CFG, model=_Stub("info", 0.1, [])).analyse("", "New Baby Network's safe sleep video: 1.2M views!")
+    assert praise.severity == "info" and praise.families == []
+
+
 class _Words:
     """A model that reads fraud wherever it sees "scam" or "deposit", sure of it (95%), and says which
     sentence its case rests on: to pin when a guard overrules a confident model."""
@@ -174,10 +193,26 @@ def test_a_confident_family_resting_on_the_denied_sentence_is_set_aside():
     assert "fraud" in kept.families, kept.reasons
 
 
-def test_unless_sets_aside_an_unsure_crisis_but_the_rules_floor_still_holds():
+def test_a_guard_takes_an_unsure_crisis_down_to_alert_never_lower_and_the_rules_floor_still_holds():
+    """The floor (issue 11): a guard may set a crisis aside, to alert with its reason, never below alert.
+    An ``unless`` phrase ("I'm well now") sets aside both the model's unsure crisis and the rules'
+    crisis keyword; a near-miss ``not`` phrase ("safeguarding lead") the model's; an unsure alert
+    set aside still falls to watch (see test_a_guard_vetoes_an_unsure_model_but_not_a_confident_one)."""
     text = "Years ago I felt suicidal after my son was born. New Baby Network got me through and I'm well now."
     unsure = Analyser(CFG, model=_Stub("crisis", 0.5, ["safeguarding"])).analyse("", text)
-    assert unsure.severity == "watch"
+    assert unsure.severity == "alert", unsure.reasons
+    assert ("model's crisis (50%, not confident) set aside with safeguarding; kept at alert "
+            "(a guard never takes a crisis below alert)") in unsure.reasons
+    rules = Analyser(CFG, model=None).analyse("", text)
+    assert rules.severity == "alert" and "safeguarding" not in rules.families, rules.reasons
+    assert "safeguarding set aside but sensitive: info -> alert (a guard never takes a crisis below alert)" in rules.reasons
+    lead = ("NBN message service, volunteers: a mum just wrote 'I've written letters to everyone, thank you "
+            "for trying'. Who is the safeguarding lead tonight?")
+    vetoed = Analyser(CFG, model=_Stub("crisis", 0.8, ["safeguarding"])).analyse("", lead)
+    assert vetoed.severity == "alert" and any("'safeguarding lead'" in r and "set aside by the rules" in r
+                                              for r in vetoed.reasons), vetoed.reasons
+    # Before the floor both were kept at watch: no director heard of them before the digest.
+    assert vetoed.judgement["model"]["level"] == "crisis" and vetoed.judgement["model"]["model_level"] == "alert"
     # The model can never lower the rules' grade: an explicit phrase without `unless` stays crisis.
     low = Analyser(CFG, model=_Stub("info", 0.01, [])).analyse("", "New Baby Network, I want to die.")
     assert low.severity == "crisis"

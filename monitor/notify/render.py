@@ -85,26 +85,36 @@ class Renderer:
             m["sources"] = ", ".join(labels.get(x.strip()) or readable_name(x.strip())
                                      for x in (m.get("sources") or "").split(",") if x.strip())
         # Directors read policy families ("complaint"), not our keyword sets ("gripe", "sarcasm"):
-        # one line per family, with the words of all its sets and the advice of the strongest.
+        # one line per family, with the words of all its sets and the advice of the strongest. Only the
+        # families the analysis named (``judgement.families``, as `monitor mentions --json`): the words of
+        # a keyword family it did not name are listed apart, with no policy action.
         esc = config.escalation
         families: dict[str, dict] = {}
+        also_read: list[str] = []
         for m in mentions:
+            named = shown_families(m)
             for name, words in (m.get("categories") or {}).items():
                 cat = esc.get(name)
                 family = cat.family if cat and cat.family not in ("", "none") else name
+                if named is not None and family not in named:
+                    also_read += [w for w in words if w not in also_read]
+                    continue
                 entry = families.setdefault(family, {"name": family, "words": [], "policy": "", "action": "", "rank": (-1, 0)})
                 entry["words"] += [w for w in words if w not in entry["words"]]
                 strength = (level_rank(cat.severity), cat.weight) if cat else (0, 0)
                 if cat and strength > entry["rank"]:
                     entry.update(policy=cat.policy, action=cat.action, rank=strength)
-        for m in mentions:  # families only the learned model saw: the policy's advice for the family
-            for family in (m.get("judgement") or {}).get("families") or []:
+        for m in mentions:  # families only the learned model saw (or the reach): the policy's advice for the family
+            judgement = m.get("judgement") or {}
+            for family in judgement.get("families") or []:
                 cats = [c for c in esc.values() if (c.family or c.name) == family]
                 if family in families or not cats:
                     continue
                 cat = max(cats, key=lambda c: (level_rank(c.severity), c.weight))
-                families[family] = {"name": family, "words": ["read by the model"], "policy": cat.policy,
-                                    "action": cat.action, "rank": (level_rank(cat.severity), cat.weight)}
+                spreading = judgement.get("spreading") if family == "amplification" else None
+                families[family] = {"name": family, "words": [f"spreading: {spreading}" if spreading else "read by the model"],
+                                    "policy": cat.policy, "action": cat.action,
+                                    "rank": (level_rank(cat.severity), cat.weight)}
         categories = sorted(families.values(), key=lambda e: e["rank"], reverse=True)
         if round_ == 0:
             kind = "new"
@@ -122,7 +132,7 @@ class Renderer:
             "advice": advice, "details": alert.get("details") or {}, "organisation": config.organisation.name,
             "link": self.link(alert.get("id")), "replies": self.replies, "ref": None,
             "what": _what(alert["rule"], categories),
-            "quote": _sentence(mention), "absorbed": [],
+            "quote": _sentence(mention), "absorbed": [], "also_read": also_read,
         }
 
     def render(self, ctx: dict, fmt: str) -> Message:
@@ -154,6 +164,15 @@ class Renderer:
                 return text
         first["quote"] = full
         return clip_septets(text, SMS_SEPTETS)
+
+
+def shown_families(mention: dict) -> set[str] | None:
+    """The policy families a stored mention's analysis named (what a director is shown), or None for a
+    mention stored before the analysis said so (then every keyword family is shown, as it was)."""
+    judgement = mention.get("judgement")
+    if not isinstance(judgement, dict) or not isinstance(judgement.get("families"), list):
+        return None
+    return set(judgement["families"])
 
 
 def _one_line(text: str) -> str:
