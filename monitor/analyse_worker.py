@@ -85,6 +85,29 @@ def _analyse_batch(payload):
     return out
 
 
+# Polls queued to the worker ahead of the one it is analysing. concurrent.futures keeps one
+# (``EXTRA_QUEUED_CALLS``): each next poll then waited for the pool's manager and queue feeder threads,
+# which run in the main process and wait for the interpreter lock behind the fetch threads; in a cold
+# run of 1,000 feeds the worker sat idle for seconds while fetching and still had over half the polls
+# to analyse when the last feed was read. At most this many run after a failed run's ``close``.
+QUEUED = 64
+
+
+def _pool(queued: int):
+    """A one-process pool (forked) that keeps up to ``queued`` polls in the worker's queue."""
+    import concurrent.futures.process as cf_process
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    saved = getattr(cf_process, "EXTRA_QUEUED_CALLS", None)
+    cf_process.EXTRA_QUEUED_CALLS = queued  # read once, by the constructor, for its call queue's size
+    try:
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    finally:
+        if saved is not None:
+            cf_process.EXTRA_QUEUED_CALLS = saved
+
+
 # Polls waiting for analysis when fetching ends, from which a second worker pays for its start
 # and its model load (about 0.6 s; a poll of 20 farm entries takes about 15 ms to analyse).
 HELP_BACKLOG = 100
@@ -153,14 +176,12 @@ class Background:
 
     def _started(self):
         if self.pool is None and not self.failed:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
             global _analyser
             try:
                 self.analyser.identity.learned()  # read here: the worker never opens the database
                 _analyser = self.analyser
-                self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+                # (a second worker takes polls the first has not queued: it needs the shallow queue)
+                self.pool = _pool(QUEUED if workers() < 2 else 1)
             except Exception:
                 self.failed = True
         return self.pool
@@ -177,6 +198,14 @@ class Background:
             return None
         future.items = items
         return future
+
+    def send(self, items):
+        """``submit`` from a fetch thread, as soon as its poll is parsed (the main thread, busy storing and
+        behind the fetch threads for the interpreter lock, took half a second or more to pass a poll on):
+        only to a worker already running (None otherwise: the main thread submits it, forking if need be)."""
+        if self.pool is None or self.failed or not items:
+            return None
+        return self.submit(items)
 
     def ready(self, future) -> Ready | object:
         """The stand-in analyser for the poll behind ``future`` (the main process's own if the worker failed)."""

@@ -186,7 +186,7 @@ def run_cycle(
 
                     futures = {}
                     for sc, src, state in todo:
-                        future = pool.submit(_poll, src, fetcher, state)
+                        future = pool.submit(_poll_and_send, src, fetcher, state, background)
                         futures[future] = sc
                         track(future)
                     waiting_since = None  # when the first alert not yet sent was queued
@@ -197,7 +197,8 @@ def run_cycle(
                                 sc, poll = waiting_analysis.pop(future)
                                 report = _store_poll(db, config, background.ready(future), sc, poll, now, rows[sc.name])
                             elif background is not None and future.result().items \
-                                    and (waiting := background.submit(future.result().items)) is not None:
+                                    and (waiting := future.result().sent or background.submit(future.result().items)) \
+                                    is not None:
                                 waiting_analysis[waiting] = (futures[future], future.result())
                                 track(waiting)
                                 continue
@@ -346,6 +347,19 @@ def _poll(source, fetcher, state: SourceState) -> Poll:
     except Exception as exc:  # a bug in one kind, or a hostile feed that breaks a parser
         return Poll(PollOutcome.FAILED, error=f"unexpected {type(exc).__name__}: {str(exc)[:300]}",
                     duration=time.monotonic() - started)
+
+
+def _poll_and_send(source, fetcher, state: SourceState, background) -> Poll:
+    """``_poll``, then its items go straight to the analysis worker if one is running (``poll.sent``: the
+    worker's future, or None for the main thread to decide)."""
+    poll = _poll(source, fetcher, state)
+    poll.sent = None
+    if background is not None and poll.items:
+        try:
+            poll.sent = background.send(poll.items)
+        except Exception:  # never the poll's failure: the main thread analyses it
+            poll.sent = None
+    return poll
 
 
 def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime, row: dict) -> SourceReport:
