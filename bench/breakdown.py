@@ -208,7 +208,18 @@ def child(cfg_path: str, db_path: str, out_path: str) -> None:
         import concurrent.futures.process as cfp
 
         cfp.EXTRA_QUEUED_CALLS = int(os.environ["BD_EXTRA_QUEUED"])
+    if os.environ.get("BD_SWITCH"):  # experiment: the interpreter's switch interval
+        sys.setswitchinterval(float(os.environ["BD_SWITCH"]))
+    prof = None
+    if os.environ.get("BD_PROFILE"):  # the main thread's own profile (cProfile sees only the thread it runs in)
+        import cProfile
+
+        prof = cProfile.Profile()
+        prof.enable()
     summary = pipeline.run_cycle(cfg, db_path, force=True)
+    if prof is not None:
+        prof.disable()
+        prof.dump_stats(os.environ["BD_PROFILE"])
     marks["run_cycle done"] = time.monotonic() - T0
     out.update(acc.cpu)
     out["main: waiting (wall)"] = waits[0]

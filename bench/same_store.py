@@ -55,7 +55,10 @@ def varied_body(i: int, entries: int) -> bytes:
 
     items = []
     for j in range(entries):
-        title, text = VARIED[j % len(VARIED)] if j < len(VARIED) else (f"Local story {i}-{j}", "Parking and weather.")
+        title, text = VARIED[j] if j < len(VARIED) else (f"Local story {i}-{j}", "Parking and weather.")
+        # Each feed's own headlines: one story carried by many feeds is grouped under whichever copy is stored
+        # first, which depends on the order the polls come back (in any tree), not on the code.
+        title = f"{title} ({i})"
         items.append(f"<item><title>{escape(title)}</title><link>https://varied{i}.example/{j}</link>"
                      f"<guid>https://varied{i}.example/{j}</guid><description>{escape(text)}</description>"
                      f"<pubDate>Mon, 23 Nov 2026 {j % 24:02d}:00:00 GMT</pubDate></item>")

@@ -123,9 +123,11 @@ def workers() -> int:
 class Ready:
     """Stands in for the analyser when a poll is stored: the worker's answers, by item."""
 
-    def __init__(self, items, answers, fallback):
+    def __init__(self, items, answers, fallback, unsent=()):
+        """``unsent``: the poll's items not sent to the worker because they cannot name us (``could_name_us``)."""
         self._answers = {id(item): answer for item, answer in zip(items, answers)}
-        self._items = items  # kept alive: the answers are looked up by identity
+        self._answers.update((id(item), (True, None)) for item in unsent)  # what ``analyse`` answers for them
+        self._items = (items, unsent)  # kept alive: the answers are looked up by identity
         self._fallback = fallback
 
     def answer(self, item):
@@ -190,14 +192,32 @@ class Background:
         pool = self._started()
         if pool is None:
             return None
-        payload = [(it.title, it.text, it.reach, outlet(it), it.to_us) for it in items]
-        try:
-            future = pool.submit(_analyse_batch, payload)
-        except Exception:  # the worker died earlier: analyse here from now on
-            self.failed = True
-            return None
-        future.items = items
+        # Only what could name us goes to the worker (a twentieth of a cold run's items): ``analyse`` answers
+        # None at once for the rest, and sending them cost pickling here and unpickling and a loop there.
+        flags = [self.could_name_us(it) for it in items]
+        sent = [it for it, flag in zip(items, flags) if flag]
+        unsent = [it for it, flag in zip(items, flags) if not flag]
+        if not sent:
+            from concurrent.futures import Future
+
+            future = Future()
+            future.set_result([])
+        else:
+            payload = [(it.title, it.text, it.reach, outlet(it), it.to_us) for it in sent]
+            try:
+                future = pool.submit(_analyse_batch, payload)
+            except Exception:  # the worker died earlier: analyse here from now on
+                self.failed = True
+                return None
+        future.items, future.unsent = sent, unsent
         return future
+
+    def could_name_us(self, item) -> bool:
+        """False only when ``Analyser.analyse`` would answer None at its first line (no name, no look-alike)."""
+        try:
+            return bool(item.to_us or self.analyser.matcher.could_mention(f"{item.title or ''}\n{item.text or ''}"))
+        except Exception:  # the worker meets the same error and reports it against the entry
+            return True
 
     def send(self, items):
         """``submit`` from a fetch thread, as soon as its poll is parsed (the main thread, busy storing and
@@ -213,7 +233,7 @@ class Background:
             results = future.result()
         except Exception:  # the worker died: analyse here, as without it
             return self.analyser
-        return Ready(future.items, results, self.analyser)
+        return Ready(future.items, results, self.analyser, getattr(future, "unsent", ()))
 
     def share(self, waiting: list) -> list[tuple]:
         """Fetching is over and ``waiting`` polls (their futures, oldest first) still wait for the worker:
@@ -240,7 +260,7 @@ class Background:
                                                            for it in old.items])
             except Exception:  # the helper died at once: analysed here when stored (ready() of a cancelled future)
                 new = old
-            new.items = old.items
+            new.items, new.unsent = old.items, old.unsent
             moved.append((old, new))
         return moved
 
