@@ -294,6 +294,7 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--old", default="", help="a tree holding another monitor package (git archive): its runs "
                     "alternate with this tree's (new, old, old, new, ...), each followed by the floor")
+    ap.add_argument("--new", default="", help="the tree for the other side (default: this one)")
     ap.add_argument("--no-floor", action="store_true")
     ap.add_argument("--json", default="", help="write every run's figures here")
     a = ap.parse_args(argv)
@@ -321,7 +322,7 @@ def main(argv=None) -> int:
     sides: dict[str, list[dict]] = {"this tree": [], "old tree": []}
     for i in range(a.runs * (2 if a.old else 1)):
         old = bool(a.old) and i % 4 in (1, 2)
-        env = {**ENV, "STAGES_TREE": a.old} if old else ENV
+        env = {**ENV, "STAGES_TREE": a.old} if old else {**ENV, "STAGES_TREE": a.new} if a.new else ENV
         db, outp = tmp / f"run-{i}.db", tmp / f"out-{i}.json"
         farm0 = _proc_cpu(farm.pid)
         wall, cpu = _run([sys.executable, str(HERE / "breakdown.py"), "child", str(cfg), str(db), str(outp)], env)
