@@ -93,7 +93,27 @@ def _analyse_batch(payload):
 QUEUED = 64
 
 
-def _pool(queued: int):
+def _worker_start(parent: int, lock_fd: int | None) -> None:
+    """First thing in a worker: close its copy of the run's lock (so a run killed with SIGKILL leaves the lock
+    free, as the kernel promises: the worker held it, and every later run said another run was going on) and
+    end when the run ends, however it ends (a killed run's worker waited for its next poll for ever)."""
+    if lock_fd is not None:
+        try:
+            os.close(lock_fd)  # (closing, not unlocking: the lock is shared with the run, which keeps it)
+        except OSError:
+            pass
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="watch-run", daemon=True).start()
+
+
+def _pool(queued: int, lock_fd: int | None = None):
     """A one-process pool (forked) that keeps up to ``queued`` polls in the worker's queue."""
     import concurrent.futures.process as cf_process
     import multiprocessing
@@ -102,7 +122,8 @@ def _pool(queued: int):
     saved = getattr(cf_process, "EXTRA_QUEUED_CALLS", None)
     cf_process.EXTRA_QUEUED_CALLS = queued  # read once, by the constructor, for its call queue's size
     try:
-        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_worker_start, initargs=(os.getpid(), lock_fd))
     finally:
         if saved is not None:
             cf_process.EXTRA_QUEUED_CALLS = saved
@@ -145,14 +166,15 @@ class Background:
     ``ready(future)`` the stand-in analyser for storing them. The worker is forked on the first poll
     that brings items, so a run with nothing new never starts it."""
 
-    def __init__(self, analyser):
+    def __init__(self, analyser, lock_fd: int | None = None):
         self.analyser = analyser
+        self.lock_fd = lock_fd  # the run's lock: each worker closes its copy
         self.pool = None
         self.failed = False
         self.helper = None  # a second worker, started when fetching is over and a backlog remains
 
     @classmethod
-    def start(cls, analyser, sources_due: int, never_read: int = 0) -> "Background | None":
+    def start(cls, analyser, sources_due: int, never_read: int = 0, lock_fd: int | None = None) -> "Background | None":
         """A worker to be, or None when it would not pay (few sources, one core, turned off).
 
         ``never_read``: how many of the sources due were never polled (a first run, new sources).
@@ -162,7 +184,7 @@ class Background:
         setting = os.environ.get("MONITOR_ANALYSIS_WORKER", "")
         if setting == "0" or (setting != "1" and (sources_due < MIN_SOURCES or (os.cpu_count() or 1) < 2)):
             return None
-        background = cls(analyser)
+        background = cls(analyser, lock_fd)
         if never_read >= MIN_SOURCES:
             background.warm_up()
         return background
@@ -183,7 +205,7 @@ class Background:
                 self.analyser.identity.learned()  # read here: the worker never opens the database
                 _analyser = self.analyser
                 # (a second worker takes polls the first has not queued: it needs the shallow queue)
-                self.pool = _pool(QUEUED if workers() < 2 else 1)
+                self.pool = _pool(QUEUED if workers() < 2 else 1, self.lock_fd)
             except Exception:
                 self.failed = True
         return self.pool
@@ -243,11 +265,8 @@ class Background:
         if self.helper is not None or self.failed or self.pool is None or len(waiting) < HELP_BACKLOG \
                 or workers() < 2:
             return []
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         try:
-            self.helper = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self.helper = _pool(1, self.lock_fd)
         except Exception:
             self.helper = False
             return []

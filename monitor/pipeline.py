@@ -135,7 +135,7 @@ def run_cycle(
     started_mono = time.monotonic()
     now = now or clock()
     summary = RunSummary(started=now)
-    with RunLock(db_path):
+    with RunLock(db_path) as lock:
         db = None
         try:
             db = store.open_db(db_path)
@@ -156,7 +156,7 @@ def run_cycle(
             # namesakes learned from "not about us" corrections: read once, only if a new text names us
             analyser = Analyser(config, learned=lazy_learned(db, config))
             never_read = sum(1 for sc, _src, _state in todo if not rows[sc.name].get("last_polled"))
-            background = Background.start(analyser, len(todo), never_read)  # many feeds due: analyse on the spare core
+            background = Background.start(analyser, len(todo), never_read, lock.fileno())  # many feeds due: analyse on the spare core
             waiting_analysis: dict = {}  # the worker's future -> (source, its poll)
             s = config.settings
             fetcher = Fetcher(
