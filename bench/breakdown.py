@@ -307,6 +307,7 @@ def main(argv=None) -> int:
     ap.add_argument("--old", default="", help="a tree holding another monitor package (git archive): its runs "
                     "alternate with this tree's (new, old, old, new, ...), each followed by the floor")
     ap.add_argument("--new", default="", help="the tree for the other side (default: this one)")
+    ap.add_argument("--new-env", default="", metavar="NAME=VALUE", help="set only for this tree's runs (experiments)")
     ap.add_argument("--no-floor", action="store_true")
     ap.add_argument("--json", default="", help="write every run's figures here")
     a = ap.parse_args(argv)
@@ -335,6 +336,8 @@ def main(argv=None) -> int:
     for i in range(a.runs * (2 if a.old else 1)):
         old = bool(a.old) and i % 4 in (1, 2)
         env = {**ENV, "STAGES_TREE": a.old} if old else {**ENV, "STAGES_TREE": a.new} if a.new else ENV
+        if a.new_env and not old:
+            env = {**env, a.new_env.partition("=")[0]: a.new_env.partition("=")[2]}
         db, outp = tmp / f"run-{i}.db", tmp / f"out-{i}.json"
         farm0 = _proc_cpu(farm.pid)
         wall, cpu = _run([sys.executable, str(HERE / "breakdown.py"), "child", str(cfg), str(db), str(outp)], env)
@@ -367,6 +370,13 @@ def main(argv=None) -> int:
         for k in sorted(keys, key=lambda k: (k.split(":")[0].split(" ")[0], k)):
             vals = [r[k] for r in rs if k in r]
             print(f"  {k:<58} {min(vals):8.3f} / {statistics.median(vals):8.3f} / {max(vals):8.3f}")
+    if a.old and sides["old tree"]:
+        print("\npaired, this tree / old tree (pair i = the i-th run of each side; min / median / max):")
+        for k in ("run: wall", "at every poll back", "run: CPU (main + worker)", "main process CPU", "main thread CPU",
+                  "worker process CPU"):
+            rs = [n[k] / o[k] for n, o in zip(sides["this tree"], sides["old tree"]) if k in n and k in o and o[k]]
+            if rs:
+                print(f"  {k:<58} {min(rs):8.3f} / {statistics.median(rs):8.3f} / {max(rs):8.3f}")
     if a.json:
         Path(a.json).write_text(json.dumps(sides, indent=1))
     parent.send("stop")
