@@ -16,6 +16,7 @@ first differences; exit 1 if any run differs from the first old run.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sqlite3
@@ -99,6 +100,15 @@ def dump(db_path: Path, since: str) -> dict[str, list[tuple]]:
                 named.append(_clockless(v, since))
             rows.append(tuple(named))
         out[table] = sorted(rows, key=repr)
+    # A message carries the alerts due when it was sent: with early delivery (an alert waiting 10 s while
+    # feeds are still read) how they split into messages depends on the run's speed, so the messages are
+    # compared by what they carried: each alert (by rule and group), its channel, level and outcome.
+    messages = out.pop("messages")
+    out["messages (each alert carried: channel, level, alert, error)"] = sorted(
+        ((channel, severity, alert_key.get(i, i), error)
+         for channel, severity, ids, error in con.execute("select channel, severity, alert_ids, error from messages")
+         for i in json.loads(ids or "[]")), key=repr)
+    del messages
     out["mentions_fts (rows)"] = sorted(
         con.execute("select m.canonical_url, f.title, f.text from mentions_fts f join mentions m on m.id = f.rowid"),
         key=repr)
