@@ -12,6 +12,12 @@ before the first poll is back (``Background.warm_up``). The worker is what such 
 run waits for: once every poll is back, a backlog of polls still waiting is shared with a second
 worker (``Background.share``) when ``MONITOR_ANALYSIS_WORKERS=2``.
 
+Each fetch thread sends its poll's items to the worker as soon as it has parsed them (``send``), and
+only those that could name us (``could_name_us``: ``analyse``'s own first check; the others are answered
+None, as ``analyse`` answers them); the worker's queue holds up to ``QUEUED`` polls, so it is never left
+waiting for the main process's threads. The worker closes its copy of the run's lock and ends when the run
+ends, however the run ends (``_worker_start``).
+
 The results are the same as analysing in the main process: the worker holds a copy of the same
 ``Analyser`` (forked, so with the same config and the namesakes learned from corrections, read
 before the fork). A worker that dies or fails costs nothing: its polls are analysed in the main
