@@ -12,6 +12,12 @@ before the first poll is back (``Background.warm_up``). The worker is what such 
 run waits for: once every poll is back, a backlog of polls still waiting is shared with a second
 worker (``Background.share``) when ``MONITOR_ANALYSIS_WORKERS=2``.
 
+Each fetch thread sends its poll's items to the worker as soon as it has parsed them (``send``), and
+only those that could name us (``could_name_us``: ``analyse``'s own first check; the others are answered
+None, as ``analyse`` answers them); the worker's queue holds up to ``QUEUED`` polls, so it is never left
+waiting for the main process's threads. The worker closes its copy of the run's lock and ends when the run
+ends, however the run ends (``_worker_start``).
+
 The results are the same as analysing in the main process: the worker holds a copy of the same
 ``Analyser`` (forked, so with the same config and the namesakes learned from corrections, read
 before the fork). A worker that dies or fails costs nothing: its polls are analysed in the main
@@ -85,6 +91,50 @@ def _analyse_batch(payload):
     return out
 
 
+# Polls queued to the worker ahead of the one it is analysing. concurrent.futures keeps one
+# (``EXTRA_QUEUED_CALLS``): each next poll then waited for the pool's manager and queue feeder threads,
+# which run in the main process and wait for the interpreter lock behind the fetch threads; in a cold
+# run of 1,000 feeds the worker sat idle for seconds while fetching and still had over half the polls
+# to analyse when the last feed was read. At most this many run after a failed run's ``close``.
+QUEUED = 64
+
+
+def _worker_start(parent: int, lock_fd: int | None) -> None:
+    """First thing in a worker: close its copy of the run's lock (so a run killed with SIGKILL leaves the lock
+    free, as the kernel promises: the worker held it, and every later run said another run was going on) and
+    end when the run ends, however it ends (a killed run's worker waited for its next poll for ever)."""
+    if lock_fd is not None:
+        try:
+            os.close(lock_fd)  # (closing, not unlocking: the lock is shared with the run, which keeps it)
+        except OSError:
+            pass
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="watch-run", daemon=True).start()
+
+
+def _pool(queued: int, lock_fd: int | None = None):
+    """A one-process pool (forked) that keeps up to ``queued`` polls in the worker's queue."""
+    import concurrent.futures.process as cf_process
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    saved = getattr(cf_process, "EXTRA_QUEUED_CALLS", None)
+    cf_process.EXTRA_QUEUED_CALLS = queued  # read once, by the constructor, for its call queue's size
+    try:
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_worker_start, initargs=(os.getpid(), lock_fd))
+    finally:
+        if saved is not None:
+            cf_process.EXTRA_QUEUED_CALLS = saved
+
+
 # Polls waiting for analysis when fetching ends, from which a second worker pays for its start
 # and its model load (about 0.6 s; a poll of 20 farm entries takes about 15 ms to analyse).
 HELP_BACKLOG = 100
@@ -100,9 +150,11 @@ def workers() -> int:
 class Ready:
     """Stands in for the analyser when a poll is stored: the worker's answers, by item."""
 
-    def __init__(self, items, answers, fallback):
+    def __init__(self, items, answers, fallback, unsent=()):
+        """``unsent``: the poll's items not sent to the worker because they cannot name us (``could_name_us``)."""
         self._answers = {id(item): answer for item, answer in zip(items, answers)}
-        self._items = items  # kept alive: the answers are looked up by identity
+        self._answers.update((id(item), (True, None)) for item in unsent)  # what ``analyse`` answers for them
+        self._items = (items, unsent)  # kept alive: the answers are looked up by identity
         self._fallback = fallback
 
     def answer(self, item):
@@ -120,14 +172,15 @@ class Background:
     ``ready(future)`` the stand-in analyser for storing them. The worker is forked on the first poll
     that brings items, so a run with nothing new never starts it."""
 
-    def __init__(self, analyser):
+    def __init__(self, analyser, lock_fd: int | None = None):
         self.analyser = analyser
+        self.lock_fd = lock_fd  # the run's lock: each worker closes its copy
         self.pool = None
         self.failed = False
         self.helper = None  # a second worker, started when fetching is over and a backlog remains
 
     @classmethod
-    def start(cls, analyser, sources_due: int, never_read: int = 0) -> "Background | None":
+    def start(cls, analyser, sources_due: int, never_read: int = 0, lock_fd: int | None = None) -> "Background | None":
         """A worker to be, or None when it would not pay (few sources, one core, turned off).
 
         ``never_read``: how many of the sources due were never polled (a first run, new sources).
@@ -137,7 +190,7 @@ class Background:
         setting = os.environ.get("MONITOR_ANALYSIS_WORKER", "")
         if setting == "0" or (setting != "1" and (sources_due < MIN_SOURCES or (os.cpu_count() or 1) < 2)):
             return None
-        background = cls(analyser)
+        background = cls(analyser, lock_fd)
         if never_read >= MIN_SOURCES:
             background.warm_up()
         return background
@@ -153,14 +206,12 @@ class Background:
 
     def _started(self):
         if self.pool is None and not self.failed:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
             global _analyser
             try:
                 self.analyser.identity.learned()  # read here: the worker never opens the database
                 _analyser = self.analyser
-                self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+                # (a second worker takes polls the first has not queued: it needs the shallow queue)
+                self.pool = _pool(QUEUED if workers() < 2 else 1, self.lock_fd)
             except Exception:
                 self.failed = True
         return self.pool
@@ -169,14 +220,40 @@ class Background:
         pool = self._started()
         if pool is None:
             return None
-        payload = [(it.title, it.text, it.reach, outlet(it), it.to_us) for it in items]
-        try:
-            future = pool.submit(_analyse_batch, payload)
-        except Exception:  # the worker died earlier: analyse here from now on
-            self.failed = True
-            return None
-        future.items = items
+        # Only what could name us goes to the worker (a twentieth of a cold run's items): ``analyse`` answers
+        # None at once for the rest, and sending them cost pickling here and unpickling and a loop there.
+        flags = [self.could_name_us(it) for it in items]
+        sent = [it for it, flag in zip(items, flags) if flag]
+        unsent = [it for it, flag in zip(items, flags) if not flag]
+        if not sent:
+            from concurrent.futures import Future
+
+            future = Future()
+            future.set_result([])
+        else:
+            payload = [(it.title, it.text, it.reach, outlet(it), it.to_us) for it in sent]
+            try:
+                future = pool.submit(_analyse_batch, payload)
+            except Exception:  # the worker died earlier: analyse here from now on
+                self.failed = True
+                return None
+        future.items, future.unsent = sent, unsent
         return future
+
+    def could_name_us(self, item) -> bool:
+        """False only when ``Analyser.analyse`` would answer None at its first line (no name, no look-alike)."""
+        try:
+            return bool(item.to_us or self.analyser.matcher.could_mention(f"{item.title or ''}\n{item.text or ''}"))
+        except Exception:  # the worker meets the same error and reports it against the entry
+            return True
+
+    def send(self, items):
+        """``submit`` from a fetch thread, as soon as its poll is parsed (the main thread, busy storing and
+        behind the fetch threads for the interpreter lock, took half a second or more to pass a poll on):
+        only to a worker already running (None otherwise: the main thread submits it, forking if need be)."""
+        if self.pool is None or self.failed or not items:
+            return None
+        return self.submit(items)
 
     def ready(self, future) -> Ready | object:
         """The stand-in analyser for the poll behind ``future`` (the main process's own if the worker failed)."""
@@ -184,7 +261,7 @@ class Background:
             results = future.result()
         except Exception:  # the worker died: analyse here, as without it
             return self.analyser
-        return Ready(future.items, results, self.analyser)
+        return Ready(future.items, results, self.analyser, getattr(future, "unsent", ()))
 
     def share(self, waiting: list) -> list[tuple]:
         """Fetching is over and ``waiting`` polls (their futures, oldest first) still wait for the worker:
@@ -194,11 +271,8 @@ class Background:
         if self.helper is not None or self.failed or self.pool is None or len(waiting) < HELP_BACKLOG \
                 or workers() < 2:
             return []
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         try:
-            self.helper = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self.helper = _pool(1, self.lock_fd)
         except Exception:
             self.helper = False
             return []
@@ -211,7 +285,7 @@ class Background:
                                                            for it in old.items])
             except Exception:  # the helper died at once: analysed here when stored (ready() of a cancelled future)
                 new = old
-            new.items = old.items
+            new.items, new.unsent = old.items, old.unsent
             moved.append((old, new))
         return moved
 

@@ -34,6 +34,10 @@ class RunLock:
         self._fd = fd
         return self
 
+    def fileno(self) -> int | None:
+        """The locked file's descriptor (a process forked by the run closes its copy: ``analyse_worker``)."""
+        return self._fd
+
     def __exit__(self, *exc) -> None:
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)

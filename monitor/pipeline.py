@@ -9,6 +9,7 @@ source that fails is recorded and skipped; it never stops the others.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -134,7 +135,7 @@ def run_cycle(
     started_mono = time.monotonic()
     now = now or clock()
     summary = RunSummary(started=now)
-    with RunLock(db_path):
+    with RunLock(db_path) as lock:
         db = None
         try:
             db = store.open_db(db_path)
@@ -155,7 +156,7 @@ def run_cycle(
             # namesakes learned from "not about us" corrections: read once, only if a new text names us
             analyser = Analyser(config, learned=lazy_learned(db, config))
             never_read = sum(1 for sc, _src, _state in todo if not rows[sc.name].get("last_polled"))
-            background = Background.start(analyser, len(todo), never_read)  # many feeds due: analyse on the spare core
+            background = Background.start(analyser, len(todo), never_read, lock.fileno())  # many feeds due: analyse on the spare core
             waiting_analysis: dict = {}  # the worker's future -> (source, its poll)
             s = config.settings
             fetcher = Fetcher(
@@ -186,24 +187,31 @@ def run_cycle(
 
                     futures = {}
                     for sc, src, state in todo:
-                        future = pool.submit(_poll, src, fetcher, state)
+                        future = pool.submit(_poll_and_send, src, fetcher, state, background)
                         futures[future] = sc
                         track(future)
                     waiting_since = None  # when the first alert not yet sent was queued
                     while pending:
                         done = _finished(finished, pending, timeout=0.25 if waiting_since else None)
+                        ready = []  # (source, its analyser or the worker's answers, poll): stored below
                         for future in done:
                             if future in waiting_analysis:  # the worker analysed this poll's items
                                 sc, poll = waiting_analysis.pop(future)
-                                report = _store_poll(db, config, background.ready(future), sc, poll, now, rows[sc.name])
+                                ready.append((sc, background.ready(future), poll))
                             elif background is not None and future.result().items \
-                                    and (waiting := background.submit(future.result().items)) is not None:
+                                    and (waiting := future.result().sent or background.submit(future.result().items)) \
+                                    is not None:
                                 waiting_analysis[waiting] = (futures[future], future.result())
                                 track(waiting)
-                                continue
                             else:
-                                sc = futures[future]
-                                report = _store_poll(db, config, analyser, sc, future.result(), now, rows[sc.name])
+                                ready.append((futures[future], analyser, future.result()))
+                        # The polls that finished together are stored in one transaction (each poll's items and
+                        # state still all or nothing): every statement costs the main thread a wait for the
+                        # interpreter lock behind the fetch threads, BEGIN and COMMIT included.
+                        with db.atomic() if len(ready) > 1 else contextlib.nullcontext():
+                            reports = [(sc, _store_poll(db, config, how, sc, poll, now, rows[sc.name]))
+                                       for sc, how, poll in ready]
+                        for sc, report in reports:
                             summary.sources.append(report)
                             summary.new_mention_ids += report.new_ids
                             if report.error:
@@ -348,6 +356,19 @@ def _poll(source, fetcher, state: SourceState) -> Poll:
                     duration=time.monotonic() - started)
 
 
+def _poll_and_send(source, fetcher, state: SourceState, background) -> Poll:
+    """``_poll``, then its items go straight to the analysis worker if one is running (``poll.sent``: the
+    worker's future, or None for the main thread to decide)."""
+    poll = _poll(source, fetcher, state)
+    poll.sent = None
+    if background is not None and poll.items:
+        try:
+            poll.sent = background.send(poll.items)
+        except Exception:  # never the poll's failure: the main thread analyses it
+            poll.sent = None
+    return poll
+
+
 def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime, row: dict) -> SourceReport:
     """Analyse a poll's items and write them, the source state and the alerts in one transaction.
 
@@ -361,7 +382,7 @@ def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime, row
     problems: list[str] = []
     first_poll = not row.get("last_success")
     oldest = now - timedelta(seconds=sc.backfill)
-    with db.atomic():
+    with contextlib.nullcontext() if db.conn.in_transaction else db.atomic():  # (in the caller's, for several polls)
         keys = [story_keys(item) for item in poll.items]
         known = store.KnownStories(db, keys)  # one query per key column for the whole poll, not three per item
         for item, (canonical, title_key) in zip(poll.items, keys):

@@ -66,7 +66,8 @@ def tidy(value: str) -> str:
     """NFKC, invisible characters removed, typographic dashes/quotes folded, spaces collapsed."""
     if not value.isascii():  # every character these change is outside ASCII: most feed text skips them
         value = unicodedata.normalize("NFKC", value).translate(_INVISIBLE).translate(_DASHES).translate(_QUOTES)
-    value = _SPACES.sub(" ", value)
+    if "  " in value or "\t" in value or "\r" in value or "\f" in value or "\v" in value or "\xa0" in value:
+        value = _SPACES.sub(" ", value)  # (else it has only single spaces: the substitution changes nothing)
     if "\n" in value:
         value = _NEWLINES.sub(lambda m: "\n\n" if m.group(0).count("\n") > 1 else "\n", value)
     return value.strip()

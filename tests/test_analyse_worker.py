@@ -203,3 +203,55 @@ def test_sources_read_before_fork_no_worker_until_a_poll_brings_items(monkeypatc
     assert analyse_worker.Background.start(object(), due - 1, due - 1) is None  # few sources: analysed here
     warm = analyse_worker.Background.start(object(), due, due - 1)  # most were read before: a warm run
     assert warm is not None and warm.pool is None  # nothing forked, nothing loaded (yet)
+
+
+_KILLED_RUN = r"""
+import sys, time
+from monitor.lock import RunLock
+from monitor.analyse_worker import Background
+
+class Analyser:  # stands in: the worker only has to be forked and running
+    class identity:
+        @staticmethod
+        def learned():
+            return []
+
+with RunLock(sys.argv[1]) as lock:
+    background = Background(Analyser(), lock.fileno())
+    pool = background._started()
+    print(pool.submit(__import__("os").getpid).result(), flush=True)  # the worker's pid, once it runs
+    time.sleep(60)
+"""
+
+
+def test_a_killed_run_leaves_neither_its_worker_nor_its_lock(tmp_path):
+    """SIGKILL a run whose analysis worker is running: the worker ends, and the next run gets the lock
+    (the worker held a copy of the lock and waited for its next poll for ever: every later run said
+    another run was going on)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from monitor.lock import Locked, RunLock
+
+    db = tmp_path / "k.db"
+    run = subprocess.Popen([sys.executable, "-c", _KILLED_RUN, str(db)], stdout=subprocess.PIPE, text=True)
+    worker = int(run.stdout.readline())
+    with pytest.raises(Locked):  # the run holds it
+        RunLock(db).__enter__()
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(worker, signal.SIGKILL)
+        raise AssertionError("the worker outlived its run")
+    with RunLock(db):  # free again
+        pass

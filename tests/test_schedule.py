@@ -64,3 +64,22 @@ def test_one_query_per_poll_finds_every_story_the_per_item_lookup_finds(tmp_path
     known.add(99, "https://new.example/4", "other|headline nobody has seen")
     assert known.find("https://new.example/4") == 99 and known.find("https://y.example/", "other|headline nobody has seen") == 99
     db.close()
+
+
+def test_the_purged_check_rides_on_the_address_query(tmp_path):
+    """KnownStories asks whether any mention was purged in the same statement as the addresses (one statement
+    per poll fewer): it answers as any_purged does, with or without a purged mention, and with no addresses."""
+    db = store.open_db(tmp_path / "p.db")
+    with db.atomic():
+        a = store.insert_mention(db, _item("https://a.example/1", 1), "https://a.example/1", _analysis(), NOW)
+    statements = []
+    db.conn.set_trace_callback(statements.append)
+    known = store.KnownStories(db, [("https://a.example/1", None), ("https://n.example/2", None)])
+    assert not known.purged and known.find("https://a.example/1") == a and len(statements) == 1
+    with db.atomic():
+        c = store.insert_mention(db, _item("https://c.example/3", 3), "https://c.example/3", _analysis(), NOW)
+        db.execute("update mentions set canonical_url = ? where id = ?", [store.purged_key("https://c.example/3"), c])
+    known = store.KnownStories(db, [("https://a.example/1", None), ("https://c.example/3", None)])
+    assert known.purged and [known.find("https://a.example/1"), known.find("https://c.example/3")] == [a, c]
+    assert store.KnownStories(db, [("", "t|k")]).find("", "t|k") is None
+    db.close()

@@ -61,22 +61,32 @@ class KnownStories:
 
     CHUNK = 500  # parameters per query, well under SQLite's limit
 
+    # Whether the store holds a purged mention, asked in the same statement as the first chunk of addresses
+    # (a row with a null address): a run's main thread waits for the interpreter lock after every statement.
+    _PURGED_TOO = (" union all select null, 1 from (select 1 from mentions where canonical_url >= 'purged:' "
+                   "and canonical_url < 'purged;' limit 1)")
+
     def __init__(self, db, keys: Iterable[tuple[str, str | None]]):
         keys = list(keys)
         urls = {c for c, _t in keys if c}
-        # A purged story's key is a hash of its address: worked out only when the store holds one (the index answers).
-        self.purged = any_purged(db)
-        self.by_url = self._lookup(db, "canonical_url", urls | {purged_key(c) for c in urls} if self.purged else urls)
+        self.purged = False  # (only read for a key with an address: with none, never asked)
+        self.by_url = self._lookup(db, "canonical_url", urls, purged_too=True)
+        if self.purged:  # a purged story's key is a hash of its address: worked out only when the store holds one
+            self.by_url.update(self._lookup(db, "canonical_url", {purged_key(c) for c in urls}))
         self.by_title = self._lookup(db, "title_key", {t for _c, t in keys if t})
 
-    def _lookup(self, db, column: str, values: set[str]) -> dict[str, int]:
+    def _lookup(self, db, column: str, values: set[str], purged_too: bool = False) -> dict[str, int]:
         out: dict[str, int] = {}
         values = sorted(values)
         for i in range(0, len(values), self.CHUNK):
             chunk = values[i:i + self.CHUNK]
+            extra = self._PURGED_TOO if purged_too and i == 0 else ""
             for value, mention_id in db.execute(f"select {column}, min(id) from mentions "
-                                                f"where {column} in ({marks(chunk)}) group by {column}", chunk):
-                out[value] = mention_id
+                                                f"where {column} in ({marks(chunk)}) group by {column}{extra}", chunk):
+                if value is None:
+                    self.purged = True
+                else:
+                    out[value] = mention_id
         return out
 
     def find(self, canonical_url: str, title_key: str | None = None) -> int | None:
