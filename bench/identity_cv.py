@@ -58,6 +58,8 @@ def main(argv=None) -> None:
     ap.add_argument("--valves", default="0.03,0.05,0.08,0.1,0.15,0.22")
     ap.add_argument("--save", help="write the out-of-fold chances here (npz)")
     ap.add_argument("--no-grades", action="store_true")
+    ap.add_argument("--grades-cache", default="/tmp/identity_cv_grades.json",
+                    help="where the grades are kept (one file per judgement model: it is not part of the key)")
     ap.add_argument("--k", type=int, default=0, help="vote over this many nearest (default decide.KNN_K)")
     ap.add_argument("--test-profile-places", action="store_true",
                     help="read each held-out file with feeds.yaml's places instead of its sidecar's")
@@ -76,7 +78,7 @@ def main(argv=None) -> None:
         if args.cache:
             np.save(args.cache, X)
     if args.vote_dims:  # the vote on the vectors projected onto their first principal axes (speed, issue 14)
-        V = X[:, len(FEATURES):].astype(np.float64)
+        V = X[:, len(FEATURES):len(FEATURES) + 256].astype(np.float64)
         _u, _s, vt = np.linalg.svd(V - V.mean(axis=0), full_matrices=False)
         basis = vt[:args.vote_dims].T.astype(np.float32)
         real_vote = T.knn_vote
@@ -97,6 +99,7 @@ def main(argv=None) -> None:
     weak = np.asarray([_weak_only(c[4], c[3]) for c in cands])
     text_oof = {}
     raw = np.zeros(len(y))  # the last variant's chances before the rules (weak-only, forced)
+    pv = np.full(len(y), np.nan)  # ... and for the crisis valve, the P(us) a weak-only "not us" keeps (Decision.p_us)
 
     X_test = X
     if args.test_profile_places:  # the held-out file read with feeds.yaml's places, as a deployment that kept them
@@ -119,6 +122,7 @@ def main(argv=None) -> None:
                 text_oof[g] = T._text_logits(tm, [grams[i] for i in np.flatnonzero(te)])
             oof[te] = T._blend(oof[te], text_oof[g], TEXT_WEIGHT)
         raw[:] = oof
+        pv[:] = np.where(weak & (oof < HIGH), oof, np.nan)  # as a run: a weak-only "not us" keeps its P for the valve
         oof[weak & (oof < HIGH)] = 0.0
         oof[forced == 1], oof[forced == 0] = 1.0, 0.0
         return oof
@@ -127,16 +131,19 @@ def main(argv=None) -> None:
                                             for v in (args.variants.split(";") if args.variants else [])]
     results = [(name, cv(drop)) for name, drop in variants]
     oof = results[0][1]
+    # what the crisis valve reads: a run keeps P(us) in a weak-only "not us" (``Judge.decide``) and rescues a crisis
+    # from it like any weak "not us" (analyse.py), so the valve reads that P, not the 0 it is set to here
+    pv = np.where(np.isnan(pv) | (forced != -1), oof, pv)
     if args.save:
-        np.savez(args.save, oof=oof, raw=raw, weak=weak, forced=forced, y=y, groups=groups, ids=np.asarray([str(c[1]["id"]) for c in cands]))
-    level = np.asarray(grades(cfg, cands, Path("/tmp/identity_cv_grades.json")) if not args.no_grades
+        np.savez(args.save, oof=oof, raw=raw, pv=pv, weak=weak, forced=forced, y=y, groups=groups, ids=np.asarray([str(c[1]["id"]) for c in cands]))
+    level = np.asarray(grades(cfg, cands, Path(args.grades_cache)) if not args.no_grades
                        else ["info"] * len(y))
     label = np.asarray([c[1].get("severity") or "" for c in cands])
     crisis, alert = level == "crisis", np.isin(level, ["alert", "crisis"])
 
     def reach(v):
         """(let in, reach a director, of them by the valve) for namesakes; (true lost, true crises lost) at valve v."""
-        valve = (oof >= v) & (oof < LOW) & crisis
+        valve = (pv >= v) & (oof < LOW) & crisis
         kept = (oof >= LOW) | valve
         director = ((oof >= HIGH) & alert) | ((oof >= LOW) & (oof < HIGH) & crisis) | valve
         return kept, director, valve
@@ -168,7 +175,7 @@ def main(argv=None) -> None:
               f"recall {(t & kept).sum() / t.sum():.4f}; per file: {per}")
     fl, t = y == 0, y == 1
     for low in (0.15, 0.18, 0.2, 0.22, 0.25):
-        kept = (oof >= low) | ((oof >= STRONG_NOT_US) & (oof < low) & crisis)
+        kept = (oof >= low) | ((pv >= STRONG_NOT_US) & (oof < low) & crisis)
         print(f"  low {low:g}: recall {(t & kept).sum() / t.sum():.4f} (lost {int((t & ~kept).sum())}), namesakes P>=low "
               f"{int((fl & (oof >= low)).sum())} ({20 * (fl & (oof >= low)).sum() / fl.sum():.2f}/20)")
     if not args.no_grades:

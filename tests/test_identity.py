@@ -454,3 +454,57 @@ def test_training_reads_each_files_places_from_its_sidecar(cfg, tmp_path):
     (tmp_path / "w.places.json").write_text(json.dumps({"area": "Wirral", "places": "Birkenhead"}))
     with pytest.raises(LabelError, match=r"w.places.json: needs \"places\""):
         training.places_of([f])
+
+
+# --------------------------------------------------------------------------- the words beside the name (round 6)
+
+
+def test_the_words_right_before_and_after_the_name_are_read_apart(cfg):
+    """The check reads the three words on each side of the name as vectors of their own: "New Baby Network
+    Photography in Leeds" has "Photography in Leeds" after it, which the whole sentence's average loses."""
+    from monitor.identity.features import FEATURES, side_texts
+
+    an = Analyser(cfg, [])
+
+    def sides(text):
+        sents = an.split("", text)
+        mbs = {i: an.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
+        return sents, {i for i, ms in mbs.items() if ms}, mbs
+
+    assert side_texts(*sides("Booked New Baby Network Photography in Leeds for her newborn shoot.")) == (
+        ["Booked"], ["Photography in Leeds"])
+    assert side_texts(*sides("Gaz: did that hire place ring u back. Is it the Cheshire New Baby Network, "
+                             "the one with the council lady?")) == (["it the Cheshire"], ["the one with"])
+    assert side_texts(*sides("New Baby Network")) == ([], [])
+    # one entry per match, each side within its own sentence
+    assert side_texts(*sides("Thanks New Baby Network! See you at New Baby Network group tomorrow")) == (
+        ["Thanks", "See you at"], ["group tomorrow"])
+    sents, mentioned, mbs = sides("Booked New Baby Network Photography in Leeds for her newborn shoot.")
+    x = an.identity.features(sents, mentioned, mbs)[0]
+    n = len(FEATURES)
+    emb = an.identity.embedder()
+    assert x.shape == (n + 3 * 256,)
+    assert np.allclose(x[n + 256:n + 512], emb.embed(["Booked"])[0], atol=1e-6)  # one match: its words' vector
+    assert np.allclose(x[n + 512:], emb.embed(["Photography in Leeds"])[0], atol=1e-6)
+    sents, mentioned, mbs = sides("New Baby Network")
+    assert not an.identity.features(sents, mentioned, mbs)[0][n + 256:].any()  # nothing beside it: zeros
+
+
+def test_the_committed_model_reads_the_words_beside_the_name(cfg):
+    """The side vectors carry weight in the shipped model, and what stands after the name moves P(us) when the rest
+    of the text is the same."""
+    from monitor.identity.features import FEATURES
+
+    mdl = identity.model()
+    n = len(FEATURES)
+    assert mdl.w.shape == (n + 3 * 256 + 2,)
+    assert np.abs(mdl.w[n + 256:n + 768]).sum() > 0.5 * np.abs(mdl.w[n:n + 256]).sum()
+    an = Analyser(cfg, [])
+
+    def p_us(text):
+        an.analyse("", text)
+        return an.last_identity.p_us
+
+    ours = p_us("Went to New Baby Network baby cafe in Southvale today, the volunteers were lovely.")
+    other = p_us("Went to New Baby Network Photography in Leeds today, the photographers were lovely.")
+    assert other < ours

@@ -14,8 +14,8 @@ from pathlib import Path
 from .. import embed
 from ..text import fold
 from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
-                       name_shapes, ordinary_shape, other_address, other_addresses, owner_before, place_evidence, place_names,
-                       profile_text, strong_evidence, text_grams)
+                       VOTE, name_shapes, ordinary_shape, other_address, other_addresses, owner_before, place_evidence,
+                       place_names, profile_text, side_texts, strong_evidence, text_grams)
 from .words import _OTHER_AFTER, _OUR_EVENTS, _OURS_AFTER, KINDS, _rx, group_counts, near_kind_counts, words_after
 
 # One BLAS thread before numpy is imported (see embed.one_blas_thread): the vote's products are small.
@@ -86,8 +86,9 @@ class Model:
         self.scale = z["scale"].astype(np.float64)
         self.low = float(z["low"])
         self.high = float(z["high"])
-        # the vectors around the name of every training text (int8 x 127), and whether it was about us
-        refs, ref_us = z["refs"].astype(np.float32) / 127.0, z["ref_us"].astype(bool)
+        # the vectors around the name of every training text (int8 x refs_scale), and whether it was about us
+        refs_scale = np.float32(z["refs_scale"]) if "refs_scale" in z else np.float32(127.0)
+        refs, ref_us = z["refs"].astype(np.float32) / refs_scale, z["ref_us"].astype(bool)
         self.neg_refs, self.pos_refs = refs[~ref_us], refs[ref_us]
         # the vote at run time is one product with both sets, stacked and transposed once here: a row-major
         # (256 x refs) matrix makes numpy's product about twice as fast as ``x @ refs.T`` (bench/model_cost.py)
@@ -113,7 +114,7 @@ class Model:
         """P(us) from the features (hand-made ones, then the vector around the name) and the text's words."""
         import numpy as np
 
-        full = np.concatenate([x, self.vote(x[len(FEATURES):])])
+        full = np.concatenate([x, self.vote(x[VOTE])])
         z = (full - self.mean) / self.scale
         logit = float(z @ self.w + self.b)
         if self.text_weight and grams is not None:
@@ -255,21 +256,27 @@ class Judge:
     # -- features ---------------------------------------------------------------
 
     def vectors(self, sents, mentioned, matches_by_sentence):
+        """(the sentences naming us, those and their neighbours, the whole text, the words right before the name,
+        right after it): unit vectors (zeros when there is nothing there)."""
         import numpy as np
 
         emb = self.embedder()
         named, near, everything = _contexts(sents, mentioned, matches_by_sentence)
-        vecs = emb.embed(named + near + everything)
-        ctx = _unit(vecs[: len(named)].mean(axis=0)) if named else np.zeros(vecs.shape[1], np.float32)
-        around = vecs[: len(named) + len(near)].mean(axis=0)
-        doc = _unit(vecs[len(named) + len(near):].mean(axis=0)) if everything else ctx
-        return ctx, _unit(around), doc
+        left, right = side_texts(sents, mentioned, matches_by_sentence)
+        vecs = emb.embed(named + near + everything + left + right)
+        a, b, c, d = len(named), len(named) + len(near), len(named) + len(near) + len(everything), len(vecs) - len(right)
+        zero = np.zeros(vecs.shape[1], np.float32)
+        ctx = _unit(vecs[:a].mean(axis=0)) if named else zero
+        around = vecs[:b].mean(axis=0)
+        doc = _unit(vecs[b:c].mean(axis=0)) if everything else ctx
+        return ctx, _unit(around), doc, _unit(vecs[c:d].mean(axis=0)) if left else zero, \
+            _unit(vecs[d:].mean(axis=0)) if right else zero
 
     def features(self, sents, mentioned, matches_by_sentence):
         """The classifier's inputs (small and named, see FEATURES), plus the vectors learned namesakes use."""
         import numpy as np
 
-        ctx, around, doc = self.vectors(sents, mentioned, matches_by_sentence)
+        ctx, around, doc, left, right = self.vectors(sents, mentioned, matches_by_sentence)
         folded = fold(" \n".join(s for _f, s in sents))
         named = fold(" \n".join(sents[i][1] for i in sorted(mentioned)))
         kinds_ctx = self._kind_vecs @ around
@@ -306,7 +313,7 @@ class Judge:
             *place_evidence(near_text, ours, ours_rx), *near_kind_counts(fold(near_text)),
             ordinary_shape(sents, mentioned, matches_by_sentence),
         ]
-        return np.concatenate([np.asarray(extra, dtype=np.float64), around]), ctx, doc, kinds_ctx, after
+        return np.concatenate([np.asarray(extra, dtype=np.float64), around, left, right]), ctx, doc, kinds_ctx, after
 
     # -- the decision -----------------------------------------------------------
 

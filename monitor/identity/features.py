@@ -18,6 +18,8 @@ FEATURES = ("namesake-likeness", "our place", "namesake word after name", "our w
        "another web address or handle with our name", "our place near the name", "another UK place near the name") \
     + tuple(f"reads like {k} (near the name)" for k in _NEAR_KINDS) + ("ordinary-phrase shape",)
 MAX_SENTENCES = 40  # sentence vectors for at most this many sentences of a long text
+SIDE_WORDS = 3  # the words read on each side of the name (``side_texts``)
+VOTE = slice(len(FEATURES), len(FEATURES) + 256)  # where the vector around the name sits among the inputs (the vote's)
 
 
 def _unit(v):
@@ -82,6 +84,28 @@ def _contexts(sents, mentioned, matches_by_sentence):
                 near.append(sents[j][1])
     everything = [s for _f, s in sents[:MAX_SENTENCES]]
     return named, near, everything
+
+
+_SIDE_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def side_texts(sents, mentioned, matches_by_sentence, n: int = SIDE_WORDS) -> tuple[list[str], list[str]]:
+    """The ``n`` words right before and right after each match of our name, inside its sentence (issue 15, round 6):
+    ("the hire place on Dalton Road", "Scotland"), ("Cheshire", "is run by the council lady"). Their vectors tell the
+    classifier what stands next to the name, where the whole sentence's average loses it ("New Baby Network
+    Photography in Leeds": "photography in leeds" on the right)."""
+    left, right = [], []
+    for i in sorted(mentioned):
+        s = sents[i][1]
+        src = s if len(fold(s)) == len(s) else fold(s)
+        for m in matches_by_sentence.get(i, []):
+            before = _SIDE_WORD.findall(src[max(0, m.start - 100):m.start])[-n:]
+            after = _SIDE_WORD.findall(src[m.end:m.end + 100])[:n]
+            if before:
+                left.append(" ".join(before))
+            if after:
+                right.append(" ".join(after))
+    return left, right
 
 
 def _name_as_written(sents, mentioned, matches_by_sentence) -> str:

@@ -12,7 +12,7 @@ from ..text import fold
 from . import decide
 from .decide import (HIGH, L2, LEARNED_MARGIN, LEARNED_SAME_WORD, LEARNED_SIMILARITY, LOW, TEXT_C, TEXT_WEIGHT,
                      VECTOR_L2, Judge, knn_vote, model, text_logit)
-from .features import FEATURES, _weak_only, profile_text, strong_evidence, text_grams
+from .features import FEATURES, VOTE, _weak_only, profile_text, strong_evidence, text_grams
 from .words import words_after
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -39,6 +39,9 @@ TRAINING_FILES = (
     "training/t15_wirral.jsonl",
     "training/t16_norfolk.jsonl",
     "training/t17_swansea.jsonl",
+    "training/t18_cumbria.jsonl",
+    "training/t19_belfast.jsonl",
+    "training/t20_medway.jsonl",
 )
 
 
@@ -194,15 +197,20 @@ def _standardise(X):
     return mean, scale
 
 
-def _quantised(vectors):
-    """The vectors as the artefact stores them (int8, x 127)."""
+REFS_SCALE = 63.0  # the vote's references, int8 x this: x 127 until round 6; at x 63 the file keeps under its bound with
+# t18-t20's references, and cross-validation gives the same figures (README "Is it us?")
+
+
+def _quantised(vectors, scale: float = REFS_SCALE):
+    """The vectors as the artefact stores them (int8, x ``scale``)."""
     import numpy as np
 
-    return np.round(vectors * 127).clip(-127, 127).astype(np.int8)
+    return np.round(vectors * scale).clip(-127, 127).astype(np.int8)
 
 
-POSITIVES_SCALE = 63.0  # the true mentions' ctx vectors, int8 x this: only their nearest one counts (learned
-# namesakes, margin 0.10), and the one-correction figures are the same as at x 127 (README "Is it us?")
+POSITIVES_SCALE = 31.0  # the true mentions' ctx vectors, int8 x this: only their nearest one counts (learned
+# namesakes, margin 0.10): the one-correction figures are the same at x 127, 63 and 31 (README "Is it us?"; x 31
+# since round 6 keeps the model folder under 5 MB with t18-t20)
 
 
 def _positives(ctxs, refs_us):
@@ -221,11 +229,12 @@ def _with_votes(X, refs, ref_us, ref_groups=None, groups=None):
     ex_neg = ex_pos = None
     if groups is not None:
         ex_neg, ex_pos = groups[:, None] == ref_groups[None, ~ref_us], groups[:, None] == ref_groups[None, ref_us]
-    return np.hstack([X, knn_vote(refs[~ref_us], refs[ref_us], X[:, len(FEATURES):], ex_neg, ex_pos)])
+    return np.hstack([X, knn_vote(refs[~ref_us], refs[ref_us], X[:, VOTE], ex_neg, ex_pos)])
 
 
 def _regularisation(d: int, l2: float):
-    """L2 per feature: ``l2`` for the hand-made ones and the vote, VECTOR_L2 for the 256-number vector."""
+    """L2 per feature: ``l2`` for the hand-made ones and the vote, VECTOR_L2 for the vectors (around the name, the
+    words before it, the words after it: 256 numbers each)."""
     import numpy as np
 
     reg = np.full(d, l2)
@@ -237,7 +246,7 @@ def _fit_all(X, y, groups, l2: float):
     """(mean, scale, w, b, refs) fitted on these texts."""
     import numpy as np
 
-    refs = _quantised(X[:, len(FEATURES):]).astype(np.float32) / 127.0
+    refs = _quantised(X[:, VOTE]).astype(np.float32) / np.float32(REFS_SCALE)
     F = _with_votes(X, refs, y == 1, groups, groups)
     mean, scale = _standardise(F)
     w, b = _fit((F - mean) / scale, y, _regularisation(F.shape[1], l2))
@@ -313,7 +322,7 @@ def train(config, files: list[Path] | None = None, out: Path | None = None, low:
     mean, scale, w, b, _refs = _fit_all(X, y, groups, l2)
     vocab, idf, tw, tb = _fit_text(grams_of(cands), y)
     us_after = sorted({a for a_list, yy in zip(afters, y) if yy == 1 for a in a_list})
-    positives, in_refs = _positives(ctxs[y == 1], X[y == 1, len(FEATURES):])
+    positives, in_refs = _positives(ctxs[y == 1], X[y == 1, VOTE])
     meta = {
         "files": {str(Path(f).resolve().relative_to(ROOT)) if Path(f).resolve().is_relative_to(ROOT) else str(f):
                   hashlib.sha256(Path(f).read_bytes()).hexdigest()[:16] for f in files},
@@ -327,7 +336,7 @@ def train(config, files: list[Path] | None = None, out: Path | None = None, low:
         out, w=w.astype(np.float32), b=np.float64(b), mean=mean.astype(np.float32), scale=scale.astype(np.float32),
         low=np.float64(low), high=np.float64(high), positives=positives, positives_in_refs=in_refs,
         positives_scale=np.float64(POSITIVES_SCALE),
-        refs=_quantised(X[:, len(FEATURES):]), ref_us=y == 1,
+        refs=_quantised(X[:, VOTE]), refs_scale=np.float64(REFS_SCALE), ref_us=y == 1,
         us_after=np.asarray(us_after, dtype=str), meta=np.asarray(json.dumps(meta, sort_keys=True)),
         text_weight=np.float64(TEXT_WEIGHT), text_vocab=np.frombuffer("\n".join(vocab).encode(), dtype=np.uint8), text_idf=idf.astype(np.float16),
         text_w=tw.astype(np.float16), text_b=np.float64(tb),  # half precision: the file stays < 1.5 MB
