@@ -42,6 +42,7 @@ TRAINING_FILES = (
     "training/t18_cumbria.jsonl",
     "training/t19_belfast.jsonl",
     "training/t20_medway.jsonl",
+    "training/t21_coventry.jsonl",
 )
 
 
