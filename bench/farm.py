@@ -106,3 +106,19 @@ class Farm:
         for s in self.servers:
             s.shutdown()
             s.server_close()
+
+
+def farm_in_child(feeds: int, entries: int, latency_ms: float):
+    """A farm served from a forked process, so its CPU is not the measured process's: returns
+    ``(process, conn, urls)``; ``conn.send("stop")`` ends it."""
+    import multiprocessing
+
+    def serve(conn):
+        farm = Farm(feeds, entries, latency_ms).start()
+        conn.send(farm.urls())
+        conn.recv()
+
+    parent, kid = multiprocessing.Pipe()
+    proc = multiprocessing.get_context("fork").Process(target=serve, args=(kid,), daemon=True)
+    proc.start()
+    return proc, parent, parent.recv()

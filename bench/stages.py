@@ -168,21 +168,10 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     sys.path.insert(0, str(HERE))
     sys.path.insert(0, str(REPO))
-    import multiprocessing
-
+    from farm import farm_in_child
     from run import ENV, compile_package, copy_settled, urls_file, write_config
 
-    def serve(conn):
-        from farm import Farm
-
-        farm = Farm(a.feeds, a.entries, a.latency_ms).start()
-        conn.send(farm.urls())
-        conn.recv()
-
-    parent, kid = multiprocessing.Pipe()
-    farm = multiprocessing.get_context("fork").Process(target=serve, args=(kid,), daemon=True)
-    farm.start()
-    urls = parent.recv()
+    farm, parent, urls = farm_in_child(a.feeds, a.entries, a.latency_ms)
     tmp = Path(tempfile.mkdtemp(prefix="nbn-stages-"))
     cfg = write_config(tmp, urls, a.workers, spikes=bool(a.seed))
     uf = urls_file(tmp / "urls.txt", urls)
