@@ -405,8 +405,7 @@ class Analyser(Judging, Grading):
                 # A namesake's complaint waits for the digest; a person who may be at risk is never
                 # held below alert (a crisis graded below alert is the worst error): an email, no SMS.
                 capped = floor_of(severity)
-                if capped == "alert":  # the check's own reason says "watch at most": not for a crisis
-                    reasons[1] = reasons[1].replace("kept at watch at most", "kept at alert at most (a crisis)")
+                reasons[1] = decision.capped_reason(capped)  # a crisis says alert, not the check's "watch"
                 reasons.append(f"not sure it is us: {severity} -> {capped}")
                 severity = capped
         # The policy's actions for the families a director is shown, and only those (a keyword family

@@ -22,6 +22,7 @@ from .words import _OTHER_AFTER, _OUR_EVENTS, _OURS_AFTER, KINDS, _rx, group_cou
 embed.one_blas_thread()
 MODEL_PATH = Path(__file__).resolve().parent.parent / "model" / "identity.npz"
 US, UNSURE, NOT_US = "us", "unsure", "not_us"
+UNSURE_CAP = "kept at watch at most"  # how an unsure decision's reason ends (``Decision.capped_reason``)
 # Chosen by cross-validation grouped by file (README "Is it us?"): P(us) below LOW is not us,
 # from LOW to HIGH unsure (us, at most watch). L2 is the classifier's regularisation.
 LOW, HIGH, L2 = 0.18, 0.45, 30.0
@@ -51,6 +52,13 @@ class Decision:
         """Not us on strong evidence for a namesake: one we know (profile, correction) or P(us) below STRONG_NOT_US.
         A weaker "not us" is dropped only when the judgement does not grade the text crisis (``rescued``)."""
         return self.verdict == NOT_US and self.p_us < STRONG_NOT_US
+
+    def capped_reason(self, capped: str) -> str:
+        """The reason when an unsure decision holds a text at ``capped``: "kept at watch at most", or for a
+        crisis (held at alert, never below: ``analyse_judge.floor_of``) "kept at alert at most (a crisis)"."""
+        if capped == "alert" and self.reason.endswith(UNSURE_CAP):
+            return self.reason[:-len(UNSURE_CAP)] + "kept at alert at most (a crisis)"
+        return self.reason
 
     def rescued(self, severity: str) -> Decision:
         """A text graded ``severity`` (crisis) that the model only weakly took for a namesake: kept, unsure."""
@@ -354,7 +362,7 @@ class Judge:
             # a title or a few words (a news headline, a story on a link site): too little text for the
             # vectors to tell us from a namesake; no describing word after the name: unsure, not dropped
             return Decision(UNSURE, p, f"maybe not us: {name} could be {kind}, but too little text to tell "
-                                       f"({p:.0%} likely us); kept at watch at most")
+                                       f"({p:.0%} likely us); {UNSURE_CAP}")
         if p < mdl.low:
             return Decision(NOT_US, p, f"not us: about {name}, reads like {kind} ({p:.0%} likely us)")
         if p < mdl.high and _weak_only(matches_by_sentence, mentioned):
@@ -363,7 +371,7 @@ class Judge:
             return Decision(NOT_US, p, f"not us: '{name}' only as {_weak_flags(matches_by_sentence, mentioned)}, "
                                        f"and it reads like {kind} ({p:.0%} likely us)")
         if p < mdl.high:
-            return Decision(UNSURE, p, f"maybe not us: {name} could be {kind} ({p:.0%} likely us); kept at watch at most")
+            return Decision(UNSURE, p, f"maybe not us: {name} could be {kind} ({p:.0%} likely us); {UNSURE_CAP}")
         return Decision(US, p, f"reads like us ({p:.0%} likely us)")
 
     @staticmethod
