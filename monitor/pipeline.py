@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
-from . import alerting, rules, store
 from .analyse_worker import Background, Deferred, analysis as analysis_of
 from .clock import iso, parse_iso, utcnow
 from .config import Config
@@ -28,6 +27,19 @@ from .fetch import FetchError
 from .sources.base import Poll, SourceFailed, SourceState
 from .states import PollOutcome, Skipped
 from .text import fold, headline
+
+
+# The store, the rules and alerting are imported when a run first needs them (``_modules``): the store
+# imports sqlite-utils, a tenth of a second, and a first run sends its first requests before that.
+store = rules = alerting = None
+
+
+def _modules() -> None:
+    global store, rules, alerting
+    if store is None:
+        from . import alerting as _alerting, rules as _rules, store as _store
+
+        store, rules, alerting = _store, _rules, _alerting
 
 
 @dataclass
@@ -131,9 +143,8 @@ def run_cycle(
 
     The first requests go out as soon as the sources to poll are known: the analyser is compiled on
     first use (``analyse_worker.Deferred``: in a cold run of many feeds, by the worker only, on the
-    other core, while the feeds are fetched), and the worker is forked before the fetch threads start."""
-    from .notify import deliver_due
-
+    other core, while the feeds are fetched), the worker is forked before the fetch threads start, and
+    a first run imports the store (``_modules``) and makes its database once its requests are out."""
     started_mono = time.monotonic()
     now = now or clock()
     summary = RunSummary(started=now)
@@ -173,6 +184,8 @@ def run_cycle(
             )
 
             def deliver() -> None:
+                from .notify import deliver_due
+
                 delivered = deliver_due(db, config, now)
                 summary.alerts_sent += delivered.sent
                 summary.alerts_failed += delivered.failed
@@ -271,6 +284,7 @@ def run_cycle(
             summary.seconds = time.monotonic() - started_mono
             store.record_run(db, summary.row(clock(), summary.exit_code))
         except Exception as exc:
+            _modules()
             problem = store.storage_problem(exc, db_path)
             if problem is None:
                 raise
@@ -299,6 +313,7 @@ def _no_database_yet(db_path) -> bool:
 
 def _open(db_path, config: Config, now: datetime) -> tuple:
     """The database, opened (made and migrated if need be) with the config's sources in it, and their rows."""
+    _modules()
     db = store.open_db(db_path)
     store.sync_sources(db, config.sources, now)
     return db, store.source_rows(db)
@@ -326,6 +341,7 @@ def _record_failed_run(db, summary: RunSummary, problem, now: datetime, clock, s
     """Leave a trace of a run the disk stopped, when the database still takes one small write."""
     if db is None:
         return
+    _modules()
     try:
         db.rollback()
         summary.seconds = time.monotonic() - started_mono
@@ -336,6 +352,7 @@ def _record_failed_run(db, summary: RunSummary, problem, now: datetime, clock, s
 
 def evaluate_rules(db, config: Config, now: datetime) -> None:
     """The rules that look at the whole store rather than one new mention (each in its own transaction)."""
+    _modules()
     for cand in rules.spike_candidates(db, config, now):
         with db.atomic():
             alerting.handle(db, config, cand, now)
@@ -418,6 +435,7 @@ def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime, row
     """
     import sqlite3
 
+    _modules()  # (imported already in a run: for callers of this function alone)
     new_ids: list[int] = []
     problems: list[str] = []
     first_poll = not row.get("last_success")
