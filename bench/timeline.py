@@ -107,9 +107,14 @@ def child(cfg_path: str, db_path: str, out_path: str) -> None:
         wrap(m, "sync_sources", after, "sources synced")
         wrap(m, "source_rows", after, "source rows read")
         wrap(m, "index_pending", before, "store done")
+        wrap(m, "index_pending", after, "FTS done")
+        wrap(m, "record_run", after, "run recorded")
+        if hasattr(m, "Store"):
+            wrap(m.Store, "close", after, "database closed")
 
     def patch_pipeline(m):
         wrap(m, "run_cycle", before, "run_cycle")
+        wrap(m, "evaluate_rules", after, "rules done")
         wrap(m, "_poll", after, "first poll back")
         wrap(m, "_poll", after, "every poll back", first=False)
 
@@ -164,8 +169,8 @@ def child(cfg_path: str, db_path: str, out_path: str) -> None:
 ORDER_HINT = ("interpreter up", "monitor.cli imported", "config loaded", "run_cycle", "lock taken", "store opened",
               "sources synced", "source rows read", "requests imported", "fetcher made", "matcher compiled",
               "worker forked", "first request (ours)", "first request received", "first poll back", "worker warm",
-              "every poll back", "last request received", "worker closing", "worker closed", "store done", "run done",
-              "exit")
+              "every poll back", "last request received", "worker closing", "worker closed", "store done", "FTS done",
+              "rules done", "run recorded", "database closed", "run done", "exit")
 
 
 def main(argv=None) -> int:
