@@ -172,8 +172,6 @@ def run_cycle(
             # before the worker is forked; the analyser is compiled where it is first used
             analyser = Deferred(config, corrections)
             never_read = sum(1 for sc, _src, _state in todo if not rows[sc.name].get("last_polled"))
-            background = Background.start(analyser, len(todo), never_read, lock.fileno())  # many feeds due: analyse on the spare core
-            waiting_analysis: dict = {}  # the worker's future -> (source, its poll)
             from .fetch import Fetcher
 
             s = config.settings
@@ -182,6 +180,11 @@ def run_cycle(
                 max_bytes=s.max_bytes, per_host=s.per_host, pool_size=s.workers,
                 deadline=getattr(s, "fetch_deadline", None),
             )
+
+            # Many feeds due: analyse on the spare core. Forked after `import requests` (in the Fetcher): in a
+            # process just forked that import took twice as long (pages copied on write while the worker starts).
+            background = Background.start(analyser, len(todo), never_read, lock.fileno())
+            waiting_analysis: dict = {}  # the worker's future -> (source, its poll)
 
             def deliver() -> None:
                 from .notify import deliver_due
