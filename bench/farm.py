@@ -53,6 +53,8 @@ class Farm:
         self.last_modified = formatdate(1795500000, usegmt=True)
         self.servers: list[ThreadingHTTPServer] = []
         self.requests = 0
+        self.first_at: float | None = None  # time.monotonic() of the first and last request (bench/timeline.py)
+        self.last_at: float | None = None
         self._lock = threading.Lock()
 
     def start(self) -> "Farm":
@@ -64,6 +66,9 @@ class Farm:
             def do_GET(self):  # noqa: N802
                 with farm._lock:
                     farm.requests += 1
+                    farm.last_at = time.monotonic()
+                    if farm.first_at is None:
+                        farm.first_at = farm.last_at
                 time.sleep(farm.latency)
                 body = farm.bodies.get(self.path)
                 if body is None:
@@ -110,13 +115,18 @@ class Farm:
 
 def farm_in_child(feeds: int, entries: int, latency_ms: float):
     """A farm served from a forked process, so its CPU is not the measured process's: returns
-    ``(process, conn, urls)``; ``conn.send("stop")`` ends it."""
+    ``(process, conn, urls)``; ``conn.send("stop")`` ends it, ``conn.send("times")`` answers
+    ``(first, last)``: the ``time.monotonic()`` of the first and last request since the last ask
+    (the clock is the machine's, so another process can compare it with its own)."""
     import multiprocessing
 
     def serve(conn):
         farm = Farm(feeds, entries, latency_ms).start()
         conn.send(farm.urls())
-        conn.recv()
+        while conn.recv() == "times":
+            with farm._lock:
+                conn.send((farm.first_at, farm.last_at))
+                farm.first_at = farm.last_at = None
 
     parent, kid = multiprocessing.Pipe()
     proc = multiprocessing.get_context("fork").Process(target=serve, args=(kid,), daemon=True)

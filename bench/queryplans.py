@@ -67,7 +67,7 @@ def main(argv=None) -> int:
             return db
 
         store.open_db = traced
-        pipeline.store.open_db = traced
+        # (pipeline calls store.open_db through the module, patched above)
         pipeline.run_cycle(cfg, db_path, now=now, force=True)
         conn = sqlite3.connect(db_path)
         flagged = 0

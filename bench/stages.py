@@ -96,7 +96,7 @@ def child(cfg_path: str, db_path: str, marks_path: str) -> None:
         note("FTS index")
         return out
 
-    pipeline.store.index_pending = _index
+    store.index_pending = _index  # (pipeline calls it through the module)
     rules = pipeline.evaluate_rules
 
     def _rules(*a, **k):

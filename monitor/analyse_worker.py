@@ -23,6 +23,12 @@ The results are the same as analysing in the main process: the worker holds a co
 before the fork). A worker that dies or fails costs nothing: its polls are analysed in the main
 process as before. ``MONITOR_ANALYSIS_WORKER=0`` turns it off; ``=1`` turns it on for any number
 of sources (tests).
+
+A run hands ``Background`` a ``Deferred`` analyser: the ``Analyser`` compiled on first use (its
+category keywords, about 0.05 s). The main process needs only its name matcher (``could_name_us``:
+a few milliseconds) until it analyses a text itself, so a cold run's first request is not held up
+by compiling, and the worker, forked with the ``Deferred`` before compiling anything, compiles its
+own copy from the same config and the same correction rows (read before the fork) on the other core.
 """
 
 from __future__ import annotations
@@ -70,14 +76,86 @@ def analysis(analyser, item):
 
 
 def _warm_up() -> None:
-    """In the worker: analyse one text that names us, which loads VADER, the is-it-us check and the
-    model (each loads on the first text that needs it); its result is thrown away."""
+    """In the worker: analyse one text that names us, which compiles the analyser (a ``Deferred``) and
+    loads VADER, the is-it-us check and the model (each loads on the first text that needs it); its
+    result is thrown away."""
     try:
         term = _analyser.config.organisation.terms[0]
         _analyser.analyse(f"{term} volunteers", f"Parents thanked {term} for the help. {term} replied.")
     except Exception:  # a text that breaks analysis breaks it again, against its own entry
         pass
-    _analyser.last_identity = None
+    getattr(_analyser, "compiled", _analyser).last_identity = None
+
+
+class Deferred:
+    """The run's ``Analyser``, compiled on first use; until then only its name matcher (made as
+    ``Analyser`` makes it), which is all ``Background.could_name_us`` needs.
+
+    ``correction_rows``: reads the mentions marked "not about us" (``store.marked_not_about_us``), called
+    once, in the main process (``rows``: before the worker is forked, so the worker never reads the
+    database); the learned namesakes are made from those rows by whichever process compiles the
+    analyser (``learned_from_rows``: what ``identity.learned_from_db`` makes of the same rows)."""
+
+    def __init__(self, config, correction_rows):
+        from .matching import Matcher
+
+        org = config.organisation
+        self.config = config
+        self.matcher = Matcher(org.terms, org.exclude, org.short_names)
+        self._read_rows = correction_rows
+        self._rows = None  # the rows, or the exception reading them raised
+        self._compiled = None
+
+    def rows(self):
+        """The correction rows, read once (a failure is kept and raised again where they are used)."""
+        if self._rows is None:
+            try:
+                self._rows = list(self._read_rows())
+            except Exception as exc:  # e.g. a busy database: the is-it-us check decides without them
+                self._rows = exc
+        return self._rows
+
+    def learned(self) -> list:
+        """For the is-it-us check (``identity.Judge``, which reports a failure and goes on without them)."""
+        rows = self.rows()
+        if isinstance(rows, Exception):
+            raise rows
+        return learned_from_rows(self.config, rows)
+
+    @property
+    def compiled(self):
+        """The ``Analyser`` itself, compiled now if it was not yet."""
+        if self._compiled is None:
+            from .analyse import Analyser
+
+            self._compiled = Analyser(self.config, learned=self.learned)
+        return self._compiled
+
+    def analyse(self, *args, **kwargs):
+        return self.compiled.analyse(*args, **kwargs)
+
+    def __getattr__(self, name):  # identity, last_identity, ...: the compiled analyser's
+        if name.startswith("__") or name in ("_compiled", "_rows", "_read_rows", "config", "matcher"):
+            raise AttributeError(name)
+        return getattr(self.compiled, name)
+
+
+def learned_from_rows(config, rows) -> list:
+    """The learned namesakes from the rows of ``store.marked_not_about_us``: exactly what
+    ``identity.learned_from_db`` makes of them (tests/test_analyse_worker.py compares the two)."""
+    if not rows:
+        return []
+    from .analyse import Analyser
+    from .identity import learn
+
+    analyser = Analyser(config, [], model=None)
+    judge = analyser.identity
+    out = []
+    for r in rows:
+        ln = learn(judge, analyser, r["id"], r["marked"], r["title"], r["text"])
+        if ln is not None:
+            out.append(ln)
+    return out
 
 
 def _analyse_batch(payload):
@@ -208,7 +286,8 @@ class Background:
         if self.pool is None and not self.failed:
             global _analyser
             try:
-                self.analyser.identity.learned()  # read here: the worker never opens the database
+                # read here: the worker never opens the database (a Deferred analyser is compiled in the worker)
+                self.analyser.rows() if isinstance(self.analyser, Deferred) else self.analyser.identity.learned()
                 _analyser = self.analyser
                 # (a second worker takes polls the first has not queued: it needs the shallow queue)
                 self.pool = _pool(QUEUED if workers() < 2 else 1, self.lock_fd)

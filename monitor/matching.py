@@ -285,16 +285,17 @@ class KeywordSet:
 
     def __init__(self, keywords: list[str], patterns: list[str] | None = None, not_: list[str] | None = None):
         kw = [phrase_regex(k, joinable=False) for k in keywords]
-        self._kw = re.compile("|".join(f"(?:{a})" for a in kw)) if kw else None
+        # Only the alternations of the keywords (and ``not`` phrases) that can match a text are compiled
+        # (``_keywords_for``, ``_not_for``), when a text needs them: the whole alternation was compiled here
+        # and never searched (nine tenths of an Analyser's start, 40 ms, on every run's critical path).
+        self._has_kw = bool(kw)
         self._kw_sources = kw
         self._kw_by_first: dict[str, list[int]] = {}  # first word -> indices of the keywords it starts
         self._kw_other: list[int] = []  # keywords starting with a prefix or a literal: always tried
         self._kw_subsets: dict[tuple[int, ...], re.Pattern] = {}
         self._within: dict[str, tuple[int, ...]] = {}  # word -> keywords whose first word is inside it
         self._pat = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
-        self._not = (
-            re.compile("|".join(f"(?:{phrase_regex(n, joinable=False)})" for n in not_)) if not_ else None
-        )
+        self._has_not = bool(not_)
         # Each ``not`` phrase by the literal text it must contain (its first word), so that only the
         # phrases that can match a sentence are searched (the same shortcut as for keywords).
         self._not_sources = [phrase_regex(n, joinable=False) for n in (not_ or [])]
@@ -358,7 +359,7 @@ class KeywordSet:
     def _not_for(self, folded: str) -> re.Pattern | None:
         """The alternation of only the ``not`` phrases whose first word is in ``folded`` (None: none is):
         the others never match, so leaving them out changes no match."""
-        if self._not is None:
+        if not self._has_not:
             return None
         key = tuple(n for n, first in enumerate(self._not_firsts) if first in folded)
         if key not in self._not_subsets:
@@ -379,7 +380,7 @@ class KeywordSet:
         ``set(re.findall(r"[\\w']+", folded))``; ``patterns=False``: ``AnyKeyword`` found that no regex
         pattern of any set can match it)."""
         hits: list[re.Match[str]] = []
-        if self._kw is not None and self._keywords_possible(folded, words):
+        if self._has_kw and self._keywords_possible(folded, words):
             hits += self._keywords_for(folded, words).finditer(folded)
         if self._pat is not None and patterns:
             hits += self._pat.finditer(folded)
@@ -406,7 +407,7 @@ class AnyKeyword:
         self._all_prefixes = tuple(p for _k, ps in self._prefixes for p in ps)
         self._literals = [(k, lit) for k, ks in enumerate(sets) for lit in ks._literals]
         self._regex_sets = {k for k, ks in enumerate(sets) if ks._pat is not None}
-        self._not_sets = [(k, ks) for k, ks in enumerate(sets) if ks._not is not None]
+        self._not_sets = [(k, ks) for k, ks in enumerate(sets) if ks._has_not]
         # The first word of every set's ``not`` phrases, with the sets that have it: one substring
         # test per word (a ``not`` phrase can match only where its first word is).
         by_first: dict[str, set[int]] = {}

@@ -18,8 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
-from . import alerting, rules, store
-from .analyse_worker import Background, analysis as analysis_of
+from .analyse_worker import Background, Deferred, analysis as analysis_of
 from .clock import iso, parse_iso, utcnow
 from .config import Config
 from .lock import RunLock
@@ -28,6 +27,19 @@ from .fetch import FetchError
 from .sources.base import Poll, SourceFailed, SourceState
 from .states import PollOutcome, Skipped
 from .text import fold, headline
+
+
+# The store, the rules and alerting are imported when a run first needs them (``_modules``): the store
+# imports sqlite-utils, a tenth of a second, and a first run sends its first requests before that.
+store = rules = alerting = None
+
+
+def _modules() -> None:
+    global store, rules, alerting
+    if store is None:
+        from . import alerting as _alerting, rules as _rules, store as _store
+
+        store, rules, alerting = _store, _rules, _alerting
 
 
 @dataclass
@@ -127,23 +139,28 @@ def run_cycle(
     clock: Callable[[], datetime] = utcnow,
     log: Callable[[str], None] = lambda _msg: None,
 ) -> RunSummary:
-    """Poll due sources, store new mentions, queue and send alerts. Raises lock.Locked."""
-    from .analyse import Analyser
-    from .fetch import Fetcher
-    from .notify import deliver_due
+    """Poll due sources, store new mentions, queue and send alerts. Raises lock.Locked.
 
+    The first requests go out as soon as the sources to poll are known: the analyser is compiled on
+    first use (``analyse_worker.Deferred``: in a cold run of many feeds, by the worker only, on the
+    other core, while the feeds are fetched), the worker is forked before the fetch threads start, and
+    a first run imports the store (``_modules``) and makes its database once its requests are out."""
     started_mono = time.monotonic()
     now = now or clock()
     summary = RunSummary(started=now)
     with RunLock(db_path) as lock:
         db = None
         try:
-            db = store.open_db(db_path)
-            store.sync_sources(db, config.sources, now)
+            # A first run (no database yet: every enabled source new and due, nothing ever corrected) makes
+            # its database while the first requests are out; any other run reads the sources' state first.
+            if _no_database_yet(db_path):
+                rows, corrections = {}, list
+            else:
+                db, rows = _open(db_path, config, now)
+                corrections = lambda: _corrections(db)  # noqa: E731
             todo = []
-            rows = {}
             for sc in config.sources:
-                row = rows[sc.name] = store.source_row(db, sc.name)
+                row = rows.setdefault(sc.name, {})
                 skip = Skipped.DISABLED if not sc.enabled else due(row, now, force)
                 if skip:
                     summary.sources.append(SourceReport(sc.name, skip, error=row.get("disabled_reason")))
@@ -151,13 +168,12 @@ def run_cycle(
                 state = SourceState(**{k: row.get(k) for k in SourceState.__dataclass_fields__ if k != "now"}, now=now)
                 todo.append((sc, get_kind(sc.kind)(sc), state))
 
-            from .identity import lazy_learned
-
-            # namesakes learned from "not about us" corrections: read once, only if a new text names us
-            analyser = Analyser(config, learned=lazy_learned(db, config))
+            # namesakes learned from "not about us" corrections: read once, when a new text names us or
+            # before the worker is forked; the analyser is compiled where it is first used
+            analyser = Deferred(config, corrections)
             never_read = sum(1 for sc, _src, _state in todo if not rows[sc.name].get("last_polled"))
-            background = Background.start(analyser, len(todo), never_read, lock.fileno())  # many feeds due: analyse on the spare core
-            waiting_analysis: dict = {}  # the worker's future -> (source, its poll)
+            from .fetch import Fetcher
+
             s = config.settings
             fetcher = Fetcher(
                 contact=s.contact, connect_timeout=s.connect_timeout, read_timeout=s.read_timeout,
@@ -165,7 +181,14 @@ def run_cycle(
                 deadline=getattr(s, "fetch_deadline", None),
             )
 
+            # Many feeds due: analyse on the spare core. Forked after `import requests` (in the Fetcher): in a
+            # process just forked that import took twice as long (pages copied on write while the worker starts).
+            background = Background.start(analyser, len(todo), never_read, lock.fileno())
+            waiting_analysis: dict = {}  # the worker's future -> (source, its poll)
+
             def deliver() -> None:
+                from .notify import deliver_due
+
                 delivered = deliver_due(db, config, now)
                 summary.alerts_sent += delivered.sent
                 summary.alerts_failed += delivered.failed
@@ -190,6 +213,12 @@ def run_cycle(
                         future = pool.submit(_poll_and_send, src, fetcher, state, background)
                         futures[future] = sc
                         track(future)
+                    if db is None:  # a first run: its database is made now, while the first requests are out
+                        try:
+                            db, rows = _open(db_path, config, now)
+                        except BaseException:
+                            pool.shutdown(wait=False, cancel_futures=True)  # (the polls already running end)
+                            raise
                     waiting_since = None  # when the first alert not yet sent was queued
                     while pending:
                         done = _finished(finished, pending, timeout=0.25 if waiting_since else None)
@@ -258,6 +287,7 @@ def run_cycle(
             summary.seconds = time.monotonic() - started_mono
             store.record_run(db, summary.row(clock(), summary.exit_code))
         except Exception as exc:
+            _modules()
             problem = store.storage_problem(exc, db_path)
             if problem is None:
                 raise
@@ -269,6 +299,34 @@ def run_cycle(
     # A channel that gave up keeps the heartbeat failing until something goes through it again.
     heartbeat(config, summary.exit_code != 0 or bool(summary.channels_down), log)
     return summary
+
+
+def _no_database_yet(db_path) -> bool:
+    """No database file, or an empty one, and no write-ahead log that could hold one: a first run."""
+    for path in (Path(db_path), Path(f"{db_path}-wal")):
+        try:
+            if path.stat().st_size:
+                return False
+        except FileNotFoundError:
+            continue
+        except OSError:  # (unreadable: open_db says what is wrong)
+            return False
+    return True
+
+
+def _open(db_path, config: Config, now: datetime) -> tuple:
+    """The database, opened (made and migrated if need be) with the config's sources in it, and their rows."""
+    _modules()
+    db = store.open_db(db_path)
+    store.sync_sources(db, config.sources, now)
+    return db, store.source_rows(db)
+
+
+def _corrections(db) -> list[dict]:
+    """The mentions marked "not about us" that the is-it-us check learns from (``identity.learned``)."""
+    from .identity.learned import LEARNED_LIMIT
+
+    return store.marked_not_about_us(db, LEARNED_LIMIT)
 
 
 def heartbeat(config: Config, failed: bool, log: Callable[[str], None] = lambda _msg: None) -> None:
@@ -286,6 +344,7 @@ def _record_failed_run(db, summary: RunSummary, problem, now: datetime, clock, s
     """Leave a trace of a run the disk stopped, when the database still takes one small write."""
     if db is None:
         return
+    _modules()
     try:
         db.rollback()
         summary.seconds = time.monotonic() - started_mono
@@ -296,6 +355,7 @@ def _record_failed_run(db, summary: RunSummary, problem, now: datetime, clock, s
 
 def evaluate_rules(db, config: Config, now: datetime) -> None:
     """The rules that look at the whole store rather than one new mention (each in its own transaction)."""
+    _modules()
     for cand in rules.spike_candidates(db, config, now):
         with db.atomic():
             alerting.handle(db, config, cand, now)
@@ -378,6 +438,7 @@ def _store_poll(db, config: Config, analyser, sc, poll: Poll, now: datetime, row
     """
     import sqlite3
 
+    _modules()  # (imported already in a run: for callers of this function alone)
     new_ids: list[int] = []
     problems: list[str] = []
     first_poll = not row.get("last_success")

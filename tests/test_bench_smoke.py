@@ -25,3 +25,26 @@ def test_bench_harness_smoke(tmp_path):
                    "`monitor --help`", "python bench/run.py --only cold200"):
         assert figure in text, figure
     assert "cores, Python 3." in text and " / **" in text  # min / median / max
+
+
+def test_timeline_smoke(tmp_path):
+    """bench/timeline.py marks a real `monitor run` as it goes and reads the farm's first request, for the run and
+    for the floor (with the analysis worker: MONITOR_ANALYSIS_WORKER=1 with a few feeds)."""
+    import json
+    import os
+
+    out = tmp_path / "timeline.json"
+    env = {**os.environ, "MONITOR_ANALYSIS_WORKER": "1"}
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "timeline.py"), "--feeds", "12", "--entries", "3",
+                           "--latency-ms", "5", "--runs", "1", "--json", str(out)],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    sides = json.loads(out.read_text())
+    (run,), (floor,) = sides["this tree"], sides["floor"]
+    order = ["interpreter up", "monitor.cli imported", "config loaded", "run_cycle", "lock taken", "fetcher made",
+             "worker forked", "first request received", "every poll back", "store done", "run done", "exit"]
+    assert [run[k] for k in order] == sorted(run[k] for k in order), run
+    assert run["first request (ours)"] <= run["first request received"] and run["worker closed"] <= run["store done"]
+    assert run["source rows read"] > run["first request received"]  # a first run: its database made after
+    assert 0 < floor["first request received"] < floor["exit"]
+    assert "first request received" in proc.stdout

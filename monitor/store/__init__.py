@@ -33,7 +33,8 @@ from pathlib import Path
 
 from .schema import Database, Migrations, migrations  # noqa: F401  (Migrations: for whoever adds one)
 from .common import get_row, to_json as _json  # noqa: F401
-from .sources import SECRET_KEYS, public_source, record_poll, set_down_alert, source_row, sync_sources  # noqa: F401
+from .sources import (SECRET_KEYS, public_source, record_poll, set_down_alert, source_row,  # noqa: F401
+                      source_rows, sync_sources)
 from .mentions import (  # noqa: F401
     MENTION_SQL, _MENTION_SQL, KnownStories, carriers, count_since, decode_mention, first_seen, hourly_counts,
     inbox, index_pending, insert_mention, json_list, known_mention, link_source, mark_reminded, mention, mentions, newest_since,
@@ -54,7 +55,7 @@ from . import digest, retention  # noqa: F401  (the digest's reads; the purge's 
 
 __all__ = [  # everything callers reach as monitor.store.NAME
     "Database", "Migrations", "migrations", "get_row", "_json", "SECRET_KEYS", "public_source",
-    "record_poll", "set_down_alert", "source_row", "sync_sources", "MENTION_SQL", "_MENTION_SQL", "KnownStories",
+    "record_poll", "set_down_alert", "source_row", "source_rows", "sync_sources", "MENTION_SQL", "_MENTION_SQL", "KnownStories",
     "carriers", "count_since", "decode_mention", "first_seen", "hourly_counts", "inbox", "index_pending", "insert_mention",
     "json_list", "known_mention", "link_source", "mark_reminded", "mention", "mentions", "newest_since",
     "purged_key", "replies_due", "set_needs_reply", "texts_for_excludes", "marked_not_about_us", "unmarked_texts",

@@ -35,6 +35,13 @@ def source_row(db, name: str) -> dict:
     return get_row(db, "sources", name) or {}
 
 
+def source_rows(db) -> dict[str, dict]:
+    """Every source's row (as ``source_row`` gives it), by name: one query where a run read a thousand."""
+    cur = db.execute("select * from sources")
+    cols = [d[0] for d in cur.description]
+    return {row["name"]: row for row in (dict(zip(cols, r)) for r in cur.fetchall())}
+
+
 SECRET_KEYS = ("session", "token", "jwt", "access", "refresh", "password", "secret")
 
 
