@@ -219,7 +219,7 @@ class Analyser(Judging, Grading):
                 if k not in live[index]:
                     continue
                 text = folded[index]
-                other = rule.keys.other_sense(text)
+                other = rule.keys.other_sense(text) if rule.cat.guards else None
                 if other:
                     guarded.setdefault(name, f"'{other}' means something else")
                 for hit in rule.keys.find(text, words[index], patterns[index]):
@@ -227,12 +227,14 @@ class Analyser(Judging, Grading):
                     neg = _negated(text, hit.start()) or (f"next sentence: {folded[index + 1].strip()}" if index in denied else None)
                     if neg:
                         notes.append(f"{name}: '{word}' set aside, negated by '{neg}'")
-                        guarded.setdefault(name, f"'{word}' negated by '{neg}'")
+                        if rule.cat.guards:
+                            guarded.setdefault(name, f"'{word}' negated by '{neg}'")
                         continue
                     near = rule.near.search(text) if rule.near else None
                     if near:
                         notes.append(f"{name}: '{word}' set aside, another sense ('{near.group(0)}')")
-                        guarded.setdefault(name, f"'{word}' in another sense ('{near.group(0)}')")
+                        if rule.cat.guards:
+                            guarded.setdefault(name, f"'{word}' in another sense ('{near.group(0)}')")
                         continue
                     first_at.setdefault(name, index)
                     if word not in fired.setdefault(name, []):
@@ -246,7 +248,8 @@ class Analyser(Judging, Grading):
                                  f"says '{why.group(0)}'; still sensitive")
                     first_at.pop(name, None)
                     fired.setdefault("_set_aside", []).append(name)
-                    guarded[name] = f"the text says '{why.group(0)}'"
+                    if rule.cat.guards:
+                        guarded[name] = f"the text says '{why.group(0)}'"
         return fired, notes, first_at, guarded
 
     def feeling(self, text: str) -> float:

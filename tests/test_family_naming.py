@@ -148,7 +148,7 @@ def test_each_crisis_below_alert_is_given_its_cause():
             "Who is the safeguarding lead tonight?")
     graded = Analyser(CFG, model=_Reads("crisis", safeguarding=0.6)).analyse("", lead)
     assert graded.severity == "alert"  # the floor: nothing to explain
-    quiet = Analyser(CFG, model=_Reads("watch")).analyse("", "New Baby Network, my baby is floppy and grey.")
+    quiet = Analyser(CFG, model=_Reads("watch")).analyse("", "New Baby Network, my baby has gone a funny colour.")
     cases = [
         ({"item": crisis, "analysis": None, "identity": None}, "not taken for us: no name of ours read"),
         ({"item": crisis, "analysis": None, "identity": ("not_us", True)}, "not taken for us: the is-it-us check is sure"),

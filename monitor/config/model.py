@@ -184,6 +184,7 @@ class Category:
                               help="words that, in the same sentence, show a keyword means something else")
     unless: list[str] = key(kind=TEXTS, factory=list, help="phrases anywhere in the text that set it aside")
     sarcasm: bool = key(False, kind=BOOLEAN, help="turns praise words about us into criticism")
+    guards: bool = key(True, kind=BOOLEAN, help="its negations and its not, not_near and unless phrases may set aside the model's reading of its family (false: a floor only)")
     policy: str = ""  # from alerts/playbook.yaml
     action: str = ""  # from alerts/playbook.yaml
 
