@@ -43,6 +43,8 @@ TRAINING_FILES = (
     "training/t19_belfast.jsonl",
     "training/t20_medway.jsonl",
     "training/t21_coventry.jsonl",
+    "training/t25_brighton.jsonl",
+    "training/t26_derby.jsonl",
 )
 
 
