@@ -44,6 +44,39 @@ def grades(cfg, cands, cache: Path) -> list[str]:
     return out
 
 
+def hard_files(files) -> set[int]:
+    """The files written to hold namesakes doing close work (t10 and later): the hard case of the blind sets."""
+    import re
+
+    return {g for g, f in enumerate(files) if (m := re.match(r"t(\d+)_", Path(f).name)) and int(m.group(1)) >= 10}
+
+
+def trade_off(oof, pv, y, groups, files, crisis, alert, label, recalls=(0.99, 0.98, 0.97, 0.95)) -> str:
+    """The trade-off curve (issue 15, round 7): for each recall among candidates, the threshold that keeps it and
+    the namesakes let in per 20 at that threshold, over all files and over the hard files (t10 and later); at
+    recall 0.99 also the namesakes reaching a director and the true crises lost, with the crisis valve."""
+    import numpy as np
+
+    from monitor.identity.decide import HIGH, STRONG_NOT_US
+
+    hard = np.isin(groups, sorted(hard_files(files)))
+    t, fl = y == 1, y == 0
+    ranked = np.sort(oof[t])
+    lines = []
+    for r in recalls:
+        th = ranked[int(np.floor((1 - r) * t.sum()))]
+        line = (f"  recall {r:.2f}: threshold {th:.3f}, namesakes per 20 all {20 * (fl & (oof >= th)).sum() / fl.sum():.2f}, "
+                f"hard files {20 * (fl & hard & (oof >= th)).sum() / max((fl & hard).sum(), 1):.2f}")
+        if r == recalls[0]:
+            valve = (pv >= STRONG_NOT_US) & (oof < th) & crisis
+            kept = (oof >= th) | valve
+            director = ((oof >= max(HIGH, th)) & alert) | ((oof >= th) & (oof < HIGH) & crisis) | valve
+            line += (f"; with the valve: namesakes reaching a director {int((fl & director).sum())} (hard files "
+                     f"{int((fl & hard & director).sum())}), true crises lost {int((t & ~kept & (label == 'crisis')).sum())}")
+        lines.append(line)
+    return "trade-off (threshold chosen for each recall, no valve):\n" + "\n".join(lines)
+
+
 def main(argv=None) -> None:
     import numpy as np
 
@@ -174,6 +207,7 @@ def main(argv=None) -> None:
               f"reach director {int((fl & director).sum())}, true lost {int((t & ~kept).sum())}, "
               f"recall {(t & kept).sum() / t.sum():.4f}; per file: {per}")
     fl, t = y == 0, y == 1
+    print(trade_off(oof, pv, y, groups, files, crisis, alert, label))
     for low in (0.15, 0.18, 0.2, 0.22, 0.25):
         kept = (oof >= low) | ((pv >= STRONG_NOT_US) & (oof < low) & crisis)
         print(f"  low {low:g}: recall {(t & kept).sum() / t.sum():.4f} (lost {int((t & ~kept).sum())}), namesakes P>=low "

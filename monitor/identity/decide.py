@@ -24,8 +24,9 @@ MODEL_PATH = Path(__file__).resolve().parent.parent / "model" / "identity.npz"
 US, UNSURE, NOT_US = "us", "unsure", "not_us"
 UNSURE_CAP = "kept at watch at most"  # how an unsure decision's reason ends (``Decision.capped_reason``)
 # Chosen by cross-validation grouped by file (README "Is it us?"): P(us) below LOW is not us,
-# from LOW to HIGH unsure (us, at most watch). L2 is the classifier's regularisation.
-LOW, HIGH, L2 = 0.18, 0.45, 30.0
+# from LOW to HIGH unsure (us, at most watch). L2 is the classifier's regularisation. LOW 0.15 since round 7 (the
+# words model at C 100): the threshold that keeps recall among candidates at 0.99.
+LOW, HIGH, L2 = 0.15, 0.45, 30.0
 # A "not us" with P(us) at least this (and no namesake we know) is weak evidence: a text the judgement
 # grades crisis is then kept (unsure, at alert at most), never dropped: a lost crisis is the worst error.
 STRONG_NOT_US = 0.03
@@ -35,7 +36,7 @@ SHORT_TEXT_WORDS = 12  # a text this short (besides our name) is never "not us" 
 VECTOR_L2, KNN_K = 300.0, 10
 # A second model reads the words and word pairs of the whole text (TF-IDF, logistic regression); P(us) is the
 # two models' log-odds mixed, TEXT_WEIGHT of it from the words (chosen by cross-validation, README "Is it us?").
-TEXT_WEIGHT, TEXT_C = 0.5, 30.0
+TEXT_WEIGHT, TEXT_C = 0.5, 100.0
 LEARNED_SIMILARITY = 0.70  # a post this close to a learned namesake's sentences is that namesake,
 LEARNED_MARGIN = 0.10  # ... when it is this much closer to it than to any true mention we were trained on,
 LEARNED_SAME_WORD = 0.45  # or this close and naming it the same way ("New Baby Network Ltd")
