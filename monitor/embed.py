@@ -18,6 +18,7 @@ import json
 import os
 import re
 import struct
+import zlib
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -68,11 +69,12 @@ def _read_safetensors(path: Path):
 
 
 def read_npz(path: Path) -> dict:
-    """The arrays of an uncompressed ``.npz`` (``np.savez``), read-only views of the file's bytes: the
+    """The arrays of an ``.npz`` (``np.savez`` or :func:`save_npz`), read-only views of the file's bytes: the
     same arrays as ``np.load(path)`` gives, without importing zipfile (and bz2, lzma, shutil),
-    checking each member's CRC or copying each member again. Read whole, not memory-mapped:
-    ``monitor train`` may rewrite the file while a run has it open. Anything else (a compressed
-    member, Fortran order, objects, a zip64 offset) is read by ``np.load``."""
+    checking each member's CRC or copying each stored member again (a deflated one is inflated
+    with zlib). Read whole, not memory-mapped:
+    ``monitor train`` may rewrite the file while a run has it open. Anything else (another
+    compression, Fortran order, objects, a zip64 offset) is read by ``np.load``."""
     import numpy as np
 
     buf = path.read_bytes()
@@ -83,9 +85,25 @@ def read_npz(path: Path) -> dict:
             return {k: arrays[k] for k in arrays.files}
 
 
-def _npz_members(np, buf) -> dict:
-    from ast import literal_eval
+def save_npz(path: Path, stored: dict, deflated: dict | None = None) -> None:
+    """Write arrays as ``np.savez`` does, each member stored as is (read fastest), except those in
+    ``deflated``, which are compressed (a large table read rarely: the judgement model's example
+    bank). ``np.load`` and :func:`read_npz` read both kinds."""
+    import io
+    import zipfile
 
+    import numpy as np
+
+    with zipfile.ZipFile(path, "w") as z:
+        for method, arrays in ((zipfile.ZIP_STORED, stored), (zipfile.ZIP_DEFLATED, deflated or {})):
+            for name, array in arrays.items():
+                data = io.BytesIO()
+                np.lib.format.write_array(data, np.asanyarray(array), allow_pickle=False)
+                z.writestr(zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0)), data.getvalue(),
+                           compress_type=method)
+
+
+def _npz_members(np, buf) -> dict:
     end = buf.rfind(b"PK\x05\x06")  # end of central directory
     if end < 0:
         raise ValueError("no zip directory")
@@ -95,38 +113,50 @@ def _npz_members(np, buf) -> dict:
         if buf[at:at + 4] != b"PK\x01\x02":
             raise ValueError("bad directory entry")
         method, = struct.unpack_from("<H", buf, at + 10)
+        packed, = struct.unpack_from("<I", buf, at + 20)
         n_name, n_extra, n_comment = struct.unpack_from("<HHH", buf, at + 28)
         offset, = struct.unpack_from("<I", buf, at + 42)
         name = buf[at + 46:at + 46 + n_name].decode("utf-8")
         at += 46 + n_name + n_extra + n_comment
-        if method != 0 or offset == 0xFFFFFFFF or not name.endswith(".npy"):
+        if method not in (0, 8) or offset == 0xFFFFFFFF or not name.endswith(".npy"):
             raise ValueError("not a plain member")
         if buf[offset:offset + 4] != b"PK\x03\x04":
             raise ValueError("bad local header")
         l_name, l_extra = struct.unpack_from("<HH", buf, offset + 26)
         data = offset + 30 + l_name + l_extra
-        if buf[data:data + 6] != b"\x93NUMPY":
-            raise ValueError("not an .npy member")
-        major = buf[data + 6]
-        if major == 1:
-            header_len, = struct.unpack_from("<H", buf, data + 8)
-            header_at = data + 10
-        elif major in (2, 3):
-            header_len, = struct.unpack_from("<I", buf, data + 8)
-            header_at = data + 12
-        else:
-            raise ValueError("unknown .npy version")
-        header = literal_eval(buf[header_at:header_at + header_len].decode("latin1"))
-        dtype = np.dtype(header["descr"])
-        if header["fortran_order"] or dtype.hasobject:
-            raise ValueError("not a plain array")
-        shape = tuple(header["shape"])
-        count_items = 1
-        for dim in shape:
-            count_items *= dim
-        out[name[:-4]] = np.frombuffer(buf, dtype=dtype, count=count_items,
-                                       offset=header_at + header_len).reshape(shape)
+        if method == 8:  # a deflated member (``save_npz``'s ``deflated``): its own bytes, inflated
+            member = zlib.decompress(buf[data:data + packed], -15)
+            out.update(_npz_members_of(np, name, member, 0))
+            continue
+        out.update(_npz_members_of(np, name, buf, data))
     return out
+
+
+def _npz_members_of(np, name: str, buf, data: int) -> dict:
+    """One ``.npy`` member starting at ``data`` in ``buf``, as a read-only view."""
+    from ast import literal_eval
+
+    if buf[data:data + 6] != b"\x93NUMPY":
+        raise ValueError("not an .npy member")
+    major = buf[data + 6]
+    if major == 1:
+        header_len, = struct.unpack_from("<H", buf, data + 8)
+        header_at = data + 10
+    elif major in (2, 3):
+        header_len, = struct.unpack_from("<I", buf, data + 8)
+        header_at = data + 12
+    else:
+        raise ValueError("unknown .npy version")
+    header = literal_eval(buf[header_at:header_at + header_len].decode("latin1"))
+    dtype = np.dtype(header["descr"])
+    if header["fortran_order"] or dtype.hasobject:
+        raise ValueError("not a plain array")
+    shape = tuple(header["shape"])
+    count_items = 1
+    for dim in shape:
+        count_items *= dim
+    return {name[:-4]: np.frombuffer(buf, dtype=dtype, count=count_items,
+                                     offset=header_at + header_len).reshape(shape)}
 
 
 # The tokenizer's own pipeline, which the word-at-a-time path reproduces (tests/test_model_speed.py).

@@ -30,7 +30,7 @@ def test_similar_sentences_are_closer_than_unrelated_ones():
 
 def test_read_npz_gives_np_loads_arrays(tmp_path):
     """embed.read_npz (the models' files, without zipfile) reads the same arrays as np.load, byte for byte;
-    a file it does not handle (compressed) is read by np.load."""
+    a member save_npz deflates is inflated; a file it does not handle otherwise is read by np.load."""
     from monitor import model
     from monitor.identity import decide
 
@@ -38,7 +38,9 @@ def test_read_npz_gives_np_loads_arrays(tmp_path):
             "text": np.array(["us", "ltd"]), "scalar": np.float64(0.25), "empty": np.zeros((0, 256), np.float32)}
     np.savez(tmp_path / "plain.npz", **mine)
     np.savez_compressed(tmp_path / "packed.npz", **mine)
-    for path in (model.MODEL_DIR / "judge.npz", decide.MODEL_PATH, tmp_path / "plain.npz", tmp_path / "packed.npz"):
+    embed.save_npz(tmp_path / "mixed.npz", {k: v for k, v in mine.items() if k != "i8"}, deflated={"i8": mine["i8"]})
+    for path in (model.MODEL_DIR / "judge.npz", decide.MODEL_PATH, tmp_path / "plain.npz", tmp_path / "packed.npz",
+                 tmp_path / "mixed.npz"):
         got = embed.read_npz(path)
         with np.load(path) as want:
             assert sorted(got) == sorted(want.files)
