@@ -94,7 +94,7 @@ class Deferred:
     ``correction_rows``: reads the mentions marked "not about us" (``store.marked_not_about_us``), called
     once, in the main process (``rows``: before the worker is forked, so the worker never reads the
     database); the learned namesakes are made from those rows by whichever process compiles the
-    analyser (``learned_from_rows``: what ``identity.learned_from_db`` makes of the same rows)."""
+    analyser (``identity.learned_from_rows``: what ``identity.learned_from_db`` makes of the same rows)."""
 
     def __init__(self, config, correction_rows):
         from .matching import Matcher
@@ -120,6 +120,8 @@ class Deferred:
         rows = self.rows()
         if isinstance(rows, Exception):
             raise rows
+        from .identity.learned import learned_from_rows
+
         return learned_from_rows(self.config, rows)
 
     @property
@@ -138,24 +140,6 @@ class Deferred:
         if name.startswith("__") or name in ("_compiled", "_rows", "_read_rows", "config", "matcher"):
             raise AttributeError(name)
         return getattr(self.compiled, name)
-
-
-def learned_from_rows(config, rows) -> list:
-    """The learned namesakes from the rows of ``store.marked_not_about_us``: exactly what
-    ``identity.learned_from_db`` makes of them (tests/test_analyse_worker.py compares the two)."""
-    if not rows:
-        return []
-    from .analyse import Analyser
-    from .identity import learn
-
-    analyser = Analyser(config, [], model=None)
-    judge = analyser.identity
-    out = []
-    for r in rows:
-        ln = learn(judge, analyser, r["id"], r["marked"], r["title"], r["text"])
-        if ln is not None:
-            out.append(ln)
-    return out
 
 
 def _analyse_batch(payload):

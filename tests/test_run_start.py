@@ -157,7 +157,9 @@ def test_source_rows_are_each_sources_row(make_config, tmp_path):
 
 @pytest.mark.model
 def test_the_namesakes_learned_from_rows_are_those_learned_from_the_database(make_config, tmp_path):
-    from monitor.analyse_worker import learned_from_rows
+    """The run's deferred analyser learns from the rows read before the worker forks what a check that
+    reads the database itself learns."""
+    from monitor.analyse_worker import Deferred
     from monitor.identity import learned_from_db
     from monitor.identity.learned import LEARNED_LIMIT
 
@@ -172,7 +174,7 @@ def test_the_namesakes_learned_from_rows_are_those_learned_from_the_database(mak
                    [f"https://l.example/{i}", f"https://l.example/{i}", title, text])
     db.conn.commit()
     expected = learned_from_db(db, cfg)
-    got = learned_from_rows(cfg, store.marked_not_about_us(db, LEARNED_LIMIT))
+    got = Deferred(cfg, lambda: store.marked_not_about_us(db, LEARNED_LIMIT)).learned()
     assert len(expected) == 2 and [ln.mention_id for ln in got] == [ln.mention_id for ln in expected]
     for a, b in zip(got, expected):
         assert (a.name, a.kind, a.label, a.marked) == (b.name, b.kind, b.label, b.marked)

@@ -33,7 +33,12 @@ def learned_from_db(db, config) -> list[Learned]:
     """Every mention a director marked "not about us", as learned namesakes (newest first)."""
     from .. import store
 
-    rows = store.marked_not_about_us(db, LEARNED_LIMIT)
+    return learned_from_rows(config, store.marked_not_about_us(db, LEARNED_LIMIT))
+
+
+def learned_from_rows(config, rows) -> list[Learned]:
+    """The learned namesakes from rows of ``store.marked_not_about_us`` (a run's analysis worker reads
+    the rows before it forks and learns from them here, as ``learned_from_db`` does)."""
     if not rows:
         return []
     from ..analyse import Analyser
