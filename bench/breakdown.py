@@ -41,7 +41,6 @@ import shutil  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-import tempfile  # noqa: E402
 import threading  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -313,14 +312,9 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     sys.path.insert(0, str(HERE))
     sys.path.insert(0, str(REPO))
-    from farm import farm_in_child
-    from run import ENV, compile_package, urls_file, write_config
+    from run import ENV, farm_workspace
 
-    farm, parent, urls = farm_in_child(a.feeds, a.entries, a.latency_ms)
-    tmp = Path(tempfile.mkdtemp(prefix="nbn-breakdown-"))
-    cfg = write_config(tmp, urls, a.workers)
-    uf = urls_file(tmp / "urls.txt", urls)
-    compile_package()
+    farm, parent, urls, tmp, cfg, uf = farm_workspace(a, "nbn-breakdown-")
     sides: dict[str, list[dict]] = {"this tree": [], "old tree": []}
     for i in range(a.runs * (2 if a.old else 1)):
         old = bool(a.old) and i % 4 in (1, 2)

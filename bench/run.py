@@ -217,6 +217,20 @@ def urls_file(path: Path, urls: list[str], etags: dict | None = None) -> Path:
     return path
 
 
+def farm_workspace(a, prefix: str, *, spikes: bool = False):
+    """The set-up bench/breakdown.py, stages.py and timeline.py share: a farm of ``a.feeds`` feeds served
+    from a forked process, a temporary folder with a config (``a.workers``) and a URL list, the package
+    compiled. Returns ``(farm process, its pipe, urls, folder, config path, urls file)``."""
+    from farm import farm_in_child
+
+    farm, conn, urls = farm_in_child(a.feeds, a.entries, a.latency_ms)
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    cfg = write_config(tmp, urls, a.workers, spikes=spikes)
+    uf = urls_file(tmp / "urls.txt", urls)
+    compile_package()
+    return farm, conn, urls, tmp, cfg, uf
+
+
 def texts_for(farm: Farm) -> list[tuple[str, str]]:
     import feedparser
 

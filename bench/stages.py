@@ -34,7 +34,6 @@ import os  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -168,14 +167,9 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     sys.path.insert(0, str(HERE))
     sys.path.insert(0, str(REPO))
-    from farm import farm_in_child
-    from run import ENV, compile_package, copy_settled, urls_file, write_config
+    from run import ENV, copy_settled, farm_workspace
 
-    farm, parent, urls = farm_in_child(a.feeds, a.entries, a.latency_ms)
-    tmp = Path(tempfile.mkdtemp(prefix="nbn-stages-"))
-    cfg = write_config(tmp, urls, a.workers, spikes=bool(a.seed))
-    uf = urls_file(tmp / "urls.txt", urls)
-    compile_package()
+    farm, parent, urls, tmp, cfg, uf = farm_workspace(a, "nbn-stages-", spikes=bool(a.seed))
     rows = []
     old_rows = []
     two_sides = bool(a.old or a.paired or a.with_env)

@@ -179,7 +179,6 @@ def main(argv=None) -> int:
     import shutil
     import statistics
     import subprocess
-    import tempfile
     from pathlib import Path
 
     here = Path(__file__).resolve().parent
@@ -197,14 +196,9 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     sys.path.insert(0, str(here))
     sys.path.insert(0, str(repo))
-    from farm import farm_in_child
-    from run import ENV, compile_package, urls_file, write_config
+    from run import ENV, farm_workspace
 
-    farm, conn, urls = farm_in_child(a.feeds, a.entries, a.latency_ms)
-    tmp = Path(tempfile.mkdtemp(prefix="nbn-timeline-"))
-    cfg = write_config(tmp, urls, a.workers)
-    uf = urls_file(tmp / "urls.txt", urls)
-    compile_package()
+    farm, conn, urls, tmp, cfg, uf = farm_workspace(a, "nbn-timeline-")
     if a.old:
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(a.old) / "monitor")], env=ENV,
                        capture_output=True)
