@@ -215,26 +215,25 @@ class Analyser(Judging, Grading):
         checks = [self._any_keyword.possible_and_patterns(folded[i], words[i]) for i in everywhere]
         live, patterns = [c[0] for c in checks], [c[1] for c in checks]
         for k, (name, rule) in enumerate(self.rules.items()):
+            guards = guarded if rule.cat.guards else {}  # guards: false, a floor only: its set-asides guard nothing
             for index in everywhere if rule.cat.anywhere else scope:
                 if k not in live[index]:
                     continue
                 text = folded[index]
                 other = rule.keys.other_sense(text) if rule.cat.guards else None
                 if other:
-                    guarded.setdefault(name, f"'{other}' means something else")
+                    guards.setdefault(name, f"'{other}' means something else")
                 for hit in rule.keys.find(text, words[index], patterns[index]):
                     word = hit.group(0)
                     neg = _negated(text, hit.start()) or (f"next sentence: {folded[index + 1].strip()}" if index in denied else None)
                     if neg:
                         notes.append(f"{name}: '{word}' set aside, negated by '{neg}'")
-                        if rule.cat.guards:
-                            guarded.setdefault(name, f"'{word}' negated by '{neg}'")
+                        guards.setdefault(name, f"'{word}' negated by '{neg}'")
                         continue
                     near = rule.near.search(text) if rule.near else None
                     if near:
                         notes.append(f"{name}: '{word}' set aside, another sense ('{near.group(0)}')")
-                        if rule.cat.guards:
-                            guarded.setdefault(name, f"'{word}' in another sense ('{near.group(0)}')")
+                        guards.setdefault(name, f"'{word}' in another sense ('{near.group(0)}')")
                         continue
                     first_at.setdefault(name, index)
                     if word not in fired.setdefault(name, []):
@@ -248,8 +247,7 @@ class Analyser(Judging, Grading):
                                  f"says '{why.group(0)}'; still sensitive")
                     first_at.pop(name, None)
                     fired.setdefault("_set_aside", []).append(name)
-                    if rule.cat.guards:
-                        guarded[name] = f"the text says '{why.group(0)}'"
+                    guards[name] = f"the text says '{why.group(0)}'"
         return fired, notes, first_at, guarded
 
     def feeling(self, text: str) -> float:
