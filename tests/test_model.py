@@ -50,7 +50,7 @@ def test_the_artefact_is_small_and_loaded_by_path():
     assert size < 5_000_000
     meta = json.loads((model.MODEL_DIR / "judge.json").read_text())
     assert set(meta["thresholds"]) >= {"crisis", "alert", "watch", "family"}
-    assert meta["thresholds"]["crisis"] > 0 and meta["examples"]
+    assert meta["thresholds"]["crisis"] > 0 and meta["examples"] == len(model.load().examples) > 1000
 
 
 def test_a_raise_needs_the_watch_head_to_agree_and_each_family_has_its_own_threshold():
