@@ -27,8 +27,7 @@ Rules (each one learnt from a false positive or a miss):
   network and a podcast share it). Exclude phrases and the handle/hashtag boundaries
   apply to them as to any match.
 - A hashtag is read as its words (``Matcher._in_hashtags``): "#BoycottNewBabyNetwork" is a match,
-  "#NewBabyNetworkFail" and "#boycottnewbabynetwork" candidates flagged ``inside a longer
-  hashtag``, "#NewBabyNetworking" nothing.
+  "#NewBabyNetworkFail" and "#boycottnewbabynetwork" flagged candidates, "#NewBabyNetworking" not.
 - ``lookalikes()`` finds handles and names built from ours ("@newbabynetwork_uk",
   "NewBabyNetw0rk"): not us, but a sign of impersonation when something else
   says so (see ``analyse``).
@@ -91,8 +90,7 @@ IN_HASHTAG = "inside a longer hashtag"
 # A hashtag, and where a CamelCase hashtag's words meet: "Boycott|New|Baby|Network|Fail", "NHS|Fail".
 _HASHTAG = re.compile(r"(?<![\w#@&])#([A-Za-z0-9]+)(?![\w])")
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-# What may follow our run-together name in a lower-case hashtag and still make one longer word
-# ("#newbabynetworking", "#newbabynetworkers", "#newbabynetwork2026"): not even a candidate.
+# After our run-together name in a lower-case hashtag, a longer word: "#newbabynetworking", "...2026".
 _WORD_GOES_ON = re.compile(r"(?:ing|ed|er|s\b|es\b|\d)")
 
 
@@ -164,8 +162,7 @@ class Matcher:
         fuzzy = [(t, _fuzzy_regex(t)) for t in self.terms]
         self._fuzzy = [(t, re.compile(r), re.sub(r"[^\w]", "", fold(t))) for t, r in fuzzy if r]
         self._fuzzy_any = re.compile("|".join(f"(?:{r.pattern})" for _, r, _ in self._fuzzy)) if self._fuzzy else None
-        # Our name run together (letters only), for reading it inside a longer hashtag: joined -> term.
-        self._joined: dict[str, str] = {}
+        self._joined: dict[str, str] = {}  # our name run together (letters only) -> term: for hashtags
         for t in self.terms:
             words = [w for w in re.split(r"[\s\-_]+", fold(t.strip())) if w]
             if t.strip()[:1] not in "@#" and words and all(w.isalpha() and w.isascii() for w in words):
@@ -250,20 +247,15 @@ class Matcher:
         return kept
 
     def _in_hashtags(self, text: str, folded: str, found: list[Match]) -> list[Match]:
-        """Our name inside a longer hashtag. A CamelCase hashtag is read as its words, and our name
-        must start and end where its words do ("#NewBabyNetworking" is not us): ending the hashtag
-        ("#BoycottNewBabyNetwork", "#ShameOnNewBabyNetwork") it is a match; followed by more words
-        ("#NewBabyNetworkFail", but also "#NewBabyNetworkIreland", "#NewBabyNetworkDoulas": a longer
-        name, the namesakes' shape) a candidate flagged IN_HASHTAG for the whole text to decide
-        (``monitor/identity/``). In a hashtag without case to read ("#boycottnewbabynetwork") it is
-        such a candidate too, unless the letters after it carry the word on ("#newbabynetworking",
-        "#newbabynetwork2026"). An ``exclude`` phrase read the same way ("#NewBabyNetworkSolutions")
-        vetoes it."""
+        """Our name inside a longer hashtag, read as its words (it must start and end where they do).
+        Ending it ("#BoycottNewBabyNetwork"): a match; followed by more words ("#NewBabyNetworkFail",
+        "#NewBabyNetworkIreland": a longer name, the namesakes' shape) or in a hashtag without case
+        to read ("#boycottnewbabynetwork"): a candidate flagged IN_HASHTAG, unless the letters after
+        it carry the word on ("#newbabynetworking"). An ``exclude`` phrase read so vetoes it."""
         out: list[Match] = []
         same = len(text) == len(folded)
         for h in _HASHTAG.finditer(folded):
-            s, e = h.start(1), h.end(1)
-            body = h.group(1)
+            s, e, body = h.start(1), h.end(1), h.group(1)
             if any(f.start < e and s - 1 < f.end for f in found):
                 continue  # already matched ("#newbabynetwork" itself)
             written = text[s:e] if same else body

@@ -268,10 +268,11 @@ def fit(feat: Features, y, rows: list[int], how: "Settings | None" = None) -> Fi
     owner_y = y[owners] if owners else np.zeros((0, heads), dtype=y.dtype)
     from concurrent.futures import ThreadPoolExecutor
 
-    out = {}
+    out, jobs = {}, []
     for name, (x, x_units, stack, C, dual) in views.items():
         w_all = np.zeros((x.shape[1], heads), dtype=np.float32)
         b_all = np.zeros(heads, dtype=np.float32)
+        out[name] = (w_all, b_all)
 
         def one(c, x=x, x_units=x_units, stack=stack, C=C, dual=dual, w_all=w_all, b_all=b_all):
             target = yy[:, c]
@@ -287,11 +288,11 @@ def fit(feat: Features, y, rows: list[int], how: "Settings | None" = None) -> Fi
                 return
             w_all[:, c], b_all[c] = _fit_head(C, dual, xc, tc)
 
-        # Heads are independent (each writes its own column), so two threads on two cores give the
-        # same result as one; liblinear releases the GIL while it fits.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(one, range(heads)))
-        out[name] = (w_all, b_all)
+        jobs.append(lambda one=one: [one(c) for c in range(heads)])
+    # Two threads, one per view, each fitting its heads in order: liblinear (n-grams) draws its order from
+    # C's one rand(), so two of its fits at once are not reproducible (nor the one-byte weights).
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda job: job(), jobs))
     return Fitted(idf, out["sparse"][0], out["sparse"][1], out["dense"][0], out["dense"][1],
                   mean.astype(np.float32), scale.astype(np.float32), how.dense_weight)
 
@@ -301,16 +302,17 @@ def _fit_head(C: float, dual: bool, x, target):
     if dual:  # the n-grams (65,536 sparse columns): liblinear's dual solver
         lr = _regression(C, True).fit(x, target)
         return lr.coef_[0], lr.intercept_[0]
-    # The embeddings (512 dense columns): the problem liblinear's primal solver solved here until
-    # 26 Nov (its bias a column of ones, regularised with the weights), solved by L-BFGS: the same
-    # model within 3e-4 in any chance, at a third of the CPU (liblinear spent 16 of a fit's 24 s of
-    # CPU on these 13 regressions; `monitor train` makes six fits).
+    # The embeddings (512 dense columns): liblinear's primal problem until 26 Nov (its bias a regularised
+    # column of ones) by L-BFGS: the same model within 7e-4 in any chance at a third of the CPU (16 s of
+    # a fit's 24 were liblinear on these 13 regressions; `monitor train` makes six fits).
     import numpy as np
     from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
 
     x1 = np.hstack([x, np.ones((len(x), 1), dtype=x.dtype)])
-    lr = LogisticRegression(C=C, class_weight="balanced", solver="lbfgs", tol=1e-6, max_iter=5000,
-                            fit_intercept=False).fit(x1, target)
+    with threadpool_limits(limits=1):  # BLAS and OpenMP sums in one order in this thread: reproducible
+        lr = LogisticRegression(C=C, class_weight="balanced", solver="lbfgs", tol=1e-6, max_iter=5000,
+                                fit_intercept=False).fit(x1, target)
     return lr.coef_[0][:-1], lr.coef_[0][-1]
 
 
