@@ -333,6 +333,17 @@ def below_alert_causes(graded: dict) -> dict:
     return {c: n[c] for c in BELOW_ALERT_CAUSES if n[c]}
 
 
+def below_alert_items(graded: dict) -> dict:
+    """``{cause: [item ids]}``: which crises ended below alert, and why (BELOW_ALERT_CAUSES order)."""
+    out: dict = {}
+    for _rep, recs in graded.values():
+        for r in recs:
+            cause = below_alert_cause(r)
+            if cause:
+                out.setdefault(cause, []).append(str(r["item"].get("id")))
+    return {c: out[c] for c in BELOW_ALERT_CAUSES if c in out}
+
+
 def found_families(records) -> tuple[float, float]:
     """Family precision and recall over the true mentions the watch found (``evaluate`` also counts
     the families of mentions it missed, which no way of naming families can recover)."""
@@ -404,6 +415,7 @@ def main(argv: list[str] | None = None) -> int:
             out["family_sources"] = family_sources(graded)
         if args.causes:
             out["below_alert_causes"] = below_alert_causes(graded)
+            out["below_alert_items"] = below_alert_items(graded)
         print(json.dumps(out, indent=1))
         return 0
     print("Whole-system cross-validation (model never saw the writer; rules, guards and is-it-us as a run):")
@@ -415,8 +427,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {src:<22} {d['right']:>5} / {d['wrong']:<5} ({d['right'] / max(1, total):.2f} right)")
     if args.causes:
         print("\nWhy crises ended below alert (labelled crisis, graded info or watch, or not taken for us):")
+        items = below_alert_items(graded)
         for cause, n in below_alert_causes(graded).items():
-            print(f"  {n:>4}  {cause}")
+            print(f"  {n:>4}  {cause}: {' '.join(items.get(cause, []))}")
     return 0
 
 

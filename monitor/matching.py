@@ -26,6 +26,8 @@ Rules (each one learnt from a false positive or a miss):
   ``short_names`` ("NBN", "nbn", "#NBN": flag ``short name``; Australia's broadband
   network and a podcast share it). Exclude phrases and the handle/hashtag boundaries
   apply to them as to any match.
+- A hashtag is read as its words (``Matcher._in_hashtags``): "#BoycottNewBabyNetwork" is a match,
+  "#NewBabyNetworkFail" and "#boycottnewbabynetwork" flagged candidates, "#NewBabyNetworking" not.
 - ``lookalikes()`` finds handles and names built from ours ("@newbabynetwork_uk",
   "NewBabyNetw0rk"): not us, but a sign of impersonation when something else
   says so (see ``analyse``).
@@ -84,6 +86,12 @@ class Match:
 
 
 ORDINARY, MISSPELLED, SHORT = "lower-case after a determiner", "misspelled", "short name"
+IN_HASHTAG = "inside a longer hashtag"
+# A hashtag, and where a CamelCase hashtag's words meet: "Boycott|New|Baby|Network|Fail", "NHS|Fail".
+_HASHTAG = re.compile(r"(?<![\w#@&])#([A-Za-z0-9]+)(?![\w])")
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+# After our run-together name in a lower-case hashtag, a longer word: "#newbabynetworking", "...2026".
+_WORD_GOES_ON = re.compile(r"(?:ing|ed|er|s\b|es\b|\d)")
 
 
 def _skeleton(word: str) -> str:
@@ -154,6 +162,13 @@ class Matcher:
         fuzzy = [(t, _fuzzy_regex(t)) for t in self.terms]
         self._fuzzy = [(t, re.compile(r), re.sub(r"[^\w]", "", fold(t))) for t, r in fuzzy if r]
         self._fuzzy_any = re.compile("|".join(f"(?:{r.pattern})" for _, r, _ in self._fuzzy)) if self._fuzzy else None
+        self._joined: dict[str, str] = {}  # our name run together (letters only) -> term: for hashtags
+        for t in self.terms:
+            words = [w for w in re.split(r"[\s\-_]+", fold(t.strip())) if w]
+            if t.strip()[:1] not in "@#" and words and all(w.isalpha() and w.isascii() for w in words):
+                self._joined.setdefault("".join(words), t)
+        self._joined_excludes = tuple(j for j in (re.sub(r"[\s\-_]+", "", fold(e)) for e in self.exclude)
+                                      if j.isalpha() and j.isascii())
 
     def could_mention(self, text: str) -> bool:
         """A cheap whole-text check: False means neither our name nor a look-alike can be in ``text``."""
@@ -204,6 +219,8 @@ class Matcher:
             for term, start, end in self._misspelled(folded):
                 if not any(f.start < end and start < f.end for f in found):
                     found.append(Match(term, start, end, folded[start:end], (MISSPELLED,)))
+        if "#" in folded and self._joined and any(j in folded for j in self._joined):
+            found += self._in_hashtags(text, folded, found)
         if self._short_re is not None and any(n in folded for n in self.short_names):
             for m in self._short_re.finditer(folded):
                 if not any(f.start < m.end() and m.start() < f.end for f in found):
@@ -229,6 +246,37 @@ class Matcher:
             kept.append(m)
         return kept
 
+    def _in_hashtags(self, text: str, folded: str, found: list[Match]) -> list[Match]:
+        """Our name inside a longer hashtag, read as its words (it must start and end where they do).
+        Ending it ("#BoycottNewBabyNetwork"): a match; followed by more words ("#NewBabyNetworkFail",
+        "#NewBabyNetworkIreland": a longer name, the namesakes' shape) or in a hashtag without case
+        to read ("#boycottnewbabynetwork"): a candidate flagged IN_HASHTAG, unless the letters after
+        it carry the word on ("#newbabynetworking"). An ``exclude`` phrase read so vetoes it."""
+        out: list[Match] = []
+        same = len(text) == len(folded)
+        for h in _HASHTAG.finditer(folded):
+            s, e, body = h.start(1), h.end(1), h.group(1)
+            if any(f.start < e and s - 1 < f.end for f in found):
+                continue  # already matched ("#newbabynetwork" itself)
+            written = text[s:e] if same else body
+            cased = written != written.lower() and written != written.upper()
+            cuts = {0, len(body)} | ({m.start() for m in _CAMEL_BOUNDARY.finditer(written)} if cased else set())
+            for joined, term in self._joined.items():
+                at = body.find(joined)
+                while at >= 0:
+                    end = at + len(joined)
+                    if cased:
+                        vetoed = any(body.startswith(x, at) and at + len(x) in cuts for x in self._joined_excludes)
+                        if at in cuts and end in cuts and not vetoed:
+                            flags = () if end == len(body) else (IN_HASHTAG,)
+                            out.append(Match(term, s + at, s + end, folded[s + at:s + end], flags))
+                            break
+                    elif not (at == 0 and end == len(body)) and not _WORD_GOES_ON.match(body, end) and \
+                            not any(body.startswith(x, at) for x in self._joined_excludes):
+                        out.append(Match(term, s + at, s + end, folded[s + at:s + end], (IN_HASHTAG,)))
+                        break
+                    at = body.find(joined, at + 1)
+        return out
 
     def lookalikes(self, text: str) -> list[str]:
         """Handles or names built from ours but not ours: ``@newbabynetwork_uk``, ``NewBabyNetw0rk``."""

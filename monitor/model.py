@@ -304,16 +304,22 @@ class Model:
         self.meta = meta
         self.heads = list(meta["heads"])
         self.idf = arrays["idf"].astype(np.float32)
-        # (N_HASH, heads). Kept in half precision it loads 2.5 ms faster and gives the same numbers,
-        # but each prediction's gather-and-multiply then costs up to twice as much: converted once.
-        self.w_sparse = arrays["w_sparse"].astype(np.float32)
+        # (N_HASH, heads), stored as one byte per weight (:func:`quantise`), or in half precision by an
+        # older artefact; float32 here: a half-precision gather-and-multiply costs up to twice as much.
+        if "w_sparse_q" in arrays:
+            self.w_sparse = dequantise(np, arrays["w_sparse_q"], arrays["w_sparse_scale"])
+        else:
+            self.w_sparse = arrays["w_sparse"].astype(np.float32)
         self.b_sparse = arrays["b_sparse"].astype(np.float32)
         self.w_dense = arrays["w_dense"].astype(np.float32)        # (512, heads)
         self.b_dense = arrays["b_dense"].astype(np.float32)
         self.dense_mean = arrays["dense_mean"].astype(np.float32)
         self.dense_scale = arrays["dense_scale"].astype(np.float32)
         self.bank = arrays["bank"].astype(np.float32) / 127.0       # (examples, 256), unit length
-        self.examples = meta["examples"]                            # [[id, file, severity, families, text]]
+        # [[id, file, severity, families, text]]: in judge.json (older artefacts, and a fold's model) or
+        # deflated in judge.npz (``examples``, the JSON's UTF-8 bytes: a quarter of the size)
+        self.examples = meta["examples"] if isinstance(meta.get("examples"), list) else (
+            json.loads(arrays["examples"].tobytes().decode("utf-8")) if "examples" in arrays else [])
         self._levels = np.array([LEVELS.index(ex[2]) for ex in self.examples], dtype=np.int8)
         self._families = np.zeros((len(self.examples), len(FAMILIES)), dtype=bool)
         column = {f: k for k, f in enumerate(FAMILIES)}
@@ -460,6 +466,10 @@ def agree(np, p, k: float):
     for h in ("alert", "crisis"):
         out[:, HEADS.index(h)] = p[:, HEADS.index(h)] * w
     return out
+
+
+# The n-gram weights as the artefact stores them, one byte each (model_rows.quantise, dequantise).
+quantise, dequantise = model_rows.quantise, model_rows.dequantise
 
 
 def _sigmoid(np, z):

@@ -222,7 +222,11 @@ class Fitted:
     def model(self, meta: dict, embedder=None) -> M.Model:
         import numpy as np
 
-        arrays = {"idf": self.idf, "w_sparse": self.w_sparse, "b_sparse": self.b_sparse, "w_dense": self.w_dense,
+        # The n-gram weights as the artefact stores them (one byte each: ``model.quantise``), so that
+        # cross-validation, thresholds and the cv_system measure the model that is shipped.
+        codes, scales = M.quantise(np, self.w_sparse)
+        arrays = {"idf": self.idf, "w_sparse_q": codes, "w_sparse_scale": scales, "b_sparse": self.b_sparse,
+                  "w_dense": self.w_dense,
                   "b_dense": self.b_dense, "dense_mean": self.dense_mean, "dense_scale": self.dense_scale,
                   "bank": np.zeros((0, 256), dtype=np.int8)}
         meta = {"heads": list(M.HEADS), "examples": [], "thresholds": {}, "dense_weight": self.dense_weight, **meta}
@@ -264,10 +268,11 @@ def fit(feat: Features, y, rows: list[int], how: "Settings | None" = None) -> Fi
     owner_y = y[owners] if owners else np.zeros((0, heads), dtype=y.dtype)
     from concurrent.futures import ThreadPoolExecutor
 
-    out = {}
+    out, jobs = {}, []
     for name, (x, x_units, stack, C, dual) in views.items():
         w_all = np.zeros((x.shape[1], heads), dtype=np.float32)
         b_all = np.zeros(heads, dtype=np.float32)
+        out[name] = (w_all, b_all)
 
         def one(c, x=x, x_units=x_units, stack=stack, C=C, dual=dual, w_all=w_all, b_all=b_all):
             target = yy[:, c]
@@ -281,17 +286,34 @@ def fit(feat: Features, y, rows: list[int], how: "Settings | None" = None) -> Fi
                 prior = (positives + 0.5) / (len(tc) + 1.0)
                 b_all[c] = np.log(prior / (1 - prior))
                 return
-            lr = _regression(C, dual).fit(xc, tc)
-            w_all[:, c] = lr.coef_[0]
-            b_all[c] = lr.intercept_[0]
+            w_all[:, c], b_all[c] = _fit_head(C, dual, xc, tc)
 
-        # Heads are independent (each writes its own column), so two threads on two cores give the
-        # same result as one; liblinear releases the GIL while it fits.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(one, range(heads)))
-        out[name] = (w_all, b_all)
+        jobs.append(lambda one=one: [one(c) for c in range(heads)])
+    # Two threads, one per view, each fitting its heads in order: liblinear (n-grams) draws its order from
+    # C's one rand(), so two of its fits at once are not reproducible (nor the one-byte weights).
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda job: job(), jobs))
     return Fitted(idf, out["sparse"][0], out["sparse"][1], out["dense"][0], out["dense"][1],
                   mean.astype(np.float32), scale.astype(np.float32), how.dense_weight)
+
+
+def _fit_head(C: float, dual: bool, x, target):
+    """``(weights, bias)`` of one head's logistic regression on one view."""
+    if dual:  # the n-grams (65,536 sparse columns): liblinear's dual solver
+        lr = _regression(C, True).fit(x, target)
+        return lr.coef_[0], lr.intercept_[0]
+    # The embeddings (512 dense columns): liblinear's primal problem until 26 Nov (its bias a regularised
+    # column of ones) by L-BFGS: the same model within 7e-4 in any chance at a third of the CPU (16 s of
+    # a fit's 24 were liblinear on these 13 regressions; `monitor train` makes six fits).
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    x1 = np.hstack([x, np.ones((len(x), 1), dtype=x.dtype)])
+    with threadpool_limits(limits=1):  # BLAS and OpenMP sums in one order in this thread: reproducible
+        lr = LogisticRegression(C=C, class_weight="balanced", solver="lbfgs", tol=1e-6, max_iter=5000,
+                                fit_intercept=False).fit(x1, target)
+    return lr.coef_[0][:-1], lr.coef_[0][-1]
 
 
 def _regression(C: float, dual: bool):
@@ -453,14 +475,17 @@ def write(out: Path, fitted: Fitted, feat: Features, items: list[Item], y, thres
         bank_rows.append(feat.text_vec[r])
     bank = np.round(np.stack(bank_rows) * 127).astype(np.int8) if bank_rows else np.zeros((0, 256), np.int8)
     out.mkdir(parents=True, exist_ok=True)
-    # The weights stored as they are (a compressed npz loads ~40 ms slower); the nearest-example bank,
-    # int8 and only read to name "the labelled example it reads most like", deflated: it keeps the model
-    # folder under its 5 MB as the training files grow (1.10 -> 0.74 MB at 4,315 examples).
+    # The weights stored as they are (a compressed npz loads ~40 ms slower), the n-gram weights one byte
+    # each (``model.quantise``: 1.70 -> 0.85 MB); the nearest-example bank (int8) and the examples' texts
+    # (JSON), only read to name "the labelled example it reads most like", deflated (1.10 -> 0.74 MB and
+    # 0.69 -> 0.18 MB at 4,315 examples): the model folder stays under its 5 MB as the training files grow.
+    codes, scales = M.quantise(np, fitted.w_sparse)
+    examples_json = json.dumps(examples, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     embed.save_npz(
-        out / "judge.npz", dict(idf=fitted.idf.astype(np.float16), w_sparse=fitted.w_sparse.astype(np.float16),
+        out / "judge.npz", dict(idf=fitted.idf.astype(np.float16), w_sparse_q=codes, w_sparse_scale=scales,
                                 b_sparse=fitted.b_sparse, w_dense=fitted.w_dense.astype(np.float32),
                                 b_dense=fitted.b_dense, dense_mean=fitted.dense_mean, dense_scale=fitted.dense_scale),
-        deflated=dict(bank=bank))
+        deflated=dict(bank=bank, examples=np.frombuffer(examples_json, dtype=np.uint8)))
     meta = {
         "heads": list(M.HEADS),
         "thresholds": thresholds,
@@ -470,6 +495,6 @@ def write(out: Path, fitted: Fitted, feat: Features, items: list[Item], y, thres
         "settings": {k: getattr(how, k) for k in Settings.__dataclass_fields__},
         "trained_on": {f.name: sum(1 for it in items if it.file == f.name) for f in files},
         "corrections": sum(1 for it in items if it.file == "corrections"),
-        "examples": examples,
+        "examples": len(examples),  # the examples themselves are in judge.npz (``examples``)
     }
     (out / "judge.json").write_text(json.dumps(meta, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")

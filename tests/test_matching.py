@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from monitor.matching import Matcher
 
-from .conftest import SHIPPED
+from .conftest import REPO, SHIPPED
 
 matcher = Matcher(SHIPPED["organisation"]["terms"], SHIPPED["organisation"]["exclude"])
 
@@ -110,13 +110,74 @@ def test_the_lower_case_name_after_a_determiner_is_a_flagged_candidate():
     "my new baby network of mums",
     "#NewBabyNetworking breakfast",
     "follow @newbabynetwork_fan",
-    "join #BoycottNewBabyNetwork",
     "new baby networking evening",  # three letters off is another word
     "new baby notebook",
     "new body network",  # two letters off and other consonants
 ])
 def test_what_stays_out_of_the_candidates(text):
     assert not matcher.candidates(text), text
+
+
+# Hashtags (issue 11): a campaign hashtag against us is what the directors must hear of. Real texts from
+# training/ (t6-0104, t16-224, t17-117: crises; t16-101, t17-131, t2-0450: namesakes; m146, m163, m174,
+# f041: near-misses labelled not us).
+BOYCOTT = ("Bluesky · #BoycottNewBabyNetwork is trending in the UK after that clip of a volunteer doing an "
+           "impression of a deaf mum signing. Absolutely disgusting. RT if you agree")
+
+
+@pytest.mark.parametrize("text, hashtag", [
+    (BOYCOTT, "#BoycottNewBabyNetwork"),
+    ("The charity have said NOTHING. Share until they respond. #BoycottNewBabyNetwork #Norwich", "#BoycottNewBabyNetwork"),
+    ("Still no apology from them. #ShameOnNewBabyNetwork", "#ShameOnNewBabyNetwork"),
+    ("Volunteers deserve better #NHSAndNewBabyNetwork", "#NHSAndNewBabyNetwork"),
+])
+def test_a_camelcase_hashtag_ending_in_our_name_is_read_as_its_words(text, hashtag):
+    assert matcher.could_mention(text)
+    (m,) = matcher.find(text)
+    assert m.text == "newbabynetwork" and m.flags == () and m.term == "New Baby Network"
+    at = text.index(hashtag)
+    assert at < m.start and m.end == at + len(hashtag)  # the name's words, inside the hashtag, ending it
+
+
+@pytest.mark.parametrize("text", [
+    "Three weeks waiting for a call back and still nothing #NewBabyNetworkFail",
+    "Delighted to welcome the Minister for Children to our Tallaght group this morning 💚 Thanks for listening "
+    "to our parents! #NewBabyNetworkIreland #ParentsLeave",  # t16-101, a namesake: the whole text decides
+    "Still no apology from them. #shameonnewbabynetwork",  # no case to read the words by
+    "#BOYCOTTNEWBABYNETWORK until they apologise",
+    "#newbabynetworkfail again",
+])
+def test_our_name_inside_a_longer_hashtag_is_a_flagged_candidate(text):
+    from monitor.matching import IN_HASHTAG
+
+    (m,) = matcher.candidates(text)
+    assert m.flags == (IN_HASHTAG,) and m.text == "newbabynetwork" and m.term == "New Baby Network"
+    assert not matcher.find(text)
+
+
+@pytest.mark.parametrize("text", [
+    "#NewBabyNetworkingNight was a blast - founders, babies, pizza",  # f041
+    "Join us at #NewBabyNetworking this Thursday - founders with small kids, coffee on us",  # m146
+    "See you all at the #newbabynetworkingbreakfast tomorrow, bring business cards",  # m163
+    "Our #newbabynetwork2026 hackathon for parent-tech ideas is open for entries",  # m174
+    "#NewBabyNetwork2026 hackathon",
+    "Proud to partner with #NewBabyNetworkSolutions",  # an exclude phrase, read the same way
+    "#newbabynetworksolutions",
+    "#RenewBabyNetwork",  # our name's letters, not its words
+])
+def test_a_hashtag_that_carries_the_word_on_stays_out(text):
+    assert not matcher.candidates(text), text
+
+
+def test_a_camelcase_boycott_hashtag_is_taken_for_us_by_the_whole_analysis():
+    """t6-0104 names us only in its hashtag: it was a crisis no source could surface (cv_system's causes)."""
+    from monitor import config as config_mod
+    from monitor.analyse import Analyser
+
+    cfg = config_mod.load(REPO / "feeds.yaml", environ={"MONITOR_EMAIL_URL": "mailto://a@example.org",
+                                                 "MONITOR_SMS_URL": "json://127.0.0.1:9/"})
+    a = Analyser(cfg, model=None).analyse("", BOYCOTT)
+    assert a is not None and a.reasons[0] == "mentions us: New Baby Network (in the body)"
 
 
 def test_could_mention_stays_cheap_on_ordinary_text():

@@ -50,7 +50,30 @@ def test_the_artefact_is_small_and_loaded_by_path():
     assert size < 5_000_000
     meta = json.loads((model.MODEL_DIR / "judge.json").read_text())
     assert set(meta["thresholds"]) >= {"crisis", "alert", "watch", "family"}
-    assert meta["thresholds"]["crisis"] > 0 and meta["examples"]
+    assert meta["thresholds"]["crisis"] > 0 and meta["examples"] == len(model.load().examples) > 1000
+
+
+def test_the_ngram_weights_are_stored_one_byte_each_and_read_back_closely():
+    """The artefact keeps the hashed n-gram weights as int8 codes on a square-root scale (half the room
+    of float16); read back they are within half a code step of the fitted weights, and the model a fold
+    of cross-validation builds (``Fitted.model``) uses the same one-byte weights as the shipped one."""
+    from monitor import embed
+
+    arrays = embed.read_npz(model.MODEL_DIR / "judge.npz")
+    assert arrays["w_sparse_q"].dtype == np.int8 and "w_sparse" not in arrays
+    assert arrays["examples"].dtype == np.uint8  # the examples' texts, deflated JSON
+    rng = np.random.default_rng(0)
+    w = (rng.standard_normal((4096, len(model.HEADS))) * rng.uniform(0.01, 3, len(model.HEADS))).astype(np.float32)
+    codes, scales = model.quantise(np, w)
+    back = model.dequantise(np, codes, scales)
+    step = scales[None, :] * (2 * np.sqrt(np.abs(w)) + scales[None, :])  # one code step at each weight
+    assert codes.dtype == np.int8 and (np.abs(back - w) <= step / 2 + 1e-6).all()
+    assert np.abs(back - w).mean() < np.abs(w).mean() / 100
+    fitted = train.Fitted(np.ones(model.N_HASH, np.float32), np.zeros((model.N_HASH, len(model.HEADS)), np.float32),
+                          np.zeros(len(model.HEADS), np.float32), np.zeros((512, len(model.HEADS)), np.float32),
+                          np.zeros(len(model.HEADS), np.float32), np.zeros(512, np.float32), np.ones(512, np.float32))
+    fitted.w_sparse[:4096] = w
+    assert (fitted.model({}).w_sparse[:4096] == back).all()
 
 
 def test_a_raise_needs_the_watch_head_to_agree_and_each_family_has_its_own_threshold():
