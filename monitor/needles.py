@@ -112,8 +112,20 @@ class Needles:
         self._sources = list(sources)
         self._each = [(i, needles(src) or ()) for i, src in enumerate(self._sources)]
         self._subsets: dict[tuple[int, ...], re.Pattern | None] = {}
+        # A first look, one loop over few needles: a needle of one set of each pattern (its fewest, of
+        # three letters or more where it can), so that a text with none of them is done at once.
+        self._quick: tuple[str, ...] | None = None
+        if all(sets for _i, sets in self._each):
+            quick = [min(sets, key=lambda one: (min(map(len, one)) < 3, len(one))) for _i, sets in self._each]
+            self._quick = tuple(dict.fromkeys(n for one in quick for n in one))
 
     def search(self, text: str, whole: re.Pattern) -> bool:
+        if self._quick is not None:
+            for n in self._quick:
+                if n in text:
+                    break
+            else:
+                return False
         key = tuple(i for i, sets in self._each if all(any(n in text for n in one) for one in sets))
         if not key:
             return False
