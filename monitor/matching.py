@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .needles import Needles as _Needles
 from .text import fold, quick_fold
 
 # Between the words of a phrase: whitespace (including line breaks), a joining hyphen
@@ -343,6 +344,7 @@ class KeywordSet:
         self._kw_subsets: dict[tuple[int, ...], re.Pattern] = {}
         self._within: dict[str, tuple[int, ...]] = {}  # word -> keywords whose first word is inside it
         self._pat = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+        self._pat_sources = list(patterns or [])  # (each on its own, for ``AnyKeyword``'s needles)
         self._has_not = bool(not_)
         # Each ``not`` phrase by the literal text it must contain (its first word), so that only the
         # phrases that can match a sentence are searched (the same shortcut as for keywords).
@@ -476,6 +478,7 @@ class AnyKeyword:
             self._always = self._rx is None
         else:
             self._always = False
+        self._needles = None if self._always else _Needles([p for ks in sets for p in ks._pat_sources])
 
     def possible_and_patterns(self, folded: str, words: set[str]) -> tuple[set[int], bool]:
         """Indices of the sets that could find something in this folded sentence with these words, and
@@ -494,7 +497,7 @@ class AnyKeyword:
         for first, ks in self._not_by_first:
             if first in folded:
                 out |= ks
-        patterns = bool(self._regex_sets) and (self._always or self._rx.search(folded) is not None)
+        patterns = bool(self._regex_sets) and (self._always or self._needles.search(folded, self._rx))
         if patterns:
             out |= self._regex_sets
         return out, patterns

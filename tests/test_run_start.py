@@ -69,6 +69,41 @@ def test_a_first_run_sends_its_requests_before_it_makes_its_database(monkeypatch
     assert db["mentions"].count == 2 and store.source_row(db, "a")["items_seen"] == 3
 
 
+def test_a_first_run_of_many_sources_makes_its_database_first(monkeypatch, httpserver, make_config, tmp_path):
+    """Above ``FETCH_FIRST_UP_TO`` sources the database is made before any request (made behind the fetch
+    threads it was ready 2 s into a first run of 1,000 feeds); what is stored is the same."""
+    from monitor import pipeline
+    from monitor.fetch import Fetcher
+
+    asked = threading.Event()
+    opened: list[str] = []
+    opens_seen: list[int] = []  # by each request: how many databases were opened before it
+    real_open, real_request = store.open_db, Fetcher.request
+
+    def open_db(path):
+        asked.wait(1)  # with requests first, one is out by now (and sees no database)
+        opened.append(str(path))
+        return real_open(path)
+
+    def request(self, *a, **k):
+        opens_seen.append(len(opened))
+        asked.set()
+        return real_request(self, *a, **k)
+
+    monkeypatch.setattr(store, "open_db", open_db)
+    monkeypatch.setattr(Fetcher, "request", request)
+    cfg, _ = make_config(sources=_sources(httpserver, 3))
+    monkeypatch.setattr(pipeline, "FETCH_FIRST_UP_TO", 2)
+    many = run_cycle(cfg, tmp_path / "many.db", now=NOW)
+    assert opens_seen == [1, 1, 1]
+    monkeypatch.setattr(pipeline, "FETCH_FIRST_UP_TO", 3)  # three sources: requests first
+    asked.clear()
+    opens_seen.clear()
+    few = run_cycle(cfg, tmp_path / "few.db", now=NOW)
+    assert opens_seen[0] == 1 and len(opens_seen) == 3  # (1: the first run's database, not this one's)
+    assert sorted(len(s.new_ids) for s in many.sources) == sorted(len(s.new_ids) for s in few.sources) == [2, 2, 2]
+
+
 def test_what_counts_as_no_database_yet(tmp_path):
     db = tmp_path / "m.db"
     assert _no_database_yet(db)
