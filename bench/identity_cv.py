@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -98,6 +99,9 @@ def main(argv=None) -> None:
                     help="read each held-out file with feeds.yaml's places instead of its sidecar's")
     ap.add_argument("--vote-dims", type=int, default=0, help="vote on the first N principal axes of the vectors")
     ap.add_argument("--cache", help="features saved here (.npy) and read back on the next run with the same code")
+    ap.add_argument("--context", help="the second look (round 8): 'w1,w2;lo-hi,lo-hi' weights and bands to compare; "
+                    "the first pair is then the one the report uses (encodings cached in data/identity_context.npz)")
+    ap.add_argument("--context-l2", type=float, default=0.0, help="the head's L2 (default context.HEAD_L2)")
     ap.add_argument("--variants", help="more feature sets to compare: 'name:feat|feat;name2:feat' (features dropped)")
     args = ap.parse_args(argv)
     cfg = config_mod.load(REPO / "feeds.yaml", environ={}, secrets=False)
@@ -167,6 +171,35 @@ def main(argv=None) -> None:
     # what the crisis valve reads: a run keeps P(us) in a weak-only "not us" (``Judge.decide``) and rescues a crisis
     # from it like any weak "not us" (analyse.py), so the valve reads that P, not the 0 it is set to here
     pv = np.where(np.isnan(pv) | (forced != -1), oof, pv)
+    if args.context:  # the second look: the encoder's head, fitted with each file held out, mixed in a band of P(us)
+        from monitor.identity import context as C
+
+        V = T.context_vectors(cands)
+        head = np.zeros(len(y))
+        for g in sorted(set(groups.tolist())):
+            tr, te = groups != g, groups == g
+            hd = T.fit_context_head(V[tr], y[tr], args.context_l2 or C.HEAD_L2)
+            head[te] = ((V[te] - hd[0]) / hd[1]) @ hd[2] + hd[3]
+        r = np.clip(raw, 1e-9, 1 - 1e-9)
+        first = np.log(r / (1 - r))
+        weights, bands = args.context.split(";")
+        combos = [(float(w), tuple(float(v) for v in b.split("-"))) for b in bands.split(",") for w in weights.split(",")]
+        chosen = None
+        for w, (lo, hi) in combos:
+            inside = (raw >= lo) & (raw <= hi)
+            p = np.where(inside, 1 / (1 + np.exp(-((1 - w) * first + w * head))), raw)
+            pvc = np.where(weak & (p < HIGH), p, np.nan)
+            p[weak & (p < HIGH)] = 0.0
+            p[forced == 1], p[forced == 0] = 1.0, 0.0
+            pvc = np.where(np.isnan(pvc) | (forced != -1), p, pvc)
+            print(f"SECOND LOOK weight {w:g}, band {lo:g}-{hi:g}: read {int(inside.sum())} of {len(y)} candidates "
+                  f"({100 * inside.mean():.1f}%; of them forced by the rules {int((inside & (forced != -1)).sum())})")
+            if chosen is None:
+                chosen = (p, pvc)
+            print(re.sub(r"; with the valve[^\n]*", "", trade_off(p, pvc, y, groups, files, np.zeros(len(y), bool),
+                                                                 np.zeros(len(y), bool), np.asarray([""] * len(y)))))
+        oof, pv = chosen
+        print(f"(the report below: the second look at weight {combos[0][0]:g}, band {combos[0][1][0]:g}-{combos[0][1][1]:g})")
     if args.save:
         np.savez(args.save, oof=oof, raw=raw, pv=pv, weak=weak, forced=forced, y=y, groups=groups, ids=np.asarray([str(c[1]["id"]) for c in cands]))
     level = np.asarray(grades(cfg, cands, Path(args.grades_cache)) if not args.no_grades

@@ -182,6 +182,8 @@ def test_training_reproduces_the_committed_model(cfg, tmp_path):
     for k in ("w", "b", "mean", "scale", "low", "high", "positives", "positives_in_refs", "positives_scale",
               "text_weight", "text_b"):
         assert np.allclose(a[k].astype(float), b[k].astype(float), atol=1e-4), k
+    for k in ("context_mean", "context_scale", "context_w", "context_b", "context_weight", "context_band"):
+        assert np.allclose(a[k].astype(float), b[k].astype(float), atol=1e-3), k  # the second look's head
     for k in ("text_idf", "text_w"):  # the words model, stored in half precision
         assert np.allclose(a[k].astype(float), b[k].astype(float), atol=2e-3, rtol=2e-3), k
     assert a["text_vocab"].tobytes() == b["text_vocab"].tobytes()

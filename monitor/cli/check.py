@@ -71,6 +71,12 @@ def _show_identity(cfg, db_path) -> None:
                    f"handles: {', '.join(prof.handles) or '(none)'}; web: {', '.join(prof.web) or '(none)'}")
     for ns in prof.namesakes:
         click.echo(f"    known namesake: {ns.name}" + (f" ({ns.about})" if ns.about else ""))
+    from ..encoder import Missing, model_folder  # no numpy: the package's files are only looked for
+
+    try:
+        model_folder()
+    except Missing as exc:
+        click.echo(f"  is-it-us second look: off, {exc}; the first model decides alone")
     from pathlib import Path
 
     if not Path(db_path).exists():

@@ -10,12 +10,15 @@ from pathlib import Path
 
 from ..text import fold
 from . import decide
+from .context import BAND as CONTEXT_BAND, HEAD_L2, WEIGHT as CONTEXT_WEIGHT, head_logit, mixed
 from .decide import (HIGH, L2, LEARNED_MARGIN, LEARNED_SAME_WORD, LEARNED_SIMILARITY, LOW, TEXT_C, TEXT_WEIGHT,
                      VECTOR_L2, Judge, knn_vote, model, text_logit)
 from .features import FEATURES, VOTE, _weak_only, profile_text, strong_evidence, text_grams
 from .words import words_after
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+# the encoder's name vectors of the training texts (a few minutes of CPU the first time; git-ignored, never committed)
+CONTEXT_CACHE = ROOT / "data" / "identity_context.npz"
 # What the committed model is trained on (relative to the project root), in this order.
 TRAINING_FILES = (
     "tests/data/labelled_mentions.jsonl",
@@ -47,6 +50,8 @@ TRAINING_FILES = (
     "training/t23_leicester.jsonl",
     "training/t25_brighton.jsonl",
     "training/t26_derby.jsonl",
+    "training/t27_oxford.jsonl",
+    "training/t29_suffolk.jsonl",
 )
 
 
@@ -214,9 +219,10 @@ def _quantised(vectors, scale: float = REFS_SCALE):
     return np.round(vectors * scale).clip(-127, 127).astype(np.int8)
 
 
-POSITIVES_SCALE = 31.0  # the true mentions' ctx vectors, int8 x this: only their nearest one counts (learned
-# namesakes, margin 0.10): the one-correction figures are the same at x 127, 63 and 31 (README "Is it us?"; x 31
-# since round 6 keeps the model folder under 5 MB with t18-t20)
+POSITIVES_SCALE = 17.0  # the true mentions' ctx vectors, int8 x this: only their nearest one counts (learned
+# namesakes, margin 0.10). x 31 in rounds 6-7; x 17 since round 8 keeps the model folder under 5 MB with t27/t29 in
+# both models: one correction each then keeps out 0.66 other namesakes (0.65 at x 31) and could hide 24 true mentions
+# of 4,461 (21 at x 31, 23 at x 23; README "Is it us?")
 
 
 def _positives(ctxs, refs_us):
@@ -266,8 +272,8 @@ def _predict(X, mean, scale, w, b):
 
 
 def cross_validate(config, files: list[Path], l2: float = L2, high: float = HIGH,
-                   text_weight: float = TEXT_WEIGHT) -> dict:
-    """Out-of-fold P(us) with each file held out in turn (grouped by file)."""
+                   text_weight: float = TEXT_WEIGHT, second_look: bool = True) -> dict:
+    """Out-of-fold P(us) with each file held out in turn (grouped by file), the second look's included."""
     import numpy as np
 
     cands = candidates(config, files)
@@ -277,6 +283,7 @@ def cross_validate(config, files: list[Path], l2: float = L2, high: float = HIGH
     groups = np.asarray([c[0] for c in cands])
     oof = np.zeros(len(y))
     forced = _rules_first(config, cands)
+    V = context_vectors(cands) if second_look else None
     for g in sorted(set(groups.tolist())):
         tr, te = groups != g, groups == g
         if len(set(y[tr].tolist())) < 2:
@@ -287,6 +294,11 @@ def cross_validate(config, files: list[Path], l2: float = L2, high: float = HIGH
         if text_weight:
             tm = _fit_text([grams[i] for i in np.flatnonzero(tr)], y[tr])
             oof[te] = _blend(oof[te], _text_logits(tm, [grams[i] for i in np.flatnonzero(te)]), text_weight)
+        if V is not None:  # the second look, as a run: only inside the band
+            head = fit_context_head(V[tr], y[tr])
+            idx = np.flatnonzero(te)
+            for i in idx[(oof[idx] >= CONTEXT_BAND[0]) & (oof[idx] <= CONTEXT_BAND[1])]:
+                oof[i] = mixed(oof[i], head_logit(head, V[i]), CONTEXT_WEIGHT)
     weak = np.asarray([_weak_only(c[4], c[3]) for c in cands])
     oof[weak & (oof < high)] = 0.0  # as ``Judge.decide``: an unsure weak-only candidate is not us
     oof[forced == 1], oof[forced == 0] = 1.0, 0.0  # ... and the rules come before the model
@@ -328,12 +340,13 @@ def train(config, files: list[Path] | None = None, out: Path | None = None, low:
     mean, scale, w, b, _refs = _fit_all(X, y, groups, l2)
     vocab, idf, tw, tb = _fit_text(grams_of(cands), y)
     us_after = sorted({a for a_list, yy in zip(afters, y) if yy == 1 for a in a_list})
+    c_mean, c_scale, c_w, c_b = fit_context_head(context_vectors(cands), y)  # the second look's head (context.py)
     positives, in_refs = _positives(ctxs[y == 1], X[y == 1, VOTE])
     meta = {
         "files": {str(Path(f).resolve().relative_to(ROOT)) if Path(f).resolve().is_relative_to(ROOT) else str(f):
                   hashlib.sha256(Path(f).read_bytes()).hexdigest()[:16] for f in files},
         "candidates": int(len(y)), "true": int(y.sum()), "false": int(len(y) - y.sum()), "l2": l2, "vector_l2": VECTOR_L2,
-        "text_weight": TEXT_WEIGHT, "text_c": TEXT_C, "text_terms": len(vocab),
+        "text_weight": TEXT_WEIGHT, "text_c": TEXT_C, "text_terms": len(vocab), "context_l2": HEAD_L2,
         "profile": hashlib.sha256(profile_text(config).encode()).hexdigest()[:16],
         "places": {Path(f).name: p[1] for f, p in zip(files, places) if p},
     }
@@ -346,6 +359,8 @@ def train(config, files: list[Path] | None = None, out: Path | None = None, low:
         us_after=np.asarray(us_after, dtype=str), meta=np.asarray(json.dumps(meta, sort_keys=True)),
         text_weight=np.float64(TEXT_WEIGHT), text_vocab=np.frombuffer("\n".join(vocab).encode(), dtype=np.uint8), text_idf=idf.astype(np.float16),
         text_w=tw.astype(np.float16), text_b=np.float64(tb),  # half precision: the file stays < 1.5 MB
+        context_mean=c_mean.astype(np.float32), context_scale=c_scale.astype(np.float32), context_w=c_w.astype(np.float32),
+        context_b=np.float64(c_b), context_weight=np.float64(CONTEXT_WEIGHT), context_band=np.asarray(CONTEXT_BAND),
     )
     decide._model = None  # the next decision reads the new file
     return meta
@@ -406,3 +421,47 @@ def learning_report(config, cands) -> str:
             f"{hidden_false / max(corrections, 1):.2f}; true mentions any correction would hide: {len(hidden_true)} "
             f"of {sum(r[0] for r in rows)}")
 
+
+def _context_key(item) -> str:
+    import hashlib
+
+    from .. import encoder as enc
+
+    return hashlib.sha256(f"{enc.VERSION} {enc.LAYERS} {enc.WINDOW}\n{item.get('title') or ''}\n{item['body']}"
+                          .encode()).hexdigest()[:24]
+
+
+def context_vectors(cands, cache: Path | None = CONTEXT_CACHE):
+    """The encoder's name vector of every training candidate (n x 384), read from ``cache`` when there (keyed by the
+    text and the encoder's settings) and written back with what was new. The first training run encodes every
+    candidate (a few minutes of CPU); later ones only new texts."""
+    import numpy as np
+
+    from .. import encoder as enc
+
+    keys = [_context_key(c[1]) for c in cands]
+    known: dict[str, object] = {}
+    if cache is not None and cache.is_file():
+        try:
+            z = np.load(cache)
+            known = dict(zip(z["keys"].tolist(), z["vecs"]))
+        except (OSError, ValueError, KeyError):
+            known = {}
+    todo = [i for i, k in enumerate(keys) if k not in known]
+    if todo:
+        got = enc.encoder().name_vectors([enc.window_text(*cands[i][2:5]) for i in todo])
+        for i, v in zip(todo, got):
+            known[keys[i]] = v
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(".tmp.npz")
+            np.savez(tmp, keys=np.asarray(list(known)), vecs=np.stack(list(known.values())).astype(np.float32))
+            tmp.replace(cache)
+    return np.stack([known[k] for k in keys]).astype(np.float64)
+
+
+def fit_context_head(V, y, l2: float = HEAD_L2):
+    """(mean, scale, w, b): a standardised L2 logistic regression, classes balanced (``training._fit``)."""
+    mean, scale = V.mean(axis=0), V.std(axis=0) + 1e-6
+    w, b = _fit((V - mean) / scale, y, l2=l2)
+    return mean, scale, w, float(b)
