@@ -6,8 +6,7 @@ Rules (each one learnt from a false positive or a miss):
 - The words of a phrase may be separated by spaces, line breaks or joining
   hyphens ("New Baby\\nNetwork", "new-baby-network", "NewBabyNetwork"), never by
   sentence punctuation ("a new baby. Network rail...").
-- A match must end at a word boundary: "#NewBabyNetworking" and
-  "@newbabynetwork_fan" are not us.
+- A match must end at a word boundary: "#NewBabyNetworking" and "@newbabynetwork_fan" are not us.
 - Handles and hashtags in ``terms`` ("@newbabynetwork") match only as handles and
   hashtags; plain terms also match inside them ("#newbabynetwork").
 - An ``exclude`` phrase that overlaps a match vetoes that match (look-alike
@@ -15,8 +14,7 @@ Rules (each one learnt from a false positive or a miss):
 - Written all in lower case and followed by "of", the words are an ordinary phrase
   ("a new baby network of friends"), not our name. Straight after "a", "my", "that",
   "someone's"... they may be (``find`` leaves them out; ``candidates`` flags them).
-- A spaced dash ("new baby - network") ends a thought; only a joining hyphen
-  ("new-baby-network") joins words.
+- A spaced dash ("new baby - network") ends a thought; a joining hyphen ("new-baby-network") joins.
 - ``candidates()`` (what the analyser uses, issue 15) also returns, flagged, what
   ``find()`` sets aside as uncertain, so that the whole text decides
   (``monitor/identity/``): the lower-case name after "a", "that", "the"...
@@ -28,9 +26,8 @@ Rules (each one learnt from a false positive or a miss):
   apply to them as to any match.
 - A hashtag is read as its words (``Matcher._in_hashtags``): "#BoycottNewBabyNetwork" is a match,
   "#NewBabyNetworkFail" and "#boycottnewbabynetwork" flagged candidates, "#NewBabyNetworking" not.
-- ``lookalikes()`` finds handles and names built from ours ("@newbabynetwork_uk",
-  "NewBabyNetw0rk"): not us, but a sign of impersonation when something else
-  says so (see ``analyse``).
+- ``lookalikes()`` finds handles and names built from ours ("@newbabynetwork_uk", "NewBabyNetw0rk"):
+  not us, but a sign of impersonation when something else says so (see ``analyse``).
 
 Keyword lists for escalation categories use the same phrase compiler, with ``*``
 as "any word ending" (``complain*`` finds complaint, complained, complaining).
