@@ -36,19 +36,7 @@ LAYERS = (2, 4, 6)  # the name's own pieces after these layers
 POOLED = (4, 6)  # the window's mean after these
 
 
-def window_text(sents, mentioned, mbs):
-    """The text read (every sentence, in order, joined by a space; a sentence whose case-folded form changes length
-    is read folded, as the matcher's offsets are in it) and the character spans of each place it names us."""
-    from monitor.text import fold
-
-    parts, spans, at = [], [], 0
-    for j, (_field, s) in enumerate(sents):
-        src = s if len(fold(s)) == len(s) else fold(s)
-        if j in mentioned:
-            spans += [(at + m.start, at + m.end) for m in mbs.get(j, [])]
-        parts.append(src)
-        at += len(src) + 1
-    return " ".join(parts), sorted(spans)
+from monitor.encoder import window_text  # noqa: E402  (the text the shipped stage reads, the same here)
 
 
 def window_ids(enc, text, spans, size):
