@@ -155,3 +155,12 @@ def test_the_head_reads_our_posts_as_ours_and_namesakes_as_not(cfg):
     h = np.asarray([context.head_logit(identity.model().context_head, v) for v in V])
     assert y.sum() >= 10 and (~y).sum() >= 10
     assert h[y].mean() > h[~y].mean() + 1.0
+
+
+def test_the_encoding_cache_key_changes_when_our_name_moves_in_the_same_text():
+    # a matcher change (e.g. a hashtag read as words) moves the name in an unchanged text: an old reading is stale
+    from monitor.identity.training import _context_key
+
+    text = "Shame on them #BoycottNewBabyNetwork, says New Baby Network's fan"
+    assert _context_key((text, [(41, 57)])) != _context_key((text, [(14, 36), (41, 57)]))
+    assert _context_key((text, [(41, 57)])) == _context_key((text, [(41, 57)]))

@@ -422,13 +422,15 @@ def learning_report(config, cands) -> str:
             f"of {sum(r[0] for r in rows)}")
 
 
-def _context_key(item) -> str:
+def _context_key(window) -> str:
+    """The cache key of what the encoder reads: its settings, the text and where our name is in it (a change to the
+    matcher that moves or adds a name must not reuse an old reading)."""
     import hashlib
 
     from .. import encoder as enc
 
-    return hashlib.sha256(f"{enc.VERSION} {enc.LAYERS} {enc.WINDOW}\n{item.get('title') or ''}\n{item['body']}"
-                          .encode()).hexdigest()[:24]
+    text, spans = window
+    return hashlib.sha256(f"{enc.VERSION} {enc.LAYERS} {enc.WINDOW}\n{spans}\n{text}".encode()).hexdigest()[:24]
 
 
 def context_vectors(cands, cache: Path | None = CONTEXT_CACHE):
@@ -439,7 +441,8 @@ def context_vectors(cands, cache: Path | None = CONTEXT_CACHE):
 
     from .. import encoder as enc
 
-    keys = [_context_key(c[1]) for c in cands]
+    windows = [enc.window_text(*c[2:5]) for c in cands]
+    keys = [_context_key(w) for w in windows]
     known: dict[str, object] = {}
     if cache is not None and cache.is_file():
         try:
@@ -449,7 +452,7 @@ def context_vectors(cands, cache: Path | None = CONTEXT_CACHE):
             known = {}
     todo = [i for i, k in enumerate(keys) if k not in known]
     if todo:
-        got = enc.encoder().name_vectors([enc.window_text(*cands[i][2:5]) for i in todo])
+        got = enc.encoder().name_vectors([windows[i] for i in todo])
         for i, v in zip(todo, got):
             known[keys[i]] = v
         if cache is not None:
