@@ -164,3 +164,17 @@ def test_the_encoding_cache_key_changes_when_our_name_moves_in_the_same_text():
     text = "Shame on them #BoycottNewBabyNetwork, says New Baby Network's fan"
     assert _context_key((text, [(41, 57)])) != _context_key((text, [(14, 36), (41, 57)]))
     assert _context_key((text, [(41, 57)])) == _context_key((text, [(41, 57)]))
+
+
+def test_the_tokenizer_and_config_are_the_upstream_files():
+    # The package is a third party's re-upload. These are the sha256s that independent public projects pin for
+    # sentence-transformers/all-MiniLM-L6-v2 at revision 1110a243 (the same ones they pin for model.safetensors,
+    # encoder.WEIGHTS_SHA256): what we read is byte for byte upstream's, not only the weights.
+    import hashlib
+
+    expected = {
+        "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+        "config.json": "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
+    }
+    for name, digest in expected.items():
+        assert hashlib.sha256((encoder.model_folder() / name).read_bytes()).hexdigest() == digest, name
