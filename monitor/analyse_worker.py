@@ -233,12 +233,12 @@ def _pool(queued: int, lock_fd: int | None = None):
 
 
 # A fetch thread leaves a feed's parsing to the worker (``Background.parse``) while the worker has at most this
-# many tasks in hand (parses, analyses): the main process fetches, parses and stores for every feed under one
-# interpreter lock, and is what a cold run waits for when the worker keeps up (an idle machine, the rules
-# alone); parsing goes to the worker only when it would otherwise soon wait, so a worker behind with its
-# analyses (the learned parts on a busy machine) is given no more. The same ``RssSource.parse`` of the same
-# body: the same items.
-PARSE_AHEAD = 2
+# many tasks in hand (parses, analyses, its warm-up): the main process fetches, parses and stores for every feed
+# under one interpreter lock, and is what a cold run waits for when the worker keeps up (an idle machine, the
+# rules alone). 0: only to a worker that would otherwise wait, so a worker still loading, or behind with its
+# analyses (the learned parts on a busy machine), is given nothing more (2 measured 1.12x at 200 feeds, load 5:
+# the first polls queued behind the warm-up). The same ``RssSource.parse`` of the same body: the same items.
+PARSE_AHEAD = 0
 
 # Polls waiting for analysis when fetching ends, from which a second worker pays for its start
 # and its model load (about 0.6 s; a poll of 20 farm entries takes about 15 ms to analyse).
@@ -364,10 +364,13 @@ class Background:
 
     def _tallied(self, pool, fn, *args):
         """``pool.submit(fn, *args)``, counted in ``in_hand``."""
-        with self._lock:
-            future = pool.submit(_tallied, fn, *args)
+        with self._lock:  # (counted first: the worker may finish it before submit returns)
             self.sent += 1
-        return future
+            try:
+                return pool.submit(_tallied, fn, *args)
+            except BaseException:
+                self.sent -= 1
+                raise
 
     def in_hand(self) -> int:
         """Tasks the worker has been sent and has not finished: read from the worker's own count, as the
