@@ -2,6 +2,7 @@
 and all), so that neither side shares a process, or the GIL, with the feed farm.
 
     python bench/baselines.py floor-same URLS WORKERS      # concurrent fetch, then parse with the run's parser
+    python bench/baselines.py floor-same-2 URLS WORKERS    # the same on two cores: two processes, half each
     python bench/baselines.py floor-feedparser URLS WORKERS
     python bench/baselines.py fetch URLS WORKERS           # concurrent fetch only
     python bench/baselines.py conditional URLS WORKERS     # concurrent GETs with If-None-Match (URLS: url<TAB>etag)
@@ -74,6 +75,20 @@ def main(argv: list[str]) -> int:
             feedparser.parse(requests.get(line.partition("\t")[0], timeout=30).content)
     elif mode in ("fetch", "conditional"):
         fetch_all(lines, workers, conditional=mode == "conditional")
+    elif mode == "floor-same-2":  # (not the floor: what two processes doing the floor's work reach)
+        import os
+
+        import requests  # noqa: F401  (imported once, before the fork, as the one-process floor imports it once)
+
+        parse = same_parser()[1]
+        half = len(lines) // 2
+        pid = os.fork()
+        mine = lines[half:] if pid == 0 else lines[:half]
+        for body in fetch_all(mine, max(1, workers // 2)):
+            parse(body)
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
     elif mode in ("floor-same", "floor-feedparser"):
         parse = same_parser()[1] if mode == "floor-same" else feedparser_parse
         for body in fetch_all(lines, workers):

@@ -11,7 +11,8 @@ wrapped to add up the CPU time (``time.thread_time``: the calling thread's own C
 waiting for the interpreter lock adds nothing) of each stage:
 
 - fetch threads: ``Fetcher.request`` (requests, the socket reads, the size cap) and the rest of
-  ``_poll`` (parsing the feed into items: feedparser-rs or feedparser, ``tidy``, the items);
+  ``_poll_and_send`` (parsing the feed into items unless the worker takes it: feedparser-rs or
+  feedparser, ``tidy``, the items; sending what could name us to the worker);
 - main thread: start-up (imports and config), opening the store and reading the sources,
   sending polls to the worker (``Background.submit``) and taking its answers (``ready``), storing
   (``_store_poll``, split into the story keys, the known-story lookups, the analysis calls,
@@ -101,7 +102,9 @@ def child(cfg_path: str, db_path: str, out_path: str) -> None:
 
     acc = Acc()
     # fetch threads
-    acc.wrap(pipeline, "_poll", "fetch threads: _poll (fetch + parse)")
+    # (_poll_and_send, not _poll: since speed7 a feed's parse runs after _poll, here or in the worker)
+    acc.wrap(pipeline, "_poll_and_send" if hasattr(pipeline, "_poll_and_send") else "_poll",
+             "fetch threads: _poll (fetch + parse)")
     acc.wrap(fetch.Fetcher, "request", "fetch threads: Fetcher.request")
     request = fetch.Fetcher.request
     first_request: list[float] = []

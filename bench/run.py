@@ -44,6 +44,7 @@ Prints a table; writes bench/RESULTS.md (figures, machine, date, commands) unles
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -86,6 +87,14 @@ class Figure:
     unit: str = "s"
     note: str = ""
     absolute: bool = False  # paired, but the target is on the monitor's own time (median), not the ratio
+    loads: list[float] = field(default_factory=list)  # 1-minute load average before each pair (or at the end)
+
+    def load(self) -> str:
+        """The load average while it was measured: min-max over its pairs."""
+        if not self.loads:
+            return "-"
+        lo, hi = min(self.loads), max(self.loads)
+        return f"{lo:.1f}" if f"{lo:.1f}" == f"{hi:.1f}" else f"{lo:.1f}-{hi:.1f}"
 
     @property
     def speedup(self) -> bool:
@@ -132,6 +141,7 @@ class Figure:
 def paired(fig: Figure, n: int, monitor, baseline, report=None) -> Figure:
     """n pairs, alternating which side goes first; ``monitor``/``baseline`` return seconds."""
     for i in range(n):
+        fig.loads.append(os.getloadavg()[0])
         if i % 2 == 0:
             m = monitor()
             b = baseline()
@@ -147,6 +157,8 @@ def paired(fig: Figure, n: int, monitor, baseline, report=None) -> Figure:
 
 
 def show(fig: Figure) -> None:
+    if not fig.loads:
+        fig.loads.append(os.getloadavg()[0])
     mon, base, ratio, met = fig.summary()
     print(f"  {fig.name:<60} {mon:>26} {base:>10} {ratio:>28}  {fig.target:<14} {met}  (n={fig.n})",
           flush=True)
@@ -650,7 +662,19 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="for iterating: 200 feeds, 100,000 mentions, 3 pairs, no naive at 1,000")
     ap.add_argument("--smoke", action="store_true", help="tiny sizes, one pair: proves the harness works in seconds")
     ap.add_argument("--out", default=None, help="where to write the results (default bench/RESULTS.md for a full run)")
+    ap.add_argument("--json", default=None, help="also keep every figure here (for --render)")
+    ap.add_argument("--render", default=None, metavar="JSON", help="measure nothing: write --out (default "
+                    "bench/RESULTS.md) from the figures a run kept with --json, with bench/NOTES.md as it is now")
     args = ap.parse_args(argv)
+    if args.render:
+        kept = json.loads(Path(args.render).read_text())
+        for k, v in kept["args"].items():
+            setattr(args, k, v)
+        report = [Figure(**{**f, "pairs": [tuple(p) for p in f["pairs"]]}) for f in kept["figures"]]
+        out = Path(args.out or HERE / "RESULTS.md")
+        write_results(out, args, kept["only"], report, kept["measured"])
+        print(f"Wrote {out} from {args.render}")
+        return 0
     only = [x.strip() for x in args.only.split(",") if x.strip()] or list(FIGURES)
     unknown = set(only) - set(FIGURES)
     if unknown:
@@ -668,7 +692,7 @@ def main(argv=None) -> int:
           f"latency, {args.workers} workers; work in {tmp}", flush=True)
     compile_package()
     bench = Bench(args, tmp)
-    started = time.perf_counter()
+    started, started_wall = time.perf_counter(), time.time()
     try:
         for fig in only:
             if fig == "cold1000":
@@ -681,30 +705,39 @@ def main(argv=None) -> int:
         bench.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"took {time.perf_counter() - started:.0f} s", flush=True)
+    measured = (f"{datetime.fromtimestamp(started_wall, timezone.utc):%Y-%m-%d %H:%M}-"
+                f"{datetime.now(timezone.utc):%H:%M} UTC")
+    if args.json:
+        import dataclasses
+
+        keep = {k: getattr(args, k) for k in ("pairs", "entries", "latency_ms", "workers", "feeds", "history", "only")}
+        Path(args.json).write_text(json.dumps({"args": keep, "only": only, "measured": measured,
+                                               "figures": [dataclasses.asdict(f) for f in bench.report]}, indent=1))
     if out:
-        write_results(Path(out), args, only, bench.report)
+        write_results(Path(out), args, only, bench.report, measured)
         print(f"Wrote {out}")
     return 0 if args.smoke or all(f.summary()[3] != "**no**" for f in bench.report) else 1
 
 
-def write_results(path: Path, args, only, report: list[Figure]) -> None:
+def write_results(path: Path, args, only, report: list[Figure], measured: str) -> None:
     lines = [
         "# Benchmark results", "",
-        f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
-        + (f", load average {os.getloadavg()[0]:.1f} at the end" if hasattr(os, "getloadavg") else "") + ".", "",
+        f"Measured {measured} on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}; the load column is the "
+        "1-minute load average before each pair (min-max): other developers' jobs share the two cores.", "",
         f"`python bench/run.py --pairs {args.pairs} --entries {args.entries} --latency-ms {args.latency_ms:g} "
         f"--workers {args.workers} --feeds {args.feeds} --history {args.history}"
         + (f" --only {','.join(only)}" if args.only else "") + "`", "",
         "Each ratio is monitor time / baseline time within one pair (for \"faster\": baseline / monitor), "
         "shown as min / **median** / max over the pairs; a target is judged on the median. Absolute figures "
         "show min / **median** / max over the runs.", "",
-        "| figure | baseline | n | monitor (median) | baseline (median) | ratio min / median / max | target | met |",
-        "|---|---|---|---|---|---|---|---|",
+        "| figure | baseline | n | monitor (median) | baseline (median) | ratio min / median / max | target | met | load |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for f in report:
         mon, base, ratio, met = f.summary()
-        lines.append(f"| {f.name} | {f.baseline} | {f.n} | {mon} | {base} | {ratio} | {f.target or '-'} | {met} |")
+        lines.append(f"| {f.name} | {f.baseline} | {f.n} | {mon} | {base} | {ratio} | {f.target or '-'} | {met} "
+                     f"| {f.load()} |")
     lines += ["", "Re-run one figure:", ""]
     seen = set()
     for f in report:

@@ -34,6 +34,7 @@ own copy from the same config and the same correction rows (read before the fork
 from __future__ import annotations
 
 import os
+import threading
 from urllib.parse import urlsplit
 
 # Below this many sources due, a run is short and analysing in the main process is cheaper than
@@ -49,6 +50,15 @@ MIN_SOURCES = 40
 WORKERS = 1
 
 _analyser = None  # the worker's copy, set in the parent just before the fork
+_done = None  # tasks the worker has finished (``_tallied``), in memory shared with the parent
+
+
+def _tallied(fn, *args):
+    """In the worker: ``fn(*args)``, then one more task done (``Background.in_hand``)."""
+    try:
+        return fn(*args)
+    finally:
+        _done.value += 1  # (only the first worker writes it: a second one gets no tallied tasks)
 
 
 def outlet(item) -> str:
@@ -142,6 +152,32 @@ class Deferred:
         return getattr(self.compiled, name)
 
 
+def _could_name_us(analyser, item) -> bool:
+    """False only when ``Analyser.analyse`` would answer None at its first line (no name, no look-alike)."""
+    try:
+        return bool(item.to_us or analyser.matcher.could_mention(f"{item.title or ''}\n{item.text or ''}"))
+    except Exception:  # the worker meets the same error and reports it against the entry
+        return True
+
+
+def _payload(item) -> tuple:
+    return item.title, item.text, item.reach, outlet(item), item.to_us
+
+
+def _parse_and_analyse(source, unparsed):
+    """In the worker: a feed's body parsed into items (``RssSource.parse``, as ``RssSource.parsed`` does), and
+    the analyses of those that could name us. A failure comes back as the fields of the ``SourceFailed`` the
+    poll fails with (the same fields ``pipeline._poll`` gives any other exception)."""
+    try:
+        items, warning = source.parse(*unparsed)
+    except Exception as exc:
+        if hasattr(exc, "outcome"):  # SourceFailed
+            return "failed", (exc.outcome.value, exc.status, exc.bytes, exc.retry_after, exc.duration, str(exc))
+        return "failed", ("failed", None, 0, None, 0.0, f"unexpected {type(exc).__name__}: {str(exc)[:300]}")
+    flags = [_could_name_us(_analyser, it) for it in items]
+    return "parsed", items, warning, flags, _analyse_batch([_payload(it) for it, flag in zip(items, flags) if flag])
+
+
 def _analyse_batch(payload):
     out = []
     for title, body, reach, where, to_us in payload:  # to_us: sent to our own mailbox (imap_inbox)
@@ -170,7 +206,6 @@ def _worker_start(parent: int, lock_fd: int | None) -> None:
             os.close(lock_fd)  # (closing, not unlocking: the lock is shared with the run, which keeps it)
         except OSError:
             pass
-    import threading
     import time
 
     def watch() -> None:
@@ -196,6 +231,14 @@ def _pool(queued: int, lock_fd: int | None = None):
         if saved is not None:
             cf_process.EXTRA_QUEUED_CALLS = saved
 
+
+# A fetch thread leaves a feed's parsing to the worker (``Background.parse``) while the worker has at most this
+# many tasks in hand (parses, analyses, its warm-up): the main process fetches, parses and stores for every feed
+# under one interpreter lock, and is what a cold run waits for when the worker keeps up (an idle machine, the
+# rules alone). 0: only to a worker that would otherwise wait, so a worker still loading, or behind with its
+# analyses (the learned parts on a busy machine), is given nothing more (2 measured 1.12x at 200 feeds, load 5:
+# the first polls queued behind the warm-up). The same ``RssSource.parse`` of the same body: the same items.
+PARSE_AHEAD = 0
 
 # Polls waiting for analysis when fetching ends, from which a second worker pays for its start
 # and its model load (about 0.6 s; a poll of 20 farm entries takes about 15 ms to analyse).
@@ -240,6 +283,9 @@ class Background:
         self.pool = None
         self.failed = False
         self.helper = None  # a second worker, started when fetching is over and a backlog remains
+        self.sent = 0  # tasks sent to the worker (``_tallied``: it counts those it has finished in ``done``)
+        self.done = None
+        self._lock = threading.Lock()
 
     @classmethod
     def start(cls, analyser, sources_due: int, never_read: int = 0, lock_fd: int | None = None) -> "Background | None":
@@ -262,17 +308,20 @@ class Background:
         pool = self._started()
         if pool is not None:
             try:
-                pool.submit(_warm_up)
+                self._tallied(pool, _warm_up)
             except Exception:  # the worker died at once: the polls are analysed here
                 self.failed = True
 
     def _started(self):
         if self.pool is None and not self.failed:
-            global _analyser
+            global _analyser, _done
             try:
                 # read here: the worker never opens the database (a Deferred analyser is compiled in the worker)
                 self.analyser.rows() if isinstance(self.analyser, Deferred) else self.analyser.identity.learned()
                 _analyser = self.analyser
+                import multiprocessing
+
+                _done = self.done = multiprocessing.RawValue("q", 0)  # shared with the worker
                 # (a second worker takes polls the first has not queued: it needs the shallow queue)
                 self.pool = _pool(QUEUED if workers() < 2 else 1, self.lock_fd)
             except Exception:
@@ -294,9 +343,8 @@ class Background:
             future = Future()
             future.set_result([])
         else:
-            payload = [(it.title, it.text, it.reach, outlet(it), it.to_us) for it in sent]
             try:
-                future = pool.submit(_analyse_batch, payload)
+                future = self._tallied(pool, _analyse_batch, [_payload(it) for it in sent])
             except Exception:  # the worker died earlier: analyse here from now on
                 self.failed = True
                 return None
@@ -304,11 +352,7 @@ class Background:
         return future
 
     def could_name_us(self, item) -> bool:
-        """False only when ``Analyser.analyse`` would answer None at its first line (no name, no look-alike)."""
-        try:
-            return bool(item.to_us or self.analyser.matcher.could_mention(f"{item.title or ''}\n{item.text or ''}"))
-        except Exception:  # the worker meets the same error and reports it against the entry
-            return True
+        return _could_name_us(self.analyser, item)
 
     def send(self, items):
         """``submit`` from a fetch thread, as soon as its poll is parsed (the main thread, busy storing and
@@ -317,6 +361,52 @@ class Background:
         if self.pool is None or self.failed or not items:
             return None
         return self.submit(items)
+
+    def _tallied(self, pool, fn, *args):
+        """``pool.submit(fn, *args)``, counted in ``in_hand``."""
+        with self._lock:  # (counted first: the worker may finish it before submit returns)
+            self.sent += 1
+            try:
+                return pool.submit(_tallied, fn, *args)
+            except BaseException:
+                self.sent -= 1
+                raise
+
+    def in_hand(self) -> int:
+        """Tasks the worker has been sent and has not finished: read from the worker's own count, as the
+        futures' answers reach this process late (its pool's threads wait for the interpreter lock)."""
+        return self.sent - self.done.value if self.done is not None else 0
+
+    def parse(self, source, poll):
+        """From a fetch thread: leave ``poll``'s body (``RssSource.poll_unparsed``) to a running worker with at
+        most ``PARSE_AHEAD`` tasks in hand, to parse and analyse (its future), or None: parse it here."""
+        if self.pool is None or self.failed or self.in_hand() > PARSE_AHEAD or not source.parses_apart():
+            return None
+        try:
+            future = self._tallied(self.pool, _parse_and_analyse, source, poll.unparsed)
+        except Exception:  # the worker died: parsed and analysed here from now on
+            self.failed = True
+            return None
+        future.source = source
+        return future
+
+    def parsed(self, future, poll) -> tuple:
+        """(the stand-in analyser, ``poll`` with its items) for a poll whose body went to the worker (``parse``).
+        Raises the ``SourceFailed`` the poll fails with; a worker that died: parsed and analysed here."""
+        try:
+            result = future.result()
+        except Exception:
+            return self.analyser, future.source.parsed(poll)
+        if result[0] == "failed":
+            from .sources.base import SourceFailed
+
+            outcome, status, size, retry_after, duration, message = result[1]
+            raise SourceFailed(message, outcome=outcome, status=status, retry_after=retry_after, bytes=size,
+                               duration=duration)
+        _parsed, poll.items, poll.warning, flags, answers = result
+        poll.unparsed = None
+        sent = [it for it, flag in zip(poll.items, flags) if flag]
+        return Ready(sent, answers, self.analyser, [it for it, flag in zip(poll.items, flags) if not flag]), poll
 
     def ready(self, future) -> Ready | object:
         """The stand-in analyser for the poll behind ``future`` (the main process's own if the worker failed)."""
@@ -341,7 +431,7 @@ class Background:
             return []
         moved = []
         for old in waiting[len(waiting) // 2:]:
-            if not old.cancel():  # already running or queued to the first worker: it stays there
+            if getattr(old, "source", None) is not None or not old.cancel():  # a body to parse, or already running
                 continue
             try:
                 new = self.helper.submit(_analyse_batch, [(it.title, it.text, it.reach, outlet(it), it.to_us)

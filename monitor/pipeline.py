@@ -67,21 +67,10 @@ class RunSummary:
     def count(self, *outcomes: PollOutcome | Skipped) -> int:
         return sum(1 for s in self.sources if s.outcome in outcomes)
 
-    @property
-    def polled(self) -> int:
-        return self.count(*PollOutcome)
-
-    @property
-    def unchanged(self) -> int:
-        return self.count(PollOutcome.NOT_MODIFIED, PollOutcome.UNCHANGED)
-
-    @property
-    def failed(self) -> int:
-        return self.count(PollOutcome.FAILED, PollOutcome.GONE)
-
-    @property
-    def entries(self) -> int:
-        return sum(s.entries for s in self.sources)
+    polled = property(lambda self: self.count(*PollOutcome))
+    unchanged = property(lambda self: self.count(PollOutcome.NOT_MODIFIED, PollOutcome.UNCHANGED))
+    failed = property(lambda self: self.count(PollOutcome.FAILED, PollOutcome.GONE))
+    entries = property(lambda self: sum(s.entries for s in self.sources))
 
     @property
     def exit_code(self) -> int:
@@ -228,11 +217,13 @@ def run_cycle(
                         done = _finished(finished, pending, timeout=0.25 if waiting_since else None)
                         ready = []  # (source, its analyser or the worker's answers, poll): stored below
                         for future in done:
-                            if future in waiting_analysis:  # the worker analysed this poll's items
+                            if future in waiting_analysis:  # the worker analysed this poll's items (or parsed it too)
                                 sc, poll = waiting_analysis.pop(future)
-                                ready.append((sc, background.ready(future), poll))
-                            elif background is not None and future.result().items \
-                                    and (waiting := future.result().sent or background.submit(future.result().items)) \
+                                how = _guarded(background.parsed, future, poll) if getattr(future, "source", None) \
+                                    else (background.ready(future), poll)
+                                ready.append((sc, *(how if isinstance(how, tuple) else (analyser, how))))
+                            elif background is not None and (waiting := future.result().sent or (
+                                    background.submit(future.result().items) if future.result().items else None)) \
                                     is not None:
                                 waiting_analysis[waiting] = (futures[future], future.result())
                                 track(waiting)
@@ -405,11 +396,17 @@ def _finished(finished: queue.SimpleQueue, pending: set, timeout: float | None) 
         return done
 
 
-def _poll(source, fetcher, state: SourceState) -> Poll:
-    """Runs in a worker thread; turns every failure into a Poll so one source cannot stop the rest."""
+def _poll(source, fetcher, state: SourceState, apart: bool = False) -> Poll:
+    """Runs in a worker thread; turns every failure into a Poll so one source cannot stop the rest.
+    ``apart``: up to the parse (``RssSource.poll_unparsed``: the worker may parse it, ``_poll_and_send``)."""
+    return _guarded(source.poll_unparsed if apart else source.poll, fetcher, state)
+
+
+def _guarded(step, *args):
+    """``step(*args)``, or the failed Poll for whatever it raised (a poll, or its parse by the worker)."""
     started = time.monotonic()
     try:
-        return source.poll(fetcher, state)
+        return step(*args)
     except SourceFailed as exc:
         return Poll(exc.outcome, status=exc.status, bytes=exc.bytes, error=str(exc),
                     retry_after=exc.retry_after, duration=exc.duration or time.monotonic() - started)
@@ -421,10 +418,17 @@ def _poll(source, fetcher, state: SourceState) -> Poll:
 
 
 def _poll_and_send(source, fetcher, state: SourceState, background) -> Poll:
-    """``_poll``, then its items go straight to the analysis worker if one is running (``poll.sent``: the
-    worker's future, or None for the main thread to decide)."""
-    poll = _poll(source, fetcher, state)
+    """``_poll``, then its items (or its body, to parse) go straight to the analysis worker if one is running
+    (``poll.sent``: the worker's future, or None for the main thread to decide)."""
+    poll = _poll(source, fetcher, state, background is not None and background.pool is not None
+                 and getattr(source, "parses_apart", bool)())
     poll.sent = None
+    if getattr(poll, "unparsed", None) is not None:  # left to the worker while it has little in hand, else here
+        if (sent := background.parse(source, poll)) is not None:
+            poll.sent = sent
+            return poll
+        poll = _guarded(source.parsed, poll)
+        poll.sent = None
     if background is not None and poll.items:
         try:
             poll.sent = background.send(poll.items)

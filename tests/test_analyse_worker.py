@@ -29,9 +29,11 @@ def _run(monkeypatch, httpserver, make_config, tmp_path, worker: str, feeds: int
     from monitor import analyse_worker
 
     monkeypatch.setenv("MONITOR_ANALYSIS_WORKER", worker)
-    sent = []
-    submit = analyse_worker.Background.submit
+    sent = []  # items sent to the worker: to analyse, or in a body to parse (``Background.parse``)
+    submit, parse = analyse_worker.Background.submit, analyse_worker.Background.parse
     monkeypatch.setattr(analyse_worker.Background, "submit", lambda self, items: sent.append(len(items)) or submit(self, items))
+    monkeypatch.setattr(analyse_worker.Background, "parse",
+                        lambda self, *a: (lambda f: (f is not None and sent.append(len(TEXTS))) or f)(parse(self, *a)))
     sources = []
     for i in range(feeds):
         items = [{**t, "link": f"https://site{i}.example/{k}"} for k, t in enumerate(TEXTS)]
@@ -255,3 +257,90 @@ def test_a_killed_run_leaves_neither_its_worker_nor_its_lock(tmp_path):
         raise AssertionError("the worker outlived its run")
     with RunLock(db):  # free again
         pass
+
+
+def test_feeds_parsed_by_the_worker_store_the_same(monkeypatch, httpserver, make_config, tmp_path):
+    """A fetch thread leaves a feed's body to a running worker with little in hand (``Background.parse``): the
+    worker parses it with the same ``RssSource.parse`` and analyses it; what is stored and alerted, and the
+    polls' outcomes and warnings, are what the main process makes of the same feeds."""
+    from monitor import analyse_worker
+
+    off, m_off, a_off = _run(monkeypatch, httpserver, make_config, tmp_path, "0", feeds=12)
+    monkeypatch.setattr(analyse_worker, "MIN_SOURCES", 12)  # a first run: the worker is running before any poll
+    monkeypatch.setattr(analyse_worker, "PARSE_AHEAD", 100)  # every feed to the worker
+    parsed = []
+    real = analyse_worker.Background.parsed
+    monkeypatch.setattr(analyse_worker.Background, "parsed", lambda self, f, p: parsed.append(1) or real(self, f, p))
+    on, m_on, a_on = _run(monkeypatch, httpserver, make_config, tmp_path, "1", feeds=12)
+    assert len(parsed) == 12
+    assert m_on == m_off and a_on == a_off
+    assert sorted((r.name, str(r.outcome), r.entries, r.warning) for r in on.sources) == \
+        sorted((r.name, str(r.outcome), r.entries, r.warning) for r in off.sources)
+
+
+def _hostile_feeds(httpserver, tag: str) -> list[dict]:
+    """Four feeds whose parsing fails or warns, and one good one: each costs only itself, wherever it is parsed."""
+    good = rss(*[{**t, "link": f"https://g.example/{k}"} for k, t in enumerate(TEXTS)])
+    bodies = {
+        "page": (b"<!doctype html><html><body>Not a feed</body></html>", "text/html"),
+        "empty": (b"", "application/rss+xml"),
+        "garbage": (b"\x00\x01 this is not xml at all <<<", "application/rss+xml"),
+        "broken": (good.replace(b"</channel>", b"<item><title>New Baby Network & friends</title></channel>"),
+                   "application/rss+xml"),
+        "good": (good, "application/rss+xml"),
+    }
+    sources = []
+    for name, (body, ctype) in bodies.items():
+        httpserver.expect_request(f"/h{tag}/{name}").respond_with_data(body, content_type=ctype)
+        sources.append({"name": name, "kind": "rss", "url": httpserver.url_for(f"/h{tag}/{name}")})
+    return sources
+
+
+def _hostile_run(monkeypatch, httpserver, make_config, tmp_path, tag: str):
+    cfg, _ = make_config(sources=_hostile_feeds(httpserver, tag))
+    db_path = tmp_path / f"hostile-{tag}.db"
+    summary = run_cycle(cfg, db_path, now=NOW)
+    db = store.open_db(db_path)
+    mentions = sorted(tuple(r) for r in db.execute("select canonical_url, title, severity from mentions"))
+    fetches = sorted(tuple(r) for r in db.execute("select source, outcome, status, bytes, error, warning from fetches"))
+    states = sorted(tuple(r) for r in db.execute("select name, etag, body_hash, consecutive_failures from sources"))
+    reports = sorted((r.name, str(r.outcome), r.entries, r.error, r.warning) for r in summary.sources)
+    return reports, mentions, fetches, states
+
+
+def test_a_feed_that_breaks_the_parser_in_the_worker_costs_only_itself(monkeypatch, httpserver, make_config, tmp_path):
+    """An HTML page, an empty reply, garbage and broken XML, parsed by the worker: the same failures, warnings,
+    fetch log and source state as parsed by the fetch thread; the good feed's mentions stored."""
+    from monitor import analyse_worker
+
+    monkeypatch.setenv("MONITOR_ANALYSIS_WORKER", "0")
+    here = _hostile_run(monkeypatch, httpserver, make_config, tmp_path, "a")
+    assert {r[0]: r[1] for r in here[0]} == {"page": "failed", "empty": "failed", "garbage": "failed",
+                                             "broken": "new", "good": "new"} and here[1]
+    monkeypatch.setenv("MONITOR_ANALYSIS_WORKER", "1")
+    monkeypatch.setattr(analyse_worker, "MIN_SOURCES", 5)
+    monkeypatch.setattr(analyse_worker, "PARSE_AHEAD", 100)
+    parsed = []
+    real = analyse_worker.Background.parsed
+    monkeypatch.setattr(analyse_worker.Background, "parsed", lambda self, f, p: parsed.append(1) or real(self, f, p))
+    there = _hostile_run(monkeypatch, httpserver, make_config, tmp_path, "b")
+    assert len(parsed) == 5
+    swap = lambda rows: [tuple(str(c).replace("/hb/", "/ha/") for c in r) for r in rows]  # noqa: E731
+    assert [swap(part) for part in there] == [swap(part) for part in here]
+
+
+def _die_parsing(source, unparsed):
+    import os
+
+    os._exit(3)  # the worker process vanishes while parsing
+
+
+def test_a_worker_that_dies_while_parsing_costs_nothing(monkeypatch, httpserver, make_config, tmp_path):
+    from monitor import analyse_worker
+
+    _off, m_off, a_off = _run(monkeypatch, httpserver, make_config, tmp_path, "0", feeds=8)
+    monkeypatch.setattr(analyse_worker, "MIN_SOURCES", 8)
+    monkeypatch.setattr(analyse_worker, "PARSE_AHEAD", 100)
+    monkeypatch.setattr(analyse_worker, "_parse_and_analyse", _die_parsing)
+    _on, m_on, a_on = _run(monkeypatch, httpserver, make_config, tmp_path, "1", feeds=8)
+    assert m_on == m_off and a_on == a_off

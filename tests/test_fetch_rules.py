@@ -128,10 +128,35 @@ def test_requests_still_reads_proxies_and_logins_from_the_environment_when_there
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     assert Fetcher(contact="x@example.org").session.trust_env is False
-    for name, value in (("HTTPS_PROXY", "http://proxy.example:3128"), ("REQUESTS_CA_BUNDLE", "/etc/ssl/ca.pem"),
-                        ("NETRC", str(tmp_path / "logins"))):
+    for name, value in (("HTTPS_PROXY", "http://proxy.example:3128"), ("NETRC", str(tmp_path / "logins"))):
         monkeypatch.setenv(name, value)
         assert Fetcher(contact="x@example.org").session.trust_env is True, name
         monkeypatch.delenv(name)
     (tmp_path / ".netrc").write_text("machine feeds.example login a password b\n")
     assert Fetcher(contact="x@example.org").session.trust_env is True
+
+
+@pytest.mark.parametrize("env", [{}, {"REQUESTS_CA_BUNDLE": "/etc/ssl/ca.pem"}, {"CURL_CA_BUNDLE": "/etc/ssl/curl.pem"},
+                                 {"REQUESTS_CA_BUNDLE": "/etc/ssl/ca.pem", "CURL_CA_BUNDLE": "/etc/ssl/curl.pem"},
+                                 {"HTTPS_PROXY": "http://proxy.example:3128", "NO_PROXY": "local.example"},
+                                 {"REQUESTS_CA_BUNDLE": "/etc/ssl/ca.pem", "HTTP_PROXY": "http://proxy.example:3128"}])
+def test_the_fetcher_sends_what_requests_would_with_the_environment(monkeypatch, tmp_path, env):
+    """Told not to look in the environment (no proxy, no login there), the session still verifies with the CA
+    bundle a variable names: every request gets the proxies and the certificate check a plain requests
+    session, reading the environment, would give it."""
+    import requests
+
+    from monitor.fetch import Fetcher
+
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy",
+                 "NO_PROXY", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "NETRC"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    ours, plain = Fetcher(contact="x@example.org").session, requests.Session()
+    assert ours.trust_env is bool({"HTTPS_PROXY", "HTTP_PROXY"} & env.keys())
+    for url in ("https://feeds.example/rss", "http://feeds.example/rss", "https://local.example/x"):
+        # (verify=None: the fetcher never passes one per request; session.request merges with these arguments)
+        assert ours.merge_environment_settings(url, {}, None, None, None) == \
+            plain.merge_environment_settings(url, {}, None, None, None), url

@@ -42,6 +42,11 @@ class RssSource(Source):
         return self.url
 
     def poll(self, fetcher, state: SourceState) -> Poll:
+        return self.parsed(self.poll_unparsed(fetcher, state))
+
+    def poll_unparsed(self, fetcher, state: SourceState) -> Poll:
+        """``poll`` up to the parse: a changed body is left on ``poll.unparsed`` (body, headers, url) for
+        ``parsed``, which a cold run may leave to its analysis worker (``analyse_worker.Background.parse``)."""
         url = state.moved_to or self.feed_url()
         resp = self.fetch(fetcher, url, state)
         remember = {
@@ -57,8 +62,21 @@ class RssSource(Source):
         remember["body_hash"] = digest
         if digest == state.body_hash:
             return Poll("unchanged", **base)
-        items, warning = self.parse(resp.body, resp.headers, resp.url)
-        return Poll("new", items=items, warning=warning, **base)
+        poll = Poll("new", **base)
+        poll.unparsed = (resp.body, resp.headers, resp.url)
+        return poll
+
+    def parsed(self, poll: Poll) -> Poll:
+        """The poll with its body parsed into items (a failure raises, as in ``poll``)."""
+        unparsed = getattr(poll, "unparsed", None)
+        if unparsed is not None:
+            poll.items, poll.warning = self.parse(*unparsed)
+            poll.unparsed = None
+        return poll
+
+    def parses_apart(self) -> bool:
+        """True when this kind's poll is ``poll_unparsed`` then ``parsed`` (a kind with its own ``poll`` is not)."""
+        return type(self).poll is RssSource.poll
 
     def parse(self, body: bytes, headers: dict[str, str], url: str) -> tuple[list[Item], str | None]:
         return parse_feed(self.name, body, headers, url)
