@@ -329,9 +329,11 @@ class Analyser(Judging, Grading):
             reasons = [TO_US_REASON + (f" (names us: {', '.join(terms)})" if terms else "")]
         else:
             reasons = [f"mentions us: {', '.join(terms)} (in the {' and '.join(where)})"]
-            weak = [m for i in sorted(mentioned) for m in matches_by_sentence.get(i, []) if m.flags]
-            if weak:  # what the matcher was unsure of (issue 15): identity decided it is us
-                reasons[0] += f", written '{weak[0].text}' ({', '.join(weak[0].flags)})"
+            found = [m for i in sorted(mentioned) for m in matches_by_sentence.get(i, [])]
+            weak = [m for m in found if m.flags] or [m for m in found if m.shown]  # what the matcher was unsure of
+            if weak:  # (issue 15: identity decided it is us), or our name read inside a hashtag, as written
+                reasons[0] += f", written '{weak[0].shown or weak[0].text}'" + (
+                    f" ({', '.join(weak[0].flags)})" if weak[0].flags else "")
         reasons += notes
 
         scores, sentiment = self.feelings.sentences([s for _f, s in sents])  # VADER once per sentence
