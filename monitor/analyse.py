@@ -403,7 +403,10 @@ class Analyser(Judging, Grading):
         if decision is not None:  # identity (issue 15): unsure means us, but never by SMS
             reasons.insert(1, decision.reason)
             impersonated = IMPERSONATION in families  # our name, misused
-            if (decision.verdict == "unsure" and not impersonated
+            # An alert for a text in another language (``alert_other``) is for someone who reads it: the
+            # is-it-us check reads those no better than the model, so its "not sure" does not hold it back.
+            unread = severity == "alert" and bool((judgement.get("model") or {}).get("other_language_alert"))
+            if (decision.verdict == "unsure" and not impersonated and not unread
                     and SEVERITIES.index(severity) > SEVERITIES.index("watch")):
                 # A namesake's complaint waits for the digest; a person who may be at risk is never
                 # held below alert (a crisis graded below alert is the worst error): an email, no SMS.
