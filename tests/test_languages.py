@@ -90,3 +90,40 @@ def test_the_model_reads_a_text_in_another_language_at_that_threshold():
     assert m2.level_of(chances, other_language=False) in ("watch", "info")
     m2.thresholds = {k: v for k, v in th.items() if k != "alert_other"}  # an older model: no such threshold
     assert m2.level_of(chances, other_language=True) == m2.level_of(chances)
+
+
+# --------------------------------------------------------------------------- with the committed model, as a run grades
+
+ARABIC = ("في وحدة من المتطوعات بـ NBN ضافتني على فيسبوك الشخصي وصارت تبعتلي رسائل عن كنيستها. ما بعرف إذا هيك "
+          "مسموح، هي لطيفة بس حسيت حالي مش مرتاحة.")  # t32-171: a volunteer writing to her about church
+PORTUGUESE = "Ouvi dizer que a coordenadora da New Baby Network em Bedford vai sair. Alguém sabe?"  # t32-289, a rumour
+
+
+@pytest.fixture(scope="module")
+def run_analyser():
+    from monitor import config
+    from monitor.analyse import Analyser
+
+    from .conftest import REPO
+
+    cfg = config.load(REPO / "feeds.yaml", environ={"MONITOR_EMAIL_URL": "mailto://a@example.org",
+                                                     "MONITOR_SMS_URL": "json://127.0.0.1:9/"})
+    return Analyser(cfg, model="auto")
+
+
+@pytest.mark.model
+def test_a_text_in_another_language_is_an_email_that_says_why(run_analyser):
+    m = model.load()
+    assert 0 < m.thresholds["alert_other"] < m.thresholds["alert"]
+    a = run_analyser.analyse("", ARABIC)
+    assert a is not None and a.severity == "alert", a and a.reasons  # an email, never an SMS on this alone
+    why = [r for r in a.reasons if r.startswith("written (in part) in another language")]
+    assert why and "so that someone who reads it looks" in why[0], a.reasons
+    assert a.judgement["model"]["other_language_alert"] is True
+
+
+@pytest.mark.model
+def test_the_is_it_us_checks_doubt_does_not_hold_such_an_alert_at_watch(run_analyser):
+    a = run_analyser.analyse("", PORTUGUESE)
+    assert a is not None and run_analyser.last_identity.verdict == "unsure", run_analyser.last_identity
+    assert a.severity == "alert" and not any(r.startswith("not sure it is us:") for r in a.reasons), a.reasons
