@@ -329,9 +329,11 @@ class Analyser(Judging, Grading):
             reasons = [TO_US_REASON + (f" (names us: {', '.join(terms)})" if terms else "")]
         else:
             reasons = [f"mentions us: {', '.join(terms)} (in the {' and '.join(where)})"]
-            weak = [m for i in sorted(mentioned) for m in matches_by_sentence.get(i, []) if m.flags]
-            if weak:  # what the matcher was unsure of (issue 15): identity decided it is us
-                reasons[0] += f", written '{weak[0].text}' ({', '.join(weak[0].flags)})"
+            found = [m for i in sorted(mentioned) for m in matches_by_sentence.get(i, [])]
+            weak = [m for m in found if m.flags] or [m for m in found if m.shown]  # what the matcher was unsure of
+            if weak:  # (issue 15: identity decided it is us), or our name read inside a hashtag, as written
+                reasons[0] += f", written '{weak[0].shown or weak[0].text}'" + (
+                    f" ({', '.join(weak[0].flags)})" if weak[0].flags else "")
         reasons += notes
 
         scores, sentiment = self.feelings.sentences([s for _f, s in sents])  # VADER once per sentence
@@ -401,7 +403,10 @@ class Analyser(Judging, Grading):
         if decision is not None:  # identity (issue 15): unsure means us, but never by SMS
             reasons.insert(1, decision.reason)
             impersonated = IMPERSONATION in families  # our name, misused
-            if (decision.verdict == "unsure" and not impersonated
+            # An alert for a text in another language (``alert_other``) is for someone who reads it: the
+            # is-it-us check reads those no better than the model, so its "not sure" does not hold it back.
+            unread = severity == "alert" and bool((judgement.get("model") or {}).get("other_language_alert"))
+            if (decision.verdict == "unsure" and not impersonated and not unread
                     and SEVERITIES.index(severity) > SEVERITIES.index("watch")):
                 # A namesake's complaint waits for the digest; a person who may be at risk is never
                 # held below alert (a crisis graded below alert is the worst error): an email, no SMS.

@@ -52,6 +52,14 @@ class Judging:
         pred = model.predict(title, body)
         reasons: list[str] = []
         level = pred.level
+        th = pred.thresholds or {}
+        other = bool(getattr(pred, "other_language", False) and level in ("alert", "watch") and "alert_other" in th
+                     and th["alert_other"] <= pred.at_least["alert"] < th["alert"])  # alert only at the other-language threshold
+        if other:
+            level = "alert"
+            reasons.append(f"written (in part) in another language, which the model reads less well: alert from "
+                           f"{plain_chance(th['alert_other'])} (chance of alert or worse {plain_chance(pred.at_least['alert'])}; "
+                           f"{plain_chance(th['alert'])} for English), so that someone who reads it looks")
         backing = CRISIS_NEEDS_ALERT * (pred.thresholds or {}).get("alert", 0.0)
         if level == "crisis" and pred.at_least["alert"] < backing:
             reasons.append(f"model's crisis ({plain_chance(pred.at_least['crisis'])}) not backed by its own reading of "
@@ -99,7 +107,8 @@ class Judging:
         judgement = pred.as_dict()
         model_drove = bool(SEVERITIES.index(level) >= SEVERITIES.index(rules_level) and (level != "info" or kept))
         judgement.update({"model_level": level, "rules_level": rules_level, "families": sorted(shown),
-                          "vetoed_families": vetoed, "not_named": not_named, "drove": model_drove})
+                          "vetoed_families": vetoed, "not_named": not_named, "drove": model_drove,
+                          "other_language_alert": other})
         return judgement, final, kept, (pred.sentence if model_drove else None), reasons
 
 

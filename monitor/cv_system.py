@@ -49,6 +49,7 @@ class Folds:
     groups: list                  # writer of each graded item
     sentence_weight: float
     watch_agreement: float
+    other: object = None          # which graded items are written in another language (``train.other_language``)
     cache: Path | None = None
     models: dict = field(default_factory=dict)
 
@@ -61,7 +62,7 @@ class Folds:
             from .train_thresholds import choose_thresholds
 
             others = np.array(self.groups) != writer
-            th = choose_thresholds(self.oof[others], self.y[others])
+            th = choose_thresholds(self.oof[others], self.y[others], None if self.other is None else self.other[others])
             fitted = self.fitted[self.fold_of[writer]]
             model = fitted.model({"thresholds": th, "sentence_weight": self.sentence_weight,
                                   "watch_agreement": self.watch_agreement}, embedder)
@@ -155,8 +156,11 @@ def build(files: list[Path] | None = None, cache_root: Path | None = CACHE_DIR, 
                 np.savez(cache / f"fold{fold}.npz", dense_weight=f.dense_weight,
                          **{a: getattr(f, a) for a in _ARRAYS})
             np.savez(cache / "oof.npz", whole=whole, best=best)  # last: it marks the cache complete
-    weight, agreement, oof, _th = T.choose_sentence_weight(whole, best, y, how)
-    return Folds(fitted, fold_of, oof, y, groups, weight, agreement, cache)
+    from .train_thresholds import other_language
+
+    other = other_language([[s for _f, s in M.split(it.title, it.body)] for it in graded])
+    weight, agreement, oof, _th = T.choose_sentence_weight(whole, best, y, how, other)
+    return Folds(fitted, fold_of, oof, y, groups, weight, agreement, other, cache)
 
 
 # --------------------------------------------------------------------------- grading

@@ -7,8 +7,7 @@ Rules (each one learnt from a false positive or a miss):
   hyphens ("New Baby\\nNetwork", "new-baby-network", "NewBabyNetwork"), never by
   sentence punctuation ("a new baby. Network rail...").
 - A match must end at a word boundary: "#NewBabyNetworking" and "@newbabynetwork_fan" are not us.
-- Handles and hashtags in ``terms`` ("@newbabynetwork") match only as handles and
-  hashtags; plain terms also match inside them ("#newbabynetwork").
+- Handles and hashtags in ``terms`` match only as such; plain terms also match inside them ("#newbabynetwork").
 - An ``exclude`` phrase that overlaps a match vetoes that match (look-alike
   organisations, "new baby network of friends"), not the whole text.
 - Written all in lower case and followed by "of", the words are an ordinary phrase
@@ -81,6 +80,7 @@ class Match:
     end: int
     text: str  # the words as written in the (folded) text
     flags: tuple[str, ...] = ()  # why it is only a weak candidate (see ``Matcher.candidates``)
+    shown: str = ""  # what the writer wrote, for a reason, when it is more than ``text`` (the whole hashtag)
 
 
 ORDINARY, MISSPELLED, SHORT = "lower-case after a determiner", "misspelled", "short name"
@@ -233,7 +233,7 @@ class Matcher:
             why = _ordinary_phrase(text, folded, m)
             if why == "of":
                 continue
-            weighed.append(Match(m.term, m.start, m.end, m.text, m.flags + (ORDINARY,)) if why else m)
+            weighed.append(Match(m.term, m.start, m.end, m.text, m.flags + (ORDINARY,), m.shown) if why else m)
         found = weighed
         # Keep the longest match per overlapping span so "@newbabynetwork" is reported once.
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
@@ -267,11 +267,11 @@ class Matcher:
                         vetoed = any(body.startswith(x, at) and at + len(x) in cuts for x in self._joined_excludes)
                         if at in cuts and end in cuts and not vetoed:
                             flags = () if end == len(body) else (IN_HASHTAG,)
-                            out.append(Match(term, s + at, s + end, folded[s + at:s + end], flags))
+                            out.append(Match(term, s + at, s + end, folded[s + at:s + end], flags, "#" + written))
                             break
                     elif not (at == 0 and end == len(body)) and not _WORD_GOES_ON.match(body, end) and \
                             not any(body.startswith(x, at) for x in self._joined_excludes):
-                        out.append(Match(term, s + at, s + end, folded[s + at:s + end], (IN_HASHTAG,)))
+                        out.append(Match(term, s + at, s + end, folded[s + at:s + end], (IN_HASHTAG,), "#" + written))
                         break
                     at = body.find(joined, at + 1)
         return out

@@ -25,11 +25,8 @@ own and the text as a whole, so one risk sentence in a long, friendly post still
 Everything here is numpy; ``monitor.train`` builds the artefact (``monitor/model/judge.npz``
 and ``judge.json``), which this module loads by path.
 
-Adding a head (e.g. "is it really us?", issue 15): append its name to ``HEADS``, give
-``train.targets`` its labels and fit it on the items with ``mention`` true and false alike
-(the grading heads use mentions only; ``mention: false`` items and "not about us"
-corrections are already read), and read its chance from ``Prediction``. Features,
-thresholds by cross-validation and the artefact format stay as they are.
+Adding a head: append its name to ``HEADS``, give ``train.targets`` its labels, read its chance
+from ``Prediction``; features, thresholds by cross-validation and the artefact format stay as they are.
 """
 
 from __future__ import annotations
@@ -45,7 +42,7 @@ from itertools import chain
 from pathlib import Path
 from zlib import crc32
 
-from . import embed, model_rows
+from . import embed, languages, model_rows
 from .text import fold, sentences, tidy
 
 # One BLAS thread: every product here is small, and a threaded BLAS burns CPU waking threads
@@ -66,6 +63,8 @@ CHAR_NGRAMS = (3, 4, 5)
 # A model chance at or above this is confident: the rules' guards (negation, "not"
 # phrases, near-miss words, "unless") cannot veto it.
 CONFIDENT = 0.9
+# A text is read as written in another language when at least this share of its sentences are.
+OTHER_LANGUAGE_SHARE = 0.25
 _WORD = re.compile(r"[\w']+|[^\w\s]")
 
 
@@ -142,8 +141,7 @@ def sentence_counts(sents: list[str]):
 
 
 def _as_arrays(counts: Counter):
-    """``(sorted keys as int64, their counts as float32)``: what ``np.unique(..., return_counts=True)``
-    gives, several times faster for the few hundred n-grams of a sentence."""
+    """``(sorted keys as int64, counts as float32)``: ``np.unique(..., return_counts=True)``, several times faster."""
     import numpy as np
 
     keys = sorted(counts)
@@ -270,6 +268,7 @@ class Prediction:
     nearest: Example | None = None
     thresholds: dict[str, float] = field(default_factory=dict)
     family_sentences: dict[str, int] = field(default_factory=dict)  # proposed family -> its best sentence
+    other_language: bool = False  # written in another language: read at ``alert_other`` (``Model.level_of``)
 
     @property
     def confidence(self) -> float:
@@ -391,9 +390,13 @@ class Model:
         return agree(np, np.maximum(whole, self.sentence_weight * pieces.max(axis=0))[None, :],
                      self.watch_agreement)[0]
 
-    def level_of(self, chances: dict[str, float]) -> str:
+    def level_of(self, chances: dict[str, float], other_language: bool = False) -> str:
+        """``other_language``: the text is written in another language (``monitor.languages``), read at
+        its own alert threshold (``alert_other``, never above ``alert``) when the model has one."""
+        th = self.thresholds
         for level in ("crisis", "alert", "watch"):
-            if chances[level] >= self.thresholds[level]:
+            need = th.get("alert_other", th[level]) if other_language and level != "crisis" else th[level]
+            if chances[level] >= min(need, th[level]):
                 return level
         return "info"
 
@@ -405,7 +408,8 @@ class Model:
         chance = {h: float(combined[i]) for i, h in enumerate(self.heads)}
         at_least = {h: chance[h] for h in SEVERITY_HEADS}
         families = {h: chance[h] for h in FAMILIES}
-        level = self.level_of(at_least)
+        other = languages.other_language_share(sents) >= OTHER_LANGUAGE_SHARE
+        level = self.level_of(at_least, other)
         proposed = sorted((f for f in FAMILIES if families[f] >= self.thresholds.get(f, self.thresholds["family"])),
                           key=lambda f: -families[f])
         # The driving sentence: the best-scoring single sentence on the head that set the level
@@ -424,7 +428,7 @@ class Model:
             nearest = self.nearest(vectors[sentence] if len(vectors) else None, text_vec, level, proposed)
         return Prediction(level=level, at_least=at_least, families=families, proposed=proposed,
                           sentence=sentence, sentences=sents, nearest=nearest, thresholds=self.thresholds,
-                          family_sentences=family_sentences)
+                          family_sentences=family_sentences, other_language=other)
 
     def _level_bank(self, level: str):
         """``(rows, their vectors, their families)`` of the examples at ``level``, made on first use."""

@@ -6,11 +6,9 @@
    ``corrected_severity`` is set becomes an example at that level.
 2. Turn each text into features (:mod:`monitor.model`): embedding vectors and TF-IDF of
    hashed n-grams, for the whole text and for each sentence on its own.
-3. Cross-validate, leaving one file out at a time (a file is one writer's voice, and
-   real posts are written by other people), and choose the thresholds from those
-   out-of-fold chances: the highest crisis threshold that still finds 95% of the crises,
-   the highest alert threshold that still puts 98% of the crises at alert or worse, and
-   so on.
+3. Cross-validate, holding out whole writers, and choose the thresholds from those out-of-fold
+   chances (``train_thresholds``: 95% of the crises at crisis, 98.5% at alert or worse, and so on;
+   texts in another language their own alert threshold).
 4. Fit every head on all the data and write ``monitor/model/judge.npz`` + ``judge.json``.
 
 scikit-learn (its logistic regression) is imported here only; running the monitor never
@@ -25,7 +23,7 @@ from pathlib import Path
 
 from . import model as M
 from .train_report import cv_report, format_result
-from .train_thresholds import TARGETS, _figures, choose_thresholds
+from .train_thresholds import TARGETS, _figures, choose_thresholds, other_language
 
 # What the CLI and tests use (thresholds and the report live in train_thresholds and train_report).
 __all__ = ["TRAINING_DIR", "GRADED_TOO", "training_files", "WATCH_AGREEMENTS", "TARGETS", "Item", "Settings", "Result", "read_items", "corrections",
@@ -363,6 +361,7 @@ class Result:
     sentence_weight: float = 1.0
     item_files: list | None = None
     watch_agreement: float = 0.0
+    other: object = None  # which graded items are written in another language (``other_language``)
 
 
 def cross_validate(feat: Features, y, groups: list[str], rows: list[int], how: Settings, log=None):
@@ -391,9 +390,9 @@ def cross_validate(feat: Features, y, groups: list[str], rows: list[int], how: S
     return whole_p, best_p
 
 
-def choose_sentence_weight(whole, best, y, how: Settings) -> tuple[float, float, object, dict]:
-    """The sentence weight and watch agreement whose thresholds give the best precision at the
-    recall targets: ``(weight, agreement, out-of-fold chances, thresholds)``."""
+def choose_sentence_weight(whole, best, y, how: Settings, other=None) -> tuple[float, float, object, dict]:
+    """The sentence weight and watch agreement whose thresholds give the best precision at the recall targets:
+    ``(weight, agreement, out-of-fold chances, thresholds)``; ``other``: items in another language (``alert_other``)."""
     import numpy as np
 
     weights = [how.sentence_weight] if how.sentence_weight is not None else list(SENTENCE_WEIGHTS)
@@ -402,7 +401,7 @@ def choose_sentence_weight(whole, best, y, how: Settings) -> tuple[float, float,
     for w in weights:
         for k in agreements:
             p = M.agree(np, np.maximum(whole, w * best), k)
-            th = choose_thresholds(p, y)
+            th = choose_thresholds(p, y, other)
             f = _figures(p, y, th)
             fam_f1 = 2 * (f["family_precision"] or 0) * (f["family_recall"] or 0) / max(
                 1e-9, (f["family_precision"] or 0) + (f["family_recall"] or 0))
@@ -434,7 +433,7 @@ def train(files: list[Path] | None = None, db: str | Path | None = None, out: Pa
     rows = list(range(len(graded)))
     if len(set(groups)) > 1:
         whole, best = cross_validate(feat, y, groups, rows, how, log)
-        weight, agreement, oof, thresholds = choose_sentence_weight(whole, best, y, how)
+        weight, agreement, oof, thresholds = choose_sentence_weight(whole, best, y, how, other_language(feat.sentences))
     else:
         oof, thresholds = None, {"crisis": 0.5, "alert": 0.5, "watch": 0.5, "family": 0.5}
         weight = how.sentence_weight if how.sentence_weight is not None else 1.0
@@ -447,7 +446,7 @@ def train(files: list[Path] | None = None, db: str | Path | None = None, out: Pa
     for it in items:
         counts[it.file] = counts.get(it.file, 0) + 1
     return Result(len(items), counts, thresholds, oof, y, groups, time.perf_counter() - t0, out, weight,
-                  [it.file for it in graded], agreement)
+                  [it.file for it in graded], agreement, other_language(feat.sentences))
 
 
 def write(out: Path, fitted: Fitted, feat: Features, items: list[Item], y, thresholds, how: Settings, files):

@@ -16,7 +16,8 @@ def cv_report(result) -> list[tuple[str, dict]]:
     for name in sorted(set(files)):
         held = files == name
         others = groups != groups[held][0]  # thresholds from other writers' out-of-fold chances
-        th = choose_thresholds(result.oof[others], result.y[others]) if others.any() else result.thresholds
+        other = None if getattr(result, "other", None) is None else result.other[others]
+        th = choose_thresholds(result.oof[others], result.y[others], other) if others.any() else result.thresholds
         out.append((name, _figures(result.oof[held], result.y[held], th)))
     out.append(("all files (thresholds as trained)", _figures(result.oof, result.y, result.thresholds)))
     return out

@@ -32,8 +32,54 @@ def _highest_threshold(scores, wanted: float) -> float:
     return float(s[k - 1])
 
 
-def choose_thresholds(p, y) -> dict[str, float]:
-    """Thresholds from out-of-fold chances ``p`` (items, heads) and labels ``y``."""
+# Texts written in another language (``monitor.languages``): the model reads them poorly (its word vectors
+# and most of its examples are English), so they get their own alert threshold, never above the others',
+# chosen to put the same share of their crises at alert or worse (an email: someone who reads the
+# language looks), when the out-of-fold chances hold at least this many such crises.
+MIN_OTHER_LANGUAGE_CRISES = 10
+
+
+def choose_thresholds(p, y, other=None) -> dict[str, float]:
+    """Thresholds from out-of-fold chances ``p`` (items, heads) and labels ``y``; with ``other`` (which
+    items are written in another language), ``alert_other``: the alert threshold for those."""
+    import numpy as np
+
+    th = _choose_thresholds(p, y)
+    if other is not None:
+        other = np.asarray(other, dtype=bool)
+        crises = other & (y[:, M.HEADS.index("crisis")] == 1)
+        if crises.sum() >= MIN_OTHER_LANGUAGE_CRISES:
+            # The levels' thresholds from the English texts alone (the crises the model cannot read would
+            # pull the alert threshold down for every text), the other texts' alert threshold from theirs.
+            th.update({k: v for k, v in _choose_thresholds(p[~other], y[~other]).items() if k in M.SEVERITY_HEADS})
+            cover = _alert_cover(p[crises], th["crisis"])
+            th["alert_other"] = math.floor(min(th["alert"], cover) * 1e4 + 1e-9) / 1e4
+    return th
+
+
+def other_language(sentence_lists):
+    """Which texts (each a list of sentences) are read as written in another language, as ``Model.predict`` reads them."""
+    import numpy as np
+
+    from .languages import other_language_share
+
+    return np.array([other_language_share(s) >= M.OTHER_LANGUAGE_SHARE for s in sentence_lists], dtype=bool)
+
+
+def _alert_cover(p_crises, crisis_threshold: float) -> float:
+    """The highest alert threshold that puts TARGETS["crisis_at_alert"] of these crises at alert or worse
+    (graded crisis, or alert by it)."""
+    import numpy as np
+
+    missed = p_crises[:, M.HEADS.index("crisis")] < crisis_threshold
+    need = TARGETS["crisis_at_alert"] * len(p_crises) - (~missed).sum()
+    if need <= 0:
+        return 1.0
+    scores = np.sort(p_crises[missed, M.HEADS.index("alert")])[::-1]
+    return float(scores[min(len(scores), int(np.ceil(need - 1e-9))) - 1])
+
+
+def _choose_thresholds(p, y) -> dict[str, float]:
     import numpy as np
 
     col = {h: M.HEADS.index(h) for h in M.HEADS}
@@ -42,12 +88,7 @@ def choose_thresholds(p, y) -> dict[str, float]:
     watch = y[:, col["watch"]] == 1
     th = {"crisis": _highest_threshold(p[crisis, col["crisis"]], TARGETS["crisis_recall"])}
     # Alert: enough crises at alert or worse (graded crisis, or alert by this threshold), and alert recall.
-    crisis_missed = p[crisis, col["crisis"]] < th["crisis"]
-    need = TARGETS["crisis_at_alert"] * crisis.sum() - (~crisis_missed).sum()
-    t_cov = 1.0
-    if need > 0:
-        scores = np.sort(p[crisis, col["alert"]][crisis_missed])[::-1]
-        t_cov = float(scores[min(len(scores), int(np.ceil(need - 1e-9))) - 1])
+    t_cov = _alert_cover(p[crisis], th["crisis"])
     t_rec = _highest_threshold(np.maximum(p[alert, col["alert"]], np.where(p[alert, col["crisis"]] >= th["crisis"], 1, 0)),
                                TARGETS["alert_recall"])
     th["alert"] = min(t_cov, t_rec)

@@ -177,7 +177,22 @@ def test_a_camelcase_boycott_hashtag_is_taken_for_us_by_the_whole_analysis():
     cfg = config_mod.load(REPO / "feeds.yaml", environ={"MONITOR_EMAIL_URL": "mailto://a@example.org",
                                                  "MONITOR_SMS_URL": "json://127.0.0.1:9/"})
     a = Analyser(cfg, model=None).analyse("", BOYCOTT)
-    assert a is not None and a.reasons[0] == "mentions us: New Baby Network (in the body)"
+    assert a is not None and a.reasons[0] == "mentions us: New Baby Network (in the body), written '#BoycottNewBabyNetwork'"
+
+
+@pytest.mark.parametrize("text, written", [
+    ("Three weeks waiting for a call back and still nothing #NewBabyNetworkFail", "#NewBabyNetworkFail"),
+    ("Still no apology from them for what that volunteer said to me. #shameonnewbabynetwork", "#shameonnewbabynetwork"),
+])
+def test_the_reason_shows_the_hashtag_as_its_writer_wrote_it(text, written):
+    """Not the folded name inside it ('newbabynetwork'): a director sees what was posted."""
+    from monitor import config as config_mod
+    from monitor.analyse import Analyser
+
+    cfg = config_mod.load(REPO / "feeds.yaml", environ={"MONITOR_EMAIL_URL": "mailto://a@example.org",
+                                                 "MONITOR_SMS_URL": "json://127.0.0.1:9/"})
+    a = Analyser(cfg, model=None).analyse("", text)
+    assert a is not None and f"written '{written}' (inside a longer hashtag)" in a.reasons[0], a.reasons[0]
 
 
 def test_could_mention_stays_cheap_on_ordinary_text():
