@@ -22,8 +22,8 @@ With ``--cv`` each variant is also cross-validated held out by file on the train
 first model as ``bench/identity_cv.py``), and the trade-off curve printed (namesakes per 20 at recall 0.99 ... 0.95,
 and at recall 0.99 with the crisis valve: namesakes reaching a director and true crises lost).
 
-Encodings: the encoder's readings (name and pooled) of every candidate are cached in ``data/identity_context_pooled.npz``
-(git-ignored); features in /tmp keyed by the files' contents.
+Encodings: the encoder's readings (name and pooled) of every candidate are cached in ``data/identity_context.npz``
+(git-ignored, as ``monitor train-identity`` keeps them); features in /tmp, keyed by the code that makes them.
 """
 
 from __future__ import annotations
@@ -41,39 +41,20 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-POOLED_CACHE = REPO / "data" / "identity_context_pooled.npz"
 
 
 def text_key(sents) -> str:
     return hashlib.sha256(" \n".join(s for _f, s in sents).encode()).hexdigest()[:24]
 
 
-def pooled_vectors(cands, cache: Path = POOLED_CACHE):
-    """(n x 768): the encoder's name vector and window mean per candidate, cached like ``training.context_vectors``."""
-    import numpy as np
+def pooled_vectors(cands):
+    """(n x 768): the encoder's name vector and window mean per candidate (``training.context_vectors``, cached)."""
+    return self_check(__import__("monitor.identity.training", fromlist=["x"]).context_vectors(cands))
 
-    from monitor import encoder as enc
-    from monitor.identity.training import _context_key
 
-    windows = [enc.window_text(*c[2:5]) for c in cands]
-    keys = ["pooled " + _context_key(w) for w in windows]
-    known = {}
-    if cache.is_file():
-        z = np.load(cache)
-        known = dict(zip(z["keys"].tolist(), z["vecs"]))
-    todo = [i for i, k in enumerate(keys) if k not in known]
-    if todo:
-        t0 = time.process_time()
-        print(f"encoding {len(todo)} of {len(cands)} candidates (name + pooled)", flush=True)
-        got = enc.encoder().name_vectors([windows[i] for i in todo], pooled=True)
-        for i, v in zip(todo, got):
-            known[keys[i]] = v
-        print(f"  {time.process_time() - t0:.0f} s CPU", flush=True)
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp.npz")
-        np.savez(tmp, keys=np.asarray(list(known)), vecs=np.stack(list(known.values())).astype(np.float32))
-        tmp.replace(cache)
-    return np.stack([known[k] for k in keys]).astype(np.float64)
+def self_check(V):
+    assert V.shape[1] == 768, "the encoder's readings should be the name's vector and the window's"
+    return V
 
 
 def parse_variants(spec: str) -> list[tuple[str, dict]]:
@@ -303,6 +284,7 @@ def main(argv=None) -> None:
     ap.add_argument("--variants", default="", help="';'-separated name:key=value,... (see the module's doc)")
     ap.add_argument("--cv", action="store_true", help="also cross-validate each variant held out by file")
     ap.add_argument("--no-blind", action="store_true", help="only the cross-validation")
+    ap.add_argument("--no-shipped", action="store_true", help="leave out the variant 'as committed'")
     ap.add_argument("--dump", help="write each variant's test P(us) here (NAME.npz per variant)")
     ap.add_argument("--grades-cache", default="/tmp/names9_grades.json")
     args = ap.parse_args(argv)
@@ -313,7 +295,7 @@ def main(argv=None) -> None:
     b = Bench(cfg, train, tests, T.places_of(train + tests))
     print(f"{len(b.cands)} candidates: training {int(b.train.sum())} from {len(train)} files, test "
           f"{int((~b.train).sum())} from {len(tests)} files", flush=True)
-    variants = parse_variants(args.variants)
+    variants = parse_variants(args.variants)[1 if args.no_shipped else 0:]
     analyser = None if args.no_blind else Analyser(cfg, model="auto")
     crisis = alert = label = None
     if args.cv:
