@@ -174,7 +174,7 @@ def main(argv=None) -> None:
     if args.context:  # the second look: the encoder's head, fitted with each file held out, mixed in a band of P(us)
         from monitor.identity import context as C
 
-        V = T.context_vectors(cands)
+        V = C.head_input(T.context_vectors(cands))
         head = np.zeros(len(y))
         for g in sorted(set(groups.tolist())):
             tr, te = groups != g, groups == g

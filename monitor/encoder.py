@@ -150,19 +150,23 @@ class Encoder:
             x = _norm(_gelu(x @ u_w + u_b) @ d_w + d_b + x, *ln2, self.eps)
         return x
 
-    def name_vectors(self, texts_and_spans, batch: int = 16):
-        """Per (text, name spans): the mean hidden state at the name's word pieces (n x 384, float32). Texts are
-        run in batches of similar length (training); a run reads one at a time."""
+    def name_vectors(self, texts_and_spans, batch: int = 16, pooled: bool = False):
+        """Per (text, name spans): the mean hidden state at the name's word pieces (n x 384, float32); with
+        ``pooled``, followed by the mean over the whole window's word pieces ([CLS] and [SEP] left out): n x 768.
+        Texts are run in batches of similar length (training); a run reads one at a time."""
         import numpy as np
 
         jobs = [self.window(t, s) for t, s in texts_and_spans]
-        out = np.zeros((len(jobs), 384), dtype=np.float32)
+        out = np.zeros((len(jobs), 768 if pooled else 384), dtype=np.float32)
         order = sorted(range(len(jobs)), key=lambda i: len(jobs[i][0]))
         for s in range(0, len(order), batch):
             chunk = order[s:s + batch]
             h = self.forward([jobs[i][0] for i in chunk])
             for r, i in enumerate(chunk):
-                out[i] = h[r, jobs[i][1] or [0]].mean(axis=0)
+                out[i, :384] = h[r, jobs[i][1] or [0]].mean(axis=0)
+                if pooled:
+                    n = len(jobs[i][0])
+                    out[i, 384:] = h[r, 1:max(n - 1, 2)].mean(axis=0)
         return out
 
 

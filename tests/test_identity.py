@@ -163,6 +163,56 @@ def test_a_headline_alone_is_too_little_text_to_drop(cfg):
     assert a is None
 
 
+def test_a_short_text_the_model_is_sure_is_a_namesake_is_not_kept_as_too_short(cfg):
+    """Round 9: the "too little text" rule keeps a short text unsure only from P(us) 0.1 (SHORT_TEXT_FLOOR): below it,
+    a short namesake post (these two written like the new writers' indie band and Lagos maternity hospital) is not
+    us; a short post about us is still kept, and so is a headline alone (a title, no body) at any P(us)."""
+    for body in ("New Baby Network single drops friday, that bassline is unreal",
+                 "Delivered safely at New Baby Network Ikeja, doctors and nurses wonderful, God bless"):
+        an, a = analyse(cfg, body)
+        d = an.last_identity
+        assert a is None and d.verdict == "not_us" and d.p_us < identity.decide.SHORT_TEXT_FLOOR, d
+        assert Judge_too_short(an, body)  # short: the rule would have kept it before round 9
+    an, a = analyse(cfg, "New Baby Network group Tuesday, anyone going? need to get out of the house")
+    assert a is not None and an.last_identity.verdict in ("us", "unsure"), an.last_identity
+    an, a = analyse(cfg, "", title="New Baby Network launches new service")  # the model reads it at 3%
+    assert a is not None and an.last_identity.verdict == "unsure" and "too little text" in an.last_identity.reason
+    assert an.last_identity.p_us < identity.decide.SHORT_TEXT_FLOOR
+
+
+def Judge_too_short(an, body):
+    from monitor.identity.decide import Judge
+    from monitor.identity.words import words_after
+    from monitor.text import fold
+
+    sents = an.split("", body)
+    mbs = {i: an.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
+    mentioned = {i for i, ms in mbs.items() if ms}
+    after = [w for i in mentioned for m in mbs[i] for w in words_after(fold(sents[i][1]), m.end)]
+    return Judge._too_short(sents, mentioned, mbs, after)
+
+
+@pytest.mark.parametrize("title,body", [
+    ("Library - what's on", "Tues 10.30: Rhyme Time, theme: The New Baby\nNetwork Cafe: Thursdays 10-12, a drop-in "
+                            "for anyone who'd like a cuppa\nSat: Lego Club"),
+    ("", "Jo: can someone cover Saturday? I'm seeing my sister's new baby\nNetwork meeting moved to 2pm btw\nJo: ta"),
+])
+def test_our_name_broken_by_a_line_break_must_read_like_us(cfg, title, body):
+    """Round 9: our name split across lines is read like a misspelling (a feature, and it must reach HIGH): in the
+    labelled files every such candidate was something else (a listing's lines, a chat's)."""
+    from monitor.identity.features import _weak_only, split_name
+
+    an, a = analyse(cfg, body, title=title)
+    sents = an.split(title, body)
+    mbs = {i: an.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
+    mentioned = {i for i, ms in mbs.items() if ms}
+    assert mentioned and all(split_name(m) for i in mentioned for m in mbs[i]) and _weak_only(mbs, mentioned)
+    d = an.last_identity
+    assert a is None and d.verdict == "not_us", d
+    assert "split across lines" in d.reason or d.p_us < identity.model().low  # (or the model alone says not us)
+    assert "\n" not in d.reason
+
+
 def test_without_a_usable_model_every_name_match_is_kept(cfg, monkeypatch, tmp_path):
     damaged = tmp_path / "identity.npz"
     damaged.write_bytes(b"not a model")
@@ -189,7 +239,8 @@ def test_training_reproduces_the_committed_model(cfg, tmp_path):
     assert a["text_vocab"].tobytes() == b["text_vocab"].tobytes()
     assert list(a["us_after"]) == list(b["us_after"]) and str(a["meta"]) == str(b["meta"])
     assert meta["false"] >= 200 and meta["true"] >= 500
-    assert identity.MODEL_PATH.stat().st_size < 1_700_000  # all models together: < 5 MB (test_model)
+    assert identity.MODEL_PATH.stat().st_size < 2_200_000  # all models together: < 5 MB (test_model); 1.7 MB until
+    # round 9 (t30, t31 and t33 took it to 1.76 MB)
 
 
 def test_training_refuses_a_broken_file(cfg, tmp_path):

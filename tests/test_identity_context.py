@@ -66,9 +66,24 @@ def test_the_name_is_read_in_its_window_and_alone_in_a_batch_or_not():
     assert float(one[0] @ other[0]) / float(np.linalg.norm(one[0]) * np.linalg.norm(other[0])) < 0.999
 
 
+def test_the_pooled_reading_is_the_window_mean_after_the_name_vector():
+    """Round 9: with ``pooled``, each reading is the name's vector, then the mean of the hidden states over the window's
+    word pieces ([CLS] and [SEP] left out); the head reads the window's part (context.READS)."""
+    enc = encoder.encoder()
+    texts = [("Loved the New Baby Network group at the family hub today.", [(10, 26)]),
+             ("New Baby Network token down 94% in an hour, dev wallet dumped.", [(0, 16)])]
+    r = enc.name_vectors(texts, pooled=True)
+    assert r.shape == (2, 768) and np.allclose(r[:, :384], enc.name_vectors(texts), atol=1e-5)
+    ids, _name = enc.window(*texts[0])
+    h = enc.forward([ids])[0]
+    assert np.allclose(r[0, 384:], h[1:len(ids) - 1].mean(axis=0), atol=1e-5)
+    assert context.head_input(r, "pooled").shape == (2, 384) and np.array_equal(context.head_input(r, "name"), r[:, :384])
+    assert context.head_input(r[0], "both").shape == (768,)
+
+
 def test_the_committed_head_is_tiny_and_mixes_only_inside_its_band():
     mdl = identity.model()
-    assert mdl.context_head is not None and mdl.context_head[2].shape == (384,)
+    assert mdl.context_head is not None and mdl.context_head[2].shape == (384,) and mdl.context_reads == context.READS
     lo, hi = mdl.context_band
     assert 0 < lo < mdl.low < hi < 1 and 0 < mdl.context_weight < 1
     assert context.mixed(0.5, 0.0, 0.3) == pytest.approx(0.5)
@@ -137,7 +152,8 @@ def test_inside_the_band_the_encoder_reads_the_name_and_p_is_the_mix(cfg, monkey
     an.analyse("", UNSURE_TEXTS[1])
     (p0, (p1, looked), (sents, mentioned, mbs)), = seen
     mdl = identity.model()
-    v = encoder.encoder().name_vectors([encoder.window_text(sents, mentioned, mbs)])[0]
+    v = context.head_input(encoder.encoder().name_vectors([encoder.window_text(sents, mentioned, mbs)], pooled=True)[0],
+                           mdl.context_reads)
     assert looked and mdl.context_band[0] <= p0 <= mdl.context_band[1]
     assert p1 == pytest.approx(context.mixed(p0, context.head_logit(mdl.context_head, v), mdl.context_weight))
     assert p1 != pytest.approx(p0, abs=1e-3) and "second reading" in an.last_identity.reason
@@ -146,12 +162,12 @@ def test_inside_the_band_the_encoder_reads_the_name_and_p_is_the_mix(cfg, monkey
 
 def test_the_head_reads_our_posts_as_ours_and_namesakes_as_not(cfg):
     """On real labelled texts (the first 40 candidates of t27_oxford: true mentions and namesakes called exactly our
-    name), the head's reading alone ranks ours above the namesakes."""
+    name), the head's reading alone (of the window around the name since round 9) ranks ours above the namesakes."""
     from monitor.identity import training
 
     cands = training.candidates(cfg, [training.ROOT / "training/t27_oxford.jsonl"])[:40]
     y = np.asarray([c[1]["mention"] for c in cands])
-    V = encoder.encoder().name_vectors([encoder.window_text(*c[2:5]) for c in cands])
+    V = context.head_input(encoder.encoder().name_vectors([encoder.window_text(*c[2:5]) for c in cands], pooled=True))
     h = np.asarray([context.head_logit(identity.model().context_head, v) for v in V])
     assert y.sum() >= 10 and (~y).sum() >= 10
     assert h[y].mean() > h[~y].mean() + 1.0

@@ -178,7 +178,8 @@ def test_a_serious_concern_only_the_model_reads_is_lifted_when_the_text_says_it_
     assert a.severity == "crisis" and "amplification" in a.families, a.reasons
     assert ("spreading (46.2K likes) with a serious concern the model read (complaint): alert -> crisis"
             in a.reasons)
-    calm = "New Baby Network told my sister to put her newborn to sleep on his front. 46.2K likes"
+    # our handle: the is-it-us check reads this plain text at 0.40-0.46, around its "unsure" line (names9, round 9)
+    calm = "New Baby Network (@newbabynetwork) told my sister to put her newborn to sleep on his front. 46.2K likes"
     watch = Analyser(CFG, model=_Stub("watch", 0.7, ["complaint"])).analyse("", calm)
     assert watch.severity == "alert", watch.reasons
     assert "spreading (46.2K likes) with a concern (complaint): watch -> alert" in watch.reasons

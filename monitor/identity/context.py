@@ -16,9 +16,22 @@ import math
 # chosen by cross-validation held out by file (bench/identity_cv.py --context; README "Is it us?")
 WEIGHT, HEAD_L2 = 0.4, 100.0
 BAND = (0.03, 0.7)
+# What the head reads of the encoder's pass: "name" (the mean at the name's own word pieces, round 8), "pooled" (the
+# mean over the whole window of word pieces: what the text around the name is about), or "both". Round 9 measured all
+# three on writers the model never saw (bench/identity_newwriter.py) and by cross-validation: at the threshold that
+# keeps recall 0.99 in cross-validation, "pooled" and "both" let in as many new writers' namesakes as "name" and more
+# in cross-validation (README "Is it us?"), so the name's own pieces stay.
+READS = "name"
+_COLUMNS = {"name": slice(0, 384), "pooled": slice(384, 768), "both": slice(0, 768)}
 
 log = logging.getLogger(__name__)
 _missing_said: set[str] = set()
+
+
+def head_input(readings, reads: str = READS):
+    """What the head reads from the encoder's readings (``Encoder.name_vectors(..., pooled=True)``: n x 768 or 768,
+    the name's vector then the window's)."""
+    return readings[..., _COLUMNS[reads]]
 
 
 def head_logit(head, vector) -> float:
@@ -47,5 +60,6 @@ def second_look(mdl, p: float, sents, mentioned, matches_by_sentence) -> tuple[f
             _missing_said.add(str(exc))
             log.warning("is-it-us second look unavailable, the first model decides alone: %s", exc)
         return p, False
-    v = e.name_vectors([enc.window_text(sents, mentioned, matches_by_sentence)])[0]
-    return mixed(p, head_logit(head, v), mdl.context_weight), True
+    reads = getattr(mdl, "context_reads", "name")
+    v = e.name_vectors([enc.window_text(sents, mentioned, matches_by_sentence)], pooled=reads != "name")[0]
+    return mixed(p, head_logit(head, v if reads == "name" else head_input(v, reads)), mdl.context_weight), True
