@@ -96,7 +96,11 @@ def test_the_model_reads_a_text_in_another_language_at_that_threshold():
 
 ARABIC = ("في وحدة من المتطوعات بـ NBN ضافتني على فيسبوك الشخصي وصارت تبعتلي رسائل عن كنيستها. ما بعرف إذا هيك "
           "مسموح، هي لطيفة بس حسيت حالي مش مرتاحة.")  # t32-171: a volunteer writing to her about church
-PORTUGUESE = "Ouvi dizer que a coordenadora da New Baby Network em Bedford vai sair. Alguém sabe?"  # t32-289, a rumour
+# t7-0173: the retrained check (t32 taught it our posts in other languages) reads t32-289's rumour as us, so the
+# test takes the one text of t7/t28/t32 it is unsure of. It is in fact a namesake (a shop in São Paulo): the price
+# of never holding a text in another language at watch on the check's doubt is an email about such a post.
+PORTUGUESE = ("Comprei o carrinho na New Baby Network, aquela loja infantil em Moema, São Paulo. "
+              "Entrega rápida e preço bom, recomendo!")
 
 
 @pytest.fixture(scope="module")
