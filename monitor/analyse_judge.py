@@ -57,9 +57,9 @@ class Judging:
                      and th["alert_other"] <= pred.at_least["alert"] < th["alert"])  # alert only at the other-language threshold
         if other:
             level = "alert"
-            reasons.append(f"written (in part) in another language, which the model reads less well: alert from "
-                           f"{plain_chance(th['alert_other'])} (chance of alert or worse {plain_chance(pred.at_least['alert'])}; "
-                           f"{plain_chance(th['alert'])} for English), so that someone who reads it looks")
+            reasons.append(f"written (in part) in another language, which the watch reads less well: sent from a "
+                           f"{plain_chance(th['alert_other'])} chance it needs you (here {plain_chance(pred.at_least['alert'])}; "
+                           f"a text in English needs {plain_chance(th['alert'])}), so that someone who reads it looks")
         backing = CRISIS_NEEDS_ALERT * (pred.thresholds or {}).get("alert", 0.0)
         if level == "crisis" and pred.at_least["alert"] < backing:
             reasons.append(f"model's crisis ({plain_chance(pred.at_least['crisis'])}) not backed by its own reading of "

@@ -434,8 +434,7 @@ class Background:
             if getattr(old, "source", None) is not None or not old.cancel():  # a body to parse, or already running
                 continue
             try:
-                new = self.helper.submit(_analyse_batch, [(it.title, it.text, it.reach, outlet(it), it.to_us)
-                                                           for it in old.items])
+                new = self.helper.submit(_analyse_batch, [_payload(it) for it in old.items])
             except Exception:  # the helper died at once: analysed here when stored (ready() of a cancelled future)
                 new = old
             new.items, new.unsent = old.items, old.unsent

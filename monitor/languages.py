@@ -70,3 +70,12 @@ def other_language(sentence: str) -> bool:
 def other_language_share(sentences: list[str]) -> float:
     """The share of a text's sentences written in another language (0 for a text without sentences)."""
     return sum(map(other_language, sentences)) / len(sentences) if sentences else 0.0
+
+
+# A text is read as written in another language when at least this share of its sentences are.
+TEXT_SHARE = 0.25
+
+
+def reads_other_language(sentences: list[str]) -> bool:
+    """Whether a text (its sentences) is read as written in another language: by ``Model.predict`` and by training."""
+    return other_language_share(sentences) >= TEXT_SHARE

@@ -63,8 +63,6 @@ CHAR_NGRAMS = (3, 4, 5)
 # A model chance at or above this is confident: the rules' guards (negation, "not"
 # phrases, near-miss words, "unless") cannot veto it.
 CONFIDENT = 0.9
-# A text is read as written in another language when at least this share of its sentences are.
-OTHER_LANGUAGE_SHARE = 0.25
 _WORD = re.compile(r"[\w']+|[^\w\s]")
 
 
@@ -408,7 +406,7 @@ class Model:
         chance = {h: float(combined[i]) for i, h in enumerate(self.heads)}
         at_least = {h: chance[h] for h in SEVERITY_HEADS}
         families = {h: chance[h] for h in FAMILIES}
-        other = languages.other_language_share(sents) >= OTHER_LANGUAGE_SHARE
+        other = languages.reads_other_language(sents)
         level = self.level_of(at_least, other)
         proposed = sorted((f for f in FAMILIES if families[f] >= self.thresholds.get(f, self.thresholds["family"])),
                           key=lambda f: -families[f])

@@ -61,9 +61,9 @@ def other_language(sentence_lists):
     """Which texts (each a list of sentences) are read as written in another language, as ``Model.predict`` reads them."""
     import numpy as np
 
-    from .languages import other_language_share
+    from .languages import reads_other_language
 
-    return np.array([other_language_share(s) >= M.OTHER_LANGUAGE_SHARE for s in sentence_lists], dtype=bool)
+    return np.array([reads_other_language(s) for s in sentence_lists], dtype=bool)
 
 
 def _alert_cover(p_crises, crisis_threshold: float) -> float:
