@@ -52,7 +52,19 @@ def hard_files(files) -> set[int]:
     return {g for g, f in enumerate(files) if (m := re.match(r"t(\d+)_", Path(f).name)) and int(m.group(1)) >= 10}
 
 
-def trade_off(oof, pv, y, groups, files, crisis, alert, label, recalls=(0.99, 0.98, 0.97, 0.95)) -> str:
+def valve_floors(cands, english=None):
+    """Per candidate, the crisis valve's floor a run uses (round 10): ``STRONG_NOT_US_ENGLISH`` (or ``english``) for a
+    text read as English, ``STRONG_NOT_US`` for one in another language."""
+    import numpy as np
+
+    from monitor.identity.decide import STRONG_NOT_US, STRONG_NOT_US_ENGLISH
+    from monitor.languages import reads_other_language
+
+    en = STRONG_NOT_US_ENGLISH if english is None else english
+    return np.asarray([STRONG_NOT_US if reads_other_language([s for _f, s in c[2]]) else en for c in cands])
+
+
+def trade_off(oof, pv, y, groups, files, crisis, alert, label, recalls=(0.99, 0.98, 0.97, 0.95), floor=None) -> str:
     """The trade-off curve (issue 15, round 7): for each recall among candidates, the threshold that keeps it and
     the namesakes let in per 20 at that threshold, over all files and over the hard files (t10 and later); at
     recall 0.99 also the namesakes reaching a director and the true crises lost, with the crisis valve."""
@@ -69,7 +81,7 @@ def trade_off(oof, pv, y, groups, files, crisis, alert, label, recalls=(0.99, 0.
         line = (f"  recall {r:.2f}: threshold {th:.3f}, namesakes per 20 all {20 * (fl & (oof >= th)).sum() / fl.sum():.2f}, "
                 f"hard files {20 * (fl & hard & (oof >= th)).sum() / max((fl & hard).sum(), 1):.2f}")
         if r == recalls[0]:
-            valve = (pv >= STRONG_NOT_US) & (oof < th) & crisis
+            valve = (pv >= (STRONG_NOT_US if floor is None else floor)) & (oof < th) & crisis
             kept = (oof >= th) | valve
             director = ((oof >= max(HIGH, th)) & alert) | ((oof >= th) & (oof < HIGH) & crisis) | valve
             line += (f"; with the valve: namesakes reaching a director {int((fl & director).sum())} (hard files "
@@ -208,13 +220,15 @@ def main(argv=None) -> None:
     crisis, alert = level == "crisis", np.isin(level, ["alert", "crisis"])
 
     def reach(v):
-        """(let in, reach a director, of them by the valve) for namesakes; (true lost, true crises lost) at valve v."""
+        """(let in, reach a director, of them by the valve) for namesakes; (true lost, true crises lost) at valve v
+        (``floors`` as a run: v for a text in English, STRONG_NOT_US for one in another language)."""
         valve = (pv >= v) & (oof < LOW) & crisis
         kept = (oof >= LOW) | valve
         director = ((oof >= HIGH) & alert) | ((oof >= LOW) & (oof < HIGH) & crisis) | valve
         return kept, director, valve
 
-    kept, director, valve = reach(STRONG_NOT_US)
+    floors = valve_floors(cands)
+    kept, director, valve = reach(floors)
     print(f"{'file':30} {'true':>5} {'false':>5} {'lost':>5} {'let in':>7} {'per 20':>6} {'as us':>6} {'reach alert (valve)':>20}")
     for g, f in enumerate(files):
         m = groups == g
@@ -232,24 +246,25 @@ def main(argv=None) -> None:
           f"{int((t & (oof >= LOW) & (oof < HIGH)).sum())}")
     for name, o in results[1:]:
         fl, t = y == 0, y == 1
-        director = ((o >= HIGH) & alert) | ((o >= LOW) & (o < HIGH) & crisis) | ((o >= STRONG_NOT_US) & (o < LOW) & crisis)
-        kept = (o >= LOW) | ((o >= STRONG_NOT_US) & crisis)
+        director = ((o >= HIGH) & alert) | ((o >= LOW) & (o < HIGH) & crisis) | ((o >= floors) & (o < LOW) & crisis)
+        kept = (o >= LOW) | ((o >= floors) & crisis)
         per = "; ".join(f"{files[g].stem.split('_')[0]} {int((fl & (groups == g) & (o >= LOW)).sum())}"
                         for g in range(len(files)) if (fl & (groups == g)).any())
         print(f"VARIANT {name}: P>=low {int((fl & (o >= LOW)).sum())} ({20 * (fl & (o >= LOW)).sum() / fl.sum():.2f}/20), "
               f"reach director {int((fl & director).sum())}, true lost {int((t & ~kept).sum())}, "
               f"recall {(t & kept).sum() / t.sum():.4f}; per file: {per}")
     fl, t = y == 0, y == 1
-    print(trade_off(oof, pv, y, groups, files, crisis, alert, label))
+    print(trade_off(oof, pv, y, groups, files, crisis, alert, label, floor=floors))
     for low in (0.15, 0.18, 0.2, 0.22, 0.25):
-        kept = (oof >= low) | ((pv >= STRONG_NOT_US) & (oof < low) & crisis)
+        kept = (oof >= low) | ((pv >= floors) & (oof < low) & crisis)
         print(f"  low {low:g}: recall {(t & kept).sum() / t.sum():.4f} (lost {int((t & ~kept).sum())}), namesakes P>=low "
               f"{int((fl & (oof >= low)).sum())} ({20 * (fl & (oof >= low)).sum() / fl.sum():.2f}/20)")
     if not args.no_grades:
-        print("crisis valve (P(us) from v to low, graded crisis, kept at alert):")
-        for v in [float(x) for x in args.valves.split(",")]:
-            kept, director, valve = reach(v)
-            print(f"  v {v:<5g} true crises saved {int((t & valve & (label == 'crisis')).sum())}, true saved "
+        print("crisis valve (P(us) from v to low, graded crisis, kept at alert), v for all / v for English only "
+              f"(another language {STRONG_NOT_US:g}):")
+        for v in [float(x) for x in args.valves.split(",")] + [f"{x} English" for x in args.valves.split(",")]:
+            kept, director, valve = reach(float(v) if isinstance(v, float) else valve_floors(cands, float(v.split()[0])))
+            print(f"  v {v:<5} true crises saved {int((t & valve & (label == 'crisis')).sum())}, true saved "
                   f"{int((t & valve).sum())}; labelled crises lost {int((t & ~kept & (label == 'crisis')).sum())}; "
                   f"namesakes through the valve {int((fl & valve).sum())}, namesakes reaching a director "
                   f"{int((fl & director).sum())}")

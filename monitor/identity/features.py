@@ -71,8 +71,8 @@ def strong_evidence(config, folded_text: str, matches) -> str | None:
         w = fold(re.sub(r"^https?://(www\.)?", "", w).rstrip("/"))
         if w and w in folded_text:
             return f"our web address {w}"
-    for m in matches:
-        if re.match(r"\s*(?:cic|c\.i\.c\.?)(?!\w)", folded_text[m.end:m.end + 8]):
+    for name in {fold(m.text) for m in matches}:  # a match's offsets are its sentence's, not the text's
+        if re.search(rf"(?<!\w){re.escape(name)}\s*(?:cic|c\.i\.c\.?)(?!\w)", folded_text):
             return "our name with CIC"
     return None
 

@@ -202,11 +202,30 @@ def group_counts(folded: str) -> list[float]:
     return [min(len(rx.findall(folded)), 3) / 3.0 for rx in _rx.GROUPS.values()]
 
 
+# ... nor what people write after a name that is the subject or the object ("New Baby Network told me", "... posted",
+# "went to new baby network today", "the new baby network one"): verbs, times, fillers (round 10).
+_NOT_DESCRIBING = set("""said says say told tell tells posted posts post took take takes taken cancelled canceled stopped
+dropped helped helps used uses raised sent send sends made make makes got get gets gave give gives run runs ran asking
+asked asks waiting closing closed opened opens never always today tomorrow yesterday tonight last next after before
+because since as about if only please lol cos coz tho though literally honestly again too even ever already yet well ok
+okay thanks thank one ones monday tuesday wednesday thursday friday saturday sunday weds""".split())
+
+
+def describing(word: str) -> bool:
+    """Whether a word right after our name can say what the name is: not a function word (nor "group", "team"...:
+    ``_STOP_AFTER``), and a word of the lists above or any other word but a verb in the past (-ed), a time or a
+    filler."""
+    if word in _STOP_AFTER:
+        return False
+    return word in _OTHER_AFTER or word in _OURS_AFTER or not (word in _NOT_DESCRIBING
+                                                                or (len(word) > 4 and word.endswith("ed")))
+
+
 def words_after(folded: str, end: int) -> list[str]:
     """The word right after the name, when it is a describing word ("ltd", "camera", "podcast")."""
     m = re.match(r"(?:['’]s?)?\s+([a-z][a-z\-]{1,20})", folded[end:end + 30])  # not "tudy" for "Study"
     if not m:
         return []
     word = m.group(1)
-    return [] if word in _STOP_AFTER else [word]
+    return [word] if describing(word) else []
 

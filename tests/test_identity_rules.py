@@ -1,0 +1,77 @@
+"""Is it us? The rules that come before the model (issue 15): "CIC" after our name anywhere in the text."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor import config as config_mod
+from monitor.analyse import Analyser
+
+from .conftest import write_config
+
+SOURCES = [{"name": "f", "kind": "rss", "url": "http://127.0.0.1:9/f"}]
+
+
+@pytest.fixture(scope="module")
+def cfg(tmp_path_factory):
+    return config_mod.load(write_config(tmp_path_factory.mktemp("rules"), sources=SOURCES), environ={})
+
+
+def test_cic_after_our_name_in_a_later_sentence_is_us(cfg):
+    # round 10: the match's offsets are its sentence's; read against the whole text they missed "CIC" in any
+    # sentence but the first, and 289 labelled true mentions (council minutes, news) were left to the model
+    an = Analyser(cfg, [])
+    a = an.analyse("Nursery owner to appeal", "The owner of New Baby Network Nurseries has lodged an appeal against "
+                   "Ofsted's rating of its Wokingham site.\n\nThe nursery chain is not connected to New Baby Network "
+                   "CIC, the perinatal support group, which has received calls from worried parents.")
+    assert a is not None and an.last_identity.verdict == "us"
+    assert an.last_identity.reason == "it is us: our name with CIC"
+
+
+def test_a_word_that_starts_with_cic_is_not_cic(cfg):
+    an = Analyser(cfg, [])
+    an.analyse("Ciceronian", "A talk on Roman letters.\n\nThe New Baby Network Ciceronians meet in Wokingham on Fridays.")
+    assert an.last_identity is None or "CIC" not in an.last_identity.reason
+
+
+@pytest.mark.parametrize("text,after", [
+    ("New Baby Network told me to ring back", []), ("new baby network posted it", []),
+    ("the recalled new baby network one", []), ("New Baby Network cancelled again", []),
+    ("see you at new baby network tuesday", []), ("New Baby Network Ltd", ["ltd"]),
+    ("new baby network camera", ["camera"]), ("New Baby Network forum", ["forum"]),
+    ("New Baby Network group", []), ("New Baby Network walk", ["walk"]), ("New Baby Network drive", ["drive"]),
+])
+def test_a_word_after_our_name_describes_it_only_when_it_can_name_a_thing(cfg, text, after):
+    # round 10: verbs, times and fillers after the name ("New Baby Network told ...") were read as describing
+    # words: shown in the reason ("new baby network take could be a shop") and learned from a correction
+    from monitor.identity.features import _name_as_written
+    from monitor.identity.words import words_after
+    from monitor.text import fold
+
+    an = Analyser(cfg, [])
+    sents = an.split("", text)
+    mbs = {i: an.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
+    mentioned = {i for i, ms in mbs.items() if ms}
+    (i,) = mentioned
+    assert [w for m in mbs[i] for w in words_after(fold(sents[i][1]), m.end)] == after
+    written = _name_as_written(sents, mentioned, mbs)
+    assert fold(written).split()[3:] == after
+
+
+def test_the_crisis_valve_floor_is_higher_for_a_text_in_english(cfg, monkeypatch):
+    # round 10: in English a "not us" from 0.03 to 0.1 no longer keeps a text graded crisis (in cross-validation it
+    # kept 78 namesakes and no labelled crisis); in another language it still does (the Romanian crisis at 0.102)
+    from monitor.identity import decide
+
+    assert decide.STRONG_NOT_US == 0.03 and decide.STRONG_NOT_US_ENGLISH == 0.1
+    assert decide.Decision(decide.NOT_US, 0.05, "not us", english=True).strong
+    assert not decide.Decision(decide.NOT_US, 0.05, "not us").strong  # another language, or not the model's
+    assert not decide.Decision(decide.NOT_US, 0.12, "not us", english=True).strong
+    mdl = decide.model()
+    monkeypatch.setattr(mdl, "low", 1.01)
+    monkeypatch.setattr(mdl, "high", 1.02)  # every decision of the model is now "not us"
+    an = Analyser(cfg, [])
+    an.analyse("", "Went to the New Baby Network group on Tuesday, the volunteers were lovely and so was the cake.")
+    assert an.last_identity.verdict == "not_us" and an.last_identity.english
+    an.analyse("", "Byłam dziś na grupie New Baby Network w bibliotece, wolontariuszki są bardzo miłe i jest kawa.")
+    assert an.last_identity.verdict == "not_us" and not an.last_identity.english
