@@ -35,7 +35,11 @@ def test_training_reproduces_the_committed_model(tmp_path):
     """`monitor train` on training/*.jsonl rebuilds judge.npz/judge.json: same thresholds, same chances."""
     train.train(out=tmp_path)  # its time is measured in bench/ (bench/train_time.py), never here
     committed, rebuilt = model.load(), model.load_from(tmp_path)
-    assert rebuilt.thresholds == committed.thresholds
+    # Same thresholds to the last rounding step: the chances are sums of floats whose last bits depend on the
+    # CPU (the model trained on one machine, rebuilt on another of a different CPU, reads 0.2899 as 0.2898),
+    # so a threshold stored to four places may move by one step; the grades below must not move at all.
+    assert rebuilt.thresholds.keys() == committed.thresholds.keys()
+    assert all(abs(rebuilt.thresholds[k] - committed.thresholds[k]) <= 2e-4 for k in committed.thresholds)
     assert json.loads((tmp_path / "judge.json").read_text())["trained_on"] == committed.meta["trained_on"]
     texts = [it for f in sorted(train.TRAINING_DIR.glob("*.jsonl")) for it in train.read_items([f])[:15]]
     for it in texts:
