@@ -21,14 +21,17 @@ GIL) with the feed farm.
   * the floor with the *same parser the run uses* (concurrent fetch-only at the same pool size,
     then single-process parse of the same bodies with ``monitor.sources.rss``'s parser choice),
   * the floor with feedparser (shown for comparison with earlier results, no target),
-  * the naive loop (sequential ``requests.get`` + ``feedparser.parse``, what a user writes first);
+  * the naive loop (sequential ``requests.get`` + ``feedparser.parse``, what a user writes first),
+    and at 200 feeds the same again on a farm with ``--naive-latency-ms`` (100 by default:
+    ``bench/run_more.py``, where the reason is);
   and the peak RSS of the run.
 - ``warm``: a warm run (every feed answers 304) against a bare concurrent conditional-GET pass.
 - ``unchanged``: the server ignores ETags (same body each time) against the fetch-only floor.
 - ``analysis``: ``Analyser.analyse`` per text against raw VADER ``polarity_scores`` on the same
   texts (in-process CPU time), on a 5% mix and on texts that all mention us: the rules path
   (no is-it-us check, no model), before the model (+ the is-it-us check) and with everything
-  (+ the learned model); then the learned parts' own cost, in CPU ms per text that mentions us.
+  (+ the learned model); then the learned parts' own cost, in CPU ms per text that mentions us,
+  and their load times in fresh processes (the model's target: 300 ms).
 - ``history``: a cold run on a database holding ``--history`` mentions (1% needing a reply),
   a run 30 days old and the spike rules on, against the same on an empty database (same run
   row, same rules).
@@ -462,6 +465,10 @@ class Bench:
             ceiling.note = "faster"
             show(ceiling)
             self.report.append(ceiling)
+            if (feeds == 200 or a.smoke) and a.naive_latency_ms and a.naive_latency_ms != a.latency_ms:
+                from run_more import naive_at_latency  # the same rows on a farm with a real site's latency
+
+                naive_at_latency(self, feeds, a.naive_latency_ms, tag)
         fig = Figure(f"peak RSS of the cold run, {feeds:,} feeds", "-", "< 200 MB", cmd, values=rss, unit="MB")
         show(fig)
         self.report.append(fig)
@@ -528,6 +535,9 @@ class Bench:
                           f"model), vs raw VADER", cpu, "", cmd), n,
                    lambda: time_analysis(model, texts), lambda: time_vader(texts), self.report)
             if share == 1.0:
+                from run_more import model_loads  # the judgement issue's load time, apart from the per-text cost
+
+                model_loads(self)
                 runs = [learned_parts_per_text(model, texts) for _ in range(n)]
                 for k, (what, target) in enumerate((("is-it-us check", ""), ("judgement model", ""),
                                                     ("is-it-us check + judgement model", "<= 5 ms"))):
@@ -659,6 +669,8 @@ def main(argv=None) -> int:
     ap.add_argument("--pairs", type=int, default=5, help="paired runs per figure (at least 5 for RESULTS.md)")
     ap.add_argument("--only", default="", help=f"comma-separated figure ids: {', '.join(FIGURES)}")
     ap.add_argument("--skip-naive", action="store_true", help="skip the slow sequential baseline")
+    ap.add_argument("--naive-latency-ms", type=float, default=100, help="the naive-loop rows at 200 feeds again on a "
+                    "farm with this latency (0: not; bench/run_more.py)")
     ap.add_argument("--quick", action="store_true", help="for iterating: 200 feeds, 100,000 mentions, 3 pairs, no naive at 1,000")
     ap.add_argument("--smoke", action="store_true", help="tiny sizes, one pair: proves the harness works in seconds")
     ap.add_argument("--out", default=None, help="where to write the results (default bench/RESULTS.md for a full run)")
@@ -684,6 +696,7 @@ def main(argv=None) -> int:
         only = [f for f in only if f != "cold1000"]
     if args.smoke:
         args.feeds, args.entries, args.latency_ms, args.history, args.pairs = 24, 5, 5, 2000, 1
+        args.naive_latency_ms = args.naive_latency_ms and 10
         only = [f for f in only if f != "cold1000"]  # cold200 runs the same code at smoke size
     out = args.out or (None if (args.quick or args.only or args.smoke) else str(HERE / "RESULTS.md"))
 
@@ -710,7 +723,8 @@ def main(argv=None) -> int:
     if args.json:
         import dataclasses
 
-        keep = {k: getattr(args, k) for k in ("pairs", "entries", "latency_ms", "workers", "feeds", "history", "only")}
+        keep = {k: getattr(args, k) for k in ("pairs", "entries", "latency_ms", "workers", "feeds", "history", "only",
+                                              "naive_latency_ms")}
         Path(args.json).write_text(json.dumps({"args": keep, "only": only, "measured": measured,
                                                "figures": [dataclasses.asdict(f) for f in bench.report]}, indent=1))
     if out:
