@@ -9,8 +9,8 @@ The main process then never loads the model; the worker loads it while the other
 still being fetched. A run with nothing new never starts the worker; a first run (``MIN_SOURCES``
 due sources never read) forks it at once and has it load VADER, the is-it-us check and the model
 before the first poll is back (``Background.warm_up``). The worker is what such a
-run waits for: once every poll is back, a backlog of polls still waiting is shared with a warm twin
-of the worker (``Background.share``, ``analyse_twin``) when ``MONITOR_ANALYSIS_WORKERS=2``.
+run waits for: with ``MONITOR_ANALYSIS_WORKERS=2``, a worker with a backlog of polls forks a warm
+twin of itself to share them (``analyse_twin``).
 
 Each fetch thread sends its poll's items to the worker as soon as it has parsed them (``send``), and
 only those that could name us (``could_name_us``: ``analyse``'s own first check; the others are answered
@@ -45,13 +45,12 @@ MIN_SOURCES = 40
 # many feeds waits for. Two workers from the start measured slower on a busy 2-core machine (they
 # took CPU from the fetching and storing); a second one forked from the main process once every poll
 # was back measured slower too (it loaded everything again, ~0.5 s). ``=2`` now has the warm worker
-# fork a twin of itself for the backlog (``analyse_twin``: no loads); measured no faster at load 3-4
-# (paired, ``bench/stages.py --with-env MONITOR_ANALYSIS_WORKERS=2``, bench/NOTES.md): off.
+# fork a twin of itself once it has a backlog (``analyse_twin``: no loads); paired against one worker
+# at load 2-5 the same medians, fewer slow runs (bench/NOTES.md, round speed8): off until measured idle.
 WORKERS = 1
 
 _analyser = None  # the worker's copy, set in the parent just before the fork
 _done = None  # tasks the worker has finished (``_tallied``), in memory shared with the parent
-_fetched = None  # 1 once every poll is back (``Background.share``), shared with the worker
 _twin = False  # in the worker: it has forked its twin (once a run)
 _twin_task = None  # the work id the twin is on (0: none), shared by the worker and its twin
 
@@ -61,7 +60,7 @@ def _tallied(fn, *args):
     try:
         return fn(*args)
     finally:
-        _done.value += 1  # (the twin too: two writers may lose a count, after fetching, when nothing reads it)
+        _done.value += 1  # (the twin too: two writers may lose a count; a worker then looks busy, parses less)
 
 
 def outlet(item) -> str:
@@ -183,10 +182,11 @@ def _parse_and_analyse(source, unparsed):
 
 
 def _maybe_twin() -> None:
-    """In the worker, before each task: once every poll is back (``_fetched``) and ``TWIN_BACKLOG`` polls or
-    more still wait in its queue, fork a warm twin to share them (``analyse_twin``; once a run)."""
+    """In the worker, before each task, with ``MONITOR_ANALYSIS_WORKERS=2``: once ``TWIN_BACKLOG`` polls or more
+    wait in its queue (the first time is right after its loads: the first polls queued behind them), fork a
+    warm twin to share them (``analyse_twin``; once a run)."""
     global _twin
-    if _twin or _fetched is None or not _fetched.value:
+    if _twin or _twin_task is None or workers() < 2:
         return
     _twin = True
     try:
@@ -260,8 +260,8 @@ def _pool(queued: int, lock_fd: int | None = None):
 # the first polls queued behind the warm-up). The same ``RssSource.parse`` of the same body: the same items.
 PARSE_AHEAD = 0
 
-# Polls in the worker's queue when fetching ends from which it forks its twin (``_maybe_twin``): the fork
-# of a warm worker costs a few milliseconds, a poll of 20 farm entries 5-15 ms of analysis.
+# Polls in the worker's queue from which it forks its twin (``_maybe_twin``): the fork of a warm worker
+# costs a few milliseconds, a poll of 20 farm entries 5-15 ms of analysis.
 TWIN_BACKLOG = 8
 
 
@@ -302,7 +302,6 @@ class Background:
         self.lock_fd = lock_fd  # the run's lock: each worker closes its copy
         self.pool = None
         self.failed = False
-        self.fetched = None  # set to 1 when every poll is back (the worker may then fork its twin)
         self.sent = 0  # tasks sent to the worker (``_tallied``: it counts those it has finished in ``done``)
         self.done = None
         self._lock = threading.Lock()
@@ -334,7 +333,7 @@ class Background:
 
     def _started(self):
         if self.pool is None and not self.failed:
-            global _analyser, _done, _fetched, _twin_task
+            global _analyser, _done, _twin_task
             try:
                 # read here: the worker never opens the database (a Deferred analyser is compiled in the worker)
                 self.analyser.rows() if isinstance(self.analyser, Deferred) else self.analyser.identity.learned()
@@ -342,7 +341,6 @@ class Background:
                 import multiprocessing
 
                 _done = self.done = multiprocessing.RawValue("q", 0)  # shared with the worker
-                _fetched = self.fetched = multiprocessing.RawValue("b", 0)  # every poll is back (``share``)
                 _twin_task = multiprocessing.RawValue("q", 0)
                 self.pool = _pool(QUEUED, self.lock_fd)
             except Exception:
@@ -436,13 +434,6 @@ class Background:
         except Exception:  # the worker died: analyse here, as without it
             return self.analyser
         return Ready(future.items, results, self.analyser, getattr(future, "unsent", ()))
-
-    def share(self, waiting: list) -> None:
-        """Fetching is over and ``waiting`` polls still wait for the worker: tell it (``_fetched``), so that with
-        ``TWIN_BACKLOG`` polls or more in its queue it forks a warm twin of itself for them (``_maybe_twin``; the
-        twin answers the pool's own futures). Nothing when ``workers()`` is 1 (the default)."""
-        if self.fetched is not None and workers() >= 2 and waiting:
-            self.fetched.value = 1
 
     def close(self) -> None:
         if self.pool:

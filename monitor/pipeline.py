@@ -244,9 +244,6 @@ def run_cycle(
                                 log(f"{sc.name}: {report.warning}")
                             if report.new_ids and waiting_since is None:
                                 waiting_since = time.monotonic()
-                        if background is not None and waiting_analysis and pending <= waiting_analysis.keys():
-                            # every poll is back and only analysis is left: the worker may fork a warm twin
-                            background.share(list(waiting_analysis))
                         # Sources still being read must not hold back what the others found: once an
                         # alert has waited EARLY_DELIVERY_AFTER (a normal run is over by then, so one
                         # story from many feeds is still one message), deliver what is due now.

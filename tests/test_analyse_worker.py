@@ -149,9 +149,9 @@ def test_an_entry_whose_analysis_fails_costs_only_itself(monkeypatch, httpserver
 
 
 def test_a_twin_of_the_warm_worker_shares_the_backlog_and_stores_the_same(monkeypatch, httpserver, make_config, tmp_path):
-    """Once every poll is back, a worker with a backlog forks a warm twin of itself (``analyse_twin``), which
-    takes polls from the same queue: two processes analyse, and what is stored and alerted stays the same as
-    analysing in the main process."""
+    """With ``MONITOR_ANALYSIS_WORKERS=2`` a worker with a backlog forks a warm twin of itself (``analyse_twin``),
+    which takes polls from the same queue: two processes analyse, and what is stored and alerted stays the same
+    as analysing in the main process."""
     from monitor import analyse_worker
 
     _off, m_off, a_off = _run(monkeypatch, httpserver, make_config, tmp_path, "0", feeds=20)
@@ -190,7 +190,7 @@ def _slow_batch(payload):
     import time
 
     time.sleep(0.3)
-    out = _REAL_BATCH(payload)  # (forks the twin, once every poll is back)
+    out = _REAL_BATCH(payload)  # (forks the twin, with a backlog)
     where = os.environ.get("TEST_BATCH_PIDS")
     if where and os.environ.get("TEST_KILL_TWIN") and os.getppid() != _RUN_PID:
         open(where + ".killed", "w").close()
