@@ -1,6 +1,6 @@
 """Benchmark the monitor against baselines measured side by side, in paired runs.
 
-    python bench/run.py                  # every figure, 5 pairs each, writes bench/RESULTS.md (~15 min on 2 cores)
+    python bench/run.py                  # every figure, 5 pairs each, writes bench/RESULTS.md (25-35 min on 2 cores)
     python bench/run.py --quick          # for iterating: smaller sizes, 3 pairs, prints only (~2 min)
     python bench/run.py --only cold200,analysis --pairs 7   # some figures only (prints; --out to write)
     python bench/run.py --smoke          # seconds: proves the harness works (part of make test; prints only)
@@ -684,7 +684,7 @@ def main(argv=None) -> int:
             setattr(args, k, v)
         report = [Figure(**{**f, "pairs": [tuple(p) for p in f["pairs"]]}) for f in kept["figures"]]
         out = Path(args.out or HERE / "RESULTS.md")
-        write_results(out, args, kept["only"], report, kept["measured"])
+        write_results(out, args, kept["only"], report, kept["measured"], kept.get("machine", ""))
         print(f"Wrote {out} from {args.render}")
         return 0
     only = [x.strip() for x in args.only.split(",") if x.strip()] or list(FIGURES)
@@ -725,7 +725,7 @@ def main(argv=None) -> int:
 
         keep = {k: getattr(args, k) for k in ("pairs", "entries", "latency_ms", "workers", "feeds", "history", "only",
                                               "naive_latency_ms")}
-        Path(args.json).write_text(json.dumps({"args": keep, "only": only, "measured": measured,
+        Path(args.json).write_text(json.dumps({"args": keep, "only": only, "measured": measured, "machine": this_machine(),
                                                "figures": [dataclasses.asdict(f) for f in bench.report]}, indent=1))
     if out:
         write_results(Path(out), args, only, bench.report, measured)
@@ -733,11 +733,15 @@ def main(argv=None) -> int:
     return 0 if args.smoke or all(f.summary()[3] != "**no**" for f in bench.report) else 1
 
 
-def write_results(path: Path, args, only, report: list[Figure], measured: str) -> None:
+def this_machine() -> str:
+    return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def write_results(path: Path, args, only, report: list[Figure], measured: str, machine: str = "") -> None:
     lines = [
         "# Benchmark results", "",
-        f"Measured {measured} on {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, {platform.system()} {platform.release()}; the load column is the "
+        f"Measured {measured} on {machine or this_machine()}; the load column is the "
         "1-minute load average before each pair (min-max): other developers' jobs share the two cores.", "",
         f"`python bench/run.py --pairs {args.pairs} --entries {args.entries} --latency-ms {args.latency_ms:g} "
         f"--workers {args.workers} --feeds {args.feeds} --history {args.history}"

@@ -3,8 +3,8 @@
 - ``naive_at_latency``: the naive-loop rows at a second farm latency (``--naive-latency-ms``, 100 by
   default), at 200 feeds: the cold run and the same-parser floor against the naive loop on a farm whose
   every answer waits that long. At the bench's 50 ms the same-parser floor is itself under 10x the naive
-  loop at 200 feeds (one interpreter's CPU per feed, ~5-6 ms, is more than 50 ms / 16 workers, and its
-  start is a tenth of its time), so no run can reach the issue's 10x there; see bench/NOTES.md.
+  loop at 200 feeds (its 16 threads take ~75 ms a round of requests, waiting for one interpreter lock, and
+  its start is a seventh of its time), so no run can reach the issue's 10x there; see bench/NOTES.md.
 - ``model_loads``: the learned parts' load times in fresh processes (``bench/model_cost.py``'s), as the
   judgement issue asks them apart from the per-text cost: the model (target 300 ms), the is-it-us check,
   and both as the run's worker loads them.
