@@ -1,6 +1,6 @@
 """Benchmark the monitor against baselines measured side by side, in paired runs.
 
-    python bench/run.py                  # every figure, 5 pairs each, writes bench/RESULTS.md (~15 min on 2 cores)
+    python bench/run.py                  # every figure, 5 pairs each, writes bench/RESULTS.md (25-35 min on 2 cores)
     python bench/run.py --quick          # for iterating: smaller sizes, 3 pairs, prints only (~2 min)
     python bench/run.py --only cold200,analysis --pairs 7   # some figures only (prints; --out to write)
     python bench/run.py --smoke          # seconds: proves the harness works (part of make test; prints only)
@@ -21,14 +21,17 @@ GIL) with the feed farm.
   * the floor with the *same parser the run uses* (concurrent fetch-only at the same pool size,
     then single-process parse of the same bodies with ``monitor.sources.rss``'s parser choice),
   * the floor with feedparser (shown for comparison with earlier results, no target),
-  * the naive loop (sequential ``requests.get`` + ``feedparser.parse``, what a user writes first);
+  * the naive loop (sequential ``requests.get`` + ``feedparser.parse``, what a user writes first),
+    and at 200 feeds the same again on a farm with ``--naive-latency-ms`` (100 by default:
+    ``bench/run_more.py``, where the reason is);
   and the peak RSS of the run.
 - ``warm``: a warm run (every feed answers 304) against a bare concurrent conditional-GET pass.
 - ``unchanged``: the server ignores ETags (same body each time) against the fetch-only floor.
 - ``analysis``: ``Analyser.analyse`` per text against raw VADER ``polarity_scores`` on the same
   texts (in-process CPU time), on a 5% mix and on texts that all mention us: the rules path
   (no is-it-us check, no model), before the model (+ the is-it-us check) and with everything
-  (+ the learned model); then the learned parts' own cost, in CPU ms per text that mentions us.
+  (+ the learned model); then the learned parts' own cost, in CPU ms per text that mentions us,
+  and their load times in fresh processes (the model's target: 300 ms).
 - ``history``: a cold run on a database holding ``--history`` mentions (1% needing a reply),
   a run 30 days old and the spike rules on, against the same on an empty database (same run
   row, same rules).
@@ -462,6 +465,10 @@ class Bench:
             ceiling.note = "faster"
             show(ceiling)
             self.report.append(ceiling)
+            if (feeds == 200 or a.smoke) and a.naive_latency_ms and a.naive_latency_ms != a.latency_ms:
+                from run_more import naive_at_latency  # the same rows on a farm with a real site's latency
+
+                naive_at_latency(self, feeds, a.naive_latency_ms, tag)
         fig = Figure(f"peak RSS of the cold run, {feeds:,} feeds", "-", "< 200 MB", cmd, values=rss, unit="MB")
         show(fig)
         self.report.append(fig)
@@ -528,6 +535,9 @@ class Bench:
                           f"model), vs raw VADER", cpu, "", cmd), n,
                    lambda: time_analysis(model, texts), lambda: time_vader(texts), self.report)
             if share == 1.0:
+                from run_more import model_loads  # the judgement issue's load time, apart from the per-text cost
+
+                model_loads(self)
                 runs = [learned_parts_per_text(model, texts) for _ in range(n)]
                 for k, (what, target) in enumerate((("is-it-us check", ""), ("judgement model", ""),
                                                     ("is-it-us check + judgement model", "<= 5 ms"))):
@@ -659,6 +669,8 @@ def main(argv=None) -> int:
     ap.add_argument("--pairs", type=int, default=5, help="paired runs per figure (at least 5 for RESULTS.md)")
     ap.add_argument("--only", default="", help=f"comma-separated figure ids: {', '.join(FIGURES)}")
     ap.add_argument("--skip-naive", action="store_true", help="skip the slow sequential baseline")
+    ap.add_argument("--naive-latency-ms", type=float, default=100, help="the naive-loop rows at 200 feeds again on a "
+                    "farm with this latency (0: not; bench/run_more.py)")
     ap.add_argument("--quick", action="store_true", help="for iterating: 200 feeds, 100,000 mentions, 3 pairs, no naive at 1,000")
     ap.add_argument("--smoke", action="store_true", help="tiny sizes, one pair: proves the harness works in seconds")
     ap.add_argument("--out", default=None, help="where to write the results (default bench/RESULTS.md for a full run)")
@@ -672,7 +684,7 @@ def main(argv=None) -> int:
             setattr(args, k, v)
         report = [Figure(**{**f, "pairs": [tuple(p) for p in f["pairs"]]}) for f in kept["figures"]]
         out = Path(args.out or HERE / "RESULTS.md")
-        write_results(out, args, kept["only"], report, kept["measured"])
+        write_results(out, args, kept["only"], report, kept["measured"], kept.get("machine", ""))
         print(f"Wrote {out} from {args.render}")
         return 0
     only = [x.strip() for x in args.only.split(",") if x.strip()] or list(FIGURES)
@@ -684,6 +696,7 @@ def main(argv=None) -> int:
         only = [f for f in only if f != "cold1000"]
     if args.smoke:
         args.feeds, args.entries, args.latency_ms, args.history, args.pairs = 24, 5, 5, 2000, 1
+        args.naive_latency_ms = args.naive_latency_ms and 10
         only = [f for f in only if f != "cold1000"]  # cold200 runs the same code at smoke size
     out = args.out or (None if (args.quick or args.only or args.smoke) else str(HERE / "RESULTS.md"))
 
@@ -710,8 +723,9 @@ def main(argv=None) -> int:
     if args.json:
         import dataclasses
 
-        keep = {k: getattr(args, k) for k in ("pairs", "entries", "latency_ms", "workers", "feeds", "history", "only")}
-        Path(args.json).write_text(json.dumps({"args": keep, "only": only, "measured": measured,
+        keep = {k: getattr(args, k) for k in ("pairs", "entries", "latency_ms", "workers", "feeds", "history", "only",
+                                              "naive_latency_ms")}
+        Path(args.json).write_text(json.dumps({"args": keep, "only": only, "measured": measured, "machine": this_machine(),
                                                "figures": [dataclasses.asdict(f) for f in bench.report]}, indent=1))
     if out:
         write_results(Path(out), args, only, bench.report, measured)
@@ -719,11 +733,15 @@ def main(argv=None) -> int:
     return 0 if args.smoke or all(f.summary()[3] != "**no**" for f in bench.report) else 1
 
 
-def write_results(path: Path, args, only, report: list[Figure], measured: str) -> None:
+def this_machine() -> str:
+    return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def write_results(path: Path, args, only, report: list[Figure], measured: str, machine: str = "") -> None:
     lines = [
         "# Benchmark results", "",
-        f"Measured {measured} on {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, {platform.system()} {platform.release()}; the load column is the "
+        f"Measured {measured} on {machine or this_machine()}; the load column is the "
         "1-minute load average before each pair (min-max): other developers' jobs share the two cores.", "",
         f"`python bench/run.py --pairs {args.pairs} --entries {args.entries} --latency-ms {args.latency_ms:g} "
         f"--workers {args.workers} --feeds {args.feeds} --history {args.history}"

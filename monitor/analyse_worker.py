@@ -9,8 +9,8 @@ The main process then never loads the model; the worker loads it while the other
 still being fetched. A run with nothing new never starts the worker; a first run (``MIN_SOURCES``
 due sources never read) forks it at once and has it load VADER, the is-it-us check and the model
 before the first poll is back (``Background.warm_up``). The worker is what such a
-run waits for: once every poll is back, a backlog of polls still waiting is shared with a second
-worker (``Background.share``) when ``MONITOR_ANALYSIS_WORKERS=2``.
+run waits for: with ``MONITOR_ANALYSIS_WORKERS=2``, a worker with a backlog of polls forks a warm
+twin of itself to share them (``analyse_twin``).
 
 Each fetch thread sends its poll's items to the worker as soon as it has parsed them (``send``), and
 only those that could name us (``could_name_us``: ``analyse``'s own first check; the others are answered
@@ -43,14 +43,16 @@ MIN_SOURCES = 40
 
 # Worker processes at most (``MONITOR_ANALYSIS_WORKERS`` overrides). Analysis is what a cold run of
 # many feeds waits for. Two workers from the start measured slower on a busy 2-core machine (they
-# took CPU from the fetching and storing); a second one started once every poll is back
-# (``Background.share``) measured 1.02-1.05x one worker at load 3-8, with 25 MB more peak memory,
-# and again slower in 5 paired runs at 1,000 feeds (exit 13.3 s against 11.0 s median, load 1-5;
-# ``bench/stages.py --with-env MONITOR_ANALYSIS_WORKERS=2``): off (see bench/RESULTS.md); ``=2`` turns it on.
+# took CPU from the fetching and storing); a second one forked from the main process once every poll
+# was back measured slower too (it loaded everything again, ~0.5 s). ``=2`` now has the warm worker
+# fork a twin of itself once it has a backlog (``analyse_twin``: no loads); paired against one worker
+# at load 2-5 the same medians, fewer slow runs (bench/NOTES.md, round speed8): off until measured idle.
 WORKERS = 1
 
 _analyser = None  # the worker's copy, set in the parent just before the fork
 _done = None  # tasks the worker has finished (``_tallied``), in memory shared with the parent
+_twin = False  # in the worker: it has forked its twin (once a run)
+_twin_task = None  # the work id the twin is on (0: none), shared by the worker and its twin
 
 
 def _tallied(fn, *args):
@@ -58,7 +60,7 @@ def _tallied(fn, *args):
     try:
         return fn(*args)
     finally:
-        _done.value += 1  # (only the first worker writes it: a second one gets no tallied tasks)
+        _done.value += 1  # (the twin too: two writers may lose a count; a worker then looks busy, parses less)
 
 
 def outlet(item) -> str:
@@ -168,6 +170,7 @@ def _parse_and_analyse(source, unparsed):
     """In the worker: a feed's body parsed into items (``RssSource.parse``, as ``RssSource.parsed`` does), and
     the analyses of those that could name us. A failure comes back as the fields of the ``SourceFailed`` the
     poll fails with (the same fields ``pipeline._poll`` gives any other exception)."""
+    _maybe_twin()
     try:
         items, warning = source.parse(*unparsed)
     except Exception as exc:
@@ -178,7 +181,24 @@ def _parse_and_analyse(source, unparsed):
     return "parsed", items, warning, flags, _analyse_batch([_payload(it) for it, flag in zip(items, flags) if flag])
 
 
+def _maybe_twin() -> None:
+    """In the worker, before each task, with ``MONITOR_ANALYSIS_WORKERS=2``: once ``TWIN_BACKLOG`` polls or more
+    wait in its queue (the first time is right after its loads: the first polls queued behind them), fork a
+    warm twin to share them (``analyse_twin``; once a run)."""
+    global _twin
+    if _twin or _twin_task is None or workers() < 2:
+        return
+    _twin = True
+    try:
+        from .analyse_twin import fork_twin
+
+        fork_twin(TWIN_BACKLOG, _twin_task)
+    except Exception:  # no twin: the worker carries on alone
+        pass
+
+
 def _analyse_batch(payload):
+    _maybe_twin()
     out = []
     for title, body, reach, where, to_us in payload:  # to_us: sent to our own mailbox (imap_inbox)
         try:
@@ -240,9 +260,9 @@ def _pool(queued: int, lock_fd: int | None = None):
 # the first polls queued behind the warm-up). The same ``RssSource.parse`` of the same body: the same items.
 PARSE_AHEAD = 0
 
-# Polls waiting for analysis when fetching ends, from which a second worker pays for its start
-# and its model load (about 0.6 s; a poll of 20 farm entries takes about 15 ms to analyse).
-HELP_BACKLOG = 100
+# Polls in the worker's queue from which it forks its twin (``_maybe_twin``): the fork of a warm worker
+# costs a few milliseconds, a poll of 20 farm entries 5-15 ms of analysis.
+TWIN_BACKLOG = 8
 
 
 def workers() -> int:
@@ -282,7 +302,6 @@ class Background:
         self.lock_fd = lock_fd  # the run's lock: each worker closes its copy
         self.pool = None
         self.failed = False
-        self.helper = None  # a second worker, started when fetching is over and a backlog remains
         self.sent = 0  # tasks sent to the worker (``_tallied``: it counts those it has finished in ``done``)
         self.done = None
         self._lock = threading.Lock()
@@ -314,7 +333,7 @@ class Background:
 
     def _started(self):
         if self.pool is None and not self.failed:
-            global _analyser, _done
+            global _analyser, _done, _twin_task
             try:
                 # read here: the worker never opens the database (a Deferred analyser is compiled in the worker)
                 self.analyser.rows() if isinstance(self.analyser, Deferred) else self.analyser.identity.learned()
@@ -322,8 +341,8 @@ class Background:
                 import multiprocessing
 
                 _done = self.done = multiprocessing.RawValue("q", 0)  # shared with the worker
-                # (a second worker takes polls the first has not queued: it needs the shallow queue)
-                self.pool = _pool(QUEUED if workers() < 2 else 1, self.lock_fd)
+                _twin_task = multiprocessing.RawValue("q", 0)
+                self.pool = _pool(QUEUED, self.lock_fd)
             except Exception:
                 self.failed = True
         return self.pool
@@ -416,32 +435,6 @@ class Background:
             return self.analyser
         return Ready(future.items, results, self.analyser, getattr(future, "unsent", ()))
 
-    def share(self, waiting: list) -> list[tuple]:
-        """Fetching is over and ``waiting`` polls (their futures, oldest first) still wait for the worker:
-        with a backlog worth a second process's start and model load (``HELP_BACKLOG`` polls), fork
-        one and move the newer half of those not yet started to it. The main process has nothing left
-        to do but store, so the second worker takes no CPU from fetching. (old future, new future) pairs."""
-        if self.helper is not None or self.failed or self.pool is None or len(waiting) < HELP_BACKLOG \
-                or workers() < 2:
-            return []
-        try:
-            self.helper = _pool(1, self.lock_fd)
-        except Exception:
-            self.helper = False
-            return []
-        moved = []
-        for old in waiting[len(waiting) // 2:]:
-            if getattr(old, "source", None) is not None or not old.cancel():  # a body to parse, or already running
-                continue
-            try:
-                new = self.helper.submit(_analyse_batch, [_payload(it) for it in old.items])
-            except Exception:  # the helper died at once: analysed here when stored (ready() of a cancelled future)
-                new = old
-            new.items, new.unsent = old.items, old.unsent
-            moved.append((old, new))
-        return moved
-
     def close(self) -> None:
-        for pool in (self.pool, self.helper):
-            if pool:
-                pool.shutdown(wait=True, cancel_futures=True)
+        if self.pool:
+            self.pool.shutdown(wait=True, cancel_futures=True)

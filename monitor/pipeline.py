@@ -244,13 +244,6 @@ def run_cycle(
                                 log(f"{sc.name}: {report.warning}")
                             if report.new_ids and waiting_since is None:
                                 waiting_since = time.monotonic()
-                        if background is not None and waiting_analysis and pending <= waiting_analysis.keys():
-                            # every poll is back and only analysis is left: a second worker may take half
-                            for old, new in background.share(list(waiting_analysis)):  # (oldest first)
-                                waiting_analysis[new] = waiting_analysis.pop(old)
-                                if new is not old:  # (old, cancelled, when the helper could not take it: analysed here)
-                                    pending.discard(old)
-                                    track(new)
                         # Sources still being read must not hold back what the others found: once an
                         # alert has waited EARLY_DELIVERY_AFTER (a normal run is over by then, so one
                         # story from many feeds is still one message), deliver what is due now.

@@ -148,34 +148,60 @@ def test_an_entry_whose_analysis_fails_costs_only_itself(monkeypatch, httpserver
     assert store.source_row(db, "p")["last_success"] and summary.exit_code == 0
 
 
-def test_a_second_worker_takes_half_the_backlog_and_stores_the_same(monkeypatch, httpserver, make_config, tmp_path):
-    """Once every poll is back, a backlog of polls waiting for analysis is shared with a second worker
-    (``Background.share``): what is stored and alerted stays the same as analysing in the main process."""
+def test_a_twin_of_the_warm_worker_shares_the_backlog_and_stores_the_same(monkeypatch, httpserver, make_config, tmp_path):
+    """With ``MONITOR_ANALYSIS_WORKERS=2`` a worker with a backlog forks a warm twin of itself (``analyse_twin``),
+    which takes polls from the same queue: two processes analyse, and what is stored and alerted stays the same
+    as analysing in the main process."""
     from monitor import analyse_worker
 
     _off, m_off, a_off = _run(monkeypatch, httpserver, make_config, tmp_path, "0", feeds=20)
     monkeypatch.setattr(analyse_worker, "_analyse_batch", _slow_batch)
-    monkeypatch.setattr(analyse_worker, "HELP_BACKLOG", 4)
+    monkeypatch.setattr(analyse_worker, "TWIN_BACKLOG", 2)
     monkeypatch.setenv("MONITOR_ANALYSIS_WORKERS", "2")
-    moved = []
-    share = analyse_worker.Background.share
-    monkeypatch.setattr(analyse_worker.Background, "share", lambda self, waiting: _noted(moved, share(self, waiting)))
+    monkeypatch.setenv("TEST_BATCH_PIDS", str(tmp_path / "pids"))
     _on, m_on, a_on = _run(monkeypatch, httpserver, make_config, tmp_path, "1", feeds=20)
-    assert moved and all(new is not old and new.exception() is None for old, new in moved)  # the second worker took some
+    pids = (tmp_path / "pids").read_text().split()
+    assert len(pids) == 20 and len(set(pids)) == 2  # every poll analysed once, by the worker or its twin
     assert m_on == m_off and a_on == a_off
 
 
-def _noted(log: list, pairs: list) -> list:
-    log.extend(pairs)
-    return pairs
+def test_a_twin_that_dies_on_a_poll_costs_nothing(monkeypatch, httpserver, make_config, tmp_path):
+    """The twin killed in the middle of a poll: the worker answers that poll with an error, the main process
+    analyses it itself, and the run stores what it would have stored (and does not wait for ever)."""
+    from monitor import analyse_worker
+
+    _off, m_off, a_off = _run(monkeypatch, httpserver, make_config, tmp_path, "0", feeds=20)
+    monkeypatch.setattr(analyse_worker, "_analyse_batch", _slow_batch)
+    monkeypatch.setattr(analyse_worker, "TWIN_BACKLOG", 2)
+    monkeypatch.setenv("MONITOR_ANALYSIS_WORKERS", "2")
+    monkeypatch.setenv("TEST_BATCH_PIDS", str(tmp_path / "pids"))
+    monkeypatch.setenv("TEST_KILL_TWIN", "1")
+    _on, m_on, a_on = _run(monkeypatch, httpserver, make_config, tmp_path, "1", feeds=20)
+    assert (tmp_path / "pids.killed").exists()  # the twin was killed on a poll
+    assert m_on == m_off and a_on == a_off
 
 
 def _slow_batch(payload):
-    """The worker falling behind the fetching, as in a cold run of many feeds (module level: sent to the worker by name)."""
+    """The worker falling behind the fetching, as in a cold run of many feeds (module level: sent to the worker
+    by name). ``TEST_BATCH_PIDS``: each batch's process id is written there; ``TEST_KILL_TWIN``: a twin (a
+    process whose parent is not the run) kills itself in its first batch."""
+    import os
+    import signal
     import time
 
     time.sleep(0.3)
-    return _REAL_BATCH(payload)
+    out = _REAL_BATCH(payload)  # (forks the twin, with a backlog)
+    where = os.environ.get("TEST_BATCH_PIDS")
+    if where and os.environ.get("TEST_KILL_TWIN") and os.getppid() != _RUN_PID:
+        open(where + ".killed", "w").close()
+        os.kill(os.getpid(), signal.SIGKILL)
+    if where:
+        with open(where, "a") as f:
+            f.write(f"{os.getpid()}\n")
+    return out
+
+
+_RUN_PID = __import__("os").getpid()  # the test process: the worker's parent (a twin's parent is the worker)
 
 
 from monitor.analyse_worker import _analyse_batch as _REAL_BATCH  # noqa: E402
