@@ -16,12 +16,12 @@ from .levels import SEVERITIES
 # chance is at least SECOND_FAMILY of the strongest family's.
 AGAINST = 0.5
 SECOND_FAMILY = 0.65
-# The model's crisis needs its own "alert or worse" head to back it: a crisis chance over the crisis
-# threshold while the alert head reads under this share of the alert threshold is an incoherent reading
-# (most often a short friendly text: a thank-you, a routine question), graded alert: an email, not an SMS,
-# never lower. Chosen on the whole system's cross-validation (``python -m monitor.cv_system``; README
-# "Measuring it"): no crisis lost, about 30 harmless texts fewer graded crisis.
-CRISIS_NEEDS_ALERT = 0.5
+# The model's crisis needs its own "alert or worse" reading to back it: a crisis chance over the crisis
+# threshold while the "alert or worse" chance (``model.ALERT_MIX``) is under this share of the alert
+# threshold is an incoherent reading (most often a short friendly text: a thank-you, a routine question),
+# graded alert: an email, not an SMS, never lower. Chosen on the whole system's cross-validation
+# (``python -m monitor.cv_system``; README "Measuring it"); 1.0 since round 10's ALERT_MIX.
+CRISIS_NEEDS_ALERT = 1.0
 
 
 class Judging:
@@ -63,7 +63,7 @@ class Judging:
         backing = CRISIS_NEEDS_ALERT * (pred.thresholds or {}).get("alert", 0.0)
         if level == "crisis" and pred.at_least["alert"] < backing:
             reasons.append(f"model's crisis ({plain_chance(pred.at_least['crisis'])}) not backed by its own reading of "
-                           f"alert or worse ({plain_chance(pred.at_least['alert'])}, under half the "
+                           f"alert or worse ({plain_chance(pred.at_least['alert'])}, under the "
                            f"{plain_chance(pred.thresholds['alert'])} it reads alert from): alert")
             level = "alert"
         guarded_families = {}

@@ -1,5 +1,5 @@
 """The model's crisis needs its own "alert or worse" reading to back it (analyse_judge.CRISIS_NEEDS_ALERT):
-a crisis chance over the crisis threshold with the alert head far below its own threshold is an email
+a crisis chance over the crisis threshold with the "alert or worse" chance below the alert threshold is an email
 (alert), not an SMS, and never lower. Graded with the shipped feeds.yaml and, at the end, the committed
 model through a real run's analysis."""
 
@@ -38,12 +38,15 @@ def test_a_crisis_its_alert_head_does_not_back_is_an_email():
     a = Analyser(CFG, model=_Heads(0.2, 0.1, 0.55)).analyse("", THANKS)
     assert a.severity == "alert", a.reasons
     assert a.judgement["model"]["level"] == "crisis" and a.judgement["model"]["model_level"] == "alert"
-    assert ("model's crisis (55%) not backed by its own reading of alert or worse (10%, under half the 36% "
+    assert ("model's crisis (55%) not backed by its own reading of alert or worse (10%, under the 36% "
             "it reads alert from): alert") in a.reasons
-    # Backed (the alert head at half its threshold or more): a crisis, as before.
-    backed = Analyser(CFG, model=_Heads(0.2, 0.18, 0.55)).analyse("", THANKS)
+    # Just under the alert threshold: still not backed (half of it was enough before round 10).
+    under = Analyser(CFG, model=_Heads(0.2, 0.35, 0.55)).analyse("", THANKS)
+    assert under.severity == "alert" and any("not backed" in r for r in under.reasons)
+    # Backed (the "alert or worse" chance at the alert threshold or more): a crisis, as before.
+    backed = Analyser(CFG, model=_Heads(0.2, 0.36, 0.55)).analyse("", THANKS)
     assert backed.severity == "crisis" and not any("not backed" in r for r in backed.reasons)
-    assert analyse_judge.CRISIS_NEEDS_ALERT == 0.5
+    assert analyse_judge.CRISIS_NEEDS_ALERT == 1.0
 
 
 def test_an_unbacked_crisis_a_guard_sets_aside_still_stays_at_alert():

@@ -91,6 +91,16 @@ def test_a_raise_needs_the_watch_head_to_agree_and_each_family_has_its_own_thres
     assert q[0, model.HEADS.index("watch")] == pytest.approx(0.25)
     assert q[0, model.HEADS.index("fraud")] == pytest.approx(0.8)
     assert (model.agree(np, p, 0.0) == p).all()
+    # "Alert or worse" reads both heads (ALERT_MIX of the crisis head's chance): a text only the alert head
+    # finds risk in is read lower, one the crisis head reads too higher; no other head moves.
+    r = np.full((2, len(model.HEADS)), 0.3)
+    r[:, model.HEADS.index("alert")] = 0.5
+    r[:, model.HEADS.index("crisis")] = [0.1, 0.9]
+    s = model.agree(np, r, 0.0)
+    assert model.ALERT_MIX == 0.4
+    assert list(s[:, model.HEADS.index("alert")]) == pytest.approx([0.34, 0.66])
+    assert list(s[:, model.HEADS.index("crisis")]) == pytest.approx([0.1, 0.9])
+    assert (np.delete(s, model.HEADS.index("alert"), axis=1) == np.delete(r, model.HEADS.index("alert"), axis=1)).all()
     m = model.load()
     assert m.watch_agreement in train.WATCH_AGREEMENTS
     own = {f: m.thresholds[f] for f in model.FAMILIES if f in m.thresholds}
