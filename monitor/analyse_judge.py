@@ -60,7 +60,7 @@ class Judging:
             reasons.append(f"written (in part) in another language, which the watch reads less well: sent from a "
                            f"{plain_chance(th['alert_other'])} chance it needs you (here {plain_chance(pred.at_least['alert'])}; "
                            f"a text in English needs {plain_chance(th['alert'])}), so that someone who reads it looks")
-        backing = CRISIS_NEEDS_ALERT * (pred.thresholds or {}).get("alert", 0.0)
+        backing = CRISIS_NEEDS_ALERT * th.get("alert", 0.0)
         if level == "crisis" and pred.at_least["alert"] < backing:
             reasons.append(f"model's crisis ({plain_chance(pred.at_least['crisis'])}) not backed by its own reading of "
                            f"alert or worse ({plain_chance(pred.at_least['alert'])}, under the "

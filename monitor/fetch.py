@@ -128,8 +128,8 @@ class Fetcher:
         # variable (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE: a sandbox, a company's own CA) is given to the session
         # as requests would have taken it for each request: the same requests go out, checked the same way.
         self.session.trust_env = not _nothing_in_environment()
-        if not self.session.trust_env and _ca_bundle():
-            self.session.verify = _ca_bundle()
+        if not self.session.trust_env and (bundle := _ca_bundle()):
+            self.session.verify = bundle
         adapter = _watched_adapter()(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)

@@ -219,9 +219,7 @@ def run_cycle(
                         for future in done:
                             if future in waiting_analysis:  # the worker analysed this poll's items (or parsed it too)
                                 sc, poll = waiting_analysis.pop(future)
-                                how = _guarded(background.parsed, future, poll) if getattr(future, "source", None) \
-                                    else (background.ready(future), poll)
-                                ready.append((sc, *(how if isinstance(how, tuple) else (analyser, how))))
+                                ready.append((sc, *_answered(background, future, poll, analyser)))
                             elif background is not None and (waiting := future.result().sent or (
                                     background.submit(future.result().items) if future.result().items else None)) \
                                     is not None:
@@ -408,6 +406,15 @@ def _guarded(step, *args):
     except Exception as exc:  # a bug in one kind, or a hostile feed that breaks a parser
         return Poll(PollOutcome.FAILED, error=f"unexpected {type(exc).__name__}: {str(exc)[:300]}",
                     duration=time.monotonic() - started)
+
+
+def _answered(background, future, poll, analyser) -> tuple:
+    """(the worker's answers as an analyser, poll) for a poll the worker took: its items analysed, or its body
+    parsed and analysed too (``Background.parsed``; a parse that failed gives the failed Poll, with ``analyser``)."""
+    if getattr(future, "source", None) is None:
+        return background.ready(future), poll
+    got = _guarded(background.parsed, future, poll)
+    return got if isinstance(got, tuple) else (analyser, got)
 
 
 def _poll_and_send(source, fetcher, state: SourceState, background) -> Poll:

@@ -430,10 +430,11 @@ def train(files: list[Path] | None = None, db: str | Path | None = None, out: Pa
     feat = featurise(graded, embedder)
     y = targets(graded)
     groups = [writer(it.file) for it in graded]
+    other = other_language(feat.sentences)  # written in another language: their own alert threshold
     rows = list(range(len(graded)))
     if len(set(groups)) > 1:
         whole, best = cross_validate(feat, y, groups, rows, how, log)
-        weight, agreement, oof, thresholds = choose_sentence_weight(whole, best, y, how, other_language(feat.sentences))
+        weight, agreement, oof, thresholds = choose_sentence_weight(whole, best, y, how, other)
     else:
         oof, thresholds = None, {"crisis": 0.5, "alert": 0.5, "watch": 0.5, "family": 0.5}
         weight = how.sentence_weight if how.sentence_weight is not None else 1.0
@@ -446,7 +447,7 @@ def train(files: list[Path] | None = None, db: str | Path | None = None, out: Pa
     for it in items:
         counts[it.file] = counts.get(it.file, 0) + 1
     return Result(len(items), counts, thresholds, oof, y, groups, time.perf_counter() - t0, out, weight,
-                  [it.file for it in graded], agreement, other_language(feat.sentences))
+                  [it.file for it in graded], agreement, other)
 
 
 def write(out: Path, fitted: Fitted, feat: Features, items: list[Item], y, thresholds, how: Settings, files):

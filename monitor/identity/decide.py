@@ -52,6 +52,11 @@ LEARNED_MARGIN = 0.10  # ... when it is this much closer to it than to any true 
 LEARNED_SAME_WORD = 0.45  # or this close and naming it the same way ("New Baby Network Ltd")
 
 
+def _english(sents) -> bool:
+    """Whether a text (``(field, sentence)`` pairs) reads as English: a "not us" of it needs a higher P(us) to be
+    kept by the crisis valve (``Decision.strong``)."""
+    return not reads_other_language([s for _f, s in sents])
+
 @dataclass
 class Decision:
     verdict: str  # us | unsure | not_us
@@ -389,14 +394,13 @@ class Judge:
             # vectors to tell us from a namesake; no describing word after the name: unsure, not dropped
             return Decision(UNSURE, p, f"maybe not us: {name} could be {kind}, but too little text to tell "
                                        f"({likely}); {UNSURE_CAP}")
-        english = not reads_other_language([s for _f, s in sents])
         if p < mdl.low:
-            return Decision(NOT_US, p, f"not us: about {name}, reads like {kind} ({likely})", english)
+            return Decision(NOT_US, p, f"not us: about {name}, reads like {kind} ({likely})", _english(sents))
         if p < mdl.high and _weak_only(matches_by_sentence, mentioned):
             # only a misspelling or the lower-case name after a determiner: the matcher alone used to drop
             # these, so an unsure one stays out (an ordinary phrase, not a mention)
             return Decision(NOT_US, p, f"not us: '{name}' only as {_weak_flags(matches_by_sentence, mentioned)}, "
-                                       f"and it reads like {kind} ({likely})", english)
+                                       f"and it reads like {kind} ({likely})", _english(sents))
         if p < mdl.high:
             return Decision(UNSURE, p, f"maybe not us: {name} could be {kind} ({likely}); {UNSURE_CAP}")
         return Decision(US, p, f"reads like us ({likely})")
