@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
-from . import fetch_apart
 from .analyse_worker import Background, Deferred, analysis as analysis_of
 from .clock import iso, parse_iso, utcnow
 from .config import Config
@@ -169,15 +168,11 @@ def run_cycle(
             from .fetch import Fetcher
 
             s = config.settings
-            how = dict(contact=s.contact, connect_timeout=s.connect_timeout, read_timeout=s.read_timeout,
-                       max_bytes=s.max_bytes, per_host=s.per_host, pool_size=s.workers,
-                       deadline=getattr(s, "fetch_deadline", None))
-            fetcher = Fetcher(**how)
-            # Many feeds on several hosts: a forked process fetches and parses whole hosts on the other core
-            # (before any thread starts; the run's threads are shared out between the two: fetch_apart)
-            todo, theirs = fetch_apart.split(todo)
-            apart = fetch_apart.Apart(theirs, {**how, "pool_size": s.workers // 2}, _poll, lock.fileno()) \
-                if theirs else None
+            fetcher = Fetcher(
+                contact=s.contact, connect_timeout=s.connect_timeout, read_timeout=s.read_timeout,
+                max_bytes=s.max_bytes, per_host=s.per_host, pool_size=s.workers,
+                deadline=getattr(s, "fetch_deadline", None),
+            )
 
             # Many feeds due: analyse on the spare core. Forked after `import requests` (in the Fetcher): in a
             # process just forked that import took twice as long (pages copied on write while the worker starts).
@@ -196,8 +191,7 @@ def run_cycle(
                     log(error)
 
             try:
-                with ThreadPoolExecutor(max_workers=s.workers - (s.workers // 2 if apart else 0) or 1,
-                                        thread_name_prefix="poll") as pool:
+                with ThreadPoolExecutor(max_workers=s.workers, thread_name_prefix="poll") as pool:
                     # Finished futures (polls, and the worker's analyses) arrive on a queue: waiting on the
                     # whole pending set each time took every future's lock, a thousand per poll at 1,000 sources.
                     finished: queue.SimpleQueue = queue.SimpleQueue()
@@ -212,11 +206,6 @@ def run_cycle(
                         future = pool.submit(_poll_and_send, src, fetcher, state, background)
                         futures[future] = sc
                         track(future)
-                    for future, (sc, src, state) in zip(apart.futures if apart else (), theirs):
-                        futures[future] = sc
-                        track(future)
-                    if apart:  # what the child never answers is polled here
-                        apart.start(lambda i: pool.submit(_poll_and_send, theirs[i][1], fetcher, theirs[i][2], background))
                     if db is None:  # a first run: its database is made now, while the first requests are out
                         try:
                             db, rows = _open(db_path, config, now)
