@@ -65,6 +65,10 @@ TRAINING_FILES = (
     "training/t37_york.jsonl",
     "training/t38_reading.jsonl",
     "training/t41_swindon.jsonl",
+    # round 11: a new writer's namesakes, scored pseudo-blind first (README "Is it us?"); in training/identity/ so
+    # the judgement's training is unchanged until the lead moves it up
+    "training/identity/t43_worcester.jsonl",
+    "training/identity/t45_bath.jsonl",
 )
 
 
