@@ -69,6 +69,7 @@ TRAINING_FILES = (
     # the judgement's training is unchanged until the lead moves it up
     "training/identity/t43_worcester.jsonl",
     "training/identity/t45_bath.jsonl",
+    "training/identity/t46_kent.jsonl",
 )
 
 
