@@ -65,6 +65,12 @@ TRAINING_FILES = (
     "training/t37_york.jsonl",
     "training/t38_reading.jsonl",
     "training/t41_swindon.jsonl",
+    # round 11: five new writers' namesakes (t43, t45, t46 scored pseudo-blind first; t48, t49 too, by the lead)
+    "training/t43_worcester.jsonl",
+    "training/t45_bath.jsonl",
+    "training/t46_kent.jsonl",
+    "training/t48_blackcountry.jsonl",
+    "training/t49_carmarthen.jsonl",
 )
 
 
