@@ -64,7 +64,7 @@ class Judging:
         if level == "crisis" and pred.at_least["alert"] < backing:
             reasons.append(f"model's crisis ({plain_chance(pred.at_least['crisis'])}) not backed by its own reading of "
                            f"alert or worse ({plain_chance(pred.at_least['alert'])}, under the "
-                           f"{plain_chance(pred.thresholds['alert'])} it reads alert from): alert")
+                           f"{plain_chance(backing)} it reads alert from): alert")
             level = "alert"
         guarded_families = {}
         for cat_name, why in guarded.items():

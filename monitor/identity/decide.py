@@ -57,6 +57,7 @@ def _english(sents) -> bool:
     kept by the crisis valve (``Decision.strong``)."""
     return not reads_other_language([s for _f, s in sents])
 
+
 @dataclass
 class Decision:
     verdict: str  # us | unsure | not_us
