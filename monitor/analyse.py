@@ -350,7 +350,8 @@ class Analyser(Judging, Grading):
         stated, said = reach_in_text(f"{title or ''}\n{body or ''}")
         figures = merged_reach(reach, stated)
         by_reach = (", ".join(said[:2]) or "its reach") if is_spreading(figures) else ""
-        score, severity, more = self.grade(categories, targeted, self.reach_points(figures, outlet, said), by_reach)
+        reach_points = self.reach_points(figures, outlet, said)
+        score, severity, more = self.grade(categories, targeted, reach_points, by_reach)
         reasons += more
         if set_aside:  # set aside by an ``unless`` phrase: sensitive all the same (floor_of: a crisis at alert)
             floor = max((floor_of(self.rules[c].cat.severity) for c in set_aside), key=SEVERITIES.index)
@@ -371,6 +372,9 @@ class Analyser(Judging, Grading):
             if model_driver is not None:
                 driver = model_driver
             families |= set(model_families)
+            if not set_aside:  # a keyword level the model disowns, made again without it (never below watch)
+                severity, more = self.disowned_keywords(severity, categories, judgement, targeted, reach_points, by_reach)
+                reasons += more
         # Spreading (a ``lifts`` amplification keyword, or big reach) lifts a concern the rules did not.
         spread = by_reach or ", ".join(repr(w) for c in categories if self.rules[c].cat.lifts
                                        and self.rules[c].cat.family == AMPLIFICATION for w in categories[c][:1])

@@ -22,6 +22,11 @@ SECOND_FAMILY = 0.65
 # graded alert: an email, not an SMS, never lower. Chosen on the whole system's cross-validation
 # (``python -m monitor.cv_system``; README "Measuring it"); 1.0 since round 10's ALERT_MIX.
 CRISIS_NEEDS_ALERT = 1.0
+# A level resting on keywords whose family the model reads at less than this share of the family's own
+# threshold (stricter than AGAINST, which only stops the family being named) is made again without them
+# (:meth:`Judging.disowned_keywords`): "lost my voice" is no complaint. Chosen on the whole system's
+# cross-validation (README "Measuring it", round 12).
+KEYWORD_LEVEL_AGAINST = 0.25
 
 
 class Judging:
@@ -62,9 +67,10 @@ class Judging:
                            f"a text in English needs {plain_chance(th['alert'])}), so that someone who reads it looks")
         backing = CRISIS_NEEDS_ALERT * th.get("alert", 0.0)
         if level == "crisis" and pred.at_least["alert"] < backing:
-            reasons.append(f"model's crisis ({plain_chance(pred.at_least['crisis'])}) not backed by its own reading of "
-                           f"alert or worse ({plain_chance(pred.at_least['alert'])}, under the "
-                           f"{plain_chance(backing)} it reads alert from): alert")
+            reasons.append(f"sent by email, not by text message: some of it reads like someone at risk (a "
+                           f"{plain_chance(pred.at_least['crisis'])} chance), but the post as a whole does not read as "
+                           f"needing you (a {plain_chance(pred.at_least['alert'])} chance; an email needs "
+                           f"{plain_chance(backing)}), so please read it rather than rely on this grade")
             level = "alert"
         guarded_families = {}
         for cat_name, why in guarded.items():
@@ -108,9 +114,32 @@ class Judging:
         model_drove = bool(SEVERITIES.index(level) >= SEVERITIES.index(rules_level) and (level != "info" or kept))
         judgement.update({"model_level": level, "rules_level": rules_level, "families": sorted(shown),
                           "vetoed_families": vetoed, "not_named": not_named, "drove": model_drove,
-                          "other_language_alert": other})
+                          "other_language_alert": other, "keywords_disowned": sorted(
+                              f for f in not_named if f in rules_families and pred.families[f]
+                              < KEYWORD_LEVEL_AGAINST * th.get(f, th.get("family", 0.5)))})
         return judgement, final, kept, (pred.sentence if model_drove else None), reasons
 
+
+    def disowned_keywords(self, severity: str, categories: dict, judgement: dict, targeted: float, reach,
+                          spreading: str) -> tuple[str, list[str]]:
+        """A level that rests on keywords whose family the model reads almost none of (:meth:`not_named`:
+        "Hi Sue" read as the legal "sue", "lost my" in "lost my keys") is made again without them, never
+        below watch (a director still sees it in the digest) nor below the model's own level. A keyword
+        that is always a crisis is always named, so no crisis keyword is ever set aside here."""
+        against, model_level = judgement.get("keywords_disowned") or [], judgement.get("model_level") or "info"
+        disowned = [c for c in categories if c in self.rules and self.rules[c].cat.family in against
+                    and self.rules[c].cat.guards]  # a floor only (``guards: false``, risk said indirectly) stays
+        if (not disowned or SEVERITIES.index(severity) < SEVERITIES.index("alert")
+                or SEVERITIES.index(model_level) >= SEVERITIES.index("alert")):
+            return severity, []
+        rest = {c: w for c, w in categories.items() if c not in disowned}
+        again = self.grade(rest, targeted, reach, spreading)[1]
+        lowered = max(again, model_level, "watch", key=SEVERITIES.index)
+        if SEVERITIES.index(lowered) >= SEVERITIES.index(severity):
+            return severity, []
+        words = ", ".join(f"'{w}'" for c in disowned for w in categories[c])
+        fams = " or ".join(dict.fromkeys(self.rules[c].cat.family.replace("_", " and ") for c in disowned))
+        return lowered, [f"the words {words} were read, but the text is not about {fams}: {lowered}, not {severity}"]
 
     def not_named(self, pred, kept: list[str], rules_families: set[str], categories: dict[str, list[str]]) -> dict:
         """``{family: why}`` for the families a director is not shown (see AGAINST and SECOND_FAMILY):

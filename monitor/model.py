@@ -316,7 +316,7 @@ class Model:
         self.b_dense = arrays["b_dense"].astype(np.float32)
         self.dense_mean = arrays["dense_mean"].astype(np.float32)
         self.dense_scale = arrays["dense_scale"].astype(np.float32)
-        self.bank = arrays["bank"].astype(np.float32) / 127.0       # (examples, 256), unit length
+        self.bank = model_rows.unpack_bank(np, arrays)  # (examples, 256), about unit length; explains only
         # [[id, file, severity, families, text]]: in judge.json (older artefacts, and a fold's model) or
         # deflated in judge.npz (``examples``, the JSON's UTF-8 bytes: a quarter of the size)
         self.examples = meta["examples"] if isinstance(meta.get("examples"), list) else (

@@ -38,14 +38,15 @@ def test_a_crisis_its_alert_head_does_not_back_is_an_email():
     a = Analyser(CFG, model=_Heads(0.2, 0.1, 0.55)).analyse("", THANKS)
     assert a.severity == "alert", a.reasons
     assert a.judgement["model"]["level"] == "crisis" and a.judgement["model"]["model_level"] == "alert"
-    assert ("model's crisis (55%) not backed by its own reading of alert or worse (10%, under the 36% "
-            "it reads alert from): alert") in a.reasons
+    assert ("sent by email, not by text message: some of it reads like someone at risk (a 55% chance), but the "
+            "post as a whole does not read as needing you (a 10% chance; an email needs 36%), so please read it "
+            "rather than rely on this grade") in a.reasons
     # Just under the alert threshold: still not backed (half of it was enough before round 10).
     under = Analyser(CFG, model=_Heads(0.2, 0.35, 0.55)).analyse("", THANKS)
-    assert under.severity == "alert" and any("not backed" in r for r in under.reasons)
+    assert under.severity == "alert" and any("not by text message" in r for r in under.reasons)
     # Backed (the "alert or worse" chance at the alert threshold or more): a crisis, as before.
     backed = Analyser(CFG, model=_Heads(0.2, 0.36, 0.55)).analyse("", THANKS)
-    assert backed.severity == "crisis" and not any("not backed" in r for r in backed.reasons)
+    assert backed.severity == "crisis" and not any("not by text message" in r for r in backed.reasons)
     assert analyse_judge.CRISIS_NEEDS_ALERT == 1.0
 
 

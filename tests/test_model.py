@@ -80,6 +80,29 @@ def test_the_ngram_weights_are_stored_one_byte_each_and_read_back_closely():
     assert (fitted.model({}).w_sparse[:4096] == back).all()
 
 
+def test_the_example_bank_is_kept_small_and_only_explains():
+    """The nearest-example bank is stored deflated as one-byte offsets from its mean (``model_rows.pack_bank``),
+    read back within half a step; it only explains: a model without it grades every text the same."""
+    import copy
+
+    from monitor import embed, model_rows
+
+    arrays = embed.read_npz(model.MODEL_DIR / "judge.npz")
+    assert arrays["bank"].dtype == np.int8 and float(arrays["bank_scale"][0]) == model_rows.BANK_SCALE
+    m = model.load()
+    packed = model_rows.pack_bank(np, m.bank)
+    back = model_rows.unpack_bank(np, packed)
+    assert np.abs(back - m.bank).max() <= 0.5 / model_rows.BANK_SCALE + 1e-6
+    old = {"bank": np.round(m.bank * 127).astype(np.int8)}  # an older artefact's bank (int8 at 127) still reads
+    assert np.abs(model_rows.unpack_bank(np, old) - m.bank).max() < 0.02
+    blank = copy.copy(m)
+    blank.bank, blank._banks = np.zeros_like(m.bank), {}
+    for text in (FRIENDLY, "I can't do this any more, they'd be better off without me. New Baby Network helped once.",
+                 "New Baby Network's volunteer was rude to me and nobody answered my complaint."):
+        a, b = m.predict("", text), blank.predict("", text)
+        assert (a.level, a.proposed, a.at_least, a.families) == (b.level, b.proposed, b.at_least, b.families)
+
+
 def test_a_raise_needs_the_watch_head_to_agree_and_each_family_has_its_own_threshold():
     """agree(): alert and crisis chances times (watch chance)^k, the other heads untouched; the
     committed model uses it, and a family is proposed only at its own threshold."""
