@@ -30,6 +30,7 @@ MAX_REDIRECTS = 5  # (fetch.MAX_REDIRECTS, the requests session's limit)
 _SIMPLE = re.compile(r"https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::([1-9][0-9]{0,4}))?"
                      r"/[A-Za-z0-9_~!$&'()*+,;=:@/.-]*(?:\?[A-Za-z0-9_~!$&'()*+,;=:@/?.-]+)?")
 _DOTS = re.compile(r"/\.\.?(?:/|$|\?)")
+CODINGS = ("gzip", "x-gzip", "deflate")
 PLAIN_HEADERS = frozenset({"if-none-match", "if-modified-since", "accept"})
 
 
@@ -56,8 +57,13 @@ class Answer:
         for name, value in resp.getheaders():  # repeated headers joined as urllib3 joins them
             name = name.lower()
             self.headers[name] = f"{self.headers[name]}, {value}" if name in self.headers else value
+        self._got = 0  # body bytes read, as sent
         self._coding = coding = self.headers.get("content-encoding", "").lower()
-        self._decoder = _Decoder(coding.strip()) if coding.strip() in ("gzip", "x-gzip", "deflate") else None
+        # as urllib3 chooses: one known coding, or a list holding one (then each undone, the last applied first,
+        # any but gzip read as deflate, as urllib3's MultiDecoder does)
+        codings = [coding] if coding in CODINGS else [c.strip() for c in coding.split(",")] \
+            if "," in coding and any(c.strip() in CODINGS for c in coding.split(",")) else []
+        self._decoder = _Decoders(codings) if codings else None
 
     def read(self, amount: int) -> bytes:
         """Up to about ``amount`` decoded bytes; b"" at the end. Raises ``Failed("body", ...)``."""
@@ -66,6 +72,9 @@ class Answer:
                 raw = self._resp.read(amount)
             except Exception as exc:  # noqa: BLE001 (a socket error, a broken chunk, a short body)
                 raise Failed("body", self._key[1], exc) from None
+            if not raw and self._resp.length:  # the server closed before the length it declared
+                raise Failed("body", self._key[1], _short_body(self._got, self._resp.length))
+            self._got += len(raw)
             if self._decoder is None:
                 return raw
             try:
@@ -85,6 +94,24 @@ class Answer:
             self._client._put(self._key, conn)
         else:
             conn.close()
+
+
+class _Decoders:
+    """The body's codings undone in turn (urllib3's MultiDecoder; one coding: just its decoder)."""
+
+    def __init__(self, codings):
+        self._all = [_Decoder("gzip" if c in ("gzip", "x-gzip") else "deflate") for c in codings]
+        self._too_many = len(codings) > 5
+
+    def feed(self, data: bytes) -> bytes:
+        if self._too_many:
+            raise zlib.error(f"Too many content encodings in the chain: {len(self._all)} > 5")
+        for d in reversed(self._all):
+            data = d.feed(data)
+        return data
+
+    def flush(self) -> bytes:
+        return self._all[0].flush()
 
 
 class _Decoder:
@@ -313,6 +340,17 @@ def prepared_url(url: str) -> str:
     prepared = PreparedRequest()
     prepared.prepare_url(url, None)
     return prepared.url
+
+
+class _IncompleteRead(http.client.IncompleteRead):
+    def __repr__(self):  # as urllib3 writes it
+        return f"IncompleteRead({len(self.partial)} bytes read, {self.expected} more expected)"
+
+
+def _short_body(got: int, left: int) -> ValueError:
+    """A body shorter than its Content-Length, in urllib3's words (http.client itself would say nothing)."""
+    e = _IncompleteRead(b"\0" * got, left)
+    return ValueError(f"Connection broken: {e!r}", e)
 
 
 def _note(watch, sock) -> None:

@@ -36,6 +36,15 @@ class _Server:
 
             def do_GET(self):  # noqa: N802
                 server.seen.append({k.lower(): v for k, v in self.headers.items()})
+                if self.path == "/short":  # a body shorter than its declared length: the server closes early
+                    self.send_response(200)
+                    self.send_header("Content-Length", "3000")
+                    self.end_headers()
+                    self.wfile.write(b"x" * 1000)
+                    self.wfile.flush()
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 status, headers, body = server.answer(self.path, self.headers)
                 self.send_response(status)
                 for name, value in headers:
@@ -69,6 +78,10 @@ class _Server:
             return 200, [("Content-Encoding", "gzip")], gzip.compress(FEED)
         if path == "/gzip-twice":  # two gzip members, as urllib3 reads them: one body
             return 200, [("Content-Encoding", "gzip")], gzip.compress(FEED[:500]) + gzip.compress(FEED[500:])
+        if path == "/x-gzip":
+            return 200, [("Content-Encoding", "X-Gzip")], gzip.compress(FEED)
+        if path == "/gzip-then-deflate":  # two codings, listed in the order applied
+            return 200, [("Content-Encoding", "gzip, deflate")], zlib.compress(gzip.compress(FEED))
         if path == "/deflate":
             return 200, [("Content-Encoding", "deflate")], zlib.compress(FEED)
         if path == "/raw-deflate":
@@ -122,9 +135,9 @@ def _outcome(f: Fetcher, url: str, **kw):
     return r.status, r.url, headers, r.body, r.moved_to, r.history, r.retry_after
 
 
-CASES = ["/feed", "/gzip", "/gzip-twice", "/deflate", "/raw-deflate", "/bad-gzip", "/chunked", "/big", "/big-chunked",
+CASES = ["/feed", "/gzip", "/gzip-twice", "/x-gzip", "/gzip-then-deflate", "/deflate", "/raw-deflate", "/bad-gzip", "/chunked", "/big", "/big-chunked",
          "/hop/301", "/hop/301308", "/hop/301302307", "/hop/301301301301301", "/hop/301301301301301301", "/loop",
-         "/cookie", "/missing"]
+         "/cookie", "/missing", "/short"]
 
 
 def test_every_answer_is_the_one_requests_gives(srv, monkeypatch):
@@ -142,11 +155,12 @@ def test_every_answer_is_the_one_requests_gives(srv, monkeypatch):
             f.close()
     for case, outcome in got[False].items():
         assert got[True][case] == outcome, case
-    assert got[True]["/feed"][0] == 200 and got[True]["/gzip"][3] == FEED and got[True]["/chunked"][3] == FEED
+    assert got[True]["/feed"][0] == 200 and got[True]["/gzip"][3] == FEED == got[True]["/gzip-then-deflate"][3] and got[True]["/chunked"][3] == FEED
     assert got[True]["/hop/301308"][4] == srv.base + "/feed" and got[True]["/hop/301302307"][4] is None
     assert got[True]["/hop/301301301301301301"] == ("error", "too many redirects (more than 5)")
     assert got[True]["/big"][1].startswith("response is 5,000 bytes")
     assert got[True]["/cookie"][3] == b"seen=1" and got[True]["304"][0] == 304
+    assert got[True]["/short"][1].startswith("connection broke while reading: ('Connection broken: IncompleteRead(")
 
 
 def test_it_sends_what_requests_sends(srv, monkeypatch):
