@@ -385,11 +385,12 @@ class Background:
         """``pool.submit(fn, *args)``, counted in ``in_hand``."""
         with self._lock:  # (counted first: the worker may finish it before submit returns)
             self.sent += 1
-            try:
-                return pool.submit(_tallied, fn, *args)
-            except BaseException:
+        try:  # outside the lock: the pool's submit wakes its thread through a pipe, and the fetch threads queued
+            return pool.submit(_tallied, fn, *args)  # behind whichever of them waited there for the interpreter
+        except BaseException:
+            with self._lock:
                 self.sent -= 1
-                raise
+            raise
 
     def in_hand(self) -> int:
         """Tasks the worker has been sent and has not finished: read from the worker's own count, as the

@@ -10,10 +10,16 @@ a minimum interval between requests to a host whose service asks for one
 (declared by the source kind, ``Source.min_interval``: GDELT's one request
 every 5 seconds), and ``Retry-After`` parsed for the caller. Nothing here decides what a status
 means for a source: that is ``sources.base``'s job.
+
+A plain GET (a feed: no query parameters, only conditional headers) is carried by ``fetch_plain``
+(``http.client`` on connections kept per host, far less CPU a request) when requests would read
+nothing from the environment; every rule here applies to it the same. The deadline's watchdog
+lives in ``fetch_deadline``.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import defaultdict
@@ -22,8 +28,12 @@ from datetime import timezone
 from urllib.parse import urlsplit
 
 from . import __version__
+from .fetch_deadline import _Watch, _Watchdog, _watched_adapter  # noqa: F401  (the deadline's machinery)
 
 PERMANENT = (301, 308)
+MAX_REDIRECTS = 5
+ACCEPT = ("application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, "
+          "*/*;q=0.5")
 
 
 class FetchError(Exception):
@@ -105,41 +115,63 @@ class Fetcher:
         pool_size: int = 8,
         deadline: float | None = None,
     ):
-        import requests
-
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.deadline = deadline or connect_timeout + 2 * read_timeout
         self.max_bytes = max_bytes
         self.per_host = per_host
-        self.session = requests.Session()
-        self.session.max_redirects = 5
-        self.session.headers.update(
-            {
-                "User-Agent": user_agent(contact),
-                "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
-                "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5",
-                "Accept-Encoding": "gzip, deflate",
-            }
-        )
+        self.pool_size = pool_size
+        # What every request sends: requests' own defaults (default_headers) with ours over them, in its order.
+        self.headers = {"User-Agent": user_agent(contact), "Accept-Encoding": "gzip, deflate", "Accept": ACCEPT,
+                        "Connection": "keep-alive"}
         # requests looks in the environment for proxies, a CA bundle and a ~/.netrc login on every request
         # (and again on every redirect): a tenth to a quarter of a fetch thread's CPU (it walks every environment
         # variable twice a request). With no proxy and no login there, it is told not to look, and a CA bundle
         # variable (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE: a sandbox, a company's own CA) is given to the session
         # as requests would have taken it for each request: the same requests go out, checked the same way.
-        self.session.trust_env = not _nothing_in_environment()
-        if not self.session.trust_env and (bundle := _ca_bundle()):
-            self.session.verify = bundle
-        adapter = _watched_adapter()(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.trust_env = not _nothing_in_environment()
+        self.verify = (_ca_bundle() or True) if not self.trust_env else True
+        self._session = None  # made at its first use (``session``): a run of feeds alone may never import requests
+        self._session_lock = threading.Lock()
         self._slots: dict[str, threading.Semaphore] = defaultdict(lambda: threading.Semaphore(per_host))
         self._slots_lock = threading.Lock()
         self._watchdog = _Watchdog()
+        # Plain GETs (feeds) go by a leaner carrier on the same rules (monitor/fetch_plain.py) when requests would
+        # take nothing from the environment; MONITOR_PLAIN_GET=0 sends everything through requests.
+        self._plain = None
+        if not self.trust_env and os.environ.get("MONITOR_PLAIN_GET", "1") != "0":
+            from .fetch_plain import PlainClient
+
+            self._plain = PlainClient(self, connect_timeout=connect_timeout, read_timeout=read_timeout,
+                                      pool_size=pool_size, per_host=per_host)
+
+    @property
+    def session(self):
+        """The requests session (every request but the plain GETs ``fetch_plain`` carries), made when first needed."""
+        if self._session is None:
+            with self._session_lock:
+                if self._session is None:
+                    import requests
+
+                    session = requests.Session()
+                    session.max_redirects = MAX_REDIRECTS
+                    session.headers.update(self.headers)
+                    session.trust_env = self.trust_env
+                    if self.verify is not True:
+                        session.verify = self.verify
+                    adapter = _watched_adapter()(pool_connections=self.pool_size, pool_maxsize=self.pool_size,
+                                                 max_retries=0)
+                    session.mount("http://", adapter)
+                    session.mount("https://", adapter)
+                    self._session = session
+        return self._session
 
     def close(self) -> None:
         self._watchdog.stop()
-        self.session.close()
+        if self._plain is not None:
+            self._plain.close()
+        if self._session is not None:
+            self._session.close()
 
     @classmethod
     def _wait_turn(cls, url: str, interval: float) -> None:
@@ -188,53 +220,107 @@ class Fetcher:
         return self.request("POST", url, json=json, data=data, headers=headers, auth=auth, min_interval=min_interval)
 
     def request(self, method: str, url: str, *, min_interval: float = 0.0, **kwargs) -> Response:
-        import requests
-
         self._wait_turn(url, min_interval)
         with self._slot(url):
             started = time.monotonic()
             watch = self._watchdog.watch(started + self.deadline)
-            too_slow = f"server too slow: no complete answer within {self.deadline:g}s"
             try:
-                try:
-                    r = self.session.request(
-                        method,
-                        url,
-                        timeout=(self.connect_timeout, self.read_timeout),
-                        stream=True,
-                        allow_redirects=True,
-                        **kwargs,
-                    )
-                except requests.exceptions.Timeout:
-                    if watch.expired:
-                        raise FetchError(too_slow) from None
-                    raise FetchError(f"timed out after {self.read_timeout:g}s waiting for the server") from None
-                except requests.exceptions.TooManyRedirects:
-                    raise FetchError("too many redirects (more than 5)") from None
-                except requests.exceptions.RequestException as exc:
-                    if watch.expired:
-                        raise FetchError(too_slow) from None
-                    raise FetchError(_short(exc)) from None
-                try:
-                    body = self._read_capped(r, watch)
-                finally:
-                    r.close()
-                if watch.expired:  # the socket was shut under a body with no declared length
-                    raise FetchError(too_slow)
+                if self._plain is not None and self._plain.takes(method, kwargs):
+                    status, final_url, headers, body, hist = self._plain_get(url, kwargs.get("headers"), watch)
+                else:
+                    status, final_url, headers, body, hist = self._through_requests(method, url, watch, kwargs)
             finally:
                 self._watchdog.release(watch)
-        hist = [h.status_code for h in r.history]
-        moved_to = r.url if hist and all(code in PERMANENT for code in hist) and r.url != url else None
+        moved_to = final_url if hist and all(code in PERMANENT for code in hist) and final_url != url else None
         return Response(
-            status=r.status_code,
-            url=r.url,
-            headers={k.lower(): v for k, v in r.headers.items()},
+            status=status,
+            url=final_url,
+            headers=headers,
             body=body,
             elapsed=time.monotonic() - started,
             moved_to=moved_to,
-            retry_after=parse_retry_after(r.headers.get("Retry-After")),
+            retry_after=parse_retry_after(headers.get("retry-after")),
             history=hist,
         )
+
+    def _too_slow(self) -> str:
+        return f"server too slow: no complete answer within {self.deadline:g}s"
+
+    def _through_requests(self, method: str, url: str, watch: "_Watch", kwargs: dict):
+        import requests
+
+        try:
+            r = self.session.request(
+                method,
+                url,
+                timeout=(self.connect_timeout, self.read_timeout),
+                stream=True,
+                allow_redirects=True,
+                **kwargs,
+            )
+        except requests.exceptions.Timeout:
+            if watch.expired:
+                raise FetchError(self._too_slow()) from None
+            raise FetchError(f"timed out after {self.read_timeout:g}s waiting for the server") from None
+        except requests.exceptions.TooManyRedirects:
+            raise FetchError(f"too many redirects (more than {MAX_REDIRECTS})") from None
+        except requests.exceptions.RequestException as exc:
+            if watch.expired:
+                raise FetchError(self._too_slow()) from None
+            raise FetchError(_short(exc)) from None
+        try:
+            body = self._read_capped(r, watch)
+        finally:
+            r.close()
+        if watch.expired:  # the socket was shut under a body with no declared length
+            raise FetchError(self._too_slow())
+        return (r.status_code, r.url, {k.lower(): v for k, v in r.headers.items()}, body,
+                [h.status_code for h in r.history])
+
+    def _plain_get(self, url: str, headers: dict | None, watch: "_Watch"):
+        """A plain GET through ``fetch_plain`` (the same rules and words as through requests)."""
+        from .fetch_plain import Failed, TooManyRedirects
+
+        try:
+            answer = self._plain.get(url, headers, watch)
+        except TooManyRedirects:
+            raise FetchError(f"too many redirects (more than {MAX_REDIRECTS})") from None
+        except Failed as exc:
+            if watch.expired:
+                raise FetchError(self._too_slow()) from None
+            if isinstance(exc.cause, TimeoutError):
+                raise FetchError(f"timed out after {self.read_timeout:g}s waiting for the server") from None
+            raise FetchError(_words(_chain(exc.cause), exc.host, str(exc.cause) or type(exc.cause).__name__)) from None
+        except ValueError as exc:  # the URL itself (no scheme, no host...: requests' errors, also ValueErrors)
+            raise FetchError(_short(exc)) from None
+        try:
+            declared = answer.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > self.max_bytes:
+                raise FetchError(f"response is {int(declared):,} bytes, over the {self.max_bytes:,}-byte cap")
+            chunks: list[bytes] = []
+            size = 0
+            while True:
+                try:
+                    chunk = answer.read(65536)
+                except Failed as exc:
+                    if watch.expired:
+                        raise FetchError(self._too_slow()) from None
+                    if isinstance(exc.cause, TimeoutError):
+                        raise FetchError(f"timed out after {self.read_timeout:g}s while reading the response") from None
+                    text = str(exc.cause) or type(exc.cause).__name__
+                    raise FetchError(f"connection broke while reading: {_words(_chain(exc.cause), exc.host, text)}") \
+                        from None
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise FetchError(f"response passed the {self.max_bytes:,}-byte cap; stopped reading")
+                chunks.append(chunk)
+        finally:
+            answer.close()
+        if watch.expired:
+            raise FetchError(self._too_slow())
+        return answer.status, answer.url, answer.headers, b"".join(chunks), answer.history
 
     def _read_capped(self, r, watch: "_Watch") -> bytes:
         import requests
@@ -258,132 +344,6 @@ class Fetcher:
                 raise FetchError(f"timed out after {self.read_timeout:g}s while reading the response") from None
             raise FetchError(f"connection broke while reading: {_short(exc)}") from None
         return b"".join(chunks)
-
-
-# --------------------------------------------------------------------------- the deadline
-
-_current = threading.local()  # the watch of the request this thread is making
-
-
-class _Watch:
-    """One request's deadline and the socket it is using (noted when urllib3 connects or reuses one)."""
-
-    def __init__(self, deadline_at: float):
-        self.deadline_at = deadline_at
-        self.sock = None
-        self.expired = False
-
-    def cut(self) -> None:
-        """Shut the request's socket: a blocked recv() returns at once, in whichever thread."""
-        self.expired = True
-        sock = self.sock
-        if sock is not None:
-            import socket
-
-            try:
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's, also under TLS
-            except OSError:
-                pass
-
-
-class _Watchdog:
-    """One thread per Fetcher that cuts every request still running at its deadline.
-
-    Requests come and go without taking its lock (a dict's insert and pop are atomic): sixteen
-    fetch threads taking one lock twice per request queued behind whichever of them the
-    interpreter had paused while holding it. The lock is taken only to start the thread or to wake
-    it for a deadline earlier than the one it sleeps to; it also looks by itself every
-    ``LOOK_EVERY`` seconds, so a request added while it was working out its next wake-up is cut
-    at most that late."""
-
-    LOOK_EVERY = 1.0
-
-    def __init__(self):
-        self._watches: dict[_Watch, None] = {}
-        self._cond = threading.Condition()
-        self._thread: threading.Thread | None = None
-        self._stopped = False
-        self._wake_at = float("inf")  # when the thread looks again by itself
-
-    def watch(self, deadline_at: float) -> _Watch:
-        w = _Watch(deadline_at)
-        _current.watch = w
-        self._watches[w] = None
-        if self._thread is None or deadline_at < self._wake_at:  # (every request has the same allowance: rarely)
-            with self._cond:
-                if self._thread is None:
-                    self._thread = threading.Thread(target=self._run, name="fetch-deadline", daemon=True)
-                    self._thread.start()
-                else:
-                    self._cond.notify()
-        return w
-
-    def release(self, w: _Watch) -> None:
-        _current.watch = None
-        self._watches.pop(w, None)
-
-    def stop(self) -> None:
-        with self._cond:
-            self._stopped = True
-            self._cond.notify()
-
-    def _run(self) -> None:
-        with self._cond:
-            while not self._stopped:
-                now = time.monotonic()
-                wait = self.LOOK_EVERY
-                for w in list(self._watches):
-                    if now >= w.deadline_at:
-                        w.cut()  # again every 0.2 s while it runs: it may have been connecting
-                        wait = min(wait, 0.2)
-                    else:
-                        wait = min(wait, w.deadline_at - now)
-                self._wake_at = now + wait
-                self._cond.wait(wait)
-
-
-def _watched_adapter():
-    """requests' HTTPAdapter whose connection pools tell the thread's watch which connection it got."""
-    from requests.adapters import HTTPAdapter
-    from urllib3.connection import HTTPConnection, HTTPSConnection
-    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-
-    def note(conn) -> None:
-        # The socket itself is kept: http.client drops conn.sock once a close-delimited body starts.
-        w = getattr(_current, "watch", None)
-        if w is not None and conn.sock is not None:
-            w.sock = conn.sock
-            if w.expired:
-                w.cut()
-
-    class WatchedConnection(HTTPConnection):
-        def connect(self):
-            super().connect()
-            note(self)
-
-    class WatchedHTTPSConnection(HTTPSConnection):
-        def connect(self):
-            super().connect()
-            note(self)
-
-    class Watched:
-        def _get_conn(self, timeout=None):
-            conn = super()._get_conn(timeout)
-            note(conn)  # a reused connection is not connected again
-            return conn
-
-    class WatchedPool(Watched, HTTPConnectionPool):
-        ConnectionCls = WatchedConnection
-
-    class WatchedHTTPSPool(Watched, HTTPSConnectionPool):
-        ConnectionCls = WatchedHTTPSConnection
-
-    class WatchedAdapter(HTTPAdapter):
-        def init_poolmanager(self, *args, **kwargs):
-            super().init_poolmanager(*args, **kwargs)
-            self.poolmanager.pool_classes_by_scheme = {"http": WatchedPool, "https": WatchedHTTPSPool}
-
-    return WatchedAdapter
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -412,6 +372,15 @@ def _host(exc: Exception, chain: list[BaseException]) -> str:
 
 def _short(exc: Exception) -> str:
     """What went wrong in words a volunteer can act on, not urllib3's nested reprs (judged by exception type)."""
+    chain = _chain(exc)
+    text = str(exc)
+    if "Caused by" in text:
+        text = text.split("Caused by", 1)[1].strip(" ()'\"")
+    return _words(chain, _host(exc, chain), text)
+
+
+def _words(chain: list[BaseException], where: str, text: str) -> str:
+    """``_short``'s words for an error (``chain``: it and its causes) on a request to ``where``."""
     import errno
     import socket
     import ssl
@@ -420,8 +389,6 @@ def _short(exc: Exception) -> str:
     from urllib3.exceptions import NameResolutionError
     from urllib3.exceptions import SSLError as Urllib3SSLError
 
-    chain = _chain(exc)
-    where = _host(exc, chain)
     codes = {e.errno for e in chain if isinstance(e, OSError)}
     if any(isinstance(e, (NameResolutionError, socket.gaierror)) for e in chain):
         return f"cannot find {where} (name lookup failed): is this machine online, and is the address right?"
@@ -431,7 +398,4 @@ def _short(exc: Exception) -> str:
         return f"secure connection to {where} failed (certificate problem)"
     if codes & {errno.ENETUNREACH, errno.EHOSTUNREACH}:
         return f"cannot reach {where}: network unreachable"
-    text = str(exc)
-    if "Caused by" in text:
-        text = text.split("Caused by", 1)[1].strip(" ()'\"")
     return text[:200]

@@ -99,6 +99,8 @@ _HOSTILE_TAGS = tuple(
     for opener in (b"<", b"</", b"&lt;", b"&lt;/")
     for name in (b"script", b"iframe", b"math", b"svg", b"embed", b"object", b"applet", b"style", b"frame", b"form")
 ) + (b"mathml",)
+# One scan finding any of them ("tag in lowered" for each was 42 scans of every body: a third of the fast path's cost)
+_HOSTILE_TAG = re.compile(rb"(?:<|&lt;)/?(?:script|iframe|math|svg|embed|object|applet|style|frame|form)|mathml")
 _CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.S)
 _ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 # The elements whose reading was compared on the corpus, by where they stand; a feed with any
@@ -148,7 +150,7 @@ def fast_path_eligible(body: bytes) -> bool:
     if body.find(b"xmlns", root.end()) >= 0 and _INNER_DEFAULT_NS.search(body, root.end()):
         return False
     lowered = body.lower()
-    if any(tag in lowered for tag in _HOSTILE_TAGS) or (b"&#" in body and _HOSTILE_MARKUP.search(body)):
+    if _HOSTILE_TAG.search(lowered) or (b"&#" in body and _HOSTILE_MARKUP.search(body)):
         return False
     if (b"&#" in body or b"\xc2" in body or b"\xc3" in body) and _C1.search(body):
         return False
