@@ -17,6 +17,7 @@ A variant (``--variants``, ';'-separated ``name:key=value,key=value``; keys belo
 - ``l2`` (the head's L2), ``w`` (its weight in the mix), ``band`` (``lo-hi``: P(us) range read; ``0-1`` every one);
 - ``valve`` / ``valve_other`` (the crisis valve's floor for a text in English / in another language,
   ``STRONG_NOT_US_ENGLISH`` / ``STRONG_NOT_US``: pseudo-blind only), ``short`` (the too-little-text rule's floor);
+- ``refs`` (the vote's references stored at int8 x this, ``training.REFS_SCALE``: the model file's size, round 12);
 - ``drop`` (hand-made features zeroed, by index range ``a-b`` or names joined by ``|``), ``text`` (the words model's
   weight); ``low`` / ``high`` (the thresholds).
 
@@ -143,18 +144,24 @@ class Bench:
             print(f"featurised {len(todo)} candidates in {time.process_time() - t0:.0f} s CPU", flush=True)
         return np.stack([known[k] for k in keys]).astype(np.float64)
 
-    def first(self, drop: str, text_weight: float, mask_tr, mask_te, tag):
-        """The first model's P(us) on ``mask_te``, fitted on ``mask_tr`` (cached per tag)."""
+    def first(self, drop: str, text_weight: float, mask_tr, mask_te, tag, refs_scale: float = 0.0):
+        """The first model's P(us) on ``mask_te``, fitted on ``mask_tr`` (cached per tag); ``refs_scale``: the vote's
+        references stored at int8 x this instead of ``training.REFS_SCALE`` (round 12: the model's size)."""
         import numpy as np
 
         from monitor.identity.decide import L2
 
-        key = (drop, text_weight, tag)
+        key = (drop, text_weight, tag, refs_scale)
         if key in self._first:
             return self._first[key]
         T, X = self.T, self.X.copy()
         X[:, drop_columns(drop)] = 0.0
-        mean, scale, w, b, refs = T._fit_all(X[mask_tr], self.y[mask_tr], self.groups[mask_tr], L2)
+        saved_scale = T.REFS_SCALE
+        T.REFS_SCALE = refs_scale or saved_scale
+        try:
+            mean, scale, w, b, refs = T._fit_all(X[mask_tr], self.y[mask_tr], self.groups[mask_tr], L2)
+        finally:
+            T.REFS_SCALE = saved_scale
         p = T._predict(T._with_votes(X[mask_te], refs, self.y[mask_tr] == 1), mean, scale, w, b)
         if text_weight:
             tm = T._fit_text([self.grams[i] for i in np.flatnonzero(mask_tr)], self.y[mask_tr])
@@ -172,7 +179,8 @@ class Bench:
         from monitor.identity import context as C
         from monitor.identity.decide import TEXT_WEIGHT
 
-        p = self.first(opts.get("drop", ""), float(opts.get("text", TEXT_WEIGHT)), mask_tr, mask_te, tag)
+        p = self.first(opts.get("drop", ""), float(opts.get("text", TEXT_WEIGHT)), mask_tr, mask_te, tag,
+                       float(opts.get("refs", 0)))
         head = opts.get("head", "name")
         if head == "none":
             return p
@@ -332,6 +340,9 @@ def main(argv=None) -> None:
             oof[weak & (oof < HIGH)] = 0.0
             oof[forced == 1], oof[forced == 0] = 1.0, 0.0
             pv = np.where(np.isnan(pv) | (forced != -1), oof, pv)
+            if args.dump:  # the out-of-fold chances, after the rules (per-file comparisons between variants)
+                Path(args.dump).mkdir(parents=True, exist_ok=True)
+                np.savez(Path(args.dump) / f"{name}.cv.npz", oof=oof, y=y, groups=groups)
             print("CV held out by file (training files):")
             print(trade_off(oof, pv, y, groups, train, crisis, alert, label, floor=valve_floors(tr_cands)), flush=True)
             from monitor.identity.decide import LOW
