@@ -74,8 +74,6 @@ TRAINING_FILES = (
     # round 12: two more new writers' namesakes (scored pseudo-blind first: README "Is it us?")
     "training/t51_dumfries.jsonl",
     "training/t52_gwynedd.jsonl",
-    "training/t54_ayrshire.jsonl",
-    "training/t55_newry.jsonl",
 )
 
 
