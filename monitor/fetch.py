@@ -294,56 +294,46 @@ class Fetcher:
         except ValueError as exc:  # the URL itself (no scheme, no host...: requests' errors, also ValueErrors)
             raise FetchError(_short(exc)) from None
         try:
-            declared = answer.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > self.max_bytes:
-                raise FetchError(f"response is {int(declared):,} bytes, over the {self.max_bytes:,}-byte cap")
-            chunks: list[bytes] = []
-            size = 0
-            while True:
-                try:
-                    chunk = answer.read(65536)
-                except Failed as exc:
-                    if watch.expired:
-                        raise FetchError(self._too_slow()) from None
-                    if isinstance(exc.cause, TimeoutError):
-                        raise FetchError(f"timed out after {self.read_timeout:g}s while reading the response") from None
-                    text = str(exc.cause) or type(exc.cause).__name__
-                    raise FetchError(f"connection broke while reading: {_words(_chain(exc.cause), exc.host, text)}") \
-                        from None
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > self.max_bytes:
-                    raise FetchError(f"response passed the {self.max_bytes:,}-byte cap; stopped reading")
-                chunks.append(chunk)
+            body = self._capped(answer.headers.get("content-length"), iter(lambda: answer.read(65536), b""))
+        except Failed as exc:
+            if watch.expired:
+                raise FetchError(self._too_slow()) from None
+            if isinstance(exc.cause, TimeoutError):
+                raise FetchError(f"timed out after {self.read_timeout:g}s while reading the response") from None
+            text = str(exc.cause) or type(exc.cause).__name__
+            raise FetchError(f"connection broke while reading: {_words(_chain(exc.cause), exc.host, text)}") from None
         finally:
             answer.close()
         if watch.expired:
             raise FetchError(self._too_slow())
-        return answer.status, answer.url, answer.headers, b"".join(chunks), answer.history
+        return answer.status, answer.url, answer.headers, body, answer.history
 
     def _read_capped(self, r, watch: "_Watch") -> bytes:
         import requests
         from urllib3.exceptions import ReadTimeoutError
 
-        declared = r.headers.get("Content-Length")
-        if declared and declared.isdigit() and int(declared) > self.max_bytes:
-            raise FetchError(f"response is {int(declared):,} bytes, over the {self.max_bytes:,}-byte cap")
-        chunks: list[bytes] = []
-        size = 0
         try:
-            for chunk in r.iter_content(chunk_size=65536):
-                size += len(chunk)
-                if size > self.max_bytes:
-                    raise FetchError(f"response passed the {self.max_bytes:,}-byte cap; stopped reading")
-                chunks.append(chunk)
+            return self._capped(r.headers.get("Content-Length"), r.iter_content(chunk_size=65536))
         except requests.exceptions.RequestException as exc:
             if watch.expired:
-                raise FetchError(f"server too slow: no complete answer within {self.deadline:g}s") from None
+                raise FetchError(self._too_slow()) from None
             if any(isinstance(e, (TimeoutError, ReadTimeoutError, requests.exceptions.Timeout)) for e in _chain(exc)):
                 raise FetchError(f"timed out after {self.read_timeout:g}s while reading the response") from None
             raise FetchError(f"connection broke while reading: {_short(exc)}") from None
-        return b"".join(chunks)
+
+    def _capped(self, declared: str | None, chunks) -> bytes:
+        """The body from ``chunks``, refused if its declared length or what arrives passes ``max_bytes`` (both
+        routes; a route's own errors while reading pass through to it)."""
+        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+            raise FetchError(f"response is {int(declared):,} bytes, over the {self.max_bytes:,}-byte cap")
+        got: list[bytes] = []
+        size = 0
+        for chunk in chunks:
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise FetchError(f"response passed the {self.max_bytes:,}-byte cap; stopped reading")
+            got.append(chunk)
+        return b"".join(got)
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

@@ -23,8 +23,9 @@ from collections import OrderedDict
 from types import SimpleNamespace
 from urllib.parse import urljoin, urlparse, urlsplit
 
+from .fetch import MAX_REDIRECTS  # the requests session's limit too
+
 REDIRECTS = (301, 302, 303, 307, 308)
-MAX_REDIRECTS = 5  # (fetch.MAX_REDIRECTS, the requests session's limit)
 # A URL requests' preparation leaves as it is (lower-case scheme and host, no dot segments, nothing to quote or
 # unquote): anything else is prepared by requests itself (``prepared_url``).
 _SIMPLE = re.compile(r"https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::([1-9][0-9]{0,4}))?"
