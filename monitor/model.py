@@ -5,8 +5,9 @@ process; it is imported only when a run has new text). It reads every sentence o
 own and the text as a whole, so one risk sentence in a long, friendly post still counts:
 
 * **features** of a piece of text: its sentences' word-embedding vectors (the static
-  vectors shipped in the wordllama wheel, :mod:`monitor.embed`), averaged and
-  max-pooled, and hashed word and character n-grams weighted by TF-IDF;
+  vectors shipped in the wordllama wheel, :mod:`monitor.embed`), averaged (a model trained since
+  round 13 reads the mean alone: the max over sentences grew with a text's length whatever its
+  label), and hashed word and character n-grams weighted by TF-IDF;
 * **heads**: one logistic regression per question (at least watch? at least alert?
   crisis? and one per policy family) on each kind of feature, the two averaged;
 * **sentence-aware**: each sentence (with its neighbour) is scored like a short post;
@@ -138,7 +139,7 @@ class Model:
         else:
             self.w_sparse = arrays["w_sparse"].astype(np.float32)
         self.b_sparse = arrays["b_sparse"].astype(np.float32)
-        self.w_dense = arrays["w_dense"].astype(np.float32)        # (512, heads)
+        self.w_dense = arrays["w_dense"].astype(np.float32)        # (512 or 256, heads): mean and max, or mean
         self.b_dense = arrays["b_dense"].astype(np.float32)
         self.dense_mean = arrays["dense_mean"].astype(np.float32)
         self.dense_scale = arrays["dense_scale"].astype(np.float32)
@@ -192,6 +193,7 @@ class Model:
         z_s += self.b_sparse
         # einsum, not @: these products are small, and a threaded BLAS spends more CPU waking its
         # threads than it saves (3x the CPU per mention on a busy two-core machine).
+        dense = dense[:, :len(self.w_dense)]  # a model of the mean vectors alone reads the first half of each row
         z_d = np.einsum("ij,jk->ik", (dense - self.dense_mean) * self.dense_scale, self.w_dense) + self.b_dense
         w = self.dense_weight
         return (1.0 - w) * _sigmoid(np, z_s) + w * _sigmoid(np, z_d)

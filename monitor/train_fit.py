@@ -99,6 +99,9 @@ class Settings:
     sentence_weight: float | None = None  # None: chosen by cross-validation from SENTENCE_WEIGHTS
     watch_agreement: float | None = None  # None: chosen by cross-validation from WATCH_AGREEMENTS
     dense_weight: float = 0.3
+    # The word vectors' max over sentences beside their mean: the max grows with the number of sentences
+    # whatever the label, so a long harmless text read as a crisis (round 13; False: the mean alone).
+    dense_max: bool = False
 
 
 @dataclass
@@ -141,7 +144,8 @@ def fit(feat: Features, y, rows: list[int], how: "Settings | None" = None) -> Fi
     how = how or Settings()
     sparse_rows = [feat.whole_sparse[r] for r in rows]
     idf = _idf(sparse_rows)
-    xd_raw = feat.whole_dense[rows].astype(np.float64)
+    width = feat.whole_dense.shape[1] if how.dense_max else feat.whole_dense.shape[1] // 2  # the mean half first
+    xd_raw = feat.whole_dense[rows, :width].astype(np.float64)
     mean = xd_raw.mean(axis=0)
     scale = 1.0 / np.maximum(xd_raw.std(axis=0), 1e-6)
     yy = y[rows]
@@ -155,7 +159,7 @@ def fit(feat: Features, y, rows: list[int], how: "Settings | None" = None) -> Fi
         "sparse": (_csr(sparse_rows, idf), _csr([feat.unit_rows[r][k] for r, k in zip(owners, pieces)], idf),
                    vstack, how.c_sparse, True),
         "dense": ((xd_raw - mean) * scale,
-                  (np.stack([feat.unit_dense[r][k] for r, k in zip(owners, pieces)]) - mean) * scale if owners
+                  (np.stack([feat.unit_dense[r][k, :width] for r, k in zip(owners, pieces)]) - mean) * scale if owners
                   else np.zeros((0, xd_raw.shape[1])), np.vstack, how.c_dense, False),
     }
     owner_y = y[owners] if owners else np.zeros((0, heads), dtype=y.dtype)
