@@ -187,7 +187,7 @@ def _rests_on_a_denial(model, pred, title: str, body: str, family: str) -> bool:
     sentence the family's chance falls below its threshold): "New Baby Network is not a scam and the
     money goes to families" reads like fraud to a bag of words, but denies it. A model with evidence
     elsewhere in the text keeps the family."""
-    from .model import _WORD, negated_words, split
+    from .model_features import _WORD, negated_words, split
     from .text import fold
 
     at = getattr(pred, "family_sentences", {}).get(family)

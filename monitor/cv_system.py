@@ -35,7 +35,8 @@ from . import model as M
 from . import train as T
 
 CACHE_DIR = T.REPO / "data" / "cv_system"
-_CODE = ("model.py", "train.py", "train_thresholds.py", "embed.py")  # what the cached parts depend on
+_CODE = ("model.py", "model_features.py", "model_rows.py", "train.py", "train_data.py", "train_fit.py",
+         "train_thresholds.py", "embed.py")  # what the cached parts depend on
 
 
 @dataclass

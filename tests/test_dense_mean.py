@@ -1,0 +1,55 @@
+"""The model reads the mean of a text's word vectors, not their max (round 13): the max over sentences grows
+with the number of sentences whatever the label, so a long harmless post read like a crisis to the word-vector
+head (a candidate's polite visit request at 95%, a café review at 94%). A model fitted with
+``Settings(dense_max=False)`` keeps only the mean's weights, and its chances do not move with the max half."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from monitor import embed, model, train
+from monitor.train_data import Item
+from monitor.train_fit import _normalised
+
+pytestmark = pytest.mark.model
+
+TEXTS = [  # (body, level): enough of each level for every severity head to have both answers
+    ("Lovely stay and play at New Baby Network this morning, thank you to the volunteers.", "info"),
+    ("What time does the New Baby Network group start on Tuesdays?", "info"),
+    ("The New Baby Network cafe had cake and a singing session, my baby loved it.", "info"),
+    ("New Baby Network never called me back about the home visit, really let down.", "watch"),
+    ("The group was cancelled again with no notice, not impressed with New Baby Network.", "watch"),
+    ("A New Baby Network volunteer posted a photo of my baby online without asking me.", "alert"),
+    ("A reporter from the Echo wants a comment from New Baby Network by five tonight.", "alert"),
+    ("I can't keep myself safe tonight, please tell someone at New Baby Network.", "crisis"),
+    ("My baby's lips went blue and he is floppy, the New Baby Network group is still going on around us.", "crisis"),
+]
+
+
+def _fitted(dense_max: bool):
+    items = [Item(f"d{k}", "t_dense.jsonl", "", body, True, level, [])
+             for k, (body, level) in enumerate(TEXTS)]
+    feat = train.featurise(items, embed.load())
+    return train.fit(feat, train.targets(items), list(range(len(items))), train.Settings(dense_max=dense_max)), feat
+
+
+@pytest.mark.parametrize("dense_max, width", [(False, 256), (True, 512)])
+def test_the_word_vector_head_reads_the_mean_alone_unless_told_otherwise(dense_max, width):
+    fitted, feat = _fitted(dense_max)
+    assert fitted.w_dense.shape == (width, len(model.HEADS))
+    assert fitted.dense_mean.shape == fitted.dense_scale.shape == (width,)
+    m = fitted.model({"thresholds": {"crisis": 0.5, "alert": 0.5, "watch": 0.5, "family": 0.5}})
+    rows = [_normalised(feat.whole_sparse[r], fitted.idf) for r in range(len(TEXTS))]
+    dense = feat.whole_dense.copy()
+    before = m._probabilities(rows, dense)
+    dense[:, 256:] += 3.0  # a longer text's larger maxima
+    after = m._probabilities(rows, dense)
+    # The mean-only model does not see the max at all; a model of both does (so this test can fail).
+    assert np.array_equal(before, after) is (not dense_max)
+
+
+def test_the_committed_model_reads_the_mean_alone():
+    m = model.load()
+    assert m.w_dense.shape[0] == 256 == len(m.dense_mean)
+    assert m.meta["settings"]["dense_max"] is False
