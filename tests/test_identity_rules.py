@@ -70,8 +70,32 @@ def test_the_crisis_valve_floor_is_higher_for_a_text_in_english(cfg, monkeypatch
     mdl = decide.model()
     monkeypatch.setattr(mdl, "low", 1.01)
     monkeypatch.setattr(mdl, "high", 1.02)  # every decision of the model is now "not us"
+    monkeypatch.setattr(decide, "OTHER_LANGUAGE_FLOOR", 1.01)  # ... in another language too (round 13's rule off)
     an = Analyser(cfg, [])
     an.analyse("", "Went to the New Baby Network group on Tuesday, the volunteers were lovely and so was the cake.")
     assert an.last_identity.verdict == "not_us" and an.last_identity.english
     an.analyse("", "Byłam dziś na grupie New Baby Network w bibliotece, wolontariuszki są bardzo miłe i jest kawa.")
+    assert an.last_identity.verdict == "not_us" and not an.last_identity.english
+
+
+def test_a_text_in_another_language_under_low_is_unsure_not_dropped(cfg, monkeypatch):
+    # round 13: the check's words are English; in cross-validation 19 of its 85 lost true mentions were texts in
+    # Polish, Romanian, Italian, Urdu... with P(us) from 0.01 to LOW, against 4 namesakes there
+    from monitor.identity import decide
+
+    mdl = decide.model()
+    monkeypatch.setattr(mdl, "low", 1.01)
+    monkeypatch.setattr(mdl, "high", 1.02)  # every P(us) is now under LOW
+    an = Analyser(cfg, [])
+    polish = "Byłam dziś na grupie New Baby Network w bibliotece, wolontariuszki są bardzo miłe i jest kawa."
+    a = an.analyse("", polish)
+    d = an.last_identity
+    assert a is not None and d.verdict == "unsure" and "another language" in d.reason, d
+    assert a.severity in ("info", "watch")  # unsure: at most watch
+    an.analyse("", "Went to the New Baby Network group on Tuesday, the volunteers were lovely and so was the cake.")
+    assert an.last_identity.verdict == "not_us"  # English: LOW stands
+    an.analyse("", "Byłam dziś na grupie NBN w bibliotece, wolontariuszki są bardzo miłe i jest kawa.")
+    assert an.last_identity.verdict == "not_us"  # a short name alone must still reach HIGH
+    monkeypatch.setattr(decide, "OTHER_LANGUAGE_FLOOR", 1.005)  # P(us) under the floor: not us
+    an.analyse("", polish)
     assert an.last_identity.verdict == "not_us" and not an.last_identity.english

@@ -72,8 +72,10 @@ TRAINING_FILES = (
     "training/t48_blackcountry.jsonl",
     "training/t49_carmarthen.jsonl",
     # round 12: two more new writers' namesakes (scored pseudo-blind first: README "Is it us?")
-    "training/t51_dumfries.jsonl",
-    "training/t52_gwynedd.jsonl",
+    "training/t51_dumfries.jsonl", "training/t52_gwynedd.jsonl",
+    # round 13: five more new writers' namesakes and true mentions (scored pseudo-blind first: README "Is it us?")
+    "training/t54_ayrshire.jsonl", "training/t55_newry.jsonl", "training/t57_torbay.jsonl",
+    "training/t59_borders.jsonl", "training/t60_fermanagh.jsonl",
 )
 
 
