@@ -5,9 +5,9 @@ process; it is imported only when a run has new text). It reads every sentence o
 own and the text as a whole, so one risk sentence in a long, friendly post still counts:
 
 * **features** of a piece of text: its sentences' word-embedding vectors (the static
-  vectors shipped in the wordllama wheel, :mod:`monitor.embed`), averaged (a model trained since
-  round 13 reads the mean alone: the max over sentences grew with a text's length whatever its
-  label), and hashed word and character n-grams weighted by TF-IDF;
+  vectors shipped in the wordllama wheel, :mod:`monitor.embed`), their mean and their max over
+  sentences (``dense_max`` False would read the mean alone: tried in round 13, not kept), and
+  hashed word and character n-grams weighted by TF-IDF;
 * **heads**: one logistic regression per question (at least watch? at least alert?
   crisis? and one per policy family) on each kind of feature, the two averaged;
 * **sentence-aware**: each sentence (with its neighbour) is scored like a short post;

@@ -7,7 +7,7 @@ sentence, and each sentence with the one after (:func:`pieces_of`). Each piece i
   each word said under a negation ("is not a scam" also counts *scam, negated*), TF-IDF weighted
   (:func:`tfidf`, :func:`text_rows`);
 * word vectors (:func:`dense_rows`): the mean (unit length) and the max of its sentences' vectors
-  (the model reads the mean half alone since round 13: ``train_fit.Settings.dense_max``).
+  (``train_fit.Settings.dense_max`` False would read the mean half alone: tried in round 13, not kept).
 
 :mod:`monitor.model` scores these rows and :mod:`monitor.train` fits the heads on them; both read
 the same functions here, so a trained model and a run see the same numbers.
