@@ -95,6 +95,7 @@ def child(cfg_path: str, db_path: str, out_path: str) -> None:
         warm = getattr(m, "_warm_up", None)
         if warm is not None:
             def _warm_up(*a, **k):
+                in_worker("worker warm-up starts")
                 out = warm(*a, **k)
                 in_worker("worker warm")
                 return out
@@ -168,7 +169,8 @@ def child(cfg_path: str, db_path: str, out_path: str) -> None:
 
 ORDER_HINT = ("interpreter up", "monitor.cli imported", "config loaded", "run_cycle", "lock taken", "store opened",
               "sources synced", "source rows read", "requests imported", "fetcher made", "matcher compiled",
-              "worker forked", "first request (ours)", "first request received", "first poll back", "worker warm",
+              "worker forked", "first request (ours)", "first request received", "worker warm-up starts", "first poll back",
+              "worker warm",
               "every poll back", "last request received", "worker closing", "worker closed", "store done", "FTS done",
               "rules done", "run recorded", "database closed", "run done", "exit")
 

@@ -125,3 +125,5 @@ def test_one_scan_finds_a_hostile_tag_exactly_where_the_substring_tests_did(piec
     """The fast path's hostile-markup check is one regex scan; it says what "tag in lowered" for each tag said."""
     lowered = b"".join(pieces).lower()
     assert bool(rss_mod._HOSTILE_TAG.search(lowered)) == any(tag in lowered for tag in rss_mod._HOSTILE_TAGS)
+    # and the three scans that replaced it (round speed11)
+    assert rss_mod._hostile_tag(lowered) == any(tag in lowered for tag in rss_mod._HOSTILE_TAGS)

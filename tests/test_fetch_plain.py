@@ -227,3 +227,25 @@ def test_a_run_of_plain_feeds_never_imports_requests(srv):
             "print(f._plain is None or 'requests' not in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "True", out.stderr
+
+
+@pytest.mark.skipif(not hasattr(socket, "TCP_QUICKACK"), reason="Linux only: elsewhere acknowledgements go as the system sends them")
+def test_a_body_written_apart_from_its_headers_is_not_held_back(srv, monkeypatch):
+    """A server that writes its headers and then its body in two sends (Python's http.server, as here and on the
+    bench's farm) with Nagle's algorithm on sends the body only once the headers are acknowledged; on a kept
+    connection Linux delays that acknowledgement (up to 40 ms), so every answer on it waited that long (round
+    speed11 in bench/NOTES.md). The carrier asks for immediate acknowledgements after each request."""
+    import statistics
+    import time
+
+    f = _fetcher(monkeypatch, True)
+    took = []
+    try:
+        for _ in range(12):
+            started = time.monotonic()
+            assert f.get(srv.base + "/feed").body == FEED
+            took.append(time.monotonic() - started)
+    finally:
+        f.close()
+    assert srv.connections == 1  # one kept connection: where the delayed acknowledgements were
+    assert statistics.median(took[2:]) < 0.02, took

@@ -160,3 +160,37 @@ def test_the_fetcher_sends_what_requests_would_with_the_environment(monkeypatch,
         # (verify=None: the fetcher never passes one per request; session.request merges with these arguments)
         assert ours.merge_environment_settings(url, {}, None, None, None) == \
             plain.merge_environment_settings(url, {}, None, None, None), url
+
+
+@pytest.mark.parametrize("env", [{}, {"https_proxy": "http://p.example:3128"}, {"Https_Proxy": "http://p.example:3128"},
+                                 {"ALL_PROXY": "socks5://p.example"}, {"ftp_proxy": "http://p.example"},
+                                 {"no_proxy": "local.example"}, {"NO_PROXY": "*"}, {"http_proxy": ""},
+                                 {"HTTP_PROXY": "http://p.example", "http_proxy": ""},
+                                 {"HTTP_PROXY": "http://p.example", "REQUEST_METHOD": "GET"},
+                                 {"PROXY": "http://p.example", "MY_PROXY_HOST": "p.example"}])
+def test_the_environment_is_read_without_urllib_as_urllib_reads_it(monkeypatch, tmp_path, env):
+    """Whenever urllib (what requests asks) finds a proxy setting, the fetcher lets requests look in the environment:
+    its own reading of the variables (urllib.request is no longer imported for it) is never the less cautious."""
+    import os
+    import urllib.request
+
+    from monitor.fetch import _nothing_in_environment
+
+    for name in [n for n in os.environ if n.lower().endswith("proxy")] + ["REQUEST_METHOD", "NETRC"]:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    if urllib.request.getproxies():
+        assert _nothing_in_environment() is False
+    assert _nothing_in_environment() is (not any(v for n, v in env.items() if n.lower().endswith("_proxy")))
+
+
+def test_making_a_fetcher_imports_no_urllib_request():
+    import subprocess
+    import sys
+
+    code = ("import sys; from monitor.fetch import Fetcher; f = Fetcher(contact='x@example.org'); "
+            "print(f.trust_env or 'urllib.request' not in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "True", out.stderr

@@ -99,3 +99,23 @@ def test_a_text_in_another_language_under_low_is_unsure_not_dropped(cfg, monkeyp
     monkeypatch.setattr(decide, "OTHER_LANGUAGE_FLOOR", 1.005)  # P(us) under the floor: not us
     an.analyse("", polish)
     assert an.last_identity.verdict == "not_us" and not an.last_identity.english
+
+
+def test_the_vote_reads_the_same_numbers_as_the_references_scaled_first():
+    """The vote's matrix is ordered and transposed as int8 and then scaled (round speed11): byte for byte the matrix
+    of the references scaled first, namesakes then true mentions, and the same vote as ``knn_vote`` gives."""
+    import numpy as np
+
+    from monitor import embed
+    from monitor.identity import decide
+
+    z = embed.read_npz(decide.MODEL_PATH)
+    scale = np.float32(z["refs_scale"]) if "refs_scale" in z else np.float32(127.0)
+    refs, ours = z["refs"].astype(np.float32) / scale, z["ref_us"].astype(bool)
+    mdl = decide.Model(decide.MODEL_PATH)
+    assert mdl._refs_t.flags["C_CONTIGUOUS"] and mdl._refs_t.dtype == np.float32
+    assert mdl._refs_t.tobytes() == np.ascontiguousarray(np.concatenate([refs[~ours], refs[ours]]).T).tobytes()
+    assert np.array_equal(mdl.neg_refs, refs[~ours]) and np.array_equal(mdl.pos_refs, refs[ours])
+    x = refs[ours][0] + refs[~ours][0]
+    x /= np.linalg.norm(x)
+    assert np.allclose(mdl.vote(x), decide.knn_vote(refs[~ours], refs[ours], x[None, :])[0])

@@ -97,6 +97,19 @@ _HOSTILE_TAGS = tuple(opener + name for opener in (b"<", b"</", b"&lt;", b"&lt;/
                       for name in _HOSTILE_NAMES.split(b"|")) + (b"mathml",)
 # One scan finding any of them ("tag in lowered" for each was 42 scans of every body: a third of the fast path's cost)
 _HOSTILE_TAG = re.compile(rb"(?:<|&lt;)/?(?:" + _HOSTILE_NAMES + rb")|mathml")
+# ... and the same in three scans that each start from a literal (a "<", "&lt;", "mathml"): the one regex above, an
+# alternation, can only skip to a "<", "&" or "m" and tries its names at each (on the bench's farm two-thirds of the
+# fast path's eligibility check; these three are about 6x faster, round speed11 in bench/NOTES.md)
+_HOSTILE_RAW = re.compile(rb"</?(?:" + _HOSTILE_NAMES + rb")")
+_HOSTILE_ESCAPED = re.compile(rb"&lt;/?(?:" + _HOSTILE_NAMES + rb")")
+
+
+def _hostile_tag(lowered: bytes) -> bool:
+    """Whether ``lowered`` holds one of ``_HOSTILE_TAGS`` (what ``_HOSTILE_TAG`` finds)."""
+    return (b"mathml" in lowered or _HOSTILE_RAW.search(lowered) is not None
+            or (b"&lt;" in lowered and _HOSTILE_ESCAPED.search(lowered) is not None))
+
+
 _CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.S)
 _ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 # The elements whose reading was compared on the corpus, by where they stand; a feed with any
@@ -146,7 +159,7 @@ def fast_path_eligible(body: bytes) -> bool:
     if body.find(b"xmlns", root.end()) >= 0 and _INNER_DEFAULT_NS.search(body, root.end()):
         return False
     lowered = body.lower()
-    if _HOSTILE_TAG.search(lowered) or (b"&#" in body and _HOSTILE_MARKUP.search(body)):
+    if _hostile_tag(lowered) or (b"&#" in body and _HOSTILE_MARKUP.search(body)):
         return False
     if (b"&#" in body or b"\xc2" in body or b"\xc3" in body) and _C1.search(body):
         return False
