@@ -46,7 +46,7 @@ def naive_at_latency(bench, feeds: int, latency_ms: float, tag: str = "cold200")
                               f"requests.get + feedparser, one by one ({latency_ms:g} ms farm)", ">= 10x faster", cmd),
                        n, monitor, naive_and_floor, bench.report)
         ceiling = Figure(f"same-parser floor, {feeds:,} feeds, {latency_ms:g} ms latency, vs naive sequential loop "
-                         f"(the most a run could reach)", "naive loop, pair i of the row above", "", cmd,
+                         f"(the floor fetches with requests on kept connections)", "naive loop, pair i of the row above", "", cmd,
                          pairs=[(f, nv) for f, (_m, nv) in zip(floors, naive.pairs)], loads=list(naive.loads))
         ceiling.note = "faster"
         show(ceiling)

@@ -23,7 +23,7 @@ def test_bench_harness_smoke(tmp_path):
                    "with 2,000 mentions vs empty database", "weekly digest over 2,000 mentions, 1% unanswered",
                    "weekly digest over 2,000 mentions, 10% unanswered", "`monitor check` on a 50-source config",
                    "`monitor --help`", "python bench/run.py --only cold200",
-                   "10 ms latency, vs naive sequential loop", "24 feeds, 10 ms latency, vs naive sequential loop (the most",
+                   "10 ms latency, vs naive sequential loop", "24 feeds, 10 ms latency, vs naive sequential loop (the floor fetches",
                    "judgement model load (fresh process, wall)", "both loads, as the run's analysis worker pays them"):
         assert figure in text, figure
     assert "cores, Python 3." in text and " / **" in text  # min / median / max
