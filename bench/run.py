@@ -346,6 +346,8 @@ def seed_history(db_path: Path, count: int, now: datetime, reply_share: float = 
     warm-up and count their baseline."""
     from monitor import store
 
+    for old in (db_path, *(db_path.with_name(db_path.name + x) for x in ("-wal", "-shm"))):
+        old.unlink(missing_ok=True)  # from scratch: the digest figure may have seeded this path first
     store.open_db(db_path).close()
     started = time.perf_counter()
     conn = sqlite3.connect(db_path)
