@@ -410,10 +410,11 @@ class Judge:
             # vectors to tell us from a namesake; no describing word after the name: unsure, not dropped
             return Decision(UNSURE, p, f"maybe not us: {name} could be {kind}, but too little text to tell "
                                        f"({likely}); {UNSURE_CAP}")
-        english = _english(sents) if p < mdl.low else True
-        if p < mdl.low and (english or p < OTHER_LANGUAGE_FLOOR or _weak_only(matches_by_sentence, mentioned)):
-            return Decision(NOT_US, p, f"not us: about {name}, reads like {kind} ({likely})", english)
-        if p < mdl.low:  # another language, which the check reads poorly: unsure, not dropped
+        if p < mdl.low:
+            english = _english(sents)
+            if english or p < OTHER_LANGUAGE_FLOOR or _weak_only(matches_by_sentence, mentioned):
+                return Decision(NOT_US, p, f"not us: about {name}, reads like {kind} ({likely})", english)
+            # another language, which the check reads poorly: unsure, not dropped
             return Decision(UNSURE, p, f"maybe not us: {name} could be {kind}, but it is written in another language, "
                                        f"which this check reads poorly ({likely}); {UNSURE_CAP}")
         if p < mdl.high and _weak_only(matches_by_sentence, mentioned):

@@ -95,17 +95,15 @@ _HOSTILE_NAMES = rb"script|iframe|math|svg|embed|object|applet|style|frame|form"
 _HOSTILE_MARKUP = re.compile(rb"(?:<|&lt;|&#0*60;|&#x0*3c;)\s*/?\s*(?:" + _HOSTILE_NAMES + rb")\b|mathml", re.I)
 _HOSTILE_TAGS = tuple(opener + name for opener in (b"<", b"</", b"&lt;", b"&lt;/")
                       for name in _HOSTILE_NAMES.split(b"|")) + (b"mathml",)
-# One scan finding any of them ("tag in lowered" for each was 42 scans of every body: a third of the fast path's cost)
-_HOSTILE_TAG = re.compile(rb"(?:<|&lt;)/?(?:" + _HOSTILE_NAMES + rb")|mathml")
-# ... and the same in three scans that each start from a literal (a "<", "&lt;", "mathml"): the one regex above, an
-# alternation, can only skip to a "<", "&" or "m" and tries its names at each (on the bench's farm two-thirds of the
-# fast path's eligibility check; these three are about 6x faster, round speed11 in bench/NOTES.md)
+# Found in three scans that each start from a literal (a "<", "&lt;", "mathml"): "tag in lowered" for each tag was 42
+# scans of every body, and one alternation regex can only skip to a "<", "&" or "m" and tries its names at each
+# (these three are about 6x faster than that regex; rounds speed10 and speed11 in bench/NOTES.md)
 _HOSTILE_RAW = re.compile(rb"</?(?:" + _HOSTILE_NAMES + rb")")
 _HOSTILE_ESCAPED = re.compile(rb"&lt;/?(?:" + _HOSTILE_NAMES + rb")")
 
 
 def _hostile_tag(lowered: bytes) -> bool:
-    """Whether ``lowered`` holds one of ``_HOSTILE_TAGS`` (what ``_HOSTILE_TAG`` finds)."""
+    """Whether ``lowered`` holds one of ``_HOSTILE_TAGS``."""
     return (b"mathml" in lowered or _HOSTILE_RAW.search(lowered) is not None
             or (b"&lt;" in lowered and _HOSTILE_ESCAPED.search(lowered) is not None))
 
