@@ -315,7 +315,7 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     sys.path.insert(0, str(HERE))
     sys.path.insert(0, str(REPO))
-    from run import ENV, farm_workspace
+    from workspace import ENV, farm_workspace
 
     farm, parent, urls, tmp, cfg, uf = farm_workspace(a, "nbn-breakdown-")
     sides: dict[str, list[dict]] = {"this tree": [], "old tree": []}

@@ -48,7 +48,7 @@ def cold_run(urls: list[str], workers: int, fast: bool) -> float:
     from monitor import config as config_mod
     from monitor.pipeline import run_cycle
     from monitor.sources import rss
-    from run import write_config
+    from workspace import write_config
 
     saved = rss._fast_parse
     if not fast:

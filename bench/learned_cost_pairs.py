@@ -3,7 +3,7 @@
     python bench/learned_cost_pairs.py /path/to/other/checkout [--pairs 5]
 
 Each pair runs one process in the other checkout, then one in this tree, each measuring (as
-``bench/model_cost.py`` does inside a full analysis, ``run.learned_parts_per_text``) the median CPU
+``bench/model_cost.py`` does inside a full analysis, ``analysis_timing.learned_parts_per_text``) the median CPU
 milliseconds per text of the is-it-us check, the judgement model and both, on the same texts: the
 labelled mentions at the top of this tree's ``training/`` and the bench farm's. Prints each pair and
 the median of the per-pair ratios (this tree / the other): on a shared machine only the ratios mean much.
@@ -26,7 +26,10 @@ repo = sys.argv[1]
 sys.path.insert(0, repo); sys.path.insert(0, repo + "/bench")
 from pathlib import Path
 from farm import Farm
-from run import learned_parts_per_text, make_analyser, texts_for
+try:
+    from analysis_timing import learned_parts_per_text, make_analyser, texts_for
+except ImportError:  # a tree from before 27 Nov 2026 keeps them in bench/run.py
+    from run import learned_parts_per_text, make_analyser, texts_for
 an = make_analyser(with_model=True)
 labelled = []
 for f in sorted(Path(sys.argv[2]).glob("*.jsonl")):

@@ -77,9 +77,9 @@ PARTS = r"""
 import json, sys
 tree, here, texts_file = sys.argv[1:4]
 sys.path.insert(0, tree)
-import monitor.analyse  # the tree's package, before bench/run.py puts this tree on the path
+import monitor.analyse  # the tree's package, before bench/analysis_timing.py puts this tree on the path
 sys.path.insert(0, here)
-from run import learned_parts_per_text, make_analyser
+from analysis_timing import learned_parts_per_text, make_analyser
 analyser = make_analyser(with_model=True)
 analyser.analyse("Thank you New Baby Network", "The volunteers at New Baby Network were lovely.")  # loads
 sets = json.load(open(texts_file))
@@ -145,7 +145,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.old:
         from farm import Farm
-        from run import texts_for
+        from analysis_timing import texts_for
 
         paired_against(args.old, args.runs, {"bench farm, 100% mention us": texts_for(Farm(200, 20, 0, mention_share=1.0)),
                                              "labelled training mentions": labelled_mentions()})
@@ -159,7 +159,7 @@ def main(argv=None) -> int:
         return 0
 
     from farm import Farm
-    from run import learned_parts_per_text, make_analyser, texts_for
+    from analysis_timing import learned_parts_per_text, make_analyser, texts_for
 
     from monitor import model
 

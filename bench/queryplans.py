@@ -43,7 +43,7 @@ def main(argv=None) -> int:
     ap.add_argument("--feeds", type=int, default=100)
     a = ap.parse_args(argv)
     from farm import Farm
-    from run import seed_history, write_config
+    from workspace import seed_history, write_config
 
     from monitor import config as config_mod
     from monitor import pipeline, store

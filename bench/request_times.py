@@ -101,7 +101,7 @@ def main(argv=None) -> int:
     ap.add_argument("--tree", default=str(HERE.parent), help="the tree whose monitor package runs (default: this one)")
     a = ap.parse_args(argv)
     sys.path.insert(0, str(HERE))
-    from run import ENV, farm_workspace
+    from workspace import ENV, farm_workspace
 
     farm, conn, _urls, tmp, cfg, _uf = farm_workspace(a, "nbn-request-times-")
     try:

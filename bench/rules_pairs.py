@@ -3,11 +3,11 @@
     git archive b7ae40f | tar -x -C /tmp/old && rm -rf /tmp/old/tests
     python bench/rules_pairs.py --old /tmp/old --pairs 5
 
-Each run is a fresh process that imports one tree's ``monitor`` (and that tree's ``bench/run.py`` helpers,
-so each side measures itself as ``bench/run.py --only analysis`` does): the rules path (no is-it-us
-check, no model) on 4,000 farm texts that all name us, then raw VADER on the same texts, in-process CPU
-time. Runs alternate (this, old, old, this, ...). Prints each side's ratio to VADER and the paired
-ratio of their CPU, min / median / max.
+Each run is a fresh process that imports one tree's ``monitor`` (and that tree's bench helpers,
+``bench/analysis_timing.py``, in ``bench/run.py`` before 27 Nov 2026, so each side measures itself as
+``bench/run.py --only analysis`` does): the rules path (no is-it-us check, no model) on 4,000 farm
+texts that all name us, then raw VADER on the same texts, in-process CPU time. Runs alternate (this,
+old, old, this, ...). Prints each side's ratio to VADER and the paired ratio of their CPU, min / median / max.
 """
 
 from __future__ import annotations
@@ -25,7 +25,10 @@ CHILD = r"""
 import json, sys
 sys.path.insert(0, sys.argv[1] + "/bench")
 sys.path.insert(0, sys.argv[1])
-from run import make_analyser_without_name_check, texts_for, time_analysis, time_vader
+try:
+    from analysis_timing import make_analyser_without_name_check, texts_for, time_analysis, time_vader
+except ImportError:  # a tree from before 27 Nov 2026 keeps them in bench/run.py
+    from run import make_analyser_without_name_check, texts_for, time_analysis, time_vader
 from farm import Farm
 import monitor
 assert monitor.__file__.startswith(sys.argv[1]), monitor.__file__

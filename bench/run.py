@@ -47,354 +47,30 @@ Prints a table; writes bench/RESULTS.md (figures, machine, date, commands) unles
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import shutil
 import sqlite3
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(HERE))
 
+# This file: the figures' stages (``Bench``) and the command line. Beside it, each with one job:
+# figures.py (a figure: measured in pairs, shown, kept as JSON, written to RESULTS.md), workspace.py (the
+# processes timed, the configs, the seeded databases) and analysis_timing.py (the analysis's CPU per text).
+from analysis_timing import (learned_parts_per_text, make_analyser, make_analyser_without_name_check,  # noqa: E402
+                             texts_for, time_analysis, time_vader)
 from farm import Farm  # noqa: E402
-
-import yaml  # noqa: E402
+from figures import Figure, keep_json, paired, render, show, write_results  # noqa: E402
+from workspace import (baseline, compile_package, copy_settled, run_monitor, seed_history, seed_run,  # noqa: E402
+                       timed, urls_file, write_config)
 
 FIGURES = ("cold1000", "cold200", "warm", "unchanged", "analysis", "history", "digest", "startup")
-
-
-# --------------------------------------------------------------------------- measuring
-
-
-@dataclass
-class Figure:
-    """One line of the results table: per-pair (monitor, baseline) seconds, or plain values."""
-
-    name: str
-    baseline: str
-    target: str  # "<= 1.1x", ">= 10x faster", "< 1 s", "< 200 MB", "" (shown, no target)
-    command: str
-    pairs: list[tuple[float, float]] = field(default_factory=list)
-    values: list[float] = field(default_factory=list)  # absolute figures (seconds or MB)
-    unit: str = "s"
-    note: str = ""
-    absolute: bool = False  # paired, but the target is on the monitor's own time (median), not the ratio
-    loads: list[float] = field(default_factory=list)  # 1-minute load average before each pair (or at the end)
-
-    def load(self) -> str:
-        """The load average while it was measured: min-max over its pairs."""
-        if not self.loads:
-            return "-"
-        lo, hi = min(self.loads), max(self.loads)
-        return f"{lo:.1f}" if f"{lo:.1f}" == f"{hi:.1f}" else f"{lo:.1f}-{hi:.1f}"
-
-    @property
-    def speedup(self) -> bool:
-        return "faster" in self.target or self.note == "faster"
-
-    def ratios(self) -> list[float]:
-        if self.speedup:
-            return [b / m for m, b in self.pairs if m]
-        return [m / b for m, b in self.pairs if b]
-
-    def summary(self) -> tuple[str, str, str, str]:
-        """(monitor, baseline, ratio min/median/max, met)."""
-        if self.pairs:
-            mon = statistics.median(m for m, _b in self.pairs)
-            base = statistics.median(b for _m, b in self.pairs)
-            rs = self.ratios()
-            med = statistics.median(rs)
-            ratio = f"{min(rs):.2f} / **{med:.2f}** / {max(rs):.2f}x"
-            if self.speedup:
-                ratio = f"{min(rs):.1f} / **{med:.1f}** / {max(rs):.1f}x faster"
-            if self.absolute:
-                ms = [m for m, _b in self.pairs]
-                return (f"{min(ms):.3f} / **{mon:.3f}** / {max(ms):.3f} s", f"{base:.3f} s", ratio, self._met(mon))
-            return f"{mon:.3f} s", f"{base:.3f} s", ratio, self._met(med)
-        vs = self.values
-        med = statistics.median(vs)
-        return (f"{min(vs):.2f} / **{med:.2f}** / {max(vs):.2f} {self.unit}", "-", "-", self._met(med))
-
-    def _met(self, value: float) -> str:
-        if not self.target:
-            return "(no target)"
-        num = float(self.target.split()[1].rstrip("x"))
-        if self.target.startswith(">="):
-            return "yes" if value >= num else "**no**"
-        if self.target.startswith("<="):
-            return "yes" if value <= num else "**no**"
-        return "yes" if value < num else "**no**"
-
-    @property
-    def n(self) -> int:
-        return len(self.pairs) or len(self.values)
-
-
-def paired(fig: Figure, n: int, monitor, baseline, report=None) -> Figure:
-    """n pairs, alternating which side goes first; ``monitor``/``baseline`` return seconds."""
-    for i in range(n):
-        fig.loads.append(os.getloadavg()[0])
-        if i % 2 == 0:
-            m = monitor()
-            b = baseline()
-        else:
-            b = baseline()
-            m = monitor()
-        fig.pairs.append((m, b))
-        print(f"    pair {i + 1}: monitor {m:.3f} s, baseline {b:.3f} s", flush=True)
-    show(fig)
-    if report is not None:
-        report.append(fig)
-    return fig
-
-
-def show(fig: Figure) -> None:
-    if not fig.loads:
-        fig.loads.append(os.getloadavg()[0])
-    mon, base, ratio, met = fig.summary()
-    print(f"  {fig.name:<60} {mon:>26} {base:>10} {ratio:>28}  {fig.target:<14} {met}  (n={fig.n})",
-          flush=True)
-
-
-def run_monitor(config: Path, db: Path | None, *args: str, rules_only: bool = False) -> tuple[float, float, str]:
-    """(seconds, peak RSS in MB, last output line) of one `monitor` subprocess; ``rules_only``: without
-    the learned parts (``bench/rules_only.py``: no is-it-us check, no judgement model)."""
-    out = tempfile.TemporaryFile()
-    cmd = [sys.executable, *([str(HERE / "rules_only.py")] if rules_only else ["-m", "monitor"]), "--config", str(config)]
-    if db is not None:
-        cmd += ["--db", str(db)]
-    started = time.perf_counter()
-    proc = subprocess.Popen([*cmd, *args], stdout=out, stderr=subprocess.STDOUT, cwd=str(REPO), env=ENV)
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    out.seek(0)
-    text = out.read().decode(errors="replace").strip()
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise SystemExit(f"monitor {' '.join(args)} failed:\n{text[-3000:]}")
-    return seconds, usage.ru_maxrss / 1024, text.splitlines()[-1] if text else ""
-
-
-# As cron runs it: bytecode cached, output buffered (this sandbox sets both variables, which cost
-# every command a recompile of the package and a flush per line).
-ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")}
-
-
-def compile_package() -> None:
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "monitor")], check=True, env=ENV,
-                   capture_output=True)
-
-
-def timed(cmd: list[str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True, cwd=str(REPO), env=ENV)
-    return time.perf_counter() - started
-
-
-# --------------------------------------------------------------------------- baselines
-
-
-def write_config(tmp: Path, urls: list[str], workers: int, *, spikes: bool = False, name: str = "feeds.yaml") -> Path:
-    shipped = yaml.safe_load((REPO / "feeds.yaml").read_text())
-    rules = {} if spikes else {"volume_spike": {"enabled": False}, "negative_spike": {"enabled": False}}
-    doc = {
-        "organisation": shipped["organisation"],
-        "settings": {"database": "monitor.db", "alerts_dir": str(REPO / "alerts"), "workers": workers,
-                     "per_host": 4, "connect_timeout": "10s", "read_timeout": "30s"},
-        "sources": [{"name": f"feed-{i}", "kind": "rss", "url": u} for i, u in enumerate(urls)],
-        "escalation": shipped["escalation"],
-        "thresholds": shipped["thresholds"],
-        "rules": rules,
-        "channels": {}, "routes": {},
-    }
-    path = tmp / name
-    path.write_text(yaml.safe_dump(doc, sort_keys=False))
-    return path
-
-
-def baseline(mode: str, urls_file: Path, workers: int = 1) -> float:
-    """Seconds of one baseline process (bench/baselines.py), timed like a monitor run."""
-    return timed([sys.executable, str(HERE / "baselines.py"), mode, str(urls_file), str(workers)])
-
-
-def urls_file(path: Path, urls: list[str], etags: dict | None = None) -> Path:
-    path.write_text("".join(f"{u}\t{etags[urlsplit(u).path]}\n" if etags else f"{u}\n" for u in urls))
-    return path
-
-
-def farm_workspace(a, prefix: str, *, spikes: bool = False):
-    """The set-up bench/breakdown.py, stages.py and timeline.py share: a farm of ``a.feeds`` feeds served
-    from a forked process, a temporary folder with a config (``a.workers``) and a URL list, the package
-    compiled. Returns ``(farm process, its pipe, urls, folder, config path, urls file)``."""
-    from farm import farm_in_child
-
-    farm, conn, urls = farm_in_child(a.feeds, a.entries, a.latency_ms)
-    tmp = Path(tempfile.mkdtemp(prefix=prefix))
-    cfg = write_config(tmp, urls, a.workers, spikes=spikes)
-    uf = urls_file(tmp / "urls.txt", urls)
-    compile_package()
-    return farm, conn, urls, tmp, cfg, uf
-
-
-def texts_for(farm: Farm) -> list[tuple[str, str]]:
-    import feedparser
-
-    return [(e.title, e.summary) for body in farm.bodies.values() for e in feedparser.parse(body).entries]
-
-
-def make_analyser(with_model: bool = False):
-    """The analyser the run uses: the rules alone, or (``with_model=True``) the learned model with them."""
-    from monitor import config as config_mod
-    from monitor import embed
-    from monitor.analyse import Analyser
-
-    embed.one_blas_thread()  # as a run does before numpy is imported (no effect if it already is)
-    cfg = config_mod.load(REPO / "feeds.yaml", secrets=False)
-    return Analyser(cfg, [], model="auto" if with_model else None)
-
-
-class _NoNameCheck:
-    """Stands in for the is-it-us check (monitor/identity/) to measure the rules path apart."""
-
-    def decide(self, *_args):
-        return None
-
-
-def make_analyser_without_name_check():
-    """The rules path: matching, keyword categories, sentiment, grading and its floors; no is-it-us
-    check (every name match is taken as us) and no learned model."""
-    analyser = make_analyser()
-    analyser._identity = _NoNameCheck()
-    return analyser
-
-
-def _clear_vectors() -> None:
-    """Forget the sentence vectors an earlier run cached, so that no run is helped by the one before."""
-    from monitor import embed
-
-    if embed.load.cache_info().currsize:
-        embed.load()._vectors.clear()
-
-
-def time_analysis(analyser, texts) -> float:
-    """CPU seconds (this process) to analyse ``texts``: in-process CPU time, so that other work on a
-    shared machine does not count (both sides of a pair are measured the same way)."""
-    _clear_vectors()
-    started = time.process_time()
-    for title, body in texts:
-        analyser.analyse(title, body)
-    return time.process_time() - started
-
-
-def time_vader(texts) -> float:
-    """CPU seconds for raw VADER (vaderSentiment's own ``polarity_scores``, never the analysis's faster
-    scorer ``monitor.vader_fast``) on the same texts: the baseline does not move with our code."""
-    from monitor.analyse_sentiment import vader
-
-    v = vader()  # vaderSentiment.SentimentIntensityAnalyzer
-    assert type(v).__module__ == "vaderSentiment.vaderSentiment", type(v)
-    started = time.process_time()
-    for title, body in texts:
-        v.polarity_scores(f"{title}. {body}")
-    return time.process_time() - started
-
-
-def learned_parts_per_text(analyser, texts) -> tuple[float, float, float]:
-    """Median CPU milliseconds per text of the is-it-us check (``identity.Judge.decide``), of the
-    judgement model (``model.Model.predict``) and of both, measured inside a full analysis of each
-    text (so as a run pays them: the model reuses the sentence vectors the check embedded)."""
-    judge, model = analyser.identity, analyser.model
-    spent = {"identity": 0.0, "model": 0.0}
-
-    def timed_call(part, fn):
-        def call(*args, **kwargs):
-            started = time.process_time()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                spent[part] += time.process_time() - started
-        return call
-
-    judge.decide = timed_call("identity", type(judge).decide.__get__(judge))
-    model.predict = timed_call("model", type(model).predict.__get__(model))
-    _clear_vectors()
-    per = []
-    try:
-        for title, body in texts:
-            spent["identity"] = spent["model"] = 0.0
-            analyser.analyse(title, body)
-            per.append((spent["identity"], spent["model"]))
-    finally:
-        del judge.decide, model.predict
-    return tuple(statistics.median(x) * 1e3 for x in (
-        [i for i, _m in per], [m for _i, m in per], [i + m for i, m in per]))
-
-
-def seed_history(db_path: Path, count: int, now: datetime, reply_share: float = 0.01) -> float:
-    """A database holding ``count`` mentions spread over the last year (``reply_share`` of them
-    needing a reply and never answered) and one run 30 days old, so the spike rules are past their
-    warm-up and count their baseline."""
-    from monitor import store
-
-    for old in (db_path, *(db_path.with_name(db_path.name + x) for x in ("-wal", "-shm"))):
-        old.unlink(missing_ok=True)  # from scratch: the digest figure may have seeded this path first
-    store.open_db(db_path).close()
-    started = time.perf_counter()
-    conn = sqlite3.connect(db_path)
-    # Index once at the end instead of row by row, then put the insert trigger back as it was.
-    trigger = conn.execute("select sql from sqlite_master where type = 'trigger' and name = 'mentions_ai'").fetchone()[0]
-    conn.execute("drop trigger mentions_ai")
-    every = max(1, round(1 / reply_share)) if reply_share else 0
-
-    def row(i):
-        seen = now - timedelta(minutes=i * 525600 // max(count, 1))
-        reply = 1 if every and i % every == 3 else 0
-        # Earlier runs reminded the directors of each unanswered one once (rules.reply_candidates).
-        reminded = (seen + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ") if reply and seen < now - timedelta(days=2) else None
-        return (f"https://seed.example/{i}", f"https://seed.example/{i}", f"Old story {i} about New Baby Network",
-                f"Seeded mention text {i} with some words about families", f"snippet {i}", "seed",
-                seen.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                ("info", "watch", "alert", "crisis")[i % 4] if i % 10 == 0 else "info", 0.1, 0.1, "{}", "[]", "[]", "[]",
-                reply, reminded)
-
-    conn.executemany(
-        "insert into mentions (canonical_url, url, title, text, snippet, source, first_seen, severity, sentiment, "
-        "targeted_sentiment, categories, matched_terms, reasons, actions, needs_reply, reply_reminded_at) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (row(i) for i in range(count)))
-    conn.execute("insert into mentions_fts(mentions_fts) values ('rebuild')")
-    conn.execute(trigger)
-    conn.commit()
-    conn.close()
-    seed_run(db_path, now)
-    return time.perf_counter() - started
-
-
-def copy_settled(src: Path, dst: Path) -> None:
-    """Copy a database and have its pages written to the disk before the run: a freshly copied file of
-    half a gigabyte left dirty in the page cache made the run's first checkpoint fsync write all of it
-    (a store that has sat on the disk since the last cron run has nothing of the kind to flush)."""
-    shutil.copyfile(src, dst)
-    with open(dst, "rb+") as f:
-        os.fsync(f.fileno())
-
-
-def seed_run(db_path: Path, now: datetime) -> None:
-    from monitor import store
-
-    db = store.open_db(db_path)
-    old = (now - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    store.record_run(db, {"started": old, "finished": old, "exit_code": 0})
-    db.close()
 
 
 # --------------------------------------------------------------------------- the figures
@@ -658,7 +334,6 @@ def digest_in_process(cfg_path: Path, db_path: Path, week: str) -> float:
     db.close()
     return seconds
 
-
 # --------------------------------------------------------------------------- main
 
 
@@ -682,12 +357,8 @@ def main(argv=None) -> int:
                     "bench/RESULTS.md) from the figures a run kept with --json, with bench/NOTES.md as it is now")
     args = ap.parse_args(argv)
     if args.render:
-        kept = json.loads(Path(args.render).read_text())
-        for k, v in kept["args"].items():
-            setattr(args, k, v)
-        report = [Figure(**{**f, "pairs": [tuple(p) for p in f["pairs"]]}) for f in kept["figures"]]
         out = Path(args.out or HERE / "RESULTS.md")
-        write_results(out, args, kept["only"], report, kept["measured"], kept.get("machine", ""))
+        render(Path(args.render), args, out)
         print(f"Wrote {out} from {args.render}")
         return 0
     only = [x.strip() for x in args.only.split(",") if x.strip()] or list(FIGURES)
@@ -724,51 +395,11 @@ def main(argv=None) -> int:
     measured = (f"{datetime.fromtimestamp(started_wall, timezone.utc):%Y-%m-%d %H:%M}-"
                 f"{datetime.now(timezone.utc):%H:%M} UTC")
     if args.json:
-        import dataclasses
-
-        keep = {k: getattr(args, k) for k in ("pairs", "entries", "latency_ms", "workers", "feeds", "history", "only",
-                                              "naive_latency_ms")}
-        Path(args.json).write_text(json.dumps({"args": keep, "only": only, "measured": measured, "machine": this_machine(),
-                                               "figures": [dataclasses.asdict(f) for f in bench.report]}, indent=1))
+        keep_json(Path(args.json), args, only, measured, bench.report)
     if out:
         write_results(Path(out), args, only, bench.report, measured)
         print(f"Wrote {out}")
     return 0 if args.smoke or all(f.summary()[3] != "**no**" for f in bench.report) else 1
-
-
-def this_machine() -> str:
-    return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}")
-
-
-def write_results(path: Path, args, only, report: list[Figure], measured: str, machine: str = "") -> None:
-    lines = [
-        "# Benchmark results", "",
-        f"Measured {measured} on {machine or this_machine()}; the load column is the "
-        "1-minute load average before each pair (min-max): other developers' jobs share the two cores.", "",
-        f"`python bench/run.py --pairs {args.pairs} --entries {args.entries} --latency-ms {args.latency_ms:g} "
-        f"--workers {args.workers} --feeds {args.feeds} --history {args.history}"
-        + (f" --only {','.join(only)}" if args.only else "") + "`", "",
-        "Each ratio is monitor time / baseline time within one pair (for \"faster\": baseline / monitor), "
-        "shown as min / **median** / max over the pairs; a target is judged on the median. Absolute figures "
-        "show min / **median** / max over the runs.", "",
-        "| figure | baseline | n | monitor (median) | baseline (median) | ratio min / median / max | target | met | load |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for f in report:
-        mon, base, ratio, met = f.summary()
-        lines.append(f"| {f.name} | {f.baseline} | {f.n} | {mon} | {base} | {ratio} | {f.target or '-'} | {met} "
-                     f"| {f.load()} |")
-    lines += ["", "Re-run one figure:", ""]
-    seen = set()
-    for f in report:
-        if f.command not in seen:
-            seen.add(f.command)
-            lines.append(f"- `{f.command}`")
-    notes = HERE / "NOTES.md"
-    if notes.exists():
-        lines += ["", notes.read_text().strip()]
-    path.write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

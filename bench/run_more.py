@@ -15,7 +15,8 @@ from __future__ import annotations
 
 def naive_at_latency(bench, feeds: int, latency_ms: float, tag: str = "cold200") -> None:
     """Paired rows at ``feeds`` feeds on a farm with ``latency_ms``: run vs naive loop, and floor vs naive loop."""
-    from run import Figure, baseline, paired, run_monitor, show, urls_file, write_config
+    from figures import Figure, paired, show
+    from workspace import baseline, run_monitor, urls_file, write_config
 
     from farm import Farm
 
@@ -60,7 +61,7 @@ def model_loads(bench) -> None:
     import os
 
     from model_cost import LOAD, LOAD_BOTH, LOAD_IDENTITY, load_times
-    from run import Figure, show
+    from figures import Figure, show
 
     n = bench.a.pairs
     cmd = bench.cmd("analysis")

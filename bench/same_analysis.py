@@ -58,7 +58,7 @@ json.dump(out, open(out_file, "w"), sort_keys=True, default=repr)
 def texts(farm: int) -> list[tuple[str, str]]:
     sys.path.insert(0, str(HERE))
     from farm import Farm
-    from run import texts_for
+    from analysis_timing import texts_for
 
     rows = []
     files = sorted((NEW / "training").rglob("*.jsonl")) + sorted((NEW / "tests" / "data").glob("*.jsonl"))

@@ -131,7 +131,7 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     sys.path.insert(0, str(HERE))
     from farm import Farm
-    from run import ENV, write_config
+    from workspace import ENV, write_config
 
     farm = Farm(a.feeds, a.entries, a.latency_ms)
     if a.varied:

@@ -167,7 +167,7 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     sys.path.insert(0, str(HERE))
     sys.path.insert(0, str(REPO))
-    from run import ENV, copy_settled, farm_workspace
+    from workspace import ENV, copy_settled, farm_workspace
 
     farm, parent, urls, tmp, cfg, uf = farm_workspace(a, "nbn-stages-", spikes=bool(a.seed))
     rows = []
@@ -187,7 +187,7 @@ def main(argv=None) -> int:
                 copy_settled(Path(a.seed), db)
         elif a.seed:  # the empty side: the seeded database's runs only (the spike rules' warm-up)
 
-            from run import seed_run
+            from workspace import seed_run
             from datetime import datetime, timezone
 
             seed_run(db, datetime.now(timezone.utc))

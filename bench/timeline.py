@@ -198,7 +198,7 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     sys.path.insert(0, str(here))
     sys.path.insert(0, str(repo))
-    from run import ENV, farm_workspace
+    from workspace import ENV, farm_workspace
 
     farm, conn, urls, tmp, cfg, uf = farm_workspace(a, "nbn-timeline-")
     if a.old:

@@ -140,7 +140,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     from farm import Farm
-    from run import texts_for
+    from analysis_timing import texts_for
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     from monitor.text import sentences, tidy

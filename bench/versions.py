@@ -6,9 +6,9 @@
 
 Interleaved rounds (old, new, and for ``check`` ``python -c "import click"``; the order flips every round),
 each a fresh process with bytecode cached, the same config and, for the digest, the same seeded database
-(``bench/run.py``'s seed: ``--history`` mentions over a year, 1% needing a reply). Prints per round and
-min / median / max of new/old, with the CPU time of each side (user + system of the child), which a
-shared machine's load disturbs less than the wall clock.
+(``bench/run.py``'s seed, in ``bench/workspace.py``: ``--history`` mentions over a year, 1% needing a reply).
+Prints per round and min / median / max of new/old, with the CPU time of each side (user + system of the
+child), which a shared machine's load disturbs less than the wall clock.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ NEW = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(NEW))
 
-import run as bench  # noqa: E402
+from workspace import ENV, seed_history, write_config  # noqa: E402
 
 import yaml  # noqa: E402
 
@@ -38,7 +38,7 @@ def one(cmd: list[str], cwd: Path) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(cmd, cwd=str(cwd), env=bench.ENV, check=True, capture_output=True)
+    subprocess.run(cmd, cwd=str(cwd), env=ENV, check=True, capture_output=True)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -59,17 +59,17 @@ def main(argv=None) -> int:
     urls = [f"http://127.0.0.{1 + i % 16}:8{i % 16:03d}/feed/{i}.xml" for i in range(a.sources)]
     configs = {}
     for name, root in (("old", old), ("new", NEW)):
-        cfg = bench.write_config(work, urls, 16, spikes=True, name=f"{name}.yaml")
+        cfg = write_config(work, urls, 16, spikes=True, name=f"{name}.yaml")
         doc = yaml.safe_load(cfg.read_text())
         doc["settings"]["alerts_dir"] = str(root / "alerts")  # each version renders with its own templates
         cfg.write_text(yaml.safe_dump(doc, sort_keys=False))
         configs[name] = cfg
-        subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "monitor")], env=bench.ENV,
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "monitor")], env=ENV,
                        capture_output=True)
     now = datetime.now(timezone.utc)
     db = work / "seed.db"
     if a.what == "digest" and not db.exists():
-        print(f"seeding {a.history:,} mentions: {bench.seed_history(db, a.history, now):.1f} s", flush=True)
+        print(f"seeding {a.history:,} mentions: {seed_history(db, a.history, now):.1f} s", flush=True)
     week = (now - timedelta(days=7)).strftime("%G-W%V")
     py = sys.executable
 
