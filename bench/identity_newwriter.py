@@ -21,7 +21,7 @@ A variant (``--variants``, ';'-separated ``name:key=value,key=value``; keys belo
 - ``drop`` (hand-made features zeroed, by index range ``a-b`` or names joined by ``|``), ``text`` (the words model's
   weight); ``low`` / ``high`` (the thresholds);
 - ``textc`` (the words model's C, ``decide.TEXT_C``), ``stop`` (``1``: the words model without function words alone
-  nor pairs of two: round 14).
+  nor pairs of two; ``v``: without "our/my/your/a/an" + our name; ``1v`` both: round 14).
 
 With ``--cv`` each variant is also cross-validated held out by file on the training files (the same out-of-fold
 first model as ``bench/identity_cv.py``), and the trade-off curve printed (namesakes per 20 at recall 0.99 ... 0.95,
@@ -159,8 +159,10 @@ class Bench:
         if not stop or stop == "0":
             return self.grams
         if stop not in self._grams:
-            sw = STOP
-            self._grams[stop] = [[g for g in gs if not all(t in sw for t in g.split(" "))] for gs in self.grams]
+            sw = STOP if "1" in stop else set()
+            voice = {"our xname", "my xname", "your xname", "a xname", "an xname"} if "v" in stop else set()
+            self._grams[stop] = [[g for g in gs if g not in voice and not all(t in sw for t in g.split(" "))]
+                                 for gs in self.grams]
         return self._grams[stop]
 
     def first(self, drop: str, text_weight: float, mask_tr, mask_te, tag, refs_scale: float = 0.0, text_c: float = 0.0,

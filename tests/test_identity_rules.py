@@ -131,7 +131,7 @@ def test_the_vote_reads_the_same_numbers_as_the_references_scaled_first():
     ("NBN! scan was fine, baby measuring right on track (NBN = no bad news lol)", "no bad news"),
 ])
 def test_a_short_name_the_text_spells_out_as_something_else_is_not_us(cfg, body, spelled):
-    # round 14: 22 short-name candidates in the labelled files spell "NBN" out in capitals as something else, and
+    # round 14: 37 short-name candidates in the 54 labelled files spell "NBN" out as something else, and
     # none of them is us; a new writer's (t63) were taken at 0.90-0.94 ("volunteers", "baby", "community centre")
     an = Analyser(cfg, [])
     assert an.analyse("", body) is None

@@ -75,6 +75,9 @@ TRAINING_FILES = (
     # round 13: five more new writers' namesakes and true mentions (scored pseudo-blind first: README "Is it us?")
     "training/t54_ayrshire.jsonl", "training/t55_newry.jsonl", "training/t57_torbay.jsonl",
     "training/t59_borders.jsonl", "training/t60_fermanagh.jsonl",
+    # round 14: two more new writers (scored pseudo-blind first: README "Is it us?"); t64 is true mentions written the
+    # hard way (initials, the charity's own voice, things of ours named like products) beside namesakes
+    "training/t63_moray.jsonl", "training/t64_anglesey.jsonl",
 )
 
 
