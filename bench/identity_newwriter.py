@@ -19,7 +19,9 @@ A variant (``--variants``, ';'-separated ``name:key=value,key=value``; keys belo
   ``STRONG_NOT_US_ENGLISH`` / ``STRONG_NOT_US``: pseudo-blind only), ``short`` (the too-little-text rule's floor);
 - ``refs`` (the vote's references stored at int8 x this, ``training.REFS_SCALE``: the model file's size, round 12);
 - ``drop`` (hand-made features zeroed, by index range ``a-b`` or names joined by ``|``), ``text`` (the words model's
-  weight); ``low`` / ``high`` (the thresholds).
+  weight); ``low`` / ``high`` (the thresholds);
+- ``textc`` (the words model's C, ``decide.TEXT_C``), ``stop`` (``1``: the words model without function words alone
+  nor pairs of two; ``v``: without "our/my/your/a/an" + our name; ``1v`` both: round 14).
 
 With ``--cv`` each variant is also cross-validated held out by file on the training files (the same out-of-fold
 first model as ``bench/identity_cv.py``), and the trade-off curve printed (namesakes per 20 at recall 0.99 ... 0.95,
@@ -44,6 +46,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+
+
+STOP = set("""a an the and or but if so of in on at to for from by with about as into over after before than then that
+this these those is are was were be been being has have had do does did it its it's there their they them he she his her
+i me my we us our you your will would can could should not no just all any some what which who when where how up out very
+also""".split())
 
 
 def text_key(sents) -> str:
@@ -118,6 +126,7 @@ class Bench:
                                                                      for w in words_after(fold(c[2][i][1]), m.end)])
                                  for c in self.cands])
         self._first = {}
+        self._grams = {}
 
     def features(self, cfg, places):
         """The check's inputs of every candidate, cached per (file, text) in /tmp, keyed by the code that makes them."""
@@ -144,14 +153,27 @@ class Bench:
             print(f"featurised {len(todo)} candidates in {time.process_time() - t0:.0f} s CPU", flush=True)
         return np.stack([known[k] for k in keys]).astype(np.float64)
 
-    def first(self, drop: str, text_weight: float, mask_tr, mask_te, tag, refs_scale: float = 0.0):
+    def grams_for(self, stop: str):
+        """The words model's input: as shipped, or (``stop=1``, round 14) without the function words alone and the
+        pairs of two function words (the words model weighed "in" -10 and "the" -7: the writers' style)."""
+        if not stop or stop == "0":
+            return self.grams
+        if stop not in self._grams:
+            sw = STOP if "1" in stop else set()
+            voice = {"our xname", "my xname", "your xname", "a xname", "an xname"} if "v" in stop else set()
+            self._grams[stop] = [[g for g in gs if g not in voice and not all(t in sw for t in g.split(" "))]
+                                 for gs in self.grams]
+        return self._grams[stop]
+
+    def first(self, drop: str, text_weight: float, mask_tr, mask_te, tag, refs_scale: float = 0.0, text_c: float = 0.0,
+              stop: str = ""):
         """The first model's P(us) on ``mask_te``, fitted on ``mask_tr`` (cached per tag); ``refs_scale``: the vote's
         references stored at int8 x this instead of ``training.REFS_SCALE`` (round 12: the model's size)."""
         import numpy as np
 
         from monitor.identity.decide import L2
 
-        key = (drop, text_weight, tag, refs_scale)
+        key = (drop, text_weight, tag, refs_scale, text_c, stop)
         if key in self._first:
             return self._first[key]
         T, X = self.T, self.X.copy()
@@ -164,8 +186,9 @@ class Bench:
             T.REFS_SCALE = saved_scale
         p = T._predict(T._with_votes(X[mask_te], refs, self.y[mask_tr] == 1), mean, scale, w, b)
         if text_weight:
-            tm = T._fit_text([self.grams[i] for i in np.flatnonzero(mask_tr)], self.y[mask_tr])
-            p = T._blend(p, T._text_logits(tm, [self.grams[i] for i in np.flatnonzero(mask_te)]), text_weight)
+            grams = self.grams_for(stop)
+            tm = T._fit_text([grams[i] for i in np.flatnonzero(mask_tr)], self.y[mask_tr], **({"c": text_c} if text_c else {}))
+            p = T._blend(p, T._text_logits(tm, [grams[i] for i in np.flatnonzero(mask_te)]), text_weight)
         self._first[key] = p
         return p
 
@@ -180,7 +203,7 @@ class Bench:
         from monitor.identity.decide import TEXT_WEIGHT
 
         p = self.first(opts.get("drop", ""), float(opts.get("text", TEXT_WEIGHT)), mask_tr, mask_te, tag,
-                       float(opts.get("refs", 0)))
+                       float(opts.get("refs", 0)), float(opts.get("textc", 0)), opts.get("stop", ""))
         head = opts.get("head", "name")
         if head == "none":
             return p
@@ -334,6 +357,7 @@ def main(argv=None) -> None:
             from monitor.identity.decide import HIGH
 
             oof = b.cv(opts)[b.train]
+            raw = oof.copy()  # before the rules (the dump keeps it: what a rule on top would change)
             weak, forced, y, groups = b.weak[b.train], b.forced[b.train], b.y[b.train], b.groups[b.train]
             pv = np.where(weak & (oof < HIGH), oof, np.nan)
             oof = oof.copy()
@@ -342,7 +366,8 @@ def main(argv=None) -> None:
             pv = np.where(np.isnan(pv) | (forced != -1), oof, pv)
             if args.dump:  # the out-of-fold chances, after the rules (per-file comparisons between variants)
                 Path(args.dump).mkdir(parents=True, exist_ok=True)
-                np.savez(Path(args.dump) / f"{name}.cv.npz", oof=oof, y=y, groups=groups)
+                np.savez(Path(args.dump) / f"{name}.cv.npz", oof=oof, raw=raw, y=y, groups=groups, weak=weak,
+                         forced=forced)
             print("CV held out by file (training files):")
             print(trade_off(oof, pv, y, groups, train, crisis, alert, label, floor=valve_floors(tr_cands)), flush=True)
             from monitor.identity.decide import LOW

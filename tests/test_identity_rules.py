@@ -119,3 +119,45 @@ def test_the_vote_reads_the_same_numbers_as_the_references_scaled_first():
     x = refs[ours][0] + refs[~ours][0]
     x /= np.linalg.norm(x)
     assert np.allclose(mdl.vote(x), decide.knn_vote(refs[~ours], refs[ours], x[None, :])[0])
+
+
+@pytest.mark.parametrize("body,spelled", [
+    ("NBN (Nigerian Breastfeeding Network) is training 300 community volunteers in Kano this month.",
+     "Nigerian Breastfeeding Network"),
+    ("Nairn Baby Natter (NBN 😂) this Friday at the community centre, cake provided by yours truly",
+     "Nairn Baby Natter"),
+    ("Northern Baby Network's summer picnic at Duthie Park is ON despite the rain! bring wellies. NBN Aberdeen x",
+     "Northern Baby Network's"),
+    ("NBN! scan was fine, baby measuring right on track (NBN = no bad news lol)", "no bad news"),
+])
+def test_a_short_name_the_text_spells_out_as_something_else_is_not_us(cfg, body, spelled):
+    # round 14: 37 short-name candidates in the 54 labelled files spell "NBN" out as something else, and
+    # none of them is us; a new writer's (t63) were taken at 0.90-0.94 ("volunteers", "baby", "community centre")
+    an = Analyser(cfg, [])
+    assert an.analyse("", body) is None
+    assert an.last_identity.verdict == "not_us" and an.last_identity.p_us == 0.0
+    assert an.last_identity.reason == f"not us: '{body[body.index('NBN'):][:3]}' here stands for {spelled}"
+
+
+@pytest.mark.parametrize("body", [
+    "New Baby Network (NBN) volunteers were lovely at the Wokingham café today, thank you",
+    "Love NBN but the new website is impossible on a phone, took me 10 mins to find the session times",
+    "NBN volunteers came round on Tuesday. New Baby Network are a lifeline, honestly.",
+])
+def test_our_own_name_or_ordinary_words_with_those_initials_are_not_spelling_it_out(cfg, body):
+    from monitor.identity.features import short_name_spelled_out
+
+    an = Analyser(cfg, [])
+    sents = an.split("", body)
+    mbs = {i: an.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
+    assert short_name_spelled_out(cfg, sents, {i for i, m in mbs.items() if m}, mbs) is None
+
+
+def test_our_own_initials_in_brackets_are_not_someone_else_explained():
+    # round 14: "New Baby Network (NBN) in Elgin" read as "explained in brackets" (the preloved app's shape)
+    from monitor.identity.features import _own_short_form
+
+    assert _own_short_form("New Baby Network", " (NBN) in Elgin has moved")
+    assert _own_short_form("new baby network", " (@newbabynetwork) is")
+    assert not _own_short_form("New Baby Network", " (the preloved baby stuff app)")
+    assert not _own_short_form("New Baby Network", " (NBNL, the shop)")

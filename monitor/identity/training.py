@@ -11,14 +11,13 @@ from pathlib import Path
 from ..text import fold
 from . import decide
 from .context import BAND as CONTEXT_BAND, HEAD_L2, READS as CONTEXT_READS, WEIGHT as CONTEXT_WEIGHT, head_input, head_logit, mixed
+from .encodings import CONTEXT_CACHE, _context_key, context_vectors, fit_context_head  # noqa: F401 (re-exported)
 from .decide import (HIGH, L2, LEARNED_MARGIN, LEARNED_SAME_WORD, LEARNED_SIMILARITY, LOW, TEXT_C, TEXT_WEIGHT,
                      VECTOR_L2, Judge, knn_vote, model, text_logit)
-from .features import FEATURES, VOTE, _weak_only, profile_text, strong_evidence, text_grams
+from .features import FEATURES, VOTE, _weak_only, profile_text, short_name_spelled_out, strong_evidence, text_grams
 from .words import words_after
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-# the encoder's name vectors of the training texts (a few minutes of CPU the first time; git-ignored, never committed)
-CONTEXT_CACHE = ROOT / "data" / "identity_context.npz"
 # What the committed model is trained on (relative to the project root), in this order.
 TRAINING_FILES = (
     "tests/data/labelled_mentions.jsonl",
@@ -76,6 +75,9 @@ TRAINING_FILES = (
     # round 13: five more new writers' namesakes and true mentions (scored pseudo-blind first: README "Is it us?")
     "training/t54_ayrshire.jsonl", "training/t55_newry.jsonl", "training/t57_torbay.jsonl",
     "training/t59_borders.jsonl", "training/t60_fermanagh.jsonl",
+    # round 14: two more new writers (scored pseudo-blind first: README "Is it us?"); t64 is true mentions written the
+    # hard way (initials, the charity's own voice, things of ours named like products) beside namesakes
+    "training/t63_moray.jsonl", "training/t64_anglesey.jsonl",
 )
 
 
@@ -345,7 +347,8 @@ def _rules_first(config, cands):
             out.append(1)
             continue
         after = [w for i in mentioned for m in mbs[i] for w in words_after(fold(sents[i][1]), m.end)]
-        out.append(0 if any(a and set(a) & set(after) for _ns, a in judge._known) else -1)
+        known = any(a and set(a) & set(after) for _ns, a in judge._known)
+        out.append(0 if known or short_name_spelled_out(config, sents, mentioned, mbs) else -1)
     return np.asarray(out)
 
 
@@ -448,53 +451,3 @@ def learning_report(config, cands) -> str:
     return (f"  one correction each ({corrections} namesakes marked in turn): other namesakes kept out per correction "
             f"{hidden_false / max(corrections, 1):.2f}; true mentions any correction would hide: {len(hidden_true)} "
             f"of {sum(r[0] for r in rows)}")
-
-
-def _context_key(window) -> str:
-    """The cache key of what the encoder reads: its settings, the text and where our name is in it (a change to the
-    matcher that moves or adds a name must not reuse an old reading)."""
-    import hashlib
-
-    from .. import encoder as enc
-
-    text, spans = window
-    return hashlib.sha256(f"{enc.VERSION} {enc.LAYERS} {enc.WINDOW} name+pooled\n{spans}\n{text}".encode()).hexdigest()[:24]
-
-
-def context_vectors(cands, cache: Path | None = CONTEXT_CACHE):
-    """The encoder's readings of every training candidate (n x 768: the name's vector, then the window's; the head
-    reads ``context.READS`` of them), read from ``cache`` when there (keyed by the text and the encoder's settings)
-    and written back with what was new. The first training run encodes every candidate (a few minutes of CPU);
-    later ones only new texts."""
-    import numpy as np
-
-    from .. import encoder as enc
-
-    windows = [enc.window_text(*c[2:5]) for c in cands]
-    keys = [_context_key(w) for w in windows]
-    known: dict[str, object] = {}
-    if cache is not None and cache.is_file():
-        try:
-            z = np.load(cache)
-            known = dict(zip(z["keys"].tolist(), z["vecs"]))
-        except (OSError, ValueError, KeyError):
-            known = {}
-    todo = [i for i, k in enumerate(keys) if k not in known]
-    if todo:
-        got = enc.encoder().name_vectors([windows[i] for i in todo], pooled=True)
-        for i, v in zip(todo, got):
-            known[keys[i]] = v
-        if cache is not None:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(".tmp.npz")
-            keep = [k for k, v in known.items() if len(v) == 768]  # readings of an older encoder setting are dropped
-            np.savez(tmp, keys=np.asarray(keep), vecs=np.stack([known[k] for k in keep]).astype(np.float32))
-            tmp.replace(cache)
-    return np.stack([known[k] for k in keys]).astype(np.float64)
-
-
-def fit_context_head(V, y, l2: float = HEAD_L2):
-    """(mean, scale, w, b): a standardised L2 logistic regression, classes balanced (``training._fit``)."""
-    mean, scale = V.mean(axis=0), V.std(axis=0) + 1e-6
-    w, b = _fit((V - mean) / scale, y, l2=l2)
-    return mean, scale, w, float(b)
