@@ -132,7 +132,8 @@ def build(files: list[Path] | None = None, cache_root: Path | None = CACHE_DIR, 
         whole, best = data["whole"], data["best"]
         for fold in sorted(set(fold_of.values())):
             arrays = np.load(cache / f"fold{fold}.npz")
-            fitted[fold] = T.Fitted(*(arrays[a] for a in _ARRAYS), float(arrays["dense_weight"]))
+            w = arrays["dense_weight"]
+            fitted[fold] = T.Fitted(*(arrays[a] for a in _ARRAYS), float(w) if w.ndim == 0 else w.tolist())
         if log:
             log(f"folds read from {cache}")
     else:

@@ -146,7 +146,9 @@ class Model:
         self.bank = model_rows.unpack_bank(np, arrays)  # (examples, 256), about unit length; explains only
         # [[id, file, severity, families, text]]: in judge.json (older artefacts, and a fold's model) or
         # deflated in judge.npz (``examples``, the JSON's UTF-8 bytes: a quarter of the size)
+        # deflated (``examples``) or, since round 14, xz-compressed (``examples_xz``: 0.29 MB against 0.40)
         self.examples = meta["examples"] if isinstance(meta.get("examples"), list) else (
+            json.loads(_unxz(arrays["examples_xz"]).decode("utf-8")) if "examples_xz" in arrays else
             json.loads(arrays["examples"].tobytes().decode("utf-8")) if "examples" in arrays else [])
         self._levels = np.array([LEVELS.index(ex[2]) for ex in self.examples], dtype=np.int8)
         self._families = np.zeros((len(self.examples), len(FAMILIES)), dtype=bool)
@@ -157,7 +159,9 @@ class Model:
                     self._families[row, column[f]] = True
         self.thresholds = dict(meta["thresholds"])
         self.sentence_weight = float(meta.get("sentence_weight", 1.0))
-        self.dense_weight = float(meta.get("dense_weight", 0.5))
+        # The word vectors' share: one for every head, or one per head (``train_fit.Settings.dense_heads``).
+        w = meta.get("dense_weight", 0.5)
+        self.dense_weight = np.asarray(w, dtype=np.float32) if isinstance(w, list) else float(w)
         self.watch_agreement = float(meta.get("watch_agreement", 0.0))
         self._embedder = embedder
         self._banks: dict[str, tuple] = {}  # level -> its examples (``_level_bank``)
@@ -302,6 +306,12 @@ def agree(np, p, k: float):
 
 # The n-gram weights as the artefact stores them, one byte each (model_rows.quantise, dequantise).
 quantise, dequantise = model_rows.quantise, model_rows.dequantise
+
+
+def _unxz(array) -> bytes:
+    import lzma
+
+    return lzma.decompress(array.tobytes())
 
 
 def _sigmoid(np, z):

@@ -54,3 +54,36 @@ def test_the_committed_model_reads_the_mean_and_the_max():
     m = model.load()
     assert m.w_dense.shape[0] == 512 == len(m.dense_mean)
     assert m.meta["settings"]["dense_max"] is True
+
+
+def test_some_heads_read_the_word_vectors_at_their_own_share():
+    """Round 14: the word-vector half reads risk into ordinary texts (a Doric "who's going tomorrow?" at 96% crisis)
+    where the n-grams do not, so "crisis" and "alert or worse" read it at 0.15, the other heads at 0.3. Each head's
+    chance is its own mix of the two regressions, and the other heads are as before."""
+    items = [Item(f"d{k}", "t_dense.jsonl", "", body, True, level, []) for k, (body, level) in enumerate(TEXTS)]
+    feat = train.featurise(items, embed.load())
+    y, rows = train.targets(items), list(range(len(items)))
+    own = train.fit(feat, y, rows, train.Settings(dense_max=True))
+    one = train.fit(feat, y, rows, train.Settings(dense_max=True, dense_heads=()))
+    assert one.dense_weight == 0.3
+    assert own.dense_weight == [0.15 if h in ("alert", "crisis") else 0.3 for h in model.HEADS]
+    meta = {"thresholds": {"crisis": 0.5, "alert": 0.5, "watch": 0.5, "family": 0.5}}
+    sparse = [_normalised(feat.whole_sparse[r], own.idf) for r in rows]
+    p_own = own.model(meta)._probabilities(sparse, feat.whole_dense)
+    p_one = one.model(meta)._probabilities(sparse, feat.whole_dense)
+    crisis, watch = model.HEADS.index("crisis"), model.HEADS.index("watch")
+    assert np.allclose(p_own[:, watch], p_one[:, watch])  # same fit, same share
+    assert not np.allclose(p_own[:, crisis], p_one[:, crisis])
+    # the crisis chance is 0.85 of the n-grams' and 0.15 of the word vectors': recover the two from the 0.3 mix
+    only_sparse = own.model({**meta})
+    only_sparse.dense_weight = np.float32(0.0)
+    s = only_sparse._probabilities(sparse, feat.whole_dense)[:, crisis]
+    d = (p_one[:, crisis] - 0.7 * s) / 0.3
+    assert np.allclose(p_own[:, crisis], 0.85 * s + 0.15 * d, atol=1e-5)
+
+
+def test_the_committed_model_reads_crisis_and_alert_at_their_own_share():
+    m = model.load()
+    w = dict(zip(m.heads, np.broadcast_to(m.dense_weight, (len(m.heads),)).tolist()))
+    assert w["crisis"] == pytest.approx(0.15) and w["alert"] == pytest.approx(0.15)
+    assert w["watch"] == pytest.approx(0.3) and w["safeguarding"] == pytest.approx(0.3)

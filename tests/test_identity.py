@@ -239,9 +239,10 @@ def test_training_reproduces_the_committed_model(cfg, tmp_path):
     assert a["text_vocab"].tobytes() == b["text_vocab"].tobytes()
     assert list(a["us_after"]) == list(b["us_after"]) and str(a["meta"]) == str(b["meta"])
     assert meta["false"] >= 200 and meta["true"] >= 500
-    assert identity.MODEL_PATH.stat().st_size < 1_900_000  # all models together: < 5 MB (test_model); 1.7 MB until
+    assert identity.MODEL_PATH.stat().st_size < 2_000_000  # all models together: < 5 MB (test_model); 1.7 MB until
     # round 9 (t30, t31 and t33 took it to 1.76 MB); 2.33 MB with round 11's t43, t45, t46, t48, t49 (bound 2.4 MB then);
-    # round 12 stores the vote's references at x 15 instead of x 63 (1.6 MB with t51, t52)
+    # round 12 stores the vote's references at x 15 instead of x 63 (1.6 MB with t51, t52); round 14's t63-t66 took it
+    # to 1.97 MB (bound 2.0 MB): the references grow with every file (1.1 MB of it), the next round must store them smaller
 
 
 def test_training_refuses_a_broken_file(cfg, tmp_path):

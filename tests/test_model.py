@@ -65,7 +65,7 @@ def test_the_ngram_weights_are_stored_one_byte_each_and_read_back_closely():
 
     arrays = embed.read_npz(model.MODEL_DIR / "judge.npz")
     assert arrays["w_sparse_q"].dtype == np.int8 and "w_sparse" not in arrays
-    assert arrays["examples"].dtype == np.uint8  # the examples' texts, deflated JSON
+    assert arrays["examples_xz"].dtype == np.uint8 and "examples" not in arrays  # the examples' texts, xz JSON
     rng = np.random.default_rng(0)
     w = (rng.standard_normal((4096, len(model.HEADS))) * rng.uniform(0.01, 3, len(model.HEADS))).astype(np.float32)
     codes, scales = model.quantise(np, w)

@@ -78,6 +78,8 @@ TRAINING_FILES = (
     # round 14: two more new writers (scored pseudo-blind first: README "Is it us?"); t64 is true mentions written the
     # hard way (initials, the charity's own voice, things of ours named like products) beside namesakes
     "training/t63_moray.jsonl", "training/t64_anglesey.jsonl",
+    # added by the lead at round 14's merge: t65 (not-about-us posts in alarming registers), t66 (a judgement mix)
+    "training/t65_isleofman.jsonl", "training/t66_dorset.jsonl",
 )
 
 
