@@ -280,8 +280,8 @@ def other_address(found, folded_text: str) -> float:
     return 0.0
 
 
-_GLUE = r"(?:[\s-]+(?:(?:of|for|and|the|&|de|du|la)[\s-]+)?)"
-_SPELLED_RIGHT_BESIDE = re.compile(r"^\W{0,3}(?:\(|=|:|\bstands for\b|\bmeans\b|\baka\b)", re.I)
+_GLUE_WORDS = ("of", "for", "and", "the", "&", "de", "du", "la")  # small words a spelled-out name may hold
+_GLUE = r"(?:[\s-]+(?:(?:" + "|".join(_GLUE_WORDS) + r")[\s-]+)?)"
 
 
 def short_name_spelled_out(config, sents, mentioned, matches_by_sentence) -> str | None:
@@ -306,8 +306,7 @@ def short_name_spelled_out(config, sents, mentioned, matches_by_sentence) -> str
             plain = " ".join(re.sub(r"['’]s$", "", w) for w in re.split(r"[\s-]+", fold(words)))
             if fold(words) == short or plain in ours or any(plain.startswith(o) for o in ours if " " in o):
                 continue
-            caps = all(w[0].isupper() for w in re.split(r"[\s-]+", words) if fold(w) not in
-                       {"of", "for", "and", "the", "&", "de", "du", "la"})
+            caps = all(w[0].isupper() for w in re.split(r"[\s-]+", words) if fold(w) not in _GLUE_WORDS)
             before, after = text[max(0, found.start() - 12):found.start()], text[found.end():found.end() + 6]
             beside = bool(re.search(rf"(?<!\w){short}\W{{0,3}}(?:\(|=|:|\bstands for\b|\bmeans\b|\baka\b)\W{{0,3}}$",
                                     fold(before))) or bool(re.match(rf"\W{{0,3}}\(\s*#?{short}(?!\w)", fold(after)))
