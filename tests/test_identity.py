@@ -1,13 +1,11 @@
-"""Is it us? The profile, the identity model, and namesakes learned from one correction (issue 15)."""
+"""Is it us? The profile, deciding, weak candidates, and namesakes learned from one correction (issue 15). What the
+learned check reads and how it is trained: test_identity_model.py."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
-import numpy as np
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from monitor import config as config_mod
@@ -16,7 +14,7 @@ from monitor.analyse import Analyser
 from monitor.cli import cli
 from monitor.pipeline import run_cycle
 
-from .conftest import NOW, REPO, SHIPPED, rss, write_config
+from .conftest import NOW, SHIPPED, rss, write_config
 
 
 SOURCES = [{"name": "f", "kind": "rss", "url": "http://127.0.0.1:9/f"}]
@@ -223,35 +221,6 @@ def test_without_a_usable_model_every_name_match_is_kept(cfg, monkeypatch, tmp_p
     monkeypatch.setattr(identity, "_model", None)
 
 
-def test_training_reproduces_the_committed_model(cfg, tmp_path):
-    shipped = config_mod.load(REPO / "feeds.yaml", environ={}, secrets=False)
-    out = tmp_path / "identity.npz"
-    meta = identity.train(shipped, out=out)
-    a, b = np.load(out), np.load(identity.MODEL_PATH)
-    assert sorted(a.files) == sorted(b.files)
-    for k in ("w", "b", "mean", "scale", "low", "high", "positives", "positives_in_refs", "positives_scale",
-              "text_weight", "text_b"):
-        assert np.allclose(a[k].astype(float), b[k].astype(float), atol=1e-4), k
-    for k in ("context_mean", "context_scale", "context_w", "context_b", "context_weight", "context_band"):
-        assert np.allclose(a[k].astype(float), b[k].astype(float), atol=1e-3), k  # the second look's head
-    for k in ("text_idf", "text_w"):  # the words model, stored in half precision
-        assert np.allclose(a[k].astype(float), b[k].astype(float), atol=2e-3, rtol=2e-3), k
-    assert a["text_vocab"].tobytes() == b["text_vocab"].tobytes()
-    assert list(a["us_after"]) == list(b["us_after"]) and str(a["meta"]) == str(b["meta"])
-    assert meta["false"] >= 200 and meta["true"] >= 500
-    assert identity.MODEL_PATH.stat().st_size < 2_000_000  # all models together: < 5 MB (test_model); 1.7 MB until
-    # round 9 (t30, t31 and t33 took it to 1.76 MB); 2.33 MB with round 11's t43, t45, t46, t48, t49 (bound 2.4 MB then);
-    # round 12 stores the vote's references at x 15 instead of x 63 (1.6 MB with t51, t52); round 14's t63-t66 took it
-    # to 1.97 MB (bound 2.0 MB): the references grow with every file (1.1 MB of it), the next round must store them smaller
-
-
-def test_training_refuses_a_broken_file(cfg, tmp_path):
-    bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"body": "New Baby Network", "mention": true, "severity": "info"}\n{"body": "oops"\n')
-    with pytest.raises(ValueError, match=r"bad.jsonl:2: not valid JSON"):
-        identity.train(cfg, files=[bad], out=tmp_path / "x.npz")
-
-
 # --------------------------------------------------------------------------- one correction, end to end
 
 NAMESAKE_1 = {"title": "Hebden knitters furious", "link": "https://forum.example.org/t/knit-1",
@@ -380,189 +349,3 @@ def test_a_capitalised_word_before_the_name_is_someone_elses_but_not_a_greeting_
                       "Lovely morning at the Eastfield New Baby Network café", "Dear New Baby Network, a complaint",
                       "Went to the group. New Baby Network volunteers were great"):
         assert flag(ours_text) == 0.0, ours_text
-
-
-def test_the_words_model_at_run_time_computes_what_training_fitted(cfg):
-    from monitor.identity import training
-    from monitor.identity.decide import text_logit
-
-    grams = [["xname", "group", "xname group", "volunteers"], ["xname", "ltd", "xname ltd", "refund", "order"],
-             ["xname", "group", "church", "st", "aidan's"], ["xname", "volunteers", "cafe"], ["order", "refund", "ltd"]]
-    y = np.asarray([1.0, 0.0, 0.0, 1.0, 0.0])
-    vocab, idf, w, b = training._fit_text(grams, y, 10.0, min_df=2)
-    A = training._tfidf(grams, {g: i for i, g in enumerate(vocab)}, idf)
-    expected = A @ w + b
-    index = {g: i for i, g in enumerate(vocab)}
-    got = [text_logit(index, idf, w, b, g + ["never seen"]) for g in grams]  # unknown terms count for nothing
-    assert np.allclose(got, expected, atol=1e-9)
-    assert text_logit(index, idf, w, b, ["never seen"]) == b
-    assert got[1] < 0 < got[0]
-
-
-def test_the_shipped_model_mixes_the_words_model_in(cfg):
-    mdl = identity.model()
-    assert mdl.text_weight == identity.decide.TEXT_WEIGHT > 0 and len(mdl.vocab) > 1000
-    an, a = analyse(cfg, "Hartfield Council's New Baby Network welcome packs now include a free swim pass for the "
-                         "leisure centre. Register the birth at the town hall to get one.")
-    assert a is None and an.last_identity.verdict == "not_us", an.last_identity
-
-
-# --------------------------------------------------------------------------- how the name is written (round 4)
-
-
-def _shapes(an, text):
-    from monitor.identity.features import FEATURES
-
-    sents = an.split("", text)
-    mbs = {i: an.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
-    x = an.identity.features(sents, {i for i, ms in mbs.items() if ms}, mbs)[0]
-    names = ("name in quotes", "brackets after the name", "capitalised word before the name, starting the sentence",
-             "its/their before the name", "'The' inside a sentence", "another web address or handle with our name")
-    return {n for n in names if x[FEATURES.index(n)]}
-
-
-def test_how_the_name_is_written_can_say_it_is_someone_elses(cfg):
-    an = Analyser(cfg, [])
-    assert _shapes(an, "Texts from 'New Baby Network' asking me to rate my pain??") == {"name in quotes"}
-    assert _shapes(an, "PSA Newbaby Network (the preloved baby stuff app) seller took £60") == {"brackets after the name"}
-    assert _shapes(an, "Cork New Baby Network cancelled the Tuesday group again") == {
-        "capitalised word before the name, starting the sentence"}
-    assert _shapes(an, "The bank says its New Baby Network baby bank is empty") == {"its/their before the name"}
-    assert _shapes(an, "Episode 3 of The New Baby Network had me in bits") == {"'The' inside a sentence"}
-    assert _shapes(an, "Anyone notice newbabynetwork.ie is full of ads?") == {"another web address or handle with our name"}
-    assert _shapes(an, "@NewBabyNetworkLtd where is my order? New Baby Network never answers") == {
-        "another web address or handle with our name"}
-    # ours, or ordinary openers: nothing
-    for text in ("Thanks New Baby Network for the group, see newbabynetwork.org.uk or @newbabynetwork",
-                 "Loved New Baby Network today", "Is New Baby Network open on Friday?", "Dear New Baby Network, hello",
-                 "Eastfield New Baby Network café was lovely", "Emailed info@newbabynetwork.org.uk about New Baby Network",
-                 "The New Baby Network group in Southvale is back on Tuesday"):
-        assert _shapes(an, text) == set(), text
-
-
-# --------------------------------------------------------------------------- places (issue 15, round 5)
-
-
-def _features(an, text):
-    from monitor.identity import FEATURES
-
-    sents = an.split("", text)
-    mbs = {i: an.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
-    x = an.identity.features(sents, {i for i, ms in mbs.items() if ms}, mbs)[0]
-    return x[FEATURES.index("our place near the name")], x[FEATURES.index("another UK place near the name")]
-
-
-HOME = "Went to the New Baby Network group in Birkenhead today, the volunteers made me a brew and listened."
-COUNCIL = "Leeds City Council's New Baby Network scheme now posts a welcome pack to every family after registration."
-
-
-def test_place_evidence_counts_both_ways(cfg):
-    """Our town near the name is evidence for us; another named UK place near it, for the namesake's home."""
-    an = Analyser(cfg, [])
-    judge = an.identity
-    judge.set_places(None)  # feeds.yaml's example places (Southvale, ...): Birkenhead is someone else's
-    assert _features(an, HOME) == (0.0, 1.0)
-    judge.set_places(["Birkenhead", "Wallasey"], area="Wirral and Cheshire West")
-    assert judge.places == ["Birkenhead", "Wallasey", "Wirral", "Cheshire West"]
-    assert _features(an, HOME) == (1.0, 0.0)
-    assert _features(an, COUNCIL) == (0.0, 1.0)
-    assert _features(an, "The New Baby Network stall at Cheshire Oaks: all the volunteers there")[1] == 0.0  # ours
-    assert _features(an, "New Baby Network in Galway")[1] == 0.0  # abroad: the abroad words weigh that
-    judge.set_places(["Leeds"])
-    assert _features(an, COUNCIL) == (1.0, 0.0)
-    judge.set_places(None)
-    assert judge.places == list(cfg.organisation.profile.places)
-
-
-def test_the_committed_model_weighs_our_places_and_other_places(cfg):
-    """The same text is likelier us where its town is one of ours, and a council's scheme likelier someone else's
-    where the council is not in our area."""
-    an = Analyser(cfg, [])
-
-    def p_us(text, places):
-        an.identity.set_places(places)
-        an.analyse("", text)
-        return an.last_identity.p_us
-
-    try:
-        assert p_us(HOME, ["Birkenhead", "Wirral"]) > p_us(HOME, ["Norwich", "Diss"])
-        assert p_us(COUNCIL, ["Birkenhead", "Wirral"]) < p_us(COUNCIL, ["Leeds"])
-    finally:
-        an.identity.set_places(None)
-
-
-def test_training_reads_each_files_places_from_its_sidecar(cfg, tmp_path):
-    from monitor.evaluate import LabelError
-    from monitor.identity import training
-
-    f = tmp_path / "w.jsonl"
-    f.write_text(json.dumps({"body": HOME, "mention": True, "severity": "info"}) + "\n"
-                 + json.dumps({"body": COUNCIL, "mention": False}) + "\n"
-                 + json.dumps({"body": "Thank you New Baby Network for the call", "mention": True, "severity": "info",
-                               "to_us": True}) + "\n")
-    (tmp_path / "w.places.json").write_text(json.dumps({"area": "Wirral", "places": ["Birkenhead"]}))
-    other = tmp_path / "o.jsonl"
-    other.write_text(json.dumps({"body": HOME, "mention": True, "severity": "info", "title": "x"}) + "\n")
-    assert training.places_of([f, other]) == [("Wirral", ["Birkenhead"]), None]
-    cands = training.candidates(cfg, [f, other])
-    assert [c[1]["body"][:10] for c in cands] == [HOME[:10], COUNCIL[:10], HOME[:10]]  # sent to us: not a candidate
-    X, _c, _a = training.featurise(cfg, cands, training.places_of([f, other]))
-    col = identity.FEATURES.index("our place near the name")
-    assert X[:, col].tolist() == [1.0, 0.0, 0.0]  # the second file has no sidecar: feeds.yaml's places
-    (tmp_path / "w.places.json").write_text(json.dumps({"area": "Wirral", "places": "Birkenhead"}))
-    with pytest.raises(LabelError, match=r"w.places.json: needs \"places\""):
-        training.places_of([f])
-
-
-# --------------------------------------------------------------------------- the words beside the name (round 6)
-
-
-def test_the_words_right_before_and_after_the_name_are_read_apart(cfg):
-    """The check reads the three words on each side of the name as vectors of their own: "New Baby Network
-    Photography in Leeds" has "Photography in Leeds" after it, which the whole sentence's average loses."""
-    from monitor.identity.features import FEATURES, side_texts
-
-    an = Analyser(cfg, [])
-
-    def sides(text):
-        sents = an.split("", text)
-        mbs = {i: an.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
-        return sents, {i for i, ms in mbs.items() if ms}, mbs
-
-    assert side_texts(*sides("Booked New Baby Network Photography in Leeds for her newborn shoot.")) == (
-        ["Booked"], ["Photography in Leeds"])
-    assert side_texts(*sides("Gaz: did that hire place ring u back. Is it the Cheshire New Baby Network, "
-                             "the one with the council lady?")) == (["it the Cheshire"], ["the one with"])
-    assert side_texts(*sides("New Baby Network")) == ([], [])
-    # one entry per match, each side within its own sentence
-    assert side_texts(*sides("Thanks New Baby Network! See you at New Baby Network group tomorrow")) == (
-        ["Thanks", "See you at"], ["group tomorrow"])
-    sents, mentioned, mbs = sides("Booked New Baby Network Photography in Leeds for her newborn shoot.")
-    x = an.identity.features(sents, mentioned, mbs)[0]
-    n = len(FEATURES)
-    emb = an.identity.embedder()
-    assert x.shape == (n + 3 * 256,)
-    assert np.allclose(x[n + 256:n + 512], emb.embed(["Booked"])[0], atol=1e-6)  # one match: its words' vector
-    assert np.allclose(x[n + 512:], emb.embed(["Photography in Leeds"])[0], atol=1e-6)
-    sents, mentioned, mbs = sides("New Baby Network")
-    assert not an.identity.features(sents, mentioned, mbs)[0][n + 256:].any()  # nothing beside it: zeros
-
-
-def test_the_committed_model_reads_the_words_beside_the_name(cfg):
-    """The side vectors carry weight in the shipped model, and what stands after the name moves P(us) when the rest
-    of the text is the same."""
-    from monitor.identity.features import FEATURES
-
-    mdl = identity.model()
-    n = len(FEATURES)
-    assert mdl.w.shape == (n + 3 * 256 + 2,)
-    assert np.abs(mdl.w[n + 256:n + 768]).sum() > 0.5 * np.abs(mdl.w[n:n + 256]).sum()
-    an = Analyser(cfg, [])
-
-    def p_us(text):
-        an.analyse("", text)
-        return an.last_identity.p_us
-
-    ours = p_us("Went to New Baby Network baby cafe in Southvale today, the volunteers were lovely.")
-    other = p_us("Went to New Baby Network Photography in Leeds today, the photographers were lovely.")
-    assert other < ours
