@@ -144,9 +144,9 @@ class Model:
         self.dense_mean = arrays["dense_mean"].astype(np.float32)
         self.dense_scale = arrays["dense_scale"].astype(np.float32)
         self.bank = model_rows.unpack_bank(np, arrays)  # (examples, 256), about unit length; explains only
-        # [[id, file, severity, families, text]]: in judge.json (older artefacts, and a fold's model) or
-        # deflated in judge.npz (``examples``, the JSON's UTF-8 bytes: a quarter of the size)
-        # deflated (``examples``) or, since round 14, xz-compressed (``examples_xz``: 0.29 MB against 0.40)
+        # [[id, file, severity, families, text]]: in judge.json (older artefacts, and a fold's model) or in
+        # judge.npz as the JSON's UTF-8 bytes, xz-compressed since round 14 (``examples_xz``: 0.29 MB against
+        # 0.40), deflated before it (``examples``)
         self.examples = meta["examples"] if isinstance(meta.get("examples"), list) else (
             json.loads(_unxz(arrays["examples_xz"]).decode("utf-8")) if "examples_xz" in arrays else
             json.loads(arrays["examples"].tobytes().decode("utf-8")) if "examples" in arrays else [])

@@ -11,13 +11,12 @@ from pathlib import Path
 from ..text import fold
 from . import decide
 from .context import BAND as CONTEXT_BAND, HEAD_L2, READS as CONTEXT_READS, WEIGHT as CONTEXT_WEIGHT, head_input, head_logit, mixed
-from .encodings import CONTEXT_CACHE, _context_key, context_vectors, fit_context_head  # noqa: F401 (re-exported)
+from .encodings import CONTEXT_CACHE, ROOT, _context_key, context_vectors, fit_context_head  # noqa: F401 (re-exported)
 from .decide import (HIGH, L2, LEARNED_MARGIN, LEARNED_SAME_WORD, LEARNED_SIMILARITY, LOW, TEXT_C, TEXT_WEIGHT,
                      VECTOR_L2, Judge, knn_vote, model, text_logit)
 from .features import FEATURES, VOTE, _weak_only, profile_text, short_name_spelled_out, strong_evidence, text_grams
 from .words import words_after
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 # What the committed model is trained on (relative to the project root), in this order.
 TRAINING_FILES = (
     "tests/data/labelled_mentions.jsonl",
