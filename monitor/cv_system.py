@@ -52,6 +52,7 @@ class Folds:
     watch_agreement: float
     other: object = None          # which graded items are written in another language (``train.other_language``)
     cache: Path | None = None
+    crisis_mix: float = 0.0       # ``train_fit.Settings.crisis_mix`` (``model.agree``)
     models: dict = field(default_factory=dict)
 
     def model_for(self, writer: str, embedder=None):
@@ -66,7 +67,7 @@ class Folds:
             th = choose_thresholds(self.oof[others], self.y[others], None if self.other is None else self.other[others])
             fitted = self.fitted[self.fold_of[writer]]
             model = fitted.model({"thresholds": th, "sentence_weight": self.sentence_weight,
-                                  "watch_agreement": self.watch_agreement}, embedder)
+                                  "watch_agreement": self.watch_agreement, "crisis_mix": self.crisis_mix}, embedder)
             self.models[writer] = Remembering(model, None if self.cache is None else self.cache / f"predict-{writer}.pkl")
         return self.models[writer]
 
@@ -162,7 +163,7 @@ def build(files: list[Path] | None = None, cache_root: Path | None = CACHE_DIR, 
 
     other = other_language([[s for _f, s in M.split(it.title, it.body)] for it in graded])
     weight, agreement, oof, _th = T.choose_sentence_weight(whole, best, y, how, other)
-    return Folds(fitted, fold_of, oof, y, groups, weight, agreement, other, cache)
+    return Folds(fitted, fold_of, oof, y, groups, weight, agreement, other, cache, crisis_mix=how.crisis_mix)
 
 
 # --------------------------------------------------------------------------- grading

@@ -109,6 +109,9 @@ class Settings:
     # up on new writers, but held out by writer 87 crises below alert against 74 with every file, and two older
     # labelled sets each lost one more crisis below alert, so both are read (err toward recall).
     dense_max: bool = True
+    # The crisis level reads this share of the higher of the safeguarding and amplification heads' chances
+    # beside the crisis head's (``model.agree``; round 15: a crisis is one or the other in every labelled file).
+    crisis_mix: float = 0.25
 
 
 @dataclass

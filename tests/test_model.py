@@ -81,18 +81,21 @@ def test_the_ngram_weights_are_stored_one_byte_each_and_read_back_closely():
 
 
 def test_the_example_bank_is_kept_small_and_only_explains():
-    """The nearest-example bank is stored deflated as one-byte offsets from its mean (``model_rows.pack_bank``),
-    read back within half a step; it only explains: a model without it grades every text the same."""
+    """The nearest-example bank is stored xz-compressed (round 15; deflated before) as one-byte offsets from its
+    mean (``model_rows.pack_bank``, ``xz_bank``), read back within half a step; it only explains: a model without
+    it grades every text the same."""
     import copy
 
     from monitor import embed, model_rows
 
     arrays = embed.read_npz(model.MODEL_DIR / "judge.npz")
-    assert arrays["bank"].dtype == np.int8 and float(arrays["bank_scale"][0]) == model_rows.BANK_SCALE
+    assert "bank" not in arrays and arrays["bank_xz"].dtype == np.uint8
+    assert float(arrays["bank_scale"][0]) == model_rows.BANK_SCALE
     m = model.load()
     packed = model_rows.pack_bank(np, m.bank)
     back = model_rows.unpack_bank(np, packed)
     assert np.abs(back - m.bank).max() <= 0.5 / model_rows.BANK_SCALE + 1e-6
+    assert (model_rows.unpack_bank(np, model_rows.xz_bank(np, packed)) == back).all()  # xz: the same codes
     old = {"bank": np.round(m.bank * 127).astype(np.int8)}  # an older artefact's bank (int8 at 127) still reads
     assert np.abs(model_rows.unpack_bank(np, old) - m.bank).max() < 0.02
     blank = copy.copy(m)
@@ -126,6 +129,17 @@ def test_a_raise_needs_the_watch_head_to_agree_and_each_family_has_its_own_thres
     assert (np.delete(s, model.HEADS.index("alert"), axis=1) == np.delete(r, model.HEADS.index("alert"), axis=1)).all()
     m = model.load()
     assert m.watch_agreement in train.WATCH_AGREEMENTS
+    # The crisis level also reads what a crisis is made of (the higher of the safeguarding and amplification
+    # heads, at crisis_mix); "alert or worse" still reads the crisis head itself, and no other head moves.
+    t = r.copy()
+    t[:, model.HEADS.index("safeguarding")] = [0.9, 0.1]
+    t[:, model.HEADS.index("amplification")] = [0.2, 0.5]
+    u = model.agree(np, t, 0.0, 0.25)
+    assert list(u[:, model.HEADS.index("crisis")]) == pytest.approx([0.75 * 0.1 + 0.25 * 0.9, 0.75 * 0.9 + 0.25 * 0.5])
+    assert list(u[:, model.HEADS.index("alert")]) == pytest.approx([0.34, 0.66])
+    assert (np.delete(u, model.HEADS.index("crisis"), axis=1) == model.agree(np, t, 0.0)[:, [
+        k for k in range(len(model.HEADS)) if k != model.HEADS.index("crisis")]]).all()
+    assert m.crisis_mix == train.Settings().crisis_mix == 0.25
     own = {f: m.thresholds[f] for f in model.FAMILIES if f in m.thresholds}
     assert len(own) >= 5 and len(set(own.values())) > 1
     pred = m.predict("", FRIENDLY + "Someone there told me it was all a scam to take our money.")
