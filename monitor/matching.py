@@ -129,6 +129,22 @@ def _fuzzy_regex(term: str) -> str | None:
     return r"(?:\s+|-\n?\s*|_|)".join(parts) + r"(?![\w])"
 
 
+def _split_words(term: str) -> list[tuple[str, str]]:
+    """(regex, needle) for a multi-word plain term with one of its long words split in two, as voice typing writes
+    it ("new baby net work": round 15, every such post in the labelled files is ours): a split of a word of 7 letters
+    or more, each half at least 3, at a single space (a line break or a dash splits other things)."""
+    words = [w for w in re.split(r"[\s\-_]+", fold(term.strip())) if w]
+    if len(words) < 2 or term.strip()[:1] in "@#" or not all(w.isalpha() and w.isascii() for w in words):
+        return []
+    out = []
+    for k, w in enumerate(words):
+        for i in range(3, len(w) - 2) if len(w) >= 7 else ():
+            split = f"{w[:i]} {w[i:]}"
+            parts = [re.escape(x) for x in words[:k]] + [re.escape(split)] + [re.escape(x) for x in words[k + 1:]]
+            out.append((r"(?<![\w])" + _GAP_STRICT.join(parts) + r"(?![\w])", split))
+    return out
+
+
 class Matcher:
     """Compiled ``terms`` and ``exclude`` phrases."""
 
@@ -144,14 +160,17 @@ class Matcher:
         self._compact = [c for c in compact if len(c) >= 6]
         self._lookalike = re.compile(r"@?[\w.]*[\w]") if self._compact else None
         self._term_res = [(t, re.compile(phrase_regex(t))) for t in self.terms]
+        split = [(t, rx, need) for t in self.terms for rx, need in _split_words(t)]  # "new baby net work"
         self._exclude_re = (
             re.compile("|".join(f"(?:{phrase_regex(e, joinable=False)})" for e in self.exclude)) if self.exclude else None
         )
         # One alternation is far cheaper than N searches when most texts do not mention us,
         # and a term's longest word must appear verbatim, which a substring test finds faster still.
-        self._any = re.compile("|".join(f"(?:{r.pattern})" for _, r in self._term_res))
         # Per term (a term whose longest word is not in a sentence is not searched for there), and all of them.
         self._term_needles = [max(re.findall(r"\w+", fold(t)) or [""], key=len) for t in self.terms]
+        self._term_res += [(t, re.compile(rx)) for t, rx, _n in split]
+        self._term_needles += [need for _t, _rx, need in split]
+        self._any = re.compile("|".join(f"(?:{r.pattern})" for _, r in self._term_res))
         self._needles = tuple(set(self._term_needles) - {""})
         # Misspellings (issue 15): one loose pattern per multi-word term, checked word by word afterwards.
         fuzzy = [(t, _fuzzy_regex(t)) for t in self.terms]

@@ -14,7 +14,7 @@ from .context import BAND as CONTEXT_BAND, HEAD_L2, READS as CONTEXT_READS, WEIG
 from .encodings import CONTEXT_CACHE, ROOT, _context_key, context_vectors, fit_context_head  # noqa: F401 (re-exported)
 from .decide import (HIGH, L2, LEARNED_MARGIN, LEARNED_SAME_WORD, LEARNED_SIMILARITY, LOW, TEXT_C, TEXT_WEIGHT,
                      VECTOR_L2, Judge, knn_vote, model, text_logit)
-from .features import FEATURES, VOTE, _weak_only, profile_text, short_name_spelled_out, strong_evidence, text_grams
+from .features import FEATURES, VOTE, _weak_only, profile_text, short_name_elsewhere, strong_evidence, text_grams
 from .words import words_after
 
 # What the committed model is trained on (relative to the project root), in this order.
@@ -349,7 +349,7 @@ def _rules_first(config, cands):
             continue
         after = [w for i in mentioned for m in mbs[i] for w in words_after(fold(sents[i][1]), m.end)]
         known = any(a and set(a) & set(after) for _ns, a in judge._known)
-        out.append(0 if known or short_name_spelled_out(config, sents, mentioned, mbs) else -1)
+        out.append(0 if known or short_name_elsewhere(config, sents, mentioned, mbs) else -1)
     return np.asarray(out)
 
 
