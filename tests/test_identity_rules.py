@@ -171,7 +171,7 @@ def test_our_own_initials_in_brackets_are_not_someone_else_explained():
 ])
 def test_a_short_name_followed_by_a_trade_word_is_a_business_not_us(cfg, body, named):
     # round 15: "NBN" then a capitalised trade word (Scaffolding, Motors, Radio, Ltd...): in the 56 labelled files and
-    # four new writers' (t67-t71) 62 candidates, every one a namesake; new writers' were taken at 0.5-0.95
+    # four new writers' (t67, t68, t69, t71) 62 candidates, every one a namesake; new writers' were taken at 0.5-0.95
     an = Analyser(cfg, [])
     assert an.analyse("", body) is None
     assert an.last_identity.reason == f"not us: 'NBN' here names a business, '{named}'"
