@@ -167,7 +167,7 @@ def main(argv=None) -> None:
                 Xt[:, FEATURES.index(name)] = 0.0
             oof[te] = T._predict(T._with_votes(Xt, refs, y[tr] == 1), mean, scale, w, b)
             if g not in text_oof:
-                tm = T._fit_text([grams[i] for i in np.flatnonzero(tr)], y[tr])
+                tm = T._fit_text([grams[i] for i in np.flatnonzero(tr)], y[tr], groups=groups[tr])
                 text_oof[g] = T._text_logits(tm, [grams[i] for i in np.flatnonzero(te)])
             oof[te] = T._blend(oof[te], text_oof[g], TEXT_WEIGHT)
         raw[:] = oof

@@ -20,6 +20,7 @@ A variant (``--variants``, ';'-separated ``name:key=value,key=value``; keys belo
 - ``refs`` (the vote's references stored at int8 x this, ``training.REFS_SCALE``: the model file's size, round 12);
 - ``drop`` (hand-made features zeroed, by index range ``a-b`` or names joined by ``|``), ``text`` (the words model's
   weight); ``low`` / ``high`` (the thresholds);
+- ``wfloor`` (round 15: texts weighted by writer and side, ``training.writer_weights``'s floor; -1 off);
 - ``textc`` (the words model's C, ``decide.TEXT_C``), ``stop`` (``1``: the words model without function words alone
   nor pairs of two; ``v``: without "our/my/your/a/an" + our name; ``1v`` both: round 14).
 
@@ -52,6 +53,9 @@ STOP = set("""a an the and or but if so of in on at to for from by with about as
 this these those is are was were be been being has have had do does did it its it's there their they them he she his her
 i me my we us our you your will would can could should not no just all any some what which who when where how up out very
 also""".split())
+
+
+T_FLOOR_UNSET = 0.0  # ``wfloor`` not given: the committed training's WRITER_FLOOR (0 keeps it, -1 turns it off)
 
 
 def text_key(sents) -> str:
@@ -166,29 +170,31 @@ class Bench:
         return self._grams[stop]
 
     def first(self, drop: str, text_weight: float, mask_tr, mask_te, tag, refs_scale: float = 0.0, text_c: float = 0.0,
-              stop: str = ""):
+              stop: str = "", wfloor: float = 0.0):
         """The first model's P(us) on ``mask_te``, fitted on ``mask_tr`` (cached per tag); ``refs_scale``: the vote's
         references stored at int8 x this instead of ``training.REFS_SCALE`` (round 12: the model's size)."""
         import numpy as np
 
         from monitor.identity.decide import L2
 
-        key = (drop, text_weight, tag, refs_scale, text_c, stop)
+        key = (drop, text_weight, tag, refs_scale, text_c, stop, wfloor)
         if key in self._first:
             return self._first[key]
         T, X = self.T, self.X.copy()
         X[:, drop_columns(drop)] = 0.0
-        saved_scale = T.REFS_SCALE
+        saved_scale, saved_floor = T.REFS_SCALE, T.WRITER_FLOOR
         T.REFS_SCALE = refs_scale or saved_scale
+        T.WRITER_FLOOR = saved_floor if wfloor == 0 else (wfloor if wfloor > 0 else None)  # negative: classes balanced only
         try:
             mean, scale, w, b, refs = T._fit_all(X[mask_tr], self.y[mask_tr], self.groups[mask_tr], L2)
+            p = T._predict(T._with_votes(X[mask_te], refs, self.y[mask_tr] == 1), mean, scale, w, b)
+            if text_weight:
+                grams = self.grams_for(stop)
+                tm = T._fit_text([grams[i] for i in np.flatnonzero(mask_tr)], self.y[mask_tr], groups=self.groups[mask_tr],
+                                 **({"c": text_c} if text_c else {}))
+                p = T._blend(p, T._text_logits(tm, [grams[i] for i in np.flatnonzero(mask_te)]), text_weight)
         finally:
-            T.REFS_SCALE = saved_scale
-        p = T._predict(T._with_votes(X[mask_te], refs, self.y[mask_tr] == 1), mean, scale, w, b)
-        if text_weight:
-            grams = self.grams_for(stop)
-            tm = T._fit_text([grams[i] for i in np.flatnonzero(mask_tr)], self.y[mask_tr], **({"c": text_c} if text_c else {}))
-            p = T._blend(p, T._text_logits(tm, [grams[i] for i in np.flatnonzero(mask_te)]), text_weight)
+            T.REFS_SCALE, T.WRITER_FLOOR = saved_scale, saved_floor
         self._first[key] = p
         return p
 
@@ -203,7 +209,8 @@ class Bench:
         from monitor.identity.decide import TEXT_WEIGHT
 
         p = self.first(opts.get("drop", ""), float(opts.get("text", TEXT_WEIGHT)), mask_tr, mask_te, tag,
-                       float(opts.get("refs", 0)), float(opts.get("textc", 0)), opts.get("stop", ""))
+                       float(opts.get("refs", 0)), float(opts.get("textc", 0)), opts.get("stop", ""),
+                       float(opts.get("wfloor", T_FLOOR_UNSET)))
         head = opts.get("head", "name")
         if head == "none":
             return p

@@ -57,7 +57,8 @@ from .analyse_judge import Judging, _short, floor_of
 from .analyse_sentiment import Feeling
 from .config import Config
 from .levels import SEVERITIES
-from .matching import AnyKeyword, KeywordSet, Matcher, needle, phrase_regex
+from .keywords import AnyKeyword, KeywordSet, needle
+from .matching import Matcher, phrase_regex
 from .text import fold, sentences, snippet, tidy
 
 # A sentence starting like this carries on talking about whoever came before.

@@ -161,3 +161,33 @@ def test_our_own_initials_in_brackets_are_not_someone_else_explained():
     assert _own_short_form("new baby network", " (@newbabynetwork) is")
     assert not _own_short_form("New Baby Network", " (the preloved baby stuff app)")
     assert not _own_short_form("New Baby Network", " (NBNL, the shop)")
+
+
+@pytest.mark.parametrize("body,named", [
+    ("Pedestrian hurt as scaffold collapses. NBN Scaffolding said the site had been inspected on Monday.",
+     "NBN Scaffolding"),
+    ("Bought a 2015 Corsa from NBN Motors in Erith, engine light came on within a week", "NBN Motors"),
+    ("Cllr McAllister was on NBN Radio this morning going on about the bin strike", "NBN Radio"),
+])
+def test_a_short_name_followed_by_a_trade_word_is_a_business_not_us(cfg, body, named):
+    # round 15: "NBN" then a capitalised trade word (Scaffolding, Motors, Radio, Ltd...): in the 56 labelled files and
+    # four new writers' (t67, t68, t69, t71) 62 candidates, every one a namesake; new writers' were taken at 0.5-0.95
+    an = Analyser(cfg, [])
+    assert an.analyse("", body) is None
+    assert an.last_identity.reason == f"not us: 'NBN' here names a business, '{named}'"
+
+
+@pytest.mark.parametrize("body", [
+    "NBN Team were brilliant at the Tuesday group, thank you all",  # a word of ours
+    "NBN Café in Wokingham has moved to Thursdays",
+    "nbn bank holiday session still on?",  # not capitalised: not a name
+    "NBN Hounslow was lovely today",  # a place, left to the model
+    "New Baby Network Radio interview today",  # our full name: the model reads the word after it
+])
+def test_our_words_or_places_after_a_short_name_are_left_to_the_model(cfg, body):
+    from monitor.identity.features import short_name_elsewhere
+
+    an = Analyser(cfg, [])
+    sents = an.split("", body)
+    mbs = {i: an.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
+    assert short_name_elsewhere(cfg, sents, {i for i, m in mbs.items() if m}, mbs) is None

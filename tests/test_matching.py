@@ -105,6 +105,17 @@ def test_the_lower_case_name_after_a_determiner_is_a_flagged_candidate():
     assert not matcher.candidates("newbaby network")[0].flags  # joined words are our name, not a misspelling
 
 
+def test_our_name_as_voice_typing_writes_it_is_a_match():
+    # round 15: "network" typed by voice as "net work" (t60-082, t71-101: ours, and every such post in the files is)
+    for text, written in (("Can I just say the new baby net work in Dungannon are brilliant", "new baby net work"),
+                          ("New Baby Net Work Accrington is on Thursday not Wednesday", "new baby net work")):
+        (m,) = matcher.candidates(text)
+        assert m.text == written and not m.flags and m.term == "New Baby Network" and matcher.could_mention(text)
+    assert matcher.candidates("a new baby net work visit")[0].flags  # lower case after a determiner: as any match
+    for text in ("my net work and the new baby", "new baby net\nwork rota", "new baby net-work", "new baby ne twork"):
+        assert not matcher.candidates(text), text
+
+
 @pytest.mark.parametrize("text", [
     "we built a new baby network of friends",  # exclude phrase and "of" after: never a candidate
     "my new baby network of mums",

@@ -1,5 +1,5 @@
 """The shortcuts of the rules path (issue 14) answer exactly as the searches they skip: the patterns'
-needles (monitor/needles.py, used by matching.AnyKeyword) and reach_in_text's pre-checks."""
+needles (monitor/needles.py, used by keywords.AnyKeyword) and reach_in_text's pre-checks."""
 
 import random
 import re

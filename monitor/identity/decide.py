@@ -17,7 +17,7 @@ from ..text import fold
 from .context import second_look
 from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
                        VOTE, name_shapes, ordinary_shape, other_address, other_addresses, owner_before, place_evidence,
-                       place_names, profile_text, short_name_spelled_out, side_texts, split_name, strong_evidence,
+                       place_names, profile_text, short_name_elsewhere, side_texts, split_name, strong_evidence,
                        text_grams)
 from .words import _OTHER_AFTER, _OUR_EVENTS, _OURS_AFTER, KINDS, _rx, group_counts, near_kind_counts, words_after
 
@@ -390,11 +390,11 @@ class Judge:
     def _decide(self, sents, mentioned, matches_by_sentence) -> Decision:
         import numpy as np
 
-        spelled = short_name_spelled_out(self.config, sents, mentioned, matches_by_sentence)
-        if spelled:  # round 14: "NBN (Nigerian Breastfeeding Network)", "Nairn Baby Natter (NBN)"
+        elsewhere = short_name_elsewhere(self.config, sents, mentioned, matches_by_sentence)
+        if elsewhere:  # "NBN (Nigerian Breastfeeding Network)" (round 14), "NBN Scaffolding" (round 15)
             i, m = next((i, m) for i in sorted(mentioned) for m in matches_by_sentence.get(i, []))
             short = sents[i][1][m.start:m.end] if len(fold(sents[i][1])) == len(sents[i][1]) else m.text
-            return Decision(NOT_US, 0.0, f"not us: '{short}' here stands for {spelled}")
+            return Decision(NOT_US, 0.0, f"not us: '{short}' {elsewhere}")
         mdl = model()
         x, ctx, doc, kinds_ctx, after = self.features(sents, mentioned, matches_by_sentence)
         name = _name_as_written(sents, mentioned, matches_by_sentence)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..text import fold
-from .words import _CAP_BEFORE_OK, _GROUPS_NAMES, _NEAR_KINDS, _START_OK, _rx, words_after
+from .words import _CAP_BEFORE_OK, _GROUPS_NAMES, _NEAR_KINDS, _OTHER_AFTER, _OURS_AFTER, _START_OK, _TRADE_AFTER, _rx, words_after
 
 FEATURES = ("namesake-likeness", "our place", "namesake word after name", "our word after name", "possessed by another",
             "abroad (text)", "abroad (name sentence)") + tuple(f"{g} words (name sentence)" for g in _GROUPS_NAMES) \
@@ -312,4 +312,31 @@ def short_name_spelled_out(config, sents, mentioned, matches_by_sentence) -> str
                                     fold(before))) or bool(re.match(rf"\W{{0,3}}\(\s*#?{short}(?!\w)", fold(after)))
             if caps or beside:
                 return " ".join(words.split())
+    return None
+
+
+_TRADE_WORD = re.compile(r"['’]?s?[ \t]+([A-Z][A-Za-z]+|TV|FM|FC)(?![\w'’])")
+
+
+def short_name_elsewhere(config, sents, mentioned, matches_by_sentence) -> str | None:
+    """Why a short-name candidate ("NBN") is someone else's, or None: the text spells it out as something else
+    (``short_name_spelled_out``, round 14), or (round 15) the short name is followed by a capitalised trade word, a
+    business's name ("NBN Scaffolding", "NBN Motors", "NBN Radio", "NBN Ltd": ``words._TRADE_AFTER`` and
+    ``_OTHER_AFTER``, never a word of ours: "NBN Team", "NBN Café")."""
+    from ..matching import SHORT
+
+    spelled = short_name_spelled_out(config, sents, mentioned, matches_by_sentence)
+    if spelled:
+        return f"here stands for {spelled}"
+    ms = [(i, m) for i in mentioned for m in matches_by_sentence.get(i, [])]
+    if not ms or not all(SHORT in m.flags for _i, m in ms):
+        return None
+    for i, m in ms:
+        s = sents[i][1]
+        if len(s) != len(fold(s)):
+            continue  # offsets are the folded text's: the capitals cannot be read
+        word = _TRADE_WORD.match(s, m.end)
+        w = fold(word.group(1)) if word else ""
+        if w and w in (_TRADE_AFTER | _OTHER_AFTER) - _OURS_AFTER:
+            return f"here names a business, '{s[m.start:word.end()].strip()}'"
     return None

@@ -14,7 +14,7 @@ from .context import BAND as CONTEXT_BAND, HEAD_L2, READS as CONTEXT_READS, WEIG
 from .encodings import CONTEXT_CACHE, ROOT, _context_key, context_vectors, fit_context_head  # noqa: F401 (re-exported)
 from .decide import (HIGH, L2, LEARNED_MARGIN, LEARNED_SAME_WORD, LEARNED_SIMILARITY, LOW, TEXT_C, TEXT_WEIGHT,
                      VECTOR_L2, Judge, knn_vote, model, text_logit)
-from .features import FEATURES, VOTE, _weak_only, profile_text, short_name_spelled_out, strong_evidence, text_grams
+from .features import FEATURES, VOTE, _weak_only, profile_text, short_name_elsewhere, strong_evidence, text_grams
 from .words import words_after
 
 # What the committed model is trained on (relative to the project root), in this order.
@@ -79,6 +79,12 @@ TRAINING_FILES = (
     "training/t63_moray.jsonl", "training/t64_anglesey.jsonl",
     # added by the lead at round 14's merge: t65 (not-about-us posts in alarming registers), t66 (a judgement mix)
     "training/t65_isleofman.jsonl", "training/t66_dorset.jsonl",
+    # round 15: four more new writers, each scored pseudo-blind first (README "Is it us?"): t67 and t69 namesakes beside
+    # true mentions, t68 a judgement mix, t71 true mentions written the hard way beside namesakes
+    "training/t67_ealing.jsonl", "training/t68_harrow.jsonl", "training/t69_bromley.jsonl", "training/t71_blackburn.jsonl",
+    # added by the lead at round 15's merge: t70 (a judgement mix), t74 (true mentions written the hard way beside
+    # namesakes, like t71) and t75 (namesakes beside true mentions, like t69); each scored by round 14's models first
+    "training/t70_walsall.jsonl", "training/t74_sutton.jsonl", "training/t75_enfield.jsonl",
 )
 
 
@@ -122,13 +128,34 @@ def candidates(config, files: list[Path]):
     return out
 
 
-def _fit(X, y, l2: float = 1.0, iterations: int = 30):
-    """L2 logistic regression by Newton's method, classes weighted to balance; deterministic."""
+def writer_weights(y, groups, floor: float | None = None):
+    """Per text, its weight in training: each class sums to half the texts (classes balanced), and with ``floor``
+    each file's texts of one class share weight as ``1 / max(their count, floor)``, so that a writer who wrote 130
+    namesakes and 20 true mentions does not teach the model their style as evidence of one side. None: classes
+    balanced only (as before round 15)."""
+    import numpy as np
+
+    y, groups = np.asarray(y), np.asarray(groups)
+    w = np.ones(len(y))
+    if floor:
+        for g in set(groups.tolist()):
+            for c in (0.0, 1.0):
+                m = (groups == g) & (y == c)
+                w[m] = 1.0 / max(int(m.sum()), floor)
+    for c in (0.0, 1.0):
+        m = y == c
+        if m.any():
+            w[m] *= len(y) / (2 * w[m].sum())
+    return w
+
+
+def _fit(X, y, l2: float = 1.0, iterations: int = 30, sw=None):
+    """L2 logistic regression by Newton's method, classes weighted to balance (or by ``sw``); deterministic."""
     import numpy as np
 
     n, d = X.shape
     pos = y.sum()
-    sw = np.where(y == 1, n / (2 * pos), n / (2 * (n - pos)))
+    sw = np.where(y == 1, n / (2 * pos), n / (2 * (n - pos))) if sw is None else sw
     A = np.hstack([X, np.ones((n, 1))])
     beta = np.zeros(d + 1)
     reg = np.append(np.broadcast_to(np.asarray(l2, dtype=np.float64), (d,)), 0.0)  # one L2, or one per feature
@@ -165,11 +192,12 @@ def featurise(config, cands, places=None):
     return np.asarray(X, dtype=np.float64), np.asarray(ctxs, dtype=np.float32), afters
 
 
+WRITER_FLOOR: float | None = None  # round 15: see ``writer_weights``
 TEXT_MIN_DF = 3  # a term in fewer training texts than this is not in the words model's vocabulary (3 since round 7:
 # the same figures as 2 with C 100, a smaller file)
 
 
-def _fit_text(grams, y, c: float = TEXT_C, min_df: int | None = None):
+def _fit_text(grams, y, c: float = TEXT_C, min_df: int | None = None, groups=None):
     """The words model: (vocabulary, idf, weights, intercept), sublinear TF-IDF and an L2 logistic regression
     (classes balanced, C ``c``), fitted by scikit-learn's lbfgs (deterministic); run time needs numpy only."""
     import numpy as np
@@ -184,7 +212,10 @@ def _fit_text(grams, y, c: float = TEXT_C, min_df: int | None = None):
     n = len(grams)
     idf = np.asarray([np.log((1 + n) / (1 + df[g])) + 1 for g in vocab])
     A = _tfidf(grams, index, idf)
-    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, tol=1e-8).fit(A, y)
+    if WRITER_FLOOR and groups is not None:
+        lr = LogisticRegression(C=c, max_iter=5000, tol=1e-8).fit(A, y, sample_weight=writer_weights(y, groups, WRITER_FLOOR))
+    else:
+        lr = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, tol=1e-8).fit(A, y)
     return vocab, idf, lr.coef_[0].astype(np.float64), float(lr.intercept_[0])
 
 
@@ -235,10 +266,12 @@ def _standardise(X):
     return mean, scale
 
 
-REFS_SCALE = 15.0  # the vote's references, int8 x this: x 127 until round 6, x 63 until round 11; at x 15 they take 0.9
-# MB compressed instead of 1.6 (the model 2.33 -> 1.6 MB), and the vote, the mean of the 10 nearest, moves too little to
-# change the curve: cross-validation 4.13 -> 4.05 namesakes in 20 at recall 0.99, t51/t52 held out the same 46 taken
-# (README "Is it us?", round 12)
+REFS_SCALE = 10.0  # the vote's references, int8 x this: x 127 until round 6, x 63 until round 11; at x 15 (rounds 12-14)
+# they took 0.9 MB compressed instead of 1.6 (the model 2.33 -> 1.6 MB), and the vote, the mean of the 10 nearest, moved
+# too little to change the curve (cross-validation 4.13 -> 4.05 namesakes in 20 at recall 0.99, t51/t52 held out the same
+# 46 taken). x 10 since round 15 (1.11 -> 0.87 MB on 13,716 texts): in cross-validation on 56 files at LOW 93 -> 94 true
+# mentions lost of 7,778 and 896 -> 892 namesakes let in, 3.36 namesakes in 20 at recall 0.99 either way; t67, t69 and
+# t71 held out the same (39 of 380 not-us taken, 23 of 520 true lost). README "Is it us?", round 15
 
 
 def _quantised(vectors, scale: float | None = None):
@@ -249,10 +282,12 @@ def _quantised(vectors, scale: float | None = None):
     return np.round(vectors * scale).clip(-127, 127).astype(np.int8)
 
 
-POSITIVES_SCALE = 17.0  # the true mentions' ctx vectors, int8 x this: only their nearest one counts (learned
-# namesakes, margin 0.10). x 31 in rounds 6-7; x 17 since round 8 keeps the model folder under 5 MB with t27/t29 in
-# both models: one correction each then keeps out 0.66 other namesakes (0.65 at x 31) and could hide 24 true mentions
-# of 4,461 (21 at x 31, 23 at x 23; README "Is it us?")
+POSITIVES_SCALE = 8.0  # the true mentions' ctx vectors, int8 x this: only their nearest one counts (learned
+# namesakes, margin 0.10). x 31 in rounds 6-7; x 17 in rounds 8-14 (one correction each then kept out 0.66 other
+# namesakes, 0.65 at x 31, and could hide 24 true mentions of 4,461). x 8 since round 15 (0.60 -> 0.27 MB of the
+# file): on the 56 files' 13,716 candidates, one correction per namesake by the similarity rule keeps out 0.200 other
+# namesakes (0.202 at x 17) and could hide 32 true mentions of 7,777 (39 at x 17; 87 at x 6; the vote's references
+# read instead of these vectors: 129). README "Is it us?"
 
 
 def _positives(ctxs, refs_us):
@@ -291,7 +326,8 @@ def _fit_all(X, y, groups, l2: float):
     refs = _quantised(X[:, VOTE]).astype(np.float32) / np.float32(REFS_SCALE)
     F = _with_votes(X, refs, y == 1, groups, groups)
     mean, scale = _standardise(F)
-    w, b = _fit((F - mean) / scale, y, _regularisation(F.shape[1], l2))
+    sw = writer_weights(y, groups, WRITER_FLOOR) if WRITER_FLOOR else None
+    w, b = _fit((F - mean) / scale, y, _regularisation(F.shape[1], l2), sw=sw)
     return mean, scale, w, b, refs
 
 
@@ -322,7 +358,7 @@ def cross_validate(config, files: list[Path], l2: float = L2, high: float = HIGH
         mean, scale, w, b, refs = _fit_all(X[tr], y[tr], groups[tr], l2)
         oof[te] = _predict(_with_votes(X[te], refs, y[tr] == 1), mean, scale, w, b)
         if text_weight:
-            tm = _fit_text([grams[i] for i in np.flatnonzero(tr)], y[tr])
+            tm = _fit_text([grams[i] for i in np.flatnonzero(tr)], y[tr], groups=groups[tr])
             oof[te] = _blend(oof[te], _text_logits(tm, [grams[i] for i in np.flatnonzero(te)]), text_weight)
         if V is not None:  # the second look, as a run: only inside the band
             head = fit_context_head(V[tr], y[tr])
@@ -349,7 +385,7 @@ def _rules_first(config, cands):
             continue
         after = [w for i in mentioned for m in mbs[i] for w in words_after(fold(sents[i][1]), m.end)]
         known = any(a and set(a) & set(after) for _ns, a in judge._known)
-        out.append(0 if known or short_name_spelled_out(config, sents, mentioned, mbs) else -1)
+        out.append(0 if known or short_name_elsewhere(config, sents, mentioned, mbs) else -1)
     return np.asarray(out)
 
 
@@ -369,7 +405,7 @@ def train(config, files: list[Path] | None = None, out: Path | None = None, low:
     y = np.asarray([1.0 if c[1]["mention"] else 0.0 for c in cands])
     groups = np.asarray([c[0] for c in cands])
     mean, scale, w, b, _refs = _fit_all(X, y, groups, l2)
-    vocab, idf, tw, tb = _fit_text(grams_of(cands), y)
+    vocab, idf, tw, tb = _fit_text(grams_of(cands), y, groups=groups)
     us_after = sorted({a for a_list, yy in zip(afters, y) if yy == 1 for a in a_list})
     c_mean, c_scale, c_w, c_b = fit_context_head(head_input(context_vectors(cands)), y)  # the second look (context.py)
     positives, in_refs = _positives(ctxs[y == 1], X[y == 1, VOTE])

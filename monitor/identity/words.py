@@ -79,6 +79,17 @@ shops brand clothing range collection toy toys gym bassinet monitor monitors tra
 studio studios band album tour hotel package perk insurance plan portal platform website site device devices kit hub
 classes course network nursery nurseries nanny nannies doula doulas study studies cohort scheme schemes pathway trust
 foundation society consortium daycare clinic photography photographer superstore savings screening summit expo""".split())
+# Round 15: what a business calls itself after initials it shares with us ("NBN Scaffolding", "NBN Motors", "NBN Radio"):
+# a capitalised trade word right after a short name says it is that business (``features.short_name_elsewhere``).
+# Written from the kinds of UK businesses, not from the files' texts; with ``_OTHER_AFTER`` (Ltd, App, Podcast...).
+_TRADE_AFTER = set("""motors motor cars car taxis taxi cabs garage autos scaffolding scaffolders construction builders building
+roofing plumbing heating electrical electrics security haulage logistics transport removals couriers freight accountants
+accountancy solicitors law legal estates lettings properties property homes insurance finance financial bank banking
+capital investments microfinance recruitment staffing consulting consultants radio tv fm broadband telecom telecoms
+energy fitness football fc netball rugby cricket league division dental pharmacy vets veterinary salon barbers beauty
+nails cleaning cleaners catering foods bakery restaurant takeaway travel tours airways printing print signs productions
+records entertainment technologies tech systems software digital engineering manufacturing steel plastics packaging
+supplies wholesale trading welfare""".split())
 _OURS_AFTER = set("""group groups cafe café cafes cafés volunteer volunteers team founder founders staff session sessions
 helpline meetup meet-up drop-in walk party coffee home visitor visitors visit visits lot lady lass mums dads charity
 cic trustees director directors baby""".split())
