@@ -101,26 +101,8 @@ def pack_bank(np, vectors) -> dict:
     return {"bank": codes, "bank_mean": mean.astype(np.float32), "bank_scale": np.float32([BANK_SCALE])}
 
 
-def xz_bank(np, packed: dict) -> dict:
-    """:func:`pack_bank`'s arrays with the codes xz-compressed (``bank_xz``, stored as is in the zip): the same
-    bytes, 1.12 -> 1.04 MB at 10,157 examples where deflate is used (round 15: with t67, t68 and t70 the judgement
-    model had grown to 2.25 MB, over its 2.2 MB); about 50 ms more CPU to load."""
-    import lzma
-
-    codes = np.ascontiguousarray(packed["bank"], dtype=np.int8)
-    out = {k: v for k, v in packed.items() if k != "bank"}
-    out["bank_xz"] = np.frombuffer(lzma.compress(codes.tobytes(), preset=9 | lzma.PRESET_EXTREME), dtype=np.uint8)
-    return out
-
-
 def unpack_bank(np, arrays):
-    """The bank's vectors (float32) from :func:`pack_bank`'s arrays (or :func:`xz_bank`'s), or an older
-    artefact's (int8 at 127)."""
-    if "bank_xz" in arrays:
-        import lzma
-
-        codes = np.frombuffer(lzma.decompress(arrays["bank_xz"].tobytes()), dtype=np.int8).reshape(-1, 256)
-        return codes.astype(np.float32) / arrays["bank_scale"][0] + arrays["bank_mean"]
+    """The bank's vectors (float32) from :func:`pack_bank`'s arrays, or an older artefact's (int8 at 127)."""
     if "bank_scale" not in arrays:
         return arrays["bank"].astype(np.float32) / np.float32(127)
     return arrays["bank"].astype(np.float32) / arrays["bank_scale"][0] + arrays["bank_mean"]

@@ -179,17 +179,16 @@ def write(out: Path, fitted: Fitted, feat: Features, items: list[Item], y, thres
     # (JSON), only read to name "the labelled example it reads most like", deflated: round 12, 7,472 examples,
     # judge.npz 2.62 -> 1.9 MB; the model folder stays under its 5 MB as the training files grow.
     # Since round 14 the examples' JSON is xz-compressed instead (0.40 -> 0.29 MB, 15 ms more to load; with t63 and
-    # t65 deflate had taken judge.npz to 2.24 MB, over its 2.2 MB), stored as it is in the zip; since round 15 the
-    # bank's codes too (``model_rows.xz_bank``: t67, t68 and t70 had taken it to 2.25 MB).
+    # t65 deflate had taken judge.npz to 2.24 MB, over its 2.2 MB), stored as it is in the zip. The bank's codes stay
+    # deflated: xz-compressing them too (round 15, 0.08 MB less) cost every run that loads the model ~60 ms of its
+    # 300 ms (both models 218 -> 280 ms, paired at the merge), so the lead kept the load time and let the file grow.
     codes, scales = M.quantise(np, fitted.w_sparse)
     examples_json = json.dumps(examples, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     stored = dict(w_sparse_scale=scales, b_sparse=fitted.b_sparse, w_dense=fitted.w_dense.astype(np.float32),
                   b_dense=fitted.b_dense, dense_mean=fitted.dense_mean, dense_scale=fitted.dense_scale,
                   examples_xz=np.frombuffer(lzma.compress(examples_json, preset=9 | lzma.PRESET_EXTREME), dtype=np.uint8))
     vectors = np.stack(bank_rows) if bank_rows else np.zeros((0, 256), np.float32)
-    bank = M.model_rows.xz_bank(np, M.model_rows.pack_bank(np, vectors))  # the codes xz-compressed (round 15)
-    stored["bank_xz"] = bank.pop("bank_xz")
-    deflated = dict(idf=fitted.idf.astype(np.float16), w_sparse_q=codes, **bank)
+    deflated = dict(idf=fitted.idf.astype(np.float16), w_sparse_q=codes, **M.model_rows.pack_bank(np, vectors))
     embed.save_npz(out / "judge.npz", stored, deflated)
     meta = {
         "heads": list(M.HEADS),

@@ -81,21 +81,18 @@ def test_the_ngram_weights_are_stored_one_byte_each_and_read_back_closely():
 
 
 def test_the_example_bank_is_kept_small_and_only_explains():
-    """The nearest-example bank is stored xz-compressed (round 15; deflated before) as one-byte offsets from its
-    mean (``model_rows.pack_bank``, ``xz_bank``), read back within half a step; it only explains: a model without
-    it grades every text the same."""
+    """The nearest-example bank is stored deflated as one-byte offsets from its mean (``model_rows.pack_bank``),
+    read back within half a step; it only explains: a model without it grades every text the same."""
     import copy
 
     from monitor import embed, model_rows
 
     arrays = embed.read_npz(model.MODEL_DIR / "judge.npz")
-    assert "bank" not in arrays and arrays["bank_xz"].dtype == np.uint8
-    assert float(arrays["bank_scale"][0]) == model_rows.BANK_SCALE
+    assert arrays["bank"].dtype == np.int8 and float(arrays["bank_scale"][0]) == model_rows.BANK_SCALE
     m = model.load()
     packed = model_rows.pack_bank(np, m.bank)
     back = model_rows.unpack_bank(np, packed)
     assert np.abs(back - m.bank).max() <= 0.5 / model_rows.BANK_SCALE + 1e-6
-    assert (model_rows.unpack_bank(np, model_rows.xz_bank(np, packed)) == back).all()  # xz: the same codes
     old = {"bank": np.round(m.bank * 127).astype(np.int8)}  # an older artefact's bank (int8 at 127) still reads
     assert np.abs(model_rows.unpack_bank(np, old) - m.bank).max() < 0.02
     blank = copy.copy(m)
