@@ -316,6 +316,7 @@ def short_name_spelled_out(config, sents, mentioned, matches_by_sentence) -> str
 
 
 _TRADE_WORD = re.compile(r"['’]?s?[ \t]+([A-Z][A-Za-z]+|TV|FM|FC)(?![\w'’])")
+_BUSINESS_AFTER = frozenset((_TRADE_AFTER | _OTHER_AFTER) - _OURS_AFTER)  # built once, read per short-name candidate
 
 
 def short_name_elsewhere(config, sents, mentioned, matches_by_sentence) -> str | None:
@@ -337,6 +338,6 @@ def short_name_elsewhere(config, sents, mentioned, matches_by_sentence) -> str |
             continue  # offsets are the folded text's: the capitals cannot be read
         word = _TRADE_WORD.match(s, m.end)
         w = fold(word.group(1)) if word else ""
-        if w and w in (_TRADE_AFTER | _OTHER_AFTER) - _OURS_AFTER:
+        if w in _BUSINESS_AFTER:
             return f"here names a business, '{s[m.start:word.end()].strip()}'"
     return None
