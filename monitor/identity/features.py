@@ -319,11 +319,12 @@ _TRADE_WORD = re.compile(r"['’]?s?[ \t]+([A-Z][A-Za-z]+|TV|FM|FC)(?![\w'’])"
 _BUSINESS_AFTER = frozenset((_TRADE_AFTER | _OTHER_AFTER) - _OURS_AFTER)  # built once, read per short-name candidate
 
 
-def short_name_elsewhere(config, sents, mentioned, matches_by_sentence) -> str | None:
+def short_name_elsewhere(config, sents, mentioned, matches_by_sentence, ours=frozenset()) -> str | None:
     """Why a short-name candidate ("NBN") is someone else's, or None: the text spells it out as something else
     (``short_name_spelled_out``, round 14), or (round 15) the short name is followed by a capitalised trade word, a
     business's name ("NBN Scaffolding", "NBN Motors", "NBN Radio", "NBN Ltd": ``words._TRADE_AFTER`` and
-    ``_OTHER_AFTER``, never a word of ours: "NBN Team", "NBN Café")."""
+    ``_OTHER_AFTER``, never a word of ours: "NBN Team", "NBN Café", nor since round 16 a word of our products,
+    ``ours``: "NBN Podcast", "NBN Small Hours")."""
     from ..matching import SHORT
 
     spelled = short_name_spelled_out(config, sents, mentioned, matches_by_sentence)
@@ -338,6 +339,6 @@ def short_name_elsewhere(config, sents, mentioned, matches_by_sentence) -> str |
             continue  # offsets are the folded text's: the capitals cannot be read
         word = _TRADE_WORD.match(s, m.end)
         w = fold(word.group(1)) if word else ""
-        if w in _BUSINESS_AFTER:
+        if w in _BUSINESS_AFTER and w not in ours:
             return f"here names a business, '{s[m.start:word.end()].strip()}'"
     return None
