@@ -192,12 +192,14 @@ class Judge:
 
     def product_named(self, sents, mentioned, matches_by_sentence, after) -> str | None:
         """A product of ours the text names beside us, in words for the reason, or None: one of its words right after
-        our name ("New Baby Network podcast"), or the product itself in a sentence that names us or its neighbours."""
+        our name ("New Baby Network podcast"), or the product itself in a sentence that names us or its neighbours (in any
+case inside the sentence that names us, with its capitals around it: ``products``)."""
         prods = self.product_reader()
         if prods.rx is None and not prods.words:
             return None
         near = sorted({j for i in mentioned for j in (i - 1, i, i + 1) if 0 <= j < len(sents)})
-        found = prods.named(" \n".join(sents[j][1] for j in near))
+        found = prods.named(" \n".join(sents[j][1] for j in near)) or prods.named(
+            " \n".join(sents[i][1] for i in sorted(mentioned)), any_case=True)
         if found:
             return f"'{found}'"
         said = prods.after(after)

@@ -5,15 +5,18 @@ welcome bags, newsletter, phone line, research study... as the volunteer lists t
 Until round 15 "the New Baby Network podcast" read like a namesake's podcast (a describing word after the name) and
 the check dropped it (0.02 to 0.15 on new writers). With the list, a product of ours is evidence of us two ways:
 
-- **a word of one of our products right after the name** ("New Baby Network podcast", "NBN Preloved") is one of our
-  words there, not another thing's (not a namesake's describing word, not a business after "NBN", not a longer name);
+- **the word that says what one of our products is, right after the name** (its last word, or a word in its
+  brackets: "New Baby Network podcast" for "The Small Hours podcast", "NBN Shop" for "the Baby Swap Shop") is one of
+  our words there, not another thing's (not a namesake's describing word, not a business after "NBN", not a longer name);
 - **a product of ours named in the sentence that names us, or the next** ("the sling library at New Baby Network",
   "The Small Hours, the New Baby Network podcast"): then a "not us" from the model is only unsure (watch at most,
   alert at most for a crisis), never dropped (``decide.Judge``).
 
 Case and word boundaries: a product is found only as whole words. A word the volunteer capitalised must be written
-with its capital (or in capitals): "Small Hours" is found in "NBN Small Hours" and "SMALL HOURS", never in "up in
-the small hours"; a word listed in lower case is found in any case ("sling library", "Sling Library"). A last word
+with its capital (or in capitals) in the sentences around the name: "Small Hours" is found in "NBN Small Hours" and
+"SMALL HOURS", never in "up in the small hours" there; inside the very sentence that names us it is found in any case
+("new baby network podcast (four am club)": a post in lower case, and an ordinary phrase seldom stands right beside
+our name); a word listed in lower case is found in any case ("sling library", "Sling Library"). A last word
 may be plural or singular ("welcome bag" for "welcome bags"); lower-case words after a capitalised name describe it
 ("The Small Hours podcast" is found as "Small Hours" too); a product of one lower-case word ("shop") is only ever
 read right after the name, never found alone (too common). Words in brackets describe the product ("Small Hours
@@ -65,12 +68,15 @@ class Products:
     names: tuple[str, ...] = ()
     words: frozenset = frozenset()
     rx: re.Pattern | None = None
+    rx_any_case: re.Pattern | None = None
 
-    def named(self, text: str) -> str | None:
-        """The first product of ours named in ``text`` (as written there), or None."""
-        if self.rx is None:
+    def named(self, text: str, any_case: bool = False) -> str | None:
+        """The first product of ours named in ``text`` (as written there), or None; ``any_case``: its capitals need
+        not be written (for the sentence that names us: "new baby network podcast (four am club)")."""
+        rx = self.rx_any_case if any_case else self.rx
+        if rx is None:
             return None
-        m = self.rx.search(text)
+        m = rx.search(text)
         return " ".join(m.group(0).split()) if m else None
 
     def after(self, words) -> list[str]:
@@ -95,7 +101,10 @@ def read_products(products, our_names=()) -> Products:
         names.append(raw)
         inside = " ".join(re.findall(r"\(([^)]*)\)", raw))
         plain = re.sub(r"\([^)]*\)", " ", raw)
-        for w in _WORD.findall(fold(plain + " " + inside)):
+        # ours after the name: the product's last word (what it is: "podcast", "library", "bags", "Shop") and the
+        # words in its brackets; not its other words ("home" of "Welcome Home bags": "New Baby Network home visiting
+        # program" is a namesake's)
+        for w in _WORD.findall(fold(plain))[-1:] + _WORD.findall(fold(inside)):
             if w not in _SMALL and w not in ours and len(w) > 1:
                 words |= _plural_forms(w) - ours
         tokens = _WORD.findall(plain)
@@ -119,5 +128,7 @@ def read_products(products, our_names=()) -> Products:
                 continue  # one word in lower case ("shop"): ours after the name only, never found alone
             body = r"[\s\-&+]+".join(_token_pattern(t, i == len(toks) - 1) for i, t in enumerate(toks))
             patterns.append(rf"(?<![\w@#]){body}(?![\w])")
-    rx = re.compile("|".join(sorted(patterns, key=len, reverse=True))) if patterns else None
-    return Products(tuple(names), frozenset(words), rx)
+    if not patterns:
+        return Products(tuple(names), frozenset(words))
+    body = "|".join(sorted(patterns, key=len, reverse=True))
+    return Products(tuple(names), frozenset(words), re.compile(body), re.compile(body, re.I))
