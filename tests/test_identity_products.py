@@ -4,6 +4,7 @@ profile or a labelled file's sidecar, found with case and word boundaries, and e
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -177,3 +178,69 @@ def test_training_reads_each_files_products(cfg, tmp_path):
     X, _c, _a = training.featurise(cfg, training.candidates(cfg, [f, other]), places)
     col = identity.FEATURES.index("our word after name")
     assert X[:, col].tolist() == [1.0, 0.0]  # the second file has no sidecar: feeds.yaml's products (none)
+
+
+PRAM = "Pram Exchange, Oban / ★ Bought a cot at the Pram Exchange last month. Two of the slats are loose and my baby got his head stuck"
+
+
+def test_a_text_naming_our_product_but_not_us_is_kept_unsure(cfg):
+    # round 16: t80's writer reviewed the charity's shop by its own name only; a crisis there was lost (no name)
+    an = Analyser(cfg, [])
+    an.identity.set_products([])
+    assert an.analyse("", PRAM) is None
+    an.identity.set_products(["the Pram Exchange", "Wee Hours", "sling library"])
+    a = an.analyse("", PRAM)
+    assert a is not None and an.last_identity.verdict == "unsure"
+    assert a.reasons[0] == "mentions our product: Pram Exchange (not our name)" and a.matched_terms == ["Pram Exchange"]
+    assert "maybe us: it names our product 'Pram Exchange', not our name" in a.reasons[1]
+    assert a.severity in ("info", "watch", "alert")  # unsure: never above watch, a crisis at alert at most
+    for body in ("up in the wee hours again with the baby", "the sling library at the church is shut",  # no capitals
+                 "Pram exchange at the school fair"):  # nor a lower-case product: only our name finds those
+        assert an.analyse("", body) is None, body
+
+
+def test_a_run_reads_a_text_naming_only_our_product(tmp_path):
+    """The worker's first look (``analyse_worker._could_name_us``) lets such a text through only when the profile
+    lists products, without compiling the analyser."""
+    from types import SimpleNamespace
+
+    from monitor.analyse_worker import Deferred, _could_name_us
+
+    org = json.loads(json.dumps(SHIPPED["organisation"]))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    plain = config_mod.load(write_config(tmp_path / "a", organisation=org, sources=SOURCES), environ={})
+    org["profile"]["products"] = ["the Pram Exchange"]
+    listed = config_mod.load(write_config(tmp_path / "b", organisation=org, sources=SOURCES), environ={})
+    item = SimpleNamespace(title="", text=PRAM, to_us=False)
+    assert not _could_name_us(Deferred(plain, list), item)
+    lazy = Deferred(listed, list)
+    assert _could_name_us(lazy, item) and lazy._compiled is None
+    a = Analyser(listed, []).analyse("", PRAM)
+    assert a is not None and a.matched_terms == ["Pram Exchange"]
+
+
+def test_a_run_stores_a_post_naming_only_our_product_and_caps_it(httpserver, make_config):
+    """End to end: a feed's post about our shop by its own name is stored (a real SQLite file), unsure, at watch at
+    most; without the product listed it is not read at all."""
+    from monitor import store
+    from monitor.pipeline import run_cycle
+
+    from .conftest import NOW, rss
+
+    post = {"title": "Pram Exchange, Oban", "link": "https://reviews.example.org/pram-1",
+            "description": "Lovely volunteers at the Pram Exchange, got a buggy for £20 and it was spotless."}
+    httpserver.expect_request("/f").respond_with_data(rss(post), content_type="application/rss+xml")
+    org = json.loads(json.dumps(SHIPPED["organisation"]))
+    sources = [{"name": "f", "kind": "rss", "url": httpserver.url_for("/f")}]
+    cfg, db_path = make_config(organisation=org, sources=sources)
+    assert run_cycle(cfg, db_path, now=NOW).new_mention_ids == []
+    org["profile"]["products"] = ["the Pram Exchange"]
+    cfg, db_path = make_config(organisation=org, sources=sources)
+    httpserver.clear()
+    post2 = dict(post, link="https://reviews.example.org/pram-2",  # a new post (the first was read already)
+                 description="Donna at the Pram Exchange found us a cot in an hour. Best charity shop in Oban.")
+    httpserver.expect_request("/f").respond_with_data(rss(post2), content_type="application/rss+xml")
+    (mid,) = run_cycle(cfg, db_path, now=NOW + timedelta(hours=1)).new_mention_ids
+    row = next(store.open_db(db_path).query("select * from mentions where id = ?", [mid]))
+    assert row["severity"] in ("info", "watch") and "mentions our product: Pram Exchange" in row["reasons"]

@@ -205,6 +205,15 @@ case inside the sentence that names us, with its capitals around it: ``products`
         said = prods.after(after)
         return f"'{said[0]}' after our name" if said else None
 
+    def names_product(self, text: str) -> str | None:
+        """A product of ours with a name of its own, written with its capitals ("Pram Exchange, Oban / Bought a cot at
+        the Pram Exchange"), for a text that does not name us (round 16: ``analyse``), or None."""
+        return self.product_reader().proper(text) if self.products else None
+
+    def product_only(self, product: str) -> Decision:
+        """A text that names a product of ours but not us: unsure (watch at most, a crisis at alert at most)."""
+        return Decision(UNSURE, LOW, f"maybe us: it names our product '{product}', not our name; {UNSURE_CAP}")
+
     def _ours(self):
         """(our places folded, a regex finding any of them in folded text, or None)."""
         places = self.places

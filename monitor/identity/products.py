@@ -69,6 +69,15 @@ class Products:
     words: frozenset = frozenset()
     rx: re.Pattern | None = None
     rx_any_case: re.Pattern | None = None
+    rx_proper: re.Pattern | None = None  # only the products with a capitalised word, as written: found without our name
+
+    def proper(self, text: str) -> str | None:
+        """A product of ours with a name of its own ("Pram Exchange", "Wee Hours": a word the volunteer capitalised),
+        written with its capitals in ``text``, or None: a text may name it without naming us (``Judge.names_product``)."""
+        if self.rx_proper is None:
+            return None
+        m = self.rx_proper.search(text)
+        return " ".join(m.group(0).split()) if m else None
 
     def named(self, text: str, any_case: bool = False) -> str | None:
         """The first product of ours named in ``text`` (as written there), or None; ``any_case``: its capitals need
@@ -93,7 +102,7 @@ def read_products(products, our_names=()) -> Products:
     ours = {w for n in our_names for w in _WORD.findall(fold(n))}
     our_phrases = sorted({" ".join(_WORD.findall(n)) for n in our_names if n and not n.startswith(("@", "#"))},
                          key=len, reverse=True)
-    names, words, patterns = [], set(), []
+    names, words, patterns, proper = [], set(), [], []
     for raw in products or ():
         raw = " ".join(str(raw).split())
         if not raw:
@@ -128,7 +137,10 @@ def read_products(products, our_names=()) -> Products:
                 continue  # one word in lower case ("shop"): ours after the name only, never found alone
             body = r"[\s\-&+]+".join(_token_pattern(t, i == len(toks) - 1) for i, t in enumerate(toks))
             patterns.append(rf"(?<![\w@#]){body}(?![\w])")
+            if any(t[:1].isupper() for t in toks) and (len(toks) > 1 or len(toks[0]) >= 5):
+                proper.append(patterns[-1])
     if not patterns:
         return Products(tuple(names), frozenset(words))
     body = "|".join(sorted(patterns, key=len, reverse=True))
-    return Products(tuple(names), frozenset(words), re.compile(body), re.compile(body, re.I))
+    rx_proper = re.compile("|".join(sorted(proper, key=len, reverse=True))) if proper else None
+    return Products(tuple(names), frozenset(words), re.compile(body), re.compile(body, re.I), rx_proper)
