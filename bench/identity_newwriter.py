@@ -21,6 +21,8 @@ A variant (``--variants``, ';'-separated ``name:key=value,key=value``; keys belo
 - ``drop`` (hand-made features zeroed, by index range ``a-b`` or names joined by ``|``), ``text`` (the words model's
   weight); ``low`` / ``high`` (the thresholds);
 - ``wfloor`` (round 15: texts weighted by writer and side, ``training.writer_weights``'s floor; -1 off);
+- ``pfloor`` (round 16: a "not us" naming a product of ours beside the name is unsure from this P(us),
+  ``decide.PRODUCT_FLOOR``; ``off``: never);
 - ``textc`` (the words model's C, ``decide.TEXT_C``), ``stop`` (``1``: the words model without function words alone
   nor pairs of two; ``v``: without "our/my/your/a/an" + our name; ``1v`` both: round 14).
 
@@ -120,7 +122,8 @@ class Bench:
         self.train = self.groups < self.n_train
         self.V = pooled_vectors(self.cands)
         self.weak = np.asarray([_weak_only(c[4], c[3]) for c in self.cands])
-        self.forced = T._rules_first(cfg, self.cands)
+        self.forced = T._rules_first(cfg, self.cands, places)
+        self.product = self.products_named(cfg, places)
         self.keys = [text_key(c[2]) for c in self.cands]
         from monitor.identity.decide import Judge
         from monitor.identity.words import words_after
@@ -132,14 +135,32 @@ class Bench:
         self._first = {}
         self._grams = {}
 
+    def products_named(self, cfg, places):
+        """Per candidate: whether it names a product of ours beside the name (round 16, ``Judge.product_named``)."""
+        import numpy as np
+
+        from monitor.identity.decide import Judge
+        from monitor.identity.words import words_after
+        from monitor.text import fold
+
+        judge, out = Judge(cfg, []), []
+        for g, _item, sents, mentioned, mbs in self.cands:
+            self.T._use_sidecar(judge, places[g] if places else None)
+            after = [w for i in mentioned for m in mbs[i] for w in words_after(fold(sents[i][1]), m.end)]
+            out.append(bool(judge.product_named(sents, mentioned, mbs, after)))
+        return np.asarray(out)
+
     def features(self, cfg, places):
         """The check's inputs of every candidate, cached per (file, text) in /tmp, keyed by the code that makes them."""
         import numpy as np
 
         T = self.T
         h = hashlib.sha256()
-        for name in ("features.py", "decide.py", "words.py"):
+        for name in ("features.py", "decide.py", "words.py", "products.py"):
             h.update(Path(T.__file__).with_name(name).read_bytes())
+        for f in self.files:  # round 16: a file's sidecar (places, products) changes its features too
+            side = Path(f).with_name(Path(f).name.removesuffix(".jsonl") + ".places.json")
+            h.update(side.read_bytes() if side.is_file() else b"-")
         cache = Path(f"/tmp/names9_X_{h.hexdigest()[:16]}.npz")
         keys = [f"{Path(self.files[c[0]]).name} {text_key(c[2])}" for c in self.cands]
         known = {}
@@ -244,7 +265,8 @@ class Bench:
                 return p0, False
             return pmap[k], True
 
-        saved, saved_floor = decide.second_look, decide.SHORT_TEXT_FLOOR
+        saved, saved_floor, saved_pf = decide.second_look, decide.SHORT_TEXT_FLOOR, decide.PRODUCT_FLOOR
+        decide.PRODUCT_FLOOR = 9.0 if opts.get("pfloor") == "off" else float(opts.get("pfloor", saved_pf))
         saved_valve = (decide.STRONG_NOT_US, decide.STRONG_NOT_US_ENGLISH)
         decide.SHORT_TEXT_FLOOR = float(opts.get("short", saved_floor))
         decide.STRONG_NOT_US = float(opts.get("valve_other", saved_valve[0]))
@@ -263,7 +285,7 @@ class Bench:
                 rep = E.evaluate(self.cfg, items, analyser=analyser, places=E.read_places(f), places_from=Path(f).name)
                 out[Path(f).stem] = rep
         finally:
-            decide.second_look, decide.SHORT_TEXT_FLOOR = saved, saved_floor
+            decide.second_look, decide.SHORT_TEXT_FLOOR, decide.PRODUCT_FLOOR = saved, saved_floor, saved_pf
             decide.STRONG_NOT_US, decide.STRONG_NOT_US_ENGLISH = saved_valve
             decide.Model.p_us = saved_p_us
             mdl.low, mdl.high = saved_lh
@@ -368,7 +390,15 @@ def main(argv=None) -> None:
             weak, forced, y, groups = b.weak[b.train], b.forced[b.train], b.y[b.train], b.groups[b.train]
             pv = np.where(weak & (oof < HIGH), oof, np.nan)
             oof = oof.copy()
+            from monitor.identity.decide import LOW, PRODUCT_FLOOR
+
+            pfloor = 9.0 if opts.get("pfloor") == "off" else float(opts.get("pfloor", PRODUCT_FLOOR))
+            # round 16: a product of ours beside the name: unsure, not dropped (a weak-only one too, below HIGH)
+            prod = b.product[b.train] & ((oof < LOW) | (weak & (oof < HIGH))) & (oof >= pfloor) & (forced == -1)
+            print(f"  product rule (floor {pfloor:g}): {int((prod & (y == 1)).sum())} true mentions and "
+                  f"{int((prod & (y == 0)).sum())} namesakes raised to unsure", flush=True)
             oof[weak & (oof < HIGH)] = 0.0
+            oof[prod] = LOW
             oof[forced == 1], oof[forced == 0] = 1.0, 0.0
             pv = np.where(np.isnan(pv) | (forced != -1), oof, pv)
             if args.dump:  # the out-of-fold chances, after the rules (per-file comparisons between variants)

@@ -187,6 +187,14 @@ class Analyser(Judging, Grading):
         out += [("body", s) for s in sentences(tidy(body or ""))]
         return out
 
+    def names_product(self, text: str) -> str | None:
+        """A product of ours with a name of its own named in ``text`` (round 16: a text may name it, not us). Without
+        products listed (and no judge yet, which a labelled file's may be set on) the check is not even imported."""
+        if self._identity is None and not self.config.organisation.profile.products:
+            return None
+        reader = getattr(self.identity, "names_product", None)  # a stand-in check (benches, tests) may have none
+        return reader(text) if reader else None
+
     def targeted(self, sents: list[tuple[str, str]], mentioned: set[int]) -> list[int]:
         keep = set(mentioned)
         for i in mentioned:
@@ -288,24 +296,28 @@ class Analyser(Judging, Grading):
         ``to_us``: it was sent to us (our own mailbox): about us throughout, named or not, no is-it-us check."""
         self.last_identity = None  # identity (issue 15): the is-it-us decision for this text, if one was made
         self.last_dropped = None
-        if not to_us and not self.matcher.could_mention(f"{title or ''}\n{body or ''}"):
+        if not to_us and not self.matcher.could_mention(f"{title or ''}\n{body or ''}") \
+                and not self.names_product(f"{title or ''}\n{body or ''}"):
             return None  # most texts: one regex search, no splitting, no scoring
         sents = self.split(title, body)
         matches_by_sentence = {i: self.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
         mentioned = {i for i, ms in matches_by_sentence.items() if ms}
         lookalikes: list[str] = []
+        product = None  # round 16: a product of ours named without our name ("Pram Exchange, Oban")
         if to_us:  # written to us: every sentence is about us
             if not sents:
                 return None
             mentioned = set(range(len(sents)))
         elif not mentioned:
             lookalikes = self.matcher.lookalikes(" \n".join(s for _f, s in sents))
-            if not lookalikes:
+            product = None if lookalikes else self.names_product(" \n".join(s for _f, s in sents))
+            if not lookalikes and not product:
                 return None
             mentioned = set(range(len(sents)))  # a look-alike post is about us throughout
 
         # -- identity (issue 15, monitor/identity/): a name match is only a candidate --
-        decision = None if lookalikes or to_us else self.identity.decide(sents, mentioned, matches_by_sentence)
+        decision = None if lookalikes or to_us else self.identity.product_only(product) if product else \
+            self.identity.decide(sents, mentioned, matches_by_sentence)
         self.last_identity = decision
         if decision is not None and decision.strong:
             return None  # a weaker "not us" is dropped below, unless the text is graded crisis
@@ -326,6 +338,8 @@ class Analyser(Judging, Grading):
         where = [f for f in ("title", "body") if any(sents[i][0] == f and matches_by_sentence.get(i) for i in mentioned)]
         if lookalikes:
             reasons = [f"look-alike of our name: {', '.join(lookalikes)}"]
+        elif product:
+            reasons = [f"mentions our product: {product} (not our name)"]
         elif to_us:
             reasons = [TO_US_REASON + (f" (names us: {', '.join(terms)})" if terms else "")]
         else:
@@ -427,7 +441,7 @@ class Analyser(Judging, Grading):
             if cat is not None and cat.action not in actions:
                 actions.append(cat.action)
         return Analysis(
-            matched_terms=terms or lookalikes,
+            matched_terms=terms or lookalikes or ([product] if product else []),
             snippet=snip,
             sentiment=round(sentiment, 4),
             targeted_sentiment=round(targeted, 4),

@@ -117,6 +117,18 @@ class Deferred:
         self._read_rows = correction_rows
         self._rows = None  # the rows, or the exception reading them raised
         self._compiled = None
+        self._products = None
+
+    def names_product(self, text: str):
+        """As ``Analyser.names_product``, without compiling the analyser: the profile's products (round 16)."""
+        org = self.config.organisation
+        if not org.profile.products:
+            return None  # nothing listed: the check's package is not imported
+        if self._products is None:
+            from .identity.products import read_products
+
+            self._products = read_products(org.profile.products, [org.name, *org.terms, *org.short_names])
+        return self._products.proper(text)
 
     def rows(self):
         """The correction rows, read once (a failure is kept and raised again where they are used)."""
@@ -149,7 +161,7 @@ class Deferred:
         return self.compiled.analyse(*args, **kwargs)
 
     def __getattr__(self, name):  # identity, last_identity, ...: the compiled analyser's
-        if name.startswith("__") or name in ("_compiled", "_rows", "_read_rows", "config", "matcher"):
+        if name.startswith("__") or name in ("_compiled", "_rows", "_read_rows", "config", "matcher", "_products"):
             raise AttributeError(name)
         return getattr(self.compiled, name)
 
@@ -157,7 +169,8 @@ class Deferred:
 def _could_name_us(analyser, item) -> bool:
     """False only when ``Analyser.analyse`` would answer None at its first line (no name, no look-alike)."""
     try:
-        return bool(item.to_us or analyser.matcher.could_mention(f"{item.title or ''}\n{item.text or ''}"))
+        text = f"{item.title or ''}\n{item.text or ''}"
+        return bool(item.to_us or analyser.matcher.could_mention(text) or analyser.names_product(text))
     except Exception:  # the worker meets the same error and reports it against the entry
         return True
 

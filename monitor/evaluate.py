@@ -64,9 +64,10 @@ def places_sidecar(path: str | Path) -> Path:
     return path.with_name(path.name.removesuffix(".jsonl") + PLACES_SUFFIX)
 
 
-def read_places(path: str | Path) -> tuple[str, list[str]] | None:
-    """``(area, places)`` from a labelled file's sidecar (where the charity works in that file's world), or
-    None when it has none. A broken sidecar is refused with its file name, like a broken labelled file."""
+def read_places(path: str | Path) -> tuple[str, list[str], list[str]] | None:
+    """``(area, places, products)`` from a labelled file's sidecar (where the charity works in that file's world, and
+    since round 16 its own named things: podcast, shop, sling library...; an empty list when the sidecar lists none),
+    or None when it has none. A broken sidecar is refused with its file name, like a broken labelled file."""
     side = places_sidecar(path)
     if not side.is_file():
         return None
@@ -81,7 +82,11 @@ def read_places(path: str | Path) -> tuple[str, list[str]] | None:
                          f'"places": ["Birkenhead", "Wallasey"]}}')
     if not isinstance(area, str):
         raise LabelError(f'{side}: "area" must be text')
-    return area.strip(), [p.strip() for p in places]
+    products = data.get("products", [])
+    if not isinstance(products, list) or not all(isinstance(p, str) and p.strip() for p in products):
+        raise LabelError(f'{side}: "products" must be a list of the charity\'s own named things, e.g. '
+                         f'["The Small Hours podcast", "sling library"]')
+    return area.strip(), [p.strip() for p in places], [" ".join(p.split()) for p in products]
 
 
 def read_labelled(path: str | Path, split: str | None = None) -> Labelled:
@@ -133,6 +138,7 @@ class Report:
     failed_targets: list = field(default_factory=list)
     identity: dict = field(default_factory=dict)  # issue 15: what the is-it-us check did (counts)
     to_us: int = 0  # items read as sent to our inbox (kind contact_form): about us, no name check
+    products: str = ""  # whose products the name check used (round 16): the file's sidecar or the profile's
     places: str = ""  # whose places the name check used: the file's sidecar or the profile's (feeds.yaml)
 
     def figures(self) -> dict:
@@ -166,10 +172,10 @@ def _ratio(a: int, b: int) -> float:
 
 
 def evaluate(config: Config, items: list[dict], targets: dict | None = None, analyser=None,
-             rules_only: bool = False, places: tuple[str, list[str]] | None = None, places_from: str = "") -> Report:
-    """``places``: ``(area, places)`` where the charity works in this file's world (its sidecar, ``read_places``):
-    the name check reads place evidence with them instead of the profile's; ``places_from`` says where they came
-    from, for the report."""
+             rules_only: bool = False, places: tuple | None = None, places_from: str = "") -> Report:
+    """``places``: ``(area, places[, products])`` where the charity works in this file's world and what it names its
+    own things there (its sidecar, ``read_places``): the name check reads place and product evidence with them
+    instead of the profile's; ``places_from`` says where they came from, for the report."""
     from .analyse import Analyser
 
     analyser = analyser or Analyser(config, model=None if rules_only else "auto")
@@ -177,10 +183,14 @@ def evaluate(config: Config, items: list[dict], targets: dict | None = None, ana
     judge = analyser.identity
     if places:
         judge.set_places(places[1], area=places[0])
+        judge.set_products(places[2] if len(places) > 2 else [])
         rep.places = f"{', '.join(judge.places)} (from {places_from or 'the file'}, not feeds.yaml)"
+        rep.products = f"{', '.join(judge.products) or 'none listed'} (from {places_from or 'the file'}, not feeds.yaml)"
     else:
         judge.set_places(None)
+        judge.set_products(None)
         rep.places = f"{', '.join(judge.places) or 'none listed'} (feeds.yaml's profile)"
+        rep.products = f"{', '.join(judge.products) or 'none listed'} (feeds.yaml's profile)"
     rep.confusion = {g: {p: 0 for p in LEVELS} for g in SEVERITIES}
     tp = fp = fn = 0
     crisis = [0, 0]
@@ -335,6 +345,7 @@ def format_report(rep: Report, label: str = "") -> str:
         f"  sent to us      {rep.to_us} items read as arriving in our inbox or replies (labelled to_us, or"
         " kind contact_form where unlabelled; no name check)",
         f"  our places      {rep.places}",
+        f"  our products    {rep.products}",
         f"  is it us?       of the texts naming us, {rep.identity.get('set_aside_false', 0)} namesakes and "
         f"{rep.identity.get('set_aside_true', 0)} true mentions set aside as not us; "
         f"{rep.identity.get('unsure_true', 0) + rep.identity.get('unsure_false', 0)} kept at watch as unsure",

@@ -206,8 +206,18 @@ def test_our_name_broken_by_a_line_break_must_read_like_us(cfg, title, body):
     mentioned = {i for i, ms in mbs.items() if ms}
     assert mentioned and all(split_name(m) for i in mentioned for m in mbs[i]) and _weak_only(mbs, mentioned)
     d = an.last_identity
-    assert a is None and d.verdict == "not_us", d
-    assert "split across lines" in d.reason or d.p_us < identity.model().low  # (or the model alone says not us)
+    # round 16: the check retrained with t76, t77 and t80 reads the library listing at 0.468 (0.436 before): over
+    # HIGH, so kept, as the rule says; the rule itself is checked below with P(us) held just under HIGH
+    assert (a is None and d.verdict == "not_us") or d.p_us >= identity.model().high, d
+    assert "\n" not in d.reason
+    real = identity.decide.second_look
+    try:
+        identity.decide.second_look = lambda mdl, p, *args: (identity.model().high - 0.01, True)
+        an, a = analyse(cfg, body, title=title)
+    finally:
+        identity.decide.second_look = real
+    d = an.last_identity
+    assert a is None and d.verdict == "not_us" and "split across lines" in d.reason, d
     assert "\n" not in d.reason
 
 

@@ -199,7 +199,7 @@ def test_training_reads_each_files_places_from_its_sidecar(cfg, tmp_path):
     (tmp_path / "w.places.json").write_text(json.dumps({"area": "Wirral", "places": ["Birkenhead"]}))
     other = tmp_path / "o.jsonl"
     other.write_text(json.dumps({"body": HOME, "mention": True, "severity": "info", "title": "x"}) + "\n")
-    assert training.places_of([f, other]) == [("Wirral", ["Birkenhead"]), None]
+    assert training.places_of([f, other]) == [("Wirral", ["Birkenhead"], []), None]  # no products: none
     cands = training.candidates(cfg, [f, other])
     assert [c[1]["body"][:10] for c in cands] == [HOME[:10], COUNCIL[:10], HOME[:10]]  # sent to us: not a candidate
     X, _c, _a = training.featurise(cfg, cands, training.places_of([f, other]))

@@ -168,6 +168,8 @@ def test_our_own_initials_in_brackets_are_not_someone_else_explained():
      "NBN Scaffolding"),
     ("Bought a 2015 Corsa from NBN Motors in Erith, engine light came on within a week", "NBN Motors"),
     ("Cllr McAllister was on NBN Radio this morning going on about the bin strike", "NBN Radio"),
+    ("A worker at NBN Day Nursery in Sevenoaks grabbed my friend's son by the arm", "NBN Day Nursery"),  # round 16
+    ("NBN Fibre down AGAIN across the whole village, third time this week", "NBN Fibre"),
 ])
 def test_a_short_name_followed_by_a_trade_word_is_a_business_not_us(cfg, body, named):
     # round 15: "NBN" then a capitalised trade word (Scaffolding, Motors, Radio, Ltd...): in the 56 labelled files and
@@ -182,6 +184,8 @@ def test_a_short_name_followed_by_a_trade_word_is_a_business_not_us(cfg, body, n
     "NBN Café in Wokingham has moved to Thursdays",
     "nbn bank holiday session still on?",  # not capitalised: not a name
     "NBN Hounslow was lovely today",  # a place, left to the model
+    "NBN Christmas Toy appeal: drop gifts at the café by Friday",  # an event of ours before the trade word
+    "NBN Hounslow Group moved to Thursdays",  # a place, then a word of ours
     "New Baby Network Radio interview today",  # our full name: the model reads the word after it
 ])
 def test_our_words_or_places_after_a_short_name_are_left_to_the_model(cfg, body):

@@ -71,6 +71,8 @@ def _show_identity(cfg, db_path) -> None:
                    f"handles: {', '.join(prof.handles) or '(none)'}; web: {', '.join(prof.web) or '(none)'}")
     for ns in prof.namesakes:
         click.echo(f"    known namesake: {ns.name}" + (f" ({ns.about})" if ns.about else ""))
+    if prof.description:
+        click.echo(f"    our products: {', '.join(prof.products) or '(none listed: see README, Describing the organisation)'}")
     from ..encoder import Missing, model_folder  # no numpy: the package's files are only looked for
 
     try:

@@ -83,6 +83,8 @@ class Profile:
     handles: list[str] = key(kind=TEXTS, factory=list, help="our social media handles (@name)")
     web: list[str] = key(kind=TEXTS, factory=list, help="our web address(es)")
     namesakes: list[Namesake] = key(kind=CUSTOM, factory=list, help="other things called by our name: name and about")
+    products: list[str] = key(kind=TEXTS, factory=list,
+                              help="our own named things: podcast, shop, sling library, welcome bags, newsletter...")
 
 
 @dataclass

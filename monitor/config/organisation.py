@@ -2,7 +2,7 @@
 
 The keys are declared in model.py (Organisation, Profile, Namesake); this module adds what a
 type cannot say: handles and web addresses must look like ones, a namesake must contain
-one of our terms, and a profile needs its description.
+one of our terms, a product must name something besides our name, and a profile needs its description.
 """
 
 from __future__ import annotations
@@ -41,10 +41,31 @@ def _web(r: Reader, web: list[str], path: str) -> list[str]:
     return web
 
 
+def _products(terms: list[str]):
+    """A check for ``profile.products`` (round 16): each the name of one thing of ours, as people write it ("The Small
+    Hours podcast", "sling library"), with a word besides our name, and short."""
+    ours = {w for t in terms for w in re.findall(r"[^\W_]+", t.lower())} | {"the", "our", "a", "an", "of", "and"}
+
+    def check(r: Reader, products: list[str], path: str) -> list[str]:
+        out = []
+        for i, item in enumerate(products):
+            words = re.findall(r"[^\W_]+", item.lower())
+            if not set(words) - ours:
+                r.problem(join(path, i), f"{item!r} names nothing of ours besides our name: write the thing itself, "
+                                         "such as 'sling library' or 'The Small Hours podcast'")
+            elif len(item) > 60 or len(words) > 8:
+                r.problem(join(path, i), f"{item!r} is too long: one product's name as people write it (8 words at most)")
+            else:
+                out.append(" ".join(item.split()))
+        return out
+
+    return check
+
+
 def read_profile(r: Reader, raw: Any, terms: list[str]) -> Profile:
     p = "organisation.profile"
     prof = r.mapping(raw, p, keys(Profile))
-    values = r.fields(Profile, prof, p, after={"handles": _handles, "web": _web})
+    values = r.fields(Profile, prof, p, after={"handles": _handles, "web": _web, "products": _products(terms)})
     namesakes = _read_namesakes(r, prof.get("namesakes"), join(p, "namesakes"), terms)
     if raw is not None and not values["description"]:
         r.problem(join(p, "description"), "is required in a profile: a sentence or two on who we are")

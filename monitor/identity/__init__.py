@@ -11,18 +11,21 @@ the candidates; this package decides from the text around the name, in three ste
    (``learned.py``): a later post whose sentences around the name read like one of them
    (sentence vectors close), or that names it the same way ("New Baby Network Ltd",
    "new baby network camera"), is not us.
-3. **A learned classifier** (``monitor/model/identity.npz``, numpy only, ``decide.Model``)
+3. **A learned classifier** (``monitor/model/identity.npz``, numpy only, ``classifier.Model``)
    reads the sentences that name us, the whole text, their likeness to the profile's
    description and to kinds of namesake (``words.KINDS``), and a few word groups. It gives
    P(us). Below ``low``: not us. Between ``low`` and ``high``: unsure, so it is treated as
    us but at no more than ``watch`` (never an SMS). It is trained by ``monitor
-   train-identity`` (``training.py``) from the labelled files, deterministically.
+   train-identity`` (``training.py``) from the labelled files, deterministically. A product of
+   ours (the profile's ``products``: podcast, shop, sling library...) beside the name keeps a
+   "not us" unsure (``products.py``, round 16).
 
 Every decision comes with a reason in words. The model and the sentence vectors load only
 when a text names us; importing this package imports neither numpy nor the model.
 
 Where things live: ``words`` (word lists and patterns), ``features`` (what is read in a
-text), ``decide`` (the run-time decision), ``learned`` (namesakes learned from corrections),
+text), ``products`` (our own named things), ``classifier`` (the trained model's file read),
+``decide`` (the run-time decision), ``learned`` (namesakes learned from corrections),
 ``training`` (training and cross-validation).
 """
 

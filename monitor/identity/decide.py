@@ -14,7 +14,9 @@ from pathlib import Path
 from .. import embed
 from ..languages import reads_other_language
 from ..text import fold
+from .classifier import KNN_K, Model, knn_vote, text_logit  # noqa: F401 (re-exported: training, tests)
 from .context import second_look
+from .products import NONE as NO_PRODUCTS, read_products
 from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
                        VOTE, name_shapes, ordinary_shape, other_address, other_addresses, owner_before, place_evidence,
                        place_names, profile_text, short_name_elsewhere, side_texts, split_name, strong_evidence,
@@ -47,10 +49,13 @@ SHORT_TEXT_FLOOR = 0.1  # ... unless its P(us) is under this and it has a body (
 # at 0.1 or more.
 # The sentence vector around the name (256 numbers) is also an input, strongly regularised (VECTOR_L2),
 # and so is a vote of its KNN_K nearest training texts: how much closer it is to namesakes than to us.
-VECTOR_L2, KNN_K = 300.0, 10
+VECTOR_L2 = 300.0
 # A second model reads the words and word pairs of the whole text (TF-IDF, logistic regression); P(us) is the
 # two models' log-odds mixed, TEXT_WEIGHT of it from the words (chosen by cross-validation, README "Is it us?").
 TEXT_WEIGHT, TEXT_C = 0.5, 100.0
+# Round 16: a "not us" that names a product of ours beside the name (``Judge.product_named``) with P(us) at least this
+# is unsure instead (watch at most; a crisis at alert at most).
+PRODUCT_FLOOR = 0.0
 LEARNED_SIMILARITY = 0.70  # a post this close to a learned namesake's sentences is that namesake,
 LEARNED_MARGIN = 0.10  # ... when it is this much closer to it than to any true mention we were trained on,
 LEARNED_SAME_WORD = 0.45  # or this close and naming it the same way ("New Baby Network Ltd")
@@ -102,125 +107,6 @@ class Learned:
     doc: object = None
     after: list[str] = field(default_factory=list)  # words right after the name ("ltd", "camera")
 
-class Model:
-    """The trained classifier plus the vectors it compares with. Loaded once per process."""
-
-    def __init__(self, path: Path = MODEL_PATH):
-        import json
-
-        import numpy as np
-
-        z = embed.read_npz(path)  # np.load's arrays, without zipfile (monitor/embed.py)
-        self.w = z["w"].astype(np.float64)
-        self.b = float(z["b"])
-        self.mean = z["mean"].astype(np.float64)
-        self.scale = z["scale"].astype(np.float64)
-        self.low = float(z["low"])
-        self.high = float(z["high"])
-        # the vectors around the name of every training text (int8 x refs_scale), and whether it was about us
-        refs_scale = np.float32(z["refs_scale"]) if "refs_scale" in z else np.float32(127.0)
-        ref_us = z["ref_us"].astype(bool)
-        # the vote at run time is one product with both sets, stacked and transposed once here: a row-major
-        # (256 x refs) matrix makes numpy's product about twice as fast as ``x @ refs.T`` (bench/model_cost.py).
-        # Ordered and transposed while still int8 (a quarter of the bytes to move), then scaled: the same numbers
-        # as scaling first (each element alone), in a third of the time (round speed11 in bench/NOTES.md).
-        order = np.concatenate([np.flatnonzero(~ref_us), np.flatnonzero(ref_us)])
-        self._refs_t = np.ascontiguousarray(z["refs"][order].T).astype(np.float32) / refs_scale
-        self._n_neg = int((~ref_us).sum())
-        # ctx vectors of true mentions (for learned namesakes), stored as int8 (x positives_scale) to keep the file
-        # small; those equal to their vector around the name (positives_in_refs) are not stored twice
-        pos = z["positives"]
-        scale = float(z["positives_scale"]) if "positives_scale" in z else 127.0
-        self.positives = pos.astype(np.float32) / scale if pos.dtype == np.int8 else pos.astype(np.float32)
-        if "positives_in_refs" in z:
-            self.positives = np.concatenate([self.positives, self.pos_refs[z["positives_in_refs"].astype(bool)]])
-        self.us_after = set(str(x) for x in z["us_after"])  # words seen after our name in true mentions
-        self.meta = json.loads(str(z["meta"]))
-        # the words model: its vocabulary (one term a line), idf and weights; absent from an older file
-        self.text_weight = float(z["text_weight"]) if "text_weight" in z else 0.0
-        if self.text_weight:
-            self.vocab = {t: i for i, t in enumerate(z["text_vocab"].tobytes().decode().split("\n"))}
-            self.text_idf, self.text_w = z["text_idf"].astype(np.float64), z["text_w"].astype(np.float64)
-            self.text_b = float(z["text_b"])
-        # the second look's head (context.py): absent from an older file, then the first model decides alone
-        self.context_head = None
-        if "context_w" in z:
-            self.context_head = tuple(z[k].astype(np.float32) for k in ("context_mean", "context_scale", "context_w")) + (
-                float(z["context_b"]),)
-            self.context_weight = float(z["context_weight"])
-            self.context_band = tuple(float(v) for v in z["context_band"])
-            self.context_reads = str(z["context_reads"]) if "context_reads" in z else "name"  # round 9: "pooled"
-
-    @property
-    def neg_refs(self):
-        """The namesakes' reference vectors (rows; a view of the vote's matrix)."""
-        return self._refs_t[:, :self._n_neg].T
-
-    @property
-    def pos_refs(self):
-        """The true mentions' reference vectors (rows; a view of the vote's matrix)."""
-        return self._refs_t[:, self._n_neg:].T
-
-    def p_us(self, x, grams=None) -> float:
-        """P(us) from the features (hand-made ones, then the vector around the name) and the text's words."""
-        import numpy as np
-
-        full = np.concatenate([x, self.vote(x[VOTE])])
-        z = (full - self.mean) / self.scale
-        logit = float(z @ self.w + self.b)
-        if self.text_weight and grams is not None:
-            logit = (1 - self.text_weight) * logit + self.text_weight * text_logit(
-                self.vocab, self.text_idf, self.text_w, self.text_b, grams)
-        return float(1.0 / (1.0 + np.exp(-logit)))
-
-
-    def vote(self, vector):
-        """``knn_vote`` for one vector (the same numbers, one product): (namesakes' k nearest - true mentions' k
-        nearest mean similarity, the former)."""
-        import numpy as np
-
-        sims = np.asarray(vector, dtype=np.float32) @ self._refs_t
-        top = []
-        for part in (sims[:self._n_neg], sims[self._n_neg:]):
-            kk = max(1, min(KNN_K, len(part)))
-            top.append(float(np.partition(part, -kk)[-kk:].astype(np.float64).mean()))
-        neg, pos = top
-        return np.asarray([neg - pos, neg])
-
-
-def text_logit(vocab, idf, w, b, grams) -> float:
-    """The words model's log-odds: sublinear TF-IDF of the known terms, unit length, dot the weights."""
-    import math
-
-    counts: dict[int, int] = {}
-    for g in grams:
-        j = vocab.get(g)
-        if j is not None:
-            counts[j] = counts.get(j, 0) + 1
-    if not counts:
-        return b
-    vals = {j: (1.0 + math.log(c)) * float(idf[j]) for j, c in counts.items()}
-    norm = math.sqrt(sum(v * v for v in vals.values()))
-    return b + sum(v * float(w[j]) for j, v in vals.items()) / norm
-
-
-def knn_vote(neg_refs, pos_refs, vectors, exclude_neg=None, exclude_pos=None, k: int = KNN_K):
-    """Per vector: (mean similarity of its k nearest namesakes - of its k nearest true mentions, the former).
-    ``exclude_*`` (n x refs, bool): references not to count (in training: the text's own file)."""
-    import numpy as np
-
-    vectors = np.asarray(vectors, dtype=np.float32)
-    top = []
-    for refs, exclude in ((neg_refs, exclude_neg), (pos_refs, exclude_pos)):
-        sims = vectors @ refs.T
-        if exclude is not None:
-            sims[exclude] = -9.0
-        kk = max(1, min(k, sims.shape[1]))
-        top.append(np.partition(sims, -kk, axis=1)[:, -kk:].astype(np.float64).mean(axis=1))
-    neg, pos = top
-    return np.stack([neg - pos, neg], axis=1)
-
-
 _model: Model | None = None
 
 
@@ -246,6 +132,8 @@ class Judge:
         self._learned_rows = None  # the learned namesakes' vectors, stacked (learned_hits)
         self._places: list[str] | None = None  # where we work, when not the profile's (a labelled file's sidecar)
         self._place_rx = None  # (places, a regex finding any of them in folded text)
+        self._products: list[str] | None = None  # our products, when not the profile's (a labelled file's sidecar)
+        self._product_reader = None  # (products, products.Products)
         self.broken: str | None = None  # why the model could not be used (then every match is kept)
 
     # -- lazily loaded parts ------------------------------------------------------
@@ -282,6 +170,49 @@ class Judge:
         self._places = new
         if self._emb is not None:
             self._us_vec = _unit(self._emb.embed([profile_text(self.config, self.places)])[0])
+
+    @property
+    def products(self) -> list[str]:
+        """Our own named things (podcast, shop, sling library...): the profile's, or those ``set_products`` gave."""
+        return list(self.config.organisation.profile.products) if self._products is None else self._products
+
+    def set_products(self, products=None) -> None:
+        """Our products for the texts this judge reads next: a labelled file's own (its sidecar's ``products``; an
+        empty list for a sidecar without them), or None for the profile's."""
+        self._products = None if products is None else list(products)
+
+    def product_reader(self):
+        """Our products, read (``products.Products``): their words and a regex finding them."""
+        products = self.products
+        if self._product_reader is None or self._product_reader[0] != products:
+            org = self.config.organisation
+            reader = read_products(products, [org.name, *org.terms, *org.short_names]) if products else NO_PRODUCTS
+            self._product_reader = (products, reader)
+        return self._product_reader[1]
+
+    def product_named(self, sents, mentioned, matches_by_sentence, after) -> str | None:
+        """A product of ours the text names beside us, in words for the reason, or None: one of its words right after
+        our name ("New Baby Network podcast"), or the product itself in a sentence that names us or its neighbours (in any
+case inside the sentence that names us, with its capitals around it: ``products``)."""
+        prods = self.product_reader()
+        if prods.rx is None and not prods.words:
+            return None
+        near = sorted({j for i in mentioned for j in (i - 1, i, i + 1) if 0 <= j < len(sents)})
+        found = prods.named(" \n".join(sents[j][1] for j in near)) or prods.named(
+            " \n".join(sents[i][1] for i in sorted(mentioned)), any_case=True)
+        if found:
+            return f"'{found}'"
+        said = prods.after(after)
+        return f"'{said[0]}' after our name" if said else None
+
+    def names_product(self, text: str) -> str | None:
+        """A product of ours with a name of its own, written with its capitals ("Pram Exchange, Oban / Bought a cot at
+        the Pram Exchange"), for a text that does not name us (round 16: ``analyse``), or None."""
+        return self.product_reader().proper(text) if self.products else None
+
+    def product_only(self, product: str) -> Decision:
+        """A text that names a product of ours but not us: unsure (watch at most, a crisis at alert at most)."""
+        return Decision(UNSURE, LOW, f"maybe us: it names our product '{product}', not our name; {UNSURE_CAP}")
 
     def _ours(self):
         """(our places folded, a regex finding any of them in folded text, or None)."""
@@ -336,6 +267,7 @@ class Judge:
         near_idx = sorted({j for i in mentioned for j in (i - 1, i, i + 1) if 0 <= j < len(sents)})
         near_text = " \n".join(sents[j][1] for j in near_idx)
         after, possessed, extended, at_other, article = [], False, False, False, False
+        prods = self.product_reader().words  # a word of our products after the name is ours (round 16)
         for i in mentioned:
             s = sents[i][1]
             same = len(s) == len(fold(s))
@@ -347,14 +279,15 @@ class Judge:
                 owner = _rx.POSSESSED.search(before)
                 possessed = possessed or bool(owner and fold(owner.group(1)) not in ours)
                 ext = _rx.EXTENDED.match(rest)
-                extended = extended or bool(ext and fold(ext.group(1)) not in ours | _OURS_AFTER | _OUR_EVENTS
+                extended = extended or bool(ext and fold(ext.group(1)) not in ours | _OURS_AFTER | _OUR_EVENTS | prods
                                             and not m.text.startswith(("@", "#")))
                 place = _rx.AT_PLACE.match(rest)
                 at_other = at_other or bool(place and not any(fold(place.group(1)).startswith(p) for p in ours))
                 article = article or bool(_rx.ARTICLE_BEFORE.search(before))
         extra = [
             float(kinds_ctx.max()) - float(around @ self._us_vec),  # reads more like a kind of namesake than like us
-            float(place_hit), float(any(w in _OTHER_AFTER for w in after)), float(any(w in _OURS_AFTER for w in after)),
+            float(place_hit), float(any(w in _OTHER_AFTER and w not in prods for w in after)),
+            float(any(w in _OURS_AFTER or w in prods for w in after)),
             float(possessed), min(len(_rx.ABROAD.findall(folded)), 3) / 3.0, min(len(_rx.ABROAD.findall(named)), 2) / 2.0,
             *group_counts(named), *group_counts(folded),
             float(extended), float(at_other), float(article),
@@ -390,7 +323,8 @@ class Judge:
     def _decide(self, sents, mentioned, matches_by_sentence) -> Decision:
         import numpy as np
 
-        elsewhere = short_name_elsewhere(self.config, sents, mentioned, matches_by_sentence)
+        elsewhere = short_name_elsewhere(self.config, sents, mentioned, matches_by_sentence,
+                                         self.product_reader().words)
         if elsewhere:  # "NBN (Nigerian Breastfeeding Network)" (round 14), "NBN Scaffolding" (round 15)
             i, m = next((i, m) for i in sorted(mentioned) for m in matches_by_sentence.get(i, []))
             short = sents[i][1][m.start:m.end] if len(fold(sents[i][1])) == len(sents[i][1]) else m.text
@@ -410,11 +344,18 @@ class Judge:
         likely = f"{p:.0%} likely us, on a second reading of the name's sentence" if looked else f"{p:.0%} likely us"
         kind = list(KINDS)[int(np.argmax(kinds_ctx))]
         headline = all(f == "title" for f, _s in sents)
-        if p < mdl.low and (headline or p >= SHORT_TEXT_FLOOR) and self._too_short(sents, mentioned,
-                                                                                   matches_by_sentence, after):
+        if p < mdl.low and (headline or p >= SHORT_TEXT_FLOOR) and self._too_short(
+                sents, mentioned, matches_by_sentence, after, self.product_reader().words):
             # a title or a few words (a news headline, a story on a link site): too little text for the
             # vectors to tell us from a namesake; no describing word after the name: unsure, not dropped
             return Decision(UNSURE, p, f"maybe not us: {name} could be {kind}, but too little text to tell "
+                                       f"({likely}); {UNSURE_CAP}")
+        weak = _weak_only(matches_by_sentence, mentioned)
+        product = self.product_named(sents, mentioned, matches_by_sentence, after) if p < mdl.high else None
+        if product and p >= PRODUCT_FLOOR and (p < mdl.low or weak):
+            # a product of ours beside the name (round 16): it reads like a namesake's podcast or shop, but we have one
+            # (and "NBN Small Hours", a short name only, need not reach HIGH when our product follows it)
+            return Decision(UNSURE, p, f"maybe not us: {name} could be {kind}, but it names our product {product} "
                                        f"({likely}); {UNSURE_CAP}")
         if p < mdl.low:
             english = _english(sents)
@@ -433,9 +374,10 @@ class Judge:
         return Decision(US, p, f"reads like us ({likely})")
 
     @staticmethod
-    def _too_short(sents, mentioned, matches_by_sentence, after) -> bool:
-        """At most SHORT_TEXT_WORDS words besides our name, named plainly (no "Ltd", "app"... after it)."""
-        if _weak_only(matches_by_sentence, mentioned) or any(w in _OTHER_AFTER for w in after):
+    def _too_short(sents, mentioned, matches_by_sentence, after, ours=frozenset()) -> bool:
+        """At most SHORT_TEXT_WORDS words besides our name, named plainly (no "Ltd", "app"... after it, unless a word
+        of our products: ``ours``)."""
+        if _weak_only(matches_by_sentence, mentioned) or any(w in _OTHER_AFTER and w not in ours for w in after):
             return False
         words = sum(len(re.findall(r"\w+", s)) for _f, s in sents)
         name_words = sum(len(re.findall(r"\w+", m.text)) for i in mentioned for m in matches_by_sentence.get(i, []))

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from ..text import fold
-from .words import _CAP_BEFORE_OK, _GROUPS_NAMES, _NEAR_KINDS, _OTHER_AFTER, _OURS_AFTER, _START_OK, _TRADE_AFTER, _rx, words_after
+from .words import (_CAP_BEFORE_OK, _GROUPS_NAMES, _NEAR_KINDS, _OTHER_AFTER, _OUR_EVENTS, _OURS_AFTER, _START_OK,
+                    _TRADE_AFTER, _rx, words_after)
 
 FEATURES = ("namesake-likeness", "our place", "namesake word after name", "our word after name", "possessed by another",
             "abroad (text)", "abroad (name sentence)") + tuple(f"{g} words (name sentence)" for g in _GROUPS_NAMES) \
@@ -316,14 +317,16 @@ def short_name_spelled_out(config, sents, mentioned, matches_by_sentence) -> str
 
 
 _TRADE_WORD = re.compile(r"['’]?s?[ \t]+([A-Z][A-Za-z]+|TV|FM|FC)(?![\w'’])")
+_NEXT_WORD = re.compile(r"[ \t]+([A-Z][A-Za-z]+|TV|FM|FC)(?![\w'’])")
 _BUSINESS_AFTER = frozenset((_TRADE_AFTER | _OTHER_AFTER) - _OURS_AFTER)  # built once, read per short-name candidate
 
 
-def short_name_elsewhere(config, sents, mentioned, matches_by_sentence) -> str | None:
+def short_name_elsewhere(config, sents, mentioned, matches_by_sentence, ours=frozenset()) -> str | None:
     """Why a short-name candidate ("NBN") is someone else's, or None: the text spells it out as something else
     (``short_name_spelled_out``, round 14), or (round 15) the short name is followed by a capitalised trade word, a
     business's name ("NBN Scaffolding", "NBN Motors", "NBN Radio", "NBN Ltd": ``words._TRADE_AFTER`` and
-    ``_OTHER_AFTER``, never a word of ours: "NBN Team", "NBN Café")."""
+    ``_OTHER_AFTER``, never a word of ours: "NBN Team", "NBN Café", nor since round 16 a word of our products,
+    ``ours``: "NBN Podcast", "NBN Small Hours")."""
     from ..matching import SHORT
 
     spelled = short_name_spelled_out(config, sents, mentioned, matches_by_sentence)
@@ -338,6 +341,12 @@ def short_name_elsewhere(config, sents, mentioned, matches_by_sentence) -> str |
             continue  # offsets are the folded text's: the capitals cannot be read
         word = _TRADE_WORD.match(s, m.end)
         w = fold(word.group(1)) if word else ""
-        if w in _BUSINESS_AFTER:
+        if w in _BUSINESS_AFTER and w not in ours:
             return f"here names a business, '{s[m.start:word.end()].strip()}'"
+        # round 16: or the second of two capitalised words is ("NBN Day Nursery", "NBN Care Homes"), the first being
+        # none of ours nor an event of ours ("NBN Christmas Toy appeal" is ours); in the 63 labelled files 5 short-name
+        # candidates read so, none of them ours
+        second = _NEXT_WORD.match(s, word.end()) if word and w not in _OURS_AFTER | _OUR_EVENTS | ours else None
+        if second and fold(second.group(1)) in _BUSINESS_AFTER and fold(second.group(1)) not in ours:
+            return f"here names a business, '{s[m.start:second.end()].strip()}'"
     return None

@@ -85,6 +85,9 @@ TRAINING_FILES = (
     # added by the lead at round 15's merge: t70 (a judgement mix), t74 (true mentions written the hard way beside
     # namesakes, like t71) and t75 (namesakes beside true mentions, like t69); each scored by round 14's models first
     "training/t70_walsall.jsonl", "training/t74_sutton.jsonl", "training/t75_enfield.jsonl",
+    # round 16: three new writers with the charity's products in their sidecars, each scored pseudo-blind first (README
+    # "Is it us?"); in training/identity/ until the judgement is retrained with them (the lead's merge)
+    "training/identity/t76_burton.jsonl", "training/identity/t77_chelmsford.jsonl", "training/identity/t80_oban.jsonl",
 )
 
 
@@ -95,9 +98,9 @@ def read_items(path: Path) -> list[dict]:
     return read_labelled(path).items
 
 
-def places_of(files: list[Path]) -> list[tuple[str, list[str]] | None]:
-    """Per file, where the charity works in that file's world (its ``X.places.json`` sidecar), or None (then the
-    profile's places in ``feeds.yaml``)."""
+def places_of(files: list[Path]) -> list[tuple[str, list[str], list[str]] | None]:
+    """Per file, where the charity works in that file's world and its products there (its ``X.places.json``
+    sidecar: ``(area, places, products)``), or None (then the profile's in ``feeds.yaml``)."""
     from ..evaluate import read_places
 
     return [read_places(f) for f in files]
@@ -171,6 +174,12 @@ def _fit(X, y, l2: float = 1.0, iterations: int = 30, sw=None):
     return w, b
 
 
+def _use_sidecar(judge, where) -> None:
+    """The judge reads the next texts with a file's places and products (``places_of``), or the profile's (None)."""
+    judge.set_places(where[1], area=where[0]) if where else judge.set_places(None)
+    judge.set_products((where[2] if len(where) > 2 else []) if where else None)
+
+
 def featurise(config, cands, places=None):
     """The features of every candidate; ``places`` (per file, ``places_of``): each item's place evidence is read
     with its own file's places (each writer put the charity in a town of their own)."""
@@ -180,11 +189,7 @@ def featurise(config, cands, places=None):
     judge.embedder()
     X, ctxs, afters = [], [], []
     for g, _item, sents, mentioned, mbs in cands:
-        where = places[g] if places else None
-        if where:
-            judge.set_places(where[1], area=where[0])
-        else:
-            judge.set_places(None)
+        _use_sidecar(judge, places[g] if places else None)
         x, ctx, _doc, _k, after = judge.features(sents, mentioned, mbs)
         X.append(x)
         ctxs.append(ctx)
@@ -348,7 +353,7 @@ def cross_validate(config, files: list[Path], l2: float = L2, high: float = HIGH
     y = np.asarray([1.0 if c[1]["mention"] else 0.0 for c in cands])
     groups = np.asarray([c[0] for c in cands])
     oof = np.zeros(len(y))
-    forced = _rules_first(config, cands)
+    forced = _rules_first(config, cands, places_of(files))
     V = head_input(context_vectors(cands)) if second_look else None
     for g in sorted(set(groups.tolist())):
         tr, te = groups != g, groups == g
@@ -371,21 +376,23 @@ def cross_validate(config, files: list[Path], l2: float = L2, high: float = HIGH
     return {"cands": cands, "y": y, "groups": groups, "oof": oof}
 
 
-def _rules_first(config, cands):
-    """Per candidate: 1 when strong evidence says us, 0 when it names a profile namesake, -1 when the model decides."""
+def _rules_first(config, cands, places=None):
+    """Per candidate: 1 when strong evidence says us, 0 when it names a profile namesake, -1 when the model decides;
+    ``places`` (per file, ``places_of``): a word of that file's products after "NBN" is not a business's."""
     import numpy as np
 
     judge = Judge(config, [])
     judge.embedder()
     out = []
-    for _g, _item, sents, mentioned, mbs in cands:
+    for g, _item, sents, mentioned, mbs in cands:
+        _use_sidecar(judge, places[g] if places else None)
         matches = [m for i in mentioned for m in mbs[i]]
         if strong_evidence(config, fold(" \n".join(s for _f, s in sents)), matches):
             out.append(1)
             continue
         after = [w for i in mentioned for m in mbs[i] for w in words_after(fold(sents[i][1]), m.end)]
         known = any(a and set(a) & set(after) for _ns, a in judge._known)
-        out.append(0 if known or short_name_elsewhere(config, sents, mentioned, mbs) else -1)
+        out.append(0 if known or short_name_elsewhere(config, sents, mentioned, mbs, judge.product_reader().words) else -1)
     return np.asarray(out)
 
 

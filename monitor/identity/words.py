@@ -85,7 +85,7 @@ foundation society consortium daycare clinic photography photographer superstore
 _TRADE_AFTER = set("""motors motor cars car taxis taxi cabs garage autos scaffolding scaffolders construction builders building
 roofing plumbing heating electrical electrics security haulage logistics transport removals couriers freight accountants
 accountancy solicitors law legal estates lettings properties property homes insurance finance financial bank banking
-capital investments microfinance recruitment staffing consulting consultants radio tv fm broadband telecom telecoms
+capital investments microfinance recruitment staffing consulting consultants radio tv fm broadband fibre fiber telecom telecoms
 energy fitness football fc netball rugby cricket league division dental pharmacy vets veterinary salon barbers beauty
 nails cleaning cleaners catering foods bakery restaurant takeaway travel tours airways printing print signs productions
 records entertainment technologies tech systems software digital engineering manufacturing steel plastics packaging

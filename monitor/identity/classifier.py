@@ -1,0 +1,131 @@
+"""The trained classifier the is-it-us check reads (``Model``: the first model's weights, the vote's references, the
+words model and the second look's head, from ``identity.npz``), with the pure functions it shares with training
+(``text_logit``, ``knn_vote``). Split from decide.py in round 16 (that file held the decision and this)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import embed
+from .features import VOTE
+
+KNN_K = 10  # the vote: how many nearest training texts of each side it averages
+
+
+class Model:
+    """The trained classifier plus the vectors it compares with. Loaded once per process."""
+
+    def __init__(self, path: Path):
+        import json
+
+        import numpy as np
+
+        z = embed.read_npz(path)  # np.load's arrays, without zipfile (monitor/embed.py)
+        self.w = z["w"].astype(np.float64)
+        self.b = float(z["b"])
+        self.mean = z["mean"].astype(np.float64)
+        self.scale = z["scale"].astype(np.float64)
+        self.low = float(z["low"])
+        self.high = float(z["high"])
+        # the vectors around the name of every training text (int8 x refs_scale), and whether it was about us
+        refs_scale = np.float32(z["refs_scale"]) if "refs_scale" in z else np.float32(127.0)
+        ref_us = z["ref_us"].astype(bool)
+        # the vote at run time is one product with both sets, stacked and transposed once here: a row-major
+        # (256 x refs) matrix makes numpy's product about twice as fast as ``x @ refs.T`` (bench/model_cost.py).
+        # Ordered and transposed while still int8 (a quarter of the bytes to move), then scaled: the same numbers
+        # as scaling first (each element alone), in a third of the time (round speed11 in bench/NOTES.md).
+        order = np.concatenate([np.flatnonzero(~ref_us), np.flatnonzero(ref_us)])
+        self._refs_t = np.ascontiguousarray(z["refs"][order].T).astype(np.float32) / refs_scale
+        self._n_neg = int((~ref_us).sum())
+        # ctx vectors of true mentions (for learned namesakes), stored as int8 (x positives_scale) to keep the file
+        # small; those equal to their vector around the name (positives_in_refs) are not stored twice
+        pos = z["positives"]
+        scale = float(z["positives_scale"]) if "positives_scale" in z else 127.0
+        self.positives = pos.astype(np.float32) / scale if pos.dtype == np.int8 else pos.astype(np.float32)
+        if "positives_in_refs" in z:
+            self.positives = np.concatenate([self.positives, self.pos_refs[z["positives_in_refs"].astype(bool)]])
+        self.us_after = set(str(x) for x in z["us_after"])  # words seen after our name in true mentions
+        self.meta = json.loads(str(z["meta"]))
+        # the words model: its vocabulary (one term a line), idf and weights; absent from an older file
+        self.text_weight = float(z["text_weight"]) if "text_weight" in z else 0.0
+        if self.text_weight:
+            self.vocab = {t: i for i, t in enumerate(z["text_vocab"].tobytes().decode().split("\n"))}
+            self.text_idf, self.text_w = z["text_idf"].astype(np.float64), z["text_w"].astype(np.float64)
+            self.text_b = float(z["text_b"])
+        # the second look's head (context.py): absent from an older file, then the first model decides alone
+        self.context_head = None
+        if "context_w" in z:
+            self.context_head = tuple(z[k].astype(np.float32) for k in ("context_mean", "context_scale", "context_w")) + (
+                float(z["context_b"]),)
+            self.context_weight = float(z["context_weight"])
+            self.context_band = tuple(float(v) for v in z["context_band"])
+            self.context_reads = str(z["context_reads"]) if "context_reads" in z else "name"  # round 9: "pooled"
+
+    @property
+    def neg_refs(self):
+        """The namesakes' reference vectors (rows; a view of the vote's matrix)."""
+        return self._refs_t[:, :self._n_neg].T
+
+    @property
+    def pos_refs(self):
+        """The true mentions' reference vectors (rows; a view of the vote's matrix)."""
+        return self._refs_t[:, self._n_neg:].T
+
+    def p_us(self, x, grams=None) -> float:
+        """P(us) from the features (hand-made ones, then the vector around the name) and the text's words."""
+        import numpy as np
+
+        full = np.concatenate([x, self.vote(x[VOTE])])
+        z = (full - self.mean) / self.scale
+        logit = float(z @ self.w + self.b)
+        if self.text_weight and grams is not None:
+            logit = (1 - self.text_weight) * logit + self.text_weight * text_logit(
+                self.vocab, self.text_idf, self.text_w, self.text_b, grams)
+        return float(1.0 / (1.0 + np.exp(-logit)))
+
+
+    def vote(self, vector):
+        """``knn_vote`` for one vector (the same numbers, one product): (namesakes' k nearest - true mentions' k
+        nearest mean similarity, the former)."""
+        import numpy as np
+
+        sims = np.asarray(vector, dtype=np.float32) @ self._refs_t
+        top = []
+        for part in (sims[:self._n_neg], sims[self._n_neg:]):
+            kk = max(1, min(KNN_K, len(part)))
+            top.append(float(np.partition(part, -kk)[-kk:].astype(np.float64).mean()))
+        neg, pos = top
+        return np.asarray([neg - pos, neg])
+
+
+def text_logit(vocab, idf, w, b, grams) -> float:
+    """The words model's log-odds: sublinear TF-IDF of the known terms, unit length, dot the weights."""
+    import math
+
+    counts: dict[int, int] = {}
+    for g in grams:
+        j = vocab.get(g)
+        if j is not None:
+            counts[j] = counts.get(j, 0) + 1
+    if not counts:
+        return b
+    vals = {j: (1.0 + math.log(c)) * float(idf[j]) for j, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vals.values()))
+    return b + sum(v * float(w[j]) for j, v in vals.items()) / norm
+
+
+def knn_vote(neg_refs, pos_refs, vectors, exclude_neg=None, exclude_pos=None, k: int = KNN_K):
+    """Per vector: (mean similarity of its k nearest namesakes - of its k nearest true mentions, the former).
+    ``exclude_*`` (n x refs, bool): references not to count (in training: the text's own file)."""
+    import numpy as np
+
+    vectors = np.asarray(vectors, dtype=np.float32)
+    top = []
+    for refs, exclude in ((neg_refs, exclude_neg), (pos_refs, exclude_pos)):
+        sims = vectors @ refs.T
+        if exclude is not None:
+            sims[exclude] = -9.0
+        kk = max(1, min(k, sims.shape[1]))
+        top.append(np.partition(sims, -kk, axis=1)[:, -kk:].astype(np.float64).mean(axis=1))
+    neg, pos = top
+    return np.stack([neg - pos, neg], axis=1)

@@ -1,0 +1,146 @@
+"""The charity's own named things (``organisation.profile.products``, round 16): its podcast, shop, sling library,
+welcome bags, newsletter, phone line, research study... as the volunteer lists them ("The Small Hours podcast",
+"sling library", "Preloved shop", "welcome bags").
+
+Until round 15 "the New Baby Network podcast" read like a namesake's podcast (a describing word after the name) and
+the check dropped it (0.02 to 0.15 on new writers). With the list, a product of ours is evidence of us two ways:
+
+- **the word that says what one of our products is, right after the name** (its last word, or a word in its
+  brackets: "New Baby Network podcast" for "The Small Hours podcast", "NBN Shop" for "the Baby Swap Shop") is one of
+  our words there, not another thing's (not a namesake's describing word, not a business after "NBN", not a longer name);
+- **a product of ours named in the sentence that names us, or the next** ("the sling library at New Baby Network",
+  "The Small Hours, the New Baby Network podcast"): then a "not us" from the model is only unsure (watch at most,
+  alert at most for a crisis), never dropped (``decide.Judge``).
+
+Case and word boundaries: a product is found only as whole words. A word the volunteer capitalised must be written
+with its capital (or in capitals) in the sentences around the name: "Small Hours" is found in "NBN Small Hours" and
+"SMALL HOURS", never in "up in the small hours" there; inside the very sentence that names us it is found in any case
+("new baby network podcast (four am club)": a post in lower case, and an ordinary phrase seldom stands right beside
+our name); a word listed in lower case is found in any case ("sling library", "Sling Library"). A last word
+may be plural or singular ("welcome bag" for "welcome bags"); lower-case words after a capitalised name describe it
+("The Small Hours podcast" is found as "Small Hours" too); a product of one lower-case word ("shop") is only ever
+read right after the name, never found alone (too common). Words in brackets describe the product ("Small Hours
+(podcast)"): they count as our words after the name but are not needed to find it. "The", "our" and our own name at
+the front are dropped ("New Baby Network Preloved" is found as "Preloved").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..text import fold
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# Words that never make a product ours after the name on their own ("the New Baby Network and ..."): small words.
+_SMALL = frozenset("""a an the and or of for in on at to by with from our your my their its new this that""".split())
+
+
+def _plural_forms(word: str) -> set[str]:
+    """A word and its plural or singular ("bag" <-> "bags", "library" <-> "libraries")."""
+    forms = {word}
+    if word.endswith("ies") and len(word) > 4:
+        forms.add(word[:-3] + "y")
+    elif word.endswith("s") and len(word) > 3:
+        forms.add(word[:-1])
+    elif word.endswith("y") and len(word) > 3:
+        forms.add(word[:-1] + "ies")
+    else:
+        forms.add(word + "s")
+    return forms
+
+
+def _token_pattern(token: str, last: bool) -> str:
+    """One word of a product as a regex: a capitalised word must keep its capital (or be in capitals), a lower-case
+    one matches any case; the last word also singular or plural."""
+    forms = sorted(_plural_forms(token) if last else {token}, key=len, reverse=True)
+    if token[:1].isupper():
+        alts = [re.escape(f) for f in forms] + [re.escape(f.upper()) for f in forms]
+        return "(?:" + "|".join(dict.fromkeys(alts)) + ")"
+    return "(?i:" + "|".join(re.escape(f) for f in forms) + ")"
+
+
+@dataclass(frozen=True)
+class Products:
+    """Our products, read: ``names`` as listed; ``words`` (folded) count as ours right after the name; ``rx`` finds
+    a product named in a text (None when none is listed)."""
+
+    names: tuple[str, ...] = ()
+    words: frozenset = frozenset()
+    rx: re.Pattern | None = None
+    rx_any_case: re.Pattern | None = None
+    rx_proper: re.Pattern | None = None  # only the products with a capitalised word, as written: found without our name
+
+    def proper(self, text: str) -> str | None:
+        """A product of ours with a name of its own ("Pram Exchange", "Wee Hours": a word the volunteer capitalised),
+        written with its capitals in ``text``, or None: a text may name it without naming us (``Judge.names_product``)."""
+        if self.rx_proper is None:
+            return None
+        m = self.rx_proper.search(text)
+        return " ".join(m.group(0).split()) if m else None
+
+    def named(self, text: str, any_case: bool = False) -> str | None:
+        """The first product of ours named in ``text`` (as written there), or None; ``any_case``: its capitals need
+        not be written (for the sentence that names us: "new baby network podcast (four am club)")."""
+        rx = self.rx_any_case if any_case else self.rx
+        if rx is None:
+            return None
+        m = rx.search(text)
+        return " ".join(m.group(0).split()) if m else None
+
+    def after(self, words) -> list[str]:
+        """Those of ``words`` (folded words right after our name) that are words of our products."""
+        return [w for w in words if w in self.words]
+
+
+NONE = Products()
+
+
+def read_products(products, our_names=()) -> Products:
+    """``products``: the listed names; ``our_names``: our name, terms and short names (dropped from a product's front,
+    and never product words themselves)."""
+    ours = {w for n in our_names for w in _WORD.findall(fold(n))}
+    our_phrases = sorted({" ".join(_WORD.findall(n)) for n in our_names if n and not n.startswith(("@", "#"))},
+                         key=len, reverse=True)
+    names, words, patterns, proper = [], set(), [], []
+    for raw in products or ():
+        raw = " ".join(str(raw).split())
+        if not raw:
+            continue
+        names.append(raw)
+        inside = " ".join(re.findall(r"\(([^)]*)\)", raw))
+        plain = re.sub(r"\([^)]*\)", " ", raw)
+        # ours after the name: the product's last word (what it is: "podcast", "library", "bags", "Shop") and the
+        # words in its brackets; not its other words ("home" of "Welcome Home bags": "New Baby Network home visiting
+        # program" is a namesake's)
+        for w in _WORD.findall(fold(plain))[-1:] + _WORD.findall(fold(inside)):
+            if w not in _SMALL and w not in ours and len(w) > 1:
+                words |= _plural_forms(w) - ours
+        tokens = _WORD.findall(plain)
+        changed = True
+        while tokens and changed:  # "The", "our", our own name at the front
+            changed = False
+            if fold(tokens[0]) in {"the", "our"}:
+                tokens, changed = tokens[1:], True
+            for phrase in our_phrases:
+                n = len(phrase.split())
+                if phrase and [fold(t) for t in tokens[:n]] == fold(phrase).split():
+                    tokens, changed = tokens[n:], True
+                    break
+        if not tokens or all(fold(t) in _SMALL for t in tokens):
+            continue
+        named = [tokens]
+        while len(named[-1]) > 1 and named[-1][-1].islower():  # "The Small Hours podcast": "Small Hours" names it
+            named.append(named[-1][:-1])
+        for toks in named:
+            if len(toks) == 1 and toks[0].islower():
+                continue  # one word in lower case ("shop"): ours after the name only, never found alone
+            body = r"[\s\-&+]+".join(_token_pattern(t, i == len(toks) - 1) for i, t in enumerate(toks))
+            patterns.append(rf"(?<![\w@#]){body}(?![\w])")
+            if any(t[:1].isupper() for t in toks) and (len(toks) > 1 or len(toks[0]) >= 5):
+                proper.append(patterns[-1])
+    if not patterns:
+        return Products(tuple(names), frozenset(words))
+    body = "|".join(sorted(patterns, key=len, reverse=True))
+    rx_proper = re.compile("|".join(sorted(proper, key=len, reverse=True))) if proper else None
+    return Products(tuple(names), frozenset(words), re.compile(body), re.compile(body, re.I), rx_proper)
