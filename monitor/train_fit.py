@@ -7,6 +7,7 @@ Fitting is deterministic: the two views are fitted side by side, each in a fixed
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 from . import model as M
@@ -14,6 +15,10 @@ from .train_data import Item
 
 C_SPARSE = 10.0
 C_DENSE = 0.03
+# liblinear's stopping tolerance for the n-gram heads (1e-4 until round 16): at 1e-3 each head stops after
+# about 32 passes instead of 41, a sixth less time, and the stored one-byte weights are the same but for 3 in
+# 10,000 (one step each); no chance moved by more than 0.002 on the training texts (README, round 16).
+TOL_SPARSE = 1e-3
 
 
 # --------------------------------------------------------------------------- features
@@ -30,23 +35,50 @@ class Features:
 
 
 def featurise(items: list[Item], embedder) -> Features:
-    """The same features ``model.Model.score_texts`` computes, for every item and its pieces."""
+    """The same features ``model.Model.score_texts`` computes, for every item and its pieces (the items in
+    ``WORKERS`` parts, each part's n-grams and sentence vectors in a process of its own)."""
     import numpy as np
 
-    whole_rows, whole_dense, unit_rows, unit_dense, text_vec, all_sents = [], [], [], [], [], []
+    step = -(-len(items) // max(1, WORKERS))
+    parts = [(items[k:k + step],) for k in range(0, len(items), step)] if items else [([],)]
+    whole_rows, whole_dense, unit_rows, unit_dense, all_sents = [], [], [], [], []
+    for sents_of, unit_counts, sizes, idx, tf, vectors in _run_jobs(_featurise_part, parts, embedder):
+        rows = list(zip(np.split(idx.astype(np.int64), np.cumsum(sizes)[:-1]), np.split(tf, np.cumsum(sizes)[:-1])))
+        ends = np.cumsum([len(s) for s in sents_of]).tolist()
+        at = 0
+        for sents, n, end in zip(sents_of, unit_counts.tolist(), ends):
+            dense = M.dense_rows(vectors[end - len(sents):end], M.pieces_of(len(sents)))
+            whole_rows.append(rows[at])
+            unit_rows.append(rows[at + 1:at + 1 + n])
+            whole_dense.append(dense[0])
+            unit_dense.append(dense[1:])
+            all_sents.append(sents)
+            at += 1 + n
+    whole_dense = np.stack(whole_dense)
+    return Features(whole_rows, whole_dense, unit_rows, unit_dense, whole_dense[:, :256].copy(), all_sents)
+
+
+def _featurise_part(embedder, items: list[Item]):
+    """One part's sentences, their vectors and every piece's n-gram counts, packed in a few long arrays (a
+    process hands back a handful of arrays far faster than a hundred thousand small ones; the hashes fit in
+    16 bits, ``M.N_HASH``)."""
+    import numpy as np
+
+    sents_of, unit_counts, idx, tf, vecs, sizes = [], [], [], [], [], []
     for it in items:
         sents = [s for _f, s in M.split(it.title, it.body)]
-        vectors = embedder.embed(sents) if sents else np.zeros((0, 256), dtype=np.float32)
+        if sents:
+            vecs.append(embedder.embed(sents))
         pieces = M.pieces_of(len(sents))
-        counts = [_tf(c) for c in M.piece_counts(M.sentence_counts(sents), pieces)]
-        dense = M.dense_rows(vectors, pieces)
-        whole_rows.append(counts[0])
-        whole_dense.append(dense[0])
-        text_vec.append(dense[0, :256])
-        unit_rows.append(counts[1:])
-        unit_dense.append(dense[1:])
-        all_sents.append(sents)
-    return Features(whole_rows, np.stack(whole_dense), unit_rows, unit_dense, np.stack(text_vec), all_sents)
+        for i, t in (_tf(c) for c in M.piece_counts(M.sentence_counts(sents), pieces)):
+            idx.append(i.astype(np.uint16))
+            tf.append(t)
+            sizes.append(len(i))
+        unit_counts.append(len(pieces) - 1)
+        sents_of.append(sents)
+    return (sents_of, np.array(unit_counts, np.int64), np.array(sizes, np.int64),
+            *(np.concatenate(a) if a else np.zeros(0, d) for a, d in ((idx, np.uint16), (tf, np.float32))),
+            np.concatenate(vecs) if vecs else np.zeros((0, 256), np.float32))
 
 
 def _tf(counts):
@@ -173,35 +205,68 @@ def fit(feat: Features, y, rows: list[int], how: "Settings | None" = None) -> Fi
                   else np.zeros((0, xd_raw.shape[1])), np.vstack, how.c_dense, False),
     }
     owner_y = y[owners] if owners else np.zeros((0, heads), dtype=y.dtype)
-    from concurrent.futures import ThreadPoolExecutor
-
-    out, jobs = {}, []
-    for name, (x, x_units, stack, C, dual) in views.items():
-        w_all = np.zeros((x.shape[1], heads), dtype=np.float32)
-        b_all = np.zeros(heads, dtype=np.float32)
-        out[name] = (w_all, b_all)
-
-        def one(c, x=x, x_units=x_units, stack=stack, C=C, dual=dual, w_all=w_all, b_all=b_all):
-            target = yy[:, c]
-            negatives = np.flatnonzero(owner_y[:, c] == 0) if len(owner_y) else np.zeros(0, dtype=int)
-            xc = stack([x, x_units[negatives]]) if len(negatives) else x
-            if hasattr(xc, "tocsr"):
-                xc = xc.tocsr()
-            tc = np.concatenate([target, np.zeros(len(negatives), dtype=target.dtype)])
-            positives = int(tc.sum())
-            if positives == 0 or positives == len(tc):
-                prior = (positives + 0.5) / (len(tc) + 1.0)
-                b_all[c] = np.log(prior / (1 - prior))
-                return
-            w_all[:, c], b_all[c] = _fit_head(C, dual, xc, tc)
-
-        jobs.append(lambda one=one: [one(c) for c in range(heads)])
-    # Two threads, one per view, each fitting its heads in order: liblinear (n-grams) draws its order from
-    # C's one rand(), so two of its fits at once are not reproducible (nor the one-byte weights).
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda job: job(), jobs))
+    out = {name: (np.zeros((x.shape[1], heads), dtype=np.float32), np.zeros(heads, dtype=np.float32))
+           for name, (x, *_rest) in views.items()}
+    # Every (view, head) regression is a job of its own; the jobs run in WORKERS processes (the two cores),
+    # the longest first, and each job's result goes to its own column, so which process ran it changes nothing.
+    jobs = [(name, c) for name in ("sparse", "dense") for c in range(heads)]
+    for (name, c), (w, b) in zip(jobs, _run_jobs(_fit_job, jobs, (views, yy, owner_y))):
+        out[name][0][:, c], out[name][1][c] = w, b
     return Fitted(idf, out["sparse"][0], out["sparse"][1], out["dense"][0], out["dense"][1],
                   mean.astype(np.float32), scale.astype(np.float32), dense_weights(how))
+
+
+# How many processes fit the heads (the two cores of the machine `monitor train` is bounded on). Processes,
+# not threads: liblinear draws its coordinate order from C's rand(), seeded at the start of each fit, so two
+# of its fits at once in one process are not reproducible; in processes of their own each fit is alone with
+# its seed and gives the same weights to the last bit whichever process runs it. Until round 16 two threads
+# fitted the n-gram heads in one and the word-vector heads in the other: the n-gram thread, the longer, set
+# the pace while the other core idled for a quarter of each fit.
+WORKERS = 2
+_JOB_DATA = None  # what the forked processes read: set just before they fork, cleared after
+
+
+def _run_jobs(job, jobs: list, data) -> list:
+    """``[job(data, *j) for j in jobs]``, in ``WORKERS`` forked processes when the platform forks."""
+    import multiprocessing
+
+    global _JOB_DATA
+    if WORKERS < 2 or len(jobs) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [job(data, *j) for j in jobs]
+    _JOB_DATA = (job, data, jobs)
+    # The processes share the parent's memory until they write to it; the garbage collector writes to every
+    # object it visits (millions: the features), so what exists now is frozen out of its reach first.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+            return pool.map(_forked_job, range(len(jobs)), chunksize=1)
+    finally:
+        _JOB_DATA = None
+        gc.unfreeze()
+
+
+def _forked_job(k: int):
+    job, data, jobs = _JOB_DATA
+    return job(data, *jobs[k])
+
+
+def _fit_job(data, name: str, c: int):
+    """One head's regression on one view: ``(weights, bias)``."""
+    import numpy as np
+
+    views, yy, owner_y = data
+    x, x_units, stack, C, dual = views[name]
+    target = yy[:, c]
+    negatives = np.flatnonzero(owner_y[:, c] == 0) if len(owner_y) else np.zeros(0, dtype=int)
+    xc = stack([x, x_units[negatives]]) if len(negatives) else x
+    if hasattr(xc, "tocsr"):
+        xc = xc.tocsr()
+    tc = np.concatenate([target, np.zeros(len(negatives), dtype=target.dtype)])
+    positives = int(tc.sum())
+    if positives == 0 or positives == len(tc):
+        prior = (positives + 0.5) / (len(tc) + 1.0)
+        return np.zeros(x.shape[1], dtype=np.float32), np.log(prior / (1 - prior))
+    return _fit_head(C, dual, xc, tc)
 
 
 def dense_weights(how: Settings):
@@ -236,7 +301,7 @@ def _regression(C: float, dual: bool):
     from sklearn.linear_model import LogisticRegression
 
     # liblinear is exact and fast here; random_state fixes its coordinate order (deterministic).
-    return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", dual=dual, tol=1e-4,
+    return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", dual=dual, tol=TOL_SPARSE,
                               max_iter=2000, random_state=0)
 
 
