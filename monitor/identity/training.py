@@ -86,8 +86,13 @@ TRAINING_FILES = (
     # namesakes, like t71) and t75 (namesakes beside true mentions, like t69); each scored by round 14's models first
     "training/t70_walsall.jsonl", "training/t74_sutton.jsonl", "training/t75_enfield.jsonl",
     # round 16: three new writers with the charity's products in their sidecars, each scored pseudo-blind first (README
-    # "Is it us?"); in training/identity/ until the judgement is retrained with them (the lead's merge)
-    "training/identity/t76_burton.jsonl", "training/identity/t77_chelmsford.jsonl", "training/identity/t80_oban.jsonl",
+    # "Is it us?")
+    "training/t76_burton.jsonl", "training/t77_chelmsford.jsonl", "training/t80_oban.jsonl",
+    # added by the lead at round 16's merge: t72 (namesakes beside true mentions; read by round 16's names developer, so
+    # no longer a clean test), t73 and t78 (serious-sounding posts, about us and not), t79 (a judgement mix); each scored
+    # by round 15's models first
+    "training/t72_maidstone.jsonl", "training/t73_greatyarmouth.jsonl", "training/t78_barnstaple.jsonl",
+    "training/t79_llandudno.jsonl",
 )
 
 
