@@ -15,85 +15,8 @@ from .encodings import CONTEXT_CACHE, ROOT, _context_key, context_vectors, fit_c
 from .decide import (HIGH, L2, LEARNED_MARGIN, LEARNED_SAME_WORD, LEARNED_SIMILARITY, LOW, TEXT_C, TEXT_WEIGHT,
                      VECTOR_L2, Judge, knn_vote, model, text_logit)
 from .features import FEATURES, VOTE, _weak_only, profile_text, short_name_elsewhere, strong_evidence, text_grams
+from .training_files import TRAINING_FILES  # noqa: F401 (re-exported: which files, in which order)
 from .words import words_after
-
-# What the committed model is trained on (relative to the project root), in this order.
-TRAINING_FILES = (
-    "tests/data/labelled_mentions.jsonl",
-    "tests/data/fresh_mentions.jsonl",
-    "training/identity/namesakes_a.jsonl",
-    "training/identity/namesakes_b.jsonl",
-    "training/identity/namesakes_c.jsonl",
-    "training/t1_social.jsonl",
-    "training/t2_long.jsonl",
-    "training/t3_registers.jsonl",
-    "training/t4_namesakes.jsonl",
-    "training/t5_hard.jsonl",
-    "training/t6_snippets.jsonl",
-    "training/t7_voices.jsonl",
-    "training/t8_identity.jsonl",
-    "training/t9_boundaries.jsonl",
-    "training/identity/t10_namesakes_uk.jsonl",
-    "training/identity/t11_namesakes_world.jsonl",
-    "training/identity/t12_namesakes_pairs.jsonl",
-    "training/identity/t14_namesakes_kinds.jsonl",
-    "training/t15_wirral.jsonl",
-    "training/t16_norfolk.jsonl",
-    "training/t17_swansea.jsonl",
-    "training/t18_cumbria.jsonl",
-    "training/t19_belfast.jsonl",
-    "training/t20_medway.jsonl",
-    "training/t21_coventry.jsonl",
-    "training/t22_cornwall.jsonl",
-    "training/t23_leicester.jsonl",
-    "training/t25_brighton.jsonl",
-    "training/t26_derby.jsonl",
-    "training/t27_oxford.jsonl",
-    "training/t29_suffolk.jsonl",
-    # round 9: three helpers' blind files, namesakes and ordinary phrases teaching only this model for now (in
-    # training/identity/ so the judgement's training, which reads the top of training/, is unchanged until it is
-    # retrained with them: training/README.md)
-    "training/t30_nottingham.jsonl",
-    "training/t31_lincoln.jsonl",
-    "training/t32_luton.jsonl",
-    "training/t33_edinburgh.jsonl",
-    "training/t34_cambridge.jsonl",
-    "training/t35_glasgow.jsonl",
-    # round 10: two more helpers' blind files of namesakes (scored before training on them: README "Is it us?")
-    "training/t37_york.jsonl",
-    "training/t38_reading.jsonl",
-    "training/t41_swindon.jsonl",
-    # round 11: five new writers' namesakes (t43, t45, t46 scored pseudo-blind first; t48, t49 too, by the lead)
-    "training/t43_worcester.jsonl",
-    "training/t45_bath.jsonl",
-    "training/t46_kent.jsonl",
-    "training/t48_blackcountry.jsonl",
-    "training/t49_carmarthen.jsonl",
-    # round 12: two more new writers' namesakes (scored pseudo-blind first: README "Is it us?")
-    "training/t51_dumfries.jsonl", "training/t52_gwynedd.jsonl",
-    # round 13: five more new writers' namesakes and true mentions (scored pseudo-blind first: README "Is it us?")
-    "training/t54_ayrshire.jsonl", "training/t55_newry.jsonl", "training/t57_torbay.jsonl",
-    "training/t59_borders.jsonl", "training/t60_fermanagh.jsonl",
-    # round 14: two more new writers (scored pseudo-blind first: README "Is it us?"); t64 is true mentions written the
-    # hard way (initials, the charity's own voice, things of ours named like products) beside namesakes
-    "training/t63_moray.jsonl", "training/t64_anglesey.jsonl",
-    # added by the lead at round 14's merge: t65 (not-about-us posts in alarming registers), t66 (a judgement mix)
-    "training/t65_isleofman.jsonl", "training/t66_dorset.jsonl",
-    # round 15: four more new writers, each scored pseudo-blind first (README "Is it us?"): t67 and t69 namesakes beside
-    # true mentions, t68 a judgement mix, t71 true mentions written the hard way beside namesakes
-    "training/t67_ealing.jsonl", "training/t68_harrow.jsonl", "training/t69_bromley.jsonl", "training/t71_blackburn.jsonl",
-    # added by the lead at round 15's merge: t70 (a judgement mix), t74 (true mentions written the hard way beside
-    # namesakes, like t71) and t75 (namesakes beside true mentions, like t69); each scored by round 14's models first
-    "training/t70_walsall.jsonl", "training/t74_sutton.jsonl", "training/t75_enfield.jsonl",
-    # round 16: three new writers with the charity's products in their sidecars, each scored pseudo-blind first (README
-    # "Is it us?")
-    "training/t76_burton.jsonl", "training/t77_chelmsford.jsonl", "training/t80_oban.jsonl",
-    # added by the lead at round 16's merge: t72 (namesakes beside true mentions; read by round 16's names developer, so
-    # no longer a clean test), t73 and t78 (serious-sounding posts, about us and not), t79 (a judgement mix); each scored
-    # by round 15's models first
-    "training/t72_maidstone.jsonl", "training/t73_greatyarmouth.jsonl", "training/t78_barnstaple.jsonl",
-    "training/t79_llandudno.jsonl",
-)
 
 
 def read_items(path: Path) -> list[dict]:
