@@ -188,7 +188,8 @@ def test_a_text_naming_our_product_but_not_us_is_kept_unsure(cfg):
     an = Analyser(cfg, [])
     an.identity.set_products([])
     assert an.analyse("", PRAM) is None
-    an.identity.set_products(["the Pram Exchange", "Wee Hours", "sling library"])
+    an.identity.set_products(["the Pram Exchange", "Wee Hours", "sling library", "Hold Me Close"])
+    an.identity.set_places(["Oban"])
     a = an.analyse("", PRAM)
     assert a is not None and an.last_identity.verdict == "unsure"
     assert a.reasons[0] == "mentions our product: Pram Exchange (not our name)" and a.matched_terms == ["Pram Exchange"]
@@ -197,6 +198,10 @@ def test_a_text_naming_our_product_but_not_us_is_kept_unsure(cfg):
     for body in ("up in the wee hours again with the baby", "the sling library at the church is shut",  # no capitals
                  "Pram exchange at the school fair"):  # nor a lower-case product: only our name finds those
         assert an.analyse("", body) is None, body
+    # a product's name alone, with none of our places, is anyone's (t81: a song, a hospice's shop, a car rally)
+    for body in (PRAM.replace("Oban", "Totnes"), "Playing 'Hold Me Close' by David Essex at Nana's funeral on Friday."):
+        assert an.analyse("", body) is None, body
+    assert an.analyse("", "Hold Me Close sling library in Oban lent us a carrier") is not None
 
 
 def test_a_run_reads_a_text_naming_only_our_product(tmp_path):
@@ -211,6 +216,7 @@ def test_a_run_reads_a_text_naming_only_our_product(tmp_path):
     (tmp_path / "b").mkdir()
     plain = config_mod.load(write_config(tmp_path / "a", organisation=org, sources=SOURCES), environ={})
     org["profile"]["products"] = ["the Pram Exchange"]
+    org["profile"]["places"] = ["Oban"]
     listed = config_mod.load(write_config(tmp_path / "b", organisation=org, sources=SOURCES), environ={})
     item = SimpleNamespace(title="", text=PRAM, to_us=False)
     assert not _could_name_us(Deferred(plain, list), item)
@@ -236,6 +242,7 @@ def test_a_run_stores_a_post_naming_only_our_product_and_caps_it(httpserver, mak
     cfg, db_path = make_config(organisation=org, sources=sources)
     assert run_cycle(cfg, db_path, now=NOW).new_mention_ids == []
     org["profile"]["products"] = ["the Pram Exchange"]
+    org["profile"]["places"] = ["Oban"]  # a product's name alone counts only beside one of our places
     cfg, db_path = make_config(organisation=org, sources=sources)
     httpserver.clear()
     post2 = dict(post, link="https://reviews.example.org/pram-2",  # a new post (the first was read already)

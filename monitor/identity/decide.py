@@ -206,9 +206,15 @@ case inside the sentence that names us, with its capitals around it: ``products`
         return f"'{said[0]}' after our name" if said else None
 
     def names_product(self, text: str) -> str | None:
-        """A product of ours with a name of its own, written with its capitals ("Pram Exchange, Oban / Bought a cot at
-        the Pram Exchange"), for a text that does not name us (round 16: ``analyse``), or None."""
-        return self.product_reader().proper(text) if self.products else None
+        """A product of ours with a name of its own, written with its capitals, in a text that does not name us but
+        names one of our places ("Pram Exchange, Oban / Bought a cot at the Pram Exchange"), or None (round 16:
+        ``analyse``). Without one of our places a product's name alone is anyone's: a song ("Hold Me Close"), a
+        hospice's charity shop or a car rally of the same name (t81: 7 of 60 not-us texts taken without this)."""
+        found = self.product_reader().proper(text) if self.products else None
+        if found is None:
+            return None
+        _ours, rx = self._ours()
+        return found if rx is not None and rx.search(fold(text)) else None
 
     def product_only(self, product: str) -> Decision:
         """A text that names a product of ours but not us: unsure (watch at most, a crisis at alert at most)."""
