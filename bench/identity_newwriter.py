@@ -145,7 +145,7 @@ class Bench:
 
         judge, out = Judge(cfg, []), []
         for g, _item, sents, mentioned, mbs in self.cands:
-            self.T._use_sidecar(judge, places[g] if places else None)
+            judge.use_sidecar(places[g] if places else None)
             after = [w for i in mentioned for m in mbs[i] for w in words_after(fold(sents[i][1]), m.end)]
             out.append(bool(judge.product_named(sents, mentioned, mbs, after)))
         return np.asarray(out)

@@ -120,15 +120,17 @@ class Deferred:
         self._products = None
 
     def names_product(self, text: str):
-        """As ``Analyser.names_product``, without compiling the analyser: the profile's products (round 16)."""
+        """As ``Analyser.names_product``, without compiling the analyser: the profile's products named beside one of its
+        places (round 16)."""
         org = self.config.organisation
         if not org.profile.products:
             return None  # nothing listed: the check's package is not imported
         if self._products is None:
-            from .identity.products import read_products
+            from .identity.products import for_organisation, places_regex
 
-            self._products = read_products(org.profile.products, [org.name, *org.terms, *org.short_names])
-        return self._products.proper(text)
+            self._products = (for_organisation(org), places_regex(org.profile.places)[1])
+        reader, places_rx = self._products
+        return reader.proper_beside(text, places_rx)
 
     def rows(self):
         """The correction rows, read once (a failure is kept and raised again where they are used)."""

@@ -181,14 +181,11 @@ def evaluate(config: Config, items: list[dict], targets: dict | None = None, ana
     analyser = analyser or Analyser(config, model=None if rules_only else "auto")
     rep = Report(n=len(items))
     judge = analyser.identity
+    judge.use_sidecar(places or None)
     if places:
-        judge.set_places(places[1], area=places[0])
-        judge.set_products(places[2] if len(places) > 2 else [])
         rep.places = f"{', '.join(judge.places)} (from {places_from or 'the file'}, not feeds.yaml)"
         rep.products = f"{', '.join(judge.products) or 'none listed'} (from {places_from or 'the file'}, not feeds.yaml)"
     else:
-        judge.set_places(None)
-        judge.set_products(None)
         rep.places = f"{', '.join(judge.places) or 'none listed'} (feeds.yaml's profile)"
         rep.products = f"{', '.join(judge.products) or 'none listed'} (feeds.yaml's profile)"
     rep.confusion = {g: {p: 0 for p in LEVELS} for g in SEVERITIES}

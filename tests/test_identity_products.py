@@ -222,6 +222,8 @@ def test_a_run_reads_a_text_naming_only_our_product(tmp_path):
     assert not _could_name_us(Deferred(plain, list), item)
     lazy = Deferred(listed, list)
     assert _could_name_us(lazy, item) and lazy._compiled is None
+    elsewhere = SimpleNamespace(title="", text=PRAM.replace("Oban", "Totnes"), to_us=False)
+    assert not _could_name_us(lazy, elsewhere) and lazy._compiled is None  # none of our places: not even read
     a = Analyser(listed, []).analyse("", PRAM)
     assert a is not None and a.matched_terms == ["Pram Exchange"]
 

@@ -16,7 +16,7 @@ from ..languages import reads_other_language
 from ..text import fold
 from .classifier import KNN_K, Model, knn_vote, text_logit  # noqa: F401 (re-exported: training, tests)
 from .context import second_look
-from .products import NONE as NO_PRODUCTS, read_products
+from .products import for_organisation, places_regex
 from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
                        VOTE, name_shapes, ordinary_shape, other_address, other_addresses, owner_before, place_evidence,
                        place_names, profile_text, short_name_elsewhere, side_texts, split_name, strong_evidence,
@@ -185,15 +185,13 @@ class Judge:
         """Our products, read (``products.Products``): their words and a regex finding them."""
         products = self.products
         if self._product_reader is None or self._product_reader[0] != products:
-            org = self.config.organisation
-            reader = read_products(products, [org.name, *org.terms, *org.short_names]) if products else NO_PRODUCTS
-            self._product_reader = (products, reader)
+            self._product_reader = (products, for_organisation(self.config.organisation, products))
         return self._product_reader[1]
 
     def product_named(self, sents, mentioned, matches_by_sentence, after) -> str | None:
         """A product of ours the text names beside us, in words for the reason, or None: one of its words right after
-        our name ("New Baby Network podcast"), or the product itself in a sentence that names us or its neighbours (in any
-case inside the sentence that names us, with its capitals around it: ``products``)."""
+        our name ("New Baby Network podcast"), or the product itself in a sentence that names us or its neighbours (in
+        any case inside the sentence that names us, with its capitals around it: ``products``)."""
         prods = self.product_reader()
         if prods.rx is None and not prods.words:
             return None
@@ -210,11 +208,13 @@ case inside the sentence that names us, with its capitals around it: ``products`
         names one of our places ("Pram Exchange, Oban / Bought a cot at the Pram Exchange"), or None (round 16:
         ``analyse``). Without one of our places a product's name alone is anyone's: a song ("Hold Me Close"), a
         hospice's charity shop or a car rally of the same name (t81: 7 of 60 not-us texts taken without this)."""
-        found = self.product_reader().proper(text) if self.products else None
-        if found is None:
-            return None
-        _ours, rx = self._ours()
-        return found if rx is not None and rx.search(fold(text)) else None
+        return self.product_reader().proper_beside(text, self._ours()[1]) if self.products else None
+
+    def use_sidecar(self, where) -> None:
+        """Read the next texts with a labelled file's places and products (``evaluate.read_places``: ``(area, places,
+        products)``; an older sidecar without products: none), or with the profile's (None)."""
+        self.set_places(where[1], area=where[0]) if where else self.set_places(None)
+        self.set_products((where[2] if len(where) > 2 else []) if where else None)
 
     def product_only(self, product: str) -> Decision:
         """A text that names a product of ours but not us: unsure (watch at most, a crisis at alert at most)."""
@@ -224,9 +224,7 @@ case inside the sentence that names us, with its capitals around it: ``products`
         """(our places folded, a regex finding any of them in folded text, or None)."""
         places = self.places
         if self._place_rx is None or self._place_rx[0] != places:
-            names = sorted({fold(p).strip() for p in places if p.strip()}, key=len, reverse=True)
-            rx = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)") if names else None
-            self._place_rx = (places, set(names), rx)
+            self._place_rx = (places, *places_regex(places))
         return self._place_rx[1], self._place_rx[2]
 
     def learned(self) -> list[Learned]:
@@ -365,7 +363,7 @@ case inside the sentence that names us, with its capitals around it: ``products`
                                        f"({likely}); {UNSURE_CAP}")
         if p < mdl.low:
             english = _english(sents)
-            if english or p < OTHER_LANGUAGE_FLOOR or _weak_only(matches_by_sentence, mentioned):
+            if english or p < OTHER_LANGUAGE_FLOOR or weak:
                 return Decision(NOT_US, p, f"not us: about {name}, reads like {kind} ({likely})", english)
             # another language, which the check reads poorly: unsure, not dropped
             return Decision(UNSURE, p, f"maybe not us: {name} could be {kind}, but it is written in another language, "

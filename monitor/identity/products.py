@@ -79,6 +79,12 @@ class Products:
         m = self.rx_proper.search(text)
         return " ".join(m.group(0).split()) if m else None
 
+    def proper_beside(self, text: str, places_rx) -> str | None:
+        """``proper``, only in a text that also names one of our places (``places_rx``, folded text): a product's name
+        alone is anyone's, a song ("Hold Me Close") or another town's charity shop (t81, round 16's merge)."""
+        found = self.proper(text)
+        return found if found is not None and places_rx is not None and places_rx.search(fold(text)) else None
+
     def named(self, text: str, any_case: bool = False) -> str | None:
         """The first product of ours named in ``text`` (as written there), or None; ``any_case``: its capitals need
         not be written (for the sentence that names us: "new baby network podcast (four am club)")."""
@@ -94,6 +100,20 @@ class Products:
 
 
 NONE = Products()
+
+
+def for_organisation(org, products=None) -> Products:
+    """``read_products`` for our organisation: ``products`` (a labelled file's) or the profile's, our name, terms and
+    short names dropped from their front."""
+    products = org.profile.products if products is None else products
+    return read_products(products, [org.name, *org.terms, *org.short_names]) if products else NONE
+
+
+def places_regex(places):
+    """(our places folded, a regex finding any of them as whole words in folded text, or None)."""
+    names = sorted({fold(p).strip() for p in places if p.strip()}, key=len, reverse=True)
+    rx = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)") if names else None
+    return set(names), rx
 
 
 def read_products(products, our_names=()) -> Products:

@@ -102,12 +102,6 @@ def _fit(X, y, l2: float = 1.0, iterations: int = 30, sw=None):
     return w, b
 
 
-def _use_sidecar(judge, where) -> None:
-    """The judge reads the next texts with a file's places and products (``places_of``), or the profile's (None)."""
-    judge.set_places(where[1], area=where[0]) if where else judge.set_places(None)
-    judge.set_products((where[2] if len(where) > 2 else []) if where else None)
-
-
 def featurise(config, cands, places=None):
     """The features of every candidate; ``places`` (per file, ``places_of``): each item's place evidence is read
     with its own file's places (each writer put the charity in a town of their own)."""
@@ -117,7 +111,7 @@ def featurise(config, cands, places=None):
     judge.embedder()
     X, ctxs, afters = [], [], []
     for g, _item, sents, mentioned, mbs in cands:
-        _use_sidecar(judge, places[g] if places else None)
+        judge.use_sidecar(places[g] if places else None)
         x, ctx, _doc, _k, after = judge.features(sents, mentioned, mbs)
         X.append(x)
         ctxs.append(ctx)
@@ -313,7 +307,7 @@ def _rules_first(config, cands, places=None):
     judge.embedder()
     out = []
     for g, _item, sents, mentioned, mbs in cands:
-        _use_sidecar(judge, places[g] if places else None)
+        judge.use_sidecar(places[g] if places else None)
         matches = [m for i in mentioned for m in mbs[i]]
         if strong_evidence(config, fold(" \n".join(s for _f, s in sents)), matches):
             out.append(1)
