@@ -119,7 +119,9 @@ def unpack_bank(np, arrays):
     """The bank's vectors (float32, a row per example) from :func:`pack_bank`'s arrays, or an older artefact's
     (``bank``: a row per example, at ``bank_scale`` or, older still, int8 at 127)."""
     if "bank_t" in arrays:
-        return arrays["bank_t"].T.astype(np.float32) / arrays["bank_scale"][0] + arrays["bank_mean"]
+        # a row per example in memory too: a row's product is then the same whichever rows are taken (model.nearest)
+        codes = np.ascontiguousarray(arrays["bank_t"].T)
+        return codes.astype(np.float32) / arrays["bank_scale"][0] + arrays["bank_mean"]
     if "bank_scale" not in arrays:
         return arrays["bank"].astype(np.float32) / np.float32(127)
     return arrays["bank"].astype(np.float32) / arrays["bank_scale"][0] + arrays["bank_mean"]
