@@ -64,7 +64,7 @@ def phases(training: str | None) -> None:
         setattr(module, name, timed_call)
 
     for name, label in (("read_items", "read the files"), ("featurise", "features (n-grams, word vectors)"),
-                        ("fit", "fit the heads (5 folds + final)"), ("chances", "out-of-fold chances"),
+                        ("fit_all", "fit the heads (5 folds + final)"), ("chances", "out-of-fold chances"),
                         ("choose_sentence_weight", "thresholds (sentence weight)"), ("write", "write the artefact")):
         timer(T, name, label)
     timer(R, "cv_report", "the report (thresholds per file)")

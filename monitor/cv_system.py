@@ -145,10 +145,11 @@ def build(files: list[Path] | None = None, cache_root: Path | None = CACHE_DIR, 
         feat = T.featurise(graded, embed.load())
         whole = np.zeros((len(graded), len(M.HEADS)), dtype=np.float32)
         best = np.zeros_like(whole)
-        for fold in sorted(set(fold_of.values())):
+        folds = sorted(set(fold_of.values()))
+        fits = T.fit_all(feat, y, [[r for r, g in enumerate(groups) if fold_of[g] != fold] for fold in folds], how)
+        for fold, f in zip(folds, fits):  # every fold's heads fitted in one pool of processes (train_fit.fit_all)
             held = [r for r, g in enumerate(groups) if fold_of[g] == fold]
-            train_rows = [r for r, g in enumerate(groups) if fold_of[g] != fold]
-            fitted[fold] = T.fit(feat, y, train_rows, how)
+            fitted[fold] = f
             whole[held], best[held] = T.chances(fitted[fold], feat, held)
             if log:
                 log(f"  fold {fold} (without {', '.join(w for w in writers if fold_of[w] == fold)}): "

@@ -68,18 +68,21 @@ def _read_safetensors(path: Path):
     return np.memmap(path, dtype=np.float16, mode="r", offset=8 + size + start, shape=(rows, cols))
 
 
-def read_npz(path: Path) -> dict:
+def read_npz(path: Path, later: tuple = ()) -> dict:
     """The arrays of an ``.npz`` (``np.savez`` or :func:`save_npz`), read-only views of the file's bytes: the
     same arrays as ``np.load(path)`` gives, without importing zipfile (and bz2, lzma, shutil),
     checking each member's CRC or copying each stored member again (a deflated one is inflated
     with zlib). Read whole, not memory-mapped:
     ``monitor train`` may rewrite the file while a run has it open. Anything else (another
-    compression, Fortran order, objects, a zip64 offset) is read by ``np.load``."""
+    compression, Fortran order, objects, a zip64 offset) is read by ``np.load``.
+
+    ``later``: names of members returned not as arrays but as functions of no arguments that give them, so
+    a deflated member a run may never need (the judgement model's example bank) is inflated only when asked."""
     import numpy as np
 
     buf = path.read_bytes()
     try:
-        return _npz_members(np, buf)
+        return _npz_members(np, buf, frozenset(later))
     except (ValueError, KeyError, struct.error):
         with np.load(path, allow_pickle=False) as arrays:
             return {k: arrays[k] for k in arrays.files}
@@ -88,7 +91,7 @@ def read_npz(path: Path) -> dict:
 def save_npz(path: Path, stored: dict, deflated: dict | None = None) -> None:
     """Write arrays as ``np.savez`` does, each member stored as is (read fastest), except those in
     ``deflated``, which are compressed (a large table read rarely: the judgement model's example
-    bank). ``np.load`` and :func:`read_npz` read both kinds."""
+    bank), at deflate's level 9. ``np.load`` and :func:`read_npz` read both kinds."""
     import io
     import zipfile
 
@@ -99,11 +102,12 @@ def save_npz(path: Path, stored: dict, deflated: dict | None = None) -> None:
             for name, array in arrays.items():
                 data = io.BytesIO()
                 np.lib.format.write_array(data, np.asanyarray(array), allow_pickle=False)
+                # deflate's level 9: 5% smaller than its default 6, inflated as fast
                 z.writestr(zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0)), data.getvalue(),
-                           compress_type=method)
+                           compress_type=method, compresslevel=9 if method == zipfile.ZIP_DEFLATED else None)
 
 
-def _npz_members(np, buf) -> dict:
+def _npz_members(np, buf, later: frozenset = frozenset()) -> dict:
     end = buf.rfind(b"PK\x05\x06")  # end of central directory
     if end < 0:
         raise ValueError("no zip directory")
@@ -124,12 +128,24 @@ def _npz_members(np, buf) -> dict:
             raise ValueError("bad local header")
         l_name, l_extra = struct.unpack_from("<HH", buf, offset + 26)
         data = offset + 30 + l_name + l_extra
+        if name[:-4] in later:
+            out[name[:-4]] = _member_later(np, name, buf, data, packed, method)
+            continue
         if method == 8:  # a deflated member (``save_npz``'s ``deflated``): its own bytes, inflated
             member = zlib.decompress(buf[data:data + packed], -15)
             out.update(_npz_members_of(np, name, member, 0))
             continue
         out.update(_npz_members_of(np, name, buf, data))
     return out
+
+
+def _member_later(np, name: str, buf, data: int, packed: int, method: int):
+    """A function of no arguments giving the member ``name`` (inflated if deflated) when called."""
+    def member():
+        if method == 8:
+            return _npz_members_of(np, name, zlib.decompress(buf[data:data + packed], -15), 0)[name[:-4]]
+        return _npz_members_of(np, name, buf, data)[name[:-4]]
+    return member
 
 
 def _npz_members_of(np, name: str, buf, data: int) -> dict:

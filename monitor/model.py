@@ -153,20 +153,10 @@ class Model:
         self.b_dense = arrays["b_dense"].astype(np.float32)
         self.dense_mean = arrays["dense_mean"].astype(np.float32)
         self.dense_scale = arrays["dense_scale"].astype(np.float32)
-        self.bank = model_rows.unpack_bank(np, arrays)  # (examples, 256), about unit length; explains only
-        # [[id, file, severity, families, text]]: in judge.json (older artefacts, and a fold's model) or in
-        # judge.npz as the JSON's UTF-8 bytes, xz-compressed since round 14 (``examples_xz``: 0.29 MB against
-        # 0.40), deflated before it (``examples``)
-        self.examples = meta["examples"] if isinstance(meta.get("examples"), list) else (
-            json.loads(_unxz(arrays["examples_xz"]).decode("utf-8")) if "examples_xz" in arrays else
-            json.loads(arrays["examples"].tobytes().decode("utf-8")) if "examples" in arrays else [])
-        self._levels = np.array([LEVELS.index(ex[2]) for ex in self.examples], dtype=np.int8)
-        self._families = np.zeros((len(self.examples), len(FAMILIES)), dtype=bool)
-        column = {f: k for k, f in enumerate(FAMILIES)}
-        for row, ex in enumerate(self.examples):
-            for f in ex[3]:
-                if f in column:
-                    self._families[row, column[f]] = True
+        # The nearest-example bank and the examples' texts only explain a grade: read from ``arrays`` (where
+        # ``load_from`` leaves them unread) the first time a grade needs explaining (:meth:`_explaining`).
+        self._arrays, self._meta = arrays, meta
+        self._bank = self._examples = self._levels = self._families = None
         self.thresholds = dict(meta["thresholds"])
         self.sentence_weight = float(meta.get("sentence_weight", 1.0))
         # The word vectors' share: one for every head, or one per head (``train_fit.Settings.dense_heads``).
@@ -176,6 +166,47 @@ class Model:
         self.crisis_mix = float(meta.get("crisis_mix", 0.0))  # the note under ALERT_MIX, :func:`agree`
         self._embedder = embedder
         self._banks: dict[str, tuple] = {}  # level -> its examples (``_level_bank``)
+
+    @property
+    def bank(self):
+        """(examples, 256), about unit length; explains only (``model_rows.unpack_bank``)."""
+        if self._bank is None:
+            arrays = {k: v() if callable(v) else v for k, v in self._arrays.items()
+                      if k in ("bank", "bank_t", "bank_mean", "bank_scale")}
+            self._bank = model_rows.unpack_bank(self._np, arrays)
+        return self._bank
+
+    @bank.setter
+    def bank(self, vectors):
+        self._bank, self._banks = vectors, {}
+
+    @property
+    def examples(self) -> list:
+        """[[id, file, severity, families, text]]: in judge.json (older artefacts, and a fold's model) or in
+        judge.npz as the JSON's UTF-8 bytes, xz-compressed since round 14 (``examples_xz``: 0.29 MB against
+        0.40), deflated before it (``examples``)."""
+        if self._examples is None:
+            meta, arrays = self._meta, self._arrays
+
+            def array(name):
+                return arrays[name]() if callable(arrays[name]) else arrays[name]
+            self._examples = meta["examples"] if isinstance(meta.get("examples"), list) else (
+                json.loads(_unxz(array("examples_xz")).decode("utf-8")) if "examples_xz" in arrays else
+                json.loads(array("examples").tobytes().decode("utf-8")) if "examples" in arrays else [])
+        return self._examples
+
+    def _explaining(self):
+        """``(levels, families)`` of the examples (int8 level index, bool (examples, families)), made on first use."""
+        if self._levels is None:
+            np = self._np
+            self._levels = np.array([LEVELS.index(ex[2]) for ex in self.examples], dtype=np.int8)
+            self._families = np.zeros((len(self.examples), len(FAMILIES)), dtype=bool)
+            column = {f: k for k, f in enumerate(FAMILIES)}
+            for row, ex in enumerate(self.examples):
+                for f in ex[3]:
+                    if f in column:
+                        self._families[row, column[f]] = True
+        return self._levels, self._families
 
     @property
     def embedder(self):
@@ -278,8 +309,9 @@ class Model:
     def _level_bank(self, level: str):
         """``(rows, their vectors, their families)`` of the examples at ``level``, made on first use."""
         if level not in self._banks:
-            rows = self._np.flatnonzero(self._levels == LEVELS.index(level))
-            self._banks[level] = (rows, self.bank[rows], self._families[rows])
+            levels, families = self._explaining()
+            rows = self._np.flatnonzero(levels == LEVELS.index(level))
+            self._banks[level] = (rows, self.bank[rows], families[rows])
         return self._banks[level]
 
     def nearest(self, sentence_vec, text_vec, level: str, proposed: list[str]) -> Example | None:
@@ -334,7 +366,9 @@ def _sigmoid(np, z):
 
 
 def load_from(directory: Path, embedder=None) -> Model:
-    data = embed.read_npz(directory / "judge.npz")  # the same arrays as np.load, memory-mapped
+    # The same arrays as np.load; the bank and the examples' texts left unread until a grade needs explaining.
+    data = embed.read_npz(directory / "judge.npz", later=("bank", "bank_t", "bank_mean", "bank_scale", "examples_xz",
+                                                          "examples"))
     meta = json.loads((directory / "judge.json").read_text(encoding="utf-8"))
     return Model(data, meta, embedder)
 

@@ -67,6 +67,13 @@ def unit_rows(np, m):
     return m
 
 
+# How many steps each side of zero a weight's code has (at most 127, an int8's). 63 since round 17 (127 before): the
+# codes deflate 0.70 -> 0.61 MB; held out by writer (`python -m monitor.cv_system`, 85 files) the same 99 crises below
+# alert, crisis recall / precision the same, alert-or-worse precision 0.844 -> 0.845, info raised 840 -> 839, family
+# precision / recall 0.857 / 0.742 -> 0.857 / 0.739 (README, "The whole system, cross-validated", round 17).
+W_LEVELS = 63
+
+
 def quantise(np, w):
     """``(codes, scales)``: each weight in one byte (int8), per column, on a square-root scale, so the
     many small weights keep their precision (the error of a byte per weight on a straight scale is
@@ -74,7 +81,7 @@ def quantise(np, w):
     same on 999 of 1,000 texts). The artefact stores these; :func:`dequantise` reads them back."""
     w = np.asarray(w, dtype=np.float32)
     root = np.sign(w) * np.sqrt(np.abs(w))
-    scales = (np.abs(root).max(axis=0) / np.float32(127)).astype(np.float32)
+    scales = (np.abs(root).max(axis=0) / np.float32(W_LEVELS)).astype(np.float32)
     scales[scales == 0] = 1.0
     return np.round(root / scales).astype(np.int8), scales
 
@@ -88,24 +95,33 @@ def dequantise(np, codes, scales):
 # The nearest-example bank (each labelled example's unit-length mean sentence vector) only explains a
 # grade ("reads most like a labelled example"); nothing decides from it. It is stored as its offsets from
 # the examples' mean vector, one byte each at BANK_SCALE steps per unit (was the vectors themselves at 127):
-# deflated, 1.29 -> 0.82 MB at 7,472 examples; the similarity of the example chosen is within 0.002 of the
-# best one's on average (measured in round 12, README "How a grade is made"). Steps of 1/20 since round 16
-# (1/32 before): with t73, t78 and t79 the judgement model had grown to 2.39 MB against its 2.2 MB; at 1/20 the
-# bank deflates to 1.00 MB instead of 1.23 (the same format and load time), and the example quoted is the one the
-# 1/32 bank would quote for 90% of texts, the others within 0.0012 of its similarity on average.
-BANK_SCALE = 20.0
+# deflated, 1.29 -> 0.82 MB at 7,472 examples (round 12). Steps of 1/20 in round 16 (1/32 before). Since round 17
+# steps of 1/10, stored a dimension at a time (``bank_t``: (256, examples), a row per dimension) and deflated
+# at level 9: 1.06 -> 0.65 MB at 11,782 examples. Measured on the 1,500-odd texts of t81 and t82 (never trained
+# on) at each of the three levels, against the vectors unrounded: the example quoted is within 0.014 of the most
+# similar one's similarity on average (0.004 at 1/20, 0.009 at 1/12), the same example for 54% of them (73% at
+# 1/20: many examples are near ties). A grade never reads it, and a run reads it only when a grade needs
+# explaining (``model.Model.bank``).
+BANK_SCALE = 10.0
 
 
 def pack_bank(np, vectors) -> dict:
-    """The arrays the artefact keeps for the bank: ``bank`` (int8 offsets), ``bank_mean``, ``bank_scale``."""
+    """The arrays the artefact keeps for the bank: ``bank_t`` (int8 offsets, a row per dimension), ``bank_mean``,
+    ``bank_scale``."""
     vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, 256)
     mean = vectors.mean(axis=0) if len(vectors) else np.zeros(256, np.float32)
     codes = np.clip(np.round((vectors - mean) * BANK_SCALE), -127, 127).astype(np.int8)
-    return {"bank": codes, "bank_mean": mean.astype(np.float32), "bank_scale": np.float32([BANK_SCALE])}
+    return {"bank_t": np.ascontiguousarray(codes.T), "bank_mean": mean.astype(np.float32),
+            "bank_scale": np.float32([BANK_SCALE])}
 
 
 def unpack_bank(np, arrays):
-    """The bank's vectors (float32) from :func:`pack_bank`'s arrays, or an older artefact's (int8 at 127)."""
+    """The bank's vectors (float32, a row per example) from :func:`pack_bank`'s arrays, or an older artefact's
+    (``bank``: a row per example, at ``bank_scale`` or, older still, int8 at 127)."""
+    if "bank_t" in arrays:
+        # a row per example in memory too: a row's product is then the same whichever rows are taken (model.nearest)
+        codes = np.ascontiguousarray(arrays["bank_t"].T)
+        return codes.astype(np.float32) / arrays["bank_scale"][0] + arrays["bank_mean"]
     if "bank_scale" not in arrays:
         return arrays["bank"].astype(np.float32) / np.float32(127)
     return arrays["bank"].astype(np.float32) / arrays["bank_scale"][0] + arrays["bank_mean"]

@@ -26,7 +26,7 @@ from . import model as M
 from .train_data import (GRADED_TOO, REPO, TRAINING_DIR, Item, corrections, read_items, targets,  # noqa: F401
                          training_files, writer, writer_order)
 from .train_fit import (C_DENSE, C_SPARSE, Features, Fitted, Settings, _normalised, chances, dense_weights,  # noqa: F401
-                        featurise, fit)
+                        featurise, fit, fit_all, pieces_chances)
 from .train_report import cv_report, format_result
 from .train_thresholds import TARGETS, _figures, choose_thresholds, other_language
 
@@ -64,8 +64,10 @@ class Result:
     other: object = None  # which graded items are written in another language (``other_language``)
 
 
-def cross_validate(feat: Features, y, groups: list[str], rows: list[int], how: Settings, log=None):
-    """Out-of-fold chances (leave one file out) for ``rows``: the model never saw the file it scores."""
+def cross_validate(feat: Features, y, groups: list[str], rows: list[int], how: Settings, log=None, final: bool = False):
+    """Out-of-fold chances (whole writers held out) for ``rows``: the model never saw the writer it scores.
+    ``final``: also fit the model on all ``rows``, in the same pool of processes (``train_fit.fit_all``), and
+    return it third."""
     import numpy as np
 
     whole_p = np.zeros((len(rows), len(M.HEADS)), dtype=np.float32)
@@ -76,18 +78,18 @@ def cross_validate(feat: Features, y, groups: list[str], rows: list[int], how: S
     # Writers are dealt in the order they came (team, t1, t2, ... t13, then any others), so a new
     # writer joins a fold without moving the others: figures before and after it stay comparable.
     fold_of = {w: k % FOLDS for k, w in enumerate(writers)}
+    folds = []
     for fold in sorted(set(fold_of.values())):
-        names = [w for w in writers if fold_of[w] == fold]
-        name = " and ".join(names)
         held = [k for k, r in enumerate(rows) if fold_of[groups[r]] == fold]
         train_rows = [r for r in rows if fold_of[groups[r]] != fold]
-        if not train_rows:
-            continue
-        fitted = fit(feat, y, train_rows, how)
-        whole_p[held], best_p[held] = chances(fitted, feat, [rows[k] for k in held])
+        if train_rows:
+            folds.append((" and ".join(w for w in writers if fold_of[w] == fold), held, train_rows))
+    fitted = fit_all(feat, y, [t for _n, _h, t in folds] + ([rows] if final else []), how)
+    for (name, held, _t), f in zip(folds, fitted):
+        whole_p[held], best_p[held] = chances(f, feat, [rows[k] for k in held])
         if log:
             log(f"  fold without {name}'s files: {len(held)} held out")
-    return whole_p, best_p
+    return (whole_p, best_p, fitted[-1]) if final else (whole_p, best_p)
 
 
 def choose_sentence_weight(whole, best, y, how: Settings, other=None) -> tuple[float, float, object, dict]:
@@ -132,15 +134,17 @@ def train(files: list[Path] | None = None, db: str | Path | None = None, out: Pa
     groups = [writer(it.file) for it in graded]
     other = other_language(feat.sentences)  # written in another language: their own alert threshold
     rows = list(range(len(graded)))
+    # The final model is fitted with the folds (the same weights: a fit does not read the sentence weight or the
+    # watch agreement that the folds' chances choose).
     if len(set(groups)) > 1:
-        whole, best = cross_validate(feat, y, groups, rows, how, log)
+        whole, best, fitted = cross_validate(feat, y, groups, rows, how, log, final=True)
         weight, agreement, oof, thresholds = choose_sentence_weight(whole, best, y, how, other)
     else:
         oof, thresholds = None, {"crisis": 0.5, "alert": 0.5, "watch": 0.5, "family": 0.5}
         weight = how.sentence_weight if how.sentence_weight is not None else 1.0
         agreement = how.watch_agreement if how.watch_agreement is not None else 0.0
+        fitted = fit(feat, y, rows, how)
     how = Settings(**{**how.__dict__, "sentence_weight": weight, "watch_agreement": agreement})
-    fitted = fit(feat, y, rows, how)
     if out is not None:
         write(out, fitted, feat, graded, y, thresholds, how, files)
     counts = {}
@@ -158,14 +162,15 @@ def write(out: Path, fitted: Fitted, feat: Features, items: list[Item], y, thres
 
     m = fitted.model({"thresholds": thresholds, "sentence_weight": how.sentence_weight, "crisis_mix": how.crisis_mix})
     bank_rows, examples = [], []
-    for r, it in enumerate(items):
-        if it.severity == "info" and not it.families:
-            continue
+    kept = [r for r, it in enumerate(items) if not (it.severity == "info" and not it.families)]
+    pieces = dict(pieces_chances(m, fitted.idf, feat, kept))  # scored together (text by text until round 17)
+    for k, r in enumerate(kept):
+        it = items[r]
         # The example's own sentence that reads most like its label, to quote it.
         sents = feat.sentences[r]
         text = " ".join(sents)
-        if feat.unit_rows[r]:
-            p = m._probabilities([_normalised(u, fitted.idf) for u in feat.unit_rows[r]], feat.unit_dense[r])
+        if k in pieces:
+            p = pieces[k]
             head = M.HEADS.index(it.severity if it.severity != "info" else it.families[0])
             singles = [k for k, u in enumerate(M.units(sents)) if len(u) == 1]
             text = sents[max(singles, key=lambda k: (p[k, head], -k))]

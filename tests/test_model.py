@@ -72,7 +72,8 @@ def test_the_ngram_weights_are_stored_one_byte_each_and_read_back_closely():
     back = model.dequantise(np, codes, scales)
     step = scales[None, :] * (2 * np.sqrt(np.abs(w)) + scales[None, :])  # one code step at each weight
     assert codes.dtype == np.int8 and (np.abs(back - w) <= step / 2 + 1e-6).all()
-    assert np.abs(back - w).mean() < np.abs(w).mean() / 100
+    assert np.abs(codes).max() == model.model_rows.W_LEVELS  # 63 steps each side since round 17 (127 before)
+    assert np.abs(back - w).mean() < np.abs(w).mean() / 50  # 1.6% at 63 steps (0.8% at 127)
     fitted = train.Fitted(np.ones(model.N_HASH, np.float32), np.zeros((model.N_HASH, len(model.HEADS)), np.float32),
                           np.zeros(len(model.HEADS), np.float32), np.zeros((512, len(model.HEADS)), np.float32),
                           np.zeros(len(model.HEADS), np.float32), np.zeros(512, np.float32), np.ones(512, np.float32))
@@ -88,19 +89,37 @@ def test_the_example_bank_is_kept_small_and_only_explains():
     from monitor import embed, model_rows
 
     arrays = embed.read_npz(model.MODEL_DIR / "judge.npz")
-    assert arrays["bank"].dtype == np.int8 and float(arrays["bank_scale"][0]) == model_rows.BANK_SCALE
+    assert arrays["bank_t"].dtype == np.int8 and float(arrays["bank_scale"][0]) == model_rows.BANK_SCALE
     m = model.load()
+    assert arrays["bank_t"].shape == (256, len(m.examples)) and "bank" not in arrays  # a row per dimension
     packed = model_rows.pack_bank(np, m.bank)
     back = model_rows.unpack_bank(np, packed)
     assert np.abs(back - m.bank).max() <= 0.5 / model_rows.BANK_SCALE + 1e-6
     old = {"bank": np.round(m.bank * 127).astype(np.int8)}  # an older artefact's bank (int8 at 127) still reads
     assert np.abs(model_rows.unpack_bank(np, old) - m.bank).max() < 0.02
+    rows = {"bank": np.ascontiguousarray(packed["bank_t"].T), "bank_mean": packed["bank_mean"],
+            "bank_scale": packed["bank_scale"]}  # round 16's: a row per example
+    assert np.array_equal(model_rows.unpack_bank(np, rows), back)
     blank = copy.copy(m)
     blank.bank, blank._banks = np.zeros_like(m.bank), {}
     for text in (FRIENDLY, "I can't do this any more, they'd be better off without me. New Baby Network helped once.",
                  "New Baby Network's volunteer was rude to me and nobody answered my complaint."):
         a, b = m.predict("", text), blank.predict("", text)
         assert (a.level, a.proposed, a.at_least, a.families) == (b.level, b.proposed, b.at_least, b.families)
+
+
+def test_the_bank_and_the_examples_are_read_only_when_a_grade_needs_explaining():
+    """Loading the model leaves the example bank and the examples' texts unread (``embed.read_npz``'s ``later``):
+    a text the model grades info without a family never reads them; the first grade to explain does."""
+    fresh = model.load_from(model.MODEL_DIR, model.load().embedder)
+    assert fresh._bank is None and fresh._examples is None and callable(fresh._arrays["bank_t"])
+    calm = fresh.predict("", "Thanks New Baby Network, see you at the group on Tuesday.")
+    assert calm.level == "info" and not calm.proposed and calm.nearest is None
+    assert fresh._bank is None and fresh._examples is None
+    worried = fresh.predict("", "I can't do this any more, they'd be better off without me. New Baby Network helped once.")
+    assert worried.nearest is not None and fresh._bank is not None
+    want = model.load().predict("", "I can't do this any more, they'd be better off without me. New Baby Network helped once.")
+    assert (worried.nearest.id, worried.nearest.similarity) == (want.nearest.id, want.nearest.similarity)
 
 
 def test_a_raise_needs_the_watch_head_to_agree_and_each_family_has_its_own_threshold():

@@ -128,8 +128,9 @@ def test_the_nearest_example_is_the_one_the_whole_bank_gives(sentences):
         for level in ("info", "watch", "alert", "crisis"):
             proposed = rnd.sample(model.FAMILIES, rnd.randint(0, 3))
             sims = np.maximum(np.einsum("ij,j->i", m.bank, v[0]), np.einsum("ij,j->i", m.bank, text_vec))
-            at_level = m._levels == model.LEVELS.index(level)
-            wanted = at_level & (m._families[:, [model.FAMILIES.index(f) for f in proposed]].any(axis=1)
+            levels, families = m._explaining()  # the examples' levels and families, read on first use
+            at_level = levels == model.LEVELS.index(level)
+            wanted = at_level & (families[:, [model.FAMILIES.index(f) for f in proposed]].any(axis=1)
                                  if proposed else True)
             if not wanted.any():
                 wanted = at_level if at_level.any() else np.ones(len(m.examples), dtype=bool)

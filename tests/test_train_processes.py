@@ -70,3 +70,27 @@ def test_a_head_fitted_in_a_process_is_the_head_fitted_here():
     w, b = train_fit._fit_head(train_fit.C_SPARSE, True, x, y[:, crisis])
     assert np.array_equal(whole.w_sparse[:, crisis], w.astype(np.float32)) and whole.b_sparse[crisis] == np.float32(b)
 
+
+
+def test_the_folds_and_the_final_model_fitted_in_one_pool_are_each_fitted_alone(monkeypatch):
+    """``train_fit.fit_all`` (round 17: every fit's heads jobs of one pool, not a pool per fit) gives each set of rows
+    the weights ``fit`` gives it alone, to the last bit; and the pieces' chances scored many texts at a time are
+    the chances scored one text at a time."""
+    monkeypatch.setattr(train_fit, "WORKERS", 2)
+    items = _items()
+    feat, y = train.featurise(items, embed.load()), train.targets(items)
+    row_sets = [list(range(0, len(items), 2)), list(range(1, len(items), 2)), list(range(len(items)))]
+    together = train_fit.fit_all(feat, y, row_sets, train.Settings())
+    for rows, got in zip(row_sets, together, strict=True):
+        alone = train.fit(feat, y, rows, train.Settings())
+        for name in ("idf", "w_sparse", "b_sparse", "w_dense", "b_dense", "dense_mean", "dense_scale"):
+            assert np.array_equal(getattr(alone, name), getattr(got, name)), name
+    assert not np.array_equal(together[0].w_sparse, together[1].w_sparse)  # each its own rows
+    m, rows = together[2].model({}), list(range(len(items)))
+    batched = dict(train_fit.pieces_chances(m, together[2].idf, feat, rows, batch=7))
+    for k in rows:
+        units = feat.unit_rows[k]
+        assert (k in batched) == bool(units)
+        if units:
+            one = m._probabilities([train_fit._normalised(u, together[2].idf) for u in units], feat.unit_dense[k])
+            assert np.array_equal(one, batched[k])
