@@ -68,27 +68,30 @@ def _read_safetensors(path: Path):
     return np.memmap(path, dtype=np.float16, mode="r", offset=8 + size + start, shape=(rows, cols))
 
 
-def read_npz(path: Path) -> dict:
+def read_npz(path: Path, defer: tuple[str, ...] = ()) -> dict:
     """The arrays of an ``.npz`` (``np.savez`` or :func:`save_npz`), read-only views of the file's bytes: the
     same arrays as ``np.load(path)`` gives, without importing zipfile (and bz2, lzma, shutil),
     checking each member's CRC or copying each stored member again (a deflated one is inflated
     with zlib). Read whole, not memory-mapped:
     ``monitor train`` may rewrite the file while a run has it open. Anything else (another
-    compression, Fortran order, objects, a zip64 offset) is read by ``np.load``."""
+    compression, Fortran order, objects, a zip64 offset) is read by ``np.load``. A member named in
+    ``defer`` is not inflated yet: its value is a function that reads it when called (from the bytes
+    already read), for an array only some runs need (the is-it-us check's true mentions' vectors)."""
     import numpy as np
 
     buf = path.read_bytes()
     try:
-        return _npz_members(np, buf)
+        return _npz_members(np, buf, frozenset(defer))
     except (ValueError, KeyError, struct.error):
         with np.load(path, allow_pickle=False) as arrays:
             return {k: arrays[k] for k in arrays.files}
 
 
-def save_npz(path: Path, stored: dict, deflated: dict | None = None) -> None:
+def save_npz(path: Path, stored: dict, deflated: dict | None = None, level: int | None = None) -> None:
     """Write arrays as ``np.savez`` does, each member stored as is (read fastest), except those in
     ``deflated``, which are compressed (a large table read rarely: the judgement model's example
-    bank). ``np.load`` and :func:`read_npz` read both kinds."""
+    bank), at zlib's ``level`` (its default 6 when None; 9 packs the is-it-us check's int8 references
+    a tenth smaller and inflates as fast). ``np.load`` and :func:`read_npz` read both kinds."""
     import io
     import zipfile
 
@@ -100,10 +103,10 @@ def save_npz(path: Path, stored: dict, deflated: dict | None = None) -> None:
                 data = io.BytesIO()
                 np.lib.format.write_array(data, np.asanyarray(array), allow_pickle=False)
                 z.writestr(zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0)), data.getvalue(),
-                           compress_type=method)
+                           compress_type=method, compresslevel=level)  # (a ZipInfo ignores the ZipFile's)
 
 
-def _npz_members(np, buf) -> dict:
+def _npz_members(np, buf, defer=frozenset()) -> dict:
     end = buf.rfind(b"PK\x05\x06")  # end of central directory
     if end < 0:
         raise ValueError("no zip directory")
@@ -124,12 +127,25 @@ def _npz_members(np, buf) -> dict:
             raise ValueError("bad local header")
         l_name, l_extra = struct.unpack_from("<HH", buf, offset + 26)
         data = offset + 30 + l_name + l_extra
+        if name[:-4] in defer:  # read when first asked for (checked then: a broken member fails there)
+            out[name[:-4]] = _deferred(np, name, buf, data, packed, method)
+            continue
         if method == 8:  # a deflated member (``save_npz``'s ``deflated``): its own bytes, inflated
             member = zlib.decompress(buf[data:data + packed], -15)
             out.update(_npz_members_of(np, name, member, 0))
             continue
         out.update(_npz_members_of(np, name, buf, data))
     return out
+
+
+def _deferred(np, name: str, buf, data: int, packed: int, method: int):
+    """A function reading one member of ``buf`` when called (see ``read_npz``'s ``defer``)."""
+    def read():
+        if method == 8:
+            return _npz_members_of(np, name, zlib.decompress(buf[data:data + packed], -15), 0)[name[:-4]]
+        return _npz_members_of(np, name, buf, data)[name[:-4]]
+
+    return read
 
 
 def _npz_members_of(np, name: str, buf, data: int) -> dict:
