@@ -79,4 +79,9 @@ TRAINING_FILES = (
     # by round 15's models first
     "training/t72_maidstone.jsonl", "training/t73_greatyarmouth.jsonl", "training/t78_barnstaple.jsonl",
     "training/t79_llandudno.jsonl",
+    # round 17: three new writers with products in their sidecars, each scored first by round 16's check (README "Is it
+    # us?"): t82 and t84 namesakes beside true mentions, t86 true mentions written the hard way; the judgement does not
+    # read training/identity/ (the lead moves them up at the merge, as round 16's t76, t77 and t80)
+    "training/identity/t82_sthelens.jsonl", "training/identity/t84_basingstoke.jsonl",
+    "training/identity/t86_aylesbury.jsonl",
 )
