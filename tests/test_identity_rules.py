@@ -110,8 +110,11 @@ def test_the_vote_reads_the_same_numbers_as_the_references_scaled_first():
     from monitor.identity import decide
 
     z = embed.read_npz(decide.MODEL_PATH)
-    scale = np.float32(z["refs_scale"]) if "refs_scale" in z else np.float32(127.0)
-    refs, ours = z["refs"].astype(np.float32) / scale, z["ref_us"].astype(bool)
+    scale = np.float32(z["refs_scale"])
+    # stored ordered and transposed since round 17 (namesakes, then true mentions), as its non-zero numbers
+    stored, n_neg = decide.unsparse(z["refs_nz"], z["refs_val"], z["refs_shape"]), int(z["ref_n_neg"])
+    refs = stored.T.astype(np.float32) / scale
+    ours = np.arange(len(refs)) >= n_neg
     mdl = decide.Model(decide.MODEL_PATH)
     assert mdl._refs_t.flags["C_CONTIGUOUS"] and mdl._refs_t.dtype == np.float32
     assert mdl._refs_t.tobytes() == np.ascontiguousarray(np.concatenate([refs[~ours], refs[ours]]).T).tobytes()
@@ -119,6 +122,36 @@ def test_the_vote_reads_the_same_numbers_as_the_references_scaled_first():
     x = refs[ours][0] + refs[~ours][0]
     x /= np.linalg.norm(x)
     assert np.allclose(mdl.vote(x), decide.knn_vote(refs[~ours], refs[ours], x[None, :])[0])
+
+
+def test_an_older_file_loads_the_same_and_the_true_mentions_vectors_wait_until_needed(tmp_path):
+    """Round 17: a file of the older layout (``refs`` in training order, ``ref_us``, the matrices whole) gives the same
+    vote matrix; the true mentions' vectors (learned namesakes only) are read the first time they are asked for, one
+    per true mention, and the same from either file. The non-zero numbers give back the very matrix they came from."""
+    import numpy as np
+
+    from monitor import embed
+    from monitor.identity import decide
+
+    z = {k: (v() if callable(v) else v) for k, v in embed.read_npz(decide.MODEL_PATH).items()}
+    n_neg = int(z.pop("ref_n_neg"))
+    refs = decide.unsparse(z.pop("refs_nz"), z.pop("refs_val"), z.pop("refs_shape")).T
+    z["positives"] = decide.unsparse(z.pop("positives_nz"), z.pop("positives_val"), z.pop("positives_shape"))
+    # any training order, each side in its own order (the namesakes are put first at load)
+    ours = np.zeros(len(refs), bool)
+    ours[np.random.default_rng(0).choice(len(refs), len(refs) - n_neg, replace=False)] = True
+    mixed = np.empty_like(refs)
+    mixed[~ours], mixed[ours] = refs[:n_neg], refs[n_neg:]
+    old = tmp_path / "old.npz"
+    np.savez_compressed(old, refs=mixed, ref_us=ours, **z)
+    new, was = decide.Model(decide.MODEL_PATH), decide.Model(old)
+    assert new._positives is None and was._positives is None
+    assert new._refs_t.tobytes() == was._refs_t.tobytes()
+    assert len(new.positives) == len(refs) - n_neg and new.positives.dtype == np.float32
+    assert new.positives.tobytes() == was.positives.tobytes()
+    q = np.asarray([[0, 3, 0, -1], [0, 0, 0, 0], [-127, 1, 2, 0]], dtype=np.int8)
+    kept = decide.sparse(q)
+    assert kept["val"].tolist() == [3, -1, -127, 1, 2] and decide.unsparse(kept["nz"], kept["val"], kept["shape"]).tobytes() == q.tobytes()
 
 
 @pytest.mark.parametrize("body,spelled", [

@@ -20,30 +20,35 @@ class Model:
 
         import numpy as np
 
-        z = embed.read_npz(path)  # np.load's arrays, without zipfile (monitor/embed.py)
+        z = embed.read_npz(path, later=("positives", "positives_nz", "positives_val"))  # without zipfile (embed.py)
         self.w = z["w"].astype(np.float64)
         self.b = float(z["b"])
         self.mean = z["mean"].astype(np.float64)
         self.scale = z["scale"].astype(np.float64)
         self.low = float(z["low"])
         self.high = float(z["high"])
-        # the vectors around the name of every training text (int8 x refs_scale), and whether it was about us
+        # the vectors around the name of every training text (int8 x refs_scale), namesakes first: the vote at run
+        # time is one product with both sets, stacked and transposed: a row-major (256 x refs) matrix makes numpy's
+        # product about twice as fast as ``x @ refs.T`` (bench/model_cost.py). Since round 17 the file stores that
+        # matrix (``ref_n_neg`` namesakes first) as its non-zero numbers (``unsparse``) and loading only scales it;
+        # an older file's ``refs``/``ref_us`` are ordered and transposed here.
         refs_scale = np.float32(z["refs_scale"]) if "refs_scale" in z else np.float32(127.0)
-        ref_us = z["ref_us"].astype(bool)
-        # the vote at run time is one product with both sets, stacked and transposed once here: a row-major
-        # (256 x refs) matrix makes numpy's product about twice as fast as ``x @ refs.T`` (bench/model_cost.py).
-        # Ordered and transposed while still int8 (a quarter of the bytes to move), then scaled: the same numbers
-        # as scaling first (each element alone), in a third of the time (round speed11 in bench/NOTES.md).
-        order = np.concatenate([np.flatnonzero(~ref_us), np.flatnonzero(ref_us)])
-        self._refs_t = np.ascontiguousarray(z["refs"][order].T).astype(np.float32) / refs_scale
-        self._n_neg = int((~ref_us).sum())
-        # ctx vectors of true mentions (for learned namesakes), stored as int8 (x positives_scale) to keep the file
-        # small; those equal to their vector around the name (positives_in_refs) are not stored twice
-        pos = z["positives"]
-        scale = float(z["positives_scale"]) if "positives_scale" in z else 127.0
-        self.positives = pos.astype(np.float32) / scale if pos.dtype == np.int8 else pos.astype(np.float32)
-        if "positives_in_refs" in z:
-            self.positives = np.concatenate([self.positives, self.pos_refs[z["positives_in_refs"].astype(bool)]])
+        if "refs_nz" in z:
+            refs_t, self._n_neg = unsparse(z["refs_nz"], z["refs_val"], z["refs_shape"]), int(z["ref_n_neg"])
+        else:
+            ref_us = z["ref_us"].astype(bool)
+            order = np.concatenate([np.flatnonzero(~ref_us), np.flatnonzero(ref_us)])
+            refs_t, self._n_neg = np.ascontiguousarray(z["refs"][order].T), int((~ref_us).sum())
+        self._refs_t = refs_t.astype(np.float32)
+        np.divide(self._refs_t, refs_scale, out=self._refs_t)
+        # ctx vectors of true mentions (for learned namesakes only), stored as int8 (x positives_scale) to keep the
+        # file small (as non-zero numbers since round 17); in an older file those equal to their vector around the
+        # name (positives_in_refs) were not stored twice. Read when a learned namesake first needs them
+        # (``positives``): most runs never do (round 17).
+        self._positives = None
+        stored = (z["positives_nz"], z["positives_val"], z["positives_shape"]) if "positives_nz" in z else z["positives"]
+        self._positives_of = (stored, float(z["positives_scale"]) if "positives_scale" in z else 127.0,
+                              z["positives_in_refs"].astype(bool) if "positives_in_refs" in z else None)
         self.us_after = set(str(x) for x in z["us_after"])  # words seen after our name in true mentions
         self.meta = json.loads(str(z["meta"]))
         # the words model: its vocabulary (one term a line), idf and weights; absent from an older file
@@ -60,6 +65,19 @@ class Model:
             self.context_weight = float(z["context_weight"])
             self.context_band = tuple(float(v) for v in z["context_band"])
             self.context_reads = str(z["context_reads"]) if "context_reads" in z else "name"  # round 9: "pooled"
+
+    @property
+    def positives(self):
+        """The true mentions' ctx vectors (rows, float32): read from the file's bytes the first time."""
+        import numpy as np
+
+        if self._positives is None:
+            pos, scale, in_refs = self._positives_of
+            pos = unsparse(*(p() if callable(p) else p for p in pos)) if isinstance(pos, tuple) else (
+                pos() if callable(pos) else pos)
+            pos = pos.astype(np.float32) / scale if pos.dtype == np.int8 else pos.astype(np.float32)
+            self._positives = pos if in_refs is None else np.concatenate([pos, self.pos_refs[in_refs]])
+        return self._positives
 
     @property
     def neg_refs(self):
@@ -96,6 +114,26 @@ class Model:
             top.append(float(np.partition(part, -kk)[-kk:].astype(np.float64).mean()))
         neg, pos = top
         return np.asarray([neg - pos, neg])
+
+
+def sparse(q) -> dict:
+    """An int8 matrix as the file stores it since round 17: which numbers are not zero (``nz``, one bit each) and those
+    numbers (``val``, in order), and its ``shape``. The vote's references at x 6 are 82% zeros: deflated, 15% smaller
+    than the matrix itself deflated; read back exactly (``unsparse``)."""
+    import numpy as np
+
+    return {"nz": np.packbits(q != 0), "val": q[q != 0], "shape": np.asarray(q.shape, dtype=np.int64)}
+
+
+def unsparse(nz, val, shape):
+    """The int8 matrix ``sparse`` stored (C order)."""
+    import numpy as np
+
+    shape = tuple(int(n) for n in shape)
+    size = int(np.prod(shape))
+    out = np.zeros(size, dtype=np.int8)
+    out[np.unpackbits(nz, count=size).view(bool)] = val
+    return out.reshape(shape)
 
 
 def text_logit(vocab, idf, w, b, grams) -> float:

@@ -79,4 +79,13 @@ TRAINING_FILES = (
     # by round 15's models first
     "training/t72_maidstone.jsonl", "training/t73_greatyarmouth.jsonl", "training/t78_barnstaple.jsonl",
     "training/t79_llandudno.jsonl",
+    # round 17: three new writers with products in their sidecars, each scored first by round 16's check (README "Is it
+    # us?"): t82 and t84 namesakes beside true mentions, t86 true mentions written the hard way (moved up from
+    # training/identity/ at the merge, so the judgement learns from them too)
+    "training/t82_sthelens.jsonl", "training/t84_basingstoke.jsonl", "training/t86_aylesbury.jsonl",
+    # added by the lead at round 17's merge: the judgement's new writers t83 and t85 (judgement mixes) and t87
+    # (serious-sounding posts, about us and not), each scored by round 16's models first
+    "training/t83_hexham.jsonl", "training/t85_thetford.jsonl", "training/t87_bridgend.jsonl",
+    # and t81 (a judgement mix, read by the lead at round 16's merge, so no longer a clean test), for both models
+    "training/t81_darlington.jsonl",
 )
