@@ -14,9 +14,10 @@ from .conftest import NOW, parts, rss
 XSS = {
     "title": 'New Baby Network <script>alert("a")</script> &lt;script&gt;alert("x")&lt;/script&gt; is a scam',
     "link": "https://evil.example/post?<b>",
-    "description": "New Baby Network are scammers &lt;img src=x onerror=alert(1)&gt;, boycott them and share "
-                   "this everywhere! <a href='javascript:alert(1)'>x</a>",
-}
+    "description": "@newbabynetwork New Baby Network are scammers &lt;img src=x onerror=alert(1)&gt;, boycott them "
+                   "and share this everywhere! <a href='javascript:alert(1)'>x</a>",
+}  # the handle: without it the is-it-us check reads the script markup as noise (45% likely us since round 17's
+# retrain, 49% before, against 0.45 to be sure), so the crisis goes out as an email marked alert, not as a crisis
 SAFEGUARDING = {"title": "", "link": "https://mastodon.example/@a/1",
                 "description": "@newbabynetwork I came to your group. I can't keep myself safe at the moment."}
 
