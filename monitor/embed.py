@@ -129,24 +129,25 @@ def _npz_members(np, buf, later: frozenset = frozenset()) -> dict:
             raise ValueError("bad local header")
         l_name, l_extra = struct.unpack_from("<HH", buf, offset + 26)
         data = offset + 30 + l_name + l_extra
-        if name[:-4] in later:
-            out[name[:-4]] = _member_later(np, name, buf, data, packed, method)
-            continue
-        if method == 8:  # a deflated member (``save_npz``'s ``deflated``): its own bytes, inflated
-            member = zlib.decompress(buf[data:data + packed], -15)
-            out.update(_npz_members_of(np, name, member, 0))
-            continue
-        out.update(_npz_members_of(np, name, buf, data))
+        read = _member_later(np, name, buf, data, packed, method)
+        out[name[:-4]] = read if name[:-4] in later else read()
     return out
 
 
 def _member_later(np, name: str, buf, data: int, packed: int, method: int):
-    """A function of no arguments giving the member ``name`` (inflated if deflated) when called."""
+    """A function of no arguments giving the member ``name`` when called: a deflated one (``save_npz``'s
+    ``deflated``) from its own bytes, inflated; a stored one as a view of ``buf``."""
     def member():
         if method == 8:
             return _npz_members_of(np, name, zlib.decompress(buf[data:data + packed], -15), 0)[name[:-4]]
         return _npz_members_of(np, name, buf, data)[name[:-4]]
     return member
+
+
+def member(value):
+    """A member :func:`read_npz` left for later (``later``), read now; an array (read at once, or by ``np.load``) as
+    it is."""
+    return value() if callable(value) else value
 
 
 def _npz_members_of(np, name: str, buf, data: int) -> dict:

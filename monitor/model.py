@@ -171,7 +171,7 @@ class Model:
     def bank(self):
         """(examples, 256), about unit length; explains only (``model_rows.unpack_bank``)."""
         if self._bank is None:
-            arrays = {k: v() if callable(v) else v for k, v in self._arrays.items()
+            arrays = {k: embed.member(v) for k, v in self._arrays.items()
                       if k in ("bank", "bank_t", "bank_mean", "bank_scale")}
             self._bank = model_rows.unpack_bank(self._np, arrays)
         return self._bank
@@ -187,12 +187,9 @@ class Model:
         0.40), deflated before it (``examples``)."""
         if self._examples is None:
             meta, arrays = self._meta, self._arrays
-
-            def array(name):
-                return arrays[name]() if callable(arrays[name]) else arrays[name]
             self._examples = meta["examples"] if isinstance(meta.get("examples"), list) else (
-                json.loads(_unxz(array("examples_xz")).decode("utf-8")) if "examples_xz" in arrays else
-                json.loads(array("examples").tobytes().decode("utf-8")) if "examples" in arrays else [])
+                json.loads(_unxz(embed.member(arrays["examples_xz"])).decode("utf-8")) if "examples_xz" in arrays else
+                json.loads(embed.member(arrays["examples"]).tobytes().decode("utf-8")) if "examples" in arrays else [])
         return self._examples
 
     def _explaining(self):

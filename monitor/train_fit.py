@@ -359,7 +359,7 @@ def pieces_chances(m: M.Model, idf, feat: Features, rows: list[int], batch: int 
     (one text at a time until round 17: the same numbers, a third of the time)."""
     import numpy as np
 
-    have = [k for k, r in enumerate(rows) if feat.unit_rows[rows[k]]]
+    have = [k for k, r in enumerate(rows) if feat.unit_rows[r]]
     for lo in range(0, len(have), batch):
         part = have[lo:lo + batch]
         counts = [len(feat.unit_rows[rows[k]]) for k in part]

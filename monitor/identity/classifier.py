@@ -73,8 +73,7 @@ class Model:
 
         if self._positives is None:
             pos, scale, in_refs = self._positives_of
-            pos = unsparse(*(p() if callable(p) else p for p in pos)) if isinstance(pos, tuple) else (
-                pos() if callable(pos) else pos)
+            pos = unsparse(*map(embed.member, pos)) if isinstance(pos, tuple) else embed.member(pos)
             pos = pos.astype(np.float32) / scale if pos.dtype == np.int8 else pos.astype(np.float32)
             self._positives = pos if in_refs is None else np.concatenate([pos, self.pos_refs[in_refs]])
         return self._positives

@@ -237,7 +237,7 @@ def _refs_stored(vectors, us):
 def _positives(ctxs, refs_us):
     """(the true mentions' ctx vectors to store, int8 x POSITIVES_SCALE; which of them equal their vector around the
     name as the artefact stores it, so are read from ``refs`` instead). Only while the references are stored at least
-    as finely as these (until round 17, x 10 against x 8): at x 5 none is read from them, each stored at x 8."""
+    as finely as these (until round 17, x 10 against x 8): since then (x 6) none is read from them, each stored at x 8."""
     import numpy as np
 
     if REFS_SCALE < POSITIVES_SCALE:
