@@ -8,8 +8,8 @@ exactly as ``monitor eval`` does, with a judgement model that never saw the item
 1. the same folds as ``monitor train`` (:func:`monitor.train.cross_validate`: writers dealt
    into five folds in the order they came); for each fold the judgement model is fitted on the
    other folds' labelled mentions (``monitor.train.fit``, the same settings);
-2. each writer's thresholds are chosen on the other writers' out-of-fold chances, and the
-   sentence weight and watch agreement on all of them, as ``monitor train``'s report does;
+2. each writer's thresholds are chosen on the other writers' out-of-fold chances, as ``monitor train``'s
+   report does (the sentence weight and watch agreement are fixed since round 18: ``train_fit.Settings``);
 3. every item of the writer's files (mentions, namesakes, ordinary phrases) goes through the
    full ``Analyser`` (rules, floors, guards, the committed is-it-us check, ``to_us`` from
    :func:`monitor.evaluate.sent_to_us`) and :func:`monitor.evaluate.evaluate`.
@@ -146,7 +146,7 @@ def build(files: list[Path] | None = None, cache_root: Path | None = CACHE_DIR, 
         whole = np.zeros((len(graded), len(M.HEADS)), dtype=np.float32)
         best = np.zeros_like(whole)
         folds = sorted(set(fold_of.values()))
-        fits = T.fit_all(feat, y, [[r for r, g in enumerate(groups) if fold_of[g] != fold] for fold in folds], how)
+        fits = T.fit_all(feat, y, [[r for r, g in enumerate(groups) if fold_of[g] != fold] for fold in folds], how, groups)
         for fold, f in zip(folds, fits):  # every fold's heads fitted in one pool of processes (train_fit.fit_all)
             held = [r for r, g in enumerate(groups) if fold_of[g] == fold]
             fitted[fold] = f

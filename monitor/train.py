@@ -37,7 +37,8 @@ __all__ = ["TRAINING_DIR", "GRADED_TOO", "training_files", "WATCH_AGREEMENTS", "
            "targets", "featurise", "fit", "train", "write", "cross_validate", "choose_thresholds", "cv_report",
            "format_result"]
 
-# A sentence counts on its own at this share of its chance (chosen by cross-validation from these).
+# A sentence counts on its own at this share of its chance: chosen by cross-validation from these when
+# ``Settings.sentence_weight`` is None (fixed at 0.5 since round 18: ``train_fit.Settings``).
 SENTENCE_WEIGHTS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 # How much the alert and crisis chances must agree with "at least watch" (model.agree; chosen by
 # cross-validation from these; 0 = not at all).
@@ -84,7 +85,7 @@ def cross_validate(feat: Features, y, groups: list[str], rows: list[int], how: S
         train_rows = [r for r in rows if fold_of[groups[r]] != fold]
         if train_rows:
             folds.append((" and ".join(w for w in writers if fold_of[w] == fold), held, train_rows))
-    fitted = fit_all(feat, y, [t for _n, _h, t in folds] + ([rows] if final else []), how)
+    fitted = fit_all(feat, y, [t for _n, _h, t in folds] + ([rows] if final else []), how, groups)
     for (name, held, _t), f in zip(folds, fitted):
         whole_p[held], best_p[held] = chances(f, feat, [rows[k] for k in held])
         if log:
@@ -143,7 +144,7 @@ def train(files: list[Path] | None = None, db: str | Path | None = None, out: Pa
         oof, thresholds = None, {"crisis": 0.5, "alert": 0.5, "watch": 0.5, "family": 0.5}
         weight = how.sentence_weight if how.sentence_weight is not None else 1.0
         agreement = how.watch_agreement if how.watch_agreement is not None else 0.0
-        fitted = fit(feat, y, rows, how)
+        fitted = fit(feat, y, rows, how, groups)
     how = Settings(**{**how.__dict__, "sentence_weight": weight, "watch_agreement": agreement})
     if out is not None:
         write(out, fitted, feat, graded, y, thresholds, how, files)

@@ -128,8 +128,13 @@ class Settings:
     c_sparse: float = C_SPARSE
     c_dense: float = C_DENSE
     extra_negatives: bool = False  # measured: lower crisis precision and 4x slower; kept to re-measure
-    sentence_weight: float | None = None  # None: chosen by cross-validation from SENTENCE_WEIGHTS
-    watch_agreement: float | None = None  # None: chosen by cross-validation from WATCH_AGREEMENTS
+    # A sentence's share of its chance, and the watch agreement: fixed since round 18 (None: chosen by
+    # cross-validation from SENTENCE_WEIGHTS / WATCH_AGREEMENTS, as until round 17). The choice was a near tie that
+    # flipped between retrains (0.5 in round 17, 0.6 at its merge, 0.5 again with t88 and t89); each flip moved every
+    # chance and threshold, so which crises sat just under the alert threshold changed with any new file. Held out by
+    # writer, 0.5 fixed left fewer crises below alert and raised fewer harmless texts than the choice (README, round 18).
+    sentence_weight: float | None = 0.5
+    watch_agreement: float | None = 0.0
     dense_weight: float = 0.3
     # Heads that read the word vectors at their own, smaller share (round 14): the word-vector half reads risk into
     # ordinary texts (a Doric "who's going to the group tomorrow?" at 96% crisis, a group chat arranging to meet at 95%)
@@ -144,6 +149,13 @@ class Settings:
     # The crisis level reads this share of the higher of the safeguarding and amplification heads' chances
     # beside the crisis head's (``model.agree``; round 15: a crisis is one or the other in every labelled file).
     crisis_mix: float = 0.25
+    # The n-gram heads' own C (liblinear's inverse regularisation) for some heads, the others at ``c_sparse``.
+    sparse_c_heads: tuple = ()
+    # Bagging: these heads' regressions fitted ``bag`` times, each on the fit's items less one share of its
+    # writers (dealt round-robin), and their weights averaged (one linear model, so no cost to a run); 0: off.
+    bag: int = 0
+    bag_heads: tuple = ("alert", "crisis")
+    bag_views: tuple = ("sparse",)
 
 
 @dataclass
@@ -171,7 +183,7 @@ class Fitted:
         return M.Model(arrays, meta, embedder)
 
 
-def fit(feat: Features, y, rows: list[int], how: "Settings | None" = None) -> Fitted:
+def fit(feat: Features, y, rows: list[int], how: "Settings | None" = None, groups=None) -> Fitted:
     """Every head on the given items: a logistic regression on the n-grams and one on the embeddings.
 
     With ``how.extra_negatives`` each sentence is also an example on its own, but only of what
@@ -180,22 +192,23 @@ def fit(feat: Features, y, rows: list[int], how: "Settings | None" = None) -> Fi
     a crisis on its own is unknown, so those are left out.) This teaches the sentence-aware
     reading that an ordinary sentence of a complaint is not a risk.
     """
-    return fit_all(feat, y, [rows], how)[0]
+    return fit_all(feat, y, [rows], how, groups)[0]
 
 
-def fit_all(feat: Features, y, row_sets: list[list[int]], how: "Settings | None" = None) -> list[Fitted]:
+def fit_all(feat: Features, y, row_sets: list[list[int]], how: "Settings | None" = None, groups=None) -> list[Fitted]:
     """:func:`fit` for each set of rows (cross-validation's folds and the final model), every regression of
     every fit a job for the same ``WORKERS`` processes: one pool, so no core idles while the other finishes
     one fit's last head (six pools until round 17), and the same weights to the last bit."""
     import numpy as np
 
     how = how or Settings()
-    problems = [_problem(feat, y, rows, how) for rows in row_sets]
+    problems = [_problem(feat, y, rows, how, groups) for rows in row_sets]
     heads = len(M.HEADS)
-    # Every (fit, view, head) regression is a job of its own, each job's result goes to its own column, so
-    # which process ran it changes nothing.
-    jobs = [(k, name, c) for k in range(len(problems)) for name in ("sparse", "dense") for c in range(heads)]
-    results = iter(_run_jobs(_fit_job, jobs, (feat, problems)))
+    # Every (fit, view, head[, bag member]) regression is a job of its own, each job's result goes to its own
+    # column, so which process ran it changes nothing.
+    jobs = [(k, name, c, b) for k in range(len(problems)) for name in ("sparse", "dense") for c in range(heads)
+            for b in range(_members(how, name, c))]
+    results = iter(_average_members(_run_jobs(_fit_job, jobs, (feat, problems)), jobs))
     _DENSE.clear()  # held by this process when the jobs ran in it (one worker, or no fork)
     out = []
     for k, (idf, width, mean, scale, *_rest) in enumerate(problems):
@@ -209,7 +222,45 @@ def fit_all(feat: Features, y, row_sets: list[list[int]], how: "Settings | None"
     return out
 
 
-def _problem(feat: Features, y, rows: list[int], how: Settings):
+def _members(how: Settings, name: str, c: int) -> int:
+    """How many regressions make head ``c`` of view ``name``: ``how.bag`` for a bagged head, else 1."""
+    return how.bag if how.bag > 1 and M.HEADS[c] in how.bag_heads and name in how.bag_views else 1
+
+
+def _average_members(results: list, jobs: list):
+    """One ``(weights, bias)`` per (fit, view, head): a bagged head's members averaged, in the jobs' order."""
+    import numpy as np
+
+    out, at = [], 0
+    while at < len(jobs):
+        n = 1
+        while at + n < len(jobs) and jobs[at + n][:3] == jobs[at][:3]:
+            n += 1
+        part = results[at:at + n]
+        out.append((np.mean([w for w, _b in part], axis=0), float(np.mean([b for _w, b in part]))) if n > 1 else part[0])
+        at += n
+    return out
+
+
+def _bag_rows(rows: list[int], groups, bag: int) -> list:
+    """For each bag member, the positions in ``rows`` it is fitted on: all but one share of the writers
+    (writers dealt round-robin in sorted order; without ``groups``, items dealt by position)."""
+    import numpy as np
+
+    if bag < 2:
+        return []
+    if groups is None:
+        share = np.arange(len(rows)) % bag
+    else:
+        from .train_data import writer_order
+
+        writers = sorted({groups[r] for r in rows}, key=writer_order)
+        of = {w: k % bag for k, w in enumerate(writers)}
+        share = np.array([of[groups[r]] for r in rows])
+    return [np.flatnonzero(share != b) for b in range(bag)]
+
+
+def _problem(feat: Features, y, rows: list[int], how: Settings, groups=None):
     """What one fit's jobs read: ``(idf, width, mean, scale, rows, n-gram rows (csr), units' n-gram rows,
     units' dense rows, labels, units' labels, how)``. The word vectors' standardised rows (a float64 copy of
     every text's) are made by each process when it first needs them (``_dense_view``), not kept for every fit."""
@@ -231,7 +282,8 @@ def _problem(feat: Features, y, rows: list[int], how: Settings):
     units_dense = ((np.stack([feat.unit_dense[r][k, :width] for r, k in zip(owners, pieces)]) - mean) * scale
                    if owners else np.zeros((0, width)))
     owner_y = y[owners] if owners else np.zeros((0, heads), dtype=y.dtype)
-    return idf, width, mean, scale, rows, _csr(sparse_rows, idf), units_sparse, units_dense, y[rows], owner_y, how
+    return (idf, width, mean, scale, rows, _csr(sparse_rows, idf), units_sparse, units_dense, y[rows], owner_y, how,
+            _bag_rows(rows, groups, how.bag))
 
 
 _DENSE = {}  # in a process: the fit whose standardised word-vector rows it holds, and those rows
@@ -282,18 +334,21 @@ def _forked_job(k: int):
     return job(data, *jobs[k])
 
 
-def _fit_job(data, k: int, name: str, c: int):
-    """One head's regression on one view of fit ``k``: ``(weights, bias)``."""
+def _fit_job(data, k: int, name: str, c: int, b: int = 0):
+    """One head's regression on one view of fit ``k`` (bag member ``b`` of a bagged head): ``(weights, bias)``."""
     import numpy as np
     from scipy.sparse import vstack
 
     feat, problems = data
-    _idf_, _width, _mean, _scale, _rows, x_sparse, units_sparse, units_dense, yy, owner_y, how = problems[k]
+    _idf_, _width, _mean, _scale, _rows, x_sparse, units_sparse, units_dense, yy, owner_y, how, bags = problems[k]
     if name == "sparse":
-        x, x_units, stack, C, dual = x_sparse, units_sparse, vstack, how.c_sparse, True
+        C = dict(how.sparse_c_heads).get(M.HEADS[c], how.c_sparse)
+        x, x_units, stack, dual = x_sparse, units_sparse, vstack, True
     else:
         x, x_units, stack, C, dual = _dense_view(feat, problems, k), units_dense, np.vstack, how.c_dense, False
     target = yy[:, c]
+    if _members(how, name, c) > 1:
+        x, target = x[bags[b]], target[bags[b]]
     negatives = np.flatnonzero(owner_y[:, c] == 0) if len(owner_y) else np.zeros(0, dtype=int)
     xc = stack([x, x_units[negatives]]) if len(negatives) else x
     if hasattr(xc, "tocsr"):
