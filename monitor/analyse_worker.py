@@ -120,8 +120,8 @@ class Deferred:
         self._products = None
 
     def names_product(self, text: str):
-        """As ``Analyser.names_product``, without compiling the analyser: the profile's products named beside one of its
-        places (round 16)."""
+        """As ``Analyser.names_product``, without compiling the analyser: the profile's products named without our name
+        (round 16; ``products.Products.alone``)."""
         org = self.config.organisation
         if not org.profile.products:
             return None  # nothing listed: the check's package is not imported
@@ -130,7 +130,7 @@ class Deferred:
 
             self._products = (for_organisation(org), places_regex(org.profile.places)[1])
         reader, places_rx = self._products
-        return reader.proper_beside(text, places_rx)
+        return reader.alone(text, places_rx)
 
     def rows(self):
         """The correction rows, read once (a failure is kept and raised again where they are used)."""

@@ -60,7 +60,9 @@ def test_an_unbacked_crisis_a_guard_sets_aside_still_stays_at_alert():
 
 
 def test_the_rules_floor_still_makes_an_explicit_phrase_a_crisis():
-    a = Analyser(CFG, model=_Heads(0.2, 0.05, 0.5)).analyse("", "New Baby Network I want to die tonight")
+    # our handle: about the rules' floor, not the name check (which reads "New Baby Network I want to die tonight" at
+    # 0.44 since round 18's retraining, 0.46 before: unsure, so a crisis there is held at alert)
+    a = Analyser(CFG, model=_Heads(0.2, 0.05, 0.5)).analyse("", "@newbabynetwork I want to die tonight")
     assert a.severity == "crisis"  # the rules' explicit phrase: the higher level wins
 
 

@@ -198,10 +198,37 @@ def test_a_text_naming_our_product_but_not_us_is_kept_unsure(cfg):
     for body in ("up in the wee hours again with the baby", "the sling library at the church is shut",  # no capitals
                  "Pram exchange at the school fair"):  # nor a lower-case product: only our name finds those
         assert an.analyse("", body) is None, body
-    # a product's name alone, with none of our places, is anyone's (t81: a song, a hospice's shop, a car rally)
+    # a product's name beside another town, or as a title in quotes, is anyone's (t81: a song, a hospice's shop)
     for body in (PRAM.replace("Oban", "Totnes"), "Playing 'Hold Me Close' by David Essex at Nana's funeral on Friday."):
         assert an.analyse("", body) is None, body
     assert an.analyse("", "Hold Me Close sling library in Oban lent us a carrier") is not None
+
+
+@pytest.mark.parametrize("body,ours", [
+    # round 18: without one of our places, read when nothing says it is another place's or another kind of thing
+    ("pov: the sling lady at Snuggle Up showed me how to carry her and now she's floppy and grunting", True),
+    ("Saved my back / Snuggle Up sling library saved my back and my sanity.", True),
+    ("Scored a whole winter wardrobe for £6 at the Hand-Me-Down Hub this morning", True),
+    ("Snuggle Up, I love you", True),
+    ("Hold Me Close app keeps crashing, 2 stars.", False),  # a describing word after it
+    ("Love the Hand-Me-Down Hub podcast too", True),  # unless it is a word of our products (our podcast)
+    ("Snuggle Up Café, Totnes / sick after the seafood platter", False),  # a capitalised word after it
+    ("Fight outside Snuggle Up bar in Leeds last night", False),  # another town in the text
+    ("Snuggle Up Ltd has recalled a range of cot-beds", False),
+    ("Playing 'Snuggle Up' at the funeral", False),  # a title in quotes
+    ("The Snuggle Up Saturday session was cancelled again", True),  # a day is no one's name
+    ("Andover Acorns sleep consultant in Leeds charged me £350", False),  # our place inside the product's own name
+    ("Andover Acorns sleep consultant came to the Andover group", True),  # ... and outside it
+])
+def test_our_products_name_alone_without_our_place(cfg, body, ours):
+    an = Analyser(cfg, [])
+    an.identity.set_products(["Snuggle Up", "the Hand-Me-Down Hub", "Hold Me Close", "Small Hours podcast",
+                              "Andover Acorns"])
+    an.identity.set_places(["Andover"])
+    a = an.analyse("", body)
+    assert (a is not None) == ours, body
+    if ours:
+        assert an.last_identity.verdict == "unsure" and a.severity in ("info", "watch", "alert")
 
 
 def test_a_run_reads_a_text_naming_only_our_product(tmp_path):

@@ -86,6 +86,7 @@ def test_lookalike_handles_are_found_but_are_not_us():
     ("Hi New Baby Netowrk, one of your volunteers", "new baby netowrk"),
     ("The New Baby Networks dads group", "new baby networks"),
     ("New Babby Network lady said I could msg", "new babby network"),
+    ("shout out to New Babies Network in Andover", "new babies network"),  # a word in the plural (round 18)
 ])
 def test_misspellings_are_flagged_candidates(text, written):
     from monitor.matching import MISSPELLED
@@ -233,6 +234,20 @@ def test_a_short_name_is_only_ever_a_weak_candidate():
     both = m.candidates("New Baby Network (NBN) cafe")
     assert [c.flags for c in both] == [(), (SHORT,)]
     assert Matcher(["New Baby Network"]).candidates("Hi NBN team") == []  # only when configured
+
+
+def test_an_acronym_starting_a_hashtag_with_a_word_after_it_is_a_short_name_candidate():
+    """Round 18: "#NBNvolunteer" (t86, ours) was never read; the acronym in its own capitals, then a word."""
+    from monitor.matching import SHORT
+
+    m = Matcher(["New Baby Network", "@newbabynetwork"], [], ["NBN"])
+    for text, tag in (("so proud to be an #NBNvolunteer this year", "#NBNvolunteer"), ("#NBNTeam at the fair", "#NBNTeam")):
+        assert m.could_mention(text)
+        (c,) = m.candidates(text)
+        assert c.flags == (SHORT,) and c.text == "nbn" and c.shown == tag and text[c.start:c.end] == "NBN"
+    for text in ("#NBN48213 parcel", "#nbnvolunteer", "#NBNx", "x#NBNvolunteer"):  # digits, no capitals, too short
+        assert not m.could_mention(text) and m.candidates(text) == []
+    assert Matcher(["New Baby Network"], [], ["nbn"]).candidates("#NBNvolunteer") == []  # an acronym, as configured
 
 
 def test_the_shipped_config_names_nbn_as_a_short_name():

@@ -204,11 +204,13 @@ class Judge:
         return f"'{said[0]}' after our name" if said else None
 
     def names_product(self, text: str) -> str | None:
-        """A product of ours with a name of its own, written with its capitals, in a text that does not name us but
-        names one of our places ("Pram Exchange, Oban / Bought a cot at the Pram Exchange"), or None (round 16:
+        """A product of ours with a name of its own, written with its capitals, in a text that does not name us, with
+        one of our places ("Pram Exchange, Oban / Bought a cot at the Pram Exchange"), or None (round 16:
         ``analyse``). Without one of our places a product's name alone is anyone's: a song ("Hold Me Close"), a
-        hospice's charity shop or a car rally of the same name (t81: 7 of 60 not-us texts taken without this)."""
-        return self.product_reader().proper_beside(text, self._ours()[1]) if self.products else None
+        hospice's charity shop or a car rally of the same name (t81: 7 of 60 not-us texts taken without this); since
+        round 18 also without one when the text names no other place and nothing right after the product makes it
+        another kind of thing (``products.Products.alone``)."""
+        return self.product_reader().alone(text, self._ours()[1]) if self.products else None
 
     def use_sidecar(self, where) -> None:
         """Read the next texts with a labelled file's places and products (``evaluate.read_places``: ``(area, places,
@@ -270,7 +272,7 @@ class Judge:
         place_hit = bool(ours_rx and ours_rx.search(folded))
         near_idx = sorted({j for i in mentioned for j in (i - 1, i, i + 1) if 0 <= j < len(sents)})
         near_text = " \n".join(sents[j][1] for j in near_idx)
-        after, possessed, extended, at_other, article = [], False, False, False, False
+        after, possessed, extended, at_other, article, in_other = [], False, False, False, False, False
         prods = self.product_reader().words  # a word of our products after the name is ours (round 16)
         for i in mentioned:
             s = sents[i][1]
@@ -287,6 +289,8 @@ class Judge:
                                             and not m.text.startswith(("@", "#")))
                 place = _rx.AT_PLACE.match(rest)
                 at_other = at_other or bool(place and not any(fold(place.group(1)).startswith(p) for p in ours))
+                place = _rx.IN_PLACE.match(rest)
+                in_other = in_other or bool(place and not any(fold(place.group(1)).startswith(p) for p in ours))
                 article = article or bool(_rx.ARTICLE_BEFORE.search(before))
         extra = [
             float(kinds_ctx.max()) - float(around @ self._us_vec),  # reads more like a kind of namesake than like us
@@ -301,6 +305,8 @@ class Judge:
             *place_evidence(near_text, ours, ours_rx), *near_kind_counts(fold(near_text)),
             ordinary_shape(sents, mentioned, matches_by_sentence),
             float(any(split_name(m) for i in mentioned for m in matches_by_sentence.get(i, []))),
+            # round 18: a namesake's home named anywhere, none of ours ("... what Glasgow City Council will do")
+            0.0 if place_hit else place_evidence(" \n".join(s for _f, s in sents), ours, None)[1], float(in_other),
         ]
         return np.concatenate([np.asarray(extra, dtype=np.float64), around, left, right]), ctx, doc, kinds_ctx, after
 

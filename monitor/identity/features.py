@@ -17,7 +17,8 @@ FEATURES = ("namesake-likeness", "our place", "namesake word after name", "our w
        "capitalised word before the name", "name in quotes", "brackets after the name",
        "capitalised word before the name, starting the sentence", "its/their before the name", "'The' inside a sentence",
        "another web address or handle with our name", "our place near the name", "another UK place near the name") \
-    + tuple(f"reads like {k} (near the name)" for k in _NEAR_KINDS) + ("ordinary-phrase shape", "name split across lines")
+    + tuple(f"reads like {k} (near the name)" for k in _NEAR_KINDS) + ("ordinary-phrase shape", "name split across lines") \
+    + ("another UK place in the text and none of ours", "in another place a word or two after the name")
 MAX_SENTENCES = 40  # sentence vectors for at most this many sentences of a long text
 SIDE_WORDS = 3  # the words read on each side of the name (``side_texts``)
 VOTE = slice(len(FEATURES), len(FEATURES) + 256)  # where the vector around the name sits among the inputs (the vote's)

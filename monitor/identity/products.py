@@ -33,6 +33,16 @@ from ..text import fold
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # Words that never make a product ours after the name on their own ("the New Baby Network and ..."): small words.
+# The word right after a product's name, on the same line ("Cwtch Club toddler gym", "Harbour Light Café", "Pram
+# Exchange, Totnes": a review's title, the business and its town).
+_NEXT_WORD = re.compile(r"(?:['’]s)?,?[ \t]*([^\W\d_][\w'’-]*)")
+# Capitalised words after a product that are not another thing's name ("Wrap and Roam Saturday session": ours).
+_NOT_A_NAME = frozenset("""I Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
+July August September October November December""".split())
+# Places and vehicles a product's name may also be ("Harbour Lights bar", "Fen Lights lantern parade"), besides the words
+# that say another thing after our own name (``words._OTHER_AFTER``, ``_TRADE_AFTER``).
+_VENUES = frozenset("""bar pub cafe café brewery school academy festival parade railway ferry bus van lorry""".split())
+_QUOTES = frozenset("'‘’\"“”")
 _SMALL = frozenset("""a an the and or of for in on at to by with from our your my their its new this that""".split())
 
 
@@ -84,6 +94,46 @@ class Products:
         alone is anyone's, a song ("Hold Me Close") or another town's charity shop (t81, round 16's merge)."""
         found = self.proper(text)
         return found if found is not None and places_rx is not None and places_rx.search(fold(text)) else None
+
+    def alone(self, text: str, places_rx) -> str | None:
+        """A product of ours with a name of its own named in a text that does not name us, or None (``Judge.
+        names_product``). Round 16 read it beside one of our places only (``proper_beside``); since round 18:
+
+        - one of our places counts only outside the product's own name ("Sherwood Snoozes glamping pods" is not in
+          Sherwood because the podcast's name says so);
+        - it is someone else's when written as a title in quotes ("Playing 'Hold Me Close' by David Essex"), or
+          followed by a capitalised word that is not one of our places or a word that says what else it is ("Sherwood
+          Snooze Co", "Harbour Light Café, Scarborough", "Hold Me Close app"; a word of our products is ours);
+        - without one of our places it is read when the text names no other town or country either (``words.
+          UK_PLACES``, places abroad): "Snuggle Up sling library saved my back". Six of the true mentions new writers
+          lost in rounds 17-18 were such posts, one a crisis ("the sling lady at Snuggle Up ... she's really floppy").
+        """
+        if self.rx_proper is None:
+            return None
+        spans = list(self.rx_proper.finditer(text))
+        if not spans:
+            return None
+        from .words import _OTHER_AFTER, _TRADE_AFTER, _rx
+
+        rest = text
+        for m in reversed(spans):
+            rest = rest[:m.start()] + " " + rest[m.end():]
+        folded = fold(rest)
+        for m in spans:
+            if text[max(0, m.start() - 1):m.start()] in _QUOTES:
+                return None  # a title in quotes: a song, a book
+            nxt = _NEXT_WORD.match(text, m.end())
+            word = nxt.group(1) if nxt else ""
+            capital = word[:1].isupper() and re.sub(r"['’].*", "", word) not in _NOT_A_NAME and not (
+                places_rx is not None and places_rx.match(fold(text[nxt.start(1):])))
+            if capital or fold(word) in (_OTHER_AFTER | _TRADE_AFTER | _VENUES) - self.words:
+                return None
+        name = " ".join(spans[0].group(0).split())
+        if places_rx is not None and places_rx.search(folded):
+            return name
+        if _rx.UK_PLACE.search(rest) or _rx.ABROAD.search(folded):
+            return None
+        return name
 
     def named(self, text: str, any_case: bool = False) -> str | None:
         """The first product of ours named in ``text`` (as written there), or None; ``any_case``: its capitals need

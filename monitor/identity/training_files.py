@@ -88,4 +88,10 @@ TRAINING_FILES = (
     "training/t83_hexham.jsonl", "training/t85_thetford.jsonl", "training/t87_bridgend.jsonl",
     # and t81 (a judgement mix, read by the lead at round 16's merge, so no longer a clean test), for both models
     "training/t81_darlington.jsonl",
+    # round 18: t88 (namesakes beside true mentions) and t89 (a judgement mix), round 17's clean tests in
+    # training/next/, and t90-t93 (written during round 18: namesakes beside true mentions, a judgement mix, true
+    # mentions written the hard way, serious-sounding posts), each scored first by round 17's committed check (README
+    # "Is it us?")
+    "training/t88_andover.jsonl", "training/t89_whitby.jsonl", "training/t90_rutland.jsonl",
+    "training/t91_southholland.jsonl", "training/t92_skye.jsonl", "training/t93_sherwood.jsonl",
 )

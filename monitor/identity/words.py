@@ -121,6 +121,11 @@ _EXTENDED_ARGS = (r"^['’\"]?[ \t]+(?!(?:I|I'm|I've|A|The|CIC|Monday|Tuesday|We
                        r"([A-Z][\w&-]+)")
 # "... at/in/of/by <Capitalised>": where it is, or whose it is.
 _AT_PLACE_ARGS = (r"^['’\"]?,?\s+(?:at|in|of|by|from)\s+(?:the\s+)?([A-Z][\w.'&-]+(?:\s+[A-Z][\w.'&-]+)*)")
+# Round 18: "... <a word or two of what it is> in <Capitalised>": where someone else's is ("our local New Baby Network
+# group in Ballincollig", "the New Baby Network hub in Bolton"); not a month or a day ("group in January").
+_IN_PLACE_ARGS = (r"^(?:['’]s)?(?:\s+[a-z][\w'’-]*){1,2}\s+in\s+(?:the\s+)?(?!(?:January|February|March|April|May|June|"
+                  r"July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+                  r"Sunday)\b)([A-Z][\w.'&-]+)")
 # A capitalised word straight before the name, not starting the sentence: someone else's ("Cork New Baby Network",
 # "Kestrel New Baby Network", "NHS Clydeside New Baby Network"); these common words there say nothing.
 _CAP_BEFORE_ARGS = r"(?<![.!?:\n]\s)(?<=\s)([A-Z][\w'’.&-]*)\s+(?:the\s+)?$"
