@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from ..text import fold
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-# Words that never make a product ours after the name on their own ("the New Baby Network and ..."): small words.
 # The word right after a product's name, on the same line ("Cwtch Club toddler gym", "Harbour Light Café", "Pram
 # Exchange, Totnes": a review's title, the business and its town).
 _NEXT_WORD = re.compile(r"(?:['’]s)?,?[ \t]*([^\W\d_][\w'’-]*)")
@@ -43,6 +42,7 @@ July August September October November December""".split())
 # that say another thing after our own name (``words._OTHER_AFTER``, ``_TRADE_AFTER``).
 _VENUES = frozenset("""bar pub cafe café brewery school academy festival parade railway ferry bus van lorry""".split())
 _QUOTES = frozenset("'‘’\"“”")
+# Words that never make a product ours after the name on their own ("the New Baby Network and ..."): small words.
 _SMALL = frozenset("""a an the and or of for in on at to by with from our your my their its new this that""".split())
 
 
