@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import fold, quick_fold
+from .text import fold, plural_forms, quick_fold
 
 # Between the words of a phrase: whitespace (including line breaks), a joining hyphen
 # (possibly at a line break) or an underscore - nothing that ends a sentence or a thought.
@@ -122,12 +122,7 @@ def _plural_forms(term: str) -> frozenset[str]:
     """Our name run together with one of its words in the plural or singular ("newbabiesnetwork": round 18, four
     labelled posts of ours write "New Babies Network", which no spelling rule reached: three letters off)."""
     words = [w for w in re.split(r"[\s\-_]+", fold(term.strip())) if w]
-    out = set()
-    for k, w in enumerate(words):
-        forms = {w[:-1] + "ies", w + "s"} if w.endswith("y") else {w[:-3] + "y"} if w.endswith("ies") else \
-            {w[:-1]} if w.endswith("s") else {w + "s"}
-        out |= {"".join(words[:k] + [f] + words[k + 1:]) for f in forms if len(f) > 2}
-    return frozenset(out)
+    return frozenset("".join(words[:k] + [f] + words[k + 1:]) for k, w in enumerate(words) for f in plural_forms(w) - {w})
 
 
 def _fuzzy_regex(term: str) -> str | None:

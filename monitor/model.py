@@ -171,8 +171,7 @@ class Model:
     def bank(self):
         """(examples, 256), about unit length; explains only (``model_rows.unpack_bank``)."""
         if self._bank is None:
-            arrays = {k: embed.member(v) for k, v in self._arrays.items()
-                      if k in ("bank", "bank_t", "bank_mean", "bank_scale")}
+            arrays = {k: embed.member(v) for k, v in self._arrays.items() if k in _BANK}
             self._bank = model_rows.unpack_bank(self._np, arrays)
         return self._bank
 
@@ -362,10 +361,13 @@ def _sigmoid(np, z):
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
+# The example bank's members in judge.npz (``model_rows.pack_bank``; ``bank`` in older files): read only to explain.
+_BANK = ("bank", "bank_t", "bank_mean", "bank_scale")
+
+
 def load_from(directory: Path, embedder=None) -> Model:
     # The same arrays as np.load; the bank and the examples' texts left unread until a grade needs explaining.
-    data = embed.read_npz(directory / "judge.npz", later=("bank", "bank_t", "bank_mean", "bank_scale", "examples_xz",
-                                                          "examples"))
+    data = embed.read_npz(directory / "judge.npz", later=_BANK + ("examples_xz", "examples"))
     meta = json.loads((directory / "judge.json").read_text(encoding="utf-8"))
     return Model(data, meta, embedder)
 

@@ -120,3 +120,18 @@ def headline(title: str | None) -> str:
     folded = fold(title or "")
     folded = re.sub(r"\s+-\s+[^-]{2,60}$", "", folded)
     return " ".join(re.findall(r"\w+", folded))
+
+
+def plural_forms(word: str) -> set[str]:
+    """A word and its plural or singular ("bag" <-> "bags", "library" <-> "libraries"): our products' last
+    words (``identity.products``) and our name's words (``matching``)."""
+    forms = {word}
+    if word.endswith("ies") and len(word) > 4:
+        forms.add(word[:-3] + "y")
+    elif word.endswith("s") and len(word) > 3:
+        forms.add(word[:-1])
+    elif word.endswith("y") and len(word) > 3:
+        forms.add(word[:-1] + "ies")
+    else:
+        forms.add(word + "s")
+    return forms

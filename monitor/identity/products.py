@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text import fold
+from ..text import fold, plural_forms
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # The word right after a product's name, on the same line ("Cwtch Club toddler gym", "Harbour Light Café", "Pram
@@ -46,24 +46,10 @@ _QUOTES = frozenset("'‘’\"“”")
 _SMALL = frozenset("""a an the and or of for in on at to by with from our your my their its new this that""".split())
 
 
-def _plural_forms(word: str) -> set[str]:
-    """A word and its plural or singular ("bag" <-> "bags", "library" <-> "libraries")."""
-    forms = {word}
-    if word.endswith("ies") and len(word) > 4:
-        forms.add(word[:-3] + "y")
-    elif word.endswith("s") and len(word) > 3:
-        forms.add(word[:-1])
-    elif word.endswith("y") and len(word) > 3:
-        forms.add(word[:-1] + "ies")
-    else:
-        forms.add(word + "s")
-    return forms
-
-
 def _token_pattern(token: str, last: bool) -> str:
     """One word of a product as a regex: a capitalised word must keep its capital (or be in capitals), a lower-case
     one matches any case; the last word also singular or plural."""
-    forms = sorted(_plural_forms(token) if last else {token}, key=len, reverse=True)
+    forms = sorted(plural_forms(token) if last else {token}, key=len, reverse=True)
     if token[:1].isupper():
         alts = [re.escape(f) for f in forms] + [re.escape(f.upper()) for f in forms]
         return "(?:" + "|".join(dict.fromkeys(alts)) + ")"
@@ -185,7 +171,7 @@ def read_products(products, our_names=()) -> Products:
         # program" is a namesake's)
         for w in _WORD.findall(fold(plain))[-1:] + _WORD.findall(fold(inside)):
             if w not in _SMALL and w not in ours and len(w) > 1:
-                words |= _plural_forms(w) - ours
+                words |= plural_forms(w) - ours
         tokens = _WORD.findall(plain)
         changed = True
         while tokens and changed:  # "The", "our", our own name at the front

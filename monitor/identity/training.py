@@ -380,7 +380,7 @@ def train(config, files: list[Path] | None = None, out: Path | None = None, low:
         context_mean=c_mean.astype(np.float32), context_scale=c_scale.astype(np.float32), context_w=c_w.astype(np.float32),
         context_b=np.float64(c_b), context_weight=np.float64(CONTEXT_WEIGHT), context_band=np.asarray(CONTEXT_BAND),
         context_reads=np.asarray(CONTEXT_READS),
-    ), level=9)  # round 17: zlib's smallest, read as fast
+    ))  # deflated at zlib's level 9 (save_npz's default since round 17): smallest, read as fast
     decide._model = None  # the next decision reads the new file
     return meta
 
