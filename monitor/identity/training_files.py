@@ -94,4 +94,7 @@ TRAINING_FILES = (
     # "Is it us?")
     "training/t88_andover.jsonl", "training/t89_whitby.jsonl", "training/t90_rutland.jsonl",
     "training/t91_southholland.jsonl", "training/t92_skye.jsonl", "training/t93_sherwood.jsonl",
+    # round 19's start: t94 (namesakes beside true mentions) and t95 (a judgement mix), round 18's clean tests, scored
+    # by round 18's merged models before they were moved up (training/README.md)
+    "training/t94_furness.jsonl", "training/t95_bishopsstortford.jsonl",
 )
