@@ -20,7 +20,7 @@ class Model:
 
         import numpy as np
 
-        z = embed.read_npz(path, later=("positives", "positives_nz", "positives_val"))  # without zipfile (embed.py)
+        z = embed.read_npz(path, later=("positives",) + tuple("positives_" + k for k in SPARSE_PARTS))  # without zipfile
         self.w = z["w"].astype(np.float64)
         self.b = float(z["b"])
         self.mean = z["mean"].astype(np.float64)
@@ -34,21 +34,26 @@ class Model:
         # an older file's ``refs``/``ref_us`` are ordered and transposed here.
         refs_scale = np.float32(z["refs_scale"]) if "refs_scale" in z else np.float32(127.0)
         if "refs_nz" in z:
-            refs_t, self._n_neg = unsparse(z["refs_nz"], z["refs_val"], z["refs_shape"]), int(z["ref_n_neg"])
+            refs_t, self._n_neg = unsparse(sparse_of(z, "refs_")), int(z["ref_n_neg"])
         else:
             ref_us = z["ref_us"].astype(bool)
             order = np.concatenate([np.flatnonzero(~ref_us), np.flatnonzero(ref_us)])
             refs_t, self._n_neg = np.ascontiguousarray(z["refs"][order].T), int((~ref_us).sum())
         self._refs_t = refs_t.astype(np.float32)
         np.divide(self._refs_t, refs_scale, out=self._refs_t)
+        self._refs_scale = refs_scale
         # ctx vectors of true mentions (for learned namesakes only), stored as int8 (x positives_scale) to keep the
         # file small (as non-zero numbers since round 17); in an older file those equal to their vector around the
         # name (positives_in_refs) were not stored twice. Read when a learned namesake first needs them
         # (``positives``): most runs never do (round 17).
         self._positives = None
-        stored = (z["positives_nz"], z["positives_val"], z["positives_shape"]) if "positives_nz" in z else z["positives"]
+        # Since round 19 they are stored as their difference from the signs of the references of the same true
+        # mentions at x 6 (``positives_from_refs``): the same vectors would be stored twice otherwise (the vote's
+        # reading of the name and this one agree in most numbers), 0.52 -> 0.44 MB.
+        stored = sparse_of(z, "positives_") if "positives_nz" in z else z["positives"]
         self._positives_of = (stored, float(z["positives_scale"]) if "positives_scale" in z else 127.0,
-                              z["positives_in_refs"].astype(bool) if "positives_in_refs" in z else None)
+                              z["positives_in_refs"].astype(bool) if "positives_in_refs" in z else None,
+                              bool(z["positives_from_refs"]) if "positives_from_refs" in z else False)
         self.us_after = set(str(x) for x in z["us_after"])  # words seen after our name in true mentions
         self.meta = json.loads(str(z["meta"]))
         # the words model: its vocabulary (one term a line), idf and weights; absent from an older file
@@ -72,8 +77,10 @@ class Model:
         import numpy as np
 
         if self._positives is None:
-            pos, scale, in_refs = self._positives_of
-            pos = unsparse(*map(embed.member, pos)) if isinstance(pos, tuple) else embed.member(pos)
+            pos, scale, in_refs, from_refs = self._positives_of
+            pos = unsparse(pos) if isinstance(pos, dict) else embed.member(pos)
+            if from_refs:  # the references' own int8 numbers (exact: small integers / the scale, times the scale)
+                pos = pos + np.sign(np.rint(self.pos_refs * self._refs_scale)).astype(np.int8)
             pos = pos.astype(np.float32) / scale if pos.dtype == np.int8 else pos.astype(np.float32)
             self._positives = pos if in_refs is None else np.concatenate([pos, self.pos_refs[in_refs]])
         return self._positives
@@ -116,22 +123,43 @@ class Model:
 
 
 def sparse(q) -> dict:
-    """An int8 matrix as the file stores it since round 17: which numbers are not zero (``nz``, one bit each) and those
-    numbers (``val``, in order), and its ``shape``. The vote's references at x 6 are 82% zeros: deflated, 15% smaller
-    than the matrix itself deflated; read back exactly (``unsparse``)."""
+    """An int8 matrix as the file stores it: which numbers are not zero (``nz``, one bit each), and since round 19 their
+    signs (``neg``, one bit each) and the few of them beyond -1..1 (``far``: their places among the non-zero numbers,
+    ``far_val``: the numbers), and its ``shape``; read back exactly (``unsparse``). The vote's references at x 6 are
+    82% zeros and all but 0.1% of the rest are -1 or 1: deflated, the signs as bits take 3% less than the numbers did
+    as bytes (round 17 stored them so, ``val``; such a file still loads)."""
     import numpy as np
 
-    return {"nz": np.packbits(q != 0), "val": q[q != 0], "shape": np.asarray(q.shape, dtype=np.int64)}
+    val = q[q != 0]
+    far = np.flatnonzero((val < -1) | (val > 1))
+    return {"nz": np.packbits(q != 0), "neg": np.packbits(val < 0), "far": far.astype(np.int64), "far_val": val[far],
+            "shape": np.asarray(q.shape, dtype=np.int64)}
 
 
-def unsparse(nz, val, shape):
-    """The int8 matrix ``sparse`` stored (C order)."""
+SPARSE_PARTS = ("nz", "val", "neg", "far", "far_val", "shape")  # what ``sparse`` may store (``val``: round 17 files)
+
+
+def sparse_of(z: dict, prefix: str) -> dict:
+    """The parts of the matrix stored under ``prefix`` (``refs_``, ``positives_``), ready for ``unsparse``."""
+    return {k: z[prefix + k] for k in SPARSE_PARTS if prefix + k in z}
+
+
+def unsparse(parts: dict):
+    """The int8 matrix ``sparse`` stored (C order), from its parts (a round 17 file's ``nz``, ``val``, ``shape`` too).
+    Parts left for later (``embed.read_npz``'s ``later``) are read here."""
     import numpy as np
 
-    shape = tuple(int(n) for n in shape)
+    parts = {k: embed.member(v) for k, v in parts.items()}
+    shape = tuple(int(n) for n in parts["shape"])
     size = int(np.prod(shape))
+    nz = np.unpackbits(parts["nz"], count=size).view(bool)
+    if "val" in parts:
+        val = parts["val"]
+    else:
+        val = np.where(np.unpackbits(parts["neg"], count=int(nz.sum())).view(bool), np.int8(-1), np.int8(1))
+        val[parts["far"]] = parts["far_val"]
     out = np.zeros(size, dtype=np.int8)
-    out[np.unpackbits(nz, count=size).view(bool)] = val
+    out[nz] = val
     return out.reshape(shape)
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from .. import embed
 from ..languages import reads_other_language
 from ..text import fold
-from .classifier import KNN_K, Model, knn_vote, sparse, text_logit, unsparse  # noqa: F401 (re-exported: training, tests)
+from .classifier import (KNN_K, SPARSE_PARTS, Model, knn_vote, sparse, sparse_of, text_logit,  # noqa: F401 (re-exported)
+                         unsparse)
 from .context import second_look
 from .products import for_organisation, places_regex
 from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
