@@ -13,7 +13,7 @@ from ..text import fold
 from . import decide
 from .context import BAND as CONTEXT_BAND, HEAD_L2, READS as CONTEXT_READS, WEIGHT as CONTEXT_WEIGHT, head_input, head_logit, mixed
 from .encodings import CONTEXT_CACHE, ROOT, _context_key, context_vectors, fit_context_head  # noqa: F401 (re-exported)
-from .classifier import sparse
+from .classifier import sparse, stored_vocabulary
 from .decide import (HIGH, L2, LEARNED_MARGIN, LEARNED_SAME_WORD, LEARNED_SIMILARITY, LOW, TEXT_C, TEXT_WEIGHT,
                      VECTOR_L2, Judge, knn_vote, model, text_logit)
 from .features import FEATURES, VOTE, _weak_only, profile_text, short_name_elsewhere, strong_evidence, text_grams
@@ -362,6 +362,7 @@ def train(config, files: list[Path] | None = None, out: Path | None = None, low:
     us_after = sorted({a for a_list, yy in zip(afters, y) if yy == 1 for a in a_list})
     c_mean, c_scale, c_w, c_b = fit_context_head(head_input(context_vectors(cands)), y)  # the second look (context.py)
     positives, in_refs, from_refs = _positives(ctxs[y == 1], X[y == 1, VOTE])
+    stored_terms, order = stored_vocabulary(vocab)  # single words, then pairs as two places (round 19)
     meta = {
         "files": {str(Path(f).resolve().relative_to(ROOT)) if Path(f).resolve().is_relative_to(ROOT) else str(f):
                   hashlib.sha256(Path(f).read_bytes()).hexdigest()[:16] for f in files},
@@ -378,8 +379,8 @@ def train(config, files: list[Path] | None = None, out: Path | None = None, low:
         positives_scale=np.float64(POSITIVES_SCALE),
         refs_scale=np.float64(REFS_SCALE), **_refs_stored(X[:, VOTE], y == 1),
         us_after=np.asarray(us_after, dtype=str), meta=np.asarray(json.dumps(meta, sort_keys=True)),
-        text_weight=np.float64(TEXT_WEIGHT), text_vocab=np.frombuffer("\n".join(vocab).encode(), dtype=np.uint8), text_idf=idf.astype(np.float16),
-        text_w=tw.astype(np.float16), text_b=np.float64(tb),  # half precision: the file stays < 1.5 MB
+        text_weight=np.float64(TEXT_WEIGHT), **stored_terms, text_idf=idf[order].astype(np.float16),
+        text_w=tw[order].astype(np.float16), text_b=np.float64(tb),  # half precision: the file stays < 1.5 MB
         context_mean=c_mean.astype(np.float32), context_scale=c_scale.astype(np.float32), context_w=c_w.astype(np.float32),
         context_b=np.float64(c_b), context_weight=np.float64(CONTEXT_WEIGHT), context_band=np.asarray(CONTEXT_BAND),
         context_reads=np.asarray(CONTEXT_READS),
