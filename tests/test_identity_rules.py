@@ -143,6 +143,12 @@ def test_an_older_file_loads_the_same_and_the_true_mentions_vectors_wait_until_n
     for k in decide.SPARSE_PARTS:
         z.pop("refs_" + k, None), z.pop("positives_" + k, None)
     assert (difference != 0).mean() < 0.3  # mostly zeros: why it is stored so
+    from monitor.identity.classifier import vocabulary
+
+    terms = vocabulary(z)  # round 19: pairs of words stored as their words' places; an older file lists every term
+    assert len(terms) == len(z["text_w"]) and all(" " not in t for t in terms[:terms.index(next(t for t in terms if " " in t))])
+    z["text_vocab"] = np.frombuffer("\n".join(terms).encode(), dtype=np.uint8)
+    del z["text_pair_first"], z["text_pair_second"]
     z["positives"] = difference + np.sign(refs[n_neg:])
     # any training order, each side in its own order (the namesakes are put first at load)
     ours = np.zeros(len(refs), bool)
@@ -156,6 +162,7 @@ def test_an_older_file_loads_the_same_and_the_true_mentions_vectors_wait_until_n
     assert new._refs_t.tobytes() == was._refs_t.tobytes()
     assert len(new.positives) == len(refs) - n_neg and new.positives.dtype == np.float32
     assert new.positives.tobytes() == was.positives.tobytes()
+    assert new.vocab == was.vocab and len(new.vocab) == len(terms)
     assert not np.array_equal(new.positives, new.pos_refs)  # its own vectors, not the vote's
     q = np.asarray([[0, 3, 0, -1], [0, 0, 0, 0], [-127, 1, 2, 0]], dtype=np.int8)
     kept = decide.sparse(q)
