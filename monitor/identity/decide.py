@@ -335,7 +335,7 @@ class Judge:
         import numpy as np
 
         elsewhere = short_name_elsewhere(self.config, sents, mentioned, matches_by_sentence,
-                                         self.product_reader().words)
+                                         self.product_reader().words, self._ours()[1])
         if elsewhere:  # "NBN (Nigerian Breastfeeding Network)" (round 14), "NBN Scaffolding" (round 15)
             i, m = next((i, m) for i in sorted(mentioned) for m in matches_by_sentence.get(i, []))
             short = sents[i][1][m.start:m.end] if len(fold(sents[i][1])) == len(sents[i][1]) else m.text

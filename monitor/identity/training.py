@@ -338,7 +338,8 @@ def _rules_first(config, cands, places=None):
             continue
         after = [w for i in mentioned for m in mbs[i] for w in words_after(fold(sents[i][1]), m.end)]
         known = any(a and set(a) & set(after) for _ns, a in judge._known)
-        out.append(0 if known or short_name_elsewhere(config, sents, mentioned, mbs, judge.product_reader().words) else -1)
+        elsewhere = short_name_elsewhere(config, sents, mentioned, mbs, judge.product_reader().words, judge._ours()[1])
+        out.append(0 if known or elsewhere else -1)
     return np.asarray(out)
 
 
