@@ -191,14 +191,14 @@ class Bench:
         return self._grams[stop]
 
     def first(self, drop: str, text_weight: float, mask_tr, mask_te, tag, refs_scale: float = 0.0, text_c: float = 0.0,
-              stop: str = "", wfloor: float = 0.0):
+              stop: str = "", wfloor: float = 0.0, min_df: int = 0):
         """The first model's P(us) on ``mask_te``, fitted on ``mask_tr`` (cached per tag); ``refs_scale``: the vote's
         references stored at int8 x this instead of ``training.REFS_SCALE`` (round 12: the model's size)."""
         import numpy as np
 
         from monitor.identity.decide import L2
 
-        key = (drop, text_weight, tag, refs_scale, text_c, stop, wfloor)
+        key = (drop, text_weight, tag, refs_scale, text_c, stop, wfloor, min_df)
         if key in self._first:
             return self._first[key]
         T, X = self.T, self.X.copy()
@@ -212,7 +212,7 @@ class Bench:
             if text_weight:
                 grams = self.grams_for(stop)
                 tm = T._fit_text([grams[i] for i in np.flatnonzero(mask_tr)], self.y[mask_tr], groups=self.groups[mask_tr],
-                                 **({"c": text_c} if text_c else {}))
+                                 **({"c": text_c} if text_c else {}), **({"min_df": min_df} if min_df else {}))
                 p = T._blend(p, T._text_logits(tm, [grams[i] for i in np.flatnonzero(mask_te)]), text_weight)
         finally:
             T.REFS_SCALE, T.WRITER_FLOOR = saved_scale, saved_floor
@@ -231,7 +231,7 @@ class Bench:
 
         p = self.first(opts.get("drop", ""), float(opts.get("text", TEXT_WEIGHT)), mask_tr, mask_te, tag,
                        float(opts.get("refs", 0)), float(opts.get("textc", 0)), opts.get("stop", ""),
-                       float(opts.get("wfloor", T_FLOOR_UNSET)))
+                       float(opts.get("wfloor", T_FLOOR_UNSET)), int(opts.get("mindf", 0)))
         head = opts.get("head", "name")
         if head == "none":
             return p
@@ -376,12 +376,17 @@ def main(argv=None) -> None:
         print(f"=== VARIANT {name}: {opts or 'as committed'}", flush=True)
         if not args.no_blind:
             print("pseudo-blind (trained without the test files, scored as monitor eval):")
-            print("\n".join(summarise(b.pseudo_blind(opts, analyser))), flush=True)
+            b.last_reports = b.pseudo_blind(opts, analyser)
+            print("\n".join(summarise(b.last_reports)), flush=True)
             if args.dump:
                 te = ~b.train
                 Path(args.dump).mkdir(parents=True, exist_ok=True)
                 np.savez(Path(args.dump) / f"{name}.npz", p=b.last_p, y=b.y[te], weak=b.weak[te], forced=b.forced[te],
                          groups=b.groups[te], ids=np.asarray([str(c[1]["id"]) for c, t in zip(b.cands, te) if t]))
+                import json  # round 19: what each file's report says went wrong, with the reasons (``misses``)
+
+                (Path(args.dump) / f"{name}.misses.json").write_text(json.dumps(
+                    {f: rep.misses for f, rep in b.last_reports.items()}, indent=1, ensure_ascii=False))
         if args.cv:
             from monitor.identity.decide import HIGH
 

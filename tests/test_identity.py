@@ -339,6 +339,35 @@ def test_our_short_name_is_us_only_when_the_text_reads_like_us(cfg):
         assert result is None and an.last_identity.verdict == "not_us", body
 
 
+@pytest.mark.parametrize("body,about", [
+    ("If you're still holding NBN token: the team wallet moved everything to a mixer an hour ago. It's over.",
+     "is about a crypto token ('token')"),
+    ("Is NBN legit? Friend says NBN is going to 10x after the exchange listing. Liquidity locked for 30 days only.",
+     "is about a crypto token ('liquidity')"),
+    ("Rare disease day. For my niece, who has a mutation in the NBN gene and more hospital stays than most",
+     "is about a gene ('mutation')"),
+    ("NBN outage hits thousands: homes lost internet access on Tuesday after a fault", "is about broadband ('outage')"),
+])
+def test_a_short_name_about_broadband_a_token_or_a_gene_with_nothing_of_ours_is_not_us(cfg, body, about):
+    """Round 19: new writers' NBN token, NBN gene and NBN broadband posts read 0.5-0.8 likely us; with nothing of ours
+    in the text (no baby, parent, group, café, volunteer, none of our places or products) they are someone else's."""
+    an, result = analyse(cfg, body)
+    assert result is None and an.last_identity.verdict == "not_us"
+    assert an.last_identity.reason == f"not us: 'NBN' {about}, and nothing in the text is ours"
+
+
+@pytest.mark.parametrize("body", [
+    "nbn café wifi is rubbish, can't even load the weaning videos",  # wifi is anyone's word
+    "Love NBN but the latest reel has a baby's name and estate on it. That's a lot for the whole internet, no?",
+    "NBN Southvale online session kept dropping, my internet or theirs?",  # one of our places
+    "Our son has Down's syndrome and NBN volunteers were lovely about it",  # a word of ours
+])
+def test_a_short_name_with_something_of_ours_is_left_to_the_model(cfg, body):
+    from monitor.identity.features import short_name_off_topic
+
+    assert short_name_off_topic(body, places_rx=Analyser(cfg, []).identity._ours()[1]) is None
+
+
 # --------------------------------------------------------------------------- the words model, someone else's name
 
 

@@ -208,8 +208,12 @@ def test_a_text_naming_our_product_but_not_us_is_kept_unsure(cfg):
     # round 18: without one of our places, read when nothing says it is another place's or another kind of thing
     ("pov: the sling lady at Snuggle Up showed me how to carry her and now she's floppy and grunting", True),
     ("Saved my back / Snuggle Up sling library saved my back and my sanity.", True),
-    ("Scored a whole winter wardrobe for £6 at the Hand-Me-Down Hub this morning", True),
-    ("Snuggle Up, I love you", True),
+    ("Scored a whole winter wardrobe for my 6 month old for £6 at the Hand-Me-Down Hub this morning", True),
+    ("Snuggle Up volunteers, I love you", True),
+    # round 19: and only with a word of our work in it (a baby, feeding, a sling, our volunteers, a session...)
+    ("Snuggle Up, I love you", False),
+    ("Brewery recall / A brewery has recalled batches of its Snuggle Up pale ale after glass was found", False),
+    ("Heartbroken: fire at the Snuggle Up quilt shop last night, 22 years of fabric gone", False),
     ("Hold Me Close app keeps crashing, 2 stars.", False),  # a describing word after it
     ("Love the Hand-Me-Down Hub podcast too", True),  # unless it is a word of our products (our podcast)
     ("Snuggle Up Café, Totnes / sick after the seafood platter", False),  # a capitalised word after it

@@ -112,7 +112,7 @@ def test_the_vote_reads_the_same_numbers_as_the_references_scaled_first():
     z = embed.read_npz(decide.MODEL_PATH)
     scale = np.float32(z["refs_scale"])
     # stored ordered and transposed since round 17 (namesakes, then true mentions), as its non-zero numbers
-    stored, n_neg = decide.unsparse(z["refs_nz"], z["refs_val"], z["refs_shape"]), int(z["ref_n_neg"])
+    stored, n_neg = decide.unsparse(decide.sparse_of(z, "refs_")), int(z["ref_n_neg"])
     refs = stored.T.astype(np.float32) / scale
     ours = np.arange(len(refs)) >= n_neg
     mdl = decide.Model(decide.MODEL_PATH)
@@ -127,16 +127,29 @@ def test_the_vote_reads_the_same_numbers_as_the_references_scaled_first():
 def test_an_older_file_loads_the_same_and_the_true_mentions_vectors_wait_until_needed(tmp_path):
     """Round 17: a file of the older layout (``refs`` in training order, ``ref_us``, the matrices whole) gives the same
     vote matrix; the true mentions' vectors (learned namesakes only) are read the first time they are asked for, one
-    per true mention, and the same from either file. The non-zero numbers give back the very matrix they came from."""
+    per true mention, and the same from either file (round 19 stores them as their difference from the signs of the
+    references, an older file whole). The non-zero numbers give back the very matrix they came from, in round 19's
+    layout (signs as bits, the few beyond -1..1 listed) and in round 17's (the numbers as bytes)."""
     import numpy as np
 
     from monitor import embed
     from monitor.identity import decide
 
     z = {k: (v() if callable(v) else v) for k, v in embed.read_npz(decide.MODEL_PATH).items()}
+    assert bool(z.pop("positives_from_refs"))
     n_neg = int(z.pop("ref_n_neg"))
-    refs = decide.unsparse(z.pop("refs_nz"), z.pop("refs_val"), z.pop("refs_shape")).T
-    z["positives"] = decide.unsparse(z.pop("positives_nz"), z.pop("positives_val"), z.pop("positives_shape"))
+    refs = decide.unsparse(decide.sparse_of(z, "refs_")).T
+    difference = decide.unsparse(decide.sparse_of(z, "positives_"))
+    for k in decide.SPARSE_PARTS:
+        z.pop("refs_" + k, None), z.pop("positives_" + k, None)
+    assert (difference != 0).mean() < 0.3  # mostly zeros: why it is stored so
+    from monitor.identity.classifier import vocabulary
+
+    terms = vocabulary(z)  # round 19: pairs of words stored as their words' places; an older file lists every term
+    assert len(terms) == len(z["text_w"]) and all(" " not in t for t in terms[:terms.index(next(t for t in terms if " " in t))])
+    z["text_vocab"] = np.frombuffer("\n".join(terms).encode(), dtype=np.uint8)
+    del z["text_pair_first"], z["text_pair_second"]
+    z["positives"] = difference + np.sign(refs[n_neg:])
     # any training order, each side in its own order (the namesakes are put first at load)
     ours = np.zeros(len(refs), bool)
     ours[np.random.default_rng(0).choice(len(refs), len(refs) - n_neg, replace=False)] = True
@@ -149,9 +162,14 @@ def test_an_older_file_loads_the_same_and_the_true_mentions_vectors_wait_until_n
     assert new._refs_t.tobytes() == was._refs_t.tobytes()
     assert len(new.positives) == len(refs) - n_neg and new.positives.dtype == np.float32
     assert new.positives.tobytes() == was.positives.tobytes()
+    assert new.vocab == was.vocab and len(new.vocab) == len(terms)
+    assert not np.array_equal(new.positives, new.pos_refs)  # its own vectors, not the vote's
     q = np.asarray([[0, 3, 0, -1], [0, 0, 0, 0], [-127, 1, 2, 0]], dtype=np.int8)
     kept = decide.sparse(q)
-    assert kept["val"].tolist() == [3, -1, -127, 1, 2] and decide.unsparse(kept["nz"], kept["val"], kept["shape"]).tobytes() == q.tobytes()
+    assert np.unpackbits(kept["neg"])[:5].tolist() == [0, 1, 1, 0, 0] and kept["far"].tolist() == [0, 2, 4]
+    assert kept["far_val"].tolist() == [3, -127, 2] and decide.unsparse(kept).tobytes() == q.tobytes()
+    round17 = {"nz": kept["nz"], "val": np.asarray([3, -1, -127, 1, 2], np.int8), "shape": kept["shape"]}
+    assert decide.unsparse(round17).tobytes() == q.tobytes()
 
 
 @pytest.mark.parametrize("body,spelled", [

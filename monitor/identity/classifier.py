@@ -20,7 +20,7 @@ class Model:
 
         import numpy as np
 
-        z = embed.read_npz(path, later=("positives", "positives_nz", "positives_val"))  # without zipfile (embed.py)
+        z = embed.read_npz(path, later=("positives",) + tuple("positives_" + k for k in SPARSE_PARTS))  # without zipfile
         self.w = z["w"].astype(np.float64)
         self.b = float(z["b"])
         self.mean = z["mean"].astype(np.float64)
@@ -34,27 +34,32 @@ class Model:
         # an older file's ``refs``/``ref_us`` are ordered and transposed here.
         refs_scale = np.float32(z["refs_scale"]) if "refs_scale" in z else np.float32(127.0)
         if "refs_nz" in z:
-            refs_t, self._n_neg = unsparse(z["refs_nz"], z["refs_val"], z["refs_shape"]), int(z["ref_n_neg"])
+            refs_t, self._n_neg = unsparse(sparse_of(z, "refs_")), int(z["ref_n_neg"])
         else:
             ref_us = z["ref_us"].astype(bool)
             order = np.concatenate([np.flatnonzero(~ref_us), np.flatnonzero(ref_us)])
             refs_t, self._n_neg = np.ascontiguousarray(z["refs"][order].T), int((~ref_us).sum())
         self._refs_t = refs_t.astype(np.float32)
         np.divide(self._refs_t, refs_scale, out=self._refs_t)
+        self._refs_scale = refs_scale
         # ctx vectors of true mentions (for learned namesakes only), stored as int8 (x positives_scale) to keep the
         # file small (as non-zero numbers since round 17); in an older file those equal to their vector around the
         # name (positives_in_refs) were not stored twice. Read when a learned namesake first needs them
         # (``positives``): most runs never do (round 17).
         self._positives = None
-        stored = (z["positives_nz"], z["positives_val"], z["positives_shape"]) if "positives_nz" in z else z["positives"]
+        # Since round 19 they are stored as their difference from the signs of the references of the same true
+        # mentions at x 6 (``positives_from_refs``): the same vectors would be stored twice otherwise (the vote's
+        # reading of the name and this one agree in most numbers), 0.52 -> 0.44 MB.
+        stored = sparse_of(z, "positives_") if "positives_nz" in z else z["positives"]
         self._positives_of = (stored, float(z["positives_scale"]) if "positives_scale" in z else 127.0,
-                              z["positives_in_refs"].astype(bool) if "positives_in_refs" in z else None)
+                              z["positives_in_refs"].astype(bool) if "positives_in_refs" in z else None,
+                              bool(z["positives_from_refs"]) if "positives_from_refs" in z else False)
         self.us_after = set(str(x) for x in z["us_after"])  # words seen after our name in true mentions
         self.meta = json.loads(str(z["meta"]))
         # the words model: its vocabulary (one term a line), idf and weights; absent from an older file
         self.text_weight = float(z["text_weight"]) if "text_weight" in z else 0.0
         if self.text_weight:
-            self.vocab = {t: i for i, t in enumerate(z["text_vocab"].tobytes().decode().split("\n"))}
+            self.vocab = {t: i for i, t in enumerate(vocabulary(z))}
             self.text_idf, self.text_w = z["text_idf"].astype(np.float64), z["text_w"].astype(np.float64)
             self.text_b = float(z["text_b"])
         # the second look's head (context.py): absent from an older file, then the first model decides alone
@@ -72,8 +77,10 @@ class Model:
         import numpy as np
 
         if self._positives is None:
-            pos, scale, in_refs = self._positives_of
-            pos = unsparse(*map(embed.member, pos)) if isinstance(pos, tuple) else embed.member(pos)
+            pos, scale, in_refs, from_refs = self._positives_of
+            pos = unsparse(pos) if isinstance(pos, dict) else embed.member(pos)
+            if from_refs:  # the references' own int8 numbers (exact: small integers / the scale, times the scale)
+                pos = pos + np.sign(np.rint(self.pos_refs * self._refs_scale)).astype(np.int8)
             pos = pos.astype(np.float32) / scale if pos.dtype == np.int8 else pos.astype(np.float32)
             self._positives = pos if in_refs is None else np.concatenate([pos, self.pos_refs[in_refs]])
         return self._positives
@@ -116,23 +123,75 @@ class Model:
 
 
 def sparse(q) -> dict:
-    """An int8 matrix as the file stores it since round 17: which numbers are not zero (``nz``, one bit each) and those
-    numbers (``val``, in order), and its ``shape``. The vote's references at x 6 are 82% zeros: deflated, 15% smaller
-    than the matrix itself deflated; read back exactly (``unsparse``)."""
+    """An int8 matrix as the file stores it: which numbers are not zero (``nz``, one bit each), and since round 19 their
+    signs (``neg``, one bit each) and the few of them beyond -1..1 (``far``: their places among the non-zero numbers,
+    ``far_val``: the numbers), and its ``shape``; read back exactly (``unsparse``). The vote's references at x 6 are
+    82% zeros and all but 0.1% of the rest are -1 or 1: deflated, the signs as bits take 3% less than the numbers did
+    as bytes (round 17 stored them so, ``val``; such a file still loads)."""
     import numpy as np
 
-    return {"nz": np.packbits(q != 0), "val": q[q != 0], "shape": np.asarray(q.shape, dtype=np.int64)}
+    val = q[q != 0]
+    far = np.flatnonzero((val < -1) | (val > 1))
+    return {"nz": np.packbits(q != 0), "neg": np.packbits(val < 0), "far": far.astype(np.int64), "far_val": val[far],
+            "shape": np.asarray(q.shape, dtype=np.int64)}
 
 
-def unsparse(nz, val, shape):
-    """The int8 matrix ``sparse`` stored (C order)."""
+SPARSE_PARTS = ("nz", "val", "neg", "far", "far_val", "shape")  # what ``sparse`` may store (``val``: round 17 files)
+
+
+def sparse_of(z: dict, prefix: str) -> dict:
+    """The parts of the matrix stored under ``prefix`` (``refs_``, ``positives_``), ready for ``unsparse``."""
+    return {k: z[prefix + k] for k in SPARSE_PARTS if prefix + k in z}
+
+
+def unsparse(parts: dict):
+    """The int8 matrix ``sparse`` stored (C order), from its parts (a round 17 file's ``nz``, ``val``, ``shape`` too).
+    Parts left for later (``embed.read_npz``'s ``later``) are read here."""
     import numpy as np
 
-    shape = tuple(int(n) for n in shape)
+    parts = {k: embed.member(v) for k, v in parts.items()}
+    shape = tuple(int(n) for n in parts["shape"])
     size = int(np.prod(shape))
+    nz = np.unpackbits(parts["nz"], count=size).view(bool)
+    if "val" in parts:
+        val = parts["val"]
+    else:
+        val = np.where(np.unpackbits(parts["neg"], count=int(nz.sum())).view(bool), np.int8(-1), np.int8(1))
+        val[parts["far"]] = parts["far_val"]
     out = np.zeros(size, dtype=np.int8)
-    out[np.unpackbits(nz, count=size).view(bool)] = val
+    out[nz] = val
     return out.reshape(shape)
+
+
+def vocabulary(z) -> list[str]:
+    """The words model's terms, in the order of its idf and weights. Since round 19 the file keeps the single words
+    (``text_vocab``, one a line) and each pair of words as the places of its two words among them (``text_pair_first``:
+    how far the first word is from the previous pair's, pairs in order; ``text_pair_second``): a pair's words are
+    always terms themselves (each is in at least as many texts), so 43,600 pairs take 68 KB deflated instead of
+    150 KB as text. An older file's ``text_vocab`` holds every term."""
+    import numpy as np
+
+    words = z["text_vocab"].tobytes().decode().split("\n")
+    if "text_pair_first" not in z:
+        return words
+    first = np.cumsum(z["text_pair_first"].astype(np.int64)).tolist()
+    return words + [f"{words[a]} {words[b]}" for a, b in zip(first, z["text_pair_second"].tolist())]
+
+
+def stored_vocabulary(vocab: list[str]) -> tuple[dict, "np.ndarray"]:
+    """The arrays ``vocabulary`` reads back, and the order of the terms there (single words, then pairs) to store
+    their idf and weights in."""
+    import numpy as np
+
+    words = [i for i, t in enumerate(vocab) if " " not in t]
+    pairs = [i for i, t in enumerate(vocab) if " " in t]
+    at = {vocab[i]: k for k, i in enumerate(words)}
+    ab = sorted((at[vocab[i].split(" ")[0]], at[vocab[i].split(" ")[1]], i) for i in pairs)
+    first = np.diff(np.asarray([0] + [a for a, _b, _i in ab], dtype=np.int64))
+    kind = np.uint16 if len(words) < 65536 else np.uint32
+    return ({"text_vocab": np.frombuffer("\n".join(vocab[i] for i in words).encode(), dtype=np.uint8),
+             "text_pair_first": first.astype(kind), "text_pair_second": np.asarray([b for _a, b, _i in ab], dtype=kind)},
+            np.asarray(words + [i for _a, _b, i in ab], dtype=np.int64))
 
 
 def text_logit(vocab, idf, w, b, grams) -> float:

@@ -14,7 +14,8 @@ from pathlib import Path
 from .. import embed
 from ..languages import reads_other_language
 from ..text import fold
-from .classifier import KNN_K, Model, knn_vote, sparse, text_logit, unsparse  # noqa: F401 (re-exported: training, tests)
+from .classifier import (KNN_K, SPARSE_PARTS, Model, knn_vote, sparse, sparse_of, text_logit,  # noqa: F401 (re-exported)
+                         unsparse)
 from .context import second_look
 from .products import for_organisation, places_regex
 from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
@@ -334,7 +335,7 @@ class Judge:
         import numpy as np
 
         elsewhere = short_name_elsewhere(self.config, sents, mentioned, matches_by_sentence,
-                                         self.product_reader().words)
+                                         self.product_reader().words, self._ours()[1])
         if elsewhere:  # "NBN (Nigerian Breastfeeding Network)" (round 14), "NBN Scaffolding" (round 15)
             i, m = next((i, m) for i in sorted(mentioned) for m in matches_by_sentence.get(i, []))
             short = sents[i][1][m.start:m.end] if len(fold(sents[i][1])) == len(sents[i][1]) else m.text

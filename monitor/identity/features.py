@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from ..text import fold
-from .words import (_CAP_BEFORE_OK, _GROUPS_NAMES, _NEAR_KINDS, _OTHER_AFTER, _OUR_EVENTS, _OURS_AFTER, _START_OK,
-                    _TRADE_AFTER, _rx, words_after)
+from .words import (_CAP_BEFORE_OK, _GROUPS_NAMES, _NEAR_KINDS, _OFF_TOPIC, _OFF_TOPIC_RX, _OTHER_AFTER, _OUR_EVENTS,
+                    _OUR_TOPIC_RX, _OURS_AFTER, _START_OK, _TRADE_AFTER, _rx, words_after)
 
 FEATURES = ("namesake-likeness", "our place", "namesake word after name", "our word after name", "possessed by another",
             "abroad (text)", "abroad (name sentence)") + tuple(f"{g} words (name sentence)" for g in _GROUPS_NAMES) \
@@ -322,12 +322,28 @@ _NEXT_WORD = re.compile(r"[ \t]+([A-Z][A-Za-z]+|TV|FM|FC)(?![\w'’])")
 _BUSINESS_AFTER = frozenset((_TRADE_AFTER | _OTHER_AFTER) - _OURS_AFTER)  # built once, read per short-name candidate
 
 
-def short_name_elsewhere(config, sents, mentioned, matches_by_sentence, ours=frozenset()) -> str | None:
+def short_name_off_topic(text: str, ours=frozenset(), places_rx=None) -> str | None:
+    """What a short-name candidate's text is about instead of us (broadband, a crypto token, a gene: ``_OFF_TOPIC``),
+    when nothing in it is ours (no word of our work, ``_OUR_TOPIC_RX``, none of our products' words, none of our
+    places), or None. Round 19: "NBN token collapses 98% overnight", "NBN outage hits thousands across Queensland"
+    read 0.5-0.8 likely us with nothing of ours in them."""
+    folded = fold(text)
+    found = _OFF_TOPIC_RX.search(folded)
+    if not found or _OUR_TOPIC_RX.search(folded) or (places_rx is not None and places_rx.search(folded)):
+        return None
+    if ours and any(w in ours for w in re.findall(r"[\w'’]+", folded)):
+        return None
+    kind = next((k for i, k in enumerate(_OFF_TOPIC) if found.group(f"k{i}")), "a crypto token")  # "$NBN": a ticker
+    return f"is about {kind} ('{found.group(0)}'), and nothing in the text is ours"
+
+
+def short_name_elsewhere(config, sents, mentioned, matches_by_sentence, ours=frozenset(), places_rx=None) -> str | None:
     """Why a short-name candidate ("NBN") is someone else's, or None: the text spells it out as something else
     (``short_name_spelled_out``, round 14), or (round 15) the short name is followed by a capitalised trade word, a
     business's name ("NBN Scaffolding", "NBN Motors", "NBN Radio", "NBN Ltd": ``words._TRADE_AFTER`` and
     ``_OTHER_AFTER``, never a word of ours: "NBN Team", "NBN Café", nor since round 16 a word of our products,
-    ``ours``: "NBN Podcast", "NBN Small Hours")."""
+    ``ours``: "NBN Podcast", "NBN Small Hours"), or (round 19) the text is about broadband, a crypto token or a gene
+    with nothing of ours in it (``short_name_off_topic``; ``places_rx`` finds our places in folded text)."""
     from ..matching import SHORT
 
     spelled = short_name_spelled_out(config, sents, mentioned, matches_by_sentence)
@@ -350,4 +366,4 @@ def short_name_elsewhere(config, sents, mentioned, matches_by_sentence, ours=fro
         second = _NEXT_WORD.match(s, word.end()) if word and w not in _OURS_AFTER | _OUR_EVENTS | ours else None
         if second and fold(second.group(1)) in _BUSINESS_AFTER and fold(second.group(1)) not in ours:
             return f"here names a business, '{s[m.start:second.end()].strip()}'"
-    return None
+    return short_name_off_topic(" \n".join(s for _f, s in sents), ours, places_rx)

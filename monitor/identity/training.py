@@ -13,7 +13,7 @@ from ..text import fold
 from . import decide
 from .context import BAND as CONTEXT_BAND, HEAD_L2, READS as CONTEXT_READS, WEIGHT as CONTEXT_WEIGHT, head_input, head_logit, mixed
 from .encodings import CONTEXT_CACHE, ROOT, _context_key, context_vectors, fit_context_head  # noqa: F401 (re-exported)
-from .classifier import sparse
+from .classifier import sparse, stored_vocabulary
 from .decide import (HIGH, L2, LEARNED_MARGIN, LEARNED_SAME_WORD, LEARNED_SIMILARITY, LOW, TEXT_C, TEXT_WEIGHT,
                      VECTOR_L2, Judge, knn_vote, model, text_logit)
 from .features import FEATURES, VOTE, _weak_only, profile_text, short_name_elsewhere, strong_evidence, text_grams
@@ -236,15 +236,18 @@ def _refs_stored(vectors, us):
 
 def _positives(ctxs, refs_us):
     """(the true mentions' ctx vectors to store, int8 x POSITIVES_SCALE; which of them equal their vector around the
-    name as the artefact stores it, so are read from ``refs`` instead). Only while the references are stored at least
-    as finely as these (until round 17, x 10 against x 8): since then (x 6) none is read from them, each stored at x 8."""
+    name as the artefact stores it, so are read from ``refs`` instead; whether the stored numbers are their difference
+    from the signs of the references). Only while the references are stored at least as finely as these (until round
+    17, x 10 against x 8) are any read from them; since then (x 6) each is stored at x 8, and since round 19 as its
+    difference from the sign of its reference's numbers (the vote's vector around the name: the two agree in most
+    numbers, so the difference is mostly zeros: 0.52 -> 0.44 MB deflated, read back exactly)."""
     import numpy as np
 
     if REFS_SCALE < POSITIVES_SCALE:
-        same = np.zeros(len(ctxs), dtype=bool)
-    else:
-        same = (_quantised(ctxs) == _quantised(refs_us)).all(axis=1)
-    return np.round(ctxs[~same] * POSITIVES_SCALE).clip(-127, 127).astype(np.int8), same
+        pos = np.round(ctxs * POSITIVES_SCALE).clip(-127, 127).astype(np.int8)
+        return pos - np.sign(_quantised(refs_us)), np.zeros(len(ctxs), dtype=bool), True
+    same = (_quantised(ctxs) == _quantised(refs_us)).all(axis=1)
+    return np.round(ctxs[~same] * POSITIVES_SCALE).clip(-127, 127).astype(np.int8), same, False
 
 
 def _with_votes(X, refs, ref_us, ref_groups=None, groups=None):
@@ -335,7 +338,8 @@ def _rules_first(config, cands, places=None):
             continue
         after = [w for i in mentioned for m in mbs[i] for w in words_after(fold(sents[i][1]), m.end)]
         known = any(a and set(a) & set(after) for _ns, a in judge._known)
-        out.append(0 if known or short_name_elsewhere(config, sents, mentioned, mbs, judge.product_reader().words) else -1)
+        elsewhere = short_name_elsewhere(config, sents, mentioned, mbs, judge.product_reader().words, judge._ours()[1])
+        out.append(0 if known or elsewhere else -1)
     return np.asarray(out)
 
 
@@ -358,7 +362,8 @@ def train(config, files: list[Path] | None = None, out: Path | None = None, low:
     vocab, idf, tw, tb = _fit_text(grams_of(cands), y, groups=groups)
     us_after = sorted({a for a_list, yy in zip(afters, y) if yy == 1 for a in a_list})
     c_mean, c_scale, c_w, c_b = fit_context_head(head_input(context_vectors(cands)), y)  # the second look (context.py)
-    positives, in_refs = _positives(ctxs[y == 1], X[y == 1, VOTE])
+    positives, in_refs, from_refs = _positives(ctxs[y == 1], X[y == 1, VOTE])
+    stored_terms, order = stored_vocabulary(vocab)  # single words, then pairs as two places (round 19)
     meta = {
         "files": {str(Path(f).resolve().relative_to(ROOT)) if Path(f).resolve().is_relative_to(ROOT) else str(f):
                   hashlib.sha256(Path(f).read_bytes()).hexdigest()[:16] for f in files},
@@ -371,12 +376,12 @@ def train(config, files: list[Path] | None = None, out: Path | None = None, low:
     embed.save_npz(out, {}, deflated=dict(
         w=w.astype(np.float32), b=np.float64(b), mean=mean.astype(np.float32), scale=scale.astype(np.float32),
         low=np.float64(low), high=np.float64(high), **{f"positives_{k}": v for k, v in sparse(positives).items()},
-        positives_in_refs=in_refs,
+        positives_in_refs=in_refs, positives_from_refs=np.bool_(from_refs),
         positives_scale=np.float64(POSITIVES_SCALE),
         refs_scale=np.float64(REFS_SCALE), **_refs_stored(X[:, VOTE], y == 1),
         us_after=np.asarray(us_after, dtype=str), meta=np.asarray(json.dumps(meta, sort_keys=True)),
-        text_weight=np.float64(TEXT_WEIGHT), text_vocab=np.frombuffer("\n".join(vocab).encode(), dtype=np.uint8), text_idf=idf.astype(np.float16),
-        text_w=tw.astype(np.float16), text_b=np.float64(tb),  # half precision: the file stays < 1.5 MB
+        text_weight=np.float64(TEXT_WEIGHT), **stored_terms, text_idf=idf[order].astype(np.float16),
+        text_w=tw[order].astype(np.float16), text_b=np.float64(tb),  # half precision: the file stays < 1.5 MB
         context_mean=c_mean.astype(np.float32), context_scale=c_scale.astype(np.float32), context_w=c_w.astype(np.float32),
         context_b=np.float64(c_b), context_weight=np.float64(CONTEXT_WEIGHT), context_band=np.asarray(CONTEXT_BAND),
         context_reads=np.asarray(CONTEXT_READS),

@@ -245,3 +245,26 @@ def words_after(folded: str, end: int) -> list[str]:
     word = m.group(1)
     return [word] if describing(word) else []
 
+
+# Round 19: what another NBN is about (Australia's broadband network, a crypto token, the NBN gene), as words that our
+# posts do not use ("wifi", "connection", "pump", "syndrome" and "listing" they do), and what any post of ours has
+# (a baby, a parent, feeding, our groups, cafés and volunteers...). A short-name candidate with the first and none of
+# the second is not us (``features.short_name_off_topic``): in the 85 labelled files 68 of the 960 short-name candidates that
+# are not us read so, and none of the 3,290 that are. A product of ours named alone, without our name or places, must
+# have a word of ours too (``products.Products.alone``).
+_OFF_TOPIC = {
+    "broadband": r"broadband|internet|fibre|fiber|fttp|fttn|fttc|hfc|mbps|gbps|isp|telstra|optus|router|modem|nbn co"
+                 r"|outage|speed test|satellite",
+    "a crypto token": r"crypto\w*|tokens?|coins?|wallets?|seed phrase|blockchain|airdrops?|liquidity|memecoin|shill\w*"
+                      r"|hodl\w*|rug ?pull\w*|defi|nfts?|staking|whitepaper|binance|ethereum|solana|bitcoin|btc",
+    "a gene": r"genes?|genetic\w*|proteins?|mutations?|mutant|chromosom\w*|alleles?|knockout|dna|rna|nibrin|nijmegen"
+              r"|cell lines?|assays?|phosphorylat\w*",
+}
+_OFF_TOPIC_RX = re.compile(r"\$nbn\b|\b(?:" + "|".join(f"(?P<k{i}>{rx})" for i, rx in enumerate(_OFF_TOPIC.values()))
+                           + r")\b")
+_OUR_TOPIC_RX = re.compile(
+    r"\b(?:bab(?:y|ies|a|s)|newborns?|infants?|toddlers?|mums?|mams?|mammy|mummy|mom|moms|mothers?|dads?|parents?"
+    r"|parenting|pregnan\w*|antenatal|postnatal|perinatal|prenatal|births?|midwi\w*|health visitors?|hvs?|feed\w*"
+    r"|breastfe\w*|bf|formula|nappy|nappies|sling\w*|carriers?|prams?|buggy|buggies|cots?|weaning|colic|maternity"
+    r"|postpartum|pnd|volunteers?|café|cafe|group|groups|charity|cic|weeks? old|months? old|days? old"
+    r"|(?:my|our|the) (?:son|daughter|little one|lo|wee one)|family|families|support|episodes?|podcasts?|listen\w*|hosts?)\b")
