@@ -284,3 +284,44 @@ def test_a_run_stores_a_post_naming_only_our_product_and_caps_it(httpserver, mak
     (mid,) = run_cycle(cfg, db_path, now=NOW + timedelta(hours=1)).new_mention_ids
     row = next(store.open_db(db_path).query("select * from mentions where id = ?", [mid]))
     assert row["severity"] in ("info", "watch") and "mentions our product: Pram Exchange" in row["reasons"]
+
+
+# Round 19 (issue 15): t97's and t96's writers named only a product of ours, and three ways of writing it were lost.
+LETCHWORTH = (["Garden City Gurgles", "the Bib Bank", "Hug and Hold"],
+              ["Letchworth Garden City", "Baldock", "Royston", "Ashwell", "Knebworth", "Codicote"])
+THETFORD = (["Forest Feeds", "Pass It On Prams", "Dusk Line"],
+            ["Thetford", "Watton", "Attleborough", "Swaffham", "Brandon", "Dereham", "Mundford", "Kenninghall"])
+RICHMONDSHIRE = (["Swaledale Snuggles", "the Dales Drawer", "Hold Me Tight", "Little Ewe bags"],
+                 ["Richmond", "Catterick Garrison", "Leyburn", "Hawes", "Reeth", "Colburn", "Middleham", "Scorton"])
+
+
+@pytest.mark.parametrize("profile,body,ours", [
+    # a post in capitals: the capital word after the product is the shouting, not another thing's name (t97-241)
+    (LETCHWORTH, "GARDEN CITY GURGLES HAS BEEN SHUT DOWN 😱😱  ...for one week, because the Free Church boiler's "
+                 "packed in. Back on the 14th.", True),
+    (LETCHWORTH, "Garden City Gurgles has been shut down ...for one week, because the Free Church boiler's packed in.",
+     True),
+    (RICHMONDSHIRE, "HOLD ME TIGHT APP KEEPS CRASHING", False),  # shouted, a describing word still says another thing
+    # a product whose last word says what it is ("Bank"): the word after it is that thing's (t97-093)
+    (LETCHWORTH, "Booked a Bib Bank collection slot online for Saturday, got there and it was locked up", True),
+    (LETCHWORTH, "Booked a collection slot at the Bib Bank online for Saturday, got there and it was locked up", True),
+    (RICHMONDSHIRE, "Hold Me Tight collection, new in at Next", False),  # not a kind of thing: a namesake's range
+    (LETCHWORTH, "Bib Bank Ltd has gone into administration", False),  # a company, whatever it is
+    (LETCHWORTH, "Bib Bank bar, open till late", False),  # a venue
+    (THETFORD, "Dusk Line, episode 3: the body on the ferry / Spoilers ahead. BBC Four's latest Nordic import",
+     False),  # a phone line of ours, and a TV series's name: "line" says no kind of ours (t85-007)
+    # a feast day after the product is no one's name (t96-134, t96-296)
+    (RICHMONDSHIRE, "Swaledale Snuggles Christmas party was the cutest thing I have ever seen 🎅 ten babies in elf hats",
+     True),
+    (RICHMONDSHIRE, "Dales Drawer Christmas hours 🎄 open Thurs 18th & Sat 20th, closed till 8 Jan after that.", True),
+    (RICHMONDSHIRE, "Swaledale Snuggles Glamping, booked for May half term", False),  # another thing's name
+])
+def test_round_19_products_written_in_capitals_before_a_describing_word_or_a_feast_day(cfg, profile, body, ours):
+    an = Analyser(cfg, [])
+    an.identity.set_products(profile[0])
+    an.identity.set_places(profile[1])
+    a = an.analyse("", body)
+    assert (a is not None) == ours, body
+    if ours:  # found, and the product rule still decides: unsure, at watch at most
+        assert an.last_identity.verdict == "unsure" and a.reasons[0].startswith("mentions our product"), body
+        assert a.severity in ("info", "watch", "alert")

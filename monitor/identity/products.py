@@ -37,11 +37,18 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _NEXT_WORD = re.compile(r"(?:['’]s)?,?[ \t]*([^\W\d_][\w'’-]*)")
 # Capitalised words after a product that are not another thing's name ("Wrap and Roam Saturday session": ours).
 _NOT_A_NAME = frozenset("""I Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
-July August September October November December""".split())
+July August September October November December Christmas Xmas Easter Halloween Diwali Eid Hanukkah""".split())
 # Places and vehicles a product's name may also be ("Harbour Lights bar", "Fen Lights lantern parade"), besides the words
 # that say another thing after our own name (``words._OTHER_AFTER``, ``_TRADE_AFTER``).
 _VENUES = frozenset("""bar pub cafe café brewery school academy festival parade railway ferry bus van lorry""".split())
 _QUOTES = frozenset("'‘’\"“”")
+# What a product of ours already says it is by its last word ("the Bib Bank", "Dales Drawer", "sling library"): a
+# describing word after it is that thing's ("Bib Bank collection slot", "Bib Bank app"), not another thing's, unless
+# it says a company, a show or a venue ("Bib Bank Ltd", "Bib Bank bar"). Not "line": a phone line of ours is also a TV
+# series's name ("Dusk Line, episode 3", t85).
+_KINDS = frozenset("""bank library shop club group cafe café drawer cupboard pantry larder box bags bag hub""".split())
+_NOT_OURS_AFTER_A_KIND = frozenset("""ltd limited inc llc plc gmbh corp pty co episode episodes series season show album
+band tour""".split()) | _VENUES
 # Words that never make a product ours after the name on their own ("the New Baby Network and ..."): small words.
 _SMALL = frozenset("""a an the and or of for in on at to by with from our your my their its new this that""".split())
 
@@ -115,9 +122,12 @@ class Products:
                 return None  # a title in quotes: a song, a book
             nxt = _NEXT_WORD.match(text, m.end())
             word = nxt.group(1) if nxt else ""
-            capital = word[:1].isupper() and re.sub(r"['’].*", "", word) not in _NOT_A_NAME and not (
+            shouted = m.group(0).isupper() and word.isupper()  # "GARDEN CITY GURGLES HAS BEEN SHUT DOWN"
+            capital = word[:1].isupper() and not shouted and re.sub(r"['’].*", "", word) not in _NOT_A_NAME and not (
                 places_rx is not None and places_rx.match(fold(text[nxt.start(1):])))
-            if capital or fold(word) in (_OTHER_AFTER | _TRADE_AFTER | _VENUES) - self.words:
+            kind = fold(_WORD.findall(m.group(0))[-1]) in _KINDS | _OTHER_AFTER | _TRADE_AFTER | _VENUES
+            describes = (_NOT_OURS_AFTER_A_KIND if kind else _OTHER_AFTER | _TRADE_AFTER | _VENUES) - self.words
+            if capital or fold(word) in describes:
                 return None
         name = " ".join(spans[0].group(0).split())
         if places_rx is not None and places_rx.search(folded):
