@@ -296,15 +296,21 @@ RICHMONDSHIRE = (["Swaledale Snuggles", "the Dales Drawer", "Hold Me Tight", "Li
 
 
 @pytest.mark.parametrize("profile,body,ours", [
-    # a post in capitals: the capital word after the product is the shouting, not another thing's name (t97-241)
+    # a post in capitals: the capital word after the product is the shouting, not another thing's name (t97-241;
+    # since the merge of round 19 a product named alone also needs a word of our work, here "babies": t97-241 itself
+    # has none and stays lost, the cost of that rule, README "Is it us?")
     (LETCHWORTH, "GARDEN CITY GURGLES HAS BEEN SHUT DOWN 😱😱  ...for one week, because the Free Church boiler's "
-                 "packed in. Back on the 14th.", True),
-    (LETCHWORTH, "Garden City Gurgles has been shut down ...for one week, because the Free Church boiler's packed in.",
-     True),
+                 "packed in. Back on the 14th, bring the babies.", True),
+    (LETCHWORTH, "Garden City Gurgles has been shut down ...for one week, because the Free Church boiler's packed in. "
+                 "Babies back on the 14th.", True),
+    (LETCHWORTH, "GARDEN CITY GURGLES HAS BEEN SHUT DOWN 😱😱  ...for one week, because the Free Church boiler's "
+                 "packed in. Back on the 14th.", False),  # nothing of our work in it (round 19's other rule)
     (RICHMONDSHIRE, "HOLD ME TIGHT APP KEEPS CRASHING", False),  # shouted, a describing word still says another thing
     # a product whose last word says what it is ("Bank"): the word after it is that thing's (t97-093)
-    (LETCHWORTH, "Booked a Bib Bank collection slot online for Saturday, got there and it was locked up", True),
-    (LETCHWORTH, "Booked a collection slot at the Bib Bank online for Saturday, got there and it was locked up", True),
+    (LETCHWORTH, "Booked a Bib Bank collection slot online for Saturday, got there and it was locked up. I'd taken "
+                 "two buses with a newborn.", True),
+    (LETCHWORTH, "Booked a collection slot at the Bib Bank online for Saturday, got there and it was locked up. I'd "
+                 "taken two buses with a newborn.", True),
     (RICHMONDSHIRE, "Hold Me Tight collection, new in at Next", False),  # not a kind of thing: a namesake's range
     (LETCHWORTH, "Bib Bank Ltd has gone into administration", False),  # a company, whatever it is
     (LETCHWORTH, "Bib Bank bar, open till late", False),  # a venue
@@ -313,7 +319,8 @@ RICHMONDSHIRE = (["Swaledale Snuggles", "the Dales Drawer", "Hold Me Tight", "Li
     # a feast day after the product is no one's name (t96-134, t96-296)
     (RICHMONDSHIRE, "Swaledale Snuggles Christmas party was the cutest thing I have ever seen 🎅 ten babies in elf hats",
      True),
-    (RICHMONDSHIRE, "Dales Drawer Christmas hours 🎄 open Thurs 18th & Sat 20th, closed till 8 Jan after that.", True),
+    (RICHMONDSHIRE, "Dales Drawer Christmas hours 🎄 open Thurs 18th & Sat 20th, closed till 8 Jan after that. Baby "
+                    "snowsuits in all sizes.", True),
     (RICHMONDSHIRE, "Swaledale Snuggles Glamping, booked for May half term", False),  # another thing's name
 ])
 def test_round_19_products_written_in_capitals_before_a_describing_word_or_a_feast_day(cfg, profile, body, ours):
