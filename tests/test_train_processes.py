@@ -67,7 +67,7 @@ def test_a_head_fitted_in_a_process_is_the_head_fitted_here():
     whole = train.fit(feat, y, rows, train.Settings())
     crisis = train.M.HEADS.index("crisis")
     x = train_fit._csr([feat.whole_sparse[r] for r in rows], whole.idf)
-    w, b = train_fit._fit_head(train_fit.C_SPARSE, True, x, y[:, crisis])
+    w, b = train_fit._fit_sparse_head(train_fit.C_SPARSE, x, y[:, crisis])
     assert np.array_equal(whole.w_sparse[:, crisis], w.astype(np.float32)) and whole.b_sparse[crisis] == np.float32(b)
 
 
@@ -94,25 +94,3 @@ def test_the_folds_and_the_final_model_fitted_in_one_pool_are_each_fitted_alone(
         if units:
             one = m._probabilities([train_fit._normalised(u, together[2].idf) for u in units], feat.unit_dense[k])
             assert np.array_equal(one, batched[k])
-
-
-def test_a_bagged_head_is_the_average_of_its_members_each_fitted_without_a_share_of_the_writers(monkeypatch):
-    """``Settings.bag`` (round 18, measured and not kept: README "The whole system, cross-validated"): a bagged head's
-    weights are the mean of ``bag`` regressions, each fitted on the items less one share of the writers; the other
-    heads are fitted once, as without it; and the head's own C (``sparse_c_heads``) is the one its regressions use."""
-    monkeypatch.setattr(train_fit, "WORKERS", 2)
-    items = _items()
-    feat, y = train.featurise(items, embed.load()), train.targets(items)
-    groups = [train.writer(it.file) for it in items]
-    rows = list(range(len(items)))
-    how = train.Settings(bag=2, bag_heads=("crisis",), sparse_c_heads=(("crisis", 3.0),))
-    bagged, plain = train.fit(feat, y, rows, how, groups), train.fit(feat, y, rows, train.Settings(), groups)
-    crisis, watch = train.M.HEADS.index("crisis"), train.M.HEADS.index("watch")
-    x = train_fit._csr([feat.whole_sparse[r] for r in rows], bagged.idf)
-    members = [train_fit._fit_head(3.0, True, x[[r for r in rows if groups[r] != w]],
-                                   y[[r for r in rows if groups[r] != w], crisis]) for w in ("t15", "t16")]
-    assert np.allclose(bagged.w_sparse[:, crisis], np.mean([w for w, _b in members], axis=0), atol=1e-6)
-    assert bagged.b_sparse[crisis] == pytest.approx(np.mean([b for _w, b in members]), abs=1e-6)
-    assert not np.allclose(bagged.w_sparse[:, crisis], plain.w_sparse[:, crisis], atol=1e-3)
-    assert np.array_equal(bagged.w_sparse[:, watch], plain.w_sparse[:, watch])
-    assert np.array_equal(bagged.w_dense, plain.w_dense)  # only the n-gram view is bagged (``bag_views``)
