@@ -97,4 +97,7 @@ TRAINING_FILES = (
     # round 19's start: t94 (namesakes beside true mentions) and t95 (a judgement mix), round 18's clean tests, scored
     # by round 18's merged models before they were moved up (training/README.md)
     "training/t94_furness.jsonl", "training/t95_bishopsstortford.jsonl",
+    # round 19's merge: t96 (namesakes beside true mentions written the hard way) and t97 (a judgement mix), written
+    # blind during round 19 and scored by its starting models first (training/README.md)
+    "training/t96_richmondshire.jsonl", "training/t97_letchworth.jsonl",
 )
