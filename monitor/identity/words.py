@@ -250,8 +250,8 @@ def words_after(folded: str, end: int) -> list[str]:
 # posts do not use ("wifi", "connection", "pump", "syndrome" and "listing" they do), and what any post of ours has
 # (a baby, a parent, feeding, our groups, cafés and volunteers...). A short-name candidate with the first and none of
 # the second is not us (``features.short_name_off_topic``): in the 85 labelled files 68 of the 960 short-name candidates that
-# are not us read so, and none of the 3,290 that are. A product of ours named alone, without our name or places, must
-# have a word of ours too (``products.Products.alone``).
+# are not us read so, and none of the 3,290 that are. (Asking the same word of ours of a product named alone was
+# measured and not kept: ``products.Products.alone``.)
 _OFF_TOPIC = {
     "broadband": r"broadband|internet|fibre|fiber|fttp|fttn|fttc|hfc|mbps|gbps|isp|telstra|optus|router|modem|nbn co"
                  r"|outage|speed test|satellite",
