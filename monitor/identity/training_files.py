@@ -100,4 +100,7 @@ TRAINING_FILES = (
     # round 19's merge: t96 (namesakes beside true mentions written the hard way) and t97 (a judgement mix), written
     # blind during round 19 and scored by its starting models first (training/README.md)
     "training/t96_richmondshire.jsonl", "training/t97_letchworth.jsonl",
+    # round 20's start: t98 (namesakes beside true mentions) and t99 (a judgement mix), round 19's clean tests, scored
+    # by round 19's merged models before they were moved up (training/README.md)
+    "training/t98_bude.jsonl", "training/t99_wetherby.jsonl",
 )
