@@ -153,6 +153,16 @@ def _split_words(term: str) -> list[tuple[str, str]]:
     return out
 
 
+def short_form_hint(places) -> re.Pattern:
+    """Round 20: what a text without our name needs before ``identity.shortforms`` reads it, when the profile lists no
+    products (``Analyser.names_product``, ``analyse_worker.Deferred``; one search, the check not imported): "the baby
+    network", "the network", or "the <one of our places> one / group / café / session"."""
+    names = sorted({fold(p).strip() for p in places if p.strip()}, key=len, reverse=True)
+    place = (r"|(?:the|their)[ \t]+(?:" + "|".join(re.escape(n) for n in names)
+             + r")[ \t]+(?:baby[ \t]+)?(?:one|group|caf[eé]|session)") if names else ""
+    return re.compile(r"(?:baby|the)[ \t-]+network" + place, re.I)
+
+
 class Matcher:
     """Compiled ``terms`` and ``exclude`` phrases."""
 
