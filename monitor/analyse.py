@@ -195,7 +195,7 @@ class Analyser(Judging, Grading):
         if self._identity is None and not profile.products:
             if self._short_hint is None:
                 self._short_hint = short_form_hint(profile.places)
-            if not self._short_hint.search(text):  # round 20: "the baby network", "the Middleham one"
+            if not self._short_hint(text):  # round 20: "the baby network", "the Middleham one"
                 return None
         reader = getattr(self.identity, "names_product", None)  # a stand-in check (benches, tests) may have none
         return reader(text) if reader else None

@@ -128,7 +128,7 @@ class Deferred:
         org = self.config.organisation
         if self._short_hint is None:
             self._short_hint = short_form_hint(org.profile.places)
-        if not org.profile.products and not self._short_hint.search(text):
+        if not org.profile.products and not self._short_hint(text):
             return None  # nothing listed, no short form of us (round 20): the check's package is not imported
         if self._products is None:
             from .identity import shortforms

@@ -153,14 +153,16 @@ def _split_words(term: str) -> list[tuple[str, str]]:
     return out
 
 
-def short_form_hint(places) -> re.Pattern:
-    """Round 20: what a text without our name needs before ``identity.shortforms`` reads it, when the profile lists no
-    products (``Analyser.names_product``, ``analyse_worker.Deferred``; one search, the check not imported): "the baby
-    network", "the network", or "the <one of our places> one / group / café / session"."""
+def short_form_hint(places):
+    """Round 20: whether a text without our name may hold a short form of us, before ``identity.shortforms`` reads
+    it, when the profile lists no products (``Analyser.names_product``, ``analyse_worker.Deferred``: the check is not
+    imported otherwise): "the baby network" in lower case, or one of our places and "network", "one", "group", "café"
+    or "session" ("the network café in Scorton", "the Middleham one"). A function of the text."""
     names = sorted({fold(p).strip() for p in places if p.strip()}, key=len, reverse=True)
-    place = (r"|(?:the|their)[ \t]+(?:" + "|".join(re.escape(n) for n in names)
-             + r")[ \t]+(?:baby[ \t]+)?(?:one|group|caf[eé]|session)") if names else ""
-    return re.compile(r"(?:baby|the)[ \t-]+network" + place, re.I)
+    place = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.I) if names else None
+    baby = re.compile(r"[Tt]he[ \t]+baby[ \t]+network")
+    word = re.compile(r"(?<![\w])(?:network|one|group|caf[eé]|cafe|session)(?![\w])", re.I)
+    return lambda text: bool(baby.search(text) or (place is not None and place.search(text) and word.search(text)))
 
 
 class Matcher:
