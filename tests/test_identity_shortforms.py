@@ -47,6 +47,8 @@ def test_a_products_short_form_is_its_last_uncommon_word():
      "'the Middleham one', one of our places"),
     (RICHMONDSHIRE, "Went to the baby café in Richmond on my own with him for the first time.",
      "'baby café in Richmond', one of our places"),
+    (RICHMONDSHIRE, "Since the new coordinator took over the Catterick session the volunteers seem rushed.",
+     "'the Catterick session', one of our places"),  # a place's first word ("Catterick Garrison")
     (RICHMONDSHIRE, "Middleham races on Saturday, the baby loved the horses", None),  # our place alone is not us
     (RICHMONDSHIRE, "Not being funny but the volunteers at Snuggles spend half the session chatting in the kitchen.",
      "'Snuggles', short for our product 'Swaledale Snuggles'"),

@@ -15,7 +15,8 @@ never an SMS. What is found (``short_form``), each rule measured on its own (REA
   visits out Middleham way"): "the network" alone is everyone's (a railway, a phone network, a TV network);
 - **"the <one of our places> one / group / café / baby café / session"** ("the Middleham one", "their Tadcaster one",
   "the Royston group") in a text that also says something of our work, and "a baby café / baby group in (or at) <one
-  of our places>" ("went to the baby café in Richmond", "the baby group at Bramham");
+  of our places>" ("went to the baby café in Richmond", "the baby group at Bramham"); in every rule here a place's
+  first word counts too ("the Catterick session" for "Catterick Garrison": ``places_rx``);
 - **a product's distinctive short form**: the last word of a product named in two or more words, capitalised as the
   volunteer lists it ("Garden City Gurgles": "Gurgles"; "Swaledale Snuggles": "Snuggles") when it is not an everyday
   English word (not in the encoder's 30,000-word vocabulary: "crate", "bags", "drawer", "wardrobe", "home" are, and
@@ -190,14 +191,30 @@ def _shorts(products: tuple, places: tuple) -> dict:
     return short_words(products, places)
 
 
+# A place's first word is how people shorten it ("Catterick" for "Catterick Garrison", "Sherburn" for "Sherburn in
+# Elmet"), unless it is a word many places share.
+_SHARED_FIRST = frozenset("north south east west great little upper lower saint royal garden forest new old long "
+                          "high market church kings queens".split())
+
+
+@lru_cache(maxsize=8)
+def places_rx(places: tuple):
+    """Our places as ``products.places_regex`` finds them, and the first word of each place of two or more words
+    (at least five letters, not one many places share): a short form's places (round 20)."""
+    from .products import places_regex
+
+    firsts = [p.split()[0] for p in places if len(p.split()) > 1 and len(p.split()[0]) >= 5
+              and fold(p.split()[0]) not in _SHARED_FIRST]
+    return places_regex(list(places) + firsts)[1]
+
+
 def reader(products, places):
     """``short_form`` for a profile's ``products`` and ``places``, as a function of a text (the run's worker, which
     reads texts before the check is made: ``analyse_worker.Deferred.names_product``)."""
-    from .products import places_regex
     from .words import _OUR_TOPIC_RX
 
-    shorts, places_rx = short_words(products, places), places_regex(places)[1]
-    return lambda text: short_form(text, places_rx, shorts, _OUR_TOPIC_RX, _elsewhere)
+    shorts, where = short_words(products, places), places_rx(tuple(places))
+    return lambda text: short_form(text, where, shorts, _OUR_TOPIC_RX, _elsewhere)
 
 
 def for_judge(judge, text: str) -> str | None:
@@ -205,4 +222,4 @@ def for_judge(judge, text: str) -> str | None:
     from .words import _OUR_TOPIC_RX
 
     shorts = _shorts(tuple(judge.products), tuple(judge.places)) if judge.products else {}
-    return short_form(text, judge._ours()[1], shorts, _OUR_TOPIC_RX, _elsewhere)
+    return short_form(text, places_rx(tuple(judge.places)), shorts, _OUR_TOPIC_RX, _elsewhere)
