@@ -58,7 +58,7 @@ from .analyse_sentiment import Feeling
 from .config import Config
 from .levels import SEVERITIES
 from .keywords import AnyKeyword, KeywordSet, needle
-from .matching import Matcher, phrase_regex
+from .matching import Matcher, phrase_regex, short_form_hint
 from .text import fold, sentences, snippet, tidy
 
 # A sentence starting like this carries on talking about whoever came before.
@@ -160,6 +160,7 @@ class Analyser(Judging, Grading):
         self.matcher = Matcher(org.terms, org.exclude, org.short_names)
         self._learned, self._identity, self.last_identity = learned, None, None  # identity (issue 15)
         self.last_dropped = None  # the level of the last text the is-it-us check dropped as "maybe not us"
+        self._short_hint = None  # round 20: what a text without our name needs to be read (``names_product``)
         self.rules = {
             name: _Rule(cat, KeywordSet(cat.keywords, cat.patterns, cat.not_), _alternation(cat.not_near),
                         _alternation(cat.unless))
@@ -190,8 +191,12 @@ class Analyser(Judging, Grading):
     def names_product(self, text: str) -> str | None:
         """A product of ours with a name of its own named in ``text`` (round 16: a text may name it, not us). Without
         products listed (and no judge yet, which a labelled file's may be set on) the check is not even imported."""
-        if self._identity is None and not self.config.organisation.profile.products:
-            return None
+        profile = self.config.organisation.profile
+        if self._identity is None and not profile.products:
+            if self._short_hint is None:
+                self._short_hint = short_form_hint(profile.places)
+            if not self._short_hint(text):  # round 20: "the baby network", "the Middleham one"
+                return None
         reader = getattr(self.identity, "names_product", None)  # a stand-in check (benches, tests) may have none
         return reader(text) if reader else None
 
@@ -339,7 +344,8 @@ class Analyser(Judging, Grading):
         if lookalikes:
             reasons = [f"look-alike of our name: {', '.join(lookalikes)}"]
         elif product:
-            reasons = [f"mentions our product: {product} (not our name)"]
+            reasons = [product.reason() if hasattr(product, "reason")  # round 20: a short form of us
+                       else f"mentions our product: {product} (not our name)"]
         elif to_us:
             reasons = [TO_US_REASON + (f" (names us: {', '.join(terms)})" if terms else "")]
         else:

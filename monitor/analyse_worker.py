@@ -118,19 +118,26 @@ class Deferred:
         self._rows = None  # the rows, or the exception reading them raised
         self._compiled = None
         self._products = None
+        self._short_hint = None
 
     def names_product(self, text: str):
         """As ``Analyser.names_product``, without compiling the analyser: the profile's products named without our name
         (round 16; ``products.Products.alone``)."""
+        from .matching import short_form_hint
+
         org = self.config.organisation
-        if not org.profile.products:
-            return None  # nothing listed: the check's package is not imported
+        if self._short_hint is None:
+            self._short_hint = short_form_hint(org.profile.places)
+        if not org.profile.products and not self._short_hint(text):
+            return None  # nothing listed, no short form of us (round 20): the check's package is not imported
         if self._products is None:
+            from .identity import shortforms
             from .identity.products import for_organisation, places_regex
 
-            self._products = (for_organisation(org), places_regex(org.profile.places)[1])
-        reader, places_rx = self._products
-        return reader.alone(text, places_rx)
+            self._products = (for_organisation(org), places_regex(org.profile.places)[1],
+                              shortforms.reader(org.profile.products, org.profile.places))
+        reader, places_rx, short = self._products
+        return (reader.alone(text, places_rx) if org.profile.products else None) or short(text)  # round 20
 
     def rows(self):
         """The correction rows, read once (a failure is kept and raised again where they are used)."""

@@ -153,6 +153,18 @@ def _split_words(term: str) -> list[tuple[str, str]]:
     return out
 
 
+def short_form_hint(places):
+    """Round 20: whether a text without our name may hold a short form of us, before ``identity.shortforms`` reads
+    it, when the profile lists no products (``Analyser.names_product``, ``analyse_worker.Deferred``: the check is not
+    imported otherwise): "the baby network" in lower case, or one of our places and "network", "one", "group", "café"
+    or "session" ("the network café in Scorton", "the Middleham one"). A function of the text."""
+    names = sorted({fold(w).strip() for p in places if p.strip() for w in (p, p.split()[0])}, key=len, reverse=True)
+    place = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.I) if names else None
+    baby = re.compile(r"[Tt]he[ \t]+baby[ \t]+network")
+    word = re.compile(r"(?<![\w])(?:network|one|group|caf[eé]|cafe|session)(?![\w])", re.I)
+    return lambda text: bool(baby.search(text) or (place is not None and place.search(text) and word.search(text)))
+
+
 class Matcher:
     """Compiled ``terms`` and ``exclude`` phrases."""
 

@@ -18,6 +18,7 @@ from .classifier import (KNN_K, SPARSE_PARTS, Model, knn_vote, sparse, sparse_of
                          unsparse)
 from .context import second_look
 from .products import for_organisation, places_regex
+from . import shortforms
 from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
                        VOTE, name_shapes, ordinary_shape, other_address, other_addresses, owner_before, place_evidence,
                        place_names, profile_text, short_name_elsewhere, side_texts, split_name, strong_evidence,
@@ -211,7 +212,8 @@ class Judge:
         hospice's charity shop or a car rally of the same name (t81: 7 of 60 not-us texts taken without this); since
         round 18 also without one when the text names no other place and nothing right after the product makes it
         another kind of thing (``products.Products.alone``)."""
-        return self.product_reader().alone(text, self._ours()[1]) if self.products else None
+        found = self.product_reader().alone(text, self._ours()[1]) if self.products else None
+        return found or shortforms.for_judge(self, text)  # round 20: "the baby network", "Gurgles"
 
     def use_sidecar(self, where) -> None:
         """Read the next texts with a labelled file's places and products (``evaluate.read_places``: ``(area, places,
@@ -221,6 +223,8 @@ class Judge:
 
     def product_only(self, product: str) -> Decision:
         """A text that names a product of ours but not us: unsure (watch at most, a crisis at alert at most)."""
+        if isinstance(product, shortforms.ShortForm):  # round 20: "the baby network in Richmond", "Gurgles"
+            return Decision(UNSURE, LOW, f"maybe us: {product}, not our name; {UNSURE_CAP}")
         return Decision(UNSURE, LOW, f"maybe us: it names our product '{product}', not our name; {UNSURE_CAP}")
 
     def _ours(self):

@@ -1,0 +1,225 @@
+"""Short forms of us and of our products that never write our name (issue 15, round 20).
+
+People who use the charity seldom write "New Baby Network" in full: "the baby network in Alnwick", "the network café
+in Scorton", "the Middleham one", "EXPLOSION at Gurgles this morning" (for "Garden City Gurgles"). None of those is a
+match of our ``terms``, so until round 20 none was even read. This module finds them, in a text that does not name
+us, **only where the volunteer's profile makes them likely ours**, and the text is then read like a text naming a
+product of ours without our name (``Judge.product_only``): unsure, kept at watch at most, a crisis at alert at most,
+never an SMS. What is found (``short_form``), each rule measured on its own (README "Is it us?"):
+
+- **"the baby network"** (in lower case, "the baby network's" too; not "... of", not quoted, no gadget words in its
+  sentence) in a text that also names one of our places or says
+  something of our work (a baby, feeding, volunteers, our café or group... ``words._OUR_TOPIC_RX``, read outside the
+  phrase itself): no namesake is called that, and our own name is one word longer;
+- **"the network"** with one of our places in the same sentence ("the network café in Scorton", "the Network do home
+  visits out Middleham way"): "the network" alone is everyone's (a railway, a phone network, a TV network);
+- **"the <one of our places> one / group / café / baby café / session"** ("the Middleham one", "their Tadcaster one",
+  "the Royston group") in a text that also says something of our work, and "a baby café / baby group in (or at) <one
+  of our places>" ("went to the baby café in Richmond", "the baby group at Bramham"); in every rule here a place's
+  first word counts too ("the Catterick session" for "Catterick Garrison": ``places_rx``);
+- **a product's distinctive short form**: the last word of a product named in two or more words, capitalised as the
+  volunteer lists it ("Garden City Gurgles": "Gurgles"; "Swaledale Snuggles": "Snuggles") when it is not an everyday
+  English word (not in the encoder's 30,000-word vocabulary: "crate", "bags", "drawer", "wardrobe", "home" are, and
+  never count), not one of our places and at least five letters, in a text that also names one of our places or says
+  something of our work; not followed by a capitalised word or a word that says it is another kind of thing
+  ("Snuggles Pet Hotel", "Gurgles app"), like a product's whole name (``products.Products.alone``).
+
+What is not found: "the network" without one of our places beside it, a generic word of a product alone ("the
+crate", "the drawer"), a product's whole name in lower case (measured on the labelled files: 6 true mentions and 16
+other texts, "finding their sea legs", "the dusk line"), a text naming another UK town or a place abroad and none of
+ours.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..text import fold
+
+# "the baby network", in lower case (a capitalised "Baby Network" is a name of its own: "Grampian Baby Network", "The
+# Baby Network podcast"), not "... of cousins" (an ordinary phrase), not in quotes.
+_BABY_NETWORK = re.compile(r"(?<![\w'‘\"“-])[Tt]he[ \t]+baby[ \t]+network(?:['’]s)?(?![\w'’\"”-])(?![ \t]+of\b)")
+# Our own name's first word (or a misspelling of it) before "baby network": the matcher's business ("a new baby network
+# of friends", an excluded "New Baby Network Solutions"), never a short form.
+_OUR_NAME_BEFORE = re.compile(r"(?<![\w])(?:new|nu|neu|knew|newe|nw)[ \t-]*$")
+# "the network" of something else in the same sentence: a railway, the power grid, a phone or TV network.
+_OTHER_NETWORK = re.compile(r"(?<![\w])(?:rail\w*|trains?|lines?|power|electric\w*|grid|outages?|signal|broadband|mobile|"
+                            r"phones?|wi-?fi|tv|television|roads?|bus|buses|cycle|water|gas|storm|cables?|fibre|fiber|"
+                            r"internet|computers?|servers?|cameras?|cams?|monitors?|apps?|routers?|passwords?|vlan|hack\w*|"
+                            r"neural)(?![\w])")
+_THE_NETWORK = re.compile(r"(?<![\w-])the[ \t]+network(?:['’]s)?(?![\w-])", re.I)
+PLACE_ONE = True
+_THE_BEFORE = re.compile(r"(?<![\w])(?:the|their)[ \t]+$")
+_ONE_AFTER = re.compile(r"[ \t]+((?:baby[ \t]+)?(?:one|group|caf[eé]|session))(?![\w])")
+BABY_CAFE_IN = True
+_BABY_CAFE_BEFORE = re.compile(r"(?<![\w])baby[ \t]+(?:caf[eé]|group)[ \t]+(?:in|at)[ \t]+(?:the[ \t]+)?$")
+_SENTENCE = re.compile(r"[^.!?\n]+")
+MIN_LETTERS = 5
+
+
+class ShortForm(str):
+    """What ``short_form`` found, in a reason's words ("'the baby network', with our place Richmond"): a text that
+    names us this way is read like one naming a product of ours without our name (``Judge.product_only``)."""
+
+    rule = ""  # which rule found it: "the baby network", "the network", "place", "product"
+
+    def __new__(cls, words: str, rule: str = ""):
+        found = super().__new__(cls, words)
+        found.rule = rule
+        return found
+
+    def reason(self) -> str:
+        return f"mentions us without our name: {self}"
+
+
+@lru_cache(maxsize=1)
+def everyday_words() -> frozenset:
+    """The encoder's word-piece vocabulary's whole words (about 22,000 common English words), or an empty set when
+    the encoder package is not installed (then no product short form is read: ``short_words``)."""
+    try:
+        from ..encoder import model_folder
+
+        words = (model_folder() / "vocab.txt").read_text(encoding="utf-8").split("\n")
+    except Exception:  # noqa: BLE001 (the encoder package is optional: without it no short form counts)
+        return frozenset()
+    return frozenset(w for w in words if w.isalpha())
+
+
+def short_words(products, our_places=()) -> dict:
+    """``{short form (folded): product}`` for the products listed (``organisation.profile.products``): the last word of
+    a name of two or more words, capitalised, at least ``MIN_LETTERS`` letters, not an everyday word (its singular
+    neither), not one of ``our_places``' words."""
+    common = everyday_words()
+    if not common:
+        return {}
+    ours = {w for p in our_places for w in fold(p).split()}
+    out = {}
+    for raw in products or ():
+        plain = re.sub(r"\([^)]*\)", " ", str(raw))
+        words = re.findall(r"[^\W\d_]+", plain)
+        while words and words[-1].islower():  # "The Small Hours podcast", "Little Ewe bags": the name before
+            words = words[:-1]
+        if len(words) < 2 or not words[-1][:1].isupper():
+            continue
+        last = fold(words[-1])
+        stems = {last, last[:-1] if last.endswith("s") else last, last[:-2] if last.endswith("es") else last}
+        if len(last) < MIN_LETTERS or stems & common or last in ours:
+            continue
+        out.setdefault(last, " ".join(str(raw).split()))
+    return out
+
+
+
+def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str | None:
+    """What in ``text`` (which does not name us) is a short form of us or of a product of ours, as a reason's words,
+    or None. ``places_rx``: our places in folded text (or None); ``shorts``: ``short_words``; ``our_topic``: a regex
+    for words of our work (folded text); ``elsewhere``: a function saying whether folded text names another place."""
+    folded = fold(text)
+    place = places_rx.search(folded) if places_rx is not None else None
+    if place is None and "network" not in folded and not shorts:
+        return None
+    m = next((b for b in _BABY_NETWORK.finditer(text) if not _OUR_NAME_BEFORE.search(folded[:b.start()])
+              and not _OTHER_NETWORK.search(fold(_sentence_at(text, b.start())))), None)
+    if m is not None:
+        rest = folded[:m.start()] + " " + folded[m.end():]
+        if place is not None or (our_topic.search(rest) and not elsewhere(text, rest)):
+            return ShortForm(f"'{' '.join(m.group(0).split())}'" + (
+                f", with our place {place.group(0).title()}" if place is not None else ", with words of our work"),
+                "the baby network")
+    if place is not None and "network" in folded:
+        for s in _SENTENCE.finditer(text):
+            m = _THE_NETWORK.search(s.group(0))
+            if m is not None and places_rx is not None and not _OTHER_NETWORK.search(fold(s.group(0))):
+                here = places_rx.search(fold(s.group(0)))
+                if here is not None:
+                    return ShortForm(f"'{' '.join(m.group(0).split())}', with our place {here.group(0).title()}",
+                                     "the network")
+    if PLACE_ONE and place is not None:
+        for s in _SENTENCE.finditer(folded):
+            for pm in places_rx.finditer(s.group(0)):
+                before, after = s.group(0)[:pm.start()], s.group(0)[pm.end():]
+                if _THE_BEFORE.search(before) and _ONE_AFTER.match(after):
+                    rest = folded[:s.start() + pm.start()] + " " + folded[s.start() + pm.end():]
+                    if our_topic.search(rest):
+                        return ShortForm(f"'the {pm.group(0).title()} {_ONE_AFTER.match(after).group(1)}', one of our "
+                                         "places", "the <place> one")
+                if BABY_CAFE_IN and (cafe := _BABY_CAFE_BEFORE.search(before)):
+                    return ShortForm(f"'{' '.join(cafe.group(0).split())} {pm.group(0).title()}', one of our places",
+                                     "baby café in <place>")
+    for word, product in shorts.items():
+        if fold(product) in folded or our_topic.fullmatch(word):
+            continue  # the whole name is there (``Products.alone`` read it), or the word is our work's ("Prams")
+        for m in re.finditer(rf"(?<![\w@#-]){re.escape(word)}(?![\w-])", folded):
+            nxt = re.match(r"(?:['’]s)?[ \t]*([^\W\d_][\w'’-]*)", text[m.end():]) if len(text) == len(folded) else None
+            after = nxt.group(1) if nxt else ""
+            if after[:1].isupper() and not (places_rx is not None and places_rx.match(fold(after))) and after not in _DAYS:
+                continue  # "Snuggles Pet Hotel": another thing's name
+            if fold(after) in _NOT_OURS_AFTER:
+                continue
+            rest = folded[:m.start()] + " " + folded[m.end():]
+            if place is not None or (our_topic.search(rest) and not elsewhere(text, rest)):
+                return ShortForm(f"'{text[m.start():m.end()] if len(text) == len(folded) else word}', short for our "
+                                 f"product '{product}'", "product")
+    return None
+
+
+_DAYS = frozenset("""I Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
+August September October November December Christmas Xmas Easter""".split())
+_NOT_OURS_AFTER = frozenset("""ltd limited inc llc plc co app apps podcast episode episodes series show album band tour
+bar pub brewery hotel salon spa kennels cattery grooming toys toy""".split())
+
+
+def _sentence_at(text: str, at: int) -> str:
+    """The sentence of ``text`` around position ``at``."""
+    for s in _SENTENCE.finditer(text):
+        if s.start() <= at < s.end():
+            return s.group(0)
+    return ""
+
+
+def _elsewhere(text: str, rest_folded: str) -> bool:
+    """Whether a text names another UK town or a place abroad (outside the short form): then a word of our work is not
+    enough to say the short form is ours."""
+    from .words import _rx
+
+    return bool(_rx.UK_PLACE.search(text) or _rx.ABROAD.search(rest_folded))
+
+
+@lru_cache(maxsize=8)
+def _shorts(products: tuple, places: tuple) -> dict:
+    return short_words(products, places)
+
+
+# A place's first word is how people shorten it ("Catterick" for "Catterick Garrison", "Sherburn" for "Sherburn in
+# Elmet"), unless it is a word many places share.
+_SHARED_FIRST = frozenset("north south east west great little upper lower saint royal garden forest new old long "
+                          "high market church kings queens".split())
+
+
+@lru_cache(maxsize=8)
+def places_rx(places: tuple):
+    """Our places as ``products.places_regex`` finds them, and the first word of each place of two or more words
+    (at least five letters, not one many places share): a short form's places (round 20)."""
+    from .products import places_regex
+
+    firsts = [p.split()[0] for p in places if len(p.split()) > 1 and len(p.split()[0]) >= 5
+              and fold(p.split()[0]) not in _SHARED_FIRST]
+    return places_regex(list(places) + firsts)[1]
+
+
+def reader(products, places):
+    """``short_form`` for a profile's ``products`` and ``places``, as a function of a text (the run's worker, which
+    reads texts before the check is made: ``analyse_worker.Deferred.names_product``)."""
+    from .words import _OUR_TOPIC_RX
+
+    shorts, where = short_words(products, places), places_rx(tuple(places))
+    return lambda text: short_form(text, where, shorts, _OUR_TOPIC_RX, _elsewhere)
+
+
+def for_judge(judge, text: str) -> str | None:
+    """``short_form`` with the judge's places and products (``Judge.names_product``, after a product's whole name)."""
+    from .words import _OUR_TOPIC_RX
+
+    shorts = _shorts(tuple(judge.products), tuple(judge.places)) if judge.products else {}
+    return short_form(text, places_rx(tuple(judge.places)), shorts, _OUR_TOPIC_RX, _elsewhere)
