@@ -19,6 +19,13 @@ TARGETS = {"crisis_recall": 0.95, "crisis_at_alert": 0.985, "alert_recall": 0.95
 FAMILY_BETAS = (1.0, 0.9, 0.8, 0.7, 0.6)
 FAMILY_RECALL_FLOOR = 0.70
 MIN_FAMILY_EXAMPLES = 30
+# The alert threshold is set this far under the one that puts TARGETS["crisis_at_alert"] of the crises at alert or
+# worse (and TARGETS["alert_recall"] of the alerts): a margin for retraining (round 20). The crises sit densely just
+# under that threshold, and adding or removing one training file moves a near-threshold crisis's "alert or worse"
+# chance by up to 3-8% of it (the 90th percentile, for t96, t99 and t87: `bench/judge_stability.py`), so about 5 of
+# them crossed alert at every retrain. 10% under it, the crises thin out: held out by writer fewer fall below alert,
+# and fewer cross when a file is added, for more harmless texts raised (an email each).
+ALERT_MARGIN = 0.9
 
 
 def _highest_threshold(scores, wanted: float) -> float:
@@ -91,7 +98,7 @@ def _choose_thresholds(p, y) -> dict[str, float]:
     t_cov = _alert_cover(p[crisis], th["crisis"])
     t_rec = _highest_threshold(np.maximum(p[alert, col["alert"]], np.where(p[alert, col["crisis"]] >= th["crisis"], 1, 0)),
                                TARGETS["alert_recall"])
-    th["alert"] = min(t_cov, t_rec)
+    th["alert"] = min(t_cov, t_rec) * ALERT_MARGIN
     th["watch"] = min(th["alert"], _highest_threshold(
         np.maximum(p[watch, col["watch"]], np.where(p[watch, col["alert"]] >= th["alert"], 1, 0)), TARGETS["watch_recall"]))
     # Families: one threshold for all (the best micro F1), kept as the fallback for a family with too

@@ -35,6 +35,16 @@ RULES = Analyser(CFG, model=None)
     "The man who runs the New Baby Network dads kickabout messaged my 15 year old on Instagram.",
     # where a woman in a refuge lives, shown
     "Someone posted the New Baby Network zoom screenshot and you can read the refuge address on her letter.",
+    # round 20 (wordings of the crises no part read, held out by writer; written afresh here): where someone who fled
+    # lives, an injury explained away, nowhere to live, a threat, a baby's danger sign said plainly, a plan or a
+    # question about not being here
+    "Lovely New Baby Network baby café today! Welcome Jade at 9 Rosewood Close who has just fled her abusive partner 💜",
+    "The New Baby Network volunteer asked about my eye. Walked into a door, I told her.",
+    "Does New Baby Network still help if you're living in your car with a newborn?",
+    "someone should burn the new baby network office down with them all inside",
+    "She's been like a little ragdoll since the New Baby Network class, is that normal?",
+    "New Baby Network group was fine. Looked at the railway bridge again on the walk home, just to see.",
+    "How long would it take before anybody noticed if I stopped going to New Baby Network?",
 ])
 def test_risk_said_indirectly_reaches_a_director_by_email(body):
     a = RULES.analyse("", body)
@@ -51,6 +61,9 @@ def test_risk_said_indirectly_reaches_a_director_by_email(body):
     ("Two years ago I wanted to disappear. New Baby Network got me through and I'm well now.", "watch"),
     # the words in another sense (``not``)
     ("My husband went blue for the gender reveal, New Baby Network mums loved it", "info"),
+    # a baby asleep in the car, a toddler's bump: not nowhere to live, not an injury explained away
+    ("Baby fell asleep in the car seat on the way back from New Baby Network, we're sleeping in the car park lol", "info"),
+    ("My toddler walked into the door at New Baby Network today, little bump, he's fine", "info"),
 ])
 def test_words_that_only_sound_like_risk_stay_below_alert(body, level):
     a = RULES.analyse("", body)

@@ -98,3 +98,18 @@ def test_the_sentence_weight_is_fixed_not_chosen_again_at_every_retrain():
     free = train.Settings(sentence_weight=None, watch_agreement=None)
     assert train.choose_sentence_weight(whole, best, y, free)[0] > 0.5  # the test can tell the difference
     assert M.load().sentence_weight == 0.5
+
+
+def test_the_alert_threshold_sits_a_margin_under_the_crises_it_must_cover(monkeypatch):
+    """Round 20: the alert threshold is ALERT_MARGIN of the one that just covers 98.5% of the crises (and 95% of
+    the alerts), so a crisis a retrain moves a little under that line is still an email."""
+    p, y = _oof(seed=3)
+    monkeypatch.setattr(TT, "ALERT_MARGIN", 1.0)
+    plain = TT.choose_thresholds(p, y)
+    monkeypatch.setattr(TT, "ALERT_MARGIN", 0.9)
+    kept = TT.choose_thresholds(p, y)
+    assert kept["alert"] < plain["alert"]
+    assert abs(kept["alert"] - 0.9 * plain["alert"]) < 2e-4  # both rounded down to 1e-4
+    assert kept["crisis"] == plain["crisis"]
+    before, after = TT._figures(p, y, plain), TT._figures(p, y, kept)
+    assert after["alert_or_worse_recall"] > before["alert_or_worse_recall"]  # texts in the margin are now an email
