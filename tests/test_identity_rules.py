@@ -299,6 +299,9 @@ def test_unsure_and_written_as_another_groups_own_name_is_not_us(cfg, monkeypatc
     "PSA: a page called 'New Baby Network Official' is asking mums for bank details",  # quoted: often impersonation
     "DO NOT trust this page, it is NOT New Baby Network",  # shouted
     "See you at Tuesday's New Baby Network group",  # a day
+    "Is it me or are New Baby Network and the Hywel Dda New Baby Network thing the same?",  # also named plainly
+    "Is there a Welsh-language New Baby Network session anywhere?",  # a describing word
+    "Heads up: an insta account @newbabynetwork_ni_official says it's the Northern Ireland New Baby Network charity",
     "Went to the New Baby Network group on Tuesday, the volunteers were lovely",
     "New Baby Network Eastfield have moved the group to Fridays",  # one of our places after it
 ])

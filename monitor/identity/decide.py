@@ -381,11 +381,13 @@ class Judge:
             return Decision(NOT_US, p, f"not us: '{name}' only as {_weak_flags(matches_by_sentence, mentioned)}, "
                                        f"and it reads like {kind} ({likely})", _english(sents))
         other = named_elsewhere(sents, mentioned, matches_by_sentence, self._ours()[0], self.product_reader().words) \
-            if p < mdl.high and not product and _english(sents) else None
+            if p < mdl.high and not product and _english(sents) \
+            and not other_address(self._addresses, fold(" \n".join(s for _f, s in sents))) else None
         if other:
             # round 20: unsure, and written as part of another group's own name ("Bristol New Baby Network meetup",
-            # "New Baby Network Galway"): new writers' groups elsewhere with our name and our kind of work. Not
-            # strong: a text graded crisis is still kept (``rescued``).
+            # "New Baby Network Galway"): new writers' groups elsewhere with our name and our kind of work. Not with
+            # a handle or web address built on our name (an impersonation of us), nor a product of ours. Not strong:
+            # a text graded crisis is still kept (``rescued``).
             return Decision(NOT_US, p, f"not us: '{other}' is another group's own name, and nothing else says it is "
                                        f"ours ({likely})", _english(sents))
         if p < mdl.high:
