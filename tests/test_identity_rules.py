@@ -246,3 +246,96 @@ def test_our_words_or_places_after_a_short_name_are_left_to_the_model(cfg, body)
     sents = an.split("", body)
     mbs = {i: an.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
     assert short_name_elsewhere(cfg, sents, {i for i, m in mbs.items() if m}, mbs) is None
+
+
+def test_cic_after_our_name_half_run_together_is_another_cic(cfg):
+    # round 20: a new writer's "Newbaby Network CIC" in Hull (another CIC with a near-identical name) was "it is us:
+    # our name with CIC"; in the 89 labelled files the half-run-together name never stands before CIC in a true mention
+    from monitor.identity.features import strong_evidence
+    from monitor.text import fold
+
+    an = Analyser(cfg, [])
+    for text, strong in (("Newbaby Network CIC, which runs sessions in east Hull, has won funding.", False),
+                         ("New Baby Network CIC has won funding for its cafés.", True),
+                         ("Thanks to newbabynetwork CIC for the cafés", True)):
+        sents = an.split("", text)
+        matches = [m for s in sents for m in an.matcher.candidates(s[1])]
+        assert matches, text
+        assert bool(strong_evidence(cfg, fold(text), matches)) is strong, text
+
+
+@pytest.mark.parametrize("body,named", [
+    ("Bristol New Baby Network meetup this Thursday, Eastville Park café, 11ish. Bumps and babies up to 1.",
+     "Bristol New Baby Network"),
+    ("Mammy & baby yoga with New Baby Network Galway starts again 4 Feb, Salthill community hall.",
+     "New Baby Network Galway"),
+    ("Volunteer orientation for New Baby Network Scarborough is Sat Jan 10! Police check required.",
+     "New Baby Network Scarborough"),
+    ("Reminder from HSE New Baby Network Mallow: no group on 17 March.", "New Baby Network Mallow"),
+    ("Grandparents' group welcomes first grandad. Tavistock New Baby Network, the monthly group for new grandparents.",
+     "Tavistock New Baby Network"),
+])
+def test_unsure_and_written_as_another_groups_own_name_is_not_us(cfg, monkeypatch, body, named):
+    # round 20: of the 34 not-us texts four new writers (t96-t99) had taken, 10 were unsure (P(us) 0.22-0.45) and
+    # named a group elsewhere "Bristol New Baby Network" or "New Baby Network Galway"; no true mention there reads so
+    from monitor.identity import decide
+
+    mdl = decide.model()
+    monkeypatch.setattr(mdl, "low", 0.0)
+    monkeypatch.setattr(mdl, "high", 1.01)  # every decision of the model is now "unsure"
+    an = Analyser(cfg, [])
+    assert an.analyse("", body) is None
+    d = an.last_identity
+    assert d.verdict == "not_us" and d.reason.startswith(f"not us: '{named}' is another group's own name"), d
+    monkeypatch.setattr(mdl, "high", 0.0)  # the model sure it is us: the shape alone does not drop it
+    assert an.analyse("", body) is not None and an.last_identity.verdict == "us"
+
+
+@pytest.mark.parametrize("body", [
+    "Thanks New Baby Network for the sling library, the volunteers were lovely",  # an opener
+    "Lovely morning at the Southvale New Baby Network café",  # one of our places
+    "New Baby Network Christmas party was brilliant, thank you all",  # an event of ours
+    "Our New Baby Network volunteers have new session times",
+    "PSA: a page called 'New Baby Network Official' is asking mums for bank details",  # quoted: often impersonation
+    "DO NOT trust this page, it is NOT New Baby Network",  # shouted
+    "See you at Tuesday's New Baby Network group",  # a day
+    "Is it me or are New Baby Network and the Hywel Dda New Baby Network thing the same?",  # also named plainly
+    "Is there a Welsh-language New Baby Network session anywhere?",  # a describing word
+    "Heads up: an insta account @newbabynetwork_ni_official says it's the Northern Ireland New Baby Network charity",
+    "Went to the New Baby Network group on Tuesday, the volunteers were lovely",
+    "New Baby Network Eastfield have moved the group to Fridays",  # one of our places after it
+])
+def test_our_words_places_and_products_beside_the_name_stay_unsure(cfg, monkeypatch, body):
+    from monitor.identity import decide
+
+    mdl = decide.model()
+    monkeypatch.setattr(mdl, "low", 0.0)
+    monkeypatch.setattr(mdl, "high", 1.01)
+    an = Analyser(cfg, [])
+    assert an.analyse("", body) is not None and an.last_identity.verdict == "unsure", an.last_identity
+
+
+def test_a_crisis_written_as_another_groups_name_is_still_kept(cfg, monkeypatch):
+    # the rule's "not us" is the model's weak one: a text graded crisis is kept at alert (a lost crisis is the worst)
+    from monitor.identity import decide
+
+    mdl = decide.model()
+    monkeypatch.setattr(mdl, "low", 0.0)
+    monkeypatch.setattr(mdl, "high", 1.01)
+    monkeypatch.setattr(decide, "STRONG_NOT_US_ENGLISH", 0.0)  # whatever P(us) the model gives: weak
+    an = Analyser(cfg, [])
+    a = an.analyse("", "Honestly feeling suicidal tonight. Bristol New Baby Network meetup on Tuesday is the only thing "
+                       "I have.")
+    assert a is not None and a.severity == "alert" and "but graded crisis" in a.reasons[1], a and a.reasons
+
+
+def test_a_short_name_about_a_sports_team_with_nothing_of_ours_is_not_us(cfg):
+    # round 20: "NBN league table" (a bowls league) read 0.52 likely us; in the 89 labelled files the sports words
+    # set aside 5 more short-name namesakes and no true mention
+    an = Analyser(cfg, [])
+    assert an.analyse("", "NBN league table after week 9: 1. Pin Pals 2. Westward Ho! Wanderers. Christmas do on the "
+                          "19th, names to Sheila") is None
+    assert an.last_identity.reason == "not us: 'NBN' is about a sports team ('league'), and nothing in the text is ours"
+    from monitor.identity.features import short_name_off_topic
+
+    assert short_name_off_topic("NBN netball mums, training moved to Tuesday") is None  # a word of ours

@@ -20,9 +20,9 @@ from .context import second_look
 from .products import for_organisation, places_regex
 from . import shortforms
 from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
-                       VOTE, name_shapes, ordinary_shape, other_address, other_addresses, owner_before, place_evidence,
-                       place_names, profile_text, short_name_elsewhere, side_texts, split_name, strong_evidence,
-                       text_grams)
+                       VOTE, name_shapes, named_elsewhere, ordinary_shape, other_address, other_addresses, owner_before,
+                       place_evidence, place_names, profile_text, short_name_elsewhere, side_texts, split_name,
+                       strong_evidence, text_grams)
 from .words import _OTHER_AFTER, _OUR_EVENTS, _OURS_AFTER, KINDS, _rx, group_counts, near_kind_counts, words_after
 
 # One BLAS thread before numpy is imported (see embed.one_blas_thread): the vote's products are small.
@@ -384,6 +384,16 @@ class Judge:
             # these, so an unsure one stays out (an ordinary phrase, not a mention)
             return Decision(NOT_US, p, f"not us: '{name}' only as {_weak_flags(matches_by_sentence, mentioned)}, "
                                        f"and it reads like {kind} ({likely})", _english(sents))
+        other = named_elsewhere(sents, mentioned, matches_by_sentence, self._ours()[0], self.product_reader().words) \
+            if p < mdl.high and not product and _english(sents) \
+            and not other_address(self._addresses, fold(" \n".join(s for _f, s in sents))) else None
+        if other:
+            # round 20: unsure, and written as part of another group's own name ("Bristol New Baby Network meetup",
+            # "New Baby Network Galway"): new writers' groups elsewhere with our name and our kind of work. Not with
+            # a handle or web address built on our name (an impersonation of us), nor a product of ours. Not strong:
+            # a text graded crisis is still kept (``rescued``).
+            return Decision(NOT_US, p, f"not us: '{other}' is another group's own name, and nothing else says it is "
+                                       f"ours ({likely})", _english(sents))
         if p < mdl.high:
             return Decision(UNSURE, p, f"maybe not us: {name} could be {kind} ({likely}); {UNSURE_CAP}")
         return Decision(US, p, f"reads like us ({likely})")

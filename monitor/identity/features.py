@@ -73,7 +73,9 @@ def strong_evidence(config, folded_text: str, matches) -> str | None:
         w = fold(re.sub(r"^https?://(www\.)?", "", w).rstrip("/"))
         if w and w in folded_text:
             return f"our web address {w}"
-    for name in {fold(m.text) for m in matches}:  # a match's offsets are its sentence's, not the text's
+    for name in {fold(m.text) for m in matches if " " not in m.text or m.text.split() == fold(m.term).split()}:
+        # a match's offsets are its sentence's, not the text's; round 20: our name as we write it, or run together
+        # ("newbabynetwork"), not half run together or misspelled ("Newbaby Network CIC" is another CIC's)
         if re.search(rf"(?<!\w){re.escape(name)}\s*(?:cic|c\.i\.c\.?)(?!\w)", folded_text):
             return "our name with CIC"
     return None
@@ -205,6 +207,64 @@ def owner_before(sents, mentioned, matches_by_sentence, ours) -> float:
                     and not m.text.startswith(("@", "#")):
                 return 1.0
     return 0.0
+
+
+_DAY_SHORT = frozenset("mon tue tues wed weds thu thur thurs fri sat sun".split())
+
+
+def _another_name_word(word: str, ours) -> bool:
+    """Whether a capitalised word beside our name can be part of another group's own name: not an opener, a day (or
+    "Tuesday's", "Fri"), one of our places, a word in capitals (shouting: "NOT New Baby Network", "SAVE the..."), a
+    describing word ("Welsh-language", "Basingstoke-based") nor a word of another alphabet ("Ačiū", "Grŵp")."""
+    bare = fold(word).rstrip(".").removesuffix("'s").removesuffix("’s")
+    if len(bare) >= 4 and any(bare in o or o in bare for o in ours):  # part of one of ours ("Barrow": Barrow-in-Furness)
+        return False
+    return not (word in _CAP_BEFORE_OK or word.isupper() or bare in _DAY_SHORT or bare in ours
+                or bare.capitalize() in _CAP_BEFORE_OK or re.search(r"-[a-z]+$", word) or not word.isascii())
+
+
+def named_elsewhere(sents, mentioned, matches_by_sentence, ours, products=frozenset()) -> str | None:
+    """Our name written as part of someone else's own name each time the text names us, as first written, or None
+    (round 20): a capitalised word that is none of our places right before it ("Bristol New Baby Network meetup",
+    "Shankill New Baby Network walk", "Army Welfare Service New Baby Network"; not an opener: "Thanks", "Loved", "Our")
+    or right after it ("New Baby Network Galway", "New Baby Network Berlin e.V."; not a day, a month, a platform,
+    "CIC", an event or a product of ours). None as soon as the text also names us plainly ("New Baby Network and the
+    Hywel Dda New Baby Network thing": it tells us apart), in quotes (a page or group's title: "a page called 'New
+    Baby Network Official'" is often an impersonation of us) or shouted. ``decide`` reads it only when the model is
+    unsure and the text is in English."""
+    found = None
+    for i in sorted(mentioned):
+        s = sents[i][1]
+        for m in matches_by_sentence.get(i, []):
+            if m.text.startswith(("@", "#")) or m.flags:
+                continue  # a handle, a hashtag, a short name or a weak match: neither way
+            if len(s) != len(fold(s)) or s.isupper():
+                return None  # offsets are the folded text's, or all in capitals: the capitals cannot be read
+            named = _named_here(s, m, ours, products)
+            if named is None:
+                return None
+            found = found or named
+    return found
+
+
+def _named_here(s: str, m, ours, products) -> str | None:
+    """``named_elsewhere`` for one match of our name in its sentence."""
+    before, rest = s[max(0, m.start - 60):m.start], s[m.end:m.end + 80]
+    if _rx.QUOTE_BEFORE.search(before.rstrip()) or re.search(r"['‘\"“]\s*(?:[A-Z][\w'’.&-]*\s+){1,3}$", before):
+        return None
+    w = _rx.CAP_BEFORE.search(before)
+    if w and _another_name_word(w.group(1), ours):
+        more = re.search(r"(?:[A-Z][\w'’.&-]*\s+){0,2}$", before[:w.start(1)])  # "St Austell", "Army Welfare"
+        return f"{more.group(0)}{w.group(1)} {s[m.start:m.end]}"
+    w = _rx.CAP_START.search(before)
+    if w:
+        word = w.group(1)
+        if word not in _START_OK and not word.endswith(("ed", "ing")) and _another_name_word(word, ours):
+            return f"{word} {s[m.start:m.end]}"
+    ext = _rx.EXTENDED.match(rest)
+    if ext and _another_name_word(ext.group(1), ours) and fold(ext.group(1)) not in _OURS_AFTER | _OUR_EVENTS | products:
+        return f"{s[m.start:m.end]} {ext.group(1)}"
+    return None
 
 
 def name_shapes(sents, mentioned, matches_by_sentence, ours) -> list[float]:
