@@ -103,4 +103,7 @@ TRAINING_FILES = (
     # round 20's start: t98 (namesakes beside true mentions) and t99 (a judgement mix), round 19's clean tests, scored
     # by round 19's merged models before they were moved up (training/README.md)
     "training/t98_bude.jsonl", "training/t99_wetherby.jsonl",
+    # round 20's merge: t100 (namesakes beside true mentions written the hard way) and t101 (a judgement mix), written
+    # blind during round 20 and scored first by its merged models, trained without them (training/README.md)
+    "training/t100_dursley.jsonl", "training/t101_easterross.jsonl",
 )
