@@ -75,13 +75,13 @@ class _Server:
             return 200, [("Content-Type", "application/rss+xml"), ("ETag", etag), ("Retry-After", "120"),
                          ("X-Twice", "a"), ("X-Twice", "b")], FEED
         if path == "/gzip":
-            return 200, [("Content-Encoding", "gzip")], gzip.compress(FEED)
+            return 200, [("Content-Encoding", "gzip")], gzip.compress(FEED, mtime=0)
         if path == "/gzip-twice":  # two gzip members, as urllib3 reads them: one body
-            return 200, [("Content-Encoding", "gzip")], gzip.compress(FEED[:500]) + gzip.compress(FEED[500:])
+            return 200, [("Content-Encoding", "gzip")], gzip.compress(FEED[:500], mtime=0) + gzip.compress(FEED[500:], mtime=0)
         if path == "/x-gzip":
-            return 200, [("Content-Encoding", "X-Gzip")], gzip.compress(FEED)
+            return 200, [("Content-Encoding", "X-Gzip")], gzip.compress(FEED, mtime=0)
         if path == "/gzip-then-deflate":  # two codings, listed in the order applied
-            return 200, [("Content-Encoding", "gzip, deflate")], zlib.compress(gzip.compress(FEED))
+            return 200, [("Content-Encoding", "gzip, deflate")], zlib.compress(gzip.compress(FEED, mtime=0))
         if path == "/deflate":
             return 200, [("Content-Encoding", "deflate")], zlib.compress(FEED)
         if path == "/raw-deflate":
