@@ -49,10 +49,8 @@ _OTHER_NETWORK = re.compile(r"(?<![\w])(?:rail\w*|trains?|lines?|power|electric\
                             r"internet|computers?|servers?|cameras?|cams?|monitors?|apps?|routers?|passwords?|vlan|hack\w*|"
                             r"neural)(?![\w])")
 _THE_NETWORK = re.compile(r"(?<![\w-])the[ \t]+network(?:['’]s)?(?![\w-])", re.I)
-PLACE_ONE = True
 _THE_BEFORE = re.compile(r"(?<![\w])(?:the|their)[ \t]+$")
 _ONE_AFTER = re.compile(r"[ \t]+((?:baby[ \t]+)?(?:one|group|caf[eé]|session))(?![\w])")
-BABY_CAFE_IN = True
 _BABY_CAFE_BEFORE = re.compile(r"(?<![\w])baby[ \t]+(?:caf[eé]|group)[ \t]+(?:in|at)[ \t]+(?:the[ \t]+)?$")
 _SENTENCE = re.compile(r"[^.!?\n]+")
 MIN_LETTERS = 5
@@ -135,7 +133,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
                 if here is not None:
                     return ShortForm(f"'{' '.join(m.group(0).split())}', with our place {here.group(0).title()}",
                                      "the network")
-    if PLACE_ONE and place is not None:
+    if place is not None:
         for s in _SENTENCE.finditer(folded):
             for pm in places_rx.finditer(s.group(0)):
                 before, after = s.group(0)[:pm.start()], s.group(0)[pm.end():]
@@ -144,7 +142,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
                     if our_topic.search(rest):
                         return ShortForm(f"'the {pm.group(0).title()} {_ONE_AFTER.match(after).group(1)}', one of our "
                                          "places", "the <place> one")
-                if BABY_CAFE_IN and (cafe := _BABY_CAFE_BEFORE.search(before)):
+                if cafe := _BABY_CAFE_BEFORE.search(before):
                     return ShortForm(f"'{' '.join(cafe.group(0).split())} {pm.group(0).title()}', one of our places",
                                      "baby café in <place>")
     for word, product in shorts.items():
