@@ -161,7 +161,7 @@ def short_form_hint(places):
     names = sorted({fold(w).strip() for p in places if p.strip() for w in (p, p.split()[0])}, key=len, reverse=True)
     place = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.I) if names else None
     baby = re.compile(r"[Tt]he[ \t]+baby[ \t]+network")
-    word = re.compile(r"(?<![\w])(?:network|one|group|caf[eé]|cafe|session)(?![\w])", re.I)
+    word = re.compile(r"(?<![\w])(?:network|one|group|caf[eé]|session)(?![\w])", re.I)
     return lambda text: bool(baby.search(text) or (place is not None and place.search(text) and word.search(text)))
 
 

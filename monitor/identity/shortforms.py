@@ -36,6 +36,7 @@ import re
 from functools import lru_cache
 
 from ..text import fold
+from .products import _NOT_A_NAME  # days, months, feasts: not another thing's name after ours
 
 # "the baby network", in lower case (a capitalised "Baby Network" is a name of its own: "Grampian Baby Network", "The
 # Baby Network podcast"), not "... of cousins" (an ordinary phrase), not in quotes.
@@ -151,7 +152,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
         for m in re.finditer(rf"(?<![\w@#-]){re.escape(word)}(?![\w-])", folded):
             nxt = re.match(r"(?:['’]s)?[ \t]*([^\W\d_][\w'’-]*)", text[m.end():]) if len(text) == len(folded) else None
             after = nxt.group(1) if nxt else ""
-            if after[:1].isupper() and not (places_rx is not None and places_rx.match(fold(after))) and after not in _DAYS:
+            if after[:1].isupper() and not (places_rx is not None and places_rx.match(fold(after))) and after not in _NOT_A_NAME:
                 continue  # "Snuggles Pet Hotel": another thing's name
             if fold(after) in _NOT_OURS_AFTER:
                 continue
@@ -162,8 +163,6 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     return None
 
 
-_DAYS = frozenset("""I Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
-August September October November December Christmas Xmas Easter""".split())
 _NOT_OURS_AFTER = frozenset("""ltd limited inc llc plc co app apps podcast episode episodes series show album band tour
 bar pub brewery hotel salon spa kennels cattery grooming toys toy""".split())
 
