@@ -106,4 +106,7 @@ TRAINING_FILES = (
     # round 20's merge: t100 (namesakes beside true mentions written the hard way) and t101 (a judgement mix), written
     # blind during round 20 and scored first by its merged models, trained without them (training/README.md)
     "training/t100_dursley.jsonl", "training/t101_easterross.jsonl",
+    # round 21's start: t102 (namesakes beside true mentions) and t103 (a judgement mix), round 20's clean tests, scored
+    # by round 20's merged models before they were moved up (training/README.md)
+    "training/t102_angus.jsonl", "training/t103_llandovery.jsonl",
 )
