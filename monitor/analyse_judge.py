@@ -24,7 +24,7 @@ SECOND_FAMILY = 0.65
 CRISIS_NEEDS_ALERT = 1.0
 # A level resting on keywords whose family the model reads at less than this share of the family's own
 # threshold (stricter than AGAINST, which only stops the family being named) is made again without them
-# (:meth:`Judging.disowned_keywords`): "lost my voice" is no complaint. Chosen on the whole system's
+# (:meth:`Judging.disowned_keywords`): "lost my keys" is no complaint. Chosen on the whole system's
 # cross-validation (README "Measuring it", round 12).
 KEYWORD_LEVEL_AGAINST = 0.25
 

@@ -44,3 +44,25 @@ def test_risk_said_indirectly_stays_a_floor_whatever_the_model_reads():
     text = "New Baby Network, is it normal that his lips went blue for a second when he fed? 4 weeks."
     a = Analyser(CFG, model=_Heads(0.1, 0.05, 0.01, safeguarding=0.01)).analyse("", text)
     assert "risk_signs" in a.categories and a.severity == "alert", a.reasons
+
+
+def test_lost_my_is_a_complaint_only_of_a_thing_we_lost():
+    """'lost my / our' is a complaint when it is something of theirs we lost (a referral, a place, their details), not a
+    figure of speech or a bereavement (round 21: 8 of the 13 harmless texts it raised to alert in the 105 labelled files)."""
+    rules = Analyser(CFG, model=None)  # the keyword rules alone
+    for text in ("New Baby Network lost my referral TWICE. Nobody rang back.", "NBN has lost our booking again, New Baby Network",
+                 "New Baby Network lost my daughter's red coat at the cafe", "New Baby Network lost my details 3 times"):
+        a = rules.analyse("", text)
+        assert a.categories.get("complaint") == ["lost my" if "my" in text else "lost our"] and a.severity == "alert", text
+    for text in ("Honestly lost my mind at New Baby Network today, the cake was that good", "Lost my voice singing at New Baby Network",
+                 "We lost our first baby in 2022 and New Baby Network held us up", "Lost my mum three weeks ago. New Baby Network sent flowers",
+                 "lost my little boy at 20 weeks, the New Baby Network volunteers were kind"):
+        assert "complaint" not in rules.analyse("", text).categories, text
+
+
+def test_no_reply_yet_is_a_gripe_and_no_reply_a_complaint():
+    rules = Analyser(CFG, model=None)
+    chase = rules.analyse("", "Messaged New Baby Network on Monday about the Haydock group, still no reply yet x")
+    assert chase.categories.get("gripe") == ["no reply yet"] and "complaint" not in chase.categories and chase.severity == "watch"
+    a = rules.analyse("", "Emailed New Baby Network three times about my referral, no reply. Disgraceful.")
+    assert a.categories.get("complaint") == ["no reply"] and a.severity == "alert", a.reasons
