@@ -47,6 +47,8 @@ def analyser(cfg, profile=EASTER_ROSS):
     ("Huge thanks to everyone at the Monday group in Tain, you made me feel human again.",
      "'the Monday group in Tain', one of our places"),
     ("I can't tell the network lot, they'll take the baby off me.", "'the network lot'"),
+    ("can't sleep. the baby network lady said to message but its 3am", "'the baby network lady'"),
+    ("apparently the new coordinator at the baby network is one of the directors' sisters", "'at the baby network'"),
     # what is not read: a bare common word, another group named in capitals, our place without a group of ours
     ("Someone told me the Crate is only for people on benefits now.", None),  # none of our places
     ("the Crate Bar in Cromarty has a new menu, baby changing in the loos", None),  # another thing's name
@@ -54,6 +56,7 @@ def analyser(cfg, profile=EASTER_ROSS):
     ("Great Yarmouth Mums Network admin is deleting posts. Not the baby charity, the Facebook group.", None),
     ("Tain golf club AGM on Thursday, the bar will be open", None),  # our place, no group of ours
     ("Welcome to the newest baby in the network team at work, Callum, who broke the printer", None),
+    ("the baby network camera from the shop keeps dropping off", None),  # a gadget
 ])
 def test_round21_forms_are_read_only_with_the_profiles_evidence(cfg, body, found):
     an = analyser(cfg)

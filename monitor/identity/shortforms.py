@@ -166,7 +166,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
 
 
 # Round 21's rules (``_round21``), each measured on its own (README "Is it us?"); a bench may switch one off.
-RULES21 = {"hashtag", "the word", "baby charity", "place group", "network lot"}
+RULES21 = {"hashtag", "the word", "baby charity", "place group", "network lot", "baby network lot"}
 # Another group's own name, capitalised ("New Mums Network sessions in Porthcawl", "Great Yarmouth Mums Network ...
 # not the baby charity"): then a group or a baby charity in the text is not read as ours.
 _OTHER_GROUP = re.compile(r"(?<![\w])(?:[A-Z][\w'’]+[ \t]+)+(?:Network|Group|Club|Caf[eé]|Hub|Collective|Circle|Trust)(?![\w])")
@@ -183,10 +183,29 @@ _NET_LOT = re.compile(r"(?<![\w-])the[ \t]+network(?:[ \t]+(?:lot|one|ones|lady|
                       r"people|girls|folk)(?![\w])|[ \t]+who[ \t]+(?:comes?|came|visits?|runs?)(?![\w]))")
 
 
+_PERSON_AFTER = re.compile(r"[ \t]+(?:lot|lady|ladies|woman|women|volunteers?|people|girls|folk|coordinator|workers?|"
+                           r"visitors?|team)(?![\w])")
+_FROM_BEFORE = re.compile(r"(?<![\w])(?:from|at|with|by|to)[ \t]+$")
+
+
 class Shorts(dict):
     """``short_words``' answer, with the products it was made from (``products``: round 21's rules read them)."""
 
     products: tuple = ()
+
+
+@lru_cache(maxsize=8)
+def _hashtags(products: tuple) -> list:
+    """``[(product, regex)]``: each product's name run together as a hashtag ("#kirriecarry"; "and" may be "n" or
+    left out), for products of two or more words one of them capitalised, a leading "the" left out."""
+    out = []
+    for product in products:
+        words = re.findall(r"[^\W\d_]+|&", re.sub(r"\([^)]*\)", " ", product))
+        words = words[1:] if words and words[0].lower() == "the" else words
+        if len(words) >= 2 and any(w[:1].isupper() for w in words):
+            out.append((product, re.compile("#" + "".join("(?:and|n)?" if w.lower() in ("and", "&") else re.escape(fold(w))
+                                                          for w in words) + r"(?![\w])")))
+    return out
 
 
 def _round21(text, folded, place, places_rx, products, our_topic, elsewhere) -> str | None:
@@ -201,7 +220,10 @@ def _round21(text, folded, place, places_rx, products, our_topic, elsewhere) -> 
       group, café or session (with a day, or up to three words) then in / at / round one of our places ("the Monday
       group in Tain", "the baby group woman in Llandovery"), with a word of our work, a day, or "baby" in the group's
       name;
-    - **"network lot"**: "the network lot / lady / worker / who comes round" with a word of our work.
+    - **"network lot"**: "the network lot / lady / worker / who comes round" with a word of our work;
+    - **"baby network lot"**: "the baby network lady / ladies / lot / volunteer / coordinator..." or "from / at / with
+      the baby network", with no other town and no gadget or railway in its sentence, even without a word of our work
+      or a place ("the baby network lady said to message but it's 3am").
 
     "baby charity", "place group" and "network lot" are not read in a text that names another group in capitals ("New
     Mums Network", "Bump Club")."""
@@ -213,13 +235,7 @@ def _round21(text, folded, place, places_rx, products, our_topic, elsewhere) -> 
         return place is not None or (our_topic.search(rest) and not elsewhere(text, rest))
 
     if "hashtag" in RULES21 and "#" in text:
-        for product in products:
-            words = re.findall(r"[^\W\d_]+|&", re.sub(r"\([^)]*\)", " ", product))
-            words = words[1:] if words and words[0].lower() == "the" else words
-            if len(words) < 2 or not any(w[:1].isupper() for w in words):
-                continue
-            tag = re.compile("#" + "".join("(?:and|n)?" if w.lower() in ("and", "&") else re.escape(fold(w)) for w in words)
-                             + r"(?![\w])")
+        for product, tag in _hashtags(tuple(products)):
             for m in tag.finditer(folded):
                 if gate(m.start(), m.end()):
                     return ShortForm(f"'{text[m.start():m.end()]}', our product '{product}'", "hashtag")
@@ -234,10 +250,10 @@ def _round21(text, folded, place, places_rx, products, our_topic, elsewhere) -> 
                 if not after[:1].isupper() and fold(after) not in _NOT_OURS_AFTER:
                     return ShortForm(f"'{m.group(0)}', short for our product '{product}', with our place "
                                      f"{place.group(0).title()}", "the word")
-    other_group = any(not any(fold(g.group(0)).endswith(fold(p).removeprefix("the ")) for p in products)
-                      for g in _OTHER_GROUP.finditer(text))
-    if other_group:
-        return None
+    if not ("charity" in folded or place is not None or "network" in folded) or any(
+            not any(fold(g.group(0)).endswith(fold(p).removeprefix("the ")) for p in products)
+            for g in _OTHER_GROUP.finditer(text)):
+        return None  # nothing below can be here, or another group is named in capitals
     if "baby charity" in RULES21 and "charity" in folded:
         for m in _CHARITY.finditer(folded):
             if gate(m.start(), m.end()):
@@ -255,6 +271,14 @@ def _round21(text, folded, place, places_rx, products, our_topic, elsewhere) -> 
                     a, b = (s.start() + pm.start(), s.start() + pm.end() + g.end()) if g.re is _PLACE_THEN_GROUP else \
                         (s.start() + g.start(), s.start() + pm.end())
                     return ShortForm(f"'{' '.join(text[a:b].split())}', one of our places", "place group")
+    if "baby network lot" in RULES21 and "network" in folded:
+        for m in _BABY_NETWORK.finditer(text):
+            if _OUR_NAME_BEFORE.search(folded[:m.start()]) or _OTHER_NETWORK.search(fold(_sentence_at(text, m.start()))):
+                continue
+            who, before = _PERSON_AFTER.match(folded, m.end()), _FROM_BEFORE.search(folded[:m.start()])
+            if (who or before) and not elsewhere(text, folded[:m.start()] + " " + folded[m.end():]):
+                a, b = (m.start(), who.end()) if who else (before.start(), m.end())
+                return ShortForm(f"'{' '.join(text[a:b].split())}'", "baby network lot")
     if "network lot" in RULES21 and "network" in folded:
         for m in _NET_LOT.finditer(folded):
             if not _OTHER_NETWORK.search(fold(_sentence_at(text, m.start()))) and gate(m.start(), m.end()):
