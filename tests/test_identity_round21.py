@@ -34,42 +34,6 @@ def analyser(cfg, profile=EASTER_ROSS):
     return an
 
 
-@pytest.mark.parametrize("body,found", [
-    ("Day 2 of the trial wrap and the baby is napping in it already #kirriecarry",
-     "'#kirriecarry', our product 'Kirrie Carry'"),
-    ("Dropped two bags of baby clothes at the Crate in Cromarty this morning, lovely volunteers.",
-     "'the Crate', short for our product 'the Cromarty Crate', with our place Cromarty"),
-    ("The lady from that baby charity who visits round Evanton was lovely with the twins.",
-     "'that baby charity', with our place Evanton"),
-    ("Can someone tell the baby charity lot their volunteer posted the visit rota in the village group?",
-     "'the baby charity', with words of our work"),
-    ("Tain group is great but it's got so busy, 25 babies in one room.", "'Tain group', one of our places"),
-    ("Huge thanks to everyone at the Monday group in Tain, you made me feel human again.",
-     "'the Monday group in Tain', one of our places"),
-    ("I can't tell the network lot, they'll take the baby off me.", "'the network lot'"),
-    ("can't sleep. the baby network lady said to message but its 3am", "'the baby network lady'"),
-    ("apparently the new coordinator at the baby network is one of the directors' sisters", "'at the baby network'"),
-    # what is not read: a bare common word, another group named in capitals, our place without a group of ours
-    ("Someone told me the Crate is only for people on benefits now.", None),  # none of our places
-    ("the Crate Bar in Cromarty has a new menu, baby changing in the loos", None),  # another thing's name
-    ("Is the Tain Bump Club group on this week? The baby needs a run about.", None),  # another group's own name
-    ("Great Yarmouth Mums Network admin is deleting posts. Not the baby charity, the Facebook group.", None),
-    ("Tain golf club AGM on Thursday, the bar will be open", None),  # our place, no group of ours
-    ("Welcome to the newest baby in the network team at work, Callum, who broke the printer", None),
-    ("the baby network camera from the shop keeps dropping off", None),  # a gadget
-])
-def test_round21_forms_are_read_only_with_the_profiles_evidence(cfg, body, found):
-    an = analyser(cfg)
-    a = an.analyse("", body)
-    if found is None:
-        assert a is None, body
-        return
-    assert a is not None, body
-    assert a.reasons[0] == f"mentions us without our name: {found}"
-    assert an.last_identity.verdict == "unsure"
-    assert a.severity in ("info", "watch")  # unsure: watch at most
-
-
 def test_each_round21_rule_can_be_switched_off(cfg, monkeypatch):
     """The bench measures each rule alone: with ``RULES21`` empty the same texts are not read."""
     monkeypatch.setattr(shortforms, "RULES21", set())
