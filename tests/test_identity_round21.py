@@ -45,7 +45,7 @@ def test_each_round21_rule_can_be_switched_off(cfg, monkeypatch):
 @pytest.mark.parametrize("body,doubt", [
     ("Is @NewBabyNetwork_UK actually the Highland baby charity?? Same logo, but it posts about politics all week.",
      "Same logo"),
-    ("is @newbabynetwork_support legit? They asked for my NHS number so they can refer me.", "legit"),
+    ("is @newbabynetwork_support legit? They asked for my NHS number so they can refer me. Feels off.", "Feels off"),
     ("There's an Instagram called @new.baby.network.help asking mums to DM their card details. That is not them!!",
      "is not them"),
 ])
@@ -62,6 +62,7 @@ def test_a_lookalike_the_text_doubts_is_kept_unsure(cfg, body, doubt):
     "@newbabynetworkphoto put my son's newborn shoot on their page without asking",  # a photographer's own handle
     "My sister's wifi is literally called NewBabyNetwork_5G and the password is the baby's birthday",
     "@NewBabyNetworkLtd where is my order?? Car seat was meant to arrive Friday",
+    "Is @NewBabyNetworkLtd legit? Total scam, never got my pram, dodgy as anything, report it",  # a shop's customer
 ])
 def test_a_lookalike_nobody_doubts_stays_out(cfg, body):
     assert doubts_lookalike(body) is None
