@@ -157,12 +157,35 @@ def short_form_hint(places):
     """Round 20: whether a text without our name may hold a short form of us, before ``identity.shortforms`` reads
     it, when the profile lists no products (``Analyser.names_product``, ``analyse_worker.Deferred``: the check is not
     imported otherwise): "the baby network" in lower case, or one of our places and "network", "one", "group", "café"
-    or "session" ("the network café in Scorton", "the Middleham one"). A function of the text."""
+    or "session" ("the network café in Scorton", "the Middleham one"); since round 21 also "baby charity" and "the
+    network lot / one / lady / who..." (``shortforms._round21``). A function of the text."""
     names = sorted({fold(w).strip() for p in places if p.strip() for w in (p, p.split()[0])}, key=len, reverse=True)
     place = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.I) if names else None
-    baby = re.compile(r"[Tt]he[ \t]+baby[ \t]+network")
+    baby = re.compile(r"[Tt]he[ \t]+baby[ \t]+network|(?i:baby[ \t]+charity|the[ \t]+network[ \t]+(?:lot|one|lady|ladies|woman|"
+                      r"women|worker|volunteer|people|girls|folk|who))")  # round 21: "that baby charity", "the network lot"
     word = re.compile(r"(?<![\w])(?:network|one|group|caf[eé]|session)(?![\w])", re.I)
     return lambda text: bool(baby.search(text) or (place is not None and place.search(text) and word.search(text)))
+
+
+# Round 21: a look-alike of our handle that the text doubts is ours or says copies us ("Is @NewBabyNetwork_UK actually
+# the Highland baby charity?? Same logo", "is @newbabynetwork_support ... feels off", "That is not them!!"). Until now only the
+# impersonation keywords ("fake account", "not the real") kept a look-alike post; 14 labelled posts of ours asked the
+# question in other words and were dropped, and no other text with a look-alike says any of these. Words a namesake
+# shop's customer may write too ("legit?", "scam", "dodgy", "report it") are not among them.
+_DOUBTS_LOOKALIKE = re.compile(
+    r"(?<![\w])(?:(?:is|are)[ \t]+(?:this|that|it|they)[ \t]+(?:actually[ \t]+|really[ \t]+)?"
+    r"(?:them|you|their|yours|the[ \t]+real|official|real)|(?:not|isn'?t|is[ \t]+not)[ \t]+(?:them|you|their[ \t]+account)|"
+    r"the[ \t]+real[ \t]+(?:one|page|account|charity|logo)|real[ \t]+account|(?:same|their|your|the[ \t]+real)[ \t]+logo|"
+    r"looks?[ \t]+exactly[ \t]+like|(?:doesn'?t|does[ \t]+not)[ \t]+(?:seem|look)[ \t]+like[ \t]+them|copied|copying|"
+    r"smells?[ \t]+(?:fishy|off|like[ \t]+a[ \t]+scam)|seems?[ \t]+off|feels?[ \t]+off)"
+    r"(?![\w])", re.I)
+
+
+def doubts_lookalike(text: str) -> str | None:
+    """The words in ``text`` that doubt a look-alike handle is ours or say it copies us, or None (round 21: such a
+    post is about us, unsure: ``Analyser.analyse``)."""
+    m = _DOUBTS_LOOKALIKE.search(text)
+    return " ".join(m.group(0).split()) if m else None
 
 
 class Matcher:

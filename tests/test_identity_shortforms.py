@@ -18,6 +18,8 @@ from .conftest import SHIPPED, write_config
 SOURCES = [{"name": "f", "kind": "rss", "url": "http://127.0.0.1:9/f"}]
 LETCHWORTH = (["Garden City Gurgles", "the Bib Bank", "Hug and Hold", "the Kipper Crate", "Surf and Swaddle bags"],
               ["Letchworth Garden City", "Baldock", "Royston", "Ashwell", "Knebworth", "Codicote"])
+EASTER_ROSS = (["Firth Friends", "the Cromarty Crate", "Bairn Carry", "Kirrie Carry"],
+               ["Invergordon", "Tain", "Cromarty", "Fortrose", "Avoch", "Evanton", "Dornoch"])
 RICHMONDSHIRE = (["Swaledale Snuggles", "the Dales Drawer", "Hold Me Tight", "Little Ewe bags"],
                  ["Richmond", "Catterick Garrison", "Leyburn", "Hawes", "Reeth", "Colburn", "Middleham", "Scorton"])
 
@@ -66,6 +68,29 @@ def test_a_products_short_form_is_its_last_uncommon_word():
     (LETCHWORTH, "Gurgles Pet Hotel in Royston looked after the dog while the baby was in hospital", None),
     (LETCHWORTH, "Gurgles and giggles from the baby at the Leeds soft play", None),  # another town, none of ours
     (LETCHWORTH, "Garden City Gurgles Ltd fixed our boiler", None),  # the whole name, which ``alone`` turned down
+    # round 21 (``shortforms._round21``)
+    (EASTER_ROSS, "Day 2 of the trial wrap and the baby is napping in it already #kirriecarry",
+     "'#kirriecarry', our product 'Kirrie Carry'"),
+    (EASTER_ROSS, "Dropped two bags of baby clothes at the Crate in Cromarty this morning, lovely volunteers.",
+     "'the Crate', short for our product 'the Cromarty Crate', with our place Cromarty"),
+    (EASTER_ROSS, "The lady from that baby charity who visits round Evanton was lovely with the twins.",
+     "'that baby charity', with our place Evanton"),
+    (EASTER_ROSS, "Can someone tell the baby charity lot their volunteer posted the visit rota in the village group?",
+     "'the baby charity', with words of our work"),
+    (EASTER_ROSS, "Tain group is great but it's got so busy, 25 babies in one room.", "'Tain group', one of our places"),
+    (EASTER_ROSS, "Huge thanks to everyone at the Monday group in Tain, you made me feel human again.",
+     "'the Monday group in Tain', one of our places"),
+    (EASTER_ROSS, "I can't tell the network lot, they'll take the baby off me.", "'the network lot'"),
+    (EASTER_ROSS, "can't sleep. the baby network lady said to message but its 3am", "'the baby network lady'"),
+    (EASTER_ROSS, "apparently the new coordinator at the baby network is one of the directors' sisters", "'at the baby network'"),
+    # what is not read: a bare common word, another group named in capitals, our place without a group of ours
+    (EASTER_ROSS, "Someone told me the Crate is only for people on benefits now.", None),  # none of our places
+    (EASTER_ROSS, "the Crate Bar in Cromarty has a new menu, baby changing in the loos", None),  # another thing's name
+    (EASTER_ROSS, "Is the Tain Bump Club group on this week? The baby needs a run about.", None),  # another group's own name
+    (EASTER_ROSS, "Great Yarmouth Mums Network admin is deleting posts. Not the baby charity, the Facebook group.", None),
+    (EASTER_ROSS, "Tain golf club AGM on Thursday, the bar will be open", None),  # our place, no group of ours
+    (EASTER_ROSS, "Welcome to the newest baby in the network team at work, Callum, who broke the printer", None),
+    (EASTER_ROSS, "the baby network camera from the shop keeps dropping off", None),  # a gadget
 ])
 def test_short_forms_found_where_the_profile_makes_them_ours(cfg, profile, body, found):
     if "short for" in (found or "") and not shortforms.everyday_words():

@@ -90,10 +90,11 @@ def short_words(products, our_places=()) -> dict:
     a name of two or more words, capitalised, at least ``MIN_LETTERS`` letters, not an everyday word (its singular
     neither), not one of ``our_places``' words."""
     common = everyday_words()
+    out = Shorts()
+    out.products = tuple(products or ())
     if not common:
-        return {}
+        return out
     ours = {w for p in our_places for w in fold(p).split()}
-    out = {}
     for raw in products or ():
         plain = re.sub(r"\([^)]*\)", " ", str(raw))
         words = re.findall(r"[^\W\d_]+", plain)
@@ -116,7 +117,8 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     for words of our work (folded text); ``elsewhere``: a function saying whether folded text names another place."""
     folded = fold(text)
     place = places_rx.search(folded) if places_rx is not None else None
-    if place is None and "network" not in folded and not shorts:
+    if place is None and "network" not in folded and not shorts and not getattr(shorts, "products", ()) \
+            and "charity" not in folded:
         return None
     m = next((b for b in _BABY_NETWORK.finditer(text) if not _OUR_NAME_BEFORE.search(folded[:b.start()])
               and not _OTHER_NETWORK.search(fold(_sentence_at(text, b.start())))), None)
@@ -160,6 +162,127 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
             if place is not None or (our_topic.search(rest) and not elsewhere(text, rest)):
                 return ShortForm(f"'{text[m.start():m.end()] if len(text) == len(folded) else word}', short for our "
                                  f"product '{product}'", "product")
+    return _round21(text, folded, place, places_rx, getattr(shorts, "products", ()), our_topic, elsewhere)
+
+
+# Round 21's rules (``_round21``), each measured on its own (README "Is it us?"); a bench may switch one off.
+RULES21 = {"hashtag", "the word", "baby charity", "place group", "network lot", "baby network lot"}
+# Another group's own name, capitalised ("New Mums Network sessions in Porthcawl", "Great Yarmouth Mums Network ...
+# not the baby charity"): then a group or a baby charity in the text is not read as ours.
+_OTHER_GROUP = re.compile(r"(?<![\w])(?:[A-Z][\w'’]+[ \t]+)+(?:Network|Group|Club|Caf[eé]|Hub|Collective|Circle|Trust)(?![\w])")
+_CHARITY = re.compile(r"(?<![\w])(?:the|that|this|a|local|our|their)[ \t]+baby[ \t]+charity(?![\w])")
+_DAYS = r"(?:mon|tues?|wed(?:nes)?|weds|thur?s?|thurs|fri|sat(?:ur)?|sun)(?:day)?s?"
+_GROUPISH = r"(?:baby[ \t]+)?(?:group|caf[eé]|session)s?"
+# "Tain group is great", "Evanton group EVACUATED": our place, then the group word
+_PLACE_THEN_GROUP = re.compile(r"[ \t]+" + _GROUPISH + r"(?![\w])")
+# "the Monday group in Tain", "the baby cafe on a Weds in Aberaeron", "the baby group woman in Llandovery"
+_GROUP_THEN_PLACE = re.compile(r"(?<![\w])(?:the[ \t]+)?(?:" + _DAYS + r"[ \t]+)?" + _GROUPISH + r"(?:[ \t]+[\w'’]+){0,3}?"
+                               r"[ \t]+(?:in|at|round|around|near)[ \t]+(?:the[ \t]+)?$")
+_DAYS_RX = re.compile(r"(?<![\w])" + _DAYS + r"(?![\w])")
+_NET_LOT = re.compile(r"(?<![\w-])the[ \t]+network(?:[ \t]+(?:lot|one|ones|lady|ladies|woman|women|worker|workers|volunteers?|"
+                      r"people|girls|folk)(?![\w])|[ \t]+who[ \t]+(?:comes?|came|visits?|runs?)(?![\w]))")
+
+
+_PERSON_AFTER = re.compile(r"[ \t]+(?:lot|lady|ladies|woman|women|volunteers?|people|girls|folk|coordinator|workers?|"
+                           r"visitors?|team)(?![\w])")
+_FROM_BEFORE = re.compile(r"(?<![\w])(?:from|at|with|by|to)[ \t]+$")
+
+
+class Shorts(dict):
+    """``short_words``' answer, with the products it was made from (``products``: round 21's rules read them)."""
+
+    products: tuple = ()
+
+
+@lru_cache(maxsize=8)
+def _hashtags(products: tuple) -> list:
+    """``[(product, regex)]``: each product's name run together as a hashtag ("#kirriecarry"; "and" may be "n" or
+    left out), for products of two or more words one of them capitalised, a leading "the" left out."""
+    out = []
+    for product in products:
+        words = re.findall(r"[^\W\d_]+|&", re.sub(r"\([^)]*\)", " ", product))
+        words = words[1:] if words and words[0].lower() == "the" else words
+        if len(words) >= 2 and any(w[:1].isupper() for w in words):
+            out.append((product, re.compile("#" + "".join("(?:and|n)?" if w.lower() in ("and", "&") else re.escape(fold(w))
+                                                          for w in words) + r"(?![\w])")))
+    return out
+
+
+def _round21(text, folded, place, places_rx, products, our_topic, elsewhere) -> str | None:
+    """Round 21: forms new writers wrote that the rules above do not read, each only with the profile's evidence:
+
+    - **"hashtag"**: a product's name run together in a hashtag ("#kirriecarry", "#linksandlittleones"), with our place
+      or a word of our work and no other town;
+    - **"the word"**: "the <last word of a product>", capitalised ("the Crate" for "the Cromarty Crate"), with one of
+      our places in the text and no capitalised or describing word after it ("the Crate Bar");
+    - **"baby charity"**: "the / that / a local baby charity" with our place or a word of our work;
+    - **"place group"**: one of our places right before a group, café or session ("Tain group is great") or a
+      group, café or session (with a day, or up to three words) then in / at / round one of our places ("the Monday
+      group in Tain", "the baby group woman in Llandovery"), with a word of our work, a day, or "baby" in the group's
+      name;
+    - **"network lot"**: "the network lot / lady / worker / who comes round" with a word of our work;
+    - **"baby network lot"**: "the baby network lady / ladies / lot / volunteer / coordinator..." or "from / at / with
+      the baby network", with no other town and no gadget or railway in its sentence, even without a word of our work
+      or a place ("the baby network lady said to message but it's 3am").
+
+    "baby charity", "place group" and "network lot" are not read in a text that names another group in capitals ("New
+    Mums Network", "Bump Club")."""
+    if len(text) != len(folded):
+        return None  # the rules below read the text's capitals at the folded text's positions
+
+    def gate(a, b):
+        rest = folded[:a] + " " + folded[b:]
+        return place is not None or (our_topic.search(rest) and not elsewhere(text, rest))
+
+    if "hashtag" in RULES21 and "#" in text:
+        for product, tag in _hashtags(tuple(products)):
+            for m in tag.finditer(folded):
+                if gate(m.start(), m.end()):
+                    return ShortForm(f"'{text[m.start():m.end()]}', our product '{product}'", "hashtag")
+    if "the word" in RULES21 and place is not None:
+        for product in products:
+            words = re.findall(r"[^\W\d_]+", re.sub(r"\([^)]*\)", " ", product))
+            if len(words) < 2 or not words[-1][:1].isupper() or len(words[-1]) < 4:
+                continue
+            for m in re.finditer(rf"(?<![\w])[Tt]he[ \t]+{re.escape(words[-1])}(?![\w'’-])", text):
+                nxt = re.match(r"(?:['’]s)?[ \t]*([^\W\d_][\w'’-]*)", text[m.end():])
+                after = nxt.group(1) if nxt else ""
+                if not after[:1].isupper() and fold(after) not in _NOT_OURS_AFTER:
+                    return ShortForm(f"'{m.group(0)}', short for our product '{product}', with our place "
+                                     f"{place.group(0).title()}", "the word")
+    if not ("charity" in folded or place is not None or "network" in folded) or any(
+            not any(fold(g.group(0)).endswith(fold(p).removeprefix("the ")) for p in products)
+            for g in _OTHER_GROUP.finditer(text)):
+        return None  # nothing below can be here, or another group is named in capitals
+    if "baby charity" in RULES21 and "charity" in folded:
+        for m in _CHARITY.finditer(folded):
+            if gate(m.start(), m.end()):
+                return ShortForm(f"'{text[m.start():m.end()]}'" + (f", with our place {place.group(0).title()}"
+                                 if place is not None else ", with words of our work"), "baby charity")
+    if "place group" in RULES21 and place is not None:
+        for s in _SENTENCE.finditer(folded):
+            for pm in places_rx.finditer(s.group(0)):
+                before, after = s.group(0)[:pm.start()], s.group(0)[pm.end():]
+                g = _PLACE_THEN_GROUP.match(after) or _GROUP_THEN_PLACE.search(before)
+                if g is None:
+                    continue
+                rest = folded[:s.start() + pm.start()] + " " + folded[s.start() + pm.end():]
+                if our_topic.search(rest.replace(g.group(0), " ", 1)) or _DAYS_RX.search(s.group(0)) or "baby" in g.group(0):
+                    a, b = (s.start() + pm.start(), s.start() + pm.end() + g.end()) if g.re is _PLACE_THEN_GROUP else \
+                        (s.start() + g.start(), s.start() + pm.end())
+                    return ShortForm(f"'{' '.join(text[a:b].split())}', one of our places", "place group")
+    if "baby network lot" in RULES21 and "network" in folded:
+        for m in _BABY_NETWORK.finditer(text):
+            if _OUR_NAME_BEFORE.search(folded[:m.start()]) or _OTHER_NETWORK.search(fold(_sentence_at(text, m.start()))):
+                continue
+            who, before = _PERSON_AFTER.match(folded, m.end()), _FROM_BEFORE.search(folded[:m.start()])
+            if (who or before) and not elsewhere(text, folded[:m.start()] + " " + folded[m.end():]):
+                a, b = (m.start(), who.end()) if who else (before.start(), m.end())
+                return ShortForm(f"'{' '.join(text[a:b].split())}'", "baby network lot")
+    if "network lot" in RULES21 and "network" in folded:
+        for m in _NET_LOT.finditer(folded):
+            if not _OTHER_NETWORK.search(fold(_sentence_at(text, m.start()))) and gate(m.start(), m.end()):
+                return ShortForm(f"'{text[m.start():m.end()]}'", "network lot")
     return None
 
 
@@ -218,5 +341,5 @@ def for_judge(judge, text: str) -> str | None:
     """``short_form`` with the judge's places and products (``Judge.names_product``, after a product's whole name)."""
     from .words import _OUR_TOPIC_RX
 
-    shorts = _shorts(tuple(judge.products), tuple(judge.places)) if judge.products else {}
+    shorts = _shorts(tuple(judge.products), tuple(judge.places)) if judge.products else Shorts()
     return short_form(text, places_rx(tuple(judge.places)), shorts, _OUR_TOPIC_RX, _elsewhere)
