@@ -60,7 +60,7 @@ TEXT_WEIGHT, TEXT_C = 0.5, 100.0
 PRODUCT_FLOOR = 0.0
 # Round 20: an unsure text (P(us) below this) that writes our name each time as part of another group's own name is not
 # us (``features.named_elsewhere``).
-NAMED_ELSEWHERE_BELOW = 0.45
+NAMED_ELSEWHERE_BELOW = 0.7
 LEARNED_SIMILARITY = 0.70  # a post this close to a learned namesake's sentences is that namesake,
 LEARNED_MARGIN = 0.10  # ... when it is this much closer to it than to any true mention we were trained on,
 LEARNED_SAME_WORD = 0.45  # or this close and naming it the same way ("New Baby Network Ltd")
