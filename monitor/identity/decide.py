@@ -58,9 +58,6 @@ TEXT_WEIGHT, TEXT_C = 0.5, 100.0
 # Round 16: a "not us" that names a product of ours beside the name (``Judge.product_named``) with P(us) at least this
 # is unsure instead (watch at most; a crisis at alert at most).
 PRODUCT_FLOOR = 0.0
-# Round 20: an unsure text (P(us) below this) that writes our name each time as part of another group's own name is not
-# us (``features.named_elsewhere``).
-NAMED_ELSEWHERE_BELOW = 0.7
 LEARNED_SIMILARITY = 0.70  # a post this close to a learned namesake's sentences is that namesake,
 LEARNED_MARGIN = 0.10  # ... when it is this much closer to it than to any true mention we were trained on,
 LEARNED_SAME_WORD = 0.45  # or this close and naming it the same way ("New Baby Network Ltd")
@@ -388,8 +385,7 @@ class Judge:
             return Decision(NOT_US, p, f"not us: '{name}' only as {_weak_flags(matches_by_sentence, mentioned)}, "
                                        f"and it reads like {kind} ({likely})", _english(sents))
         other = named_elsewhere(sents, mentioned, matches_by_sentence, self._ours()[0], self.product_reader().words) \
-            if p < NAMED_ELSEWHERE_BELOW and not (product if p < mdl.high else self.product_named(
-                sents, mentioned, matches_by_sentence, after)) and _english(sents) \
+            if p < mdl.high and not product and _english(sents) \
             and not other_address(self._addresses, fold(" \n".join(s for _f, s in sents))) else None
         if other:
             # round 20: unsure, and written as part of another group's own name ("Bristol New Baby Network meetup",
