@@ -304,6 +304,15 @@ def test_unsure_and_written_as_another_groups_own_name_is_not_us(cfg, monkeypatc
     "Heads up: an insta account @newbabynetwork_ni_official says it's the Northern Ireland New Baby Network charity",
     "Went to the New Baby Network group on Tuesday, the volunteers were lovely",
     "New Baby Network Eastfield have moved the group to Fridays",  # one of our places after it
+    # round 21: of the 93 labelled files' true mentions the rule read as another group's name, 31 began with a count,
+    # a month, an opener, a platform or a language, or had "the" between the word and our name
+    "Two New Baby Network volunteers from Annan were recognised at the awards on Friday.",
+    "Read New Baby Network's annual report. Lovely photos, a bit thin on numbers.",
+    "From January the New Baby Network dads' session moves to the Orchard Centre.",
+    "Aye the New Baby Network lassies are pure magic.",
+    "Would be lovely if the New Baby Network YouTube videos had Welsh subtitles.",
+    "The New Baby Network Arabic speaker only comes every two weeks.",
+    "Until New Baby Network publicly apologise to Leanne, don't donate.",
 ])
 def test_our_words_places_and_products_beside_the_name_stay_unsure(cfg, monkeypatch, body):
     from monitor.identity import decide
@@ -366,27 +375,6 @@ def test_a_short_name_abroad_or_in_the_atlas_with_something_of_ours_is_left_to_t
     from monitor.identity.features import short_name_off_topic
 
     assert short_name_off_topic(body) is None
-
-
-@pytest.mark.parametrize("body", [
-    # round 21: of the 93 labelled files' true mentions the rule read as another group's name, 31 began with a count,
-    # a month, an opener, a platform or a language, or had "the" between the word and our name
-    "Two New Baby Network volunteers from Annan were recognised at the awards on Friday.",
-    "Read New Baby Network's annual report. Lovely photos, a bit thin on numbers.",
-    "From January the New Baby Network dads' session moves to the Orchard Centre.",
-    "Aye the New Baby Network lassies are pure magic.",
-    "Would be lovely if the New Baby Network YouTube videos had Welsh subtitles.",
-    "The New Baby Network Arabic speaker only comes every two weeks.",
-    "Until New Baby Network publicly apologise to Leanne, don't donate.",
-])
-def test_counts_openers_platforms_and_languages_are_no_part_of_another_groups_name(cfg, monkeypatch, body):
-    from monitor.identity import decide
-
-    mdl = decide.model()
-    monkeypatch.setattr(mdl, "low", 0.0)
-    monkeypatch.setattr(mdl, "high", 1.01)  # every decision of the model is "unsure"
-    an = Analyser(cfg, [])
-    assert an.analyse("", body) is not None and an.last_identity.verdict == "unsure", an.last_identity
 
 
 def test_a_language_before_our_name_still_names_another_group(cfg, monkeypatch):
