@@ -304,6 +304,15 @@ def test_unsure_and_written_as_another_groups_own_name_is_not_us(cfg, monkeypatc
     "Heads up: an insta account @newbabynetwork_ni_official says it's the Northern Ireland New Baby Network charity",
     "Went to the New Baby Network group on Tuesday, the volunteers were lovely",
     "New Baby Network Eastfield have moved the group to Fridays",  # one of our places after it
+    # round 21: of the 93 labelled files' true mentions the rule read as another group's name, 31 began with a count,
+    # a month, an opener, a platform or a language, or had "the" between the word and our name
+    "Two New Baby Network volunteers from Annan were recognised at the awards on Friday.",
+    "Read New Baby Network's annual report. Lovely photos, a bit thin on numbers.",
+    "From January the New Baby Network dads' session moves to the Orchard Centre.",
+    "Aye the New Baby Network lassies are pure magic.",
+    "Would be lovely if the New Baby Network YouTube videos had Welsh subtitles.",
+    "The New Baby Network Arabic speaker only comes every two weeks.",
+    "Until New Baby Network publicly apologise to Leanne, don't donate.",
 ])
 def test_our_words_places_and_products_beside_the_name_stay_unsure(cfg, monkeypatch, body):
     from monitor.identity import decide
@@ -339,3 +348,41 @@ def test_a_short_name_about_a_sports_team_with_nothing_of_ours_is_not_us(cfg):
     from monitor.identity.features import short_name_off_topic
 
     assert short_name_off_topic("NBN netball mums, training moved to Tuesday") is None  # a word of ours
+
+
+@pytest.mark.parametrize("body,reason", [
+    # round 21: the NBN Atlas (the National Biodiversity Network's species records) and its sightings: a new writer's
+    # three birders' posts read 0.50-0.80 likely us; in the 93 labelled files 14 short-name candidates read so, none ours
+    ("Spoonbill record from the Frampton pools now verified on the NBN Atlas! First one I've found myself!",
+     "not us: 'NBN' here names a business, 'NBN Atlas'"),
+    ("NBN sightings log: 2 spoonbill, 1 bittern (heard), 40ish avocet. Car park full by 9.",
+     "not us: 'NBN' is about wildlife records ('sightings'), and nothing in the text is ours"),
+    # ... and a short name in a text about somewhere abroad with nothing of ours (58 such candidates, none ours)
+    ("Shoutout to the NBN bloke who came out in the rain in Brisbane and actually fixed it first go. Legend",
+     "not us: 'NBN' is about something abroad ('brisbane'), and nothing in the text is ours"),
+])
+def test_a_short_name_for_wildlife_records_or_somewhere_abroad_is_not_us(cfg, body, reason):
+    an = Analyser(cfg, [])
+    assert an.analyse("", body) is None
+    assert an.last_identity.reason == reason, an.last_identity
+
+
+@pytest.mark.parametrize("body", [
+    "Logged my first hedgehog on the NBN Atlas, then off to the NBN café with the baby",  # a word of ours: the model's
+    "NBN volunteers in Brisbane? No, ours are in Eastfield",  # our place and our work
+])
+def test_a_short_name_abroad_or_in_the_atlas_with_something_of_ours_is_left_to_the_model(body):
+    from monitor.identity.features import short_name_off_topic
+
+    assert short_name_off_topic(body) is None
+
+
+def test_a_language_before_our_name_still_names_another_group(cfg, monkeypatch):
+    from monitor.identity import decide
+
+    mdl = decide.model()
+    monkeypatch.setattr(mdl, "low", 0.0)
+    monkeypatch.setattr(mdl, "high", 1.01)
+    an = Analyser(cfg, [])
+    assert an.analyse("", "Peterborough Polish New Baby Network group meets at the library on Saturdays.") is None
+    assert an.last_identity.reason.startswith("not us: 'Peterborough Polish New Baby Network' is another group's")

@@ -7,7 +7,7 @@ import re
 
 from ..text import fold
 from .words import (_CAP_BEFORE_OK, _GROUPS_NAMES, _NEAR_KINDS, _OFF_TOPIC, _OFF_TOPIC_RX, _OTHER_AFTER, _OUR_EVENTS,
-                    _OUR_TOPIC_RX, _OURS_AFTER, _START_OK, _TRADE_AFTER, _rx, words_after)
+                    _LANGUAGE_AFTER, _NOT_A_NAME, _OUR_TOPIC_RX, _OURS_AFTER, _START_OK, _TRADE_AFTER, _rx, words_after)
 
 FEATURES = ("namesake-likeness", "our place", "namesake word after name", "our word after name", "possessed by another",
             "abroad (text)", "abroad (name sentence)") + tuple(f"{g} words (name sentence)" for g in _GROUPS_NAMES) \
@@ -219,7 +219,7 @@ def _another_name_word(word: str, ours) -> bool:
     bare = fold(word).rstrip(".").removesuffix("'s").removesuffix("’s")
     if len(bare) >= 4 and any(bare in o or o in bare for o in ours):  # part of one of ours ("Barrow": Barrow-in-Furness)
         return False
-    return not (word in _CAP_BEFORE_OK or word.isupper() or bare in _DAY_SHORT or bare in ours
+    return not (word in _CAP_BEFORE_OK or word in _NOT_A_NAME or word.isupper() or bare in _DAY_SHORT or bare in ours
                 or bare.capitalize() in _CAP_BEFORE_OK or re.search(r"-[a-z]+$", word) or not word.isascii())
 
 
@@ -247,22 +247,28 @@ def named_elsewhere(sents, mentioned, matches_by_sentence, ours, products=frozen
     return found
 
 
+_THE_BETWEEN = re.compile(r"\sthe\s*$")  # "<Capitalised> the <our name>": the capitalised word is no part of a name
+
+
 def _named_here(s: str, m, ours, products) -> str | None:
     """``named_elsewhere`` for one match of our name in its sentence."""
     before, rest = s[max(0, m.start - 60):m.start], s[m.end:m.end + 80]
     if _rx.QUOTE_BEFORE.search(before.rstrip()) or re.search(r"['‘\"“]\s*(?:[A-Z][\w'’.&-]*\s+){1,3}$", before):
         return None
     w = _rx.CAP_BEFORE.search(before)
+    if w and _THE_BETWEEN.search(w.group(0)):
+        w = None  # round 21: "Ordered the New Baby Network box", "Aye the New Baby Network lassies": an opener, no name
     if w and _another_name_word(w.group(1), ours):
         more = re.search(r"(?:[A-Z][\w'’.&-]*\s+){0,2}$", before[:w.start(1)])  # "St Austell", "Army Welfare"
         return f"{more.group(0)}{w.group(1)} {s[m.start:m.end]}"
     w = _rx.CAP_START.search(before)
-    if w:
+    if w and not _THE_BETWEEN.search(w.group(0)):
         word = w.group(1)
         if word not in _START_OK and not word.endswith(("ed", "ing")) and _another_name_word(word, ours):
             return f"{word} {s[m.start:m.end]}"
     ext = _rx.EXTENDED.match(rest)
-    if ext and _another_name_word(ext.group(1), ours) and fold(ext.group(1)) not in _OURS_AFTER | _OUR_EVENTS | products:
+    if ext and _another_name_word(ext.group(1), ours) and ext.group(1) not in _LANGUAGE_AFTER \
+            and fold(ext.group(1)) not in _OURS_AFTER | _OUR_EVENTS | products:
         return f"{s[m.start:m.end]} {ext.group(1)}"
     return None
 
@@ -389,10 +395,13 @@ def short_name_off_topic(text: str, ours=frozenset(), places_rx=None) -> str | N
     read 0.5-0.8 likely us with nothing of ours in them."""
     folded = fold(text)
     found = _OFF_TOPIC_RX.search(folded)
-    if not found or _OUR_TOPIC_RX.search(folded) or (places_rx is not None and places_rx.search(folded)):
+    abroad = None if found else _rx.ABROAD.search(folded)  # round 21: or somewhere abroad ("NBN bloke ... in Geelong")
+    if not (found or abroad) or _OUR_TOPIC_RX.search(folded) or (places_rx is not None and places_rx.search(folded)):
         return None
     if ours and any(w in ours for w in re.findall(r"[\w'’]+", folded)):
         return None
+    if abroad:
+        return f"is about something abroad ('{abroad.group(0).strip()}'), and nothing in the text is ours"
     kind = next((k for i, k in enumerate(_OFF_TOPIC) if found.group(f"k{i}")), "a crypto token")  # "$NBN": a ticker
     return f"is about {kind} ('{found.group(0)}'), and nothing in the text is ours"
 
