@@ -109,4 +109,7 @@ TRAINING_FILES = (
     # round 21's start: t102 (namesakes beside true mentions) and t103 (a judgement mix), round 20's clean tests, scored
     # by round 20's merged models before they were moved up (training/README.md)
     "training/t102_angus.jsonl", "training/t103_llandovery.jsonl",
+    # round 21's merge: t104 (namesakes beside true mentions written the hard way) and t105 (a judgement mix), written
+    # blind during round 21 and scored first by its merged code, trained without them (training/README.md)
+    "training/t104_exmoor.jsonl", "training/t105_wychwood.jsonl",
 )
