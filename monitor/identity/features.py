@@ -7,7 +7,7 @@ import re
 
 from ..text import fold
 from .words import (_CAP_BEFORE_OK, _GROUPS_NAMES, _NEAR_KINDS, _OFF_TOPIC, _OFF_TOPIC_RX, _OTHER_AFTER, _OUR_EVENTS,
-                    _LANGUAGE_AFTER, _NOT_A_NAME, _OUR_TOPIC_RX, _OURS_AFTER, _START_OK, _TRADE_AFTER, _rx, words_after)
+                    _LANGUAGE_AFTER, _NEVER_PART_OF_A_NAME, _OUR_TOPIC_RX, _OURS_AFTER, _START_OK, _TRADE_AFTER, _rx, words_after)
 
 FEATURES = ("namesake-likeness", "our place", "namesake word after name", "our word after name", "possessed by another",
             "abroad (text)", "abroad (name sentence)") + tuple(f"{g} words (name sentence)" for g in _GROUPS_NAMES) \
@@ -219,7 +219,7 @@ def _another_name_word(word: str, ours) -> bool:
     bare = fold(word).rstrip(".").removesuffix("'s").removesuffix("’s")
     if len(bare) >= 4 and any(bare in o or o in bare for o in ours):  # part of one of ours ("Barrow": Barrow-in-Furness)
         return False
-    return not (word in _CAP_BEFORE_OK or word in _NOT_A_NAME or word.isupper() or bare in _DAY_SHORT or bare in ours
+    return not (word in _CAP_BEFORE_OK or word in _NEVER_PART_OF_A_NAME or word.isupper() or bare in _DAY_SHORT or bare in ours
                 or bare.capitalize() in _CAP_BEFORE_OK or re.search(r"-[a-z]+$", word) or not word.isascii())
 
 

@@ -57,6 +57,20 @@ _SENTENCE = re.compile(r"[^.!?\n]+")
 MIN_LETTERS = 5
 
 
+def _name_words(product) -> list:
+    """The words of a product's name, its brackets left out ("Bairn Carry (a sling library)": Bairn, Carry)."""
+    return re.findall(r"[^\W\d_]+", re.sub(r"\([^)]*\)", " ", str(product)))
+
+
+_WORD_AFTER = re.compile(r"(?:['’]s)?[ \t]*([^\W\d_][\w'’-]*)")
+
+
+def _word_after(text: str, at: int) -> str:
+    """The word right after position ``at`` of ``text`` (past a "'s"), or ""."""
+    nxt = _WORD_AFTER.match(text, at)
+    return nxt.group(1) if nxt else ""
+
+
 class ShortForm(str):
     """What ``short_form`` found, in a reason's words ("'the baby network', with our place Richmond"): a text that
     names us this way is read like one naming a product of ours without our name (``Judge.product_only``)."""
@@ -96,8 +110,7 @@ def short_words(products, our_places=()) -> dict:
         return out
     ours = {w for p in our_places for w in fold(p).split()}
     for raw in products or ():
-        plain = re.sub(r"\([^)]*\)", " ", str(raw))
-        words = re.findall(r"[^\W\d_]+", plain)
+        words = _name_words(raw)
         while words and words[-1].islower():  # "The Small Hours podcast", "Little Ewe bags": the name before
             words = words[:-1]
         if len(words) < 2 or not words[-1][:1].isupper():
@@ -152,8 +165,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
         if fold(product) in folded or our_topic.fullmatch(word):
             continue  # the whole name is there (``Products.alone`` read it), or the word is our work's ("Prams")
         for m in re.finditer(rf"(?<![\w@#-]){re.escape(word)}(?![\w-])", folded):
-            nxt = re.match(r"(?:['’]s)?[ \t]*([^\W\d_][\w'’-]*)", text[m.end():]) if len(text) == len(folded) else None
-            after = nxt.group(1) if nxt else ""
+            after = _word_after(text, m.end()) if len(text) == len(folded) else ""
             if after[:1].isupper() and not (places_rx is not None and places_rx.match(fold(after))) and after not in _NOT_A_NAME:
                 continue  # "Snuggles Pet Hotel": another thing's name
             if fold(after) in _NOT_OURS_AFTER:
@@ -208,6 +220,18 @@ def _hashtags(products: tuple) -> list:
     return out
 
 
+@lru_cache(maxsize=8)
+def _the_words(products: tuple) -> list:
+    """``[(product, regex)]``: "the" and each product's last word, capitalised as listed, for products of two or more
+    words whose last word is capitalised and at least four letters ("the Crate" for "the Cromarty Crate")."""
+    out = []
+    for product in products:
+        words = _name_words(product)
+        if len(words) >= 2 and words[-1][:1].isupper() and len(words[-1]) >= 4:
+            out.append((product, re.compile(rf"(?<![\w])[Tt]he[ \t]+{re.escape(words[-1])}(?![\w'’-])")))
+    return out
+
+
 def _round21(text, folded, place, places_rx, products, our_topic, elsewhere) -> str | None:
     """Round 21: forms new writers wrote that the rules above do not read, each only with the profile's evidence:
 
@@ -240,13 +264,9 @@ def _round21(text, folded, place, places_rx, products, our_topic, elsewhere) -> 
                 if gate(m.start(), m.end()):
                     return ShortForm(f"'{text[m.start():m.end()]}', our product '{product}'", "hashtag")
     if "the word" in RULES21 and place is not None:
-        for product in products:
-            words = re.findall(r"[^\W\d_]+", re.sub(r"\([^)]*\)", " ", product))
-            if len(words) < 2 or not words[-1][:1].isupper() or len(words[-1]) < 4:
-                continue
-            for m in re.finditer(rf"(?<![\w])[Tt]he[ \t]+{re.escape(words[-1])}(?![\w'’-])", text):
-                nxt = re.match(r"(?:['’]s)?[ \t]*([^\W\d_][\w'’-]*)", text[m.end():])
-                after = nxt.group(1) if nxt else ""
+        for product, the_word in _the_words(tuple(products)):
+            for m in the_word.finditer(text):
+                after = _word_after(text, m.end())
                 if not after[:1].isupper() and fold(after) not in _NOT_OURS_AFTER:
                     return ShortForm(f"'{m.group(0)}', short for our product '{product}', with our place "
                                      f"{place.group(0).title()}", "the word")
