@@ -1,6 +1,7 @@
 """Cross-validation of the is-it-us check held out by writer, with what reaches a director (issue 15).
 
-    OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/identity_cv.py [--folds 10] [--no-grades] [--drop FEATURE ...]
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/identity_cv.py [--folds 10] [--no-grades] [--decide [OUT.json]]
+        [--drop FEATURE ...]
 
 Each labelled file of ``identity.TRAINING_FILES`` (or ``--files``) is held out in turn, exactly as
 ``monitor train-identity --cv`` does (each file's place evidence read with its own sidecar's places), and
@@ -53,6 +54,40 @@ def grades(cfg, cands, cache: Path) -> list[str]:
         out.append(known[key])
     cache.write_text(json.dumps(known))
     return out
+
+
+def whole_decision(cfg, files, cands, p_us, out: str | None = None) -> str:
+    """Held out by file, the whole decision (round 22): every candidate decided by this code's ``Judge.decide`` (its
+    rules, short-text, product, weak-candidate, other-language and another-group's-name steps) with ``p_us``, its
+    out-of-fold P(us) after the second look, in place of the committed model's. ``out``: each decision as JSON."""
+    import numpy as np
+
+    from monitor.identity import decide
+    from monitor.identity import training as T
+
+    p_of = {}
+    for (g, _item, sents, _m, _mb), p in zip(cands, p_us):
+        p_of[(g, "\n".join(s for _f, s in sents))] = float(p)
+    cur = {}
+    saved = decide.second_look, decide.Model.p_us
+    decide.second_look = lambda mdl, p0, sents, m, mbs: (p_of[(cur["g"], "\n".join(s for _f, s in sents))], True)
+    decide.Model.p_us = lambda self, x, grams=None: 0.5  # replaced by the out-of-fold P just above
+    places, judge, rows = T.places_of(files), decide.Judge(cfg, []), []
+    try:
+        for g, item, sents, mentioned, mbs in cands:
+            cur["g"] = g
+            judge.use_sidecar(places[g])
+            d = judge.decide(sents, mentioned, mbs)
+            rows.append([str(item["id"]), bool(item["mention"]), d.verdict, round(d.p_us, 4), d.reason[:200]])
+    finally:
+        decide.second_look, decide.Model.p_us = saved
+    if out:
+        Path(out).write_text(json.dumps(rows))
+    y, v = np.asarray([r[1] for r in rows]), np.asarray([r[2] for r in rows])
+    return (f"WHOLE DECISION (decide.py with the out-of-fold P(us); no crisis valve): true {int(y.sum())}: judged not us "
+            f"{int((y & (v == 'not_us')).sum())}, unsure {int((y & (v == 'unsure')).sum())}; not us {int((~y).sum())}: "
+            f"taken {int((~y & (v != 'not_us')).sum())} (as us {int((~y & (v == 'us')).sum())}, unsure "
+            f"{int((~y & (v == 'unsure')).sum())})")
 
 
 def hard_files(files) -> set[int]:
@@ -128,6 +163,9 @@ def main(argv=None) -> None:
                     "the first pair is then the one the report uses (encodings cached in data/identity_context.npz)")
     ap.add_argument("--context-l2", type=float, default=0.0, help="the head's L2 (default context.HEAD_L2)")
     ap.add_argument("--variants", help="more feature sets to compare: 'name:feat|feat;name2:feat' (features dropped)")
+    ap.add_argument("--decide", nargs="?", const="", default=None, metavar="OUT.json",
+                    help="also run the whole decision (decide.py) on every candidate with its out-of-fold P(us); "
+                         "each decision written to OUT.json if given")
     args = ap.parse_args(argv)
     cfg = config_mod.load(REPO / "feeds.yaml", environ={}, secrets=False)
     files = [Path(f) for f in args.files] if args.files else [REPO / f for f in T.TRAINING_FILES]
@@ -234,6 +272,9 @@ def main(argv=None) -> None:
                                                                  np.zeros(len(y), bool), np.asarray([""] * len(y)))))
         oof, pv = chosen
         print(f"(the report below: the second look at weight {combos[0][0]:g}, band {combos[0][1][0]:g}-{combos[0][1][1]:g})")
+    if args.decide is not None:
+        say(f"the whole decision with the out-of-fold P(us) ({time.time() - t0:.0f} s)")
+        print(whole_decision(cfg, files, cands, np.where(np.isnan(pv), oof, pv), args.decide or None), flush=True)
     if args.save:
         np.savez(args.save, oof=oof, raw=raw, pv=pv, weak=weak, forced=forced, y=y, groups=groups, ids=np.asarray([str(c[1]["id"]) for c in cands]))
     if not args.no_grades:
