@@ -1,6 +1,7 @@
 """Cross-validation of the is-it-us check held out by writer, with what reaches a director (issue 15).
 
-    OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/identity_cv.py [--drop FEATURE ...] [--valves 0.03,0.05,...]
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/identity_cv.py [--folds 10] [--no-grades] [--decide [OUT.json]]
+        [--drop FEATURE ...]
 
 Each labelled file of ``identity.TRAINING_FILES`` (or ``--files``) is held out in turn, exactly as
 ``monitor train-identity --cv`` does (each file's place evidence read with its own sidecar's places), and
@@ -19,11 +20,17 @@ import json
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+
+def say(line: str) -> None:
+    """Progress on stderr as it happens (a run takes minutes; round 22: it printed nothing until it ended)."""
+    print(line, file=sys.stderr, flush=True)
 
 
 def grades(cfg, cands, cache: Path) -> list[str]:
@@ -34,15 +41,53 @@ def grades(cfg, cands, cache: Path) -> list[str]:
     known = json.loads(cache.read_text()) if cache.is_file() else {}
     an = Analyser(cfg, model="auto")
     an.identity.decide = lambda *a, **k: Decision(US, 1.0, "")
-    out = []
+    out, new = [], 0
     for _g, item, _s, _m, _mb in cands:
         key = hashlib.sha256(f"{item.get('title') or ''}\n{item['body']}".encode()).hexdigest()[:20]
         if key not in known:
             a = an.analyse(item.get("title") or "", item.get("body") or "")
             known[key] = a.severity if a else "none"
+            new += 1
+            if new % 1000 == 0:  # kept as it goes: a stopped run resumes from here
+                cache.write_text(json.dumps(known))
+                say(f"  graded {new} new candidates ({len(out)} of {len(cands)})")
         out.append(known[key])
     cache.write_text(json.dumps(known))
     return out
+
+
+def whole_decision(cfg, files, cands, p_us, out: str | None = None) -> str:
+    """Held out by file, the whole decision (round 22): every candidate decided by this code's ``Judge.decide`` (its
+    rules, short-text, product, weak-candidate, other-language and another-group's-name steps) with ``p_us``, its
+    out-of-fold P(us) after the second look, in place of the committed model's. ``out``: each decision as JSON."""
+    import numpy as np
+
+    from monitor.identity import decide
+    from monitor.identity import training as T
+
+    p_of = {}
+    for (g, _item, sents, _m, _mb), p in zip(cands, p_us):
+        p_of[(g, "\n".join(s for _f, s in sents))] = float(p)
+    cur = {}
+    saved = decide.second_look, decide.Model.p_us
+    decide.second_look = lambda mdl, p0, sents, m, mbs: (p_of[(cur["g"], "\n".join(s for _f, s in sents))], True)
+    decide.Model.p_us = lambda self, x, grams=None: 0.5  # replaced by the out-of-fold P just above
+    places, judge, rows = T.places_of(files), decide.Judge(cfg, []), []
+    try:
+        for g, item, sents, mentioned, mbs in cands:
+            cur["g"] = g
+            judge.use_sidecar(places[g])
+            d = judge.decide(sents, mentioned, mbs)
+            rows.append([str(item["id"]), bool(item["mention"]), d.verdict, round(d.p_us, 4), d.reason[:200]])
+    finally:
+        decide.second_look, decide.Model.p_us = saved
+    if out:
+        Path(out).write_text(json.dumps(rows))
+    y, v = np.asarray([r[1] for r in rows]), np.asarray([r[2] for r in rows])
+    return (f"WHOLE DECISION (decide.py with the out-of-fold P(us); no crisis valve): true {int(y.sum())}: judged not us "
+            f"{int((y & (v == 'not_us')).sum())}, unsure {int((y & (v == 'unsure')).sum())}; not us {int((~y).sum())}: "
+            f"taken {int((~y & (v != 'not_us')).sum())} (as us {int((~y & (v == 'us')).sum())}, unsure "
+            f"{int((~y & (v == 'unsure')).sum())})")
 
 
 def hard_files(files) -> set[int]:
@@ -104,6 +149,9 @@ def main(argv=None) -> None:
     ap.add_argument("--valves", default="0.03,0.05,0.08,0.1,0.15,0.22")
     ap.add_argument("--save", help="write the out-of-fold chances here (npz)")
     ap.add_argument("--no-grades", action="store_true")
+    ap.add_argument("--folds", type=int, default=0,
+                    help="hold the files out in this many groups (file k in group k mod N) instead of one at a time: "
+                         "each file is still scored by a model that never saw it, at about N/97 of the time")
     ap.add_argument("--grades-cache", default="/tmp/identity_cv_grades.json",
                     help="where the grades are kept (one file per judgement model: it is not part of the key)")
     ap.add_argument("--k", type=int, default=0, help="vote over this many nearest (default decide.KNN_K)")
@@ -115,17 +163,23 @@ def main(argv=None) -> None:
                     "the first pair is then the one the report uses (encodings cached in data/identity_context.npz)")
     ap.add_argument("--context-l2", type=float, default=0.0, help="the head's L2 (default context.HEAD_L2)")
     ap.add_argument("--variants", help="more feature sets to compare: 'name:feat|feat;name2:feat' (features dropped)")
+    ap.add_argument("--decide", nargs="?", const="", default=None, metavar="OUT.json",
+                    help="also run the whole decision (decide.py) on every candidate with its out-of-fold P(us); "
+                         "each decision written to OUT.json if given")
     args = ap.parse_args(argv)
     cfg = config_mod.load(REPO / "feeds.yaml", environ={}, secrets=False)
     files = [Path(f) for f in args.files] if args.files else [REPO / f for f in T.TRAINING_FILES]
+    t0 = time.time()
     cands = T.candidates(cfg, files)
+    places = T.places_of(files)
+    say(f"{len(cands)} candidates from {len(files)} files ({time.time() - t0:.0f} s)")
     if args.cache and Path(args.cache).is_file():
         X = np.load(args.cache)
     else:
-        X, _c, _a = (T.featurise(cfg, cands, T.places_of(files)) if hasattr(T, "places_of")
-                     else T.featurise(cfg, cands))  # main before sidecars
+        X, _c, _a = T.featurise(cfg, cands, places)
         if args.cache:
             np.save(args.cache, X)
+    say(f"featurised ({time.time() - t0:.0f} s)")
     if args.vote_dims:  # the vote on the vectors projected onto their first principal axes (speed, issue 14)
         V = X[:, len(FEATURES):len(FEATURES) + 256].astype(np.float64)
         _u, _s, vt = np.linalg.svd(V - V.mean(axis=0), full_matrices=False)
@@ -144,7 +198,8 @@ def main(argv=None) -> None:
     grams = T.grams_of(cands)
     y = np.asarray([1.0 if c[1]["mention"] else 0.0 for c in cands])
     groups = np.asarray([c[0] for c in cands])
-    forced = T._rules_first(cfg, cands)
+    folds = groups % args.folds if args.folds else groups  # what is held out together (a file's texts never split)
+    forced = T._rules_first(cfg, cands, places)  # each file's products, as training and a run read them
     weak = np.asarray([_weak_only(c[4], c[3]) for c in cands])
     text_oof = {}
     raw = np.zeros(len(y))  # the last variant's chances before the rules (weak-only, forced)
@@ -159,8 +214,8 @@ def main(argv=None) -> None:
         for name in drop:
             Xd[:, FEATURES.index(name)] = 0.0
         oof = np.zeros(len(y))
-        for g in sorted(set(groups.tolist())):
-            tr, te = groups != g, groups == g
+        for g in sorted(set(folds.tolist())):
+            tr, te = folds != g, folds == g
             mean, scale, w, b, refs = T._fit_all(Xd[tr], y[tr], groups[tr], L2)
             Xt = X_test[te].copy()
             for name in drop:
@@ -170,6 +225,8 @@ def main(argv=None) -> None:
                 tm = T._fit_text([grams[i] for i in np.flatnonzero(tr)], y[tr], groups=groups[tr])
                 text_oof[g] = T._text_logits(tm, [grams[i] for i in np.flatnonzero(te)])
             oof[te] = T._blend(oof[te], text_oof[g], TEXT_WEIGHT)
+            say(f"  fold {g + 1}/{len(set(folds.tolist()))} ({', '.join(files[k].stem for k in sorted(set(groups[te].tolist())))[:80]}) "
+                f"({time.time() - t0:.0f} s)")
         raw[:] = oof
         pv[:] = np.where(weak & (oof < HIGH), oof, np.nan)  # as a run: a weak-only "not us" keeps its P for the valve
         oof[weak & (oof < HIGH)] = 0.0
@@ -178,7 +235,10 @@ def main(argv=None) -> None:
 
     variants = [("as asked", args.drop)] + [(v.split(":")[0], [f for f in v.split(":", 1)[1].split("|") if f])
                                             for v in (args.variants.split(";") if args.variants else [])]
-    results = [(name, cv(drop)) for name, drop in variants]
+    results = []
+    for name, drop in variants:
+        say(f"variant {name} (dropped: {', '.join(drop) or 'nothing'})")
+        results.append((name, cv(drop)))
     oof = results[0][1]
     # what the crisis valve reads: a run keeps P(us) in a weak-only "not us" (``Judge.decide``) and rescues a crisis
     # from it like any weak "not us" (analyse.py), so the valve reads that P, not the 0 it is set to here
@@ -188,8 +248,8 @@ def main(argv=None) -> None:
 
         V = C.head_input(T.context_vectors(cands))
         head = np.zeros(len(y))
-        for g in sorted(set(groups.tolist())):
-            tr, te = groups != g, groups == g
+        for g in sorted(set(folds.tolist())):
+            tr, te = folds != g, folds == g
             hd = T.fit_context_head(V[tr], y[tr], args.context_l2 or C.HEAD_L2)
             head[te] = ((V[te] - hd[0]) / hd[1]) @ hd[2] + hd[3]
         r = np.clip(raw, 1e-9, 1 - 1e-9)
@@ -212,8 +272,13 @@ def main(argv=None) -> None:
                                                                  np.zeros(len(y), bool), np.asarray([""] * len(y)))))
         oof, pv = chosen
         print(f"(the report below: the second look at weight {combos[0][0]:g}, band {combos[0][1][0]:g}-{combos[0][1][1]:g})")
+    if args.decide is not None:
+        say(f"the whole decision with the out-of-fold P(us) ({time.time() - t0:.0f} s)")
+        print(whole_decision(cfg, files, cands, np.where(np.isnan(pv), oof, pv), args.decide or None), flush=True)
     if args.save:
         np.savez(args.save, oof=oof, raw=raw, pv=pv, weak=weak, forced=forced, y=y, groups=groups, ids=np.asarray([str(c[1]["id"]) for c in cands]))
+    if not args.no_grades:
+        say(f"grading the candidates as if about us (cached in {args.grades_cache}) ({time.time() - t0:.0f} s)")
     level = np.asarray(grades(cfg, cands, Path(args.grades_cache)) if not args.no_grades
                        else ["info"] * len(y))
     label = np.asarray([c[1].get("severity") or "" for c in cands])

@@ -51,6 +51,53 @@ def _weak_flags(matches_by_sentence, mentioned) -> str:
     return " and ".join(sorted(flags))
 
 
+# Round 22: a word of our work right after a misspelled or lower-case name ("our new baby network mums", "the new baby
+# netwrok home visitor", "nu baby network sessions"): read like our name written plainly (unsure from LOW, not only from
+# HIGH). In the 97 labelled files 50 of the 53 such candidates are ours; held out by file the model was unsure of one
+# (ours: "our new baby network mums"), and "a new baby network group chat / called ..." is left out. Not "party",
+# "baby", "coffee" after the name: "Mum's new baby network party", "New Babies Network baby bank" are someone else's.
+_OUR_WORK_AFTER = frozenset("""group groups cafe café cafes cafés volunteer volunteers team session sessions helpline
+drop-in home visitor visitors visit visits mums dads""".split())
+_NEXT_WORD_AFTER = re.compile(r"(?:['’]s?)?[ \t]+([a-z][a-z\-]{1,20})(?![\w-])(?![ \t]+(?:chats?|called|named)\b)")  # not "group chat", "group called"
+
+
+def weak_but_ours(sents, mentioned, matches_by_sentence, english: bool) -> str | None:
+    """Why a weak-only candidate (``_weak_only``) may be read like a plain one, or None (round 22): a word of our work
+    right after a misspelled or lower-case name, or only our short name in a text in another language, which the model
+    reads poorly (in cross-validation held out by file 17 true mentions and 1 namesake among such candidates with
+    P(us) from LOW to HIGH: "NBN ni home visit mate 2 mahina", "W czwartek NBN w Bletchley")."""
+    from ..matching import MISSPELLED, ORDINARY, SHORT
+
+    ms = [m for i in mentioned for m in matches_by_sentence.get(i, [])]
+    if not ms or any(split_name(m) for m in ms):
+        return None
+    flags = {f for m in ms for f in m.flags}
+    if flags and flags <= {MISSPELLED, ORDINARY}:
+        for i in sorted(mentioned):
+            folded = fold(sents[i][1])
+            for m in matches_by_sentence.get(i, []):
+                nxt = _NEXT_WORD_AFTER.match(folded, m.end)
+                if nxt and nxt.group(1) in _OUR_WORK_AFTER:
+                    return f"'{nxt.group(1)}' after it"
+    if flags == {SHORT} and not english:
+        return "in another language, which this check reads poorly"
+    return None
+
+
+# Round 22: a text that warns something is "not the real one" (a page, an account, "NOT the real New Baby Network") is
+# about an impersonation of us far more often than not: 76 of the 77 labelled texts naming us that say so are ours (the
+# other, "a fake NewBaby Network Cam app ... NOT the real one"). Held out by file the model set aside one of each; a new
+# writer's "a Facebook page called 'New Baby Network Support UK' ... It is NOT the real New Baby Network" (t107) too.
+_NOT_THE_REAL = re.compile(r"\b(?:not|isn't|isnt|aren't|arent|nothing to do with) (?:the |our )?(?:real|official|genuine|actual)"
+                           r"\s+(?:new baby network|nbn|one|charity|page|account)\b")
+
+
+def warns_not_the_real(folded_text: str) -> str | None:
+    """The words that warn something is not the real one ("NOT the real New Baby Network"), or None (round 22)."""
+    m = _NOT_THE_REAL.search(folded_text)
+    return m.group(0) if m else None
+
+
 def _flag_features(matches) -> list[float]:
     """What the matcher knew (issue 15): a misspelled name, the lower-case name after a determiner, only such."""
     from ..matching import MISSPELLED, ORDINARY
