@@ -153,17 +153,37 @@ def _split_words(term: str) -> list[tuple[str, str]]:
     return out
 
 
+def nickname_forms(places) -> set:
+    """What people may call our places for short (round 22, ``identity.shortforms.nicknames`` keeps those that are
+    no everyday word): the first three to five letters of a place's first word of six or more letters, then "y",
+    "ey" or "ie", its last consonant doubled or not ("Chippy" for Chipping Norton, "Wivey" for Wiveliscombe)."""
+    out = set()
+    for place in places:
+        first = (place.split() or [""])[0]
+        if len(first) < 6 or not first.isalpha():
+            continue
+        for k in (3, 4, 5):
+            stem = first[:k]
+            forms = {stem + "y", stem + "ey", stem + "ie"}
+            if stem[-1].lower() not in "aeiouy":
+                forms.add(stem + stem[-1].lower() + "y")
+            out |= {f[:1].upper() + f[1:].lower() for f in forms if len(f) >= 4}
+    return out
+
+
 def short_form_hint(places):
     """Round 20: whether a text without our name may hold a short form of us, before ``identity.shortforms`` reads
     it, when the profile lists no products (``Analyser.names_product``, ``analyse_worker.Deferred``: the check is not
     imported otherwise): "the baby network" in lower case, or one of our places and "network", "one", "group", "café"
     or "session" ("the network café in Scorton", "the Middleham one"); since round 21 also "baby charity" and "the
     network lot / one / lady / who..." (``shortforms._round21``). A function of the text."""
-    names = sorted({fold(w).strip() for p in places if p.strip() for w in (p, p.split()[0])}, key=len, reverse=True)
+    names = {fold(w).strip() for p in places if p.strip() for w in (p, p.split()[0], p.split()[-1])}
+    names = sorted(names | {fold(n) for n in nickname_forms(places)}, key=len, reverse=True)  # round 22: "Chippy"
     place = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.I) if names else None
-    baby = re.compile(r"[Tt]he[ \t]+baby[ \t]+network|(?i:baby[ \t]+charity|the[ \t]+network[ \t]+(?:lot|one|lady|ladies|woman|"
-                      r"women|worker|volunteer|people|girls|folk|who))")  # round 21: "that baby charity", "the network lot"
-    word = re.compile(r"(?<![\w])(?:network|one|group|caf[eé]|session)(?![\w])", re.I)
+    baby = re.compile(r"[Tt]he[ \t]+baby[ \t]+network|(?i:baby[ \t]+charity|(?:the|that|those)[ \t]+network[ \t]+(?:lot|one|"
+                      r"lady|ladies|woman|women|worker|volunteer|people|girls|folk|who))")  # round 21: "the network lot"
+    # round 22 also "the sling library / baby bank / swap shop / home visits" with our place
+    word = re.compile(r"(?<![\w])(?:network|one|group|caf[eé]|session|library|bank|swap|visit\w*)(?![\w])", re.I)
     return lambda text: bool(baby.search(text) or (place is not None and place.search(text) and word.search(text)))
 
 
@@ -202,6 +222,10 @@ class Matcher:
                                       + r")(?=[a-z]{3}|[A-Z][a-z]{2})[A-Za-z]+(?![\w])") if acronyms else None)
         self._short_re = (re.compile(r"(?<![\w@.\-/])#?(?:" + "|".join(re.escape(n) for n in self.short_names)
                                      + r")(?![\w@]|\.\w)") if self.short_names else None)
+        # Round 22: an acronym written with dots ("Shout out to N.B.N. and the lovely Sheila"), in its capitals only
+        self._dotted = (re.compile(r"(?<![\w.])(?:" + "|".join(r"\.[ ]?".join(re.escape(c) for c in n) for n in acronyms
+                                                            if 2 <= len(n) <= 5 and n.isalpha()) + r")\.?(?![\w])")
+                        if any(2 <= len(n) <= 5 and n.isalpha() for n in acronyms) else None)
         self.exclude = list(exclude or [])
         compact = sorted({re.sub(r"[^\w]", "", fold(t)) for t in self.terms if " " not in t.strip()}, key=len)
         self._compact = [c for c in compact if len(c) >= 6]
@@ -241,6 +265,8 @@ class Matcher:
         if any(name in squeezed for name in self._compact):
             return True
         if self._short_re is not None and any(n in folded for n in self.short_names) and self._short_re.search(folded):
+            return True
+        if self._dotted is not None and "." in text and self._dotted.search(text):
             return True
         if self._short_tag is not None and "#" in text and self._short_tag.search(text):
             return True
@@ -294,6 +320,10 @@ class Matcher:
             for m in self._short_tag.finditer(text):  # "#NBNvolunteer": the short name, then a word of its own
                 if not any(f.start < m.end() and m.start() < f.end for f in found):
                     found.append(Match(fold(m.group(1)), m.start(1), m.end(1), fold(m.group(1)), (SHORT,), m.group(0)))
+        if self._dotted is not None and "." in text and len(text) == len(folded):
+            for m in self._dotted.finditer(text):  # "N.B.N." (round 22): the short name, flagged as one
+                if not any(f.start < m.end() and m.start() < f.end for f in found):
+                    found.append(Match(re.sub(r"[^\w]", "", fold(m.group(0))), m.start(), m.end(), fold(m.group(0)), (SHORT,)))
         if not found:
             return []
         if self._exclude_re is not None:
