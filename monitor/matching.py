@@ -176,7 +176,9 @@ def short_form_hint(places):
     it, when the profile lists no products (``Analyser.names_product``, ``analyse_worker.Deferred``: the check is not
     imported otherwise): "the baby network" in lower case, or one of our places and "network", "one", "group", "café"
     or "session" ("the network café in Scorton", "the Middleham one"); since round 21 also "baby charity" and "the
-    network lot / one / lady / who..." (``shortforms._round21``). A function of the text."""
+    network lot / one / lady / who..." (``shortforms._round21``); since round 22 "that network lot", a place's last
+    word or nickname ("Drayton", "Chippy": a superset of ``shortforms.nicknames``), and "library", "bank", "swap" or
+    "visit" beside one of our places (``shortforms._round22``). A function of the text."""
     names = {fold(w).strip() for p in places if p.strip() for w in (p, p.split()[0], p.split()[-1])}
     names = sorted(names | {fold(n) for n in nickname_forms(places)}, key=len, reverse=True)  # round 22: "Chippy"
     place = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.I) if names else None
