@@ -48,6 +48,10 @@ def analyser(cfg):
     ("Love the Chippy baby café, the volunteers are so kind", "the <place> one", "Chipping Norton"),
     ("he won't let me go to the baby group in Chippy any more", "baby café in <place>", "Chipping Norton"),
     ("is the baby cafe in drayton on over half term?", "baby café in <place>", "Drayton"),
+    ("Is the dads' night in Tenterden open to grandads? My dad has the baby on Fridays", "parents night",
+     "'dads' night in Tenterden'"),
+    ("Reckon one of the directors of the baby network got a new car out of the grant money", "baby network near",
+     "'the baby network'"),
     ("any chance the network could ask about parking? three laps of Watchet with a screaming baby", "network place",
      "'the network', with our place Watchet"),
 ])

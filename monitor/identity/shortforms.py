@@ -415,12 +415,18 @@ def for_judge(judge, text: str) -> str | None:
 
 # Round 22's rules (``_round22``), each measured on its own (README "Is it us?"); a bench may switch one off.
 RULES22 = {"product any case", "the word alone", "that network lot", "baby network near", "kind at place",
-           "place last word", "nickname in", "kind in text", "network place"}
+           "place last word", "nickname in", "kind in text", "network place", "parents night", "of the baby network"}
 _THAT_NET_LOT = re.compile(r"(?<![\w-])(?:that|those)[ \t]+network[ \t]+(?:lot|ones?|lady|ladies|woman|women|workers?|"
                            r"volunteers?|people|girls|folk)(?![\w])")
 # our kind of work, named as a thing of its own: "the sling library", "the baby bank", "the swap shop"
 _KIND = re.compile(r"(?<![\w-])(?:the|that|our|their|for|at|to)[ \t]+(?:sling[ \t]+library|baby[ \t]+bank|swap[ \t]+shop|"
                    r"clothes[ \t]+swap|baby[ \t]+caf[eé]|baby[ \t]+group|home[ \t]+visit(?:s|ors?|ing)?)(?![\w])")
+# "the dads' night in Whitchurch", "mums' walk at Wem": a parents' meeting, then in / at one of our places
+_PARENTS_NIGHT_IN = re.compile(r"(?<![\w])(?:dads?|mums?|parents?)['’]?[ \t]+(?:night|group|club|walk|morning|meet\w*|"
+                               r"coffee|breakfast)[ \t]+(?:in|at)[ \t]+$")
+# "one of the directors of the baby network": someone's role there
+_ROLE_OF = re.compile(r"(?<![\w])(?:directors?|head|chair|manager|staff|founder|ceo|trustees?|volunteers?|workers?|"
+                      r"coordinators?|lady|ladies|woman|women)[ \t]+(?:of|at)[ \t]+$")
 _GADGET_NEAR = 4  # words either side of "the baby network" a gadget or railway word must be within to veto it
 
 
@@ -452,12 +458,18 @@ def _round22(text, folded, place, places_rx, products, our_topic, elsewhere) -> 
       **"kind in text"**, anywhere in the text, and no other town;
     - **"network place"**: "the network" with one of our places and a word of our work in a text that names no
       phone, railway, power or other network ("any chance the network could ask the hall ... Williton");
+    - **"parents night"**: "the dads' night / mums' walk / parents' group in (or at) <one of our places>" with a word
+      of our work outside it or a day;
+    - **"of the baby network"**: "one of the directors of the baby network", a role there, read like "from the baby
+      network" (round 21);
     - (in ``places_rx`` and ``with_places_named``) **"place last word"**: "Drayton" for Market Drayton, and
       **"nickname in"**: a place's nickname after "in", "at", "round", "near" or "from", besides one before a group.
 
     The lower-case product rule was measured on every labelled file of the check: read after any word it found
     26 other texts ("lost his sea legs", "The forest feeds us", "Painted the harbour light at Staithes"); read as
-    above, none, and 30 true mentions."""
+    above, none, and 30 true mentions. Not kept: "the network" with a word of our work in its sentence (9 true
+    mentions, 38 other texts: "the network's new baby is a dating show"), "the Whitchurch swap" / "<place> baby bank"
+    (1 true, 2 others: "Conwy Baby Bank Network"), a product in lower case after "love" (none more)."""
     if len(text) != len(folded):
         return None
 
@@ -510,9 +522,17 @@ def _round22(text, folded, place, places_rx, products, our_topic, elsewhere) -> 
                     continue
                 rest = folded[:m.start()] + " " + folded[m.end():]
                 who, before = _PERSON_AFTER.match(folded, m.end()), _FROM_BEFORE.search(folded[:m.start()])
+                before = before or ("of the baby network" in RULES22 and _ROLE_OF.search(folded[:m.start()]))
                 if place is not None or ((who or before or our_topic.search(rest)) and not elsewhere(text, rest)):
                     return ShortForm(f"'{' '.join(m.group(0).split())}'" + (
                         f", with our place {place.group(0).title()}" if place is not None else ""), "baby network near")
+    if "parents night" in RULES22 and place is not None:
+        for sm in _SENTENCE.finditer(folded):
+            for pm in places_rx.finditer(sm.group(0)):
+                g = _PARENTS_NIGHT_IN.search(sm.group(0)[:pm.start()])
+                if g and (our_topic.search(folded.replace(g.group(0), " ", 1)) or _DAYS_RX.search(sm.group(0))):
+                    return ShortForm(f"'{' '.join(g.group(0).split())} {pm.group(0).title()}', one of our places",
+                                     "parents night")
     if "kind at place" in RULES22 and place is not None:
         for s in _SENTENCE.finditer(folded):
             k = _KIND.search(s.group(0))
