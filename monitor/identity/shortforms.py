@@ -388,7 +388,7 @@ def _nickname_rx(places: tuple):
 def with_places_named(text: str, places) -> str:
     """``text`` with a nickname of one of our places (``nicknames``), capitalised, written as a group's place ("the
     Chippy baby café", "Wivey group", "the baby group in Chippy"), replaced by the place's name, for the rules above."""
-    rx, names = _nickname_rx(tuple(places))
+    rx, names = _nickname_rx(tuple(places)) if "nickname" in RULES22 else (None, {})
     if rx is None or not rx.search(text):
         return text
     return rx.sub(lambda m: names[m.group(1)] if _GROUP_AFTER.match(text, m.end()) or _GROUP_BEFORE.search(
@@ -415,7 +415,7 @@ def for_judge(judge, text: str) -> str | None:
 
 # Round 22's rules (``_round22``), each measured on its own (README "Is it us?"); a bench may switch one off.
 RULES22 = {"product any case", "the word alone", "that network lot", "baby network near", "kind at place",
-           "place last word", "nickname in", "kind in text", "network place", "parents night", "of the baby network"}
+           "place last word", "nickname", "nickname in", "kind in text", "network place", "parents night", "of the baby network"}
 _THAT_NET_LOT = re.compile(r"(?<![\w-])(?:that|those)[ \t]+network[ \t]+(?:lot|ones?|lady|ladies|woman|women|workers?|"
                            r"volunteers?|people|girls|folk)(?![\w])")
 # our kind of work, named as a thing of its own: "the sling library", "the baby bank", "the swap shop"
