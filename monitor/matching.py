@@ -178,7 +178,7 @@ def short_form_hint(places):
     or "session" ("the network café in Scorton", "the Middleham one"); since round 21 also "baby charity" and "the
     network lot / one / lady / who..." (``shortforms._round21``); since round 22 "that network lot", a place's last
     word or nickname ("Drayton", "Chippy": a superset of ``shortforms.nicknames``), and "library", "bank", "swap" or
-    "visit" beside one of our places (``shortforms._round22``). A function of the text."""
+    "visit" beside one of our places (``shortforms22._round22``). A function of the text."""
     names = {fold(w).strip() for p in places if p.strip() for w in (p, p.split()[0], p.split()[-1])}
     names = sorted(names | {fold(n) for n in nickname_forms(places)}, key=len, reverse=True)  # round 22: "Chippy"
     place = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.I) if names else None
@@ -224,10 +224,6 @@ class Matcher:
                                       + r")(?=[a-z]{3}|[A-Z][a-z]{2})[A-Za-z]+(?![\w])") if acronyms else None)
         self._short_re = (re.compile(r"(?<![\w@.\-/])#?(?:" + "|".join(re.escape(n) for n in self.short_names)
                                      + r")(?![\w@]|\.\w)") if self.short_names else None)
-        # Round 22: an acronym written with dots ("Shout out to N.B.N. and the lovely Sheila"), in its capitals only
-        self._dotted = (re.compile(r"(?<![\w.])(?:" + "|".join(r"\.[ ]?".join(re.escape(c) for c in n) for n in acronyms
-                                                            if 2 <= len(n) <= 5 and n.isalpha()) + r")\.?(?![\w])")
-                        if any(2 <= len(n) <= 5 and n.isalpha() for n in acronyms) else None)
         self.exclude = list(exclude or [])
         compact = sorted({re.sub(r"[^\w]", "", fold(t)) for t in self.terms if " " not in t.strip()}, key=len)
         self._compact = [c for c in compact if len(c) >= 6]
@@ -267,8 +263,6 @@ class Matcher:
         if any(name in squeezed for name in self._compact):
             return True
         if self._short_re is not None and any(n in folded for n in self.short_names) and self._short_re.search(folded):
-            return True
-        if self._dotted is not None and "." in text and self._dotted.search(text):
             return True
         if self._short_tag is not None and "#" in text and self._short_tag.search(text):
             return True
@@ -322,10 +316,6 @@ class Matcher:
             for m in self._short_tag.finditer(text):  # "#NBNvolunteer": the short name, then a word of its own
                 if not any(f.start < m.end() and m.start() < f.end for f in found):
                     found.append(Match(fold(m.group(1)), m.start(1), m.end(1), fold(m.group(1)), (SHORT,), m.group(0)))
-        if self._dotted is not None and "." in text and len(text) == len(folded):
-            for m in self._dotted.finditer(text):  # "N.B.N." (round 22): the short name, flagged as one
-                if not any(f.start < m.end() and m.start() < f.end for f in found):
-                    found.append(Match(re.sub(r"[^\w]", "", fold(m.group(0))), m.start(), m.end(), fold(m.group(0)), (SHORT,)))
         if not found:
             return []
         if self._exclude_re is not None:

@@ -1,7 +1,7 @@
-"""Is it us? Round 22's forms that never write our name (issue 15, ``shortforms._round22``, ``shortforms.nicknames``,
+"""Is it us? Round 22's forms that never write our name (issue 15, ``shortforms22._round22``, ``shortforms22.nicknames``,
 ``matching.Matcher``'s dotted short name): a product's name in lower case where people go to it, "the Crate" with
 words of our work, "that network lot", "the baby network" with a phone further along its sentence, "the sling library"
-with one of our places, a place's nickname beside a group ("the Chippy baby café"), "N.B.N.". Each is read only with
+with one of our places, a place's nickname beside a group ("the Chippy baby café"). Each is read only with
 the profile's evidence, unsure (watch at most); ordinary phrases that happen to be a product's words stay out."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pytest
 
 from monitor import config as config_mod
 from monitor.analyse import Analyser
-from monitor.identity import shortforms
-from monitor.matching import SHORT, Matcher, short_form_hint
+from monitor.identity import shortforms, shortforms22
+from monitor.matching import short_form_hint
 
 from .conftest import write_config
 
@@ -85,7 +85,7 @@ def test_ordinary_phrases_stay_out(cfg, body):
 
 def test_each_round22_rule_can_be_switched_off(cfg, monkeypatch):
     """The bench measures each rule alone: with ``RULES22`` empty the same texts are not read."""
-    monkeypatch.setattr(shortforms, "RULES22", set())
+    monkeypatch.setattr(shortforms22, "RULES22", set())
     an = analyser(cfg)
     assert an.analyse("", "Took both kids to creek cuddlers this morning and the baby finally napped") is None
     assert an.analyse("", "My husband says if I go to that network lot in Tenterden again he'll take the baby") is None
@@ -95,22 +95,13 @@ def test_each_round22_rule_can_be_switched_off(cfg, monkeypatch):
 def test_nicknames_of_our_places():
     """"Chippy" for Chipping Norton, "Drayton" for Market Drayton; no everyday word ("Chippy" is not one of the
     encoder's words, "Marky" is never made: "Market" is a first word many places share)."""
-    names = shortforms.nicknames(("Chipping Norton", "Market Drayton", "Wiveliscombe"))
+    names = shortforms22.nicknames(("Chipping Norton", "Market Drayton", "Wiveliscombe"))
     assert names["Chippy"] == "Chipping Norton" and names["Drayton"] == "Market Drayton"
     assert names["Wivey"] == "Wiveliscombe"
     assert "Marky" not in names and not any(n.lower() in shortforms.everyday_words() for n in names)
     # only beside a group (or after "in"/"at"), capitalised: "the chippy" for chips stays as written
-    assert shortforms.with_places_named("the Chippy group", ("Chipping Norton",)) == "the Chipping Norton group"
-    assert shortforms.with_places_named("off to the chippy for tea", ("Chipping Norton",)) == "off to the chippy for tea"
-
-
-def test_dotted_short_name_is_a_short_name_candidate():
-    m = Matcher(["New Baby Network"], short_names=["NBN"])
-    assert m.could_mention("Shout out to N.B.N. and the lovely Sheila who came every Tuesday")
-    found = m.candidates("Shout out to N.B.N. and the lovely Sheila who came every Tuesday")
-    assert [(f.term, f.flags) for f in found] == [("nbn", (SHORT,))]
-    assert not m.candidates("Call me at N.B. Norton's office")  # not the acronym
-    assert not m.could_mention("the n.b.n. thing")  # only in its capitals
+    assert shortforms22.with_places_named("the Chippy group", ("Chipping Norton",)) == "the Chipping Norton group"
+    assert shortforms22.with_places_named("off to the chippy for tea", ("Chipping Norton",)) == "off to the chippy for tea"
 
 
 def test_the_hint_lets_round22_forms_through_without_products():
