@@ -153,17 +153,39 @@ def _split_words(term: str) -> list[tuple[str, str]]:
     return out
 
 
+def nickname_forms(places) -> set:
+    """What people may call our places for short (round 22, ``identity.shortforms.nicknames`` keeps those that are
+    no everyday word): the first three to five letters of a place's first word of six or more letters, then "y",
+    "ey" or "ie", its last consonant doubled or not ("Chippy" for Chipping Norton, "Wivey" for Wiveliscombe)."""
+    out = set()
+    for place in places:
+        first = (place.split() or [""])[0]
+        if len(first) < 6 or not first.isalpha():
+            continue
+        for k in (3, 4, 5):
+            stem = first[:k]
+            forms = {stem + "y", stem + "ey", stem + "ie"}
+            if stem[-1].lower() not in "aeiouy":
+                forms.add(stem + stem[-1].lower() + "y")
+            out |= {f[:1].upper() + f[1:].lower() for f in forms if len(f) >= 4}
+    return out
+
+
 def short_form_hint(places):
     """Round 20: whether a text without our name may hold a short form of us, before ``identity.shortforms`` reads
     it, when the profile lists no products (``Analyser.names_product``, ``analyse_worker.Deferred``: the check is not
     imported otherwise): "the baby network" in lower case, or one of our places and "network", "one", "group", "café"
     or "session" ("the network café in Scorton", "the Middleham one"); since round 21 also "baby charity" and "the
-    network lot / one / lady / who..." (``shortforms._round21``). A function of the text."""
-    names = sorted({fold(w).strip() for p in places if p.strip() for w in (p, p.split()[0])}, key=len, reverse=True)
+    network lot / one / lady / who..." (``shortforms._round21``); since round 22 "that network lot", a place's last
+    word or nickname ("Drayton", "Chippy": a superset of ``shortforms.nicknames``), and "library", "bank", "swap" or
+    "visit" beside one of our places (``shortforms22._round22``). A function of the text."""
+    names = {fold(w).strip() for p in places if p.strip() for w in (p, p.split()[0], p.split()[-1])}
+    names = sorted(names | {fold(n) for n in nickname_forms(places)}, key=len, reverse=True)  # round 22: "Chippy"
     place = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.I) if names else None
-    baby = re.compile(r"[Tt]he[ \t]+baby[ \t]+network|(?i:baby[ \t]+charity|the[ \t]+network[ \t]+(?:lot|one|lady|ladies|woman|"
-                      r"women|worker|volunteer|people|girls|folk|who))")  # round 21: "that baby charity", "the network lot"
-    word = re.compile(r"(?<![\w])(?:network|one|group|caf[eé]|session)(?![\w])", re.I)
+    baby = re.compile(r"[Tt]he[ \t]+baby[ \t]+network|(?i:baby[ \t]+charity|(?:the|that|those)[ \t]+network[ \t]+(?:lot|one|"
+                      r"lady|ladies|woman|women|worker|volunteer|people|girls|folk|who))")  # round 21: "the network lot"
+    # round 22 also "the sling library / baby bank / swap shop / home visits" with our place
+    word = re.compile(r"(?<![\w])(?:network|one|group|caf[eé]|session|library|bank|swap|visit\w*)(?![\w])", re.I)
     return lambda text: bool(baby.search(text) or (place is not None and place.search(text) and word.search(text)))
 
 

@@ -1,6 +1,8 @@
-"""Is it us? Round 22's changes to the decision (issue 15): the "too little text" rule no longer keeps a short text
-that writes our name as another group's own, and a weak-only candidate is unsure, not dropped, when a word of our work
-follows it or when it is our short name in another language."""
+"""Is it us? Round 22's forms that never write our name (issue 15, ``shortforms22._round22``, ``shortforms22.nicknames``,
+``matching.Matcher``'s dotted short name): a product's name in lower case where people go to it, "the Crate" with
+words of our work, "that network lot", "the baby network" with a phone further along its sentence, "the sling library"
+with one of our places, a place's nickname beside a group ("the Chippy baby café"). Each is read only with
+the profile's evidence, unsure (watch at most); ordinary phrases that happen to be a product's words stay out."""
 
 from __future__ import annotations
 
@@ -8,94 +10,104 @@ import pytest
 
 from monitor import config as config_mod
 from monitor.analyse import Analyser
+from monitor.identity import shortforms, shortforms22
+from monitor.matching import short_form_hint
 
 from .conftest import write_config
 
 SOURCES = [{"name": "f", "kind": "rss", "url": "http://127.0.0.1:9/f"}]
+# An invented profile: Kentish and Oxfordshire places and products (none of the labelled files' texts is used here)
+PROFILE = (["Creek Cuddlers", "the Harbour Wardrobe", "the Wold Crate", "Hop Along Slings", "Friends of Evenlode",
+            "Dusk Line", "Harbour Light"],
+           ["Chipping Norton", "Market Drayton", "Tenterden", "Headcorn", "Watchet", "Staithes"])
+
 
 @pytest.fixture(scope="module")
 def cfg(tmp_path_factory):
     return config_mod.load(write_config(tmp_path_factory.mktemp("r22"), sources=SOURCES), environ={})
 
 
-def _model_says(monkeypatch, low: float, high: float):
-    from monitor.identity import decide
-
-    mdl = decide.model()
-    monkeypatch.setattr(mdl, "low", low)
-    monkeypatch.setattr(mdl, "high", high)
-
-
-@pytest.mark.parametrize("title", [
-    "New Baby Network Umhlanga is now open on Saturdays",
-    "Thornbury New Baby Network is taking a break over Christmas",
-])
-def test_a_short_text_naming_another_group_is_not_kept_as_too_short(cfg, monkeypatch, title):
-    # round 22: a new writer's "New Baby Network Umhlanga is now open on Saturdays!" (a crèche abroad) was kept as
-    # "too little text"; 26 short texts of the 97 labelled files write our name so, none of them ours
-    _model_says(monkeypatch, low=1.01, high=1.02)  # every P(us) below LOW: only the rules can keep it
+def analyser(cfg):
     an = Analyser(cfg, [])
-    assert an.analyse(title, "") is None
-    assert an.last_identity.verdict == "not_us", an.last_identity
+    an.identity.set_products(PROFILE[0])
+    an.identity.set_places(PROFILE[1])
+    return an
 
 
-@pytest.mark.parametrize("title", [
-    "New Baby Network launches new service",  # named plainly: a headline is still too little text to drop
-    "New Baby Network Eastfield back on Saturdays",  # one of our places after the name
+@pytest.mark.parametrize("body,rule,words", [
+    ("Took both kids to creek cuddlers this morning and the baby finally napped", "product any case", "'creek cuddlers'"),
+    ("Dropped two bags of baby clothes at the harbour wardrobe, so handy", "product any case", "'harbour wardrobe'"),
+    ("Does the Crate take used breast pumps and baby slings?", "the word alone", "'the Crate'"),
+    ("My husband says if I go to that network lot in Tenterden again he'll take the baby", "that network lot",
+     "'that network lot'"),
+    ("The lady from the baby network who visited said to ring 111 but he took my phone off me", "baby network near",
+     "'the baby network'"),
+    ("Is the sling library still doing Weds at Headcorn?", "kind at place", "'the sling library', with our place Headcorn"),
+    ("Someone at Watchet said the sling library is moving, is that true?", "kind at place", "'the sling library'"),
+    ("Heating in Tenterden hall broken again for baby café, bring layers", "kind at place", "'for baby café'"),
+    ("Love the Chippy baby café, the volunteers are so kind", "the <place> one", "Chipping Norton"),
+    ("he won't let me go to the baby group in Chippy any more", "baby café in <place>", "Chipping Norton"),
+    ("is the baby cafe in drayton on over half term?", "baby café in <place>", "Drayton"),
+    ("Is the dads' night in Tenterden open to grandads? My dad has the baby on Fridays", "parents night",
+     "'dads' night in Tenterden'"),
+    ("Reckon one of the directors of the baby network got a new car out of the grant money", "baby network near",
+     "'the baby network'"),
+    ("any chance the network could ask about parking? three laps of Watchet with a screaming baby", "network place",
+     "'the network', with our place Watchet"),
 ])
-def test_a_short_text_naming_us_plainly_is_still_too_little_to_tell(cfg, monkeypatch, title):
-    _model_says(monkeypatch, low=1.01, high=1.02)
-    an = Analyser(cfg, [])
-    assert an.analyse(title, "") is not None
-    d = an.last_identity
-    assert d.verdict == "unsure" and "too little text" in d.reason, d
-
-
-@pytest.mark.parametrize("body,why", [
-    ("Please share: one of our new baby network mums has just moved to a new flat with her 5 week old and needs a "
-     "steriliser and size 1 nappies.", "'mums' after it"),
-    ("had my new baby netwrok home visit today and she was lovely", "'home' after it"),
-    ("Grupul NBN din Luton e foarte bun, dar cafeaua e groaznică și uneori încep cu 15 minute întârziere.",
-     "in another language"),
-])
-def test_a_weak_candidate_with_our_work_after_it_or_in_another_language_is_unsure(cfg, monkeypatch, body, why):
-    # round 22: such candidates had to reach HIGH like any misspelling or short name; in the 97 labelled files every
-    # misspelled or lower-case one with a word of our work after it is ours, and 17 of the 18 short-name ones in
-    # another language the model was unsure of (held out by file)
-    _model_says(monkeypatch, low=0.0, high=1.01)  # every P(us) unsure
-    an = Analyser(cfg, [])
-    assert an.analyse("", body) is not None
-    d = an.last_identity
-    assert d.verdict == "unsure" and why in d.reason, d
+def test_round22_forms_are_read_unsure(cfg, body, rule, words):
+    an = analyser(cfg)
+    a = an.analyse("", body)
+    assert a is not None, body
+    found = an.identity.names_product(body)
+    assert found is not None and found.rule == rule, (body, found)
+    assert words in found, found
+    assert an.last_identity.verdict == "unsure"
+    assert a.severity in ("info", "watch", "alert")
 
 
 @pytest.mark.parametrize("body", [
-    "Mum's new baby network party was adorable, all the cousins together",  # an event: not a word of our work
-    "we had to build a new baby network from scratch after the move",  # an ordinary phrase
-    "I've set up a new baby network group chat for the cousins",  # a group chat, not our group
-    "NBN group this week was lovely, same time next week",  # a short name in English: must still reach HIGH
+    "Painted the harbour light at Staithes tonight, golden hour and the baby asleep in the sling",  # a thing painted
+    "Dusk line at the reserve? Anyone know what time the dusk line is for the car park, we got locked in with a baby",
+    "My dad never lost his sea legs, and he took his second steps with the baby on his knee",  # no product of ours
+    "The harbour wardrobe idea is lovely for the baby",  # "The" starting a sentence: too often an ordinary phrase
+    "Watching the Friends reunion with the baby asleep on me",  # "the Friends": not a place to take or get things
+    "Does the Crate Bar do baby changing?",  # another thing's name
+    "the network's down again in Watchet, no signal for the baby monitor app",  # a phone network
+    "Is the sling library in Leeds any good? Baby is 4 months",  # another town, none of ours
+    "the Charly group was fun, baby loved it",  # a name, not a nickname of one of our places followed by a group
 ])
-def test_other_weak_candidates_must_still_read_like_us(cfg, monkeypatch, body):
-    _model_says(monkeypatch, low=0.0, high=1.01)
-    an = Analyser(cfg, [])
-    an.analyse("", body)
-    d = an.last_identity
-    assert d is not None and d.verdict == "not_us", d
-    _model_says(monkeypatch, low=0.0, high=0.0)  # the model sure it is us: kept as before
-    assert an.analyse("", body) is not None and an.last_identity.verdict == "us"
+def test_ordinary_phrases_stay_out(cfg, body):
+    an = analyser(cfg)
+    assert an.identity.names_product(body) is None, body
+    assert an.analyse("", body) is None
 
 
-def test_a_warning_that_something_is_not_the_real_one_is_kept(cfg, monkeypatch):
-    # round 22: a new writer's warning about a fake page with our name was dropped as "reads like a council scheme";
-    # 76 of the 77 labelled texts naming us that say "not the real one / charity / New Baby Network" are ours
-    _model_says(monkeypatch, low=1.01, high=1.02)  # every P(us) below LOW
-    an = Analyser(cfg, [])
-    body = ("There's a Facebook page called 'New Baby Network Support UK' running ads for free formula vouchers. "
-            "It is NOT the real New Baby Network, please don't give them your details.")
-    assert an.analyse("", body) is not None
-    d = an.last_identity
-    assert d.verdict == "unsure" and "not the real new baby network" in d.reason, d
-    # without the warning the model's "not us" stands
-    assert an.analyse("", "There's a Facebook page called 'New Baby Network Support UK' running ads for free formula "
-                          "vouchers, please don't give them your details.") is None
-    assert an.last_identity.verdict == "not_us", an.last_identity
+def test_each_round22_rule_can_be_switched_off(cfg, monkeypatch):
+    """The bench measures each rule alone: with ``RULES22`` empty the same texts are not read."""
+    monkeypatch.setattr(shortforms22, "RULES22", set())
+    an = analyser(cfg)
+    assert an.analyse("", "Took both kids to creek cuddlers this morning and the baby finally napped") is None
+    assert an.analyse("", "My husband says if I go to that network lot in Tenterden again he'll take the baby") is None
+    assert an.analyse("", "Is the sling library still doing Weds at Headcorn?") is None
+
+
+def test_nicknames_of_our_places():
+    """"Chippy" for Chipping Norton, "Drayton" for Market Drayton; no everyday word ("Chippy" is not one of the
+    encoder's words, "Marky" is never made: "Market" is a first word many places share)."""
+    names = shortforms22.nicknames(("Chipping Norton", "Market Drayton", "Wiveliscombe"))
+    assert names["Chippy"] == "Chipping Norton" and names["Drayton"] == "Market Drayton"
+    assert names["Wivey"] == "Wiveliscombe"
+    assert "Marky" not in names and not any(n.lower() in shortforms.everyday_words() for n in names)
+    # only beside a group (or after "in"/"at"), capitalised: "the chippy" for chips stays as written
+    assert shortforms22.with_places_named("the Chippy group", ("Chipping Norton",)) == "the Chipping Norton group"
+    assert shortforms22.with_places_named("off to the chippy for tea", ("Chipping Norton",)) == "off to the chippy for tea"
+
+
+def test_the_hint_lets_round22_forms_through_without_products():
+    hint = short_form_hint(["Chipping Norton", "Market Drayton", "Headcorn"])
+    assert hint("the Chippy baby café was heaving")
+    assert hint("is the baby cafe in drayton on?")
+    assert hint("he says if I go to that network lot again")
+    assert hint("Is the sling library still doing Weds at Headcorn?")
+    assert not hint("Lovely walk by the harbour with the baby")

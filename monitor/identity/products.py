@@ -37,7 +37,8 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _NEXT_WORD = re.compile(r"(?:['’]s)?,?[ \t]*([^\W\d_][\w'’-]*)")
 # Capitalised words after a product that are not another thing's name ("Wrap and Roam Saturday session": ours).
 _NOT_A_NAME = frozenset("""I Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
-July August September October November December Christmas Xmas Easter Halloween Diwali Eid Hanukkah""".split())
+July August September October November December Christmas Xmas Easter Halloween Diwali Eid Hanukkah
+Mon Tue Tues Wed Weds Thu Thur Thurs Fri Sat Sun""".split())
 # Places and vehicles a product's name may also be ("Harbour Lights bar", "Fen Lights lantern parade"), besides the words
 # that say another thing after our own name (``words._OTHER_AFTER``, ``_TRADE_AFTER``).
 _VENUES = frozenset("""bar pub cafe café brewery school academy festival parade railway ferry bus van lorry""".split())

@@ -174,7 +174,10 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
             if place is not None or (our_topic.search(rest) and not elsewhere(text, rest)):
                 return ShortForm(f"'{text[m.start():m.end()] if len(text) == len(folded) else word}', short for our "
                                  f"product '{product}'", "product")
-    return _round21(text, folded, place, places_rx, getattr(shorts, "products", ()), our_topic, elsewhere)
+    from .shortforms22 import _round22
+
+    return _round21(text, folded, place, places_rx, getattr(shorts, "products", ()), our_topic, elsewhere) or \
+        _round22(text, folded, place, places_rx, getattr(shorts, "products", ()), our_topic, elsewhere)
 
 
 # Round 21's rules (``_round21``), each measured on its own (README "Is it us?"); a bench may switch one off.
@@ -345,6 +348,11 @@ def places_rx(places: tuple):
 
     firsts = [p.split()[0] for p in places if len(p.split()) > 1 and len(p.split()[0]) >= 5
               and fold(p.split()[0]) not in _SHARED_FIRST]
+    from .shortforms22 import RULES22
+
+    if "place last word" in RULES22:  # round 22: "Drayton" for Market Drayton, "Yarmouth" for Great Yarmouth
+        firsts += [p.split()[-1] for p in places if len(p.split()) == 2 and fold(p.split()[0]) in _SHARED_FIRST
+                   and len(p.split()[-1]) >= 5]
     return places_regex(list(places) + firsts)[1]
 
 
@@ -353,13 +361,18 @@ def reader(products, places):
     reads texts before the check is made: ``analyse_worker.Deferred.names_product``)."""
     from .words import _OUR_TOPIC_RX
 
+    from .shortforms22 import with_places_named
+
     shorts, where = short_words(products, places), places_rx(tuple(places))
-    return lambda text: short_form(text, where, shorts, _OUR_TOPIC_RX, _elsewhere)
+    return lambda text: short_form(with_places_named(text, tuple(places)), where, shorts, _OUR_TOPIC_RX, _elsewhere)
 
 
 def for_judge(judge, text: str) -> str | None:
     """``short_form`` with the judge's places and products (``Judge.names_product``, after a product's whole name)."""
     from .words import _OUR_TOPIC_RX
 
+    from .shortforms22 import with_places_named
+
     shorts = _shorts(tuple(judge.products), tuple(judge.places)) if judge.products else Shorts()
-    return short_form(text, places_rx(tuple(judge.places)), shorts, _OUR_TOPIC_RX, _elsewhere)
+    return short_form(with_places_named(text, tuple(judge.places)), places_rx(tuple(judge.places)), shorts, _OUR_TOPIC_RX,
+                      _elsewhere)
