@@ -53,7 +53,7 @@ import re
 from dataclasses import dataclass, field
 
 from .analyse_grade import AMPLIFICATION, Grading, is_spreading, merged_reach, reach_in_text
-from .analyse_judge import Judging, _short, floor_of
+from .analyse_judge import Judging, _short, floor_of, kept_reason, unsure_crisis_kept
 from .analyse_sentiment import Feeling
 from .config import Config
 from .levels import SEVERITIES
@@ -426,7 +426,8 @@ class Analyser(Judging, Grading):
             self._asks_us(sents[i][1], matches_by_sentence.get(i, [])) or (to_us and "?" in sents[i][1])
             for i in mentioned
         )
-        if decision is not None and decision.verdict == "not_us":  # identity (issue 15): weak "not us"
+        rescued = decision is not None and decision.verdict == "not_us"
+        if rescued:  # identity (issue 15): weak "not us"
             if severity != "crisis":
                 self.last_dropped = severity  # what it was graded before the is-it-us check dropped it
                 return None
@@ -437,7 +438,12 @@ class Analyser(Judging, Grading):
             # An alert for a text in another language (``alert_other``) is for someone who reads it: the
             # is-it-us check reads those no better than the model, so its "not sure" does not hold it back.
             unread = severity == "alert" and bool((judgement.get("model") or {}).get("other_language_alert"))
-            if (decision.verdict == "unsure" and not impersonated and not unread
+            # A crisis the model itself is sure of stays one (``analyse_judge.UNSURE_CRISIS``), unless the check
+            # leaned to "not us" (``rescued``): then an email.
+            kept = None if rescued or decision.verdict != "unsure" else unsure_crisis_kept(severity, judgement)
+            if kept:
+                reasons[1] = kept_reason(decision.reason, kept)
+            elif (decision.verdict == "unsure" and not impersonated and not unread
                     and SEVERITIES.index(severity) > SEVERITIES.index("watch")):
                 # A namesake's complaint waits for the digest; a person who may be at risk is never
                 # held below alert (a crisis graded below alert is the worst error): an email, no SMS.

@@ -27,6 +27,13 @@ CRISIS_NEEDS_ALERT = 1.0
 # (:meth:`Judging.disowned_keywords`): "lost my keys" is no complaint. Chosen on the whole system's
 # cross-validation (README "Measuring it", round 12).
 KEYWORD_LEVEL_AGAINST = 0.25
+# A crisis the is-it-us check is not sure is ours ("unsure": a product, a place or a short form, not our name) is
+# held at alert, an email (``analyse.Analyser``), unless the model itself reads a crisis at this chance or more: then
+# it stays a crisis, an SMS (round 22). Held out by writer, the crises graded only alert in the writers who write us
+# the hard way were nearly all such texts, read by the model as a crisis at 0.9 or more ("Cuddlers girls has anyone
+# heard from Jade since last night? she put 'I'm done, sorry for everything' on her story"); the texts below crisis
+# the check was unsure of reached it far less often (README "The whole system, cross-validated", round 22).
+UNSURE_CRISIS = 0.9
 
 
 class Judging:
@@ -171,6 +178,28 @@ class Judging:
                     out[f] = (f"the model's {f} ({plain_chance(pred.families[f])}) is far weaker than its "
                               f"{top} ({plain_chance(pred.families[top])})")
         return out
+
+
+def unsure_crisis_kept(severity: str, judgement: dict | None) -> str | None:
+    """Why a crisis the is-it-us check is unsure of is still a crisis (``UNSURE_CRISIS``), or None when it is
+    held at alert: the level is the model's own crisis (not the rules', nor one a guard or the model's own
+    "alert or worse" reading took down) and its crisis chance reaches ``UNSURE_CRISIS``."""
+    from .model import plain_chance
+
+    model = (judgement or {}).get("model") or {}
+    chance = (model.get("at_least") or {}).get("crisis", 0.0)
+    if severity != "crisis" or model.get("model_level") != "crisis" or chance < UNSURE_CRISIS:
+        return None
+    return (f"a crisis all the same: the model is {plain_chance(chance)} sure someone may be at risk (a crisis we "
+            f"are not sure is ours needs {plain_chance(UNSURE_CRISIS)})")
+
+
+def kept_reason(reason: str, kept: str) -> str:
+    """The is-it-us check's unsure ``reason`` ("maybe us: ...; kept at watch at most") for a crisis it does not hold
+    back: its last clause replaced by ``kept`` (:func:`unsure_crisis_kept`)."""
+    from .identity.decide import UNSURE_CAP
+
+    return (reason[:-len(UNSURE_CAP)] if reason.endswith(UNSURE_CAP) else reason.rstrip("; ") + "; ") + kept
 
 
 def floor_of(level: str) -> str:
