@@ -94,7 +94,7 @@ supplies wholesale trading welfare atlas""".split())
 # in the 93 labelled files 14 short-name candidates name it or its sightings, none of them ours.
 _OURS_AFTER = set("""group groups cafe café cafes cafés volunteer volunteers team founder founders staff session sessions
 helpline meetup meet-up drop-in walk party coffee home visitor visitors visit visits lot lady lass mums dads charity
-cic trustees director directors baby""".split())
+cic trustees director directors baby safe-sleep""".split())
 # Places and usages that say "not in the UK".
 _ABROAD_ARGS = (r"(?<!\w)(?:" + "|".join([
     r"u\.s\.a?\.?|usa", r"america\w*", r"canad\w*", r"australia\w*", "new zealand", "ireland", "irish", "dublin",
@@ -267,6 +267,8 @@ def words_after(folded: str, end: int) -> list[str]:
     if not m:
         return []
     word = m.group(1)
+    if word == "safe" and re.match(r"[\s-]+sleep", folded[end + m.end():end + m.end() + 8]):
+        word = "safe-sleep"  # "our New Baby Network safe sleep video": our work, not a gadget called "... safe"
     return [word] if describing(word) else []
 
 
