@@ -115,4 +115,7 @@ TRAINING_FILES = (
     # round 22's start: t106 (namesakes beside true mentions) and t107 (a judgement mix), round 21's clean tests, scored
     # by round 21's merged models and again by round 22's starting code before they were moved up (training/README.md)
     "training/t106_faversham.jsonl", "training/t107_marketdrayton.jsonl",
+    # round 22's merge: t108 (namesakes beside true mentions written the hard way) and t109 (a judgement mix), written
+    # blind during round 22 and scored first by its merged code, trained without them (training/README.md)
+    "training/t108_eastneuk.jsonl", "training/t109_hambleton.jsonl",
 )
