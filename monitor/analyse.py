@@ -458,6 +458,8 @@ class Analyser(Judging, Grading):
             cat = next((r.cat for r in self.rules.values() if r.cat.family == fam and r.cat.action), None)
             if cat is not None and cat.action not in actions:
                 actions.append(cat.action)
+        if severity == "crisis" and not actions and "risk_signs" in self.rules:  # no family named: protect first
+            actions.append(self.rules["risk_signs"].cat.action)  # (round 22; notify/render.py says the same)
         return Analysis(
             matched_terms=terms or lookalikes or ([product] if product else []),
             snippet=snip,

@@ -115,6 +115,12 @@ class Renderer:
                 families[family] = {"name": family, "words": [f"spreading: {spreading}" if spreading else "read by the model"],
                                     "policy": cat.policy, "action": cat.action,
                                     "rank": (level_rank(cat.severity), cat.weight)}
+        risk = esc.get("risk_signs")
+        if not families and risk is not None and any(m.get("severity") == "crisis" for m in mentions):
+            # a crisis the model read with no family at its threshold (round 22): the policy's protection step, not
+            # the plain "decide whether a reply is needed" of a mention alert
+            families["risk"] = {"name": "a person may be at risk", "words": ["read by the model"],
+                                "policy": risk.policy, "action": risk.action, "rank": (level_rank(risk.severity), 0)}
         categories = sorted(families.values(), key=lambda e: e["rank"], reverse=True)
         if round_ == 0:
             kind = "new"
