@@ -438,9 +438,10 @@ class Analyser(Judging, Grading):
             # An alert for a text in another language (``alert_other``) is for someone who reads it: the
             # is-it-us check reads those no better than the model, so its "not sure" does not hold it back.
             unread = severity == "alert" and bool((judgement.get("model") or {}).get("other_language_alert"))
-            # A crisis the model itself is sure of stays one (``analyse_judge.UNSURE_CRISIS``), unless the check
-            # leaned to "not us" (``rescued``): then an email.
-            kept = None if rescued or decision.verdict != "unsure" else unsure_crisis_kept(severity, judgement)
+            # Not held back (so not "watch at most"): a sure crisis (``UNSURE_CRISIS``), our name misused, another language
+            above = not rescued and decision.verdict == "unsure" and SEVERITIES.index(severity) > SEVERITIES.index("watch")
+            kept = above and (unsure_crisis_kept(severity, judgement) or (impersonated or unread) and "sent all the same: " + (
+                "it says our name is being misused" if impersonated else "it is in another language, for someone to read"))
             if kept:
                 reasons[1] = kept_reason(decision.reason, kept)
             elif (decision.verdict == "unsure" and not impersonated and not unread

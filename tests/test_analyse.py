@@ -218,3 +218,7 @@ def test_not_sure_it_is_us_caps_a_crisis_at_alert_and_says_so():
     assert crisis.reasons[1].endswith("kept at alert at most (a crisis)"), crisis.reasons
     gripe = an.analyse("", "New Baby Network Ireland were so rude to me at the shop.")
     assert gripe.severity == "watch" and gripe.reasons[1].endswith("kept at watch at most")
+    # our name misused is not held back, and its reason does not say it was
+    fake = an.analyse("", "New Baby Network Ireland is a fake page pretending to be the charity, asking for bank details")
+    assert fake.severity == "alert" and "impersonation" in fake.families, fake.reasons
+    assert fake.reasons[1].endswith("sent all the same: it says our name is being misused"), fake.reasons
