@@ -26,7 +26,7 @@ from pathlib import Path
 from . import model as M
 from .train_data import (GRADED_TOO, REPO, TRAINING_DIR, Item, corrections, read_items, targets,  # noqa: F401
                          training_files, writer, writer_order)
-from .train_fit import (C_DENSE, C_SPARSE, Features, Fitted, Settings, _normalised, chances, dense_weights,  # noqa: F401
+from .train_fit import (C_DENSE, C_SPARSE, FOLD_TOL_SPARSE, TOL_SPARSE, Features, Fitted, Settings, _normalised, chances, dense_weights,  # noqa: F401
                         featurise, fit, fit_all, pieces_chances)
 from .train_report import cv_report, format_result
 from .train_thresholds import TARGETS, _figures, choose_thresholds, other_language
@@ -87,7 +87,9 @@ def cross_validate(feat: Features, y, groups: list[str], rows: list[int], how: S
         train_rows = [r for r in rows if fold_of[groups[r]] != fold]
         if train_rows:
             folds.append((" and ".join(w for w in writers if fold_of[w] == fold), held, train_rows))
-    fitted = fit_all(feat, y, [t for _n, _h, t in folds] + ([rows] if final else []), how)
+    # The folds at their own, looser tolerance (``train_fit.FOLD_TOL_SPARSE``), the model written at TOL_SPARSE.
+    fitted = fit_all(feat, y, [t for _n, _h, t in folds] + ([rows] if final else []), how,
+                     [FOLD_TOL_SPARSE] * len(folds) + ([TOL_SPARSE] if final else []))
     for (name, held, _t), f in zip(folds, fitted):
         whole_p[held], best_p[held] = chances(f, feat, [rows[k] for k in held])
         if log:

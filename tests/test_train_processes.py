@@ -94,3 +94,21 @@ def test_the_folds_and_the_final_model_fitted_in_one_pool_are_each_fitted_alone(
         if units:
             one = m._probabilities([train_fit._normalised(u, together[2].idf) for u in units], feat.unit_dense[k])
             assert np.array_equal(one, batched[k])
+
+
+def test_the_folds_looser_tolerance_leaves_the_model_written_unchanged():
+    """Round 23: cross-validation's folds fit their n-gram heads at ``FOLD_TOL_SPARSE``, the model written at
+    ``TOL_SPARSE``. Fitted beside a fold at the looser tolerance, the whole-data fit has the same weights to the
+    last bit as fitted alone; the fold itself stops earlier, so its weights differ (the tolerance is used)."""
+    assert train_fit.FOLD_TOL_SPARSE > train_fit.TOL_SPARSE
+    items = _items()
+    y, rows = train.targets(items), list(range(len(items)))
+    feat = train.featurise(items, embed.load())
+    half = rows[::2]
+    alone = train_fit.fit_all(feat, y, [half, rows], train.Settings())
+    mixed = train_fit.fit_all(feat, y, [half, rows], train.Settings(),
+                              [train_fit.FOLD_TOL_SPARSE, train_fit.TOL_SPARSE])
+    for name in ("w_sparse", "b_sparse", "w_dense", "b_dense"):
+        assert np.array_equal(getattr(alone[1], name), getattr(mixed[1], name)), name
+    assert not np.array_equal(alone[0].w_sparse, mixed[0].w_sparse)
+    assert np.array_equal(alone[0].w_dense, mixed[0].w_dense)  # the word-vector heads have their own stopping rule
