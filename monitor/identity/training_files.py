@@ -118,4 +118,7 @@ TRAINING_FILES = (
     # round 22's merge: t108 (namesakes beside true mentions written the hard way) and t109 (a judgement mix), written
     # blind during round 22 and scored first by its merged code, trained without them (training/README.md)
     "training/t108_eastneuk.jsonl", "training/t109_hambleton.jsonl",
+    # round 23's start: t110 (namesakes beside true mentions) and t111 (a judgement mix), round 22's clean tests, scored
+    # by round 22's merged models and again by round 23's starting code before they were moved up (training/README.md)
+    "training/t110_hillfoots.jsonl", "training/t111_sutherland.jsonl",
 )
