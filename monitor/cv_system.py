@@ -146,7 +146,9 @@ def build(files: list[Path] | None = None, cache_root: Path | None = CACHE_DIR, 
         whole = np.zeros((len(graded), len(M.HEADS)), dtype=np.float32)
         best = np.zeros_like(whole)
         folds = sorted(set(fold_of.values()))
-        fits = T.fit_all(feat, y, [[r for r, g in enumerate(groups) if fold_of[g] != fold] for fold in folds], how)
+        # The folds of `monitor train` to the last bit: its looser tolerance for the folds (``FOLD_TOL_SPARSE``).
+        fits = T.fit_all(feat, y, [[r for r, g in enumerate(groups) if fold_of[g] != fold] for fold in folds], how,
+                         [T.FOLD_TOL_SPARSE] * len(folds))
         for fold, f in zip(folds, fits):  # every fold's heads fitted in one pool of processes (train_fit.fit_all)
             held = [r for r, g in enumerate(groups) if fold_of[g] == fold]
             fitted[fold] = f
