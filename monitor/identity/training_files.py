@@ -121,4 +121,7 @@ TRAINING_FILES = (
     # round 23's start: t110 (namesakes beside true mentions) and t111 (a judgement mix), round 22's clean tests, scored
     # by round 22's merged models and again by round 23's starting code before they were moved up (training/README.md)
     "training/t110_hillfoots.jsonl", "training/t111_sutherland.jsonl",
+    # round 23's merge: t112 (namesakes beside true mentions written the hard way) and t113 (a judgement mix), written
+    # blind during round 23 and scored first by its code trained without them (training/README.md)
+    "training/t112_banffcoast.jsonl", "training/t113_howdenshire.jsonl",
 )
