@@ -53,7 +53,7 @@ import re
 from dataclasses import dataclass, field
 
 from .analyse_grade import AMPLIFICATION, Grading, is_spreading, merged_reach, reach_in_text
-from .analyse_judge import Judging, _short, floor_of, kept_reason, unsure_crisis_kept
+from .analyse_judge import Judging, _short, floor_of, kept_reason, not_held_back
 from .analyse_sentiment import Feeling
 from .config import Config
 from .levels import SEVERITIES
@@ -438,10 +438,9 @@ class Analyser(Judging, Grading):
             # An alert for a text in another language (``alert_other``) is for someone who reads it: the
             # is-it-us check reads those no better than the model, so its "not sure" does not hold it back.
             unread = severity == "alert" and bool((judgement.get("model") or {}).get("other_language_alert"))
-            # Not held back (so not "watch at most"): a sure crisis (``UNSURE_CRISIS``), our name misused, another language
-            above = not rescued and decision.verdict == "unsure" and SEVERITIES.index(severity) > SEVERITIES.index("watch")
-            kept = above and (unsure_crisis_kept(severity, judgement) or (impersonated or unread) and "sent all the same: " + (
-                "it says our name is being misused" if impersonated else "it is in another language, for someone to read"))
+            kept = None  # why an unsure alert or crisis is not held back (``analyse_judge.not_held_back``)
+            if not rescued and decision.verdict == "unsure" and SEVERITIES.index(severity) > SEVERITIES.index("watch"):
+                kept = not_held_back(severity, judgement, impersonated, unread)
             if kept:
                 reasons[1] = kept_reason(decision.reason, kept)
             elif (decision.verdict == "unsure" and not impersonated and not unread

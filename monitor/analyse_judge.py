@@ -194,9 +194,20 @@ def unsure_crisis_kept(severity: str, judgement: dict | None) -> str | None:
             f"are not sure is ours needs {plain_chance(UNSURE_CRISIS)})")
 
 
+def not_held_back(severity: str, judgement: dict | None, impersonated: bool, unread: bool) -> str | None:
+    """Why an alert or crisis the is-it-us check is unsure of goes out all the same (not "watch at most"), in words
+    for the director, or None when it is held back: a crisis the model is sure of (:func:`unsure_crisis_kept`), our
+    name misused (``impersonated``), an alert in another language for someone to read (``unread``)."""
+    sure = unsure_crisis_kept(severity, judgement)
+    if sure or not (impersonated or unread):
+        return sure
+    return "sent all the same: " + ("it says our name is being misused" if impersonated
+                                    else "it is in another language, for someone to read")
+
+
 def kept_reason(reason: str, kept: str) -> str:
-    """The is-it-us check's unsure ``reason`` ("maybe us: ...; kept at watch at most") for a crisis it does not hold
-    back: its last clause replaced by ``kept`` (:func:`unsure_crisis_kept`)."""
+    """The is-it-us check's unsure ``reason`` ("maybe us: ...; kept at watch at most") for a text it does not hold
+    back: its last clause replaced by ``kept`` (:func:`not_held_back`)."""
     from .identity.decide import UNSURE_CAP
 
     return (reason[:-len(UNSURE_CAP)] if reason.endswith(UNSURE_CAP) else reason.rstrip("; ") + "; ") + kept
