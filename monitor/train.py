@@ -28,6 +28,7 @@ from .train_data import (GRADED_TOO, REPO, TRAINING_DIR, Item, corrections, read
                          training_files, writer, writer_order)
 from .train_fit import (C_DENSE, C_SPARSE, FOLD_TOL_SPARSE, TOL_SPARSE, Features, Fitted, Settings,  # noqa: F401
                         _normalised, chances, dense_weights, featurise, fit, fit_all, pieces_chances)
+from .train_cache import CACHE as FEATURE_CACHE
 from .train_report import cv_report, format_result
 from .train_thresholds import TARGETS, _figures, choose_thresholds, other_language
 
@@ -119,7 +120,9 @@ def choose_sentence_weight(whole, best, y, how: Settings, other=None) -> tuple[f
 
 
 def train(files: list[Path] | None = None, db: str | Path | None = None, out: Path | None = M.MODEL_DIR,
-          how: Settings | None = None, log=None) -> Result:
+          how: Settings | None = None, log=None, cache: Path | None = None) -> Result:
+    """``cache``: the file of the texts' features (``train_cache``; ``monitor train`` passes ``train_cache.CACHE``):
+    the same model, with only the texts not in it read."""
     import time
 
     from . import embed
@@ -134,7 +137,7 @@ def train(files: list[Path] | None = None, db: str | Path | None = None, out: Pa
     if not graded:
         raise ValueError("no labelled mentions to train on")
     embedder = embed.load()
-    feat = featurise(graded, embedder)
+    feat = featurise(graded, embedder, cache)
     y = targets(graded)
     groups = [writer(it.file) for it in graded]
     other = other_language(feat.sentences)  # written in another language: their own alert threshold

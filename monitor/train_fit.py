@@ -39,26 +39,35 @@ class Features:
     sentences: list             # per item: list of sentences
 
 
-def featurise(items: list[Item], embedder) -> Features:
+def featurise(items: list[Item], embedder, cache=None) -> Features:
     """The same features ``model.Model.score_texts`` computes, for every item and its pieces (the items in
-    ``WORKERS`` parts, each part's n-grams and sentence vectors in a process of its own)."""
+    ``WORKERS`` parts, each part's n-grams and sentence vectors in a process of its own). ``cache``: a file of the
+    features by text (``train_cache``): only the texts not in it are read, and these are added to it."""
     import numpy as np
 
-    step = -(-len(items) // max(1, WORKERS))
-    parts = [(items[k:k + step],) for k in range(0, len(items), step)] if items else [([],)]
+    from . import train_cache as TC
+
+    want = TC.version() if cache is not None else ""
+    known = TC.load(cache, want)
+    keys = [TC.item_key(it) for it in items]
+    todo = [it for it, key in zip(items, keys) if key not in known]
+    if todo or not items:
+        step = -(-len(todo) // max(1, WORKERS)) or 1
+        parts = [(todo[k:k + step],) for k in range(0, len(todo), step)] if todo else [([],)]
+        fresh = [e for part in _run_jobs(_featurise_part, parts, embedder) for e in TC.unpack(part)]
+        known.update(zip([TC.item_key(it) for it in todo], fresh))
     whole_rows, whole_dense, unit_rows, unit_dense, all_sents = [], [], [], [], []
-    for sents_of, unit_counts, sizes, idx, tf, vectors in _run_jobs(_featurise_part, parts, embedder):
-        rows = list(zip(np.split(idx.astype(np.int64), np.cumsum(sizes)[:-1]), np.split(tf, np.cumsum(sizes)[:-1])))
-        ends = np.cumsum([len(s) for s in sents_of]).tolist()
-        at = 0
-        for sents, n, end in zip(sents_of, unit_counts.tolist(), ends):
-            dense = M.dense_rows(vectors[end - len(sents):end], M.pieces_of(len(sents)))
-            whole_rows.append(rows[at])
-            unit_rows.append(rows[at + 1:at + 1 + n])
-            whole_dense.append(dense[0])
-            unit_dense.append(dense[1:])
-            all_sents.append(sents)
-            at += 1 + n
+    for key in keys:
+        sents, n, rows, vectors = known[key]
+        rows = [(i.astype(np.int64), t) for i, t in rows]
+        dense = M.dense_rows(vectors, M.pieces_of(len(sents)))
+        whole_rows.append(rows[0])
+        unit_rows.append(rows[1:1 + n])
+        whole_dense.append(dense[0])
+        unit_dense.append(dense[1:])
+        all_sents.append(sents)
+    if cache is not None and todo:  # kept with every text seen before: a run on fewer files loses none
+        TC.save(cache, want, known)
     whole_dense = np.stack(whole_dense)
     return Features(whole_rows, whole_dense, unit_rows, unit_dense, whole_dense[:, :256].copy(), all_sents)
 

@@ -92,7 +92,8 @@ def train(obj: Context, train_db: str | None, training: str | None, out: str | N
     db = train_db or obj.db_opt
     try:
         result = trainer.train(files, db=db, out=Path(out) if out else trainer.M.MODEL_DIR,
-                               log=lambda m: click.echo(m))
+                               log=lambda m: click.echo(m),
+                               cache=None if training else trainer.FEATURE_CACHE)  # the repository's files only
     except Exception as exc:  # a bad file or database: say which, keep the old model
         from ..evaluate import LabelError
 
