@@ -233,9 +233,12 @@ def test_without_a_usable_model_every_name_match_is_kept(cfg, monkeypatch, tmp_p
 
 # --------------------------------------------------------------------------- one correction, end to end
 
+# The first post must read like us before the correction. Round 24's retrain (t114, t115) set aside the first wording
+# ("Furious with the New Baby Network knitting group. They sold our blankets at the hospice raffle without asking and
+# kept the money.") on its own; this one still reads like us (91%), and the correction is what keeps the next out.
 NAMESAKE_1 = {"title": "Hebden knitters furious", "link": "https://forum.example.org/t/knit-1",
-              "description": "Furious with the New Baby Network knitting group. They sold our "
-                             "blankets at the hospice raffle without asking and kept the money. Disgraceful."}
+              "description": "Really upset with New Baby Network knitting group. They sold the baby blankets we "
+                             "made at their raffle and nobody asked us. Disgraceful."}
 NAMESAKE_2 = {"title": "Raffle row", "link": "https://forum.example.org/t/knit-2",
               "description": "Another row at the New Baby Network knitting group about the raffle money. "
                              "The blankets are lovely but the committee is a disgrace."}
