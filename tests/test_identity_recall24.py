@@ -11,11 +11,10 @@ from __future__ import annotations
 import pytest
 
 from monitor import config as config_mod
-from monitor.analyse import Analyser
 from monitor.identity import shortforms24
 from monitor.matching import short_form_hint
 
-from .conftest import write_config
+from .conftest import assert_read_unsure, profile_analyser, write_config
 
 SOURCES = [{"name": "f", "kind": "rss", "url": "http://127.0.0.1:9/f"}]
 # An invented Northumberland profile (none of the labelled files' texts is used here)
@@ -29,13 +28,10 @@ def cfg(tmp_path_factory):
 
 
 def analyser(cfg):
-    an = Analyser(cfg, [])
-    an.identity.set_products(PROFILE[0])
-    an.identity.set_places(PROFILE[1])
-    return an
+    return profile_analyser(cfg, *PROFILE)
 
 
-@pytest.mark.parametrize("body,rule,words", [
+FORMS = [
     ("Hearing the baby network has lost its funding from the Lottery. Anyone know more?", "the baby network alone",
      "'the baby network'"),
     ("Thinking of taking the baby network to court. We ended up back in Newcastle RVI over his feeding.",
@@ -58,16 +54,12 @@ def analyser(cfg):
      "'the swap at Warkworth'"),
     ("the groups are nice, I go to the one in Alnmouth, but I sit there smiling and counting the days",
      "place beside our work", "'the one in Alnmouth'"),
-])
+]
+
+
+@pytest.mark.parametrize("body,rule,words", FORMS)
 def test_round24_forms_are_read_unsure(cfg, body, rule, words):
-    an = analyser(cfg)
-    a = an.analyse("", body)
-    assert a is not None, body
-    found = an.identity.names_product(body)
-    assert found is not None and found.rule == rule, (body, found)
-    assert words in found, found
-    assert an.last_identity.verdict == "unsure"
-    assert a.severity in ("info", "watch", "alert")
+    assert_read_unsure(analyser(cfg), body, rule, words)
 
 
 @pytest.mark.parametrize("body", [
@@ -88,20 +80,15 @@ def test_round24_forms_are_read_unsure(cfg, body, rule, words):
 ])
 def test_ordinary_phrases_and_namesakes_stay_out(cfg, body):
     an = analyser(cfg)
-    assert an.identity.names_product(body) is None, body
-    assert an.analyse("", body) is None
+    assert (an.identity.names_product(body), an.analyse("", body)) == (None, None), body
 
 
 def test_each_round24_rule_can_be_switched_off(cfg, monkeypatch):
-    """The bench measures each rule alone: with ``RULES24`` empty the same texts are not read."""
+    """The bench measures each rule alone: with ``RULES24`` empty none of the forms above is read (no older rule reads
+    them: they are what the start code lost)."""
     monkeypatch.setattr(shortforms24, "RULES24", set())
     an = analyser(cfg)
-    assert an.analyse("", "Hearing the baby network has lost its funding from the Lottery. Anyone know more?") is None
-    assert an.analyse("", "Whichever baby network volunteer put my son's red book on her story, delete it") is None
-    assert an.analyse("", "Saw a mum cry with relief when the Driftwood Chest gave her a cot today") is None
-    assert an.analyse("", "Felton session cancelled today, only found out when I saw it on Facebook") is None
-    assert an.analyse("", "Been to the Coquet Cubs group where the mums said swivel seats. Any tips for the drive "
-                          "to Newcastle?") is None
+    assert [body for body, _rule, _words in FORMS if an.analyse("", body) is not None] == []
 
 
 def test_the_hint_lets_round24_forms_through_without_products():
