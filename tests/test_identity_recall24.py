@@ -18,7 +18,7 @@ from .conftest import assert_read_unsure, profile_analyser, write_config
 
 SOURCES = [{"name": "f", "kind": "rss", "url": "http://127.0.0.1:9/f"}]
 # An invented Northumberland profile (none of the labelled files' texts is used here)
-PROFILE = (["Coquet Cubs", "the Amble Driftwood Chest", "Rothbury Slings", "Little Tern bags"],
+PROFILE = (["Coquet Cubs", "the Amble Driftwood Chest", "Rothbury Slings", "Little Tern bags", "Felton Wrigglers"],
            ["Amble", "Warkworth", "Rothbury", "Felton", "Alnmouth"])
 
 
@@ -54,6 +54,7 @@ FORMS = [
      "'the swap at Warkworth'"),
     ("the groups are nice, I go to the one in Alnmouth, but I sit there smiling and counting the days",
      "place beside our work", "'the one in Alnmouth'"),
+    ("Is Wrigglers still on on Thursday? The hall's the polling station", "product word alone", "'Wrigglers'"),
 ]
 
 
@@ -77,6 +78,9 @@ def test_round24_forms_are_read_unsure(cfg, body, rule, words):
     "Driftwood Chest Antiques in Alnwick has a lovely old cot for the baby",  # another thing's name
     "Huge thanks to the lifeboat volunteers at Amble for tonight's shout",  # someone else's volunteers
     "The Rothbury session went well, and the Hexham one next week",  # another town named too
+    "Got three Wrigglers (the fishing lures) for the trip to the lake",  # a bracket saying what it is
+    "Little Wrigglers Nursery has a new garden",  # another thing's name
+    "Is Wrigglers on in Hexham this week?",  # another town
 ])
 def test_ordinary_phrases_and_namesakes_stay_out(cfg, body):
     an = analyser(cfg)

@@ -23,6 +23,11 @@ of the check, on the texts the start code read nothing in (README "Is it us?", f
   "Knebworth session cancelled today", "Golspie café moved to 2pm??", "the swap at Tullibody", "the sling lady at
   Portknockie", "the one in Sandend" (a day or "new" may come between: "The Saturday one in Woodbridge"; not "the
   lifeboat volunteers at Amble"), in a text naming no other town and no other group in capitals.
+- **"product word alone"**: a product's distinctive short form (no everyday word: "Gurgles", "Girnal", "Minnows"),
+  capitalised, with nothing else of ours needed ("Is the Owlets still on on Thursday?", "New in at the Girnal this
+  week"), in a text naming no other town and not the product's whole name; not in quotes, not beside another
+  capitalised word inside a sentence ("Little Rascals"), not followed by a capitalised word or a bracket ("a Nook
+  (the e-reader)"). Round 20's rule read it only with one of our places or a word of our work.
 
 "the baby network" needed one of our places, or a word of our work and no other town, until now: round 23's writers
 wrote it as a name of its own with nothing else of ours (14 true mentions in three files never read).
@@ -37,7 +42,7 @@ from .shortforms import (_DAYS, _NOT_OURS_AFTER, _OTHER_GROUP, _OTHER_NETWORK, _
                          _sentence_at, _word_after)
 
 RULES24 = {"the baby network alone", "baby network role", "baby network bracket", "product without place",
-           "product with our work", "place beside our work"}
+           "product with our work", "place beside our work", "product word alone"}
 
 # "the baby network" / "their baby network" in lower case (a capitalised "Baby Network" is someone's name), not "... of"
 # ("the baby network of cousins"), not closed by a quote right after ("'the baby network'": a phrase being discussed)
@@ -111,7 +116,7 @@ def _product_without_place(text: str, places_rx, products, gate) -> str | None:
     return None
 
 
-def _round24(text, folded, places_rx, products, gate) -> str | None:
+def _round24(text, folded, places_rx, products, gate, shorts=None, our_topic=None, elsewhere=None) -> str | None:
     """Round 24's rules (module doc): "the baby network" with nothing else of ours needed, "baby network volunteer /
     home visits / page", "(baby network)", and a product without its place word."""
     if len(text) != len(folded):
@@ -123,7 +128,32 @@ def _round24(text, folded, places_rx, products, gate) -> str | None:
         found = _product_with_our_work(text, folded, places_rx, products)
     if found is None and "place beside our work" in RULES24 and places_rx is not None:
         found = _place_beside_our_work(text, folded, places_rx)
+    if found is None and "product word alone" in RULES24 and shorts:
+        found = _product_word_alone(text, folded, shorts, our_topic, elsewhere)
     return found
+
+
+def _product_word_alone(text: str, folded: str, shorts: dict, our_topic, elsewhere) -> str | None:
+    """A product's distinctive short form (``shortforms.short_words``: no everyday word, "Gurgles", "Girnal",
+    "Minnows"), capitalised, with nothing else of ours needed ("Is the Owlets still on on Thursday?", "New in at the
+    Girnal this week"), in a text that names no other town and not its whole name; not in quotes, not beside a
+    capitalised word inside a sentence ("Little Rascals", "Minnows Swim School"), not followed by a
+    bracket saying what it is ("a Nook (the e-reader)") or a word that says it is another kind of thing."""
+    for word, product in shorts.items():
+        whole = " ".join(fold(w) for w in _name_words(product) if w.lower() != "the")
+        if our_topic is not None and our_topic.fullmatch(word) or whole in " ".join(folded.split()):
+            continue  # a word of our work ("Prams"), or the whole name is written ('Brora Bairns: A Hundred Years')
+        for m in re.finditer(rf"(?<![\w@#'‘\"“-]){re.escape(word)}(?![\w-])", folded):
+            if not text[m.start()].isupper() or text[m.end():m.end() + 1] in ("'", "’", '"', "”") and \
+                    not text[m.end():m.end() + 2].lower().startswith(("'s", "’s")):
+                continue
+            after = _word_after(text, m.end())
+            if after[:1].isupper() or fold(after) in _NOT_OURS_AFTER or re.match(r"[ \t]*\(", text[m.end():]) or \
+                    _inside_name(text, m.start()):
+                continue  # "Minnows Swim School", "Little Rascals": another thing's name
+            if elsewhere is None or not elsewhere(text, folded[:m.start()] + " " + folded[m.end():]):
+                return ShortForm(f"'{text[m.start():m.end()]}', short for our product '{product}'", "product word alone")
+    return None
 
 
 # what we run, right after one of our places ("Knebworth session cancelled today", "Golspie café moved to 2pm??") or
