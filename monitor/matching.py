@@ -178,14 +178,16 @@ def short_form_hint(places):
     or "session" ("the network café in Scorton", "the Middleham one"); since round 21 also "baby charity" and "the
     network lot / one / lady / who..." (``shortforms._round21``); since round 22 "that network lot", a place's last
     word or nickname ("Drayton", "Chippy": a superset of ``shortforms.nicknames``), and "library", "bank", "swap" or
-    "visit" beside one of our places (``shortforms22._round22``). A function of the text."""
+    "visit" beside one of our places (``shortforms22._round22``); since round 24 "baby network" in lower case
+    (``shortforms24``), and "volunteers" or "sling" with one of our places. A function of the text."""
     names = {fold(w).strip() for p in places if p.strip() for w in (p, p.split()[0], p.split()[-1])}
     names = sorted(names | {fold(n) for n in nickname_forms(places)}, key=len, reverse=True)  # round 22: "Chippy"
     place = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.I) if names else None
-    baby = re.compile(r"[Tt]he[ \t]+baby[ \t]+network|(?i:baby[ \t]+charity|(?:the|that|those)[ \t]+network[ \t]+(?:lot|one|"
+    baby = re.compile(r"[Bb]aby[ \t]+network|(?i:baby[ \t]+charity|(?:the|that|those)[ \t]+network[ \t]+(?:lot|one|"
                       r"lady|ladies|woman|women|worker|volunteer|people|girls|folk|who))")  # round 21: "the network lot"
     # round 22 also "the sling library / baby bank / swap shop / home visits" with our place
-    word = re.compile(r"(?<![\w])(?:network|one|group|caf[eé]|session|library|bank|swap|visit\w*)(?![\w])", re.I)
+    word = re.compile(r"(?<![\w])(?:network|one|group|caf[eé]|session|library|bank|swap|visit\w*|volunteers?|sling)(?![\w])",
+                      re.I)  # round 24: "the volunteers at Llandeilo", "the sling thing in St Monans"
     return lambda text: bool(baby.search(text) or (place is not None and place.search(text) and word.search(text)))
 
 

@@ -207,3 +207,26 @@ def parts(message) -> dict[str, str]:
             out[part.get_content_type()] = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
     return out
 
+
+
+def profile_analyser(cfg, products, places):
+    """A rules-only analyser whose is-it-us check reads ``products`` and ``places`` as the profile's (the short-form
+    tests: ``test_identity_round22``, ``test_identity_recall24``)."""
+    from monitor.analyse import Analyser
+
+    an = Analyser(cfg, [])
+    an.identity.set_products(products)
+    an.identity.set_places(places)
+    return an
+
+
+def assert_read_unsure(an, body: str, rule: str, words: str) -> None:
+    """``body`` (naming neither us nor a product in full) is read as a short form of us by ``rule``, its reason
+    quoting ``words``, and kept unsure: never a crisis."""
+    a = an.analyse("", body)
+    assert a is not None, body
+    found = an.identity.names_product(body)
+    assert found is not None and found.rule == rule, (body, found)
+    assert words in found, found
+    assert an.last_identity.verdict == "unsure"
+    assert a.severity in ("info", "watch", "alert")

@@ -12,7 +12,7 @@ import pytest
 
 from monitor import config as config_mod
 from monitor.analyse import Analyser
-from monitor.identity import shortforms
+from monitor.identity import shortforms, shortforms24
 from monitor.matching import doubts_lookalike, short_form_hint
 
 from .conftest import SHIPPED, write_config
@@ -37,6 +37,7 @@ def analyser(cfg, profile=EASTER_ROSS):
 def test_each_round21_rule_can_be_switched_off(cfg, monkeypatch):
     """The bench measures each rule alone: with ``RULES21`` empty the same texts are not read."""
     monkeypatch.setattr(shortforms, "RULES21", set())
+    monkeypatch.setattr(shortforms24, "RULES24", set())  # round 24's "place beside our work" reads "Tain group" too
     an = analyser(cfg)
     assert an.analyse("", "Tain group is great but it's got so busy, 25 babies in one room.") is None
     assert an.analyse("", "I can't tell the network lot, they'll take the baby off me.") is None

@@ -9,11 +9,10 @@ from __future__ import annotations
 import pytest
 
 from monitor import config as config_mod
-from monitor.analyse import Analyser
 from monitor.identity import shortforms, shortforms22
 from monitor.matching import short_form_hint
 
-from .conftest import write_config
+from .conftest import assert_read_unsure, profile_analyser, write_config
 
 SOURCES = [{"name": "f", "kind": "rss", "url": "http://127.0.0.1:9/f"}]
 # An invented profile: Kentish and Oxfordshire places and products (none of the labelled files' texts is used here)
@@ -28,10 +27,7 @@ def cfg(tmp_path_factory):
 
 
 def analyser(cfg):
-    an = Analyser(cfg, [])
-    an.identity.set_products(PROFILE[0])
-    an.identity.set_places(PROFILE[1])
-    return an
+    return profile_analyser(cfg, *PROFILE)
 
 
 @pytest.mark.parametrize("body,rule,words", [
@@ -56,14 +52,7 @@ def analyser(cfg):
      "'the network', with our place Watchet"),
 ])
 def test_round22_forms_are_read_unsure(cfg, body, rule, words):
-    an = analyser(cfg)
-    a = an.analyse("", body)
-    assert a is not None, body
-    found = an.identity.names_product(body)
-    assert found is not None and found.rule == rule, (body, found)
-    assert words in found, found
-    assert an.last_identity.verdict == "unsure"
-    assert a.severity in ("info", "watch", "alert")
+    assert_read_unsure(analyser(cfg), body, rule, words)
 
 
 @pytest.mark.parametrize("body", [

@@ -175,9 +175,16 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
                 return ShortForm(f"'{text[m.start():m.end()] if len(text) == len(folded) else word}', short for our "
                                  f"product '{product}'", "product")
     from .shortforms22 import _round22
+    from .shortforms24 import _round24
 
-    return _round21(text, folded, place, places_rx, getattr(shorts, "products", ()), our_topic, elsewhere) or \
-        _round22(text, folded, place, places_rx, getattr(shorts, "products", ()), our_topic, elsewhere)
+    def gate(a, b):  # one of our places, or a word of our work outside [a, b) and no other town
+        rest = folded[:a] + " " + folded[b:]
+        return place is not None or bool(our_topic.search(rest) and not elsewhere(text, rest))
+
+    products = getattr(shorts, "products", ())
+    return _round21(text, folded, place, places_rx, products, our_topic, elsewhere) or \
+        _round22(text, folded, place, places_rx, products, our_topic, elsewhere) or \
+        _round24(text, folded, places_rx, products, gate, shorts, our_topic, elsewhere)
 
 
 # Round 21's rules (``_round21``), each measured on its own (README "Is it us?"); a bench may switch one off.
