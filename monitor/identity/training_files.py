@@ -127,4 +127,7 @@ TRAINING_FILES = (
     # round 24's start: t114 (namesakes beside true mentions) and t115 (a judgement mix), round 23's clean tests, scored
     # by round 23's merged models (the same as round 24's starting code) before they were moved up (training/README.md)
     "training/t114_westerross.jsonl", "training/t115_swstaffs.jsonl",
+    # round 24: t116 (namesakes beside true mentions) and t117 (a judgement mix), written blind during round 24 and
+    # scored first by its code trained without them (training/README.md)
+    "training/t116_teesdale.jsonl", "training/t117_cowal.jsonl",
 )
