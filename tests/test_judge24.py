@@ -8,15 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from monitor import config
 from monitor.analyse import Analyser
 
-from .conftest import REPO
 from .test_family_naming import _Reads
-
-ENV = {"MONITOR_EMAIL_URL": "mailto://a@example.org", "MONITOR_SMS_URL": "json://127.0.0.1:9/"}
-CFG = config.load(REPO / "feeds.yaml", environ=ENV)
-RULES = Analyser(CFG, model=None)
+from .test_risk_signs import CFG, RULES, reaches_a_director_by_email  # the shipped feeds.yaml, rules only
 
 
 @pytest.mark.parametrize("body", [
@@ -41,10 +36,7 @@ RULES = Analyser(CFG, model=None)
     "New Baby Network can someone call me, it's so bad tonight",
 ])
 def test_risk_told_calmly_reaches_a_director_by_email(body):
-    a = RULES.analyse("", body)
-    assert a is not None and a.severity == "alert", (body, a and a.reasons)
-    assert "risk_told_calmly" in a.categories and "safeguarding" in a.families
-    assert any("safeguarding lead" in action for action in a.actions)
+    reaches_a_director_by_email(body, "risk_told_calmly")
 
 
 @pytest.mark.parametrize("body", [
