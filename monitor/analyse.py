@@ -440,7 +440,7 @@ class Analyser(Judging, Grading):
             unread = severity == "alert" and bool((judgement.get("model") or {}).get("other_language_alert"))
             kept = None  # why an unsure alert or crisis is not held back (``analyse_judge.not_held_back``)
             if not rescued and decision.verdict == "unsure" and SEVERITIES.index(severity) > SEVERITIES.index("watch"):
-                kept = not_held_back(severity, judgement, impersonated, unread)
+                kept = not_held_back(severity, judgement, impersonated, unread, categories)
             if kept:
                 reasons[1] = kept_reason(decision.reason, kept)
             elif (decision.verdict == "unsure" and not impersonated and not unread

@@ -34,6 +34,11 @@ KEYWORD_LEVEL_AGAINST = 0.25
 # heard from Jade since last night? she put 'I'm done, sorry for everything' on her story"); the texts below crisis
 # the check was unsure of reached it far less often (README "The whole system, cross-validated", round 22).
 UNSURE_CRISIS = 0.9
+# The floors whose words say a person may be at risk (``feeds.yaml``: risk said indirectly, or told calmly): an alert
+# resting on them is not held at watch by the is-it-us check's "not sure it is us" (round 24; an email, never an SMS on
+# this alone). Held out by writer, that cap held 3 such alerts at watch in 115 files: 2 crises ("the baby network
+# ladies", "the baby network folk", not our name) and 1 namesake (README "The whole system, cross-validated", round 24).
+AT_RISK_FLOORS = ("risk_signs", "risk_told_calmly")
 
 
 class Judging:
@@ -194,15 +199,19 @@ def unsure_crisis_kept(severity: str, judgement: dict | None) -> str | None:
             f"are not sure is ours needs {plain_chance(UNSURE_CRISIS)})")
 
 
-def not_held_back(severity: str, judgement: dict | None, impersonated: bool, unread: bool) -> str | None:
+def not_held_back(severity: str, judgement: dict | None, impersonated: bool, unread: bool,
+                  categories=()) -> str | None:
     """Why an alert or crisis the is-it-us check is unsure of goes out all the same (not "watch at most"), in words
     for the director, or None when it is held back: a crisis the model is sure of (:func:`unsure_crisis_kept`), our
-    name misused (``impersonated``), an alert in another language for someone to read (``unread``)."""
+    name misused (``impersonated``), an alert in another language for someone to read (``unread``), an alert resting
+    on words that say a person may be at risk (``AT_RISK_FLOORS`` among ``categories``, round 24)."""
     sure = unsure_crisis_kept(severity, judgement)
-    if sure or not (impersonated or unread):
+    at_risk = severity == "alert" and any(c in categories for c in AT_RISK_FLOORS)
+    if sure or not (impersonated or unread or at_risk):
         return sure
     return "sent all the same: " + ("it says our name is being misused" if impersonated
-                                    else "it is in another language, for someone to read")
+                                    else "it is in another language, for someone to read" if unread
+                                    else "its words say a person may be at risk, which is never held back")
 
 
 def kept_reason(reason: str, kept: str) -> str:

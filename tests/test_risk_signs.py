@@ -47,10 +47,15 @@ RULES = Analyser(CFG, model=None)
     "How long would it take before anybody noticed if I stopped going to New Baby Network?",
 ])
 def test_risk_said_indirectly_reaches_a_director_by_email(body):
+    reaches_a_director_by_email(body, "risk_signs")
+
+
+def reaches_a_director_by_email(body: str, floor: str) -> None:
+    """The rules alone (no model) send ``body`` as an alert on the floor ``floor``, safeguarding, with its action."""
     a = RULES.analyse("", body)
     assert a is not None and a.severity == "alert", (body, a and a.reasons)
-    assert "risk_signs" in a.categories and "safeguarding" in a.families
-    assert any(r.startswith("risk_signs: ") for r in a.reasons)
+    assert floor in a.categories and "safeguarding" in a.families
+    assert any(r.startswith(f"{floor}: ") for r in a.reasons)
     assert any("safeguarding lead" in action for action in a.actions)
 
 
