@@ -148,7 +148,7 @@ def build(files: list[Path] | None = None, cache_root: Path | None = CACHE_DIR, 
         folds = sorted(set(fold_of.values()))
         # The folds of `monitor train` to the last bit: its looser tolerance for the folds (``FOLD_TOL_SPARSE``).
         fits = T.fit_all(feat, y, [[r for r, g in enumerate(groups) if fold_of[g] != fold] for fold in folds], how,
-                         [T.FOLD_TOL_SPARSE] * len(folds))
+                         [T.FOLD_TOL_SPARSE] * len(folds), [T.FOLD_DENSE_TOL] * len(folds))
         for fold, f in zip(folds, fits):  # every fold's heads fitted in one pool of processes (train_fit.fit_all)
             held = [r for r, g in enumerate(groups) if fold_of[g] == fold]
             fitted[fold] = f

@@ -26,7 +26,7 @@ from pathlib import Path
 from . import model as M
 from .train_data import (GRADED_TOO, REPO, TRAINING_DIR, Item, corrections, read_items, targets,  # noqa: F401
                          training_files, writer, writer_order)
-from .train_fit import (C_DENSE, C_SPARSE, FOLD_TOL_SPARSE, TOL_SPARSE, Features, Fitted, Settings,  # noqa: F401
+from .train_fit import (C_DENSE, C_SPARSE, DENSE_TOL, FOLD_DENSE_TOL, FOLD_TOL_SPARSE, TOL_SPARSE, Features, Fitted, Settings,  # noqa: F401
                         _normalised, chances, dense_weights, featurise, fit, fit_all, pieces_chances)
 from .train_cache import CACHE as FEATURE_CACHE
 from .train_report import cv_report, format_result
@@ -90,7 +90,8 @@ def cross_validate(feat: Features, y, groups: list[str], rows: list[int], how: S
             folds.append((" and ".join(w for w in writers if fold_of[w] == fold), held, train_rows))
     # The folds at their own, looser tolerance (``train_fit.FOLD_TOL_SPARSE``), the model written at TOL_SPARSE.
     fitted = fit_all(feat, y, [t for _n, _h, t in folds] + ([rows] if final else []), how,
-                     [FOLD_TOL_SPARSE] * len(folds) + ([TOL_SPARSE] if final else []))
+                     [FOLD_TOL_SPARSE] * len(folds) + ([TOL_SPARSE] if final else []),
+                     [FOLD_DENSE_TOL] * len(folds) + ([DENSE_TOL] if final else []))
     for (name, held, _t), f in zip(folds, fitted):
         whole_p[held], best_p[held] = chances(f, feat, [rows[k] for k in held])
         if log:

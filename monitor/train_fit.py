@@ -203,11 +203,12 @@ def fit(feat: Features, y, rows: list[int], how: "Settings | None" = None) -> Fi
 
 
 def fit_all(feat: Features, y, row_sets: list[list[int]], how: "Settings | None" = None,
-            tols: list[float] | None = None) -> list[Fitted]:
+            tols: list[float] | None = None, dense_tols: list[float] | None = None) -> list[Fitted]:
     """:func:`fit` for each set of rows (cross-validation's folds and the final model), every n-gram regression
     of every fit, and each fit's word-vector regressions together, a job for the same ``WORKERS`` processes: one pool, so no core idles while the other finishes
     one fit's last head (six pools until round 17), and the same weights to the last bit. ``tols``: each fit's
-    n-gram tolerance (TOL_SPARSE for every fit if None)."""
+    n-gram tolerance (TOL_SPARSE for every fit if None); ``dense_tols`` each fit's word-vector tolerance (DENSE_TOL
+    for every fit if None)."""
     import numpy as np
 
     how = how or Settings()
@@ -215,10 +216,10 @@ def fit_all(feat: Features, y, row_sets: list[list[int]], how: "Settings | None"
     heads = len(M.HEADS)
     # Each fit's word-vector heads are one job (fitted together: ``_fit_dense_heads``), each of its n-gram heads
     # another; each job's result goes to its own columns, so which process ran it changes nothing.
-    jobs = [(k, "dense", None) for k in range(len(problems))]
-    jobs += [(k, "sparse", c) for k in range(len(problems)) for c in range(heads)]
     tols = list(tols) if tols is not None else [TOL_SPARSE] * len(problems)
-    results = dict(zip(jobs, _run_jobs(_fit_job, jobs, (feat, problems, tols))))
+    dense_tols = list(dense_tols) if dense_tols is not None else [DENSE_TOL] * len(problems)
+    jobs = _job_order(len(problems), heads, tols)
+    results = dict(zip(jobs, _run_jobs(_fit_job, jobs, (feat, problems, (tols, dense_tols)))))
     out = []
     for k, (idf, _width, mean, scale, *_rest) in enumerate(problems):
         w_sparse = np.zeros((M.N_HASH, heads), dtype=np.float32)
@@ -229,6 +230,14 @@ def fit_all(feat: Features, y, row_sets: list[list[int]], how: "Settings | None"
         out.append(Fitted(idf, w_sparse, b_sparse, w_dense.astype(np.float32), b_dense.astype(np.float32),
                           mean.astype(np.float32), scale.astype(np.float32), dense_weights(how)))
     return out
+
+
+def _job_order(fits: int, heads: int, tols: list[float]) -> list:
+    """Every fit's jobs, the longest first, so neither process is left alone with a long job at the end (round 24):
+    the word-vector jobs (each all of a fit's heads), then the n-gram heads of the fits at the tightest tolerance
+    (the model written), then the rest. Which process runs a job, and when, changes no weight."""
+    jobs = [(k, "dense", None) for k in range(fits)]
+    return jobs + [(k, "sparse", c) for k in sorted(range(fits), key=lambda k: (tols[k], k)) for c in range(heads)]
 
 
 def _problem(feat: Features, y, rows: list[int], how: Settings):
@@ -278,11 +287,29 @@ def _run_jobs(job, jobs: list, data) -> list:
     # object it visits (millions: the features), so what exists now is frozen out of its reach first.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+        with multiprocessing.get_context("fork").Pool(WORKERS, initializer=_keep_freed_memory) as pool:
             return pool.map(_forked_job, range(len(jobs)), chunksize=1)
     finally:
         _JOB_DATA = None
         gc.unfreeze()
+
+
+def _keep_freed_memory():
+    """In a forked process: glibc's malloc keeps the memory a job frees for the next job, instead of handing it back
+    to the system and having every page of it faulted in and zeroed again (round 24). Each n-gram fit copies its
+    rows twice (to float64, then to liblinear's own nodes: some 300 MB); 84 fits gave some 6 million page faults and
+    a tenth of `monitor train`'s CPU time in the kernel. Only where the memory goes changes: the same weights to the
+    last bit. Without glibc (no ``mallopt``), nothing changes."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(-4, 0)            # M_MMAP_MAX: large blocks from the heap, not mmap (which unmaps them when freed)
+    mallopt(-1, 1 << 30)      # M_TRIM_THRESHOLD: free heap kept up to 1 GB, not trimmed back
+    mallopt(-2, 64 << 20)     # M_TOP_PAD: the heap grows 64 MB at a time
 
 
 def _forked_job(k: int):
@@ -296,7 +323,7 @@ def _fit_job(data, k: int, name: str, c: int | None):
     import numpy as np
     from scipy.sparse import vstack
 
-    feat, problems, tols = data
+    feat, problems, (tols, dense_tols) = data
     _idf_, width, mean, scale, rows, x_sparse, units_sparse, units_dense, yy, owner_y, how = problems[k]
     if name == "dense":
         # The texts' standardised rows, then every unit's (``how.extra_negatives``: each a negative of the heads
@@ -308,7 +335,7 @@ def _fit_job(data, k: int, name: str, c: int | None):
         x1[len(rows):, :width] = units_dense
         target = np.concatenate([yy, np.zeros_like(owner_y)]).astype(np.float64)
         keep = np.concatenate([np.ones(yy.shape, dtype=bool), owner_y == 0])
-        return _fit_dense_heads(x1, target, keep, how.c_dense)
+        return _fit_dense_heads(x1, target, keep, how.c_dense, dense_tols[k])
     target = yy[:, c]
     negatives = np.flatnonzero(owner_y[:, c] == 0) if len(owner_y) else np.zeros(0, dtype=int)
     xc = vstack([x_sparse, units_sparse[negatives]]).tocsr() if len(negatives) else x_sparse
@@ -350,9 +377,12 @@ def _fit_sparse_head(C: float, x, target, tol: float = TOL_SPARSE):
 DENSE_TOL = 1e-6      # every gradient component at most this
 DENSE_MEMORY = 10     # correction pairs kept (scipy's L-BFGS-B default)
 DENSE_MAX_ITER = 5000
+# The same for cross-validation's fold fits (round 24, as FOLD_TOL_SPARSE for the n-gram heads): the model written
+# is always fitted at DENSE_TOL.
+FOLD_DENSE_TOL = 1e-5
 
 
-def _fit_dense_heads(x1, targets, keep, C: float):
+def _fit_dense_heads(x1, targets, keep, C: float, tol: float | None = None):
     """``(weights (width, heads), biases)``: for each column of ``targets`` (0/1), an L2-regularised logistic
     regression on the rows of ``x1`` that ``keep`` marks for it, its bias the weight of ``x1``'s last column (ones:
     regularised like the others), with balanced class weights: the objective scikit-learn's lbfgs solver
@@ -382,14 +412,16 @@ def _fit_dense_heads(x1, targets, keep, C: float):
         fitted.append(c)
     if fitted:
         with threadpool_limits(limits=1):
-            weights[:, fitted] = _lbfgs_lockstep(x1, targets[:, fitted], sw[:, fitted], C)
+            weights[:, fitted] = _lbfgs_lockstep(x1, targets[:, fitted], sw[:, fitted], C, tol)
     return weights[:-1], weights[-1]
 
 
-def _lbfgs_lockstep(x1, y, sw, C: float):
-    """The weights minimising each column's ``sum(sw * logloss) / sum(sw) + |w|^2 / (2 C sum(sw))``."""
+def _lbfgs_lockstep(x1, y, sw, C: float, tol: float | None = None):
+    """The weights minimising each column's ``sum(sw * logloss) / sum(sw) + |w|^2 / (2 C sum(sw))``; ``tol`` the
+    largest gradient component left (DENSE_TOL if None)."""
     import numpy as np
 
+    tol = DENSE_TOL if tol is None else tol
     n, width = x1.shape
     heads = y.shape[1]
     total = sw.sum(axis=0)
@@ -407,7 +439,7 @@ def _lbfgs_lockstep(x1, y, sw, C: float):
     f, g = value(z, w, everyone), gradient(z, w, everyone)
     pairs = [[] for _ in range(heads)]
     steps = np.zeros(heads, dtype=int)
-    done = np.abs(g).max(axis=0) <= DENSE_TOL
+    done = np.abs(g).max(axis=0) <= tol
     for _step in range(DENSE_MAX_ITER):
         act = np.flatnonzero(~done)
         if not len(act):
@@ -441,7 +473,7 @@ def _lbfgs_lockstep(x1, y, sw, C: float):
             fall = (fa[j] - fn[j]) / max(abs(fa[j]), abs(fn[j]), 1.0)
             w[:, c], z[:, c], f[c], g[:, c] = wn[:, j], zn[:, j], fn[j], gn[:, j]
             steps[c] += 1
-            done[c] = np.abs(gn[:, j]).max() <= DENSE_TOL or fall <= 64 * np.finfo(float).eps
+            done[c] = np.abs(gn[:, j]).max() <= tol or fall <= 64 * np.finfo(float).eps
     return w
 
 
