@@ -360,8 +360,12 @@ class Judge:
         kind = list(KINDS)[int(np.argmax(kinds_ctx))]
         headline = all(f == "title" for f, _s in sents)
         product = self.product_named(sents, mentioned, matches_by_sentence, after) if p < mdl.high else None
-        other = named_elsewhere(sents, mentioned, matches_by_sentence, self._ours()[0], self.product_reader().words) \
-            if p < mdl.high and not product and _english(sents) \
+        english = _english(sents)
+        # round 24: in another language too, the word right after the name only ("New Baby Network Hamburg
+        # organisiert...", "Sieć Nowego Dziecka / New Baby Network Falkirk"; ``named_elsewhere``)
+        other = named_elsewhere(sents, mentioned, matches_by_sentence, self._ours()[0], self.product_reader().words,
+                                after_only=not english) \
+            if p < mdl.high and not product \
             and not other_address(self._addresses, fold(" \n".join(s for _f, s in sents))) else None
         if p < mdl.low and (headline or p >= SHORT_TEXT_FLOOR) and not other and self._too_short(
                 sents, mentioned, matches_by_sentence, after, self.product_reader().words):
@@ -382,12 +386,11 @@ class Judge:
             return Decision(UNSURE, p, f"maybe not us: {name} could be {kind}, but the text warns it is '{warning}' "
                                        f"(an impersonation of us?) ({likely}); {UNSURE_CAP}")
         if p < mdl.low:
-            english = _english(sents)
             if english or p < OTHER_LANGUAGE_FLOOR or weak:
                 return Decision(NOT_US, p, f"not us: about {name}, reads like {kind} ({likely})", english)
-            # another language, which the check reads poorly: unsure, not dropped
-            return Decision(UNSURE, p, f"maybe not us: {name} could be {kind}, but it is written in another language, "
-                                       f"which this check reads poorly ({likely}); {UNSURE_CAP}")
+            if not other:  # another language, which the check reads poorly: unsure, not dropped (with ``other``: below)
+                return Decision(UNSURE, p, f"maybe not us: {name} could be {kind}, but it is written in another "
+                                           f"language, which this check reads poorly ({likely}); {UNSURE_CAP}")
         if p < mdl.high and weak:
             # only a misspelling or the lower-case name after a determiner: the matcher alone used to drop
             # these, so an unsure one stays out (an ordinary phrase, not a mention); round 22: unless a word of our
@@ -404,7 +407,7 @@ class Judge:
             # a handle or web address built on our name (an impersonation of us), nor a product of ours. Not strong:
             # a text graded crisis is still kept (``rescued``).
             return Decision(NOT_US, p, f"not us: '{other}' is another group's own name, and nothing else says it is "
-                                       f"ours ({likely})", _english(sents))
+                                       f"ours ({likely})", english)
         if p < mdl.high:
             return Decision(UNSURE, p, f"maybe not us: {name} could be {kind} ({likely}); {UNSURE_CAP}")
         return Decision(US, p, f"reads like us ({likely})")

@@ -270,7 +270,7 @@ def _another_name_word(word: str, ours) -> bool:
                 or bare.capitalize() in _CAP_BEFORE_OK or re.search(r"-[a-z]+$", word) or not word.isascii())
 
 
-def named_elsewhere(sents, mentioned, matches_by_sentence, ours, products=frozenset()) -> str | None:
+def named_elsewhere(sents, mentioned, matches_by_sentence, ours, products=frozenset(), after_only=False) -> str | None:
     """Our name written as part of someone else's own name each time the text names us, as first written, or None
     (round 20): a capitalised word that is none of our places right before it ("Bristol New Baby Network meetup",
     "Shankill New Baby Network walk", "Army Welfare Service New Baby Network"; not an opener: "Thanks", "Loved", "Our")
@@ -278,7 +278,9 @@ def named_elsewhere(sents, mentioned, matches_by_sentence, ours, products=frozen
     "CIC", an event or a product of ours). None as soon as the text also names us plainly ("New Baby Network and the
     Hywel Dda New Baby Network thing": it tells us apart), in quotes (a page or group's title: "a page called 'New
     Baby Network Official'" is often an impersonation of us) or shouted. ``decide`` reads it only when the model is
-    unsure and the text is in English."""
+    unsure. ``after_only`` (round 24, a text in another language): only the word right after the name counts ("New
+    Baby Network Hamburg organisiert...", "Sieć Nowego Dziecka / New Baby Network Falkirk"); a capitalised word before
+    it is there most often the sentence's own first word ("Polecam New Baby Network", "Mae New Baby Network yn wych")."""
     found = None
     for i in sorted(mentioned):
         s = sents[i][1]
@@ -287,7 +289,7 @@ def named_elsewhere(sents, mentioned, matches_by_sentence, ours, products=frozen
                 continue  # a handle, a hashtag, a short name or a weak match: neither way
             if len(s) != len(fold(s)) or s.isupper():
                 return None  # offsets are the folded text's, or all in capitals: the capitals cannot be read
-            named = _named_here(s, m, ours, products)
+            named = _named_here(s, m, ours, products, after_only)
             if named is None:
                 return None
             found = found or named
@@ -297,18 +299,18 @@ def named_elsewhere(sents, mentioned, matches_by_sentence, ours, products=frozen
 _THE_BETWEEN = re.compile(r"\sthe\s*$")  # "<Capitalised> the <our name>": the capitalised word is no part of a name
 
 
-def _named_here(s: str, m, ours, products) -> str | None:
+def _named_here(s: str, m, ours, products, after_only=False) -> str | None:
     """``named_elsewhere`` for one match of our name in its sentence."""
     before, rest = s[max(0, m.start - 60):m.start], s[m.end:m.end + 80]
     if _rx.QUOTE_BEFORE.search(before.rstrip()) or re.search(r"['‘\"“]\s*(?:[A-Z][\w'’.&-]*\s+){1,3}$", before):
         return None
-    w = _rx.CAP_BEFORE.search(before)
+    w = None if after_only else _rx.CAP_BEFORE.search(before)
     if w and _THE_BETWEEN.search(w.group(0)):
         w = None  # round 21: "Ordered the New Baby Network box", "Aye the New Baby Network lassies": an opener, no name
     if w and _another_name_word(w.group(1), ours):
         more = re.search(r"(?:[A-Z][\w'’.&-]*\s+){0,2}$", before[:w.start(1)])  # "St Austell", "Army Welfare"
         return f"{more.group(0)}{w.group(1)} {s[m.start:m.end]}"
-    w = _rx.CAP_START.search(before)
+    w = None if after_only else _rx.CAP_START.search(before)
     if w and not _THE_BETWEEN.search(w.group(0)):
         word = w.group(1)
         if word not in _START_OK and not word.endswith(("ed", "ing")) and _another_name_word(word, ours):
