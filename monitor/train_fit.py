@@ -7,10 +7,10 @@ Fitting is deterministic: the two views are fitted side by side, each in a fixed
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 
 from . import model as M
+from . import train_pool
 from .train_data import Item
 
 C_SPARSE = 10.0
@@ -54,7 +54,7 @@ def featurise(items: list[Item], embedder, cache=None) -> Features:
     if todo or not items:
         step = -(-len(todo) // max(1, WORKERS)) or 1
         parts = [(todo[k:k + step],) for k in range(0, len(todo), step)] if todo else [([],)]
-        fresh = [e for part in _run_jobs(_featurise_part, parts, embedder) for e in TC.unpack(part)]
+        fresh = [e for part in train_pool.run_jobs(_featurise_part, parts, embedder) for e in TC.unpack(part)]
         known.update(zip([TC.item_key(it) for it in todo], fresh))
     whole_rows, whole_dense, unit_rows, unit_dense, all_sents = [], [], [], [], []
     for key in keys:
@@ -219,7 +219,7 @@ def fit_all(feat: Features, y, row_sets: list[list[int]], how: "Settings | None"
     tols = list(tols) if tols is not None else [TOL_SPARSE] * len(problems)
     dense_tols = list(dense_tols) if dense_tols is not None else [DENSE_TOL] * len(problems)
     jobs = _job_order(len(problems), heads, tols)
-    results = dict(zip(jobs, _run_jobs(_fit_job, jobs, (feat, problems, (tols, dense_tols)))))
+    results = dict(zip(jobs, train_pool.run_jobs(_fit_job, jobs, (feat, problems, (tols, dense_tols)))))
     out = []
     for k, (idf, _width, mean, scale, *_rest) in enumerate(problems):
         w_sparse = np.zeros((M.N_HASH, heads), dtype=np.float32)
@@ -263,58 +263,6 @@ def _problem(feat: Features, y, rows: list[int], how: Settings):
                    if owners else np.zeros((0, width)))
     owner_y = y[owners] if owners else np.zeros((0, heads), dtype=y.dtype)
     return idf, width, mean, scale, rows, _csr(sparse_rows, idf), units_sparse, units_dense, y[rows], owner_y, how
-
-
-# How many processes fit the heads (the two cores of the machine `monitor train` is bounded on). Processes,
-# not threads: liblinear draws its coordinate order from C's rand(), seeded at the start of each fit, so two
-# of its fits at once in one process are not reproducible; in processes of their own each fit is alone with
-# its seed and gives the same weights to the last bit whichever process runs it. Until round 16 two threads
-# fitted the n-gram heads in one and the word-vector heads in the other: the n-gram thread, the longer, set
-# the pace while the other core idled for a quarter of each fit.
-WORKERS = 2
-_JOB_DATA = None  # what the forked processes read: set just before they fork, cleared after
-
-
-def _run_jobs(job, jobs: list, data) -> list:
-    """``[job(data, *j) for j in jobs]``, in ``WORKERS`` forked processes when the platform forks."""
-    import multiprocessing
-
-    global _JOB_DATA
-    if WORKERS < 2 or len(jobs) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [job(data, *j) for j in jobs]
-    _JOB_DATA = (job, data, jobs)
-    # The processes share the parent's memory until they write to it; the garbage collector writes to every
-    # object it visits (millions: the features), so what exists now is frozen out of its reach first.
-    gc.freeze()
-    try:
-        with multiprocessing.get_context("fork").Pool(WORKERS, initializer=_keep_freed_memory) as pool:
-            return pool.map(_forked_job, range(len(jobs)), chunksize=1)
-    finally:
-        _JOB_DATA = None
-        gc.unfreeze()
-
-
-def _keep_freed_memory():
-    """In a forked process: glibc's malloc keeps the memory a job frees for the next job, instead of handing it back
-    to the system and having every page of it faulted in and zeroed again (round 24). Each n-gram fit copies its
-    rows twice (to float64, then to liblinear's own nodes: some 300 MB); 84 fits gave some 6 million page faults and
-    a tenth of `monitor train`'s CPU time in the kernel. Only where the memory goes changes: the same weights to the
-    last bit. Without glibc (no ``mallopt``), nothing changes."""
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None)
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt(-4, 0)            # M_MMAP_MAX: large blocks from the heap, not mmap (which unmaps them when freed)
-    mallopt(-1, 1 << 30)      # M_TRIM_THRESHOLD: free heap kept up to 1 GB, not trimmed back
-    mallopt(-2, 64 << 20)     # M_TOP_PAD: the heap grows 64 MB at a time
-
-
-def _forked_job(k: int):
-    job, data, jobs = _JOB_DATA
-    return job(data, *jobs[k])
 
 
 def _fit_job(data, k: int, name: str, c: int | None):

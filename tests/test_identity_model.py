@@ -50,7 +50,7 @@ def test_training_reproduces_the_committed_model(cfg, tmp_path):
         assert a[k].tobytes() == b[k].tobytes(), k
     assert list(a["us_after"]) == list(b["us_after"]) and str(a["meta"]) == str(b["meta"])
     assert meta["false"] >= 200 and meta["true"] >= 500
-    assert identity.MODEL_PATH.stat().st_size < 1_550_000  # all models together: < 5 MB (test_model); 1.7 MB until
+    assert identity.MODEL_PATH.stat().st_size < 1_650_000  # all models together: < 5 MB (test_model); 1.7 MB until
     # round 9 (t30, t31 and t33 took it to 1.76 MB); 2.33 MB with round 11's t43, t45, t46, t48, t49 (bound 2.4 MB then);
     # round 12 stores the vote's references at x 15 instead of x 63 (1.6 MB with t51, t52); round 14's t63-t66 took it
     # to 1.97 MB (bound 2.0 MB): the references grow with every file (1.1 MB of it); round 15 stores them at x 10 and the
@@ -63,7 +63,9 @@ def test_training_reproduces_the_committed_model(cfg, tmp_path):
     # as bits (1.490 -> 1.389 MB with t94, t95: 85 files), and the words model's pairs of words as the places of their
     # two words (-> 1.311 MB), all read back exactly: the bound back to 1.45 MB (each file adds about 0.015 MB). Round
     # 22's merge (t106-t109: 111 files) took it to 1.467 MB: the bound 1.55 MB (about five more files; all models 3.6 MB
-    # of the 5 MB allowed), and the next round that trains more files should store the references smaller again
+    # of the 5 MB allowed), and the next round that trains more files should store the references smaller again.
+    # Round 24's merge (t114-t121: 121 files) took it to 1.559 MB: the bound 1.65 MB (about six more files; all models
+    # 3.85 MB of the 5 MB allowed); storing the references smaller is still to do
 
 
 def test_texts_weighted_by_writer_and_side_share_one_weight_per_file_and_class():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from monitor import embed, train, train_fit
+from monitor import embed, train, train_fit, train_pool
 from monitor.train_data import TRAINING_DIR
 
 pytestmark = pytest.mark.model
@@ -24,7 +24,7 @@ def test_two_processes_give_the_same_features_and_weights_as_one(monkeypatch):
     y, rows = train.targets(items), list(range(len(items)))
     built = {}
     for workers in (1, 2):
-        monkeypatch.setattr(train_fit, "WORKERS", workers)
+        monkeypatch.setattr(train_pool, "WORKERS", workers)
         feat = train.featurise(items, embed.load())
         built[workers] = feat, train.fit(feat, y, rows, train.Settings())
     (f1, m1), (f2, m2) = built[1], built[2]
@@ -76,7 +76,7 @@ def test_the_folds_and_the_final_model_fitted_in_one_pool_are_each_fitted_alone(
     """``train_fit.fit_all`` (round 17: every fit's heads jobs of one pool, not a pool per fit) gives each set of rows
     the weights ``fit`` gives it alone, to the last bit; and the pieces' chances scored many texts at a time are
     the chances scored one text at a time."""
-    monkeypatch.setattr(train_fit, "WORKERS", 2)
+    monkeypatch.setattr(train_pool, "WORKERS", 2)
     items = _items()
     feat, y = train.featurise(items, embed.load()), train.targets(items)
     row_sets = [list(range(0, len(items), 2)), list(range(1, len(items), 2)), list(range(len(items)))]

@@ -130,4 +130,7 @@ TRAINING_FILES = (
     # round 24: t116 (namesakes beside true mentions) and t117 (a judgement mix), written blind during round 24 and
     # scored first by its code trained without them (training/README.md)
     "training/t116_teesdale.jsonl", "training/t117_cowal.jsonl",
+    # round 24's merge: t120 (namesakes beside true mentions) and t121 (a judgement mix), written blind during round 24
+    # and scored first by its code trained without them (training/README.md)
+    "training/t120_carrick.jsonl", "training/t121_hunts.jsonl",
 )
