@@ -41,8 +41,8 @@ class Features:
 
 def featurise(items: list[Item], embedder, cache=None) -> Features:
     """The same features ``model.Model.score_texts`` computes, for every item and its pieces (the items in
-    ``WORKERS`` parts, each part's n-grams and sentence vectors in a process of its own). ``cache``: a file of the
-    features by text (``train_cache``): only the texts not in it are read, and these are added to it."""
+    ``train_pool.WORKERS`` parts, each part's n-grams and sentence vectors in a process of its own). ``cache``: a
+    file of the features by text (``train_cache``): only the texts not in it are read, and these are added to it."""
     import numpy as np
 
     from . import train_cache as TC
@@ -52,7 +52,7 @@ def featurise(items: list[Item], embedder, cache=None) -> Features:
     keys = [TC.item_key(it) for it in items]
     todo = [it for it, key in zip(items, keys) if key not in known]
     if todo or not items:
-        step = -(-len(todo) // max(1, WORKERS)) or 1
+        step = -(-len(todo) // max(1, train_pool.WORKERS)) or 1
         parts = [(todo[k:k + step],) for k in range(0, len(todo), step)] if todo else [([],)]
         fresh = [e for part in train_pool.run_jobs(_featurise_part, parts, embedder) for e in TC.unpack(part)]
         known.update(zip([TC.item_key(it) for it in todo], fresh))
@@ -205,7 +205,7 @@ def fit(feat: Features, y, rows: list[int], how: "Settings | None" = None) -> Fi
 def fit_all(feat: Features, y, row_sets: list[list[int]], how: "Settings | None" = None,
             tols: list[float] | None = None, dense_tols: list[float] | None = None) -> list[Fitted]:
     """:func:`fit` for each set of rows (cross-validation's folds and the final model), every n-gram regression
-    of every fit, and each fit's word-vector regressions together, a job for the same ``WORKERS`` processes: one pool, so no core idles while the other finishes
+    of every fit, and each fit's word-vector regressions together, a job for the same ``train_pool.WORKERS`` processes: one pool, so no core idles while the other finishes
     one fit's last head (six pools until round 17), and the same weights to the last bit. ``tols``: each fit's
     n-gram tolerance (TOL_SPARSE for every fit if None); ``dense_tols`` each fit's word-vector tolerance (DENSE_TOL
     for every fit if None)."""

@@ -5,13 +5,14 @@ round 23); the processes that fit the heads keep the memory a job frees for the 
 from __future__ import annotations
 
 import ctypes
-import multiprocessing
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from monitor import embed, train, train_fit, train_pool
-from monitor.train_data import TRAINING_DIR
+from monitor.train_data import REPO, TRAINING_DIR
 
 
 def test_every_job_is_handed_out_once_the_longest_first():
@@ -54,17 +55,23 @@ def _glibc_with_mallinfo2() -> bool:
         return False
 
 
-@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods() or not _glibc_with_mallinfo2(),
-                    reason="forks its processes; reads glibc's mallinfo2")
+def _in_a_fresh_process(keep: bool) -> tuple[int, int]:
+    """``_where_a_freed_block_goes`` in a new interpreter: a long-lived process (pytest after hundreds of tests) may
+    already hold 64 MB free in its heap, and a fork of it would take the block from there either way."""
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); "
+            "from tests.test_train_speed24 import _where_a_freed_block_goes as f; print(*f(sys.argv[2] == 'keep'))")
+    out = subprocess.run([sys.executable, "-c", code, str(REPO), "keep" if keep else "plain"], capture_output=True,
+                         text=True, check=True).stdout.split()
+    return int(out[0]), int(out[1])
+
+
+@pytest.mark.skipif(not _glibc_with_mallinfo2(), reason="reads glibc's mallinfo2")
 def test_a_fitting_process_keeps_the_memory_a_job_frees():
     """Without it each fit's copies of its rows are mapped apart, unmapped when freed and faulted in page by page
     again by the next (some 6 million faults a run, a tenth of its CPU time in the kernel); with it the block comes
     from the heap and stays there, free, for the next job."""
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(1) as pool:
-        plain_apart, _plain_kept = pool.apply(_where_a_freed_block_goes, (False,))
-    with ctx.Pool(1) as pool:
-        kept_apart, kept_free = pool.apply(_where_a_freed_block_goes, (True,))
+    plain_apart, _plain_free = _in_a_fresh_process(False)
+    kept_apart, kept_free = _in_a_fresh_process(True)
     assert plain_apart >= 64 << 20  # glibc maps a block this big apart (and unmaps it when freed)
     assert kept_apart < 64 << 20 and kept_free >= 64 << 20  # from the heap, and kept there once freed
 
