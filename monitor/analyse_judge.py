@@ -32,12 +32,12 @@ KEYWORD_LEVEL_AGAINST = 0.25
 # it stays a crisis, an SMS (round 22). Held out by writer, the crises graded only alert in the writers who write us
 # the hard way were nearly all such texts, read by the model as a crisis at 0.9 or more ("Cuddlers girls has anyone
 # heard from Jade since last night? she put 'I'm done, sorry for everything' on her story"); the texts below crisis
-# the check was unsure of reached it far less often (README "The whole system, cross-validated", round 22).
+# the check was unsure of reached it far less often (docs/history/judgement.md, round 22).
 UNSURE_CRISIS = 0.9
 # The floors whose words say a person may be at risk (``feeds.yaml``: risk said indirectly, or told calmly): an alert
 # resting on them is not held at watch by the is-it-us check's "not sure it is us" (round 24; an email, never an SMS on
 # this alone). Held out by writer, that cap held 3 such alerts at watch in 115 files: 2 crises ("the baby network
-# ladies", "the baby network folk", not our name) and 1 namesake (README "The whole system, cross-validated", round 24).
+# ladies", "the baby network folk", not our name) and 1 namesake (docs/history/judgement.md, round 24).
 AT_RISK_FLOORS = ("risk_signs", "risk_told_calmly")
 
 

@@ -70,7 +70,7 @@ def unit_rows(np, m):
 # How many steps each side of zero a weight's code has (at most 127, an int8's). 63 since round 17 (127 before): the
 # codes deflate 0.70 -> 0.61 MB; held out by writer (`python -m monitor.cv_system`, 85 files) the same 99 crises below
 # alert, crisis recall / precision the same, alert-or-worse precision 0.844 -> 0.845, info raised 840 -> 839, family
-# precision / recall 0.857 / 0.742 -> 0.857 / 0.739 (README, "The whole system, cross-validated", round 17).
+# precision / recall 0.857 / 0.742 -> 0.857 / 0.739 (docs/history/judgement.md, round 17).
 W_LEVELS = 63
 
 

@@ -26,8 +26,9 @@ from pathlib import Path
 from . import model as M
 from .train_data import (GRADED_TOO, REPO, TRAINING_DIR, Item, corrections, read_items, targets,  # noqa: F401
                          training_files, writer, writer_order)
-from .train_fit import (C_DENSE, C_SPARSE, DENSE_TOL, FOLD_DENSE_TOL, FOLD_TOL_SPARSE, TOL_SPARSE, Features, Fitted, Settings,  # noqa: F401
-                        _normalised, chances, dense_weights, featurise, fit, fit_all, pieces_chances)
+from .train_fit import (C_DENSE, C_SPARSE, DENSE_TOL, FOLD_DENSE_TOL, FOLD_TOL_SPARSE, TOL_SPARSE,  # noqa: F401
+                        Features, Fitted, Settings, _normalised, chances, dense_weights, featurise, fit, fit_all,
+                        pieces_chances)
 from .train_cache import CACHE as FEATURE_CACHE
 from .train_report import cv_report, format_result
 from .train_thresholds import TARGETS, _figures, choose_thresholds, other_language

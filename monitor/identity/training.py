@@ -200,11 +200,11 @@ REFS_SCALE = 6.0  # the vote's references, int8 x this: x 127 until round 6, x 6
 # too little to change the curve (cross-validation 4.13 -> 4.05 namesakes in 20 at recall 0.99, t51/t52 held out the same
 # 46 taken). x 10 since round 15 (1.11 -> 0.87 MB on 13,716 texts): in cross-validation on 56 files at LOW 93 -> 94 true
 # mentions lost of 7,778 and 896 -> 892 namesakes let in, 3.36 namesakes in 20 at recall 0.99 either way; t67, t69 and
-# t71 held out the same (39 of 380 not-us taken, 23 of 520 true lost). README "Is it us?", round 15. x 6 since round 17
+# t71 held out the same (39 of 380 not-us taken, 23 of 520 true lost). docs/history/identity.md, round 15. x 6 since round 17
 # (a vector's larger numbers survive, 18% of them non-zero against 42%; stored as non-zero numbers, 1.0 -> 0.52 MB on
 # 16,956 texts): held out by file on 70 files 121 -> 118 true mentions lost of 9,926, 1,033 -> 1,056 namesakes let in
 # of 7,030; t82, t84, t86 trained without them 37 -> 35 of 380 not-us taken, 8 -> 8 of 520 true lost. x 5: 122 lost,
-# 1,064 let in, one true crisis lost through the valve (not kept). README "Is it us?", round 17
+# 1,064 let in, one true crisis lost through the valve (not kept). docs/history/identity.md, round 17
 
 
 def _quantised(vectors, scale: float | None = None):
