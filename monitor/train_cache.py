@@ -11,8 +11,10 @@ Python and numpy versions). ``tests/test_train_cache.py`` proves a cold and a wa
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import zipfile
 from pathlib import Path
 
 from .train_data import REPO
@@ -71,12 +73,13 @@ def load(path: Path | None, want: str) -> dict:
                 return {}
             part = (head["sentences"], z["units"], z["sizes"], z["idx"], z["tf"], z["vectors"])
             return dict(zip(head["keys"], unpack(part)))
-    except (OSError, ValueError, KeyError):  # unreadable or from another layout: read the texts again
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # unreadable or another layout: read again
         return {}
 
 
-def save(path: Path, want: str, entries: dict) -> None:
-    """Write ``entries`` (``{key: (sentences, units, rows, vectors)}``) to ``path`` (atomically)."""
+def save(path: Path, want: str, entries: dict) -> bool:
+    """Write ``entries`` (``{key: (sentences, units, rows, vectors)}``) to ``path`` (atomically); False when it cannot
+    be written (a read-only ``data/``, a full disk): the cache only saves time, so training goes on without it."""
     import numpy as np
 
     keys = list(entries)
@@ -92,7 +95,13 @@ def save(path: Path, want: str, entries: dict) -> None:
         vectors=(np.concatenate([v[3] for v in vals]).astype(np.float32) if vals else np.zeros((0, 256), np.float32)),
     )
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, **arrays)
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(tmp, **arrays)
+        tmp.replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        return False
+    return True

@@ -50,12 +50,12 @@ def featurise(items: list[Item], embedder, cache=None) -> Features:
     want = TC.version() if cache is not None else ""
     known = TC.load(cache, want)
     keys = [TC.item_key(it) for it in items]
-    todo = [it for it, key in zip(items, keys) if key not in known]
+    todo, todo_keys = [it for it, key in zip(items, keys) if key not in known], [key for key in keys if key not in known]
     if todo or not items:
         step = -(-len(todo) // max(1, train_pool.WORKERS)) or 1
         parts = [(todo[k:k + step],) for k in range(0, len(todo), step)] if todo else [([],)]
         fresh = [e for part in train_pool.run_jobs(_featurise_part, parts, embedder) for e in TC.unpack(part)]
-        known.update(zip([TC.item_key(it) for it in todo], fresh))
+        known.update(zip(todo_keys, fresh))
     whole_rows, whole_dense, unit_rows, unit_dense, all_sents = [], [], [], [], []
     for key in keys:
         sents, n, rows, vectors = known[key]
@@ -66,8 +66,8 @@ def featurise(items: list[Item], embedder, cache=None) -> Features:
         whole_dense.append(dense[0])
         unit_dense.append(dense[1:])
         all_sents.append(sents)
-    if cache is not None and todo:  # kept with every text seen before: a run on fewer files loses none
-        TC.save(cache, want, known)
+    if cache is not None and todo:  # kept with every text seen before: a run on fewer files loses none; a cache
+        TC.save(cache, want, known)  # that cannot be written (read-only data/, a full disk) is skipped: it only saves time
     whole_dense = np.stack(whole_dense)
     return Features(whole_rows, whole_dense, unit_rows, unit_dense, whole_dense[:, :256].copy(), all_sents)
 

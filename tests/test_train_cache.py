@@ -73,3 +73,12 @@ def test_train_on_a_folder_of_its_own_leaves_the_repositorys_cache_alone(tmp_pat
     result = CliRunner().invoke(cli, ["train", "--training", str(folder), "--out", str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "m" / "judge.npz").is_file() and not repo_cache.exists()
+
+
+def test_a_cache_that_cannot_be_written_costs_only_the_time_it_would_save(tmp_path):
+    items, e = _items(40), embed.load()
+    blocked = tmp_path / "a-file"  # data/ that cannot hold a folder: the cache cannot be written there
+    blocked.write_text("not a folder")
+    _same(featurise(items, e), featurise(items, e, blocked / "features.npz"))
+    assert not (tmp_path / "a-file" / "features.npz").exists() and blocked.read_text() == "not a folder"
+    assert train_cache.save(blocked / "features.npz", train_cache.version(), {}) is False

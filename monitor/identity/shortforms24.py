@@ -65,8 +65,7 @@ _ML_TEXT = re.compile(r"(?<![\w])(?:neural|layers?|logits?|params|parameters|pyt
 
 def _baby_network(text: str, folded: str) -> str | None:
     """Round 24's "baby network" rules on ``text`` (which does not name us), or None."""
-    if "baby network" not in " ".join(folded.split()) or _ML_TEXT.search(folded) or any(
-            True for _g in _OTHER_GROUP.finditer(text)):
+    if "baby network" not in " ".join(folded.split()) or _ML_TEXT.search(folded) or _OTHER_GROUP.search(text):
         return None  # another group named in capitals ("Grampian Baby Network", "New Mums Network"): theirs
     for rule, rx in (("the baby network alone", _THE_BN), ("baby network role", _ROLE_BN),
                      ("baby network bracket", _BRACKET_BN)):
@@ -116,18 +115,18 @@ def _product_without_place(text: str, places_rx, products, gate) -> str | None:
     return None
 
 
-def _round24(text, folded, places_rx, products, gate, shorts=None, our_topic=None, elsewhere=None) -> str | None:
-    """Round 24's rules (module doc): "the baby network" with nothing else of ours needed, "baby network volunteer /
-    home visits / page", "(baby network)", and a product without its place word."""
+def _round24(text, folded, places_rx, products, gate, shorts, our_topic, elsewhere) -> str | None:
+    """Round 24's rules, in the module doc's order, each unless switched off in ``RULES24``; ``our_topic`` and
+    ``elsewhere`` are ``short_form``'s (the words of our work; whether a text names another town)."""
     if len(text) != len(folded):
         return None
     found = _baby_network(text, folded) if "network" in folded else None
     if found is None and "product without place" in RULES24 and products:
         found = _product_without_place(text, places_rx, products, gate)
     if found is None and "product with our work" in RULES24 and products:
-        found = _product_with_our_work(text, folded, places_rx, products)
+        found = _product_with_our_work(text, folded, places_rx, products, our_topic, elsewhere)
     if found is None and "place beside our work" in RULES24 and places_rx is not None:
-        found = _place_beside_our_work(text, folded, places_rx)
+        found = _place_beside_our_work(text, folded, places_rx, elsewhere)
     if found is None and "product word alone" in RULES24 and shorts:
         found = _product_word_alone(text, folded, shorts, our_topic, elsewhere)
     return found
@@ -139,9 +138,10 @@ def _product_word_alone(text: str, folded: str, shorts: dict, our_topic, elsewhe
     Girnal this week"), in a text that names no other town and not its whole name; not in quotes, not beside a
     capitalised word inside a sentence ("Little Rascals", "Minnows Swim School"), not followed by a
     bracket saying what it is ("a Nook (the e-reader)") or a word that says it is another kind of thing."""
+    spaced = " ".join(folded.split())
     for word, product in shorts.items():
         whole = " ".join(fold(w) for w in _name_words(product) if w.lower() != "the")
-        if our_topic is not None and our_topic.fullmatch(word) or whole in " ".join(folded.split()):
+        if our_topic.fullmatch(word) or whole in spaced:
             continue  # a word of our work ("Prams"), or the whole name is written ('Brora Bairns: A Hundred Years')
         for m in re.finditer(rf"(?<![\w@#'‘\"“-]){re.escape(word)}(?![\w-])", folded):
             if not text[m.start()].isupper() or text[m.end():m.end() + 1] in ("'", "’", '"', "”") and \
@@ -151,7 +151,7 @@ def _product_word_alone(text: str, folded: str, shorts: dict, our_topic, elsewhe
             if after[:1].isupper() or fold(after) in _NOT_OURS_AFTER or re.match(r"[ \t]*\(", text[m.end():]) or \
                     _inside_name(text, m.start()):
                 continue  # "Minnows Swim School", "Little Rascals": another thing's name
-            if elsewhere is None or not elsewhere(text, folded[:m.start()] + " " + folded[m.end():]):
+            if not elsewhere(text, folded[:m.start()] + " " + folded[m.end():]):
                 return ShortForm(f"'{text[m.start():m.end()]}', short for our product '{product}'", "product word alone")
     return None
 
@@ -166,12 +166,12 @@ _THING_BEFORE = re.compile(r"(?<![\w])(?:the|that|our|their)[ \t]+(?:(?:" + _DAY
                            r"little|morning|afternoon|evening)[ \t]+)?(?:" + _OUR_THING[3:-1] + r"|one)[ \t]+(?:in|at)[ \t]+$")
 
 
-def _place_beside_our_work(text: str, folded: str, places_rx) -> str | None:
+def _place_beside_our_work(text: str, folded: str, places_rx, elsewhere) -> str | None:
     """One of our places right beside something we run, with nothing else of ours needed, in a text that names no other
     town and no other group in capitals."""
-    from .shortforms import _SENTENCE, _elsewhere
+    from .shortforms import _SENTENCE
 
-    if any(True for _g in _OTHER_GROUP.finditer(text)):
+    if _OTHER_GROUP.search(text):
         return None
     for s in _SENTENCE.finditer(folded):
         for pm in places_rx.finditer(s.group(0)):
@@ -181,20 +181,19 @@ def _place_beside_our_work(text: str, folded: str, places_rx) -> str | None:
             if g is None and h is None:
                 continue
             lo, hi = (a, g.end()) if g else (h.start(), b)
-            if not _elsewhere(text, folded[:lo] + " " + folded[hi:]):
+            if not elsewhere(text, folded[:lo] + " " + folded[hi:]):
                 return ShortForm(f"'{' '.join(text[lo:hi].split())}', one of our places", "place beside our work")
     return None
 
 
-def _product_with_our_work(text: str, folded: str, places_rx, products) -> str | None:
+def _product_with_our_work(text: str, folded: str, places_rx, products, our_topic, elsewhere) -> str | None:
     """A product's whole name, capitalised as listed, in a text ``products.Products.alone`` set aside only because it
     names another town ("I've been to the Brora Bairns group where a couple of the mums recommended ... the whole way
     to Inverness"): read when its own sentence or the next says something of our work (not only an episode, a host or
     a café: a show's or a café's words too) and its own sentence names no other town. Not when any writing of it is
     in quotes, after someone's possessive ("Cardiff's Cwtch Club"), or followed by a capitalised word, or by a comma
     and one ("Fenland Feeds café, March": a listing of another place's business)."""
-    from .shortforms import _SENTENCE, _elsewhere
-    from .words import _OUR_TOPIC_RX
+    from .shortforms import _SENTENCE
 
     for product in products:
         words = _name_words(product)
@@ -212,7 +211,7 @@ def _product_with_our_work(text: str, folded: str, places_rx, products) -> str |
                 continue
             own = text[sentences[k].start():m.start()] + " " + text[m.end():sentences[k].end()]
             near = fold(own + " " + (sentences[k + 1].group(0) if k + 1 < len(sentences) else ""))
-            if any(w.group(0) not in _SHOW_WORDS for w in _OUR_TOPIC_RX.finditer(near)) and not _elsewhere(own, fold(own)):
+            if any(w.group(0) not in _SHOW_WORDS for w in our_topic.finditer(near)) and not elsewhere(own, fold(own)):
                 return ShortForm(f"'{m.group(0)}', our product, with words of our work", "product with our work")
     return None
 
