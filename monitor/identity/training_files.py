@@ -133,4 +133,7 @@ TRAINING_FILES = (
     # round 24's merge: t120 (namesakes beside true mentions) and t121 (a judgement mix), written blind during round 24
     # and scored first by its code trained without them (training/README.md)
     "training/t120_carrick.jsonl", "training/t121_hunts.jsonl",
+    # round 25's start: t118 (namesakes beside true mentions) and t119 (a judgement mix), round 24's clean tests, scored
+    # by round 24's merged models (the same as round 25's starting code) before they were moved up (training/README.md)
+    "training/t118_bureyare.jsonl", "training/t119_deanwest.jsonl",
 )
