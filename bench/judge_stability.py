@@ -32,7 +32,8 @@ def _key(files, drop) -> str:
     h = hashlib.sha256()
     for f in files:
         h.update(f.name.encode() + b"\0" + f.read_bytes())
-    for name in ("model.py", "model_features.py", "model_rows.py", "train_fit.py", "embed.py", "train_data.py"):
+    for name in ("model.py", "model_features.py", "model_rows.py", "train_fit.py", "train_weights.py", "embed.py",
+                 "train_data.py"):
         h.update((Path(T.__file__).parent / name).read_bytes())
     h.update(repr(sorted(drop)).encode())
     return h.hexdigest()[:16]

@@ -36,7 +36,7 @@ from . import train as T
 
 CACHE_DIR = T.REPO / "data" / "cv_system"
 _CODE = ("model.py", "model_features.py", "model_rows.py", "train.py", "train_data.py", "train_fit.py",
-         "train_pool.py", "train_thresholds.py", "embed.py")  # what the cached parts depend on
+         "train_pool.py", "train_thresholds.py", "train_weights.py", "embed.py")  # what the cached parts depend on
 
 
 @dataclass
