@@ -7,7 +7,8 @@ import re
 
 from ..text import fold
 from .words import (_CAP_BEFORE_OK, _GROUPS_NAMES, _NEAR_KINDS, _OFF_TOPIC, _OFF_TOPIC_RX, _OTHER_AFTER, _OUR_EVENTS,
-                    _LANGUAGE_AFTER, _NEVER_PART_OF_A_NAME, _OUR_TOPIC_RX, _OURS_AFTER, _START_OK, _TRADE_AFTER, _rx, words_after)
+                    _LANGUAGE_AFTER, _NEVER_PART_OF_A_NAME, _OUR_TOPIC_RX, _OURS_AFTER, _START_OK, _TRADE_AFTER,
+                    _TRADE_AFTER_SHORT, _rx, words_after)
 
 FEATURES = ("namesake-likeness", "our place", "namesake word after name", "our word after name", "possessed by another",
             "abroad (text)", "abroad (name sentence)") + tuple(f"{g} words (name sentence)" for g in _GROUPS_NAMES) \
@@ -270,6 +271,44 @@ def _another_name_word(word: str, ours) -> bool:
                 or bare.capitalize() in _CAP_BEFORE_OK or re.search(r"-[a-z]+$", word) or not word.isascii())
 
 
+# Round 25: initials that are no body's of ours, beside our name ("the CDDFT New Baby Network closed Facebook group",
+# "New Baby Network IOM"), read like a capitalised word there (``_initials_of_another``); never these: what people
+# write in capitals beside any name (an internet abbreviation) or our own doings in initials.
+_INITIALS_NOT_A_NAME = set("""LOL LMAO ICYMI TIL PSA FYI IMO IMHO TBH OMG OMFG DM DMS PM FB IG TT YT BTW NGL SMH WTF IDK
+IIRC AFAIK ASAP TLDR TL;DR RSVP AMA AGM EGM DBS CIC PS NB AKA ETA FAQ FAQS QA RIP AM PM""".split())
+
+
+def _initials_of_another(word: str, name: str, ours) -> bool:
+    """Whether a word in capitals beside our name is another body's initials (round 25): two to six letters, no
+    everyday word in capitals ("NOT", "FAKE", "BOYCOTT", "NHS", "UK": the encoder's vocabulary, ``everyday_words``),
+    not an internet abbreviation ("ICYMI", "DM"), not our own name's initials ("NBN") nor one of our places' ("MK" for
+    Milton Keynes). Without the encoder's vocabulary none is."""
+    from .shortforms import everyday_words
+
+    if not (word.isupper() and word.isalpha() and 2 <= len(word) <= 6) or word in _INITIALS_NOT_A_NAME:
+        return False
+    vocabulary = everyday_words()
+    low = word.lower()
+    if not vocabulary or low in vocabulary:
+        return False
+    own = "".join(w[0] for w in re.findall(r"[A-Za-z]+", name)).lower()
+    places = {"".join(p[0] for p in re.findall(r"[a-z]+", o)) for o in ours}
+    return low != own and low not in places
+
+
+def _accented_name_word(word: str, ours) -> bool:
+    """Whether a capitalised word with accents right after our name is part of another group's own name, read as
+    ``_another_name_word`` reads it without them (round 25: "Grupo New Baby Network Málaga", "New Baby Network
+    Cancún"; in the 119 labelled files 4 namesakes, no true mention, write such a word there). Letters only, Latin
+    ones with accents, none of our places written either way; before our name such a word is still none ("Grŵp New
+    Baby Network Abertawe" is read by the word after)."""
+    import unicodedata
+
+    plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    return not word.isascii() and word.isalpha() and plain.isascii() and fold(word) not in ours \
+        and _another_name_word(plain, ours)
+
+
 def named_elsewhere(sents, mentioned, matches_by_sentence, ours, products=frozenset(), after_only=False) -> str | None:
     """Our name written as part of someone else's own name each time the text names us, as first written, or None
     (round 20): a capitalised word that is none of our places right before it ("Bristol New Baby Network meetup",
@@ -307,16 +346,19 @@ def _named_here(s: str, m, ours, products, after_only=False) -> str | None:
     w = None if after_only else _rx.CAP_BEFORE.search(before)
     if w and _THE_BETWEEN.search(w.group(0)):
         w = None  # round 21: "Ordered the New Baby Network box", "Aye the New Baby Network lassies": an opener, no name
-    if w and _another_name_word(w.group(1), ours):
+    if w and (_another_name_word(w.group(1), ours) or _initials_of_another(w.group(1), m.text, ours)):
         more = re.search(r"(?:[A-Z][\w'’.&-]*\s+){0,2}$", before[:w.start(1)])  # "St Austell", "Army Welfare"
         return f"{more.group(0)}{w.group(1)} {s[m.start:m.end]}"
     w = None if after_only else _rx.CAP_START.search(before)
     if w and not _THE_BETWEEN.search(w.group(0)):
         word = w.group(1)
-        if word not in _START_OK and not word.endswith(("ed", "ing")) and _another_name_word(word, ours):
+        if word not in _START_OK and not word.endswith(("ed", "ing")) and (
+                _another_name_word(word, ours) or _initials_of_another(word, m.text, ours)):
             return f"{word} {s[m.start:m.end]}"
     ext = _rx.EXTENDED.match(rest)
-    if ext and _another_name_word(ext.group(1), ours) and ext.group(1) not in _LANGUAGE_AFTER \
+    if ext and (_another_name_word(ext.group(1), ours) or _initials_of_another(ext.group(1), m.text, ours)
+                or _accented_name_word(ext.group(1), ours)) \
+            and ext.group(1) not in _LANGUAGE_AFTER \
             and fold(ext.group(1)) not in _OURS_AFTER | _OUR_EVENTS | products:
         return f"{s[m.start:m.end]} {ext.group(1)}"
     return None
@@ -434,7 +476,7 @@ def short_name_spelled_out(config, sents, mentioned, matches_by_sentence) -> str
 
 _TRADE_WORD = re.compile(r"['’]?s?[ \t]+([A-Z][A-Za-z]+|TV|FM|FC)(?![\w'’])")
 _NEXT_WORD = re.compile(r"[ \t]+([A-Z][A-Za-z]+|TV|FM|FC)(?![\w'’])")
-_BUSINESS_AFTER = frozenset((_TRADE_AFTER | _OTHER_AFTER) - _OURS_AFTER)  # built once, read per short-name candidate
+_BUSINESS_AFTER = frozenset((_TRADE_AFTER | _TRADE_AFTER_SHORT | _OTHER_AFTER) - _OURS_AFTER)  # built once, read per short-name candidate
 
 
 def short_name_off_topic(text: str, ours=frozenset(), places_rx=None) -> str | None:
