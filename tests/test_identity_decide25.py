@@ -3,30 +3,16 @@ New Baby Network closed Facebook group", "New Baby Network IOM") write it as tha
 word there (``features.named_elsewhere``): not us when the model is unsure. Not an everyday word in capitals ("NOT",
 "FAKE", "NHS", "UK"), an internet abbreviation ("ICYMI", "DM"), our own initials nor one of our places'. And a short
 name followed by a capitalised trade word of round 25's list is that business ("NBN Kayaks"). A capitalised word with
-accents right after our name is read as it would be without them ("New Baby Network Málaga")."""
+accents right after our name is read as it would be without them ("New Baby Network Málaga"), and our short name as a
+cashtag ("$NBN") is a crypto token's ticker (``decide.Judge._round25_ticker``)."""
 
 from __future__ import annotations
 
 import pytest
 
-from monitor import config as config_mod
 from monitor.analyse import Analyser
 
-from .conftest import write_config
-
-SOURCES = [{"name": "f", "kind": "rss", "url": "http://127.0.0.1:9/f"}]
-
-
-@pytest.fixture(scope="module")
-def cfg(tmp_path_factory):
-    return config_mod.load(write_config(tmp_path_factory.mktemp("r25"), sources=SOURCES), environ={})
-
-
-def _p_us(monkeypatch, p: float):
-    """The check's P(us) is ``p`` for every text (the thresholds as committed: LOW 0.22, HIGH 0.45)."""
-    from monitor.identity import decide
-
-    monkeypatch.setattr(decide, "second_look", lambda mdl, p0, sents, mentioned, mbs: (p, False))
+from .test_identity_decide24 import _p_us, cfg  # noqa: F401 (the fixture; the check's P(us) set for every text)
 
 
 INITIALS = [
@@ -43,12 +29,18 @@ INITIALS = [
 
 @pytest.mark.parametrize("body,other", INITIALS)
 def test_another_bodys_initials_beside_our_name_are_its_own_name(cfg, monkeypatch, body, other):
-    _p_us(monkeypatch, 0.3)  # the model unsure: kept before, at watch
+    _not_us_when_unsure(cfg, monkeypatch, body, f"{other}' is another group's own name")
+
+
+def _not_us_when_unsure(cfg, monkeypatch, body: str, why: str) -> None:
+    """Dropped with ``why`` in its reason when the model is unsure (P(us) 0.3: kept before, at watch); kept as ours
+    when the model is sure (0.6)."""
+    _p_us(monkeypatch, 0.3)
     an = Analyser(cfg, [])
-    assert an.analyse("", body) is None
+    kept = an.analyse("", body)
     d = an.last_identity
-    assert d.verdict == "not_us" and f"{other}' is another group's own name" in d.reason, d
-    _p_us(monkeypatch, 0.6)  # the model sure it is us: kept as before
+    assert kept is None and d.verdict == "not_us" and why in d.reason, d
+    _p_us(monkeypatch, 0.6)
     assert an.analyse("", body) is not None and an.last_identity.verdict == "us"
 
 
@@ -72,7 +64,7 @@ def test_capitals_that_are_no_bodys_initials_leave_the_text_unsure(cfg, monkeypa
 
 
 def test_initials_of_our_name_or_our_places_are_ours():
-    from monitor.identity.features import _initials_of_another
+    from monitor.identity.names25 import initials_of_another as _initials_of_another
 
     assert _initials_of_another("CDDFT", "New Baby Network", ["darlington"])
     assert not _initials_of_another("NBN", "New Baby Network", [])  # our own initials
@@ -83,7 +75,7 @@ def test_initials_of_our_name_or_our_places_are_ours():
 
 
 def test_a_word_with_accents_after_our_name_is_read_without_them():
-    from monitor.identity.features import _accented_name_word
+    from monitor.identity.names25 import accented_name_word as _accented_name_word
 
     assert _accented_name_word("Málaga", []) and _accented_name_word("Cancún", [])
     assert not _accented_name_word("Malaga", [])  # plain: ``_another_name_word``'s own
@@ -116,3 +108,27 @@ def test_our_words_after_our_short_name_are_no_business(cfg, body):
     mbs = {i: an.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
     mentioned = {i for i, m in mbs.items() if m}
     assert mentioned and short_name_elsewhere(cfg, sents, mentioned, mbs) is None
+
+
+@pytest.mark.parametrize("body", [
+    "still holding my $NBN bags from the new baby network launch 🫠 down 97%. someone tell me it's coming back.",
+    "$NBN New Baby Network just listed on a DEX, 1B supply, 2% of it for the team",
+])
+def test_our_short_name_as_a_cashtag_is_a_tokens_ticker(cfg, monkeypatch, body):
+    # (the first names a product of ours, "bags", after our name: unsure before even so)
+    _not_us_when_unsure(cfg, monkeypatch, body, "'$NBN' is a crypto token's ticker")
+
+
+@pytest.mark.parametrize("body", ["Paid $20 at the New Baby Network cafe, NBN volunteers were lovely",
+                                  "Raised $NBN20 for the New Baby Network appeal"])
+def test_no_cashtag_of_ours_leaves_the_text_unsure(cfg, monkeypatch, body):
+    _p_us(monkeypatch, 0.3)
+    an = Analyser(cfg, [])
+    assert an.analyse("", body) is not None and an.last_identity.verdict == "unsure", an.last_identity
+
+
+def test_our_short_name_as_a_cashtag_with_cic_is_us(cfg, monkeypatch):
+    _p_us(monkeypatch, 0.3)  # strong evidence first (t-file: the token "used the CIC's actual logo")
+    an = Analyser(cfg, [])
+    body = "The $NBN token said 10% goes to New Baby Network CIC in Manchester. Thousands lost money."
+    assert an.analyse("", body) is not None and an.last_identity.verdict == "us"

@@ -271,44 +271,6 @@ def _another_name_word(word: str, ours) -> bool:
                 or bare.capitalize() in _CAP_BEFORE_OK or re.search(r"-[a-z]+$", word) or not word.isascii())
 
 
-# Round 25: initials that are no body's of ours, beside our name ("the CDDFT New Baby Network closed Facebook group",
-# "New Baby Network IOM"), read like a capitalised word there (``_initials_of_another``); never these: what people
-# write in capitals beside any name (an internet abbreviation) or our own doings in initials.
-_INITIALS_NOT_A_NAME = set("""LOL LMAO ICYMI TIL PSA FYI IMO IMHO TBH OMG OMFG DM DMS PM FB IG TT YT BTW NGL SMH WTF IDK
-IIRC AFAIK ASAP TLDR TL;DR RSVP AMA AGM EGM DBS CIC PS NB AKA ETA FAQ FAQS QA RIP AM PM""".split())
-
-
-def _initials_of_another(word: str, name: str, ours) -> bool:
-    """Whether a word in capitals beside our name is another body's initials (round 25): two to six letters, no
-    everyday word in capitals ("NOT", "FAKE", "BOYCOTT", "NHS", "UK": the encoder's vocabulary, ``everyday_words``),
-    not an internet abbreviation ("ICYMI", "DM"), not our own name's initials ("NBN") nor one of our places' ("MK" for
-    Milton Keynes). Without the encoder's vocabulary none is."""
-    from .shortforms import everyday_words
-
-    if not (word.isupper() and word.isalpha() and 2 <= len(word) <= 6) or word in _INITIALS_NOT_A_NAME:
-        return False
-    vocabulary = everyday_words()
-    low = word.lower()
-    if not vocabulary or low in vocabulary:
-        return False
-    own = "".join(w[0] for w in re.findall(r"[A-Za-z]+", name)).lower()
-    places = {"".join(p[0] for p in re.findall(r"[a-z]+", o)) for o in ours}
-    return low != own and low not in places
-
-
-def _accented_name_word(word: str, ours) -> bool:
-    """Whether a capitalised word with accents right after our name is part of another group's own name, read as
-    ``_another_name_word`` reads it without them (round 25: "Grupo New Baby Network Málaga", "New Baby Network
-    Cancún"; in the 119 labelled files 4 namesakes, no true mention, write such a word there). Letters only, Latin
-    ones with accents, none of our places written either way; before our name such a word is still none ("Grŵp New
-    Baby Network Abertawe" is read by the word after)."""
-    import unicodedata
-
-    plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-    return not word.isascii() and word.isalpha() and plain.isascii() and fold(word) not in ours \
-        and _another_name_word(plain, ours)
-
-
 def named_elsewhere(sents, mentioned, matches_by_sentence, ours, products=frozenset(), after_only=False) -> str | None:
     """Our name written as part of someone else's own name each time the text names us, as first written, or None
     (round 20): a capitalised word that is none of our places right before it ("Bristol New Baby Network meetup",
@@ -339,26 +301,33 @@ _THE_BETWEEN = re.compile(r"\sthe\s*$")  # "<Capitalised> the <our name>": the c
 
 
 def _named_here(s: str, m, ours, products, after_only=False) -> str | None:
-    """``named_elsewhere`` for one match of our name in its sentence."""
+    """``named_elsewhere`` for one match of our name in its sentence: a capitalised word beside it, or else (round 25,
+    ``names25.name_word``) another body's initials or a word with accents after it."""
+    from .names25 import name_word
+
+    return _named_here_by(s, m, ours, products, after_only, lambda w, o, _after: _another_name_word(w, o)) or \
+        _named_here_by(s, m, ours, products, after_only, lambda w, o, after: name_word(w, m.text, o, after))
+
+
+def _named_here_by(s: str, m, ours, products, after_only, another) -> str | None:
+    """``_named_here`` with ``another`` (``(word, ours, after the name) -> bool``) saying which word beside the name is
+    a name's."""
     before, rest = s[max(0, m.start - 60):m.start], s[m.end:m.end + 80]
     if _rx.QUOTE_BEFORE.search(before.rstrip()) or re.search(r"['‘\"“]\s*(?:[A-Z][\w'’.&-]*\s+){1,3}$", before):
         return None
     w = None if after_only else _rx.CAP_BEFORE.search(before)
     if w and _THE_BETWEEN.search(w.group(0)):
         w = None  # round 21: "Ordered the New Baby Network box", "Aye the New Baby Network lassies": an opener, no name
-    if w and (_another_name_word(w.group(1), ours) or _initials_of_another(w.group(1), m.text, ours)):
+    if w and another(w.group(1), ours, False):
         more = re.search(r"(?:[A-Z][\w'’.&-]*\s+){0,2}$", before[:w.start(1)])  # "St Austell", "Army Welfare"
         return f"{more.group(0)}{w.group(1)} {s[m.start:m.end]}"
     w = None if after_only else _rx.CAP_START.search(before)
     if w and not _THE_BETWEEN.search(w.group(0)):
         word = w.group(1)
-        if word not in _START_OK and not word.endswith(("ed", "ing")) and (
-                _another_name_word(word, ours) or _initials_of_another(word, m.text, ours)):
+        if word not in _START_OK and not word.endswith(("ed", "ing")) and another(word, ours, False):
             return f"{word} {s[m.start:m.end]}"
     ext = _rx.EXTENDED.match(rest)
-    if ext and (_another_name_word(ext.group(1), ours) or _initials_of_another(ext.group(1), m.text, ours)
-                or _accented_name_word(ext.group(1), ours)) \
-            and ext.group(1) not in _LANGUAGE_AFTER \
+    if ext and another(ext.group(1), ours, True) and ext.group(1) not in _LANGUAGE_AFTER \
             and fold(ext.group(1)) not in _OURS_AFTER | _OUR_EVENTS | products:
         return f"{s[m.start:m.end]} {ext.group(1)}"
     return None
