@@ -375,6 +375,9 @@ class Judge:
             # vectors to tell us from a namesake; no describing word after the name: unsure, not dropped
             return Decision(UNSURE, p, f"maybe not us: {name} could be {kind}, but too little text to tell "
                                        f"({likely}); {UNSURE_CAP}")
+        ticker = self._round25_ticker(sents) if p < mdl.high else None
+        if ticker:
+            return Decision(NOT_US, p, f"not us: {ticker} ({likely})", english)
         weak = _weak_only(matches_by_sentence, mentioned)
         if product and p >= PRODUCT_FLOOR and (p < mdl.low or weak):
             # a product of ours beside the name (round 16): it reads like a namesake's podcast or shop, but we have one
@@ -411,6 +414,18 @@ class Judge:
         if p < mdl.high:
             return Decision(UNSURE, p, f"maybe not us: {name} could be {kind} ({likely}); {UNSURE_CAP}")
         return Decision(US, p, f"reads like us ({likely})")
+
+    def _round25_ticker(self, sents) -> str | None:
+        """Round 25: our short name or our name run together written as a cashtag ("$NBN", "$NEWBABYNETWORK"), a
+        crypto token's ticker, in words for the reason, or None. In the 119 labelled files one may read, 90 texts write
+        "$NBN": 89 are about a token, the one true mention names us "New Baby Network CIC" (strong evidence, decided
+        before this). Read only when the model is unsure or says not us; a text graded crisis is still kept unless
+        P(us) is under the crisis valve's floor (the decision is the model's own "not us")."""
+        names = [n for n in self.config.organisation.short_names if n.strip()]
+        names.append(re.sub(r"[^\w]", "", self.config.organisation.name))
+        rx = re.compile(r"(?<![\w$])\$(" + "|".join(re.escape(n) for n in names if n) + r")(?!\w)", re.I)
+        hit = next((m for _f, s in sents for m in [rx.search(s)] if m), None)
+        return f"'{hit.group(0)}' is a crypto token's ticker" if hit else None
 
     @staticmethod
     def _too_short(sents, mentioned, matches_by_sentence, after, ours=frozenset()) -> bool:

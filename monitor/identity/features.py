@@ -7,7 +7,8 @@ import re
 
 from ..text import fold
 from .words import (_CAP_BEFORE_OK, _GROUPS_NAMES, _NEAR_KINDS, _OFF_TOPIC, _OFF_TOPIC_RX, _OTHER_AFTER, _OUR_EVENTS,
-                    _LANGUAGE_AFTER, _NEVER_PART_OF_A_NAME, _OUR_TOPIC_RX, _OURS_AFTER, _START_OK, _TRADE_AFTER, _rx, words_after)
+                    _LANGUAGE_AFTER, _NEVER_PART_OF_A_NAME, _OUR_TOPIC_RX, _OURS_AFTER, _START_OK, _TRADE_AFTER,
+                    _TRADE_AFTER_SHORT, _rx, words_after)
 
 FEATURES = ("namesake-likeness", "our place", "namesake word after name", "our word after name", "possessed by another",
             "abroad (text)", "abroad (name sentence)") + tuple(f"{g} words (name sentence)" for g in _GROUPS_NAMES) \
@@ -300,23 +301,33 @@ _THE_BETWEEN = re.compile(r"\sthe\s*$")  # "<Capitalised> the <our name>": the c
 
 
 def _named_here(s: str, m, ours, products, after_only=False) -> str | None:
-    """``named_elsewhere`` for one match of our name in its sentence."""
+    """``named_elsewhere`` for one match of our name in its sentence: a capitalised word beside it, or else (round 25,
+    ``names25.name_word``) another body's initials or a word with accents after it."""
+    from .names25 import name_word
+
+    return _named_here_by(s, m, ours, products, after_only, lambda w, o, _after: _another_name_word(w, o)) or \
+        _named_here_by(s, m, ours, products, after_only, lambda w, o, after: name_word(w, m.text, o, after))
+
+
+def _named_here_by(s: str, m, ours, products, after_only, another) -> str | None:
+    """``_named_here`` with ``another`` (``(word, ours, after the name) -> bool``) saying which word beside the name is
+    a name's."""
     before, rest = s[max(0, m.start - 60):m.start], s[m.end:m.end + 80]
     if _rx.QUOTE_BEFORE.search(before.rstrip()) or re.search(r"['‘\"“]\s*(?:[A-Z][\w'’.&-]*\s+){1,3}$", before):
         return None
     w = None if after_only else _rx.CAP_BEFORE.search(before)
     if w and _THE_BETWEEN.search(w.group(0)):
         w = None  # round 21: "Ordered the New Baby Network box", "Aye the New Baby Network lassies": an opener, no name
-    if w and _another_name_word(w.group(1), ours):
+    if w and another(w.group(1), ours, False):
         more = re.search(r"(?:[A-Z][\w'’.&-]*\s+){0,2}$", before[:w.start(1)])  # "St Austell", "Army Welfare"
         return f"{more.group(0)}{w.group(1)} {s[m.start:m.end]}"
     w = None if after_only else _rx.CAP_START.search(before)
     if w and not _THE_BETWEEN.search(w.group(0)):
         word = w.group(1)
-        if word not in _START_OK and not word.endswith(("ed", "ing")) and _another_name_word(word, ours):
+        if word not in _START_OK and not word.endswith(("ed", "ing")) and another(word, ours, False):
             return f"{word} {s[m.start:m.end]}"
     ext = _rx.EXTENDED.match(rest)
-    if ext and _another_name_word(ext.group(1), ours) and ext.group(1) not in _LANGUAGE_AFTER \
+    if ext and another(ext.group(1), ours, True) and ext.group(1) not in _LANGUAGE_AFTER \
             and fold(ext.group(1)) not in _OURS_AFTER | _OUR_EVENTS | products:
         return f"{s[m.start:m.end]} {ext.group(1)}"
     return None
@@ -434,7 +445,7 @@ def short_name_spelled_out(config, sents, mentioned, matches_by_sentence) -> str
 
 _TRADE_WORD = re.compile(r"['’]?s?[ \t]+([A-Z][A-Za-z]+|TV|FM|FC)(?![\w'’])")
 _NEXT_WORD = re.compile(r"[ \t]+([A-Z][A-Za-z]+|TV|FM|FC)(?![\w'’])")
-_BUSINESS_AFTER = frozenset((_TRADE_AFTER | _OTHER_AFTER) - _OURS_AFTER)  # built once, read per short-name candidate
+_BUSINESS_AFTER = frozenset((_TRADE_AFTER | _TRADE_AFTER_SHORT | _OTHER_AFTER) - _OURS_AFTER)  # built once, read per short-name candidate
 
 
 def short_name_off_topic(text: str, ours=frozenset(), places_rx=None) -> str | None:

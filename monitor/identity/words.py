@@ -90,6 +90,10 @@ energy fitness football fc netball rugby cricket league division dental pharmacy
 nails cleaning cleaners catering foods bakery restaurant takeaway travel tours airways printing print signs productions
 records entertainment technologies tech systems software digital engineering manufacturing steel plastics packaging
 supplies wholesale trading welfare atlas""".split())
+# Round 25: more trades, after a short name only (``features.short_name_elsewhere``: "NBN Kayaks" hiring sit-on-tops
+# on a loch in our area); in the 119 labelled files read so, every one after "NBN" is someone else's (48 texts).
+_TRADE_AFTER_SHORT = set("""kayaks canoes boats bikes cycles hire rentals brewing brewery butchers cinemas fencing glamping
+hairdressing joinery kennels landscaping marine pharma plant realty tyres tools ventures wealth academy""".split())
 # Round 21: "atlas" for the NBN Atlas (the National Biodiversity Network's species records, a namesake nobody lists):
 # in the 93 labelled files 14 short-name candidates name it or its sightings, none of them ours.
 _OURS_AFTER = set("""group groups cafe café cafes cafés volunteer volunteers team founder founders staff session sessions
