@@ -179,12 +179,13 @@ def short_form_hint(places):
     network lot / one / lady / who..." (``shortforms._round21``); since round 22 "that network lot", a place's last
     word or nickname ("Drayton", "Chippy": a superset of ``shortforms.nicknames``), and "library", "bank", "swap" or
     "visit" beside one of our places (``shortforms22._round22``); since round 24 "baby network" in lower case
-    (``shortforms24``), and "volunteers" or "sling" with one of our places. A function of the text."""
+    (``shortforms24``), and "volunteers" or "sling" with one of our places; since round 25 "sling library"
+    (``shortforms25``). A function of the text."""
     names = {fold(w).strip() for p in places if p.strip() for w in (p, p.split()[0], p.split()[-1])}
     names = sorted(names | {fold(n) for n in nickname_forms(places)}, key=len, reverse=True)  # round 22: "Chippy"
     place = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.I) if names else None
-    baby = re.compile(r"[Bb]aby[ \t]+network|(?i:baby[ \t]+charity|(?:the|that|those)[ \t]+network[ \t]+(?:lot|one|"
-                      r"lady|ladies|woman|women|worker|volunteer|people|girls|folk|who))")  # round 21: "the network lot"
+    baby = re.compile(r"[Bb]aby[ \t]+network|(?i:baby[ \t]+charity|sling[ \t]+library|(?:the|that|those)[ \t]+network[ \t]+"
+                      r"(?:lot|one|lady|ladies|woman|women|worker|volunteer|people|girls|folk|who))")  # round 21: "the network lot"
     # round 22 also "the sling library / baby bank / swap shop / home visits" with our place
     word = re.compile(r"(?<![\w])(?:network|one|group|caf[eé]|session|library|bank|swap|visit\w*|volunteers?|sling)(?![\w])",
                       re.I)  # round 24: "the volunteers at Llandeilo", "the sling thing in St Monans"
@@ -199,7 +200,9 @@ def short_form_hint(places):
 _DOUBTS_LOOKALIKE = re.compile(
     r"(?<![\w])(?:(?:is|are)[ \t]+(?:this|that|it|they)[ \t]+(?:actually[ \t]+|really[ \t]+)?"
     r"(?:them|you|their|yours|the[ \t]+real|official|real)|(?:not|isn'?t|is[ \t]+not)[ \t]+(?:them|you|their[ \t]+account)|"
-    r"the[ \t]+real[ \t]+(?:one|page|account|charity|logo)|real[ \t]+account|(?:same|their|your|the[ \t]+real)[ \t]+logo|"
+    r"the[ \t]+real[ \t]+(?:one|1|page|account|charity|logo)|real[ \t]+account|"
+    r"(?:same|their|your|the[ \t]+real)[ \t]+(?:[a-z]+[ \t]+)?logo|(?:actually|really)[ \t]+them|"
+    r"(?:is|are|'s|’s)[ \t]+not[ \t]+the[ \t]+(?:[A-Z][\w]*[ \t]+)?(?:charity|one|group)|"
     r"looks?[ \t]+exactly[ \t]+like|(?:doesn'?t|does[ \t]+not)[ \t]+(?:seem|look)[ \t]+like[ \t]+them|copied|copying|"
     r"smells?[ \t]+(?:fishy|off|like[ \t]+a[ \t]+scam)|seems?[ \t]+off|feels?[ \t]+off)"
     r"(?![\w])", re.I)

@@ -1,0 +1,95 @@
+"""Short forms of us, round 25 (issue 15): the rules ``shortforms.short_form`` reads after round 24's (``_round25``).
+Like every short form the text is unsure (watch at most; a crisis at alert at most unless the model is sure:
+``Judge.product_only``); each rule can be switched off (``RULES25``) and was measured alone on every labelled file
+of the check, on the texts the start code read nothing in (README "Is it us?", figures in the round's commit):
+
+- **"sling library"**: "the sling library" (or "Sling library ..." starting a sentence), "library" in lower case,
+  in a text that names no other town, no place abroad and no other group in capitals, not after another thing's
+  capitalised name ("the Bristol sling library") unless that is one of our places or products. Round 22 read it only
+  with one of our places; new writers' parents wrote it on its own ("Waiting list for the sling library is 5
+  weeks??"), and no labelled text not about us does;
+- **"the baby charity"**: "the / that baby charity" with nothing else of ours needed ("did you hear the woman that runs
+  the baby charity is stepping down?"), not after "not", in a text naming no other town and no other group in
+  capitals (round 21 read it only with one of our places or a word of our work);
+- **"baby network thing"**: "baby network" in lower case right before something we run or own ("Baby network minibus
+  parked on the double yellows", "Our online baby network group tonight", "the dales baby network charity"): not
+  "group chat", not after a capitalised word inside a sentence ("Newbury Baby Network group"), in a text naming no
+  other town and no other group in capitals;
+- **"bundle bank at place"**: "the bundle bank" with one of our places in its sentence and no other town in the text
+  ("the bundle bank in Lochcarron"), as round 22 reads "the baby bank".
+
+Elsewhere (``products.Products.alone``, ``shortforms24._product_word_alone``) round 25 also lets a product's name be
+followed by a platform its group chats on or a feast ("Penk Pebbles WhatsApp", "the Kittiwakes Christmas party"),
+which were read as another thing's name (``ours_after``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..text import fold
+from .shortforms import _OTHER_GROUP, _OTHER_NETWORK, _OUR_NAME_BEFORE, ShortForm, _sentence_at
+
+RULES25 = {"sling library", "the baby charity", "baby network thing", "bundle bank at place", "platform after",
+           "product without place alone"}
+
+_SLING_LIBRARY = re.compile(r"(?<![\w@#-])[Ss]ling[ \t]+library(?:['’]s)?(?![\w-])")
+_THE_CHARITY = re.compile(r"(?<![\w@#-])(?:[Tt]he|[Tt]hat)[ \t]+baby[ \t]+charity(?:['’]s)?(?![\w-])")
+_NOT_BEFORE = re.compile(r"(?<![\w])(?:not|no|nothing[ \t]+to[ \t]+do[ \t]+with)[ \t]+$", re.I)
+_BN_THING = re.compile(r"(?<![\w@#-])[Bb]aby[ \t]+network[ \t]+(?:minibus|bus|van|charity|group(?![ \t]+chat)s?|"
+                       r"caf[eé]s?|sessions?|party|picnic)(?![\w-])")
+_BUNDLE_BANK = re.compile(r"(?<![\w-])(?:the|at|to|from)[ \t]+bundle[ \t]+bank(?![\w-])", re.I)
+_CAPITALISED_BEFORE = re.compile(r"([.!?\n(]?)[ \t]*([A-Z][\w'’-]*)[ \t]+$")
+# a platform a group of ours chats or posts on, a feast of its year: after a product's name, not another thing's name
+_PLATFORMS = frozenset("whatsapp facebook fb insta instagram messenger zoom tiktok snapchat christmas xmas easter".split())
+
+
+def ours_after(word: str) -> bool:
+    """Whether ``word``, right after a product's name, leaves the name ours (``Products.alone``, ``_product_word_alone``):
+    a platform ("Penk Pebbles WhatsApp") or a feast ("Kittiwakes Christmas party"). Not a word shouted in capitals:
+    "Brewood Bundle Barn STRIPPED BARE" is ours, "Cwtch Club LOST MY DOG" a dog daycare's (t79)."""
+    if "platform after" not in RULES25:
+        return False
+    return fold(word) in _PLATFORMS
+
+
+def _named_before(text: str, at: int, places_rx) -> bool:
+    """Whether a capitalised word inside a sentence, none of our places, comes right before ``at`` ("the Bristol sling
+    library"); not one starting the text or a sentence."""
+    cap = _CAPITALISED_BEFORE.search(text[:at])
+    if cap is None or cap.start() == 0 or cap.group(1):
+        return False
+    return not (places_rx is not None and places_rx.fullmatch(fold(cap.group(2))))
+
+
+def _round25(text, folded, places_rx, products, elsewhere) -> str | None:
+    """Round 25's rules, in the module doc's order, each unless switched off in ``RULES25``; ``elsewhere`` is
+    ``short_form``'s (whether a text names another town or a place abroad outside the short form)."""
+    if len(text) != len(folded) or _OTHER_GROUP.search(text):
+        return None  # another group named in capitals ("Norwich Baby Bank Network"): theirs
+    for rule, rx in (("sling library", _SLING_LIBRARY), ("the baby charity", _THE_CHARITY),
+                     ("baby network thing", _BN_THING)):
+        if rule not in RULES25:
+            continue
+        for m in rx.finditer(text):
+            if _named_before(text, m.start(), places_rx) or _NOT_BEFORE.search(text[:m.start()]) or \
+                    _OUR_NAME_BEFORE.search(folded[:m.start()]):
+                continue
+            if rx is _BN_THING and _OTHER_NETWORK.search(fold(_sentence_at(text, m.start()) or text)):
+                continue
+            if not elsewhere(text, folded[:m.start()] + " " + folded[m.end():]):
+                return ShortForm(f"'{' '.join(m.group(0).split())}'", rule)
+    if "bundle bank at place" in RULES25 and places_rx is not None:
+        for m in _BUNDLE_BANK.finditer(text):
+            here = places_rx.search(fold(_sentence_at(text, m.start()) or ""))
+            if here is not None and not elsewhere(text, folded[:m.start()] + " " + folded[m.end():]):
+                return ShortForm(f"'{' '.join(m.group(0).split())}', with our place {here.group(0).title()}",
+                                 "bundle bank at place")
+    if "product without place alone" in RULES25 and products:
+        from .shortforms24 import _product_without_place
+
+        found = _product_without_place(text, places_rx, products,
+                                       lambda a, b: not elsewhere(text, folded[:a] + " " + folded[b:]))
+        if found is not None:
+            return ShortForm(str(found), "product without place alone")
+    return None
