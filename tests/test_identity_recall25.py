@@ -1,6 +1,7 @@
 """Is it us? Round 25's forms that never write our name (issue 15, ``shortforms25._round25`` and three widenings of
 older rules): "the sling library" and "the baby charity" on their own, "baby network minibus / group / charity", "the
-bundle bank" with one of our places, a product without its place word and nothing else of ours, a product's name
+bundle bank" with one of our places, "baby café / group" with one of our places anywhere, a product without its place
+word and nothing else of ours, a product's whole name with some of its capitals ("Holy Loch hamper"), a product's name
 before the platform its group chats on ("Wye Wrigglers WhatsApp"), a hyphenated place's first word ("Stanton" for
 Stanton-in-Peak), "at <our place> for the group", and a look-alike handle said to use our logo or not to be us.
 Each is read unsure (watch at most); another town's, another group's and a denied one stay out."""
@@ -45,6 +46,10 @@ FORMS = [  # (text, rule, words quoted in the reason); the first five are switch
      "'the bundle bank', with our place Tideswell"),
     ("Got KICKED OUT of the Cradle Cupboard at closing time. Fair. Came home with a snowsuit", "product without place alone",
      "'Cradle Cupboard'"),
+    ("My 7mo nearly choked on a rattle from the Hathersage Cradle cupboard. Check yours NOW", "product part capitals",
+     "'Hathersage Cradle cupboard'"),
+    ("parking at Eyam hall on baby café mornings is carnage, could folk car share", "baby café with place",
+     "'baby café', with our place Eyam"),
     ("Someone's posted screenshots from the private Wrigglers WhatsApp into the village chat, names and all",
      "product word alone", "'Wrigglers'"),
     ("Flat above the shop on Market Place in Stanton, the woman from the baby group used to visit. Nobody answers",
@@ -81,6 +86,10 @@ def test_a_product_before_its_platform_is_ours(cfg):
     "Cradle Cupboard Antiques has a lovely old cot for the baby",  # another thing's name
     "Wye Wrigglers LOST MY DOG. Dropped her at 8, found her on the A6",  # a shouted word: another thing's
     "The sling library in Sheffield is brilliant",  # another town in the text
+    "HathersageCradleCupboard giveaway for the baby, enter now",  # run together, not as listed
+    "Hathersage cradle cupboard plans for the baby's room",  # words starting a sentence, an ordinary phrase
+    "Loved the Bristol baby café, nothing like it near Eyam",  # another town's, by its name
+    "The baby group at the Sheffield hall is lovely, we drive over from Eyam",  # another town in the text
 ])
 def test_ordinary_phrases_and_namesakes_stay_out(cfg, body):
     an = analyser(cfg)
@@ -92,7 +101,7 @@ def test_each_round25_rule_can_be_switched_off(cfg, monkeypatch):
     reads them: they are what the start code lost)."""
     monkeypatch.setattr(shortforms25, "RULES25", set())
     an = analyser(cfg)
-    assert [body for body, _rule, _words in FORMS[:8] if an.analyse("", body) is not None] == []
+    assert [body for body, _rule, _words in FORMS[:10] if an.analyse("", body) is not None] == []
     assert an.identity.names_product("Has anyone got the link to the Wye Wrigglers WhatsApp?") is None
 
 

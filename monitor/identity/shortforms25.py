@@ -17,6 +17,19 @@ of the check, on the texts the start code read nothing in (README "Is it us?", f
   other town and no other group in capitals;
 - **"bundle bank at place"**: "the bundle bank" with one of our places in its sentence and no other town in the text
   ("the bundle bank in Lochcarron"), as round 22 reads "the baby bank".
+- **"baby café with place"**: "baby café / baby group" (any word before it but another capitalised name: "the Bristol
+  baby café") with one of our places anywhere in the text and no other town ("parking at Kilmun hall on baby café
+  mornings is carnage"); round 22 read it only after "the / at / to" ("kind in text");
+- **"product part capitals"**: a product's whole name written with some of its capitals and not all ("one of the Holy
+  Loch hamper bags", "the Bow Fiddle sling library"), its words as listed, in a text naming no other town
+  (``_product_part_capitals``);
+- **"product without place alone"**: round 24's "product without place" ("the Bundle Barn" for "the Brewood Bundle
+  Barn") with nothing else of ours needed, in a text naming no other town.
+
+Each alone, on every labelled file, read no text not about us. Not kept: "the baby group / café" with a word of our
+work and no place (12 true mentions, 2 other texts); a word shouted after a product ("Cwtch Club LOST MY DOG": a dog
+daycare, t79); a product's name with "&" for "and", run together or hyphenated (6 namesakes: "Wrap & Roam",
+"OwlLine").
 
 Elsewhere (``products.Products.alone``, ``shortforms24._product_word_alone``) round 25 also lets a product's name be
 followed by a platform its group chats on or a feast ("Penk Pebbles WhatsApp", "the Kittiwakes Christmas party"),
@@ -28,10 +41,12 @@ from __future__ import annotations
 import re
 
 from ..text import fold
-from .shortforms import _OTHER_GROUP, _OTHER_NETWORK, _OUR_NAME_BEFORE, ShortForm, _sentence_at
+from .products import _NOT_A_NAME
+from .shortforms import (_NOT_OURS_AFTER, _OTHER_GROUP, _OTHER_NETWORK, _OUR_NAME_BEFORE, ShortForm, _sentence_at,
+                         _word_after)
 
 RULES25 = {"sling library", "the baby charity", "baby network thing", "bundle bank at place", "platform after",
-           "product without place alone"}
+           "product without place alone", "product part capitals", "baby café with place"}
 
 _SLING_LIBRARY = re.compile(r"(?<![\w@#-])[Ss]ling[ \t]+library(?:['’]s)?(?![\w-])")
 _THE_CHARITY = re.compile(r"(?<![\w@#-])(?:[Tt]he|[Tt]hat)[ \t]+baby[ \t]+charity(?:['’]s)?(?![\w-])")
@@ -39,6 +54,7 @@ _NOT_BEFORE = re.compile(r"(?<![\w])(?:not|no|nothing[ \t]+to[ \t]+do[ \t]+with)
 _BN_THING = re.compile(r"(?<![\w@#-])[Bb]aby[ \t]+network[ \t]+(?:minibus|bus|van|charity|group(?![ \t]+chat)s?|"
                        r"caf[eé]s?|sessions?|party|picnic)(?![\w-])")
 _BUNDLE_BANK = re.compile(r"(?<![\w-])(?:the|at|to|from)[ \t]+bundle[ \t]+bank(?![\w-])", re.I)
+_BABY_CAFE = re.compile(r"(?<![\w@#-])[Bb]aby[ \t]+(?:caf[eé]|group)s?(?![\w-])")
 _CAPITALISED_BEFORE = re.compile(r"([.!?\n(]?)[ \t]*([A-Z][\w'’-]*)[ \t]+$")
 # a platform a group of ours chats or posts on, a feast of its year: after a product's name, not another thing's name
 _PLATFORMS = frozenset("whatsapp facebook fb insta instagram messenger zoom tiktok snapchat christmas xmas easter".split())
@@ -85,6 +101,20 @@ def _round25(text, folded, places_rx, products, elsewhere) -> str | None:
             if here is not None and not elsewhere(text, folded[:m.start()] + " " + folded[m.end():]):
                 return ShortForm(f"'{' '.join(m.group(0).split())}', with our place {here.group(0).title()}",
                                  "bundle bank at place")
+    if "product part capitals" in RULES25 and products:
+        found = _product_part_capitals(text, folded, places_rx, products, elsewhere)
+        if found is not None:
+            return found
+    if "baby café with place" in RULES25 and places_rx is not None:
+        place = places_rx.search(folded)
+        for m in _BABY_CAFE.finditer(text) if place is not None else ():
+            cap = _CAPITALISED_BEFORE.search(text[:m.start()])
+            named = cap is not None and cap.start() > 0 and not cap.group(1) and \
+                re.sub(r"['’].*", "", cap.group(2)) not in _NOT_A_NAME and not places_rx.fullmatch(fold(cap.group(2)))
+            if not named and not _NOT_BEFORE.search(text[:m.start()]) and \
+                    not elsewhere(text, folded[:m.start()] + " " + folded[m.end():]):
+                return ShortForm(f"'{' '.join(m.group(0).split())}', with our place {place.group(0).title()}",
+                                 "baby café with place")
     if "product without place alone" in RULES25 and products:
         from .shortforms24 import _product_without_place
 
@@ -93,3 +123,43 @@ def _round25(text, folded, places_rx, products, elsewhere) -> str | None:
         if found is not None:
             return ShortForm(str(found), "product without place alone")
     return None
+
+
+def _product_part_capitals(text, folded, places_rx, products, elsewhere) -> str | None:
+    """A product's whole name written with some of its capitals and not all ("one of the Holy Loch hamper bags" for
+    "the Holy Loch Hamper", "the Bow Fiddle sling library"), its words as listed (not "&" for "and", not run together
+    or hyphenated), its first letter capitalised and not as words starting a sentence ("Dusk line at ..."), in a text
+    naming no other town; not in quotes, not followed by a capitalised word (but a platform) or a word saying it is
+    another kind of thing."""
+    from .shortforms22 import _OTHER_KIND, _any_case, _sentence_case
+
+    for product, rx in _any_case(tuple(products)):
+        listed = " ".join(w for w in _name_words_of(product))
+        for m in rx.finditer(folded):
+            written = text[m.start():m.end()]
+            if written == written.lower() or written.isupper() or not written[:1].isupper() or \
+                    " ".join(written.split()) == listed or _sentence_case(written) or \
+                    _stem(written) != _stem(listed):
+                continue  # lower case (round 22), shouted, as listed (``Products.alone``), an ordinary phrase, or
+                # written another way ("Wrap & Roam", "OwlLine", "Rattle N Roll": t78, t83 and t81's namesakes)
+            if text[max(0, m.start() - 1):m.start()] in "'‘\"“" and m.start() > 0:
+                continue
+            after = _word_after(text, m.end())
+            if (after[:1].isupper() and not ours_after(after)) or fold(after) in _NOT_OURS_AFTER or \
+                    fold(after) in _OTHER_KIND:
+                continue
+            if not elsewhere(text, folded[:m.start()] + " " + folded[m.end():]):
+                return ShortForm(f"'{' '.join(written.split())}', our product '{product}'", "product part capitals")
+    return None
+
+
+def _stem(words: str) -> str:
+    """``words`` folded, spaced once, a last "s" left off (a product's name in the singular or plural)."""
+    return re.sub(r"e?s$", "", " ".join(fold(words).split()))
+
+
+def _name_words_of(product) -> list:
+    from .shortforms import _name_words
+
+    words = _name_words(product)
+    return words[1:] if words and words[0].lower() == "the" else words
