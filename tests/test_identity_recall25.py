@@ -32,9 +32,9 @@ def analyser(cfg):
 
 
 FORMS = [  # (text, rule, words quoted in the reason); the first five are switched off with ``RULES25``
-    ("Waiting list for the sling library is 5 weeks?? By the time I get one he'll be walking", "sling library",
+    ("Waiting list for the sling library is 5 weeks?? By the time I get one the baby will be walking", "sling library",
      "'sling library'"),
-    ("Sling library has gone to Saturdays only. A pain for those of us working weekends", "sling library",
+    ("Sling library has gone to Saturdays only. A pain for the mums working weekends", "sling library",
      "'Sling library'"),
     ("did you hear the woman that runs the baby charity is stepping down? dunno if its true", "the baby charity",
      "'the baby charity'"),
@@ -85,7 +85,8 @@ def test_a_product_before_its_platform_is_ours(cfg):
     "Got a pram from the bundle bank in Chesterfield, lovely volunteers",  # not one of our places
     "Cradle Cupboard Antiques has a lovely old cot for the baby",  # another thing's name
     "Wye Wrigglers LOST MY DOG. Dropped her at 8, found her on the A6",  # a shouted word: another thing's
-    "The sling library in Sheffield is brilliant",  # another town in the text
+    "The sling library in Sheffield is brilliant for the baby",  # another town in the text
+    "Waiting list for the sling library is 5 weeks?? By the time I get one he'll be walking",  # nothing of ours
     "HathersageCradleCupboard giveaway for the baby, enter now",  # run together, not as listed
     "Hathersage cradle cupboard plans for the baby's room",  # words starting a sentence, an ordinary phrase
     "Loved the Bristol baby café, nothing like it near Eyam",  # another town's, by its name

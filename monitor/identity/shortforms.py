@@ -186,7 +186,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     return _round21(text, folded, place, places_rx, products, our_topic, elsewhere) or \
         _round22(text, folded, place, places_rx, products, our_topic, elsewhere) or \
         _round24(text, folded, places_rx, products, gate, shorts, our_topic, elsewhere) or \
-        _round25(text, folded, places_rx, products, elsewhere)
+        _round25(text, folded, places_rx, products, our_topic, elsewhere)
 
 
 # Round 21's rules (``_round21``), each measured on its own (README "Is it us?"); a bench may switch one off.

@@ -4,10 +4,11 @@ Like every short form the text is unsure (watch at most; a crisis at alert at mo
 of the check, on the texts the start code read nothing in (README "Is it us?", figures in the round's commit):
 
 - **"sling library"**: "the sling library" (or "Sling library ..." starting a sentence), "library" in lower case,
-  in a text that names no other town, no place abroad and no other group in capitals, not after another thing's
-  capitalised name ("the Bristol sling library") unless that is one of our places or products. Round 22 read it only
-  with one of our places; new writers' parents wrote it on its own ("Waiting list for the sling library is 5
-  weeks??"), and no labelled text not about us does;
+  with a word of our work outside it (a baby, a carrier, volunteers...) or one of our places, in a text that names no
+  other town, no place abroad and no other group in capitals, not after another thing's capitalised name ("the
+  Bristol sling library") unless that is one of our places. Round 22 read it only with one of our places in the
+  text. Not the bare phrase with nothing else of ours ("the sling library at the church is shut", round 16's test):
+  read so too it found 14 more true mentions and no other labelled text, but says "us" from a common phrase alone;
 - **"the baby charity"**: "the / that baby charity" with nothing else of ours needed ("did you hear the woman that runs
   the baby charity is stepping down?"), not after "not", in a text naming no other town and no other group in
   capitals (round 21 read it only with one of our places or a word of our work);
@@ -78,9 +79,9 @@ def _named_before(text: str, at: int, places_rx) -> bool:
     return not (places_rx is not None and places_rx.fullmatch(fold(cap.group(2))))
 
 
-def _round25(text, folded, places_rx, products, elsewhere) -> str | None:
-    """Round 25's rules, in the module doc's order, each unless switched off in ``RULES25``; ``elsewhere`` is
-    ``short_form``'s (whether a text names another town or a place abroad outside the short form)."""
+def _round25(text, folded, places_rx, products, our_topic, elsewhere) -> str | None:
+    """Round 25's rules, in the module doc's order, each unless switched off in ``RULES25``; ``our_topic`` and
+    ``elsewhere`` are ``short_form``'s (the words of our work; whether a text names another town or a place abroad)."""
     if len(text) != len(folded) or _OTHER_GROUP.search(text):
         return None  # another group named in capitals ("Norwich Baby Bank Network"): theirs
     for rule, rx in (("sling library", _SLING_LIBRARY), ("the baby charity", _THE_CHARITY),
@@ -93,7 +94,10 @@ def _round25(text, folded, places_rx, products, elsewhere) -> str | None:
                 continue
             if rx is _BN_THING and _OTHER_NETWORK.search(fold(_sentence_at(text, m.start()) or text)):
                 continue
-            if not elsewhere(text, folded[:m.start()] + " " + folded[m.end():]):
+            rest = folded[:m.start()] + " " + folded[m.end():]
+            if rx is _SLING_LIBRARY and not (our_topic.search(rest) or (places_rx is not None and places_rx.search(rest))):
+                continue  # "the sling library at the church is shut": a bare phrase, nothing of ours
+            if not elsewhere(text, rest):
                 return ShortForm(f"'{' '.join(m.group(0).split())}'", rule)
     if "bundle bank at place" in RULES25 and places_rx is not None:
         for m in _BUNDLE_BANK.finditer(text):
