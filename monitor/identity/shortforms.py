@@ -131,7 +131,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     folded = fold(text)
     place = places_rx.search(folded) if places_rx is not None else None
     if place is None and "network" not in folded and not shorts and not getattr(shorts, "products", ()) \
-            and "charity" not in folded:
+            and "charity" not in folded and not _rated(text):  # round 25: a review ("shortforms25b")
         return None
     m = next((b for b in _BABY_NETWORK.finditer(text) if not _OUR_NAME_BEFORE.search(folded[:b.start()])
               and not _OTHER_NETWORK.search(fold(_sentence_at(text, b.start())))), None)
@@ -177,6 +177,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     from .shortforms22 import _round22
     from .shortforms24 import _round24
     from .shortforms25 import _round25
+    from .shortforms25b import _round25b
 
     def gate(a, b):  # one of our places, or a word of our work outside [a, b) and no other town
         rest = folded[:a] + " " + folded[b:]
@@ -186,7 +187,14 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     return _round21(text, folded, place, places_rx, products, our_topic, elsewhere) or \
         _round22(text, folded, place, places_rx, products, our_topic, elsewhere) or \
         _round24(text, folded, places_rx, products, gate, shorts, our_topic, elsewhere) or \
-        _round25(text, folded, places_rx, products, our_topic, elsewhere)
+        _round25(text, folded, places_rx, products, our_topic, elsewhere) or \
+        _round25b(text, folded, places_rx, elsewhere)
+
+
+def _rated(text: str) -> bool:
+    from .shortforms25b import _RATING
+
+    return bool(_RATING.search(text))
 
 
 # Round 21's rules (``_round21``), each measured on its own (README "Is it us?"); a bench may switch one off.
