@@ -58,7 +58,7 @@ from .analyse_sentiment import Feeling
 from .config import Config
 from .levels import SEVERITIES
 from .keywords import AnyKeyword, KeywordSet, needle
-from .matching import Matcher, doubts_lookalike, phrase_regex, short_form_hint
+from .matching import Matcher, doubts_lookalike, phrase_regex, short_form_hint, spelt_unsure
 from .text import fold, sentences, snippet, tidy
 
 # A sentence starting like this carries on talking about whoever came before.
@@ -322,7 +322,7 @@ class Analyser(Judging, Grading):
 
         # -- identity (issue 15, monitor/identity/): a name match is only a candidate --
         decision = None if lookalikes or to_us else self.identity.product_only(product) if product else \
-            self.identity.decide(sents, mentioned, matches_by_sentence)
+            spelt_unsure(self.identity.decide(sents, mentioned, matches_by_sentence), mentioned, matches_by_sentence)
         self.last_identity = decision
         if decision is not None and decision.strong:
             return None  # a weaker "not us" is dropped below, unless the text is graded crisis

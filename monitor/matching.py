@@ -21,7 +21,8 @@ Rules (each one learnt from a false positive or a miss):
   ("new baby netwrok", "Nu Baby Network", "New Baby Networks", "New Babies Network": flag
   ``misspelled``; at most two letters off, or the same consonants, or one word in the plural), and the organisation's
   ``short_names`` ("NBN", "nbn", "#NBN", and an acronym's own capitals starting a hashtag with a word
-  after them, "#NBNvolunteer": flag ``short name``; Australia's broadband
+  after them, "#NBNvolunteer", or its capitals with dots or spaces, "N.B.N.", "N B N": flag ``short name``,
+  ``text`` its letters; Australia's broadband
   network and a podcast share it). Exclude phrases and the handle/hashtag boundaries
   apply to them as to any match.
 - A hashtag is read as its words (``Matcher._in_hashtags``): "#BoycottNewBabyNetwork" is a match,
@@ -179,16 +180,24 @@ def short_form_hint(places):
     network lot / one / lady / who..." (``shortforms._round21``); since round 22 "that network lot", a place's last
     word or nickname ("Drayton", "Chippy": a superset of ``shortforms.nicknames``), and "library", "bank", "swap" or
     "visit" beside one of our places (``shortforms22._round22``); since round 24 "baby network" in lower case
-    (``shortforms24``), and "volunteers" or "sling" with one of our places. A function of the text."""
+    (``shortforms24``), and "volunteers" or "sling" with one of our places; since round 25 "sling library"
+    (``shortforms25``), and a review's rating with something we do ("★★☆☆☆ ... home visitor", ``shortforms25b``). A
+    function of the text."""
     names = {fold(w).strip() for p in places if p.strip() for w in (p, p.split()[0], p.split()[-1])}
     names = sorted(names | {fold(n) for n in nickname_forms(places)}, key=len, reverse=True)  # round 22: "Chippy"
     place = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.I) if names else None
-    baby = re.compile(r"[Bb]aby[ \t]+network|(?i:baby[ \t]+charity|(?:the|that|those)[ \t]+network[ \t]+(?:lot|one|"
-                      r"lady|ladies|woman|women|worker|volunteer|people|girls|folk|who))")  # round 21: "the network lot"
+    baby = re.compile(r"[Bb]aby[ \t]+network|(?i:baby[ \t]+charity|sling[ \t]+library|(?:the|that|those)[ \t]+network[ \t]+"
+                      r"(?:lot|one|lady|ladies|woman|women|worker|volunteer|people|girls|folk|who))")  # round 21: "the network lot"
     # round 22 also "the sling library / baby bank / swap shop / home visits" with our place
     word = re.compile(r"(?<![\w])(?:network|one|group|caf[eé]|session|library|bank|swap|visit\w*|volunteers?|sling)(?![\w])",
                       re.I)  # round 24: "the volunteers at Llandeilo", "the sling thing in St Monans"
-    return lambda text: bool(baby.search(text) or (place is not None and place.search(text) and word.search(text)))
+    # round 25: a review's rating and something we do ("★★☆☆☆ ... the home visitor", ``shortforms25b``)
+    rating = re.compile(r"[★⭐]|(?<![\w.])[1-5](?:\.5)?[ \t]*(?:stars?|/[ \t]*5)(?![\w])|(?<![\w.])[1-5]\*|"
+                        r"google[ \t]+review", re.I)
+    work = re.compile(r"(?<![\w])(?:home[ \t]+visit\w*|sling[ \t]+(?:library|fitting)|baby[ \t]+(?:caf[eé]|group)|"
+                      r"volunteers?)(?![\w])", re.I)
+    return lambda text: bool(baby.search(text) or (place is not None and place.search(text) and word.search(text)) or
+                             (rating.search(text) and work.search(text)))
 
 
 # Round 21: a look-alike of our handle that the text doubts is ours or says copies us ("Is @NewBabyNetwork_UK actually
@@ -199,7 +208,9 @@ def short_form_hint(places):
 _DOUBTS_LOOKALIKE = re.compile(
     r"(?<![\w])(?:(?:is|are)[ \t]+(?:this|that|it|they)[ \t]+(?:actually[ \t]+|really[ \t]+)?"
     r"(?:them|you|their|yours|the[ \t]+real|official|real)|(?:not|isn'?t|is[ \t]+not)[ \t]+(?:them|you|their[ \t]+account)|"
-    r"the[ \t]+real[ \t]+(?:one|page|account|charity|logo)|real[ \t]+account|(?:same|their|your|the[ \t]+real)[ \t]+logo|"
+    r"the[ \t]+real[ \t]+(?:one|1|page|account|charity|logo)|real[ \t]+account|"
+    r"(?:same|their|your|the[ \t]+real)[ \t]+(?:[a-z]+[ \t]+)?logo|(?:actually|really)[ \t]+them|"
+    r"(?:is|are|'s|’s)[ \t]+not[ \t]+the[ \t]+(?:[A-Z][\w]*[ \t]+)?(?:charity|one|group)|"
     r"looks?[ \t]+exactly[ \t]+like|(?:doesn'?t|does[ \t]+not)[ \t]+(?:seem|look)[ \t]+like[ \t]+them|copied|copying|"
     r"smells?[ \t]+(?:fishy|off|like[ \t]+a[ \t]+scam)|seems?[ \t]+off|feels?[ \t]+off)"
     r"(?![\w])", re.I)
@@ -210,6 +221,25 @@ def doubts_lookalike(text: str) -> str | None:
     post is about us, unsure: ``Analyser.analyse``)."""
     m = _DOUBTS_LOOKALIKE.search(text)
     return " ".join(m.group(0).split()) if m else None
+
+
+def spelt_short(m: Match) -> bool:
+    """A short name written with dots or spaces between its capitals ("N.B.N.", "N B N": round 25). New, so never
+    more than unsure (``Analyser.analyse``)."""
+    return SHORT in m.flags and any(c in m.shown for c in ". ")
+
+
+def spelt_unsure(decision, mentioned, matches_by_sentence):
+    """The is-it-us ``decision`` on a text, kept unsure (watch at most; a crisis at alert, never an SMS) when it says
+    "us" and every candidate is our short name with dots or spaces (``spelt_short``): round 25's new form, which the
+    check learnt from 5 texts."""
+    named = [m for i in mentioned for m in matches_by_sentence.get(i, [])]
+    if decision is None or decision.verdict != "us" or not named or not all(spelt_short(m) for m in named):
+        return decision
+    from .identity.decide import UNSURE, UNSURE_CAP, Decision
+
+    return Decision(UNSURE, decision.p_us, f"maybe us: our short name written '{named[0].shown}' "
+                                           f"({decision.reason.removeprefix('reads like us ')}); {UNSURE_CAP}")
 
 
 class Matcher:
@@ -226,6 +256,13 @@ class Matcher:
                                       + r")(?=[a-z]{3}|[A-Z][a-z]{2})[A-Za-z]+(?![\w])") if acronyms else None)
         self._short_re = (re.compile(r"(?<![\w@.\-/])#?(?:" + "|".join(re.escape(n) for n in self.short_names)
                                      + r")(?![\w@]|\.\w)") if self.short_names else None)
+        # Round 25: an acronym's capitals with dots ("N.B.N.", "N. B. N.") or single spaces ("N B N"): the same short
+        # name (flag ``short name``, ``text`` its letters; ``spelt_unsure``), 5 true mentions in older files. Not in
+        # lower case: "n.b.n. = no big news" (t73) was taken at alert, one true mention ("n.b.n carshalton") lost
+        self._short_dotted = (re.compile(r"(?<![\w@.\-/])(?:" + "|".join(
+            "|".join((r"\.[ ]?".join(re.escape(c) for c in n) + r"(?!\w|\.\w)\.?",
+                      " ".join(re.escape(c) for c in n) + r"(?!\w|\.\w)")) for n in acronyms if 2 <= len(n) <= 5)
+            + r")") if any(2 <= len(n) <= 5 for n in acronyms) else None)
         self.exclude = list(exclude or [])
         compact = sorted({re.sub(r"[^\w]", "", fold(t)) for t in self.terms if " " not in t.strip()}, key=len)
         self._compact = [c for c in compact if len(c) >= 6]
@@ -267,6 +304,8 @@ class Matcher:
         if self._short_re is not None and any(n in folded for n in self.short_names) and self._short_re.search(folded):
             return True
         if self._short_tag is not None and "#" in text and self._short_tag.search(text):
+            return True
+        if self._short_dotted is not None and self._short_dotted.search(text):
             return True
         return self._fuzzy_any is not None and any(self._misspelled(folded))
 
@@ -318,6 +357,11 @@ class Matcher:
             for m in self._short_tag.finditer(text):  # "#NBNvolunteer": the short name, then a word of its own
                 if not any(f.start < m.end() and m.start() < f.end for f in found):
                     found.append(Match(fold(m.group(1)), m.start(1), m.end(1), fold(m.group(1)), (SHORT,), m.group(0)))
+        if self._short_dotted is not None and len(text) == len(folded) and ("." in text or " " in text):
+            for m in self._short_dotted.finditer(text):  # "N.B.N.", "N B N": the short name, its letters spelt out
+                letters = fold(re.sub(r"[^\w]", "", m.group(0)))
+                if not any(f.start < m.end() and m.start() < f.end for f in found):
+                    found.append(Match(letters, m.start(), m.end(), letters, (SHORT,), m.group(0)))
         if not found:
             return []
         if self._exclude_re is not None:

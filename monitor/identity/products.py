@@ -111,6 +111,7 @@ class Products:
         spans = list(self.rx_proper.finditer(text))
         if not spans:
             return None
+        from .shortforms25 import ours_after
         from .words import _OTHER_AFTER, _TRADE_AFTER, _rx
 
         rest = text
@@ -124,7 +125,7 @@ class Products:
             word = nxt.group(1) if nxt else ""
             shouted = m.group(0).isupper() and word.isupper()  # "GARDEN CITY GURGLES HAS BEEN SHUT DOWN"
             capital = word[:1].isupper() and not shouted and re.sub(r"['’].*", "", word) not in _NOT_A_NAME and not (
-                places_rx is not None and places_rx.match(fold(text[nxt.start(1):])))
+                places_rx is not None and places_rx.match(fold(text[nxt.start(1):]))) and not ours_after(word)
             kind = fold(_WORD.findall(m.group(0))[-1]) in _KINDS | _OTHER_AFTER | _TRADE_AFTER | _VENUES
             describes = (_NOT_OURS_AFTER_A_KIND if kind else _OTHER_AFTER | _TRADE_AFTER | _VENUES) - self.words
             if capital or fold(word) in describes:

@@ -131,7 +131,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     folded = fold(text)
     place = places_rx.search(folded) if places_rx is not None else None
     if place is None and "network" not in folded and not shorts and not getattr(shorts, "products", ()) \
-            and "charity" not in folded:
+            and "charity" not in folded and not _rated(text):  # round 25: a review ("shortforms25b")
         return None
     m = next((b for b in _BABY_NETWORK.finditer(text) if not _OUR_NAME_BEFORE.search(folded[:b.start()])
               and not _OTHER_NETWORK.search(fold(_sentence_at(text, b.start())))), None)
@@ -176,6 +176,8 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
                                  f"product '{product}'", "product")
     from .shortforms22 import _round22
     from .shortforms24 import _round24
+    from .shortforms25 import _round25
+    from .shortforms25b import _round25b
 
     def gate(a, b):  # one of our places, or a word of our work outside [a, b) and no other town
         rest = folded[:a] + " " + folded[b:]
@@ -184,7 +186,15 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     products = getattr(shorts, "products", ())
     return _round21(text, folded, place, places_rx, products, our_topic, elsewhere) or \
         _round22(text, folded, place, places_rx, products, our_topic, elsewhere) or \
-        _round24(text, folded, places_rx, products, gate, shorts, our_topic, elsewhere)
+        _round24(text, folded, places_rx, products, gate, shorts, our_topic, elsewhere) or \
+        _round25(text, folded, places_rx, products, our_topic, elsewhere) or \
+        _round25b(text, folded, places_rx, elsewhere)
+
+
+def _rated(text: str) -> bool:
+    from .shortforms25b import _RATING
+
+    return bool(_RATING.search(text))
 
 
 # Round 21's rules (``_round21``), each measured on its own (README "Is it us?"); a bench may switch one off.
@@ -355,6 +365,10 @@ def places_rx(places: tuple):
 
     firsts = [p.split()[0] for p in places if len(p.split()) > 1 and len(p.split()[0]) >= 5
               and fold(p.split()[0]) not in _SHARED_FIRST]
+    # round 25: a hyphenated place's first word too ("Middleton" for Middleton-in-Teesdale, "Stratford" for
+    # Stratford-upon-Avon)
+    firsts += [w[0] for w in (re.split(r"-(?:in|on|upon|under|le|by|super)-", p, maxsplit=1) for p in places)
+               if len(w) > 1 and " " not in w[0] and len(w[0]) >= 5 and fold(w[0]) not in _SHARED_FIRST]
     from .shortforms22 import RULES22
 
     if "place last word" in RULES22:  # round 22: "Drayton" for Market Drayton, "Yarmouth" for Great Yarmouth

@@ -40,6 +40,7 @@ import re
 from ..text import fold
 from .shortforms import (_DAYS, _NOT_OURS_AFTER, _OTHER_GROUP, _OTHER_NETWORK, _OUR_NAME_BEFORE, ShortForm, _name_words,
                          _sentence_at, _word_after)
+from .shortforms25 import ours_after
 
 RULES24 = {"the baby network alone", "baby network role", "baby network bracket", "product without place",
            "product with our work", "place beside our work", "product word alone"}
@@ -148,8 +149,8 @@ def _product_word_alone(text: str, folded: str, shorts: dict, our_topic, elsewhe
                     not text[m.end():m.end() + 2].lower().startswith(("'s", "’s")):
                 continue
             after = _word_after(text, m.end())
-            if after[:1].isupper() or fold(after) in _NOT_OURS_AFTER or re.match(r"[ \t]*\(", text[m.end():]) or \
-                    _inside_name(text, m.start()):
+            if (after[:1].isupper() and not ours_after(after)) or fold(after) in _NOT_OURS_AFTER or \
+                    re.match(r"[ \t]*\(", text[m.end():]) or _inside_name(text, m.start()):
                 continue  # "Minnows Swim School", "Little Rascals": another thing's name
             if not elsewhere(text, folded[:m.start()] + " " + folded[m.end():]):
                 return ShortForm(f"'{text[m.start():m.end()]}', short for our product '{product}'", "product word alone")
@@ -159,7 +160,7 @@ def _product_word_alone(text: str, folded: str, shorts: dict, our_topic, elsewhe
 # what we run, right after one of our places ("Knebworth session cancelled today", "Golspie café moved to 2pm??") or
 # before "in / at <our place>" ("the swap at Tullibody", "the sling lady at Portknockie", "the one in Sandend")
 _OUR_THING = r"(?:sessions?|swap|swap[ \t]+shop|sling[ \t]+(?:library|thing|lady|ladies|fitting)|volunteers?|groups?|caf[eé]|baby[ \t]+caf[eé])"
-_THING_AFTER = re.compile(r"[ \t]+" + _OUR_THING + r"(?![\w])")
+_THING_AFTER = re.compile(r"[ \t]+(?:for[ \t]+the[ \t]+)?" + _OUR_THING + r"(?![\w])")  # round 25: "at Ardentinny for the group"
 # (a day or "new", "baby", "weekly"... may come between: "The Saturday one in Woodbridge"; not "the lifeboat volunteers
 # at Amble", someone else's)
 _THING_BEFORE = re.compile(r"(?<![\w])(?:the|that|our|their)[ \t]+(?:(?:" + _DAYS + r"|new|baby|babby|local|weekly|monthly|"

@@ -1,0 +1,61 @@
+"""Short forms of us, round 25's second pass (issue 15): a review of our work that names neither us nor a product
+(``shortforms.short_form`` reads it after ``shortforms25._round25``). Unsure like every short form (watch at most; a
+crisis at alert at most unless the model is sure: ``Judge.product_only``); the rule can be switched off (``RULES25B``).
+
+- **"review of our work"**: a text with a review's rating ("★★☆☆☆", "⭐", "3 stars", "4/5", "3*", "Google review")
+  and something we do: "home visit(s) / home visitor", "sling library / sling fitting", "baby café / baby group", or
+  "volunteer(s)" with a word of a baby's first months elsewhere in the text (a baby, feeding, mums...: not "charity"
+  or "support", a charity shop's review says those) or one of our places; in a text
+  naming no other town, no place abroad and no other group in capitals ("★☆☆☆☆ Bumps & Babies Network Douglas").
+  Reviews people leave on our pages seldom name us ("★★☆☆☆ Not what I needed. I asked for a home visitor because I was
+  feeling low..."). Of the texts no rule read in the check's labelled files and t114-t117 (t118-t121 not read): 47
+  true mentions and no other text; the reviews of other things there name those things (a monitor, a hotel, a shop).
+  Pseudo-blind (``bench/identity_newwriter.py``) true mentions lost 42 -> 38 of 800 on t114-t117, 46 -> 42 on
+  t118-t121, not-us taken unchanged. Not kept: "volunteers" and a rating with only "charity", "support" or "group"
+  beside them (a charity shop's review says as much), "sessions" (a swimming course's review, t65), our place and a
+  word of our work in a review without one of these (5 true, 5 other texts: "no signal in Port Erin ... my new baby").
+"""
+
+from __future__ import annotations
+
+import re
+
+RULES25B = {"review of our work"}
+
+# a review's rating: stars drawn ("★★☆☆☆", "⭐"), "3 stars", "4/5" or "4.5/5", "3*", "Google review"
+_RATING = re.compile(r"[★⭐][★☆⭐ ]*[★☆⭐]|[★⭐]|(?<![\w.])[1-5](?:\.5)?[ \t]*(?:stars?(?![\w])|/[ \t]*5(?![\w.]))|"
+                     r"(?<![\w.])[1-5]\*(?![\w*])|(?<![\w])google[ \t]+review(?![\w])", re.I)
+_OUR_WORK = re.compile(r"(?<![\w])(?:home[ \t]+visit(?:s|or|ors|ing)?|sling[ \t]+(?:library|fitting)|"
+                       r"baby[ \t]+(?:caf[eé]|group)s?)(?![\w])", re.I)
+_VOLUNTEERS = re.compile(r"(?<![\w])volunteers?(?![\w])", re.I)
+# beside "volunteers", a word of a baby's first months (not "charity", "support", "group": a charity shop's review)
+_BABY_WORDS = re.compile(r"(?<![\w])(?:bab(?:y|ies|a|s|by)|newborns?|infants?|mums?|mams?|mummy|parents?|pregnan\w*|"
+                         r"antenatal|postnatal|perinatal|postpartum|pnd|midwi\w*|health[ \t]+visitors?|feed\w*|"
+                         r"breastfe\w*|bottles?|formula|nappy|nappies|slings?|carriers?|prams?|buggy|buggies|weaning|"
+                         r"colic|bairns?|little[ \t]+ones?|wee[ \t]+ones?|toddlers?)(?![\w])")
+
+
+def _round25b(text, folded, places_rx, elsewhere):
+    """``short_form``'s text (``folded`` the same, folded), our places (``places_rx``, in folded text, or None) and
+    whether a text names another town or a place abroad (``elsewhere``)."""
+    from .shortforms import _OTHER_GROUP, ShortForm
+
+
+    if "review of our work" not in RULES25B or len(text) != len(folded) or _OTHER_GROUP.search(text):
+        return None
+    rating = _RATING.search(text)
+    if rating is None:
+        return None
+    work = _OUR_WORK.search(text)
+    if work is None:
+        work = _VOLUNTEERS.search(text)
+        if work is None:
+            return None
+        rest = folded[:work.start()] + " " + folded[work.end():]
+        if not (_BABY_WORDS.search(rest) or (places_rx is not None and places_rx.search(folded))):
+            return None
+    rest = folded[:work.start()] + " " + folded[work.end():]
+    if elsewhere(text, rest):
+        return None
+    return ShortForm(f"'{' '.join(work.group(0).split())}' in a review ('{' '.join(rating.group(0).split())}')",
+                     "review of our work")
