@@ -136,4 +136,8 @@ TRAINING_FILES = (
     # round 25's start: t118 (namesakes beside true mentions) and t119 (a judgement mix), round 24's clean tests, scored
     # by round 24's merged models (the same as round 25's starting code) before they were moved up (training/README.md)
     "training/t118_bureyare.jsonl", "training/t119_deanwest.jsonl",
+    # round 25's merge: t122, t124 and t128 (namesakes beside true mentions), t123, t125 and t129 (judgement mixes),
+    # written blind during round 25 and scored first by its starting code trained without them (training/README.md)
+    "training/t122_worthvalley.jsonl", "training/t123_upperdon.jsonl", "training/t124_roseland.jsonl",
+    "training/t125_tanat.jsonl", "training/t128_glenkens.jsonl", "training/t129_derwentfells.jsonl",
 )
