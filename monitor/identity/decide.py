@@ -421,9 +421,12 @@ class Judge:
         "$NBN": 89 are about a token, the one true mention names us "New Baby Network CIC" (strong evidence, decided
         before this). Read only when the model is unsure or says not us; a text graded crisis is still kept unless
         P(us) is under the crisis valve's floor (the decision is the model's own "not us")."""
-        names = [n for n in self.config.organisation.short_names if n.strip()]
-        names.append(re.sub(r"[^\w]", "", self.config.organisation.name))
-        rx = re.compile(r"(?<![\w$])\$(" + "|".join(re.escape(n) for n in names if n) + r")(?!\w)", re.I)
+        rx = getattr(self, "_ticker_rx", None)
+        if rx is None:  # compiled once per profile, on the first text that needs it
+            names = [n for n in self.config.organisation.short_names if n.strip()]
+            names.append(re.sub(r"[^\w]", "", self.config.organisation.name))
+            rx = self._ticker_rx = re.compile(r"(?<![\w$])\$(" + "|".join(re.escape(n) for n in names if n) + r")(?!\w)",
+                                              re.I)
         hit = next((m for _f, s in sents for m in [rx.search(s)] if m), None)
         return f"'{hit.group(0)}' is a crypto token's ticker" if hit else None
 
