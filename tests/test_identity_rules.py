@@ -139,6 +139,7 @@ def test_an_older_file_loads_the_same_and_the_true_mentions_vectors_wait_until_n
     assert bool(z.pop("positives_from_refs"))
     n_neg = int(z.pop("ref_n_neg"))
     refs = decide.unsparse(decide.sparse_of(z, "refs_")).T
+    z_refs_trits = z["refs_trits"]
     difference = decide.unsparse(decide.sparse_of(z, "positives_"))
     for k in decide.SPARSE_PARTS:
         z.pop("refs_" + k, None), z.pop("positives_" + k, None)
@@ -170,6 +171,18 @@ def test_an_older_file_loads_the_same_and_the_true_mentions_vectors_wait_until_n
     assert kept["far_val"].tolist() == [3, -127, 2] and decide.unsparse(kept).tobytes() == q.tobytes()
     round17 = {"nz": kept["nz"], "val": np.asarray([3, -1, -127, 1, 2], np.int8), "shape": kept["shape"]}
     assert decide.unsparse(round17).tobytes() == q.tobytes()
+    # round 25's layout of the references: five numbers of -1..1 a byte in base 3 (the first lowest), Huffman-coded,
+    # the few beyond -1..1 by their places in the matrix; smaller than round 19's bits for the committed references
+    import zlib
+
+    coded = decide.sparse(q, trits=True)
+    assert zlib.decompress(coded["trits"].tobytes(), -15) == bytes([1 + 2 * 3 + 1 * 9 + 0 * 27 + 1 * 81,
+                                                                    1 + 1 * 3 + 1 * 9 + 0 * 27 + 2 * 81, 2 + 1 * 3])
+    assert coded["far_at"].tolist() == [1, 8, 10] and coded["far_val"].tolist() == [3, -127, 2]
+    assert decide.unsparse(coded).tobytes() == q.tobytes() and "nz" not in coded
+    bits = decide.sparse(refs.T.copy())
+    assert decide.unsparse(bits).tobytes() == refs.T.tobytes()
+    assert len(z_refs_trits) < len(zlib.compress(bits["nz"].tobytes(), 9)) + len(zlib.compress(bits["neg"].tobytes(), 9))
 
 
 @pytest.mark.parametrize("body,spelled", [

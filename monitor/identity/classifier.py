@@ -33,7 +33,7 @@ class Model:
         # matrix (``ref_n_neg`` namesakes first) as its non-zero numbers (``unsparse``) and loading only scales it;
         # an older file's ``refs``/``ref_us`` are ordered and transposed here.
         refs_scale = np.float32(z["refs_scale"]) if "refs_scale" in z else np.float32(127.0)
-        if "refs_nz" in z:
+        if "refs_nz" in z or "refs_trits" in z:
             refs_t, self._n_neg = unsparse(sparse_of(z, "refs_")), int(z["ref_n_neg"])
         else:
             ref_us = z["ref_us"].astype(bool)
@@ -122,21 +122,40 @@ class Model:
         return np.asarray([neg - pos, neg])
 
 
-def sparse(q) -> dict:
+def sparse(q, trits: bool = False) -> dict:
     """An int8 matrix as the file stores it: which numbers are not zero (``nz``, one bit each), and since round 19 their
     signs (``neg``, one bit each) and the few of them beyond -1..1 (``far``: their places among the non-zero numbers,
     ``far_val``: the numbers), and its ``shape``; read back exactly (``unsparse``). The vote's references at x 6 are
     82% zeros and all but 0.1% of the rest are -1 or 1: deflated, the signs as bits take 3% less than the numbers did
-    as bytes (round 17 stored them so, ``val``; such a file still loads)."""
+    as bytes (round 17 stored them so, ``val``; such a file still loads).
+
+    ``trits`` (the vote's references since round 25): the numbers clipped to -1..1, five to a byte (base 3, C order:
+    ``trits``), those bytes Huffman-coded by zlib without its string matching (``Z_HUFFMAN_ONLY``: the bytes have no
+    repeats worth finding, and its matching costs 1.4% more); the few beyond -1..1 as their places in the matrix
+    (``far_at``) and numbers (``far_val``). 0.751 -> 0.712 MB for round 25's references (nz and neg deflated at level 9
+    against this), read back exactly and faster (no boolean indexing)."""
     import numpy as np
 
+    if trits:
+        import zlib
+
+        flat = q.ravel()
+        far = np.flatnonzero((flat < -1) | (flat > 1))
+        digits = np.zeros(-(-flat.size // 5) * 5, dtype=np.uint8)
+        digits[:flat.size] = np.clip(flat, -1, 1) + 1
+        packed = (digits.reshape(-1, 5) * np.asarray([1, 3, 9, 27, 81], dtype=np.uint8)).sum(axis=1, dtype=np.uint8)
+        coder = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_HUFFMAN_ONLY)
+        blob = coder.compress(packed.tobytes()) + coder.flush()
+        return {"trits": np.frombuffer(blob, dtype=np.uint8), "far_at": far.astype(np.int64), "far_val": flat[far],
+                "shape": np.asarray(q.shape, dtype=np.int64)}
     val = q[q != 0]
     far = np.flatnonzero((val < -1) | (val > 1))
     return {"nz": np.packbits(q != 0), "neg": np.packbits(val < 0), "far": far.astype(np.int64), "far_val": val[far],
             "shape": np.asarray(q.shape, dtype=np.int64)}
 
 
-SPARSE_PARTS = ("nz", "val", "neg", "far", "far_val", "shape")  # what ``sparse`` may store (``val``: round 17 files)
+SPARSE_PARTS = ("nz", "val", "neg", "far", "far_val", "shape", "trits", "far_at")  # what ``sparse`` may store
+# (``val``: round 17 files; ``trits``, ``far_at``: the references since round 25)
 
 
 def sparse_of(z: dict, prefix: str) -> dict:
@@ -152,6 +171,13 @@ def unsparse(parts: dict):
     parts = {k: embed.member(v) for k, v in parts.items()}
     shape = tuple(int(n) for n in parts["shape"])
     size = int(np.prod(shape))
+    if "trits" in parts:  # round 25: five numbers of -1..1 a byte, Huffman-coded, and the few beyond
+        import zlib
+
+        packed = np.frombuffer(zlib.decompress(parts["trits"], -15), dtype=np.uint8)
+        out = _trit_table(np)[packed].reshape(-1)[:size]
+        out[parts["far_at"]] = parts["far_val"]
+        return out.reshape(shape)
     nz = np.unpackbits(parts["nz"], count=size).view(bool)
     if "val" in parts:
         val = parts["val"]
@@ -161,6 +187,17 @@ def unsparse(parts: dict):
     out = np.zeros(size, dtype=np.int8)
     out[nz] = val
     return out.reshape(shape)
+
+
+def _trit_table(np):
+    """Each byte's five numbers of -1..1 (``sparse``'s ``trits``: the first is the byte mod 3, less 1)."""
+    global _TRITS
+    if _TRITS is None:
+        _TRITS = ((np.arange(256)[:, None] // 3 ** np.arange(5)) % 3 - 1).astype(np.int8)
+    return _TRITS
+
+
+_TRITS = None
 
 
 def vocabulary(z) -> list[str]:

@@ -226,11 +226,12 @@ POSITIVES_SCALE = 8.0  # the true mentions' ctx vectors, int8 x this: only their
 def _refs_stored(vectors, us):
     """The vote's references as the file stores them (round 17): int8 x REFS_SCALE, namesakes first (``ref_n_neg`` of
     them), transposed (256 x texts: the matrix the vote multiplies by, so loading only scales it), as its non-zero
-    numbers (``refs_nz``, ``refs_val``, ``refs_shape``: ``classifier.sparse``)."""
+    numbers (``refs_nz``, ``refs_val``, ``refs_shape``: ``classifier.sparse``); since round 25 as base-3 digits,
+    Huffman-coded (``refs_trits``, ``refs_far_at``, ``refs_far_val``, ``refs_shape``: ``sparse``'s ``trits``)."""
     import numpy as np
 
     q = _quantised(vectors)
-    stored = sparse(np.ascontiguousarray(np.concatenate([q[~us], q[us]]).T))
+    stored = sparse(np.ascontiguousarray(np.concatenate([q[~us], q[us]]).T), trits=True)
     return {**{f"refs_{k}": v for k, v in stored.items()}, "ref_n_neg": np.int64((~us).sum())}
 
 
@@ -373,12 +374,14 @@ def train(config, files: list[Path] | None = None, out: Path | None = None, low:
         "places": {Path(f).name: p[1] for f, p in zip(files, places) if p},
     }
     out.parent.mkdir(parents=True, exist_ok=True)
-    embed.save_npz(out, {}, deflated=dict(
+    refs = _refs_stored(X[:, VOTE], y == 1)
+    coded = {"refs_trits": refs.pop("refs_trits")}  # Huffman-coded already: stored as is (deflating it again gains 0)
+    embed.save_npz(out, coded, deflated=dict(
         w=w.astype(np.float32), b=np.float64(b), mean=mean.astype(np.float32), scale=scale.astype(np.float32),
         low=np.float64(low), high=np.float64(high), **{f"positives_{k}": v for k, v in sparse(positives).items()},
         positives_in_refs=in_refs, positives_from_refs=np.bool_(from_refs),
         positives_scale=np.float64(POSITIVES_SCALE),
-        refs_scale=np.float64(REFS_SCALE), **_refs_stored(X[:, VOTE], y == 1),
+        refs_scale=np.float64(REFS_SCALE), **refs,
         us_after=np.asarray(us_after, dtype=str), meta=np.asarray(json.dumps(meta, sort_keys=True)),
         text_weight=np.float64(TEXT_WEIGHT), **stored_terms, text_idf=idf[order].astype(np.float16),
         text_w=tw[order].astype(np.float16), text_b=np.float64(tb),  # half precision: the file stays < 1.5 MB
