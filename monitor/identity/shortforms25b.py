@@ -40,21 +40,17 @@ def _round25b(text, folded, places_rx, elsewhere):
     whether a text names another town or a place abroad (``elsewhere``)."""
     from .shortforms import _OTHER_GROUP, ShortForm
 
-
     if "review of our work" not in RULES25B or len(text) != len(folded) or _OTHER_GROUP.search(text):
         return None
     rating = _RATING.search(text)
     if rating is None:
         return None
-    work = _OUR_WORK.search(text)
+    work = _OUR_WORK.search(text) or _VOLUNTEERS.search(text)
     if work is None:
-        work = _VOLUNTEERS.search(text)
-        if work is None:
-            return None
-        rest = folded[:work.start()] + " " + folded[work.end():]
-        if not (_BABY_WORDS.search(rest) or (places_rx is not None and places_rx.search(folded))):
-            return None
+        return None
     rest = folded[:work.start()] + " " + folded[work.end():]
+    if work.re is _VOLUNTEERS and not (_BABY_WORDS.search(rest) or (places_rx is not None and places_rx.search(folded))):
+        return None
     if elsewhere(text, rest):
         return None
     return ShortForm(f"'{' '.join(work.group(0).split())}' in a review ('{' '.join(rating.group(0).split())}')",
