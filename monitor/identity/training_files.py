@@ -140,4 +140,7 @@ TRAINING_FILES = (
     # written blind during round 25 and scored first by its starting code trained without them (training/README.md)
     "training/t122_worthvalley.jsonl", "training/t123_upperdon.jsonl", "training/t124_roseland.jsonl",
     "training/t125_tanat.jsonl", "training/t128_glenkens.jsonl", "training/t129_derwentfells.jsonl",
+    # round 26's start: t126 (namesakes beside true mentions) and t127 (a judgement mix), round 25's clean tests, scored
+    # by round 25's merged models (the same as round 26's starting code) before they were moved up (training/README.md)
+    "training/t126_eastherts.jsonl", "training/t127_highlandperth.jsonl",
 )
