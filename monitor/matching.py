@@ -181,9 +181,10 @@ def short_form_hint(places):
     word or nickname ("Drayton", "Chippy": a superset of ``shortforms.nicknames``), and "library", "bank", "swap" or
     "visit" beside one of our places (``shortforms22._round22``); since round 24 "baby network" in lower case
     (``shortforms24``), and "volunteers" or "sling" with one of our places; since round 25 "sling library"
-    (``shortforms25``), and a review's rating with something we do ("★★☆☆☆ ... home visitor", ``shortforms25b``). A
-    function of the text."""
-    names = {fold(w).strip() for p in places if p.strip() for w in (p, p.split()[0], p.split()[-1])}
+    (``shortforms25``), and a review's rating with something we do ("★★☆☆☆ ... home visitor", ``shortforms25b``);
+    since round 26 a group in a review and a hyphenated place's first word ("Llanrhaeadr"). A function of the text."""
+    names = {fold(w).strip() for p in places if p.strip() for w in (p, p.split()[0], p.split()[-1],
+                                                                   re.split(r"-(?=[a-z]{1,5}-)", p)[0])}  # round 26
     names = sorted(names | {fold(n) for n in nickname_forms(places)}, key=len, reverse=True)  # round 22: "Chippy"
     place = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.I) if names else None
     baby = re.compile(r"[Bb]aby[ \t]+network|(?i:baby[ \t]+charity|sling[ \t]+library|(?:the|that|those)[ \t]+network[ \t]+"
@@ -195,7 +196,7 @@ def short_form_hint(places):
     rating = re.compile(r"[★⭐]|(?<![\w.])[1-5](?:\.5)?[ \t]*(?:stars?|/[ \t]*5)(?![\w])|(?<![\w.])[1-5]\*|"
                         r"google[ \t]+review", re.I)
     work = re.compile(r"(?<![\w])(?:home[ \t]+visit\w*|sling[ \t]+(?:library|fitting)|baby[ \t]+(?:caf[eé]|group)|"
-                      r"volunteers?)(?![\w])", re.I)
+                      r"volunteers?|groups?)(?![\w])", re.I)  # round 26: "★★★☆☆ Nice group ..."
     return lambda text: bool(baby.search(text) or (place is not None and place.search(text) and word.search(text)) or
                              (rating.search(text) and work.search(text)))
 

@@ -178,6 +178,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     from .shortforms24 import _round24
     from .shortforms25 import _round25
     from .shortforms25b import _round25b
+    from .shortforms26 import _round26
 
     def gate(a, b):  # one of our places, or a word of our work outside [a, b) and no other town
         rest = folded[:a] + " " + folded[b:]
@@ -188,7 +189,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
         _round22(text, folded, place, places_rx, products, our_topic, elsewhere) or \
         _round24(text, folded, places_rx, products, gate, shorts, our_topic, elsewhere) or \
         _round25(text, folded, places_rx, products, our_topic, elsewhere) or \
-        _round25b(text, folded, places_rx, elsewhere)
+        _round25b(text, folded, places_rx, elsewhere) or _round26(text, folded, places_rx, elsewhere)
 
 
 def _rated(text: str) -> bool:
@@ -366,8 +367,9 @@ def places_rx(places: tuple):
     firsts = [p.split()[0] for p in places if len(p.split()) > 1 and len(p.split()[0]) >= 5
               and fold(p.split()[0]) not in _SHARED_FIRST]
     # round 25: a hyphenated place's first word too ("Middleton" for Middleton-in-Teesdale, "Stratford" for
-    # Stratford-upon-Avon)
-    firsts += [w[0] for w in (re.split(r"-(?:in|on|upon|under|le|by|super)-", p, maxsplit=1) for p in places)
+    # Stratford-upon-Avon); round 26: after any short lower-case joining word, Welsh or French ones too
+    # ("Llanrhaeadr" for Llanrhaeadr-ym-Mochnant, "Grange" for Grange-over-Sands)
+    firsts += [w[0] for w in (re.split(r"-(?=[a-z]{1,5}-)", p, maxsplit=1) for p in places)
                if len(w) > 1 and " " not in w[0] and len(w[0]) >= 5 and fold(w[0]) not in _SHARED_FIRST]
     from .shortforms22 import RULES22
 

@@ -46,6 +46,7 @@ from .products import _NOT_A_NAME
 from .shortforms import (_NOT_OURS_AFTER, _OTHER_GROUP, _OTHER_NETWORK, _OUR_NAME_BEFORE, ShortForm, _sentence_at,
                          _word_after)
 
+RULES26 = {"kind word lower"}  # round 26 (``_kind_lower``); a bench may switch it off
 RULES25 = {"sling library", "the baby charity", "baby network thing", "bundle bank at place", "platform after",
            "product without place alone", "product part capitals", "baby café with place"}
 
@@ -142,8 +143,8 @@ def _product_part_capitals(text, folded, places_rx, products, elsewhere) -> str 
         for m in rx.finditer(folded):
             written = text[m.start():m.end()]
             if written == written.lower() or written.isupper() or not written[:1].isupper() or \
-                    " ".join(written.split()) == listed or _sentence_case(written) or \
-                    _stem(written) != _stem(listed):
+                    " ".join(written.split()) == listed or (_sentence_case(written) and not _kind_lower(
+                        text, m.start(), written, listed, places_rx)) or _stem(written) != _stem(listed):
                 continue  # lower case (round 22), shouted, as listed (``Products.alone``), an ordinary phrase, or
                 # written another way ("Wrap & Roam", "OwlLine", "Rattle N Roll": t78, t83 and t81's namesakes)
             if text[max(0, m.start() - 1):m.start()] in "'‘\"“" and m.start() > 0:
@@ -155,6 +156,31 @@ def _product_part_capitals(text, folded, places_rx, products, elsewhere) -> str 
             if not elsewhere(text, folded[:m.start()] + " " + folded[m.end():]):
                 return ShortForm(f"'{' '.join(written.split())}', our product '{product}'", "product part capitals")
     return None
+
+
+# round 26: what we lend or give, the last word of a product's name people write in lower case ("the Berwyn sling")
+_KIND_WORDS = frozenset("""sling slings bag bags box boxes wrap wraps library bank swap parcel parcels hamper hampers
+bundle bundles""".split())
+
+
+def _kind_lower(text: str, at: int, written: str, listed: str, places_rx) -> bool:
+    """Round 26: a product's name written as listed but its last word, a kind of thing we lend or give, in lower case
+    ("in the Berwyn sling" for "Berwyn Slings"), inside a sentence (not its first word: "Dusk line at ..."), with a
+    word of our work or one of our places. On every labelled file: 1 true mention read (a crisis, t125), no other."""
+    if "kind word lower" not in RULES26:
+        return False
+    w, lw = written.split(), listed.split()
+    if len(w) != len(lw) or len(w) < 2 or fold(w[-1]) not in _KIND_WORDS or w[:-1] != lw[:-1] or \
+            not lw[-1][:1].isupper():
+        return False
+    before = text[:at].rstrip(" \t")
+    if not before or before[-1] in ".!?\n\"'‘“(#@":
+        return False
+    from .words import _OUR_TOPIC_RX  # and a word of our work or one of our places beside it ("The Croeso bags at the
+    # Eisteddfod maes ran out": a festival's tote, t79)
+
+    rest = fold(text[:at] + " " + text[at + len(written):])
+    return bool(_OUR_TOPIC_RX.search(rest) or (places_rx is not None and places_rx.search(rest)))
 
 
 def _stem(words: str) -> str:

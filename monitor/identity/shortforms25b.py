@@ -14,13 +14,16 @@ crisis at alert at most unless the model is sure: ``Judge.product_only``); the r
   t118-t121, not-us taken unchanged. Not kept: "volunteers" and a rating with only "charity", "support" or "group"
   beside them (a charity shop's review says as much), "sessions" (a swimming course's review, t65), our place and a
   word of our work in a review without one of these (5 true, 5 other texts: "no signal in Port Erin ... my new baby").
+- round 26, **"review of a group"**: a rating and "group(s)", read like "volunteers" (a baby's word or one of our
+  places): 12 true mentions of the labelled files, no other text ("café" or "room" too read 6 other texts: a hotel's
+  room, another café); and "birth" counts as a baby's word (1 true mention, "a volunteer ... her own birth").
 """
 
 from __future__ import annotations
 
 import re
 
-RULES25B = {"review of our work"}
+RULES25B = {"review of our work", "review of a group"}
 
 # a review's rating: stars drawn ("★★☆☆☆", "⭐"), "3 stars", "4/5" or "4.5/5", "3*", "Google review"
 _RATING = re.compile(r"[★⭐][★☆⭐ ]*[★☆⭐]|[★⭐]|(?<![\w.])[1-5](?:\.5)?[ \t]*(?:stars?(?![\w])|/[ \t]*5(?![\w.]))|"
@@ -28,11 +31,13 @@ _RATING = re.compile(r"[★⭐][★☆⭐ ]*[★☆⭐]|[★⭐]|(?<![\w.])[1-5]
 _OUR_WORK = re.compile(r"(?<![\w])(?:home[ \t]+visit(?:s|or|ors|ing)?|sling[ \t]+(?:library|fitting)|"
                        r"baby[ \t]+(?:caf[eé]|group)s?)(?![\w])", re.I)
 _VOLUNTEERS = re.compile(r"(?<![\w])volunteers?(?![\w])", re.I)
+# round 26: a group, with a word of a baby's first months or one of our places (not a café or a room: a hotel's)
+_GROUP = re.compile(r"(?<![\w])groups?(?![\w])", re.I)
 # beside "volunteers", a word of a baby's first months (not "charity", "support", "group": a charity shop's review)
 _BABY_WORDS = re.compile(r"(?<![\w])(?:bab(?:y|ies|a|s|by)|newborns?|infants?|mums?|mams?|mummy|parents?|pregnan\w*|"
                          r"antenatal|postnatal|perinatal|postpartum|pnd|midwi\w*|health[ \t]+visitors?|feed\w*|"
                          r"breastfe\w*|bottles?|formula|nappy|nappies|slings?|carriers?|prams?|buggy|buggies|weaning|"
-                         r"colic|bairns?|little[ \t]+ones?|wee[ \t]+ones?|toddlers?)(?![\w])")
+                         r"colic|bairns?|little[ \t]+ones?|wee[ \t]+ones?|toddlers?|births?)(?![\w])")  # round 26: "birth"
 
 
 def _round25b(text, folded, places_rx, elsewhere):
@@ -45,11 +50,12 @@ def _round25b(text, folded, places_rx, elsewhere):
     rating = _RATING.search(text)
     if rating is None:
         return None
-    work = _OUR_WORK.search(text) or _VOLUNTEERS.search(text)
+    work = _OUR_WORK.search(text) or _VOLUNTEERS.search(text) or (
+        _GROUP.search(text) if "review of a group" in RULES25B else None)
     if work is None:
         return None
     rest = folded[:work.start()] + " " + folded[work.end():]
-    if work.re is _VOLUNTEERS and not (_BABY_WORDS.search(rest) or (places_rx is not None and places_rx.search(folded))):
+    if work.re is not _OUR_WORK and not (_BABY_WORDS.search(rest) or (places_rx is not None and places_rx.search(folded))):
         return None
     if elsewhere(text, rest):
         return None
