@@ -150,3 +150,21 @@ def test_a_feed_still_gets_its_hash_and_date():
                             "published_parsed": time.strptime("2026-11-23 10:00:00", "%Y-%m-%d %H:%M:%S")})
     assert item.item_id == hashlib.sha1("Hellothere".encode()).hexdigest()
     assert item.published is not None and item.published.isoformat() == "2026-11-23T10:00:00+00:00"
+
+
+def test_the_collector_runs_again_after_the_cli_is_imported_and_a_command_loads_its_config(tmp_path):
+    """The pauses around the CLI's imports and the config's are undone, in a fresh interpreter as in this one."""
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    path = write_config(tmp_path, sources=[{"name": "f", "kind": "rss", "url": "https://example.org/feed"}])
+    code = ("import gc\nimport monitor.cli\nfrom click.testing import CliRunner\nprint(gc.isenabled())\n"
+            f"r = CliRunner().invoke(monitor.cli.cli, ['--config', {str(path)!r}, 'check'])\n"
+            "assert r.exit_code == 0, r.output\nprint(gc.isenabled())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True"]
+    assert CliRunner().invoke(cli, ["--config", str(path), "check"], env={}).exit_code == 0
+    assert gc.isenabled()
