@@ -9,6 +9,7 @@ written; a ``ConfigError`` lists every problem with its file and line.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from pathlib import Path
@@ -48,7 +49,21 @@ def load(path: str | os.PathLike, environ: dict[str, str] | None = None, *, secr
 
     ``secrets=False`` is for commands that never send (``eval``): channels whose
     ``${VAR}`` is unset are then allowed even when a route uses them.
+
+    The cyclic garbage collector is paused while the file is read (round 26): the YAML nodes,
+    values and dataclasses built here are all kept or freed by reference counting, and on a
+    1,000-source config its passes over them were 4-6 ms of the 130-140 ms `monitor check` takes.
     """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(path, environ, secrets)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load(path: str | os.PathLike, environ: dict[str, str] | None, secrets: bool) -> Config:
     path = Path(path)
     environ = dict(os.environ if environ is None else environ)
     file = str(path)

@@ -78,6 +78,7 @@ def _read_namesakes(r: Reader, raw: Any, path: str, terms: list[str]) -> list[Na
         r.problem(path, f"must be a list of name/about entries, not {kind_of(raw)}")
         raw = []
     out: list[Namesake] = []
+    matcher = None  # our terms compiled once for all the namesakes (it was once per namesake), and only if one is named
     for i, item in enumerate(raw or []):
         p = join(path, i)
         if isinstance(item, str):
@@ -87,9 +88,11 @@ def _read_namesakes(r: Reader, raw: Any, path: str, terms: list[str]) -> list[Na
             continue
         namesake = r.section(Namesake, item, p)
         if namesake.name and terms:
-            from ..matching import Matcher  # only a profile with namesakes needs the matcher
+            if matcher is None:
+                from ..matching import Matcher  # only a profile with namesakes needs the matcher
 
-            if not Matcher(terms).find(namesake.name):
+                matcher = Matcher(terms)
+            if not matcher.find(namesake.name):
                 r.problem(join(p, "name"),
                           f"{namesake.name!r} does not contain any of our terms, so it can never be mistaken for us")
         if namesake.name:

@@ -54,11 +54,30 @@ def read_settings(r: Reader, raw: Any) -> Settings:
 # --------------------------------------------------------------------------- judging
 
 
+# Round 26 (start-up): a pattern is checked by parsing it, which raises the same ``re.error`` as compiling it for
+# everything but a look-behind whose width is not fixed (that error comes from the compiler), so a pattern with a
+# look-behind is still compiled in full. Parsing is about half the cost of compiling, and the compiled pattern was
+# thrown away: the analysis compiles every category's patterns together, when a text needs them. ``monitor check``
+# on a 1,000-source config compiled 65 patterns in 7-8 ms; they are parsed in 4-5 ms.
+_parse = getattr(getattr(re, "_parser", None), "parse", None)
+
+
+def pattern_error(pattern: str) -> re.error | None:
+    """The error ``re.compile(pattern)`` would raise, or None: the same check, without building the matcher."""
+    try:
+        if _parse is None or "(?<" in pattern:
+            re.compile(pattern)
+        else:
+            _parse(pattern, 0)
+    except re.error as exc:
+        return exc
+    return None
+
+
 def _patterns(r: Reader, patterns: list[str], path: str) -> list[str]:
     for j, pattern in enumerate(patterns):
-        try:
-            re.compile(pattern)
-        except re.error as exc:
+        exc = pattern_error(pattern)
+        if exc is not None:
             r.problem(join(path, j), f"not a valid regular expression: {exc}")
     return patterns
 

@@ -14,7 +14,6 @@ here once for every kind:
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -221,6 +220,8 @@ class Source:
 
 
 def body_hash(body: bytes) -> str:
+    import hashlib  # here, not at the top: `monitor check` imports this module and never hashes (2-3 ms of start-up)
+
     return hashlib.sha256(body).hexdigest()
 
 

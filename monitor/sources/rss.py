@@ -19,9 +19,7 @@ is skipped, a date that cannot be one is left out, and the warning names the ent
 
 from __future__ import annotations
 
-import calendar
 import codecs
-import hashlib
 import html
 import re
 from datetime import datetime, timezone
@@ -343,6 +341,8 @@ def _published(entry, label: str, problems: list[str]) -> datetime | None:
     raw, when = entry.get(raw_key) or "", entry.get(parsed_key)
     problem = None
     if when:
+        import calendar  # here, not at the top: `monitor check` imports this module for its options alone
+
         try:
             return datetime.fromtimestamp(calendar.timegm(when), tz=timezone.utc)
         except (ValueError, OverflowError, OSError, TypeError) as exc:
@@ -354,6 +354,12 @@ def _published(entry, label: str, problems: list[str]) -> datetime | None:
     return None
 
 
+def _sha1(text: str) -> str:
+    import hashlib  # on first use: `monitor check` imports this module for its options and never hashes
+
+    return hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()
+
+
 def entry_item(source: str, entry, unescape_links: bool = False, problems: list[str] | None = None) -> Item:
     title = html_to_text(entry.get("title", ""))
     content = entry.get("content") or []
@@ -361,7 +367,7 @@ def entry_item(source: str, entry, unescape_links: bool = False, problems: list[
     link = entry.get("link", "") or ""
     if unescape_links:  # feedparser-rs leaves &amp; in attribute values; feedparser decodes it
         link = html.unescape(link)
-    ident = entry.get("id") or link or hashlib.sha1((title + body).encode("utf-8", "replace")).hexdigest()
+    ident = entry.get("id") or link or _sha1(title + body)
     published = _published(entry, repr(str(ident)[:120]), problems if problems is not None else [])
     src = entry.get("source") or {}
     publisher = src.get("title", "") if hasattr(src, "get") else getattr(src, "title", "") or ""
