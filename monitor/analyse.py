@@ -411,7 +411,7 @@ class Analyser(Judging, Grading):
         if by_reach and families - {AMPLIFICATION, "political"}:
             families.add(AMPLIFICATION)  # a concern that is spreading: the policy's "escalates quickly"
         # The families a director is shown; the level, the identity check and needs_reply read all of them.
-        named = families - set((judgement or {}).get("not_named") or ())
+        named = (families - set((judgement or {}).get("not_named") or ())) or ({(judgement or {}).get("near_family")} - {None} if severity in ("alert", "crisis") else set())
         snip = self._snippet(sents, mentioned, matches_by_sentence, driver)
         judgement = {
             "families": sorted(named),

@@ -39,6 +39,12 @@ UNSURE_CRISIS = 0.9
 # this alone). Held out by writer, that cap held 3 such alerts at watch in 115 files: 2 crises ("the baby network
 # ladies", "the baby network folk", not our name) and 1 namesake (docs/history/judgement.md, round 24).
 AT_RISK_FLOORS = ("risk_signs", "risk_told_calmly")
+# A text graded alert or worse that names no family at all names the model's strongest family when its chance is at
+# least this share of that family's own threshold (``judgement["near_family"]``; naming never moves the level). Held
+# out by writer (round 26, ``monitor.cv_system``'s cached folds), family recall on mentions found 0.788 -> 0.806 at
+# precision 0.871 -> 0.863 on t1-t125, and 0.826 -> 0.851 at 0.886 -> 0.883 on t126-t129, whose texts were not read;
+# at 0.6 precision fell under 0.80.
+NEAR_FAMILY = 0.8
 
 
 class Judging:
@@ -123,6 +129,8 @@ class Judging:
         if SEVERITIES.index(level) > SEVERITIES.index(rules_level):
             reasons.append(f"rules say {rules_level}, the model {level}: {level}")
         judgement = pred.as_dict()
+        near = [f for f in pred.families if f not in vetoed and pred.families[f] >= NEAR_FAMILY * th.get(f, th.get("family", 0.5))]
+        judgement["near_family"] = max(near, key=lambda f: (pred.families[f], f)) if near and not kept else None
         model_drove = bool(SEVERITIES.index(level) >= SEVERITIES.index(rules_level) and (level != "info" or kept))
         judgement.update({"model_level": level, "rules_level": rules_level, "families": sorted(shown),
                           "vetoed_families": vetoed, "not_named": not_named, "drove": model_drove,
