@@ -143,4 +143,8 @@ TRAINING_FILES = (
     # round 26's start: t126 (namesakes beside true mentions) and t127 (a judgement mix), round 25's clean tests, scored
     # by round 25's merged models (the same as round 26's starting code) before they were moved up (training/README.md)
     "training/t126_eastherts.jsonl", "training/t127_highlandperth.jsonl",
+    # round 26's merge: t130, t132 and t136 (namesakes beside true mentions), t131, t133 and t137 (judgement mixes),
+    # written blind during round 26 and scored first by its starting code trained without them (training/README.md)
+    "training/t130_teme.jsonl", "training/t131_cheviot.jsonl", "training/t132_lleyn.jsonl",
+    "training/t133_westwight.jsonl", "training/t136_rhinns.jsonl", "training/t137_ards.jsonl",
 )
