@@ -154,6 +154,12 @@ def _split_words(term: str) -> list[tuple[str, str]]:
     return out
 
 
+def hyphen_first(place: str) -> str:
+    """A hyphenated place's first word, split at a short lower-case joining word ("Llanrhaeadr" for
+    Llanrhaeadr-ym-Mochnant, "Stratford" for Stratford-upon-Avon; round 26), or the place itself."""
+    return re.split(r"-(?=[a-z]{1,5}-)", place, maxsplit=1)[0]
+
+
 def nickname_forms(places) -> set:
     """What people may call our places for short (round 22, ``identity.shortforms.nicknames`` keeps those that are
     no everyday word): the first three to five letters of a place's first word of six or more letters, then "y",
@@ -183,8 +189,7 @@ def short_form_hint(places):
     (``shortforms24``), and "volunteers" or "sling" with one of our places; since round 25 "sling library"
     (``shortforms25``), and a review's rating with something we do ("★★☆☆☆ ... home visitor", ``shortforms25b``);
     since round 26 a group in a review and a hyphenated place's first word ("Llanrhaeadr"). A function of the text."""
-    names = {fold(w).strip() for p in places if p.strip() for w in (p, p.split()[0], p.split()[-1],
-                                                                   re.split(r"-(?=[a-z]{1,5}-)", p)[0])}  # round 26
+    names = {fold(w).strip() for p in places if p.strip() for w in (p, p.split()[0], p.split()[-1], hyphen_first(p))}
     names = sorted(names | {fold(n) for n in nickname_forms(places)}, key=len, reverse=True)  # round 22: "Chippy"
     place = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.I) if names else None
     baby = re.compile(r"[Bb]aby[ \t]+network|(?i:baby[ \t]+charity|sling[ \t]+library|(?:the|that|those)[ \t]+network[ \t]+"

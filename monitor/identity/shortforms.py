@@ -369,8 +369,10 @@ def places_rx(places: tuple):
     # round 25: a hyphenated place's first word too ("Middleton" for Middleton-in-Teesdale, "Stratford" for
     # Stratford-upon-Avon); round 26: after any short lower-case joining word, Welsh or French ones too
     # ("Llanrhaeadr" for Llanrhaeadr-ym-Mochnant, "Grange" for Grange-over-Sands)
-    firsts += [w[0] for w in (re.split(r"-(?=[a-z]{1,5}-)", p, maxsplit=1) for p in places)
-               if len(w) > 1 and " " not in w[0] and len(w[0]) >= 5 and fold(w[0]) not in _SHARED_FIRST]
+    from ..matching import hyphen_first
+
+    firsts += [w for p, w in ((p, hyphen_first(p)) for p in places)
+               if w != p and " " not in w and len(w) >= 5 and fold(w) not in _SHARED_FIRST]
     from .shortforms22 import RULES22
 
     if "place last word" in RULES22:  # round 22: "Drayton" for Market Drayton, "Yarmouth" for Great Yarmouth
