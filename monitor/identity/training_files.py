@@ -147,4 +147,7 @@ TRAINING_FILES = (
     # written blind during round 26 and scored first by its starting code trained without them (training/README.md)
     "training/t130_teme.jsonl", "training/t131_cheviot.jsonl", "training/t132_lleyn.jsonl",
     "training/t133_westwight.jsonl", "training/t136_rhinns.jsonl", "training/t137_ards.jsonl",
+    # round 27's start: t134 (namesakes beside true mentions) and t135 (a judgement mix), round 26's clean tests, scored
+    # by round 26's merged code (the same rows as round 27's starting code) before they were moved up (training/README.md)
+    "training/t134_sperrins.jsonl", "training/t135_blackdown.jsonl",
 )
