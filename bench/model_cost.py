@@ -12,7 +12,7 @@ them: the model reuses the sentence vectors the check embedded), the CPU time pe
 is-it-us check (``identity.Judge.decide``), of the judgement model, and of both.
 Targets (issue 11): load <= 300 ms, <= 5 ms per text (the check and the model together).
 
-    python bench/model_cost.py --runs 7 --old /tmp/old    # paired against an older tree
+    python bench/model_cost.py --runs 7 --old /tmp/old [--sample 3000]   # paired against an older tree
 
 With ``--old TREE`` (``git archive <commit> | tar -x -C TREE; rm -rf TREE/tests``) every figure is
 measured in pairs, this tree and the older one in fresh processes, alternating which goes first:
@@ -123,13 +123,17 @@ def paired_against(old: Path, runs: int, sets: dict) -> None:
                  [r[name][k] for r in got["new"]], [r[name][k] for r in got["old"]], scale=1)
 
 
-def labelled_mentions() -> list[tuple[str, str]]:
+def labelled_mentions(sample: int = 0) -> list[tuple[str, str]]:
+    """Every labelled training text that is a mention, or ``sample`` of them evenly spread (the same ones each time)."""
     labelled = []
     for f in sorted((REPO / "training").glob("*.jsonl")):
         for line in f.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             if row.get("mention") and "header" not in row:
                 labelled.append((row.get("title") or "", row.get("body") or ""))
+    if sample and sample < len(labelled):
+        step = len(labelled) / sample
+        labelled = [labelled[int(i * step)] for i in range(sample)]
     return labelled
 
 
@@ -142,13 +146,16 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--load-only", action="store_true", help="only the load times")
     ap.add_argument("--old", type=Path, help="an older tree (git archive of a commit, without tests/): paired runs")
+    ap.add_argument("--sample", type=int, default=None, help="labelled mentions to time, evenly spread "
+                    "(default: all of them, or 3,000 with --old, whose paired full analyses of all some 28,000 "
+                    "took longer than 15 minutes)")
     args = ap.parse_args(argv)
     if args.old:
         from farm import Farm
         from analysis_timing import texts_for
 
         paired_against(args.old, args.runs, {"bench farm, 100% mention us": texts_for(Farm(200, 20, 0, mention_share=1.0)),
-                                             "labelled training mentions": labelled_mentions()})
+                                             "labelled training mentions": labelled_mentions(args.sample or 3000)})
         return 0
     for what, code in (("model load", LOAD), ("is-it-us check load", LOAD_IDENTITY),
                        ("both (as the run's worker loads them)", LOAD_BOTH)):
@@ -166,7 +173,7 @@ def main(argv=None) -> int:
     analyser = make_analyser(with_model=True)
     m = model.load()
     sets = {"bench farm, 100% mention us": texts_for(Farm(50, 20, 0, mention_share=1.0))}
-    sets["labelled training mentions"] = labelled_mentions()
+    sets["labelled training mentions"] = labelled_mentions(args.sample or 0)
     for name, texts in sets.items():
         medians = []
         for _ in range(args.runs):
