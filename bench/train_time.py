@@ -7,7 +7,8 @@ so the committed artefacts are untouched. Prints min / median / max wall-clock s
     python bench/train_time.py --phases [--training DIR]   # where `monitor train`'s time goes, in one run
 
 ``--phases`` runs ``monitor.train.train`` in this process and prints, for each part (reading the features,
-fitting the heads, their out-of-fold chances, thresholds, writing the artefact, the report), its wall-clock
+fitting the heads, the folds with their out-of-fold chances, thresholds, writing the artefact, waiting for the
+report), its wall-clock
 seconds and its CPU seconds with the processes it forks (the heads are fitted in two of them).
 """
 
@@ -44,7 +45,6 @@ def phases(training: str | None) -> None:
 
     sys.path.insert(0, str(REPO))
     from monitor import train as T
-    from monitor import train_report as R
 
     spent: dict[str, list] = {}
 
@@ -64,10 +64,13 @@ def phases(training: str | None) -> None:
         setattr(module, name, timed_call)
 
     for name, label in (("read_items", "read the files"), ("featurise", "features (n-grams, word vectors)"),
-                        ("fit_all", "fit the heads (5 folds + final)"), ("chances", "out-of-fold chances"),
-                        ("choose_sentence_weight", "thresholds (sentence weight)"), ("write", "write the artefact")):
+                        ("fit_all", "fit the heads (5 folds + final)"),
+                        ("cross_validate", "  the folds' fits and their chances"),
+                        ("choose_sentence_weight", "thresholds (sentence weight)"),
+                        ("write", "write the artefact (the report beside it)")):
         timer(T, name, label)
-    timer(R, "cv_report", "the report (thresholds per file)")
+    # Since round 27 the folds' chances and the report's per-file thresholds are computed in the two processes (the
+    # report while the artefact is written, then waited for): its time is in the total, not in a row of its own.
     w0, c0 = time.perf_counter(), cpu()
     with tempfile.TemporaryDirectory() as tmp:
         files = T.training_files(Path(training)) if training else None

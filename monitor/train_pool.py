@@ -36,6 +36,45 @@ def run_jobs(job, jobs: list, data) -> list:
         gc.unfreeze()
 
 
+class Started:
+    """Jobs running in forked processes while the parent goes on (``start_jobs``); ``get()`` waits for their results,
+    in the order of the jobs, and closes the processes."""
+
+    def __init__(self, pool=None, pending=None, now=None):
+        self._pool, self._pending, self._now = pool, pending, now
+
+    def get(self) -> list:
+        if self._pool is None:
+            return self._now()
+        try:
+            return self._pending.get()
+        finally:
+            self._pool.close()
+            self._pool.join()
+            gc.unfreeze()
+
+
+def start_jobs(job, jobs: list, data) -> Started:
+    """``run_jobs`` that returns at once: the processes fork now (each with ``job``, ``data`` and ``jobs`` as they are
+    now) and work while the parent does something else, e.g. write the artefact while they compute the report
+    (round 27). Where the platform does not fork, the jobs run in this process when ``get()`` is called."""
+    import multiprocessing
+
+    global _JOB_DATA
+    if WORKERS < 2 or len(jobs) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return Started(now=lambda: [job(data, *j) for j in jobs])
+    _JOB_DATA = (job, data, jobs)
+    gc.freeze()  # as in run_jobs: what exists now stays out of the collector's reach, so the processes share it
+    try:
+        pool = multiprocessing.get_context("fork").Pool(WORKERS, initializer=keep_freed_memory)
+    except BaseException:
+        gc.unfreeze()
+        raise
+    finally:
+        _JOB_DATA = None  # the forked processes keep their own copy
+    return Started(pool, pool.map_async(_forked_job, range(len(jobs)), chunksize=1))
+
+
 def keep_freed_memory():
     """In a forked process: glibc's malloc keeps the memory a job frees for the next job, instead of handing it back
     to the system and having every page of it faulted in and zeroed again (round 24). Each n-gram fit copies its
