@@ -116,6 +116,25 @@ def test_the_garbage_collector_is_running_again_after_a_load(tmp_path):
     assert gc.isenabled()
 
 
+def test_the_collector_is_paused_while_a_config_is_read(tmp_path, monkeypatch):
+    """Round 27: one ``monitor.collector_paused`` for the three places that pause it; paused inside, even when the
+    read fails, and running again after."""
+    from monitor.config import loader
+
+    path = write_config(tmp_path, sources=[{"name": "f", "kind": "rss", "url": "https://example.org/feed"}])
+    seen, read = [], loader._load
+
+    def reading(*args):
+        seen.append(gc.isenabled())
+        return read(*args)
+
+    monkeypatch.setattr(loader, "_load", reading)
+    config_mod.load(path, environ={})
+    with pytest.raises(config_mod.ConfigError):
+        config_mod.load(_config_with_patterns(tmp_path, next(iter(SHIPPED["escalation"])), ["(unclosed"]), environ={})
+    assert seen == [False, False] and gc.isenabled()
+
+
 def test_a_paused_collector_is_left_paused(tmp_path):
     """A caller that paused the collector itself finds it paused still."""
     path = write_config(tmp_path, sources=[{"name": "f", "kind": "rss", "url": "https://example.org/feed"}])

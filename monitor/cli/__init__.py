@@ -15,21 +15,16 @@ Exit codes are listed in ``base``'s docstring and the README.
 
 from __future__ import annotations
 
-import gc
+from .. import collector_paused
 
 # Round 26: the cyclic garbage collector is paused while click and the command modules are imported (classes,
 # functions and declarations that live as long as the process: its passes over them were wasted), as config.load
 # pauses it while it reads; it runs again from the end of this import on.
-_collecting = gc.isenabled()
-gc.disable()
-try:
+with collector_paused():
     import click
 
     from . import alerts, check, digest, learn, lists, run, serve, triage
     from .base import Context, MonitorGroup
-finally:
-    if _collecting:
-        gc.enable()
 
 
 @click.group(cls=MonitorGroup, context_settings={"help_option_names": ["-h", "--help"]})

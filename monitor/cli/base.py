@@ -45,15 +45,10 @@ class Context:
 
     def load(self, secrets: bool = True):
         """The validated config, or exit 2 with every problem listed."""
-        import gc
+        from .. import collector_paused
 
-        collecting = gc.isenabled()
-        gc.disable()  # while the config package (and PyYAML) is imported: see monitor/cli/__init__.py
-        try:
+        with collector_paused():  # while the config package (and PyYAML) is imported: see monitor/cli/__init__.py
             from .. import config
-        finally:
-            if collecting:
-                gc.enable()
         path = config.config_path(self.config_opt)
         try:
             return config.load(path, secrets=secrets)

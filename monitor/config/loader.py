@@ -9,13 +9,12 @@ written; a ``ConfigError`` lists every problem with its file and line.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 from pathlib import Path
 from typing import Any
 
-from .. import yamlsource
+from .. import collector_paused, yamlsource
 from ..sources import KINDS, get_kind
 from ..yamlsource import join
 from .delivery import read_channels, read_replies, read_routes
@@ -54,13 +53,8 @@ def load(path: str | os.PathLike, environ: dict[str, str] | None = None, *, secr
     values and dataclasses built here are all kept or freed by reference counting, and on a
     1,000-source config its passes over them were 4-6 ms of the 130-140 ms `monitor check` takes.
     """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _load(path, environ, secrets)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _load(path: str | os.PathLike, environ: dict[str, str] | None, secrets: bool) -> Config:
