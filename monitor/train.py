@@ -173,8 +173,13 @@ def train(files: list[Path] | None = None, db: str | Path | None = None, out: Pa
                     agreement, other)
     # The report's per-file thresholds (``train_report``) are chosen in the two processes while this one writes.
     report = start_report(result) if oof is not None and out is not None else None
-    if out is not None:
-        write(out, fitted, feat, graded, y, thresholds, how, files)
+    try:
+        if out is not None:
+            write(out, fitted, feat, graded, y, thresholds, how, files)
+    except BaseException:
+        if report is not None:
+            report.cancel()  # the artefact could not be written (a full disk): say so now, not after the report
+        raise
     result.report = report.get() if report is not None else None
     result.seconds = time.perf_counter() - t0
     return result

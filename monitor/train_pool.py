@@ -37,32 +37,43 @@ def run_jobs(job, jobs: list, data) -> list:
 
 
 class Started:
-    """Jobs running in forked processes while the parent goes on (``start_jobs``); ``get()`` waits for their results,
-    in the order of the jobs, and closes the processes."""
+    """Jobs running in forked processes while the parent goes on (``start_jobs``): ``get()`` waits for their results,
+    in the order of the jobs (passed through ``then``), and closes the processes; ``cancel()`` stops them (the parent's
+    own work failed and nobody will wait for them)."""
 
-    def __init__(self, pool=None, pending=None, now=None):
-        self._pool, self._pending, self._now = pool, pending, now
+    def __init__(self, pool=None, pending=None, now=None, then=None):
+        self._pool, self._pending, self._now, self._then = pool, pending, now, then or (lambda results: results)
 
     def get(self) -> list:
         if self._pool is None:
-            return self._now()
+            return self._then(self._now())
         try:
-            return self._pending.get()
+            return self._then(self._pending.get())
         finally:
-            self._pool.close()
-            self._pool.join()
-            gc.unfreeze()
+            self._close(self._pool.close)
+
+    def cancel(self) -> None:
+        if self._pool is not None:
+            self._close(self._pool.terminate)
+
+    def _close(self, how) -> None:
+        pool, self._pool = self._pool, None
+        self._now = lambda: []
+        how()
+        pool.join()
+        gc.unfreeze()
 
 
-def start_jobs(job, jobs: list, data) -> Started:
+def start_jobs(job, jobs: list, data, then=None) -> Started:
     """``run_jobs`` that returns at once: the processes fork now (each with ``job``, ``data`` and ``jobs`` as they are
     now) and work while the parent does something else, e.g. write the artefact while they compute the report
-    (round 27). Where the platform does not fork, the jobs run in this process when ``get()`` is called."""
+    (round 27); ``then(results)`` is what ``get()`` gives. Where the platform does not fork, the jobs run in this
+    process when ``get()`` is called."""
     import multiprocessing
 
     global _JOB_DATA
     if WORKERS < 2 or len(jobs) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return Started(now=lambda: [job(data, *j) for j in jobs])
+        return Started(now=lambda: [job(data, *j) for j in jobs], then=then)
     _JOB_DATA = (job, data, jobs)
     gc.freeze()  # as in run_jobs: what exists now stays out of the collector's reach, so the processes share it
     try:
@@ -72,7 +83,7 @@ def start_jobs(job, jobs: list, data) -> Started:
         raise
     finally:
         _JOB_DATA = None  # the forked processes keep their own copy
-    return Started(pool, pool.map_async(_forked_job, range(len(jobs)), chunksize=1))
+    return Started(pool, pool.map_async(_forked_job, range(len(jobs)), chunksize=1), then=then)
 
 
 def keep_freed_memory():

@@ -19,13 +19,8 @@ def start_report(result) -> train_pool.Started:
     """``cv_report``'s per-file figures, computed in ``train_pool``'s processes from now on (each file's thresholds
     are chosen anew on every other writer's chances: some 7 s on one core for 139 files), while ``monitor train``
     writes the artefact; ``get()`` gives the same list ``cv_report`` would."""
-    names = _file_names(result)
-
-    def finish():
-        return started_files.get() + [_all_files(result)]
-
-    started_files = train_pool.start_jobs(_file_figures, [(name,) for name in names], result)
-    return train_pool.Started(now=finish)
+    return train_pool.start_jobs(_file_figures, [(name,) for name in _file_names(result)], result,
+                                 then=lambda rows: rows + [_all_files(result)])
 
 
 def _file_names(result) -> list[str]:

@@ -71,3 +71,37 @@ def test_each_fold_is_scored_on_the_writer_it_left_out(monkeypatch):
         want_whole, want_best = train_fit.chances(alone, feat, held)
         assert np.array_equal(whole[held], want_whole) and np.array_equal(best[held], want_best), w
     assert len(set(groups)) == 3 and (best > 0).any()
+
+
+def _slow(_data, k):
+    import time
+
+    time.sleep(30)
+    return k
+
+
+def test_started_jobs_can_be_stopped_when_nobody_will_wait_for_them(monkeypatch):
+    """A write that fails (a full disk) stops the report's processes at once, and leaves the collector running."""
+    import gc
+    import time
+
+    monkeypatch.setattr(train_pool, "WORKERS", 2)
+    started = train_pool.start_jobs(_slow, [(0,), (1,)], None)
+    t = time.monotonic()
+    started.cancel()
+    assert time.monotonic() - t < 10 and gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_a_failed_write_stops_the_report_and_says_why(monkeypatch, tmp_path):
+    monkeypatch.setattr(train_pool, "WORKERS", 2)
+    cancelled = []
+    real = train_pool.Started.cancel
+    monkeypatch.setattr(train_pool.Started, "cancel", lambda self: (cancelled.append(1), real(self)))
+
+    def full_disk(*_a, **_k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(train, "write", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        train.train(FILES, out=tmp_path / "m")
+    assert cancelled == [1]
