@@ -150,4 +150,8 @@ TRAINING_FILES = (
     # round 27's start: t134 (namesakes beside true mentions) and t135 (a judgement mix), round 26's clean tests, scored
     # by round 26's merged code (the same rows as round 27's starting code) before they were moved up (training/README.md)
     "training/t134_sperrins.jsonl", "training/t135_blackdown.jsonl",
+    # round 28's start: t138 (namesakes beside true mentions) and t141 (a judgement mix), written blind during round 27
+    # and delivered after its code was final, scored again by round 28's starting code before they were moved up
+    # (training/README.md)
+    "training/t138_quantocks.jsonl", "training/t141_howardian.jsonl",
 )
