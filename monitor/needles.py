@@ -118,14 +118,13 @@ class Needles:
         if all(sets for _i, sets in self._each):
             quick = [min(sets, key=lambda one: (min(map(len, one)) < 3, len(one))) for _i, sets in self._each]
             self._quick = tuple(dict.fromkeys(n for one in quick for n in one))
+        # The first look as one regex (round 28): the needles as a trie, so one search in C looks at each position
+        # once, where a loop of some 200 substring tests cost most of the rules path's needle time.
+        self._quick_rx = any_of(self._quick) if self._quick is not None else None
 
     def search(self, text: str, whole: re.Pattern) -> bool:
-        if self._quick is not None:
-            for n in self._quick:
-                if n in text:
-                    break
-            else:
-                return False
+        if self._quick_rx is not None and self._quick_rx.search(text) is None:
+            return False
         key = tuple(i for i, sets in self._each if all(any(n in text for n in one) for one in sets))
         if not key:
             return False
@@ -139,3 +138,25 @@ class Needles:
                 self._subsets[key] = None
         rx = self._subsets[key] or whole
         return rx.search(text) is not None
+
+
+def any_of(words) -> re.Pattern:
+    """A regex that finds a place where any of ``words`` (literal strings) starts: ``any_of(ws).search(t) is not
+    None`` exactly when ``any(w in t for w in ws)``. Built as a trie (shared beginnings written once: "sleep",
+    "sleeping" -> ``sleep(?:ing)?``), so the search tries each position of the text once, not every word."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return re.compile(build(trie) if trie else "(?!)")
+

@@ -5,7 +5,7 @@ import random
 import re
 
 from monitor import analyse_grade
-from monitor.needles import Needles, needles
+from monitor.needles import Needles, any_of, needles
 
 PATTERNS = [
     r"(?:ask\w*|messag\w*|dm\w*|add\w*)\s+(?:my|her|his|a)\s+(?:[5-9]|1[0-7])[- ]?(?:year[- ]old|yo|y/o)\b",
@@ -46,6 +46,48 @@ def test_needles_search_answers_as_the_whole_alternation():
         seen.add(expected)
     assert seen == {True, False}
 
+
+
+def test_any_of_finds_a_word_exactly_where_a_substring_test_would():
+    # round 28: the first look is one trie regex; words that begin one another, regex characters, a word at the end
+    words = ["son", "sleep", "sleeping", "y/o", "yo", "year old", "a.b", "(x)", "c++", "how many ", "é"]
+    rx = any_of(words)
+    assert rx.search("my sleepy son") and rx.search("he's 9 y/o") and rx.search("ends with c++")
+    assert rx.search("sleepin") and not rx.search("slee p") and not rx.search("axb x") and not rx.search("how many")
+    assert any_of([]).search("anything") is None and any_of([""]).search("") is not None
+    rng = random.Random(28)
+    alphabet = "abcdeoy/ .()+é"
+    seen = set()
+    for _ in range(3000):
+        ws = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(1, 12))]
+        rx = any_of(ws)
+        for _ in range(5):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+            expected = any(w in text for w in ws)
+            assert (rx.search(text) is not None) is expected, (ws, text)
+            seen.add(expected)
+    assert seen == {True, False}
+
+
+def test_the_rules_first_look_answers_as_its_loop_on_the_shipped_keywords():
+    from monitor import config as config_mod
+    from monitor.analyse import Analyser
+    from pathlib import Path
+
+    import gc
+
+    analyser = Analyser(config_mod.load(Path(__file__).resolve().parent.parent / "feeds.yaml", secrets=False), [],
+                        model=None)
+    analyser.analyse("New Baby Network", "Thank you New Baby Network, my son loved the group.")
+    found = [o for o in gc.get_objects() if isinstance(o, Needles) and o._quick]
+    assert found  # the shipped keywords do make a first look
+    rng = random.Random(5)
+    for check in found:
+        quick = list(check._quick)
+        for _ in range(2000):
+            text = " ".join(rng.choice(quick + ["and", "we", "the baby", "x"]) [: rng.randint(1, 9)]
+                            for _ in range(rng.randint(1, 6)))
+            assert (check._quick_rx.search(text) is not None) is any(n in text for n in quick), text
 
 def _reach_slow(text):
     """reach_in_text as it was: every pattern searched on every text with a digit or " of "."""
