@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from monitor import config as config_mod
-from monitor.identity import shortforms, shortforms22, shortforms25
+from monitor.identity import shortforms, shortforms22, shortforms25, shortforms28
 from monitor.matching import short_form_hint
 
 from .conftest import assert_read_unsure, profile_analyser, write_config
@@ -77,6 +77,7 @@ def test_each_round22_rule_can_be_switched_off(cfg, monkeypatch):
     read "the sling library" on its own, switched off too)."""
     monkeypatch.setattr(shortforms22, "RULES22", set())
     monkeypatch.setattr(shortforms25, "RULES25", set())
+    monkeypatch.setattr(shortforms28, "RULES28", set())  # round 28 reads a lower-case name after any word
     an = analyser(cfg)
     assert an.analyse("", "Took both kids to creek cuddlers this morning and the baby finally napped") is None
     assert an.analyse("", "My husband says if I go to that network lot in Tenterden again he'll take the baby") is None
