@@ -1,0 +1,79 @@
+"""Short forms of us, round 29 (issue 15): a product's distinctive first (or other, not last) word alone, as people
+shorten a group's name ("was at your babis group in nefyn", "Babis felt rammed last week" for "Babis Llŷn").
+``shortforms.short_words`` reads a product's last word only; this is read after ``shortforms28._round28``, unsure
+like every short form (watch at most; a crisis at alert at most unless the model is sure: ``Judge.product_only``),
+and can be switched off (``RULES29``).
+
+- **"product first word"**: a word, not the last, of a product listed in two or more capitalised words ("Babis Llŷn";
+  "the", "our" and lower-case describing words dropped), written in any case, when it is no everyday English word
+  (not in the encoder's vocabulary, nor its singular, nor two everyday words run together: ``shortforms28._unusual``),
+  at least five letters, and no word of our places or of our area's name ("Teme" of "Teme Tots" is our "Clifton upon
+  Teme", "Sperrin" our "Sperrins", "Quantock" our "Quantock Hills": a place, not the product); in a text without the
+  product's whole name, with one of our places or a word of our work and no other town, not in quotes, not after "@"
+  or "#", and not followed by a capitalised name or a word that makes it another thing ("Babis Sensory Ltd",
+  "babis app").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+RULES29 = {"product first word"}
+MIN_LETTERS = 5
+
+
+@lru_cache(maxsize=8)
+def first_words(products: tuple, places: tuple) -> list:
+    """``[(word folded, product)]``: the distinctive words, not the last, of the products listed (``places``: ours,
+    our area's name too)."""
+    from ..text import fold
+    from .shortforms import _name_words, everyday_words
+    from .shortforms28 import _LEADING, _unusual
+
+    common, out = everyday_words(), []
+    if not common:
+        return out
+    ours = {w for p in places for w in re.findall(r"\w+", fold(p))}
+    for raw in products or ():
+        words = _name_words(raw)
+        while words and fold(words[0]) in _LEADING:
+            words = words[1:]
+        while words and words[-1].islower():
+            words = words[:-1]
+        if len(words) < 2 or not all(w[:1].isupper() for w in words):
+            continue
+        for i, w in enumerate(words[:-1]):
+            f, others = fold(w), [fold(o) for o in words[:i] + words[i + 1:]]
+            if len(f) >= MIN_LETTERS and _unusual(f, common) and not {f, f + "s", f + "es"} & ours \
+                    and all(o in ours for o in others):
+                out.append((f, " ".join(str(raw).split())))
+    return out
+
+
+def _round29(text, folded, products, places, places_rx, gate):
+    """``short_form``'s text (``folded`` the same, folded), the profile's products and places (``places_rx`` ours in
+    folded text) and ``gate(a, b)``: one of our places, or a word of our work outside ``[a, b)`` and no other town."""
+    from ..text import fold
+    from .products import _NOT_A_NAME
+    from .shortforms import _NOT_OURS_AFTER, ShortForm, _word_after
+    from .shortforms28 import _QUOTES
+
+    if "product first word" not in RULES29 or len(text) != len(folded) or not products:
+        return None
+    for word, product in first_words(tuple(products), tuple(places)):
+        if fold(product) in folded:
+            continue  # the whole name is there: ``Products.alone`` reads it
+        for m in re.finditer(rf"(?<![\w@#-]){re.escape(word)}(?![\w-])", folded):
+            if text[m.start() - 1:m.start()] in _QUOTES or text[m.end():m.end() + 1] in _QUOTES:
+                continue
+            after = _word_after(text, m.end())
+            if after[:1].isupper() and not (places_rx is not None and places_rx.match(fold(after))) \
+                    and after not in _NOT_A_NAME:
+                continue  # "Babis Sensory": another thing's name
+            if fold(after) in _NOT_OURS_AFTER:
+                continue
+            if gate(m.start(), m.end()):
+                return ShortForm(f"'{text[m.start():m.end()]}', short for our product '{product}'",
+                                 "product first word")
+    return None
