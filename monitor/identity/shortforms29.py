@@ -4,14 +4,17 @@ shorten a group's name ("was at your babis group in nefyn", "Babis felt rammed l
 like every short form (watch at most; a crisis at alert at most unless the model is sure: ``Judge.product_only``),
 and can be switched off (``RULES29``).
 
-- **"product first word"**: a word, not the last, of a product listed in two or more capitalised words ("Babis Llŷn";
-  "the", "our" and lower-case describing words dropped), written in any case, when it is no everyday English word
-  (not in the encoder's vocabulary, nor its singular, nor two everyday words run together: ``shortforms28._unusual``),
-  at least five letters, and no word of our places or of our area's name ("Teme" of "Teme Tots" is our "Clifton upon
-  Teme", "Sperrin" our "Sperrins", "Quantock" our "Quantock Hills": a place, not the product); in a text without the
-  product's whole name, with one of our places or a word of our work and no other town, not in quotes, not after "@"
-  or "#", and not followed by a capitalised name or a word that makes it another thing ("Babis Sensory Ltd",
-  "babis app").
+- **"product first word"**: a word, not the last, of a product listed in two or more capitalised words whose other
+  words are all words of our places or of our area's name ("Babis Llŷn" in "the Llŷn peninsula": the place is
+  dropped, the name proper stays; "the", "our" and lower-case describing words dropped), written in any case, when it
+  is no everyday English word (not in the encoder's vocabulary, nor its singular, nor two everyday words run
+  together: ``shortforms28._unusual``), at least five letters, and itself no word of our places; in a text without
+  the product's whole name, with one of our places or a word of our work and no other town, not in quotes, not after
+  "@" or "#", and not followed by a capitalised name or a word that makes it another thing ("Babis Sensory Ltd",
+  "babis app"). Measured on every labelled file with a profile (texts no other rule reads): 3 true mentions, no other
+  text; pseudo-blind (t130-t138) true lost 58 -> 55 of 800, namesakes the same. Without the "other words ours" guard
+  every product's distinctive first word was read: 16 true mentions (6 of them naming us anyway), and "Mistletoe" (a
+  mistletoe auction: a namesake), "Glenelly", "Strangford", "Evenlode" (a glen, a lough, a river) read 4 other texts.
 """
 
 from __future__ import annotations
