@@ -31,7 +31,10 @@ FORMS = [  # (text, words quoted in the reason)
     ("bit gutted cwtsh in chirk has moved to tuesdays, i work tuesdays", "'cwtsh'"),
     ("Wish the Pontfadog Cwtsh didn't clash with swimming on a Wednesday", "'Cwtsh'"),
     ("standing in the rain for 10 mins with a newborn waiting for cwtsh to open the doors", "'cwtsh'"),
+    # somewhere one goes ("at / since / after ..."): no place or word of our work needed
+    ("did anyone else notice her arms at cwtsh today? bruises right round both wrists", "'cwtsh'"),
 ]
+AT_ONLY = FORMS[-1][0]
 
 
 @pytest.mark.parametrize("body,words", FORMS)
@@ -47,6 +50,8 @@ def test_a_products_first_word_is_read_unsure(cfg, body, words):
     "cwtsh app in chirk keeps crashing when the baby naps",  # another kind of thing
     "the hotel left a \"cwtsh\" card in the room in chirk, with welsh cakes for the baby",  # quoted
     "hiraeth in chirk tonight, the baby asleep at last",  # "Slings" is no place of ours: no short form
+    "did anyone else notice her arms at cwtsh in Wrexham? bruises right round both wrists",  # "at", another town
+    "did anyone else notice her arms, cwtsh was closed today? bruises right round both wrists",  # not after "at"
 ])
 def test_other_things_quotes_and_other_towns_stay_out(cfg, body):
     an = analyser(cfg)
@@ -63,3 +68,10 @@ def test_the_rule_can_be_switched_off(cfg, monkeypatch):
     monkeypatch.setattr(shortforms29, "RULES29", set())
     an = analyser(cfg)
     assert [b for b, _ in FORMS if an.identity.names_product(b) is not None] == []
+
+
+def test_after_at_is_its_own_switch(cfg, monkeypatch):
+    monkeypatch.setattr(shortforms29, "RULES29", {"product first word"})
+    an = analyser(cfg)
+    assert an.identity.names_product(AT_ONLY) is None
+    assert [b for b, _ in FORMS[:-1] if an.identity.names_product(b) is None] == []

@@ -195,7 +195,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
         _round25(text, folded, places_rx, products, our_topic, elsewhere) or \
         _round25b(text, folded, places_rx, elsewhere) or _round26(text, folded, places_rx, elsewhere) or \
         _round28(text, folded, products, gate) or \
-        _round29(text, folded, products, getattr(shorts, "places", ()), places_rx, gate)
+        _round29(text, folded, products, getattr(shorts, "places", ()), places_rx, gate, elsewhere)
 
 
 def _rated(text: str) -> bool:

@@ -11,10 +11,17 @@ and can be switched off (``RULES29``).
   together: ``shortforms28._unusual``), at least five letters, and itself no word of our places; in a text without
   the product's whole name, with one of our places or a word of our work and no other town, not in quotes, not after
   "@" or "#", and not followed by a capitalised name or a word that makes it another thing ("Babis Sensory Ltd",
-  "babis app"). Measured on every labelled file with a profile (texts no other rule reads): 3 true mentions, no other
-  text; pseudo-blind (t130-t138) true lost 58 -> 55 of 800, namesakes the same. Without the "other words ours" guard
-  every product's distinctive first word was read: 16 true mentions (6 of them naming us anyway), and "Mistletoe" (a
-  mistletoe auction: a namesake), "Glenelly", "Strangford", "Evenlode" (a glen, a lough, a river) read 4 other texts.
+  "babis app");
+- **"after at"**: that word right after "at / to / from / after / since / till / before", somewhere one goes ("at babis
+  she was saying she was going to just end it all", "Leah's arms at babis today"), with no other town, even without
+  one of our places or a word of our work.
+
+Measured on every labelled file with a profile (texts no other rule reads; only t132's "Babis Llŷn" has the shape):
+5 true mentions (3 by the first rule, 2 crises by "after at"), no other text; pseudo-blind (t130-t138, t132 among
+them) true lost 58 -> 55 (first rule) -> 53 of 800 (both), namesakes 21 -> 21, at alert or worse 3 -> 3. Without the
+"other words ours" guard every product's distinctive first word was read: 27 true mentions (13 naming us anyway) and
+11 other texts, namesakes among them ("Mistletoe auction opens the season", the "Cwtch and Carry" sandwich van, bird
+sightings on "Enlli"), "Glenelly", "Strangford", "Evenlode", "Stort" being a glen, a lough and rivers as often.
 """
 
 from __future__ import annotations
@@ -22,7 +29,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-RULES29 = {"product first word"}
+RULES29 = {"product first word", "after at"}
+# "at babis today", "since babis last week": somewhere one goes, so no word of our work is needed (no other town still)
+_AT_BEFORE = re.compile(r"(?<![\w])(?:at|to|from|after|since|till|til|before)[ \t]+$", re.I)
 MIN_LETTERS = 5
 
 
@@ -54,7 +63,7 @@ def first_words(products: tuple, places: tuple) -> list:
     return out
 
 
-def _round29(text, folded, products, places, places_rx, gate):
+def _round29(text, folded, products, places, places_rx, gate, elsewhere=None):
     """``short_form``'s text (``folded`` the same, folded), the profile's products and places (``places_rx`` ours in
     folded text) and ``gate(a, b)``: one of our places, or a word of our work outside ``[a, b)`` and no other town."""
     from ..text import fold
@@ -76,7 +85,9 @@ def _round29(text, folded, products, places, places_rx, gate):
                 continue  # "Babis Sensory": another thing's name
             if fold(after) in _NOT_OURS_AFTER:
                 continue
-            if gate(m.start(), m.end()):
+            near = "after at" in RULES29 and elsewhere is not None and _AT_BEFORE.search(folded[:m.start()]) \
+                and not elsewhere(text, folded[:m.start()] + " " + folded[m.end():])
+            if near or gate(m.start(), m.end()):
                 return ShortForm(f"'{text[m.start():m.end()]}', short for our product '{product}'",
                                  "product first word")
     return None
