@@ -14,7 +14,7 @@ from .conftest import assert_read_unsure, profile_analyser, write_config
 
 SOURCES = [{"name": "f", "kind": "rss", "url": "http://127.0.0.1:9/f"}]
 # An invented Welsh borders profile (none of the labelled files' texts is used here)
-PROFILE = (["Cwtsh Ceiriog", "Hiraeth Slings", "the Glyn Box", "Little Curlew bags"],
+PROFILE = (["Cwtsh Ceiriog", "Chirk Sproglings", "Hiraeth Slings", "the Glyn Box", "Little Curlew bags"],
            ["Glyn Ceiriog", "Chirk", "Pontfadog"])
 
 
@@ -52,6 +52,8 @@ def test_a_products_first_word_is_read_unsure(cfg, body, words):
     "hiraeth in chirk tonight, the baby asleep at last",  # "Slings" is no place of ours: no short form
     "did anyone else notice her arms at cwtsh in Wrexham? bruises right round both wrists",  # "at", another town
     "did anyone else notice her arms, cwtsh was closed today? bruises right round both wrists",  # not after "at"
+    "has anyone heard from Sian? sproglings was closed, she's not answering her phone",  # a last word, not after "at"
+    "has anyone heard from Sian since sproglings in Wrexham? she's not answering her phone",  # another town
 ])
 def test_other_things_quotes_and_other_towns_stay_out(cfg, body):
     an = analyser(cfg)
@@ -75,3 +77,14 @@ def test_after_at_is_its_own_switch(cfg, monkeypatch):
     an = analyser(cfg)
     assert an.identity.names_product(AT_ONLY) is None
     assert [b for b, _ in FORMS[:-1] if an.identity.names_product(b) is None] == []
+
+
+LAST_AT = "has anyone heard from Sian since sproglings last week? she's not answering her phone"
+
+
+def test_a_last_word_after_at_is_read_beside_our_place(cfg, monkeypatch):
+    # "Chirk Sproglings": its other word is our place, so "since sproglings" needs no place or word of our work
+    assert shortforms29.last_words(tuple(PROFILE[0]), tuple(PROFILE[1])) == [("sproglings", "Chirk Sproglings")]
+    assert_read_unsure(analyser(cfg), LAST_AT, "product last word", "'sproglings'")
+    monkeypatch.setattr(shortforms29, "RULES29", {"product first word", "after at"})
+    assert analyser(cfg).identity.names_product(LAST_AT) is None
