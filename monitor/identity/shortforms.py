@@ -27,7 +27,8 @@ never an SMS. What is found (``short_form``), each rule measured on its own (REA
 What is not found: "the network" without one of our places beside it, a generic word of a product alone ("the
 crate", "the drawer"), a product's whole name in lower case (measured on the labelled files: 6 true mentions and 16
 other texts, "finding their sea legs", "the dusk line"; since round 28 one with a word no dictionary has is:
-``shortforms28``), a text naming another UK town or a place abroad and none of
+``shortforms28``), a product's other word alone (since round 29 the first word of a product named "<word> <our
+place>" is: ``shortforms29``), a text naming another UK town or a place abroad and none of
 ours.
 """
 
@@ -106,7 +107,7 @@ def short_words(products, our_places=()) -> dict:
     neither), not one of ``our_places``' words."""
     common = everyday_words()
     out = Shorts()
-    out.products = tuple(products or ())
+    out.products, out.places = tuple(products or ()), tuple(our_places or ())
     if not common:
         return out
     ours = {w for p in our_places for w in fold(p).split()}
@@ -181,6 +182,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     from .shortforms25b import _round25b
     from .shortforms26 import _round26
     from .shortforms28 import _round28
+    from .shortforms29 import _round29
 
     def gate(a, b):  # one of our places, or a word of our work outside [a, b) and no other town
         rest = folded[:a] + " " + folded[b:]
@@ -192,7 +194,8 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
         _round24(text, folded, places_rx, products, gate, shorts, our_topic, elsewhere) or \
         _round25(text, folded, places_rx, products, our_topic, elsewhere) or \
         _round25b(text, folded, places_rx, elsewhere) or _round26(text, folded, places_rx, elsewhere) or \
-        _round28(text, folded, products, gate)
+        _round28(text, folded, products, gate) or \
+        _round29(text, folded, products, getattr(shorts, "places", ()), places_rx, gate, elsewhere)
 
 
 def _rated(text: str) -> bool:
@@ -228,6 +231,7 @@ class Shorts(dict):
     """``short_words``' answer, with the products it was made from (``products``: round 21's rules read them)."""
 
     products: tuple = ()
+    places: tuple = ()  # ours, our area's name too (round 29: ``shortforms29``)
 
 
 @lru_cache(maxsize=8)
