@@ -27,7 +27,7 @@ never an SMS. What is found (``short_form``), each rule measured on its own (REA
 What is not found: "the network" without one of our places beside it, a generic word of a product alone ("the
 crate", "the drawer"), a product's whole name in lower case (measured on the labelled files: 6 true mentions and 16
 other texts, "finding their sea legs", "the dusk line"; since round 28 one with a word no dictionary has is:
-``shortforms28``), a product's other word alone (since round 29 the first word of a product named "<word> <our
+``shortforms28``), a product's other word alone (since round 28 (shortforms29) the first word of a product named "<word> <our
 place>" is: ``shortforms29``), a text naming another UK town or a place abroad and none of
 ours.
 """
@@ -231,7 +231,7 @@ class Shorts(dict):
     """``short_words``' answer, with the products it was made from (``products``: round 21's rules read them)."""
 
     products: tuple = ()
-    places: tuple = ()  # ours, our area's name too (round 29: ``shortforms29``)
+    places: tuple = ()  # ours, our area's name too (round 28: ``shortforms29``)
 
 
 @lru_cache(maxsize=8)

@@ -1,4 +1,4 @@
-"""Short forms of us, round 29 (issue 15): a product's distinctive first (or other, not last) word alone, as people
+"""Short forms of us, round 28 (its second change; issue 15): a product's distinctive first (or other, not last) word alone, as people
 shorten a group's name ("was at your babis group in nefyn", "Babis felt rammed last week" for "Babis Llŷn").
 ``shortforms.short_words`` reads a product's last word only; this is read after ``shortforms28._round28``, unsure
 like every short form (watch at most; a crisis at alert at most unless the model is sure: ``Judge.product_only``),
