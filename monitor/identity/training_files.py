@@ -154,7 +154,7 @@ TRAINING_FILES = (
     # and delivered after its code was final, scored again by round 28's starting code before they were moved up
     # (training/README.md)
     "training/t138_quantocks.jsonl", "training/t141_howardian.jsonl",
-    # round 28's merge: t140 (a judgement mix), written blind during round 28 and scored first by its code trained
-    # without it (training/README.md)
-    "training/t140_ywolds.jsonl",
+    # round 28's merge: t139 (namesakes beside true mentions) and t140 (a judgement mix), written blind during round 28
+    # and scored first by its code trained without them (training/README.md)
+    "training/t139_dengie.jsonl", "training/t140_ywolds.jsonl",
 )
