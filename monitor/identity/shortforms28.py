@@ -35,22 +35,32 @@ def _unusual(word: str, common) -> bool:
     return not any(word[:i] in common and word[i:] in common for i in range(3, len(word) - 2))
 
 
+def name_words(raw) -> list:
+    """A product's own name's words, its leading "the"/"a" and trailing lower-case words left out ("the Enlli Box":
+    Enlli, Box), or [] unless two or more words are left, each capitalised (shortforms28 and shortforms29)."""
+    from ..text import fold
+    from .shortforms import _name_words
+
+    words = _name_words(raw)
+    while words and fold(words[0]) in _LEADING:
+        words = words[1:]
+    while words and words[-1].islower():
+        words = words[:-1]
+    return words if len(words) >= 2 and all(w[:1].isupper() for w in words) else []
+
+
 @lru_cache(maxsize=8)
 def lower_names(products: tuple) -> list:
     """``[(words of the name, folded), product]`` for the products a lower-case whole name is read for."""
     from ..text import fold
-    from .shortforms import _name_words, everyday_words
+    from .shortforms import everyday_words
 
     common, out = everyday_words(), []
     if not common:
         return out
     for raw in products or ():
-        words = _name_words(raw)
-        while words and fold(words[0]) in _LEADING:
-            words = words[1:]
-        while words and words[-1].islower():
-            words = words[:-1]
-        if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        words = name_words(raw)
+        if not words:
             continue
         if not any(len(w) >= MIN_LETTERS and _unusual(fold(w), common) for w in words):
             continue

@@ -55,21 +55,15 @@ def last_words(products: tuple, places: tuple) -> list:
 @lru_cache(maxsize=8)
 def _words(products: tuple, places: tuple) -> list:
     from ..text import fold
-    from .shortforms import _name_words, everyday_words
-    from .shortforms28 import _LEADING, _unusual
+    from .shortforms import everyday_words
+    from .shortforms28 import _unusual, name_words
 
     common, out = everyday_words(), []
     if not common:
         return out
     ours = {w for p in places for w in re.findall(r"\w+", fold(p))}
     for raw in products or ():
-        words = _name_words(raw)
-        while words and fold(words[0]) in _LEADING:
-            words = words[1:]
-        while words and words[-1].islower():
-            words = words[:-1]
-        if len(words) < 2 or not all(w[:1].isupper() for w in words):
-            continue
+        words = name_words(raw)
         for i, w in enumerate(words):
             f, others = fold(w), [fold(o) for o in words[:i] + words[i + 1:]]
             if len(f) >= MIN_LETTERS and _unusual(f, common) and not {f, f + "s", f + "es"} & ours \
