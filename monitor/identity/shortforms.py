@@ -167,11 +167,8 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
         if fold(product) in folded or our_topic.fullmatch(word):
             continue  # the whole name is there (``Products.alone`` read it), or the word is our work's ("Prams")
         for m in re.finditer(rf"(?<![\w@#-]){re.escape(word)}(?![\w-])", folded):
-            after = _word_after(text, m.end()) if len(text) == len(folded) else ""
-            if after[:1].isupper() and not (places_rx is not None and places_rx.match(fold(after))) and after not in _NOT_A_NAME:
+            if other_thing_after(text, folded, m.end(), places_rx):
                 continue  # "Snuggles Pet Hotel": another thing's name
-            if fold(after) in _NOT_OURS_AFTER:
-                continue
             rest = folded[:m.start()] + " " + folded[m.end():]
             if place is not None or (our_topic.search(rest) and not elsewhere(text, rest)):
                 return ShortForm(f"'{text[m.start():m.end()] if len(text) == len(folded) else word}', short for our "
@@ -197,6 +194,15 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
         _round28(text, folded, products, gate) or \
         _round29(text, folded, products, getattr(shorts, "places", ()), places_rx, gate, elsewhere)
 
+
+def other_thing_after(text: str, folded: str, end: int, places_rx) -> bool:
+    """Whether the word right after a product's word (ending at ``end``) makes it another thing's name: a capitalised
+    word that is no place of ours nor a day or month ("Snuggles Pet Hotel", "Babis Sensory"), or a kind word ("Gurgles
+    app", "babis ltd"). ``folded`` is ``text`` folded; when folding changed its length the word after is not read."""
+    after = _word_after(text, end) if len(text) == len(folded) else ""
+    if after[:1].isupper() and not (places_rx is not None and places_rx.match(fold(after))) and after not in _NOT_A_NAME:
+        return True
+    return fold(after) in _NOT_OURS_AFTER
 
 def _rated(text: str) -> bool:
     from .shortforms25b import _RATING

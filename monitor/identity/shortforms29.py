@@ -76,8 +76,7 @@ def _round29(text, folded, products, places, places_rx, gate, elsewhere=None):
     """``short_form``'s text (``folded`` the same, folded), the profile's products and places (``places_rx`` ours in
     folded text) and ``gate(a, b)``: one of our places, or a word of our work outside ``[a, b)`` and no other town."""
     from ..text import fold
-    from .products import _NOT_A_NAME
-    from .shortforms import _NOT_OURS_AFTER, ShortForm, _word_after
+    from .shortforms import ShortForm, other_thing_after
     from .shortforms28 import _QUOTES
 
     if len(text) != len(folded) or not products:
@@ -90,12 +89,8 @@ def _round29(text, folded, products, places, places_rx, gate, elsewhere=None):
         for m in re.finditer(rf"(?<![\w@#-]){re.escape(word)}(?![\w-])", folded):
             if text[m.start() - 1:m.start()] in _QUOTES or text[m.end():m.end() + 1] in _QUOTES:
                 continue
-            after = _word_after(text, m.end())
-            if after[:1].isupper() and not (places_rx is not None and places_rx.match(fold(after))) \
-                    and after not in _NOT_A_NAME:
+            if other_thing_after(text, folded, m.end(), places_rx):
                 continue  # "Babis Sensory": another thing's name
-            if fold(after) in _NOT_OURS_AFTER:
-                continue
             near = "after at" in RULES29 and elsewhere is not None and _AT_BEFORE.search(folded[:m.start()]) \
                 and not elsewhere(text, folded[:m.start()] + " " + folded[m.end():])
             if near or (gate(m.start(), m.end()) and not last):
