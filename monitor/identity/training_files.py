@@ -157,4 +157,7 @@ TRAINING_FILES = (
     # round 28's merge: t139 (namesakes beside true mentions) and t140 (a judgement mix), written blind during round 28
     # and scored first by its code trained without them (training/README.md)
     "training/t139_dengie.jsonl", "training/t140_ywolds.jsonl",
+    # round 29's start: t142 and t144 (namesakes beside true mentions) and t145 (a judgement mix), written blind during
+    # rounds 27 and 28, scored again by round 29's starting code before they were moved up (training/README.md)
+    "training/t142_wolds.jsonl", "training/t144_wensum.jsonl", "training/t145_allen.jsonl",
 )
