@@ -14,7 +14,7 @@ from monitor.analyse import Analyser
 from monitor.cli import cli
 from monitor.identity.products import read_products
 
-from .conftest import REPO, SHIPPED, write_config
+from .conftest import REPO, SHIPPED, assert_place_makes_it_us, write_config
 
 SOURCES = [{"name": "f", "kind": "rss", "url": "http://127.0.0.1:9/f"}]
 OURS = ["New Baby Network CIC", "New Baby Network", "NBN"]
@@ -191,8 +191,11 @@ def test_a_text_naming_our_product_but_not_us_is_kept_unsure(cfg):
     an.identity.set_products(["the Pram Exchange", "Wee Hours", "sling library", "Hold Me Close"])
     an.identity.set_places(["Oban"])
     a = an.analyse("", PRAM)
-    assert a is not None and an.last_identity.verdict == "unsure"
+    assert a is not None and an.last_identity.verdict == "us"  # round 29: our product and our place Oban
     assert a.reasons[0] == "mentions our product: Pram Exchange (not our name)" and a.matched_terms == ["Pram Exchange"]
+    assert an.last_identity.reason == "it is us: our product 'Pram Exchange' and our place Oban in the text"
+    a = an.analyse("", PRAM.replace("Pram Exchange, Oban / ", ""))  # without the place: unsure
+    assert a is not None and an.last_identity.verdict == "unsure"
     assert "maybe us: it names our product 'Pram Exchange', not our name" in a.reasons[1]
     assert a.severity in ("info", "watch", "alert")  # unsure: never above watch, a crisis at alert at most
     for body in ("up in the wee hours again with the baby", "the sling library at the church is shut",  # no capitals
@@ -227,7 +230,7 @@ def test_our_products_name_alone_without_our_place(cfg, body, ours):
     an.identity.set_places(["Andover"])
     a = an.analyse("", body)
     assert (a is not None) == ours, body
-    if ours:
+    if ours and not assert_place_makes_it_us(an, body):  # round 29: us with our place Andover in the text
         assert an.last_identity.verdict == "unsure" and a.severity in ("info", "watch", "alert")
 
 

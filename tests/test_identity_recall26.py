@@ -50,7 +50,7 @@ NEW_RULES = {"product part capitals": 2, "review of our work": 3, "home visit at
 def test_round26_forms_are_read_unsure(cfg, body, rule, words):
     an = analyser(cfg)
     assert_read_unsure(an, body, rule, words)
-    assert "not our name" in an.last_identity.reason
+    assert "not our name" in an.last_identity.reason or an.last_identity.verdict == "us"  # round 29: with our place
 
 
 @pytest.mark.parametrize("body", [

@@ -13,7 +13,7 @@ from monitor import config as config_mod
 from monitor.analyse import Analyser
 from monitor.identity import shortforms
 
-from .conftest import SHIPPED, write_config
+from .conftest import SHIPPED, assert_place_makes_it_us, write_config
 
 SOURCES = [{"name": "f", "kind": "rss", "url": "http://127.0.0.1:9/f"}]
 LETCHWORTH = (["Garden City Gurgles", "the Bib Bank", "Hug and Hold", "the Kipper Crate", "Surf and Swaddle bags"],
@@ -104,6 +104,9 @@ def test_short_forms_found_where_the_profile_makes_them_ours(cfg, profile, body,
         return
     assert a is not None, body
     assert a.reasons[0] == f"mentions us without our name: {found}"
+    if assert_place_makes_it_us(an, body):  # round 29: with one of our places in the text it is us
+        assert an.last_identity.reason.startswith(f"it is us: {found}"), an.last_identity
+        return
     assert an.last_identity.verdict == "unsure" and an.last_identity.reason.startswith(f"maybe us: {found}")
     assert a.severity in ("info", "watch")  # unsure: watch at most
 
@@ -112,11 +115,14 @@ def test_a_crisis_written_with_a_short_form_is_kept_at_alert_at_most(cfg):
     an = Analyser(cfg, [])
     an.identity.set_products(RICHMONDSHIRE[0])
     an.identity.set_places(RICHMONDSHIRE[1])
-    body = "Went to the snuggles group in Reeth today. I want to kill myself, I cannot do this any more."
+    body = "Went to the snuggles group today. I want to kill myself, I cannot do this any more."
     a = an.analyse("", body)
     assert a is not None and an.last_identity.verdict == "unsure"
     assert a.severity == "alert" and "kept at alert at most (a crisis)" in a.reasons[1]  # never an SMS
     assert an.analyse("", body.replace("the snuggles group", "the New Baby Network group")).severity == "crisis"
+    # round 29: with one of our places in the text it is us, so a crisis by text message
+    a = an.analyse("", body.replace("group today", "group in Reeth today"))
+    assert an.last_identity.verdict == "us" and a.severity == "crisis", a.reasons
 
 
 def test_a_run_reads_the_baby_network_without_products_listed(tmp_path, httpserver, make_config):

@@ -19,6 +19,7 @@ from .classifier import (KNN_K, SPARSE_PARTS, Model, knn_vote, sparse, sparse_of
 from .context import second_look
 from .products import for_organisation, places_regex
 from . import shortforms
+from .place_evidence import place_with, us_with_place
 from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
                        VOTE, name_shapes, named_elsewhere, ordinary_shape, other_address, other_addresses, owner_before,
                        place_evidence, place_names, profile_text, short_name_elsewhere, side_texts, split_name,
@@ -221,8 +222,12 @@ class Judge:
         self.set_places(where[1], area=where[0]) if where else self.set_places(None)
         self.set_products((where[2] if len(where) > 2 else []) if where else None)
 
-    def product_only(self, product: str) -> Decision:
-        """A text that names a product of ours but not us: unsure (watch at most, a crisis at alert at most)."""
+    def product_only(self, product: str, text: str = "") -> Decision:
+        """A text that names a product of ours but not us: unsure (watch at most, a crisis at alert at most); since
+        round 29 us when ``text`` also names one of our places outside the product's own name (``place_with``)."""
+        place = place_with(self, product, text) if text else None
+        if place:
+            return Decision(US, 1.0, us_with_place(product, place))
         if isinstance(product, shortforms.ShortForm):  # round 20: "the baby network in Richmond", "Gurgles"
             return Decision(UNSURE, LOW, f"maybe us: {product}, not our name; {UNSURE_CAP}")
         return Decision(UNSURE, LOW, f"maybe us: it names our product '{product}', not our name; {UNSURE_CAP}")

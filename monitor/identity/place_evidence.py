@@ -1,0 +1,38 @@
+"""Is it us? One of our places beside our product or a short form of us (round 29, issue 15): the profile's evidence that
+makes such a text us rather than unsure (``Judge.product_only``)."""
+
+from __future__ import annotations
+
+from ..text import fold
+
+# Round 29: a short form read from "network" alone ("The network, with our place Shorwell") is a common phrase: never
+# made sure by a place (``place_with``).
+_NETWORK_RULES = frozenset({"the network", "network place", "network lot", "baby network lot", "that network lot",
+                            "look-alike"})
+
+
+def place_with(judge, product, text: str) -> str | None:
+    """One of our places named in ``text`` outside our products' own names ("the Tar Bar'l Box ... in Allendale"), in
+    its capitals, or None; never for a short form read from "network" alone or a look-alike handle (``_NETWORK_RULES``).
+    With a place of ours, a product of ours or a short form that names our work (a place's group, the sling library)
+    is us, not unsure (round 29: on every labelled training file 2,000 such texts were held at watch as unsure, 11 of
+    them not about us; README "Is it us? Namesakes")."""
+    if getattr(product, "rule", "") in _NETWORK_RULES:
+        return None
+    rx = judge._ours()[1]
+    if rx is None:
+        return None
+    folded = fold(text)
+    names = judge.product_reader().rx_any_case
+    if names is not None and len(folded) == len(text):
+        folded = names.sub(lambda m: " " * len(m.group(0)), folded)
+    m = rx.search(folded)
+    return m.group(0).title() if m else None
+
+
+def us_with_place(product, place: str) -> str:
+    """The reason for such a text: "it is us: our product 'Tar Bar'l Box' and our place Allendale in the text", or for
+    a short form that already names the place "it is us: 'the sling library', with our place Whitfield"."""
+    if not hasattr(product, "rule"):
+        return f"it is us: our product '{product}' and our place {place} in the text"
+    return f"it is us: {product}" + ("" if place.lower() in product.lower() else f", and our place {place} in the text")
