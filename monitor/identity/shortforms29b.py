@@ -1,0 +1,140 @@
+"""Short forms of us, round 29 (issue 15, mention recall): texts naming one of our things a little differently, read
+after ``shortforms29._round29``; unsure like every short form (watch at most; a crisis at alert at most unless the
+model is sure: ``Judge.product_only``); each rule can be switched off (``RULES29B``).
+
+- **"name, town elsewhere"**: a product's whole name with its capitals (``Products.alone``'s reading: not in quotes,
+  no capitalised name or describing word after it) in a text that also names another town, when that town is not in
+  the product's sentence ("Really lovely swap shop, the Tar Bar'l Box ... My only moan is ... if you work weekends in
+  Hexham"): ``Products.alone`` refuses a product beside any other town;
+- **"name without place word"**: a product listed with a word of our places or area in it ("Little Curlew Allen bags"),
+  named with its capitals without that word ("one of those Little Curlew bags"), two or more words left;
+- **"name in any case"**: a product's whole name of two or more words, one of them a word of our places or area
+  ("Allen Bairns", "Bain Slings"), written in another case ("the allen bairns whatsapp", "bain slings lost their
+  funding"), with no word of our work needed (the name carries our place);
+- **"service at place"**: "the sling library / place / thing / hire", "the swap shop" in the same sentence as one of
+  our places ("the sling library's moving out of Whitfield", "the sling place in Whitfield");
+
+each not after a capitalised name ("the Bristol sling library"), not in a text naming another group in capitals, and
+(but "service at place") in a text with one of our places, or naming no other town in the sentence it is read in.
+Measured on every labelled file with a profile and pseudo-blind (README "Is it us? Namesakes").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+RULES29B = {"name, town elsewhere", "name without place word", "name in any case", "service at place",
+            "service and the charity"}
+TOPIC = True
+_SERVICE = re.compile(r"(?<![\w@#-])(?:the|a)[ \t]+(?:sling[ \t]+(?:library|place|thing|hire|lending|drop[ -]?in)|"
+                      r"swap[ \t]+shop)(?:['’]s)?(?![\w-])", re.I)
+# what we run, beside "the charity" elsewhere in the text ("The home-visit volunteer who came ... I'd assumed the people
+# sent out by the charity", "Somebody from the online baby group posted ... I've messaged the charity")
+_RUN = re.compile(r"(?<![\w@#-])(?:home[ -]?visit(?:s|ing|or|ors)?(?:[ \t]+volunteers?)?|online[ \t]+(?:baby[ \t]+)?(?:group|session)s?|"
+                  r"sling[ \t]+library|swap[ \t]+shop)(?![\w-])", re.I)
+_THE_CHARITY = re.compile(r"(?<![\w-])the[ \t]+charity(?![ \t]+(?:shops?|sector|commission|event|ball|run|walk|auction))(?![\w-])",
+                          re.I)
+# words of what we run, with ``our_topic``, for "name, town elsewhere": "Really lovely swap shop, the Tar Bar'l Box"
+_OUR_THINGS = re.compile(r"(?<![\w])(?:swap[ \t]+shop|baby[ \t]+bank|sling[ \t]+library|home[ -]?visits?)(?![\w])")
+_SHARED = frozenset("the a an of and in on upon by little great north south east west upper lower valley valleys vale "
+                    "dale dales wolds hills moor".split())
+
+
+@lru_cache(maxsize=8)
+def _reader(products: tuple):
+    from .products import read_products
+
+    return read_products(products)
+
+
+@lru_cache(maxsize=8)
+def _place_words(places: tuple) -> frozenset:
+    from ..text import fold
+
+    return frozenset(w for p in places for w in re.findall(r"\w+", fold(p)) if len(w) >= 4 and w not in _SHARED)
+
+
+def _sentence(text: str, a: int) -> tuple:
+    """(start, end) of the sentence of ``text`` around position ``a``."""
+    start = max(text.rfind(c, 0, a) for c in ".!?\n") + 1
+    ends = [e for e in (text.find(c, a) for c in ".!?\n") if e >= 0]
+    return start, min(ends) if ends else len(text)
+
+
+def _town_near(text: str, folded: str, a: int, b: int, elsewhere) -> bool:
+    """Whether another town (or a place abroad) is named in the sentence of ``text[a:b]``, outside it."""
+    s, e = _sentence(text, a)
+    e = max(e, b)
+    return bool(elsewhere(text[s:a] + " " + text[b:e], folded[s:a] + " " + folded[b:e]))
+
+
+def _read_alone(prods, text, folded, m, places_rx, our_topic, elsewhere) -> bool:
+    """Whether ``Products.alone`` reads the product found at ``m`` in its own sentence, with no other town there and a
+    word of our work elsewhere in the text."""
+    s, e = _sentence(text, m.start())
+    rest = folded[:m.start()] + " " + folded[m.end():]
+    return bool(prods.alone(text[s:max(e, m.end())], places_rx)) and (not TOPIC or bool(our_topic.search(rest) or _OUR_THINGS.search(rest))) \
+        and not _town_near(text, folded, m.start(), m.end(), elsewhere)
+
+
+def _round29b(text, folded, products, places, places_rx, our_topic, elsewhere):
+    """``short_form``'s text (``folded`` the same, folded), the profile's products and places (``places_rx`` ours in
+    folded text), ``our_topic`` (words of our work, folded text) and ``elsewhere`` (another town named)."""
+    from ..text import fold
+    from .shortforms import ShortForm, _OTHER_GROUP, other_thing_after
+    from .shortforms25 import _named_before
+    from .shortforms28 import _QUOTES, name_words
+
+    if len(text) != len(folded) or not RULES29B or _OTHER_GROUP.search(text):
+        return None
+    place = places_rx.search(folded) if places_rx is not None else None
+
+    def gate(a, b, topic=True):  # our place; or a word of our work and no other town in the sentence
+        rest = folded[:a] + " " + folded[b:]
+        return place is not None or ((not topic or our_topic.search(rest)) and not _town_near(text, folded, a, b, elsewhere))
+
+    def clean(a, b):
+        return not (text[a - 1:a] in _QUOTES or text[b:b + 1] in _QUOTES or other_thing_after(text, folded, b, places_rx)
+                    or _named_before(text, a, places_rx))
+
+    if "name, town elsewhere" in RULES29B and products:
+        prods = _reader(tuple(products))
+        spans = list(prods.rx_proper.finditer(text)) if prods.rx_proper is not None else []
+        if spans and all(_read_alone(prods, text, folded, m, places_rx, our_topic, elsewhere) for m in spans):
+            return ShortForm(f"'{' '.join(spans[0].group(0).split())}', our product, another town elsewhere",
+                             "name, town elsewhere")
+    ours = _place_words(tuple(places))
+    for raw in products or ():
+        words = name_words(raw)
+        if len(words) < 2:
+            continue
+        mine = [fold(w) in ours for w in words]
+        if "name in any case" in RULES29B and any(mine) and not all(mine):
+            rx = r"(?<![\w@#-])" + r"[ \t]+".join(re.escape(fold(w)) for w in words) + r"(?![\w-])"
+            for m in re.finditer(rx, folded):
+                written = text[m.start():m.end()]
+                again = any(re.search(rf"(?<![\w]){re.escape(fold(w))}(?![\w])", folded[:m.start()] + " " + folded[m.end():])
+                            for w, o in zip(words, mine) if o)  # "Saffron seconds? ... the saffron risotto"
+                if " ".join(written.split()) != " ".join(words) and not again and clean(m.start(), m.end()) and (
+                        place is not None or not elsewhere(text, folded[:m.start()] + " " + folded[m.end():])):
+                    return ShortForm(f"'{written}', our product '{raw}'", "name in any case")
+        core = [w for w, o in zip(words, mine) if not o]
+        if "name without place word" in RULES29B and any(mine) and len(core) >= 2:
+            rx = r"(?<![\w@#-])" + r"[ \t]+".join(re.escape(w) for w in core) + r"(?![\w-])"
+            for m in re.finditer(rx, text):
+                if clean(m.start(), m.end()) and gate(m.start(), m.end()):
+                    return ShortForm(f"'{m.group(0)}', our product '{raw}' without its place", "name without place word")
+    if "service at place" in RULES29B and place is not None:
+        for m in _SERVICE.finditer(text):
+            s, e = _sentence(text, m.start())
+            here = places_rx.search(folded[s:max(e, m.end())])
+            if here is not None and not _named_before(text, m.start(), places_rx):
+                return ShortForm(f"'{' '.join(m.group(0).split())}', with our place {here.group(0).title()}",
+                                 "service at place")
+    if "service and the charity" in RULES29B and "charity" in folded:
+        for m in _RUN.finditer(text):
+            rest = folded[:m.start()] + " " + folded[m.end():]
+            if _THE_CHARITY.search(rest) and not _named_before(text, m.start(), places_rx) and not elsewhere(text, rest):
+                return ShortForm(f"'{' '.join(m.group(0).split())}', with 'the charity'", "service and the charity")
+    return None
