@@ -38,7 +38,7 @@ _THE_CHARITY = re.compile(r"(?<![\w-])the[ \t]+charity(?![ \t]+(?:shops?|sector|
 # words of what we run, with ``our_topic``, for "name, town elsewhere": "Really lovely swap shop, the Tar Bar'l Box"
 _OUR_THINGS = re.compile(r"(?<![\w])(?:swap[ \t]+shop|baby[ \t]+bank|sling[ \t]+library|home[ -]?visits?)(?![\w])")
 _SHARED = frozenset("the a an of and in on upon by little great north south east west upper lower valley valleys vale "
-                    "dale dales wolds hills moor".split())
+                    "".split())
 
 
 @lru_cache(maxsize=8)
