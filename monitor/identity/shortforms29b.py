@@ -72,69 +72,123 @@ def _town_near(text: str, folded: str, a: int, b: int, elsewhere) -> bool:
 def _read_alone(prods, text, folded, m, places_rx, our_topic, elsewhere) -> bool:
     """Whether ``Products.alone`` reads the product found at ``m`` in its own sentence, with no other town there and a
     word of our work elsewhere in the text."""
-    s, e = _sentence(text, m.start())
     rest = folded[:m.start()] + " " + folded[m.end():]
-    return bool(prods.alone(text[s:max(e, m.end())], places_rx)) and (not TOPIC or bool(our_topic.search(rest) or _OUR_THINGS.search(rest))) \
-        and not _town_near(text, folded, m.start(), m.end(), elsewhere)
+    if TOPIC and not (our_topic.search(rest) or _OUR_THINGS.search(rest)):
+        return False
+    s, e = _sentence(text, m.start())
+    return bool(prods.alone(text[s:max(e, m.end())], places_rx)) and \
+        not _town_near(text, folded, m.start(), m.end(), elsewhere)
+
+
+@lru_cache(maxsize=8)
+def _patterns(products: tuple, places: tuple) -> list:
+    """``[(product, words, mine, any-case regex or None, [regex of each word of ours], regex without them or None)]``:
+    the products of two or more capitalised words with a word of our places or area (``mine``: which are)."""
+    from ..text import fold
+    from .shortforms28 import name_words
+
+    ours, out = _place_words(places), []
+    for raw in products:
+        words = name_words(raw)
+        mine = [fold(w) in ours for w in words]
+        if len(words) < 2 or not any(mine):
+            continue
+        core = [w for w, o in zip(words, mine) if not o]
+        anycase = re.compile(r"(?<![\w@#-])" + r"[ \t]+".join(re.escape(fold(w)) for w in words) + r"(?![\w-])") \
+            if not all(mine) else None
+        again = [re.compile(rf"(?<![\w]){re.escape(fold(w))}(?![\w])") for w, o in zip(words, mine) if o]
+        without = re.compile(r"(?<![\w@#-])" + r"[ \t]+".join(re.escape(w) for w in core) + r"(?![\w-])") \
+            if len(core) >= 2 else None
+        out.append((raw, words, anycase, again, without))
+    return out
+
+
+@lru_cache(maxsize=8)
+def _stems(products: tuple, places: tuple) -> tuple:
+    """The start of each product's longest word, folded, and of its longest word that is not our place's ("curle" of
+    "Little Curlew Allen bags", "one" of "Wolds Wee Ones"): a text without any of them (a plain substring test, far
+    cheaper than a regex) names none of our products, whole or in part."""
+    from ..text import fold
+    from .shortforms import _name_words
+
+    out, ours = set(), _place_words(places)
+    for raw in products:
+        words = [fold(w) for w in _name_words(raw) if fold(w) not in ("the", "our")]
+        for some in (words, [w for w in words if w not in ours]):
+            if some:
+                w = max(some, key=len)
+                out.add(w[:max(3, len(w) - 2)])
+    return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def _any_name(products: tuple, places: tuple):
+    """One regex finding, in folded text, any name ``_patterns`` reads, whole or without our place's word (a cheap
+    first look: ``short_form`` runs for every text that does not name us), or None."""
+    from ..text import fold
+
+    ours, alts = _place_words(places), set()
+    for _, words, _, _, _ in _patterns(products, places):
+        alts.add(r"[ \t]+".join(re.escape(fold(w)) for w in words))
+        alts.add(r"[ \t]+".join(re.escape(fold(w)) for w in words if fold(w) not in ours))
+    return re.compile("|".join(sorted(alts, key=len, reverse=True))) if alts else None
 
 
 def _round29b(text, folded, products, places, places_rx, our_topic, elsewhere):
     """``short_form``'s text (``folded`` the same, folded), the profile's products and places (``places_rx`` ours in
     folded text), ``our_topic`` (words of our work, folded text) and ``elsewhere`` (another town named)."""
-    from ..text import fold
+    if not products and "sling" not in folded and "swap" not in folded and "charity" not in folded:
+        return None  # nothing below can be here (``short_form`` runs for every text that does not name us)
     from .shortforms import ShortForm, _OTHER_GROUP, other_thing_after
     from .shortforms25 import _named_before
-    from .shortforms28 import _QUOTES, name_words
+    from .shortforms28 import _QUOTES
 
-    if len(text) != len(folded) or not RULES29B or _OTHER_GROUP.search(text):
+    if len(text) != len(folded) or not RULES29B:
         return None
     place = places_rx.search(folded) if places_rx is not None else None
 
-    def gate(a, b, topic=True):  # our place; or a word of our work and no other town in the sentence
+    def gate(a, b):  # our place; or a word of our work and no other town in the sentence
         rest = folded[:a] + " " + folded[b:]
-        return place is not None or ((not topic or our_topic.search(rest)) and not _town_near(text, folded, a, b, elsewhere))
+        return place is not None or (our_topic.search(rest) and not _town_near(text, folded, a, b, elsewhere))
 
     def clean(a, b):
         return not (text[a - 1:a] in _QUOTES or text[b:b + 1] in _QUOTES or other_thing_after(text, folded, b, places_rx)
                     or _named_before(text, a, places_rx))
 
+    def found(words, rule):  # not in a text naming another group in capitals ("Tyne Mums Network"): theirs
+        return None if _OTHER_GROUP.search(text) else ShortForm(words, rule)
+
+    products = tuple(products or ())
+    if products and not any(w in folded for w in _stems(products, tuple(places))):
+        products = ()  # none of our products is named here, whole or in part
     if "name, town elsewhere" in RULES29B and products:
         prods = _reader(tuple(products))
         spans = list(prods.rx_proper.finditer(text)) if prods.rx_proper is not None else []
         if spans and all(_read_alone(prods, text, folded, m, places_rx, our_topic, elsewhere) for m in spans):
-            return ShortForm(f"'{' '.join(spans[0].group(0).split())}', our product, another town elsewhere",
-                             "name, town elsewhere")
-    ours = _place_words(tuple(places))
-    for raw in products or ():
-        words = name_words(raw)
-        if len(words) < 2:
-            continue
-        mine = [fold(w) in ours for w in words]
-        if "name in any case" in RULES29B and any(mine) and not all(mine):
-            rx = r"(?<![\w@#-])" + r"[ \t]+".join(re.escape(fold(w)) for w in words) + r"(?![\w-])"
-            for m in re.finditer(rx, folded):
-                written = text[m.start():m.end()]
-                again = any(re.search(rf"(?<![\w]){re.escape(fold(w))}(?![\w])", folded[:m.start()] + " " + folded[m.end():])
-                            for w, o in zip(words, mine) if o)  # "Saffron seconds? ... the saffron risotto"
-                if " ".join(written.split()) != " ".join(words) and not again and clean(m.start(), m.end()) and (
-                        place is not None or not elsewhere(text, folded[:m.start()] + " " + folded[m.end():])):
-                    return ShortForm(f"'{written}', our product '{raw}'", "name in any case")
-        core = [w for w, o in zip(words, mine) if not o]
-        if "name without place word" in RULES29B and any(mine) and len(core) >= 2:
-            rx = r"(?<![\w@#-])" + r"[ \t]+".join(re.escape(w) for w in core) + r"(?![\w-])"
-            for m in re.finditer(rx, text):
-                if clean(m.start(), m.end()) and gate(m.start(), m.end()):
-                    return ShortForm(f"'{m.group(0)}', our product '{raw}' without its place", "name without place word")
-    if "service at place" in RULES29B and place is not None:
+            return found(f"'{' '.join(spans[0].group(0).split())}', our product, another town elsewhere",
+                         "name, town elsewhere")
+    names = _any_name(tuple(products or ()), tuple(places))
+    for raw, words, anycase, again, without in _patterns(tuple(products or ()), tuple(places)) \
+            if names is not None and names.search(folded) else ():
+        for m in anycase.finditer(folded) if anycase is not None and "name in any case" in RULES29B else ():
+            written, rest = text[m.start():m.end()], folded[:m.start()] + " " + folded[m.end():]
+            if " ".join(written.split()) != " ".join(words) and not any(rx.search(rest) for rx in again) and \
+                    clean(m.start(), m.end()) and (place is not None or not elsewhere(text, rest)):
+                return found(f"'{written}', our product '{raw}'", "name in any case")  # not "Saffron seconds?
+                # ... the saffron risotto": our place's word again outside the name
+        for m in without.finditer(text) if without is not None and "name without place word" in RULES29B else ():
+            if clean(m.start(), m.end()) and gate(m.start(), m.end()):
+                return found(f"'{m.group(0)}', our product '{raw}' without its place", "name without place word")
+    if "service at place" in RULES29B and place is not None and ("sling" in folded or "swap" in folded):
         for m in _SERVICE.finditer(text):
             s, e = _sentence(text, m.start())
             here = places_rx.search(folded[s:max(e, m.end())])
             if here is not None and not _named_before(text, m.start(), places_rx):
-                return ShortForm(f"'{' '.join(m.group(0).split())}', with our place {here.group(0).title()}",
-                                 "service at place")
+                return found(f"'{' '.join(m.group(0).split())}', with our place {here.group(0).title()}",
+                             "service at place")
     if "service and the charity" in RULES29B and "charity" in folded:
         for m in _RUN.finditer(text):
             rest = folded[:m.start()] + " " + folded[m.end():]
             if _THE_CHARITY.search(rest) and not _named_before(text, m.start(), places_rx) and not elsewhere(text, rest):
-                return ShortForm(f"'{' '.join(m.group(0).split())}', with 'the charity'", "service and the charity")
+                return found(f"'{' '.join(m.group(0).split())}', with 'the charity'", "service and the charity")
     return None
