@@ -160,4 +160,8 @@ TRAINING_FILES = (
     # round 29's start: t142 and t144 (namesakes beside true mentions) and t145 (a judgement mix), written blind during
     # rounds 27 and 28, scored again by round 29's starting code before they were moved up (training/README.md)
     "training/t142_wolds.jsonl", "training/t144_wensum.jsonl", "training/t145_allen.jsonl",
+    # round 29's merge: t146 and t150 (namesakes beside true mentions), t147, t149 and t151 (judgement mixes), written
+    # blind during round 29 and scored first by its code trained without them (training/README.md)
+    "training/t146_mull.jsonl", "training/t147_hope.jsonl", "training/t149_ulster.jsonl",
+    "training/t150_evesham.jsonl", "training/t151_thanet.jsonl",
 )
