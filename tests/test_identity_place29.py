@@ -5,6 +5,8 @@ the committed is-it-us check and a stub judgement model that reads an alert what
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from monitor import config
 from monitor.analyse import Analyser
 
@@ -54,3 +56,44 @@ def test_a_short_form_naming_our_work_with_our_place_is_us_but_the_network_alone
     assert a.severity == "alert", a.reasons
     a, d = _analyse("Another new baby lamb at the farm in Catton this morning. The network of hedges kept the wind off.")
     assert d is None or d.verdict != "us", d
+
+
+def test_a_run_stores_our_product_in_our_place_as_an_alert_and_emails_it(httpserver, make_config, smtp, monkeypatch):
+    """End to end (a real feed over loopback, a real SQLite file, the committed models): the complaint about our swap
+    shop in our own village is stored as ours and emailed to the directors (a real SMTP server, real apprise); the
+    same post without the village waits at watch, unsure, and sends nothing."""
+    import json
+
+    from monitor import notify, store
+    from monitor.pipeline import run_cycle
+
+    from .conftest import NOW, SHIPPED, rss
+
+    body = ("Gave a nearly new Cybex car seat to the Tar Bar'l Box swap{where} in January so it could go to a family who "
+            "needed it. Two weeks later the same seat was for sale on Marketplace by one of the volunteers. Disgusted, "
+            "where is the stuff we give actually going?")
+    org = json.loads(json.dumps(SHIPPED["organisation"]))
+    org["profile"]["products"] = PRODUCTS
+    org["profile"]["places"] = PLACES
+    sources = [{"name": "f", "kind": "rss", "url": httpserver.url_for("/f")}]
+    monkeypatch.setattr(notify, "SEND_INTERVAL", 0)
+    cfg, db_path = make_config(organisation=org, sources=sources, channels={"email": smtp.url()},
+                               routes={"crisis": ["email"], "alert": ["email"]})
+    for n, (where, severity, alerts) in enumerate(((" in Allendale", "alert", 1), ("", "watch", 0))):
+        post = {"title": "Donated, then saw it for sale", "link": f"https://forum.example.org/t/{n}",
+                "description": body.format(where=where)}
+        httpserver.clear()
+        httpserver.expect_request("/f").respond_with_data(rss(post), content_type="application/rss+xml")
+        db = store.open_db(db_path)
+        before, mails = db.execute("select count(*) from alerts").fetchone()[0], len(smtp.messages)
+        (mid,) = run_cycle(cfg, db_path, now=NOW + timedelta(hours=n)).new_mention_ids
+        db = store.open_db(db_path)
+        row = next(db.query("select * from mentions where id = ?", [mid]))
+        assert row["severity"] == severity, row["reasons"]
+        assert db.execute("select count(*) from alerts").fetchone()[0] - before == alerts
+        assert len(smtp.messages) - mails == alerts
+        if alerts:
+            assert "Tar Bar'l Box" in smtp.messages[-1].get_body(preferencelist=("plain", "html")).get_content()
+        said = ("it is us: our product 'Tar Bar'l Box' and our place Allendale in the text" if where
+                else "maybe us: it names our product 'Tar Bar'l Box', not our name; kept at watch at most")
+        assert said in row["reasons"], row["reasons"]

@@ -127,7 +127,8 @@ def test_a_crisis_written_with_a_short_form_is_kept_at_alert_at_most(cfg):
 
 def test_a_run_reads_the_baby_network_without_products_listed(tmp_path, httpserver, make_config):
     """End to end (a real SQLite file): the worker's first look lets "the baby network in <our place>" through even
-    when the profile lists no products, and the mention is stored unsure, at watch at most."""
+    when the profile lists no products, and the mention is stored (since round 29 as us: our place Hawes is in the
+    text), here at info: praise."""
     from monitor import store
     from monitor.pipeline import run_cycle
 
@@ -146,6 +147,7 @@ def test_a_run_reads_the_baby_network_without_products_listed(tmp_path, httpserv
     row = next(store.open_db(db_path).query("select * from mentions where id = ?", [mid]))
     assert row["severity"] in ("info", "watch")
     assert "mentions us without our name: 'the baby network', with our place Hawes" in row["reasons"]
+    assert "it is us: 'the baby network', with our place Hawes" in row["reasons"]
     httpserver.clear()
     other = dict(post, link="https://forum.example.org/t/2",
                  description="Power restored to 400 homes in Hawes after storm damage to the network.")
