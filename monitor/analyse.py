@@ -321,7 +321,7 @@ class Analyser(Judging, Grading):
             mentioned = set(range(len(sents)))  # a look-alike post is about us throughout
 
         # -- identity (issue 15, monitor/identity/): a name match is only a candidate --
-        decision = None if lookalikes or to_us else self.identity.product_only(product, " \n".join(s for _f, s in sents)) if product else \
+        decision = None if lookalikes or to_us else self.identity.product_only(product, sents) if product else \
             spelt_unsure(self.identity.decide(sents, mentioned, matches_by_sentence), mentioned, matches_by_sentence)
         self.last_identity = decision
         if decision is not None and decision.strong:

@@ -97,3 +97,53 @@ def test_a_run_stores_our_product_in_our_place_as_an_alert_and_emails_it(httpser
         said = ("it is us: our product 'Tar Bar'l Box' and our place Allendale in the text" if where
                 else "maybe us: it names our product 'Tar Bar'l Box', not our name; kept at watch at most")
         assert said in row["reasons"], row["reasons"]
+
+
+def test_one_correction_keeps_a_namesake_of_our_product_out(httpserver, make_config, smtp, monkeypatch):
+    """A seafood bar called "Sea Legs" on Llandudno's prom, when our sling library is "Sea Legs" and we work in
+    Llandudno: its first review reaches the directors (our product and our place); after one "not about us" the next
+    post about the bar stays out (no row, no email), `monitor check` shows what was learned, and a post about our
+    sling library still comes in."""
+    import json
+
+    from click.testing import CliRunner
+
+    from monitor import notify, store, triage
+    from monitor.cli import cli
+    from monitor.pipeline import run_cycle
+
+    from .conftest import NOW, SHIPPED, rss
+
+    bar1 = {"title": "Sea Legs seafood bar, Llandudno promenade", "link": "https://reviews.example.org/r/1",
+            "description": "1 star. Sea Legs on the prom gave me and my husband food poisoning. Up all night. "
+                           "Mussels were off, I said so and the waiter laughed. Disgusted."}
+    bar2 = {"title": "Avoid Sea Legs seafood bar", "link": "https://reviews.example.org/r/2",
+            "description": "Sea Legs seafood bar in Llandudno served us prawns that smelt of bleach. Manager refused a "
+                           "refund and shouted at my mum. Never again."}
+    ours = {"title": "Sea Legs", "link": "https://forum.example.org/t/9",
+            "description": "Borrowed a carrier from the Sea Legs sling library in Llandudno, the buckle snapped with "
+                           "the baby in it and nobody has replied to my three emails. Disgusted."}
+    org = json.loads(json.dumps(SHIPPED["organisation"]))
+    org["profile"]["products"] = ["Sea Legs sling library", "Bay Babies"]
+    org["profile"]["places"] = ["Llandudno", "Conwy", "Deganwy"]
+    sources = [{"name": "f", "kind": "rss", "url": httpserver.url_for("/f")}]
+    monkeypatch.setattr(notify, "SEND_INTERVAL", 0)
+    cfg, db_path = make_config(organisation=org, sources=sources, channels={"email": smtp.url()},
+                               routes={"crisis": ["email"], "alert": ["email"]})
+    httpserver.expect_request("/f").respond_with_data(rss(bar1), content_type="application/rss+xml")
+    (mid,) = run_cycle(cfg, db_path, now=NOW).new_mention_ids
+    assert len(smtp.messages) == 1  # the namesake reached the directors: our product's name and our place
+    db = store.open_db(db_path)
+    triage.mark(db, mid, "false_positive", NOW + timedelta(minutes=5), "not us: a seafood bar")
+    db.conn.close()
+    out = CliRunner().invoke(cli, ["--config", str(cfg.path), "--db", str(db_path), "check"]).output
+    assert f"mention {mid}:" in out and "learned namesakes (1" in out
+
+    httpserver.clear()
+    httpserver.expect_request("/f").respond_with_data(rss(bar2, ours), content_type="application/rss+xml")
+    second = run_cycle(cfg, db_path, now=NOW + timedelta(hours=1))
+    stored = {r["url"]: r for r in store.open_db(db_path).query("select * from mentions")}
+    assert bar2["link"] not in stored and len(second.new_mention_ids) == 1  # the same namesake stays out
+    assert stored[ours["link"]]["severity"] in ("alert", "crisis")  # our sling library still reaches a director
+    assert "it is us: our product 'Sea Legs' and our place Llandudno in the text" in stored[ours["link"]]["reasons"]
+    assert len(smtp.messages) == 2 and "bleach" not in str(smtp.messages[-1])

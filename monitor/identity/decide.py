@@ -20,6 +20,7 @@ from .context import second_look
 from .products import for_organisation, places_regex
 from . import shortforms
 from .place_evidence import place_with, us_with_place
+from .product_learned import learned_namesake, like_marked
 from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
                        VOTE, name_shapes, named_elsewhere, ordinary_shape, other_address, other_addresses, owner_before,
                        place_evidence, place_names, profile_text, short_name_elsewhere, side_texts, split_name,
@@ -222,11 +223,12 @@ class Judge:
         self.set_places(where[1], area=where[0]) if where else self.set_places(None)
         self.set_products((where[2] if len(where) > 2 else []) if where else None)
 
-    def product_only(self, product: str, text: str = "") -> Decision:
-        """A text that names a product of ours but not us: unsure (watch at most, a crisis at alert at most); since
-        round 29 us when ``text`` also names one of our places outside the product's own name (``place_with``)."""
-        place = place_with(self, product, text) if text else None
-        if place:
+    def product_only(self, product: str, sents=()) -> Decision:
+        """A text (``sents``) naming our product, not us: unsure (watch at most, a crisis at alert at most); since round
+        29 us with one of our places (``place_with``), not us when like one marked "not about us" (``product_learned``)."""
+        if (known := learned_namesake(self, sents, product)) is not None:
+            return known
+        if place := place_with(self, product, " \n".join(s for _f, s in sents)) if sents else None:
             return Decision(US, 1.0, us_with_place(product, place))
         if isinstance(product, shortforms.ShortForm):  # round 20: "the baby network in Richmond", "Gurgles"
             return Decision(UNSURE, LOW, f"maybe us: {product}, not our name; {UNSURE_CAP}")
@@ -357,8 +359,7 @@ class Judge:
             if ns_after and set(ns_after) & set(after):
                 return Decision(NOT_US, 0.0, f"not us: about {ns.name}, {ns.about}" if ns.about else f"not us: about {ns.name}")
         for ln, hit in self.learned_hits(ctx, doc, after, mdl):
-            return Decision(NOT_US, 0.0, f"not us: like mention {ln.mention_id}, marked not about us ({ln.name}, "
-                                          f"{ln.kind}): {hit}")
+            return like_marked(ln, hit)
         p = mdl.p_us(x.astype(np.float64), text_grams(sents, mentioned, matches_by_sentence))
         p, looked = second_look(mdl, p, sents, mentioned, matches_by_sentence)  # unsure: what the name is, in context
         likely = f"{p:.0%} likely us, on a second reading of the name's sentence" if looked else f"{p:.0%} likely us"

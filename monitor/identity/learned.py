@@ -16,6 +16,11 @@ def learn(judge: Judge, analyser, mention_id: int, marked: str, title: str, body
     sents = analyser.split(title or "", body or "")
     mbs = {i: analyser.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
     mentioned = {i for i, ms in mbs.items() if ms}
+    if not mentioned:  # round 29: a post naming our product but not us learns at the product's name
+        from .product_learned import product_matches
+
+        mbs = product_matches(judge, sents, analyser.names_product(" \n".join(s for _f, s in sents)))
+        mentioned = set(mbs)
     if not mentioned:
         return None
     judge.embedder()
