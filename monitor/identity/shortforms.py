@@ -5,7 +5,7 @@ in Scorton", "the Middleham one", "EXPLOSION at Gurgles this morning" (for "Gard
 match of our ``terms``, so until round 20 none was even read. This module finds them, in a text that does not name
 us, **only where the volunteer's profile makes them likely ours**, and the text is then read like a text naming a
 product of ours without our name (``Judge.product_only``): unsure, kept at watch at most, a crisis at alert at most,
-never an SMS. What is found (``short_form``), each rule measured on its own (README "Is it us?"):
+never an SMS; since round 29 us when one of our places is in the text too (``place_evidence``). What is found (``short_form``), each rule measured on its own (README "Is it us?"):
 
 - **"the baby network"** (in lower case, "the baby network's" too; not "... of", not quoted, no gadget words in its
   sentence) in a text that also names one of our places or says

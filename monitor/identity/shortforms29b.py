@@ -1,6 +1,7 @@
 """Short forms of us, round 29 (issue 15, mention recall): texts naming one of our things a little differently, read
 after ``shortforms29._round29``; unsure like every short form (watch at most; a crisis at alert at most unless the
-model is sure: ``Judge.product_only``); each rule can be switched off (``RULES29B``).
+model is sure: ``Judge.product_only``), us when one of our places is in the text (``place_evidence``: so "service at
+place" always is); each rule can be switched off (``RULES29B``).
 
 - **"name, town elsewhere"**: a product's whole name with its capitals (``Products.alone``'s reading: not in quotes,
   no capitalised name or describing word after it) in a text that also names another town, when that town is not in
