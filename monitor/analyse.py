@@ -58,7 +58,7 @@ from .analyse_sentiment import Feeling
 from .config import Config
 from .levels import SEVERITIES
 from .keywords import AnyKeyword, KeywordSet, needle
-from .matching import Matcher, doubts_lookalike, phrase_regex, short_form_hint, spelt_unsure
+from .matching import Matcher, phrase_regex, short_form_hint, spelt_unsure
 from .text import fold, sentences, snippet, tidy
 
 # A sentence starting like this carries on talking about whoever came before.
@@ -333,13 +333,11 @@ class Analyser(Judging, Grading):
         categories, notes, first_at, guarded = self.cues_and_guards([fold(s) for _f, s in sents], scope)
         set_aside = categories.pop("_set_aside", [])
         if lookalikes and not any(self.rules[c].cat.family == IMPERSONATION for c in categories):
-            doubt = doubts_lookalike(" \n".join(s for _f, s in sents))  # round 21: "is @newbabynetwork_uk legit?"
-            if doubt is None:
-                return None  # "@newbabynetworkfan" on its own is someone else
-            from .identity.shortforms import ShortForm
+            from .identity.place_evidence import lookalike_decision  # round 21: "is @newbabynetwork_uk legit?"
 
-            decision = self.last_identity = self.identity.product_only(ShortForm(
-                f"a look-alike of our handle ({', '.join(lookalikes)}) that the text doubts ('{doubt}')", "look-alike"))
+            decision = self.last_identity = lookalike_decision(self.identity, lookalikes, sents)
+            if decision is None:
+                return None  # "@newbabynetworkfan" on its own is someone else
 
         terms: list[str] = []
         for i in sorted(mentioned):

@@ -66,7 +66,8 @@ def test_round25_forms_are_read_unsure(cfg, body, rule, words):
 
 def test_a_product_before_its_platform_is_ours(cfg):
     """"Wye Wrigglers WhatsApp": a capitalised word after the name no longer makes it another thing's when it is a
-    platform or a feast; a shouted word still does ("Wye Wrigglers LOST MY DOG": t79's dog daycare)."""
+    platform or a feast; a shouted word does in a post about pets ("Wye Wrigglers LOST MY DOG": t79's dog daycare; round
+    30: elsewhere a shouted word is not a name, "Lakeside Littlies SHOUTED at my 3 year old")."""
     an = analyser(cfg)
     body = "Has anyone got the link to the Wye Wrigglers WhatsApp? There seem to be two of them now"
     assert an.identity.names_product(body) == "Wye Wrigglers"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..text import fold
 
 # Round 29: a short form read from "network" alone ("The network, with our place Shorwell") is a common phrase: never
-# made sure by a place (``place_with``).
+# made sure by a place (``place_with``). A look-alike handle has its own reading (``lookalike_decision``).
 _NETWORK_RULES = frozenset({"the network", "network place", "network lot", "baby network lot", "that network lot",
                             "look-alike"})
 
@@ -36,3 +36,26 @@ def us_with_place(product, place: str) -> str:
     if not hasattr(product, "rule"):
         return f"it is us: our product '{product}' and our place {place} in the text"
     return f"it is us: {product}" + ("" if place.lower() in product.lower() else f", and our place {place} in the text")
+
+
+def lookalike_decision(judge, lookalikes, sents):
+    """Is a text naming a look-alike of our handle ("@newbabynetwork_solway"), and not us, about us? Since round 21
+    unsure (watch at most) when the text doubts the handle is ours ("is it actually them?", "same logo"), else not
+    read (None: "@newbabynetworkfan" is someone else). Since round 30 us when the text also names one of our places
+    (outside the handle) or one of our products: someone passing as us where we work ("selling Little Natterjack
+    bags ... I thought the bags were free from the Wigton charity"). On the 155 training files, of the texts naming
+    no name of ours but a look-alike, all 19 with a place or product of ours were about us (11 with no doubting
+    words: 3 of them, all impersonation alerts, were dropped before), and none of the 29 others had one."""
+    from ..matching import doubts_lookalike
+    from .decide import US, Decision
+    from .shortforms import ShortForm
+
+    text = " \n".join(s for _f, s in sents)
+    doubt = doubts_lookalike(text)
+    ours = place_with(judge, None, text)
+    product = None if ours else judge.product_reader().named(text)
+    said = f"a look-alike of our handle ({', '.join(lookalikes)})" + (f" that the text doubts ('{doubt}')" if doubt else "")
+    if ours or product:
+        where = f"our place {ours}" if ours else f"our product '{product}'"
+        return Decision(US, 1.0, f"it is us: {said} in a post naming {where}: someone may be passing as us")
+    return judge.product_only(ShortForm(said, "look-alike")) if doubt else None

@@ -41,7 +41,9 @@ July August September October November December Christmas Xmas Easter Halloween 
 Mon Tue Tues Wed Weds Thu Thur Thurs Fri Sat Sun""".split())
 # Places and vehicles a product's name may also be ("Harbour Lights bar", "Fen Lights lantern parade"), besides the words
 # that say another thing after our own name (``words._OTHER_AFTER``, ``_TRADE_AFTER``).
-_VENUES = frozenset("""bar pub cafe café brewery school academy festival parade railway ferry bus van lorry""".split())
+_VENUES = frozenset("""bar pub cafe café brewery school academy festival parade railway ferry bus van lorry
+dog dogs pet pets puppy puppies kennel kennels""".split())  # round 30: "Cwtch Club dog daycare, Colwyn Bay" (t79)
+_PETS = re.compile(r"(?<![^\W_])(?:dogs?|pupp(?:y|ies)|pets?|kennels?|cats?|kittens?)(?![^\W_])", re.I)
 _QUOTES = frozenset("'‘’\"“”")
 # What a product of ours already says it is by its last word ("the Bib Bank", "Dales Drawer", "sling library"): a
 # describing word after it is that thing's ("Bib Bank collection slot", "Bib Bank app"), not another thing's, unless
@@ -123,7 +125,11 @@ class Products:
                 return None  # a title in quotes: a song, a book
             nxt = _NEXT_WORD.match(text, m.end())
             word = nxt.group(1) if nxt else ""
-            shouted = m.group(0).isupper() and word.isupper()  # "GARDEN CITY GURGLES HAS BEEN SHUT DOWN"
+            # "GARDEN CITY GURGLES HAS BEEN SHUT DOWN"; since round 30 a word of four or more capitals after the name
+            # as written is shouted too ("Lakeside Littlies SHOUTED at my 3 year old", "Cerney Carriers MELTDOWN"),
+            # not a longer name (an initialism of three or fewer stays one: "Bib Bank CIC", "Harbour Lights UK"), in a
+            # text that is not about pets ("Cwtch Club LOST MY DOG": t79's dog daycare)
+            shouted = word.isupper() and (m.group(0).isupper() or (len(word) >= 4 and not _PETS.search(text)))
             capital = word[:1].isupper() and not shouted and re.sub(r"['’].*", "", word) not in _NOT_A_NAME and not (
                 places_rx is not None and places_rx.match(fold(text[nxt.start(1):]))) and not ours_after(word)
             kind = fold(_WORD.findall(m.group(0))[-1]) in _KINDS | _OTHER_AFTER | _TRADE_AFTER | _VENUES

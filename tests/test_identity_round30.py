@@ -1,0 +1,117 @@
+"""Is it us? Round 30 (issue 15): two ways a true mention was never a candidate on the newest writers' files.
+
+- A look-alike of our handle ("@newbabynetwork_solway") in a post that names one of our places (outside the handle) or
+  one of our products is someone passing as us where we work: us (``place_evidence.lookalike_decision``). Until now it
+  was read only when the text doubted the handle ("is it actually them?") and then held unsure at watch.
+- A word of four or more capitals right after our product's name is shouted, not a longer name ("Lakeside Littlies
+  SHOUTED at my 3 year old", "Cerney Carriers MELTDOWN"; ``products.Products.alone``); "Ltd", "CAFE" or an initialism
+  of three capitals still make it another thing.
+
+Graded with the shipped feeds.yaml, the committed is-it-us check and a stub judgement model that reads an alert
+whatever the text."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from monitor import config
+from monitor.analyse import Analyser
+
+from .conftest import REPO
+from .test_crisis_backing import _Heads
+
+ENV = {"MONITOR_EMAIL_URL": "mailto://a@example.org", "MONITOR_SMS_URL": "json://127.0.0.1:9/"}
+CFG = config.load(REPO / "feeds.yaml", environ=ENV)
+PLACES = ["Wigton", "Silloth", "Aspatria", "Abbeytown", "Kirkbride"]
+PRODUCTS = ["Solway Sprogs", "the Silloth Green Box", "Holme Cultram Slings", "Little Natterjack bags"]
+FAKE = ("Anyone know if {handle} on insta is legit?? They're selling baby bags for £25 + postage, saying profits go "
+        "to the charity.{tail} Their account is only 2 weeks old")
+
+
+def _analyse(body: str, alert: float = 0.9):
+    an = Analyser(CFG, model=_Heads(0.99, alert, 0.05, complaint=0.9, impersonation=0.9))
+    an.identity.set_places(PLACES, area="the Solway plain")
+    an.identity.set_products(PRODUCTS)
+    return an.analyse("", body), an.last_identity
+
+
+def test_a_look_alike_handle_with_our_place_is_us_and_reaches_the_directors():
+    a, d = _analyse(FAKE.format(handle="@newbabynetwork_solway", tail=" I thought the bags were free from the Wigton "
+                                                                     "charity?"))
+    assert d.verdict == "us", d
+    assert d.reason == ("it is us: a look-alike of our handle (@newbabynetwork_solway) in a post naming our place "
+                        "Wigton: someone may be passing as us")
+    assert a.severity == "alert", a.reasons
+    assert a.reasons[0] == "look-alike of our name: @newbabynetwork_solway"
+
+
+def test_a_look_alike_handle_with_our_product_is_us():
+    a, d = _analyse(FAKE.format(handle="@newbabynetworkofficial", tail=" Same bags as the Solway Sprogs ones?"))
+    assert d.verdict == "us" and "our product 'Solway Sprogs'" in d.reason, d
+
+
+def test_a_look_alike_alone_or_with_a_place_only_inside_the_handle_stays_out():
+    a, d = _analyse(FAKE.format(handle="@newbabynetwork_guest", tail=""))
+    assert a is None and d is None
+    # the handle names Silloth, the text does not: no evidence that this is about our area
+    a, d = _analyse(FAKE.format(handle="@newbabynetwork_silloth", tail=""))
+    assert a is None and d is None
+
+
+def test_a_doubted_look_alike_without_our_place_stays_unsure_as_before():
+    a, d = _analyse("is @newbabynetwork_support legit? They asked for my NHS number so they can refer me. Feels off.")
+    assert d.verdict == "unsure" and d.reason.endswith("kept at watch at most"), d
+    assert "that the text doubts ('Feels off')" in d.reason and "passing as us" not in d.reason
+
+
+def test_a_shouted_word_after_our_product_does_not_make_it_another_name():
+    an = Analyser(CFG, model=_Heads(0.99, 0.9, 0.05, complaint=0.9))
+    an.identity.set_places(["Cricklade", "South Cerney", "Fairford", "Lechlade", "Kempsford"], area="the Water Park")
+    an.identity.set_products(["Lakeside Littlies", "the Thames Head Chest", "Cerney Carriers", "Little Grebe bags"])
+    for body in ("One of the volunteers at Lakeside Littlies SHOUTED at my 3 year old in front of everyone.",
+                 "Cerney Carriers MELTDOWN 🫠 every single one of the 30 slings is out on loan!"):
+        assert an.analyse("", body) is not None, body
+        assert an.last_identity.verdict == "unsure", an.last_identity
+    for body in ("Cerney Carriers LTD has gone into administration, owing suppliers thousands.",
+                 "Cerney Carriers CAFE in Swindon: cold coffee, rude staff.",
+                 "Cerney Carriers CIC runs the minibus to the hospital."):
+        assert an.analyse("", body) is None, body
+
+
+@pytest.mark.model  # graded as a run grades: the committed judgement model and the rules
+def test_a_run_emails_a_look_alike_selling_as_us_in_our_town(httpserver, make_config, smtp, monkeypatch):
+    """End to end (a real feed over loopback, a real SQLite file, the committed models, a real SMTP server driven by
+    real apprise): the post about a look-alike account selling 'our' bags in our town is stored as ours and emailed;
+    the same post without our town stays out."""
+    import json
+
+    from monitor import notify, store
+    from monitor.pipeline import run_cycle
+
+    from .conftest import NOW, SHIPPED, rss
+
+    org = json.loads(json.dumps(SHIPPED["organisation"]))
+    org["profile"]["products"] = PRODUCTS
+    org["profile"]["places"] = PLACES
+    sources = [{"name": "f", "kind": "rss", "url": httpserver.url_for("/f")}]
+    monkeypatch.setattr(notify, "SEND_INTERVAL", 0)
+    cfg, db_path = make_config(organisation=org, sources=sources, channels={"email": smtp.url()},
+                               routes={"crisis": ["email"], "alert": ["email"]})
+    tail = " I thought the new baby bags were free from the Wigton charity?"
+    for n, (where, stored) in enumerate(((tail, True), ("", False))):
+        post = {"title": "Is this account legit?", "link": f"https://forum.example.org/t/{n}",
+                "description": FAKE.format(handle="@newbabynetwork_solway", tail=where)}
+        httpserver.clear()
+        httpserver.expect_request("/f").respond_with_data(rss(post), content_type="application/rss+xml")
+        mails = len(smtp.messages)
+        ids = run_cycle(cfg, db_path, now=NOW + timedelta(hours=n)).new_mention_ids
+        assert len(ids) == int(stored)
+        rows = list(store.open_db(db_path).query("select severity, reasons from mentions"))
+        assert len(smtp.messages) - mails == int(stored), rows
+        if stored:
+            row = next(store.open_db(db_path).query("select * from mentions where id = ?", [ids[0]]))
+            assert row["severity"] in ("alert", "crisis"), row["reasons"]
+            assert "someone may be passing as us" in row["reasons"]
+            assert "@newbabynetwork_solway" in smtp.messages[-1].get_body(preferencelist=("plain", "html")).get_content()
