@@ -43,9 +43,10 @@ def lookalike_decision(judge, lookalikes, sents):
     unsure (watch at most) when the text doubts the handle is ours ("is it actually them?", "same logo"), else not
     read (None: "@newbabynetworkfan" is someone else). Since round 30 us when the text also names one of our places
     (outside the handle) or one of our products: someone passing as us where we work ("selling Little Natterjack
-    bags ... I thought the bags were free from the Wigton charity"). On the 155 training files, of the texts naming
-    no name of ours but a look-alike, all 19 with a place or product of ours were about us (11 with no doubting
-    words: 3 of them, all impersonation alerts, were dropped before), and none of the 29 others had one."""
+    bags ... I thought the bags were free from the Wigton charity"). On the 143 training files with a profile, of the
+    texts naming a look-alike and no name of ours, all 11 with a place or product of ours were about us (3 of them
+    with no doubting words, impersonation alerts read only when the model saw impersonation), and none of the 29
+    about someone else named one."""
     from ..matching import doubts_lookalike
     from .decide import US, Decision
     from .shortforms import ShortForm
