@@ -188,9 +188,12 @@ class Analyser(Judging, Grading):
         out += [("body", s) for s in sentences(tidy(body or ""))]
         return out
 
-    def names_product(self, text: str) -> str | None:
+    def names_product(self, text: str, local: bool = False) -> str | None:
         """A product of ours with a name of its own named in ``text`` (round 16: a text may name it, not us). Without
         products listed (and no judge yet, which a labelled file's may be set on) the check is not even imported."""
+        if local:  # from a source of our own area: our work named plainly counts too (``identity.local_work``)
+            from .identity.local_work import local_work
+            return self.names_product(text) or local_work(text)
         profile = self.config.organisation.profile
         if self._identity is None and not profile.products:
             if self._short_hint is None:
@@ -296,13 +299,13 @@ class Analyser(Judging, Grading):
     # -- the whole analysis ---------------------------------------------------------
 
     def analyse(self, title: str, body: str, reach: dict | None = None, outlet: str = "",
-                to_us: bool = False) -> Analysis | None:
+                to_us: bool = False, local: bool = False) -> Analysis | None:
         """None when the text does not mention us. ``reach``/``outlet`` raise the stakes of a concern.
-        ``to_us``: it was sent to us (our own mailbox): about us throughout, named or not, no is-it-us check."""
-        self.last_identity = None  # identity (issue 15): the is-it-us decision for this text, if one was made
-        self.last_dropped = None
+        ``to_us``: it was sent to us (our own mailbox): about us throughout, named or not, no is-it-us check.
+        ``local``: from a source of our own area (``local: true``): our work named without our name is read too."""
+        self.last_identity = self.last_dropped = None  # identity (issue 15): the is-it-us decision, if one was made
         if not to_us and not self.matcher.could_mention(f"{title or ''}\n{body or ''}") \
-                and not self.names_product(f"{title or ''}\n{body or ''}"):
+                and not self.names_product(f"{title or ''}\n{body or ''}", local):
             return None  # most texts: one regex search, no splitting, no scoring
         sents = self.split(title, body)
         matches_by_sentence = {i: self.matcher.candidates(s) for i, (_f, s) in enumerate(sents)}
@@ -315,7 +318,7 @@ class Analyser(Judging, Grading):
             mentioned = set(range(len(sents)))
         elif not mentioned:
             lookalikes = self.matcher.lookalikes(" \n".join(s for _f, s in sents))
-            product = None if lookalikes else self.names_product(" \n".join(s for _f, s in sents))
+            product = None if lookalikes else self.names_product(" \n".join(s for _f, s in sents), local)
             if not lookalikes and not product:
                 return None
             mentioned = set(range(len(sents)))  # a look-alike post is about us throughout

@@ -84,6 +84,8 @@ def analysis(analyser, item):
         return analyser.answer(item)
     if item.to_us:  # written to us (imap_inbox, replies under our posts); only then, so stand-ins need not know it
         return analyser.analyse(item.title, item.text, item.reach, outlet(item), to_us=True)
+    if item.local:  # from a source of our own area (``local: true``)
+        return analyser.analyse(item.title, item.text, item.reach, outlet(item), local=True)
     return analyser.analyse(item.title, item.text, item.reach, outlet(item))
 
 
@@ -179,13 +181,22 @@ def _could_name_us(analyser, item) -> bool:
     """False only when ``Analyser.analyse`` would answer None at its first line (no name, no look-alike)."""
     try:
         text = f"{item.title or ''}\n{item.text or ''}"
-        return bool(item.to_us or analyser.matcher.could_mention(text) or analyser.names_product(text))
+        return bool(item.to_us or analyser.matcher.could_mention(text) or analyser.names_product(text, item.local))
     except Exception:  # the worker meets the same error and reports it against the entry
         return True
 
 
+def mark_local(source, items):
+    """``items``, each marked ``local`` when ``source`` is of our own area (its ``local: true``): our work named
+    plainly ("the baby group") is read there too (``identity.local_work``)."""
+    local = bool(getattr(getattr(source, "config", None), "local", False))
+    for it in items:
+        it.local = local
+    return items
+
+
 def _payload(item) -> tuple:
-    return item.title, item.text, item.reach, outlet(item), item.to_us
+    return item.title, item.text, item.reach, outlet(item), item.to_us, item.local
 
 
 def _parse_and_analyse(source, unparsed):
@@ -199,7 +210,7 @@ def _parse_and_analyse(source, unparsed):
         if hasattr(exc, "outcome"):  # SourceFailed
             return "failed", (exc.outcome.value, exc.status, exc.bytes, exc.retry_after, exc.duration, str(exc))
         return "failed", ("failed", None, 0, None, 0.0, f"unexpected {type(exc).__name__}: {str(exc)[:300]}")
-    flags = [_could_name_us(_analyser, it) for it in items]
+    flags = [_could_name_us(_analyser, it) for it in mark_local(source, items)]
     return "parsed", items, warning, flags, _analyse_batch([_payload(it) for it, flag in zip(items, flags) if flag])
 
 
@@ -222,9 +233,9 @@ def _maybe_twin() -> None:
 def _analyse_batch(payload):
     _maybe_twin()
     out = []
-    for title, body, reach, where, to_us in payload:  # to_us: sent to our own mailbox (imap_inbox)
+    for title, body, reach, where, to_us, local in payload:  # to_us: sent to our own mailbox (imap_inbox)
         try:
-            more = {"to_us": True} if to_us else {}
+            more = {"to_us": True} if to_us else {"local": True} if local else {}
             out.append((True, _analyser.analyse(title, body, reach, where, **more)))
         except Exception as exc:  # reported against its own entry by the main process
             out.append((False, f"{type(exc).__name__}: {str(exc)[:300]}"))
@@ -438,7 +449,9 @@ class Background:
         try:
             result = future.result()
         except Exception:
-            return self.analyser, future.source.parsed(poll)
+            poll = future.source.parsed(poll)
+            mark_local(future.source, poll.items)
+            return self.analyser, poll
         if result[0] == "failed":
             from .sources.base import SourceFailed
 

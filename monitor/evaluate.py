@@ -172,10 +172,11 @@ def _ratio(a: int, b: int) -> float:
 
 
 def evaluate(config: Config, items: list[dict], targets: dict | None = None, analyser=None,
-             rules_only: bool = False, places: tuple | None = None, places_from: str = "") -> Report:
+             rules_only: bool = False, places: tuple | None = None, places_from: str = "", local: bool = False) -> Report:
     """``places``: ``(area, places[, products])`` where the charity works in this file's world and what it names its
     own things there (its sidecar, ``read_places``): the name check reads place and product evidence with them
-    instead of the profile's; ``places_from`` says where they came from, for the report."""
+    instead of the profile's; ``places_from`` says where they came from, for the report. ``local``: every text read
+    as if from a source of our own area (``local: true``: our work named plainly counts, ``identity.local_work``)."""
     from .analyse import Analyser
 
     analyser = analyser or Analyser(config, model=None if rules_only else "auto")
@@ -203,7 +204,7 @@ def evaluate(config: Config, items: list[dict], targets: dict | None = None, ana
     for item in items:
         to_us = sent_to_us(item)
         rep.to_us += int(to_us)
-        a = analyser.analyse(item.get("title") or "", item.get("body") or "", to_us=to_us)
+        a = analyser.analyse(item.get("title") or "", item.get("body") or "", to_us=to_us, local=local and not to_us)
         predicted = a is not None
         _count_identity(rep.identity, analyser.last_identity, bool(item["mention"]))
         gold = bool(item["mention"])

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
-from .analyse_worker import Background, Deferred, analysis as analysis_of
+from .analyse_worker import Background, Deferred, analysis as analysis_of, mark_local
 from .clock import iso, parse_iso, utcnow
 from .config import Config
 from .lock import RunLock
@@ -429,6 +429,7 @@ def _poll_and_send(source, fetcher, state: SourceState, background) -> Poll:
             return poll
         poll = _guarded(source.parsed, poll)
         poll.sent = None
+    mark_local(source, poll.items)  # a source of our own area (``local: true``): our work named plainly is read too
     if background is not None and poll.items:
         try:
             poll.sent = background.send(poll.items)

@@ -25,10 +25,11 @@ def target_options(command):
 @click.option("--rules-only", is_flag=True, help="Grade with the keyword rules alone, without the model.")
 @click.option("--profile-places", is_flag=True,
               help="Use the places in feeds.yaml's profile even where a file has its own (FILE.places.json).")
+@click.option("--local", is_flag=True, help="Read every text as if from a source of our own area (`local: true`).")
 @target_options
 @click.pass_obj
 def eval_cmd(obj: Context, files: tuple[str, ...], split: str, as_json: bool, rules_only: bool, profile_places: bool,
-             **overrides) -> None:
+             local: bool, **overrides) -> None:
     """Measure matching and grading on labelled JSONL files, each reported on its own; exit 1 when a target is missed.
 
     Uses the terms and escalation rules of the config and the committed model (no network, no database).
@@ -47,13 +48,13 @@ def eval_cmd(obj: Context, files: tuple[str, ...], split: str, as_json: bool, ru
         click.echo(str(exc), err=True)
         sys.exit(EXIT_CONFIG)
     analyser = Analyser(cfg, model=None if rules_only else "auto")
-    how = "rules only" if rules_only else "model and rules"
+    how = ("rules only" if rules_only else "model and rules") + (", every text as from a local source" if local else "")
     failed, out = False, []
     for file, data in labelled:
         targets = dict(data.header.get("targets") or {})
         targets.update({name: v for name, v in overrides.items() if v is not None})
         report = evaluate(cfg, data.items, targets, analyser=analyser, places=where[file],
-                          places_from=str(places_sidecar(file)))
+                          places_from=str(places_sidecar(file)), local=local)
         failed = failed or bool(report.failed_targets)
         if as_json:
             from dataclasses import asdict

@@ -153,6 +153,8 @@ class SourceConfig:
                                       help='no new items for longer than this: the source is "down"')
     backfill: float = key(7 * DAY, kind=DURATION, help="a new source's first poll keeps items at most this old")
     label: str = key("", kind=TEXT, help="what people read (digest, page); default: a readable form of the name")
+    local: bool = key(False, kind=BOOLEAN, help="a feed of our own area (a local forum or parents' group): posts naming "
+                      "our work without our name ('the baby group') are read, unsure (watch at most; a crisis still reaches you)")
 
     @property
     def display(self) -> str:

@@ -51,6 +51,7 @@ class Item:
     language: str = ""
     reach: dict[str, int] = field(default_factory=dict)
     to_us: bool = False  # written to us (our own mailbox): about us by definition, no name check (imap_inbox)
+    local: bool = False  # from a source of our own area (its ``local: true``): our work named plainly is read too
 
     @property
     def canonical_url(self) -> str:
