@@ -84,7 +84,7 @@ def analysis(analyser, item):
         return analyser.answer(item)
     if item.to_us:  # written to us (imap_inbox, replies under our posts); only then, so stand-ins need not know it
         return analyser.analyse(item.title, item.text, item.reach, outlet(item), to_us=True)
-    if item.local:  # from a source of our own area (``local: true``)
+    if getattr(item, "local", False):  # from a source of our own area (``local: true``); stand-ins may lack it
         return analyser.analyse(item.title, item.text, item.reach, outlet(item), local=True)
     return analyser.analyse(item.title, item.text, item.reach, outlet(item))
 
@@ -122,9 +122,13 @@ class Deferred:
         self._products = None
         self._short_hint = None
 
-    def names_product(self, text: str):
+    def names_product(self, text: str, local: bool = False):
         """As ``Analyser.names_product``, without compiling the analyser: the profile's products named without our name
-        (round 16; ``products.Products.alone``)."""
+        (round 16; ``products.Products.alone``); ``local``: our work named plainly too (``identity.local_work``)."""
+        if local:
+            from .identity.local_work import local_work
+
+            return self.names_product(text) or local_work(text)
         from .matching import short_form_hint
 
         org = self.config.organisation
@@ -181,7 +185,7 @@ def _could_name_us(analyser, item) -> bool:
     """False only when ``Analyser.analyse`` would answer None at its first line (no name, no look-alike)."""
     try:
         text = f"{item.title or ''}\n{item.text or ''}"
-        return bool(item.to_us or analyser.matcher.could_mention(text) or analyser.names_product(text, item.local))
+        return bool(item.to_us or analyser.matcher.could_mention(text) or analyser.names_product(text, getattr(item, "local", False)))
     except Exception:  # the worker meets the same error and reports it against the entry
         return True
 
@@ -196,7 +200,7 @@ def mark_local(source, items):
 
 
 def _payload(item) -> tuple:
-    return item.title, item.text, item.reach, outlet(item), item.to_us, item.local
+    return item.title, item.text, item.reach, outlet(item), item.to_us, getattr(item, "local", False)
 
 
 def _parse_and_analyse(source, unparsed):

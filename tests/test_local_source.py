@@ -96,3 +96,16 @@ def test_a_run_emails_a_crisis_from_a_local_forum_and_ignores_it_elsewhere(https
     assert rows[0]["severity"] in ("alert", "crisis") and "in a local source" in rows[0]["reasons"]
     assert len(smtp.messages) == 1
     assert "baby group" in smtp.messages[0].get_body(preferencelist=("plain", "html")).get_content()
+
+
+def test_the_workers_first_look_reads_a_local_post(cfg):
+    """The run's first look (``_could_name_us``, before the analyser is compiled) sends a local post naming our work
+    to the analysis, and leaves the same post from any other source out."""
+    from types import SimpleNamespace
+
+    from monitor.analyse_worker import Deferred, _could_name_us
+
+    lazy = Deferred(cfg, list)
+    assert _could_name_us(lazy, SimpleNamespace(title="", text=THREAT, to_us=False, local=True))
+    assert not _could_name_us(lazy, SimpleNamespace(title="", text=THREAT, to_us=False, local=False))
+    assert not _could_name_us(lazy, SimpleNamespace(title="", text=THREAT, to_us=False))  # a stand-in without it
