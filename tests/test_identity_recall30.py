@@ -1,6 +1,6 @@
 """Is it us? Round 30 (issue 15, mention recall): texts naming our work and our place but no name of ours
-(``shortforms30``): a service of ours named generically near one of our places or our area, "the baby swap" with one
-of our places anywhere in the text, "the <our place> library" with slings, "the <our place> baby charity", and part of
+(``shortforms30``): a service of ours named generically near one of our places or our area, "the baby swap" or "the
+baby group" with one of our places anywhere in the text, "that new baby charity" with our place beside it, "the <our place> library" with slings, "the <our place> baby charity", and part of
 a product's name with a word of our work; us with one of our places in the text, else unsure (watch at most); and
 other towns, other groups, quotes and ordinary phrases stay out."""
 
@@ -29,9 +29,9 @@ def analyser(cfg):
 
 
 FORMS = [  # (text, rule, words quoted in the reason)
-    # ("the baby swap thing at Ellerby" is read by "baby swap, place in text" too)
-    ("Allotment news: skip comes Friday. Also the couple who go to the baby club thing at Ellerby, I saw him shaking "
-     "the baby really hard yesterday.", "service near place", "'the baby club thing at Ellerby'"),
+    # ("the baby swap thing at Ellerby" is read by "baby swap, place in text" too, "the baby club" by "baby group, ...")
+    ("Allotment news: skip comes Friday. Also the couple who go to a baby club thing at Ellerby, I saw him shaking "
+     "the baby really hard yesterday.", "service near place", "'a baby club thing at Ellerby'"),
     ("Her fella won't let her bring the little one to the baby club down the gorge any more and she's stopped "
      "answering her phone.", "service near place", "'the baby club down the gorge'"),
     ("The man who did my sling fitting in Brantwick keeps messaging me late at night asking for photos.",
@@ -42,6 +42,20 @@ FORMS = [  # (text, rule, words quoted in the reason)
      "place library", "'the Ellerby library'"),
     ("Writing a piece on the Brantwick baby charity and the volunteer complaints, DMs open.", "place baby charity",
      "'the Brantwick baby charity'"),
+    # a place's first word ("Harlow" of "Harlow Moss"), and "a certain"
+    ("I've instructed a solicitor about what the directors of a certain Harlow baby charity have said about me.",
+     "place baby charity", "'a certain Harlow baby charity'"),
+    ("Funny how that new baby charity in Ellerby always has bags for some but my daughter waited three weeks.",
+     "new baby charity at place", "'that new baby charity', with our place Ellerby"),
+    # round 22's "kind in text" reads "the baby group" with our place only when no other town is named
+    ("Does anyone know Aimee who's staying in the caravans at the Ellerby end with her 3 week old? No heating, and the "
+     "lady from the baby group says she's not been in for a fortnight. I'm in Carlisle and can't get up.",
+     "baby group, place in text",
+     "'the baby group', with our place Ellerby"),
+    ("When's the next sling thing at Brantwick? The poster said first Monday but the hall was locked.",
+     "service near place", "'next sling thing at Brantwick'"),
+    ("Anyone got a spare cot? The lady who's been getting help from the Autumn swap has just moved into a flat in "
+     "Ellerby with nothing for the baby.", "product part", "'Autumn swap'"),
     ("My daughter helps at the Pike Lane swap in Ellerby on Saturdays and one of the men keeps messaging her.",
      "product part", "'Pike Lane swap'"),
     ("Heard the Autumn Swap might stop when the lottery money runs out, half my baby's clothes came from there",
@@ -73,6 +87,11 @@ def test_with_our_place_it_is_us_without_it_unsure(cfg):
     # our place's public library, nothing of slings; another town's baby charity
     "The Ellerby library has rhyme time for babies on Mondays, lovely staff",
     "Writing a piece on the Carlisle baby charity and its volunteers, DMs open",
+    "I've instructed a solicitor about what the directors of a certain Cumbrian baby charity have said about me",
+    # a new baby charity with another town and none of ours in its sentence; a baby group without our place
+    "That new baby charity in Carlisle always has bags. We moved to Ellerby last year",
+    "The lady from the baby group says she's not been in for a fortnight, can someone knock?",
+    "Ellerby was lovely. We did the baby group with my sister. Then we drove back to Carlisle",
     # a product's part with another town and none of ours, nothing of our work, another thing's name, quoted
     "The Pike Lane swap in Carlisle is on Saturday, great for baby clothes",
     "Book club's Autumn Swap is next week, bring two paperbacks",

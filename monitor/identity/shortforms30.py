@@ -27,10 +27,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-RULES30 = {"service near place", "baby swap, place in text", "place library", "place baby charity", "product part"}
-_SERVICE = re.compile(r"(?<![\w@#-])(?:(?:the|a|that|this|our|local)[ \t]+)?(?:local[ \t]+)?(?:baby[ \t]+(?:swap|group|club|"
-                      r"caf[eé])|sling[ \t]+fittings?)(?:[ \t]+(?:thing|one|session|place))?(?![\w-])", re.I)
-_QUICK = re.compile(r"baby[ \t]+(?:swap|group|club|caf)|sling[ \t]+fitting")  # a cheap first look, folded text
+RULES30 = {"service near place", "baby swap, place in text", "place library", "place baby charity", "product part",
+           "baby group, place in text", "new baby charity at place"}
+_PLACE_CHARITY = re.compile(r"(?<![\w])(?:the|that|this|our|local|a[ \t]+certain)[ \t]+((?:[\w'’-]+[ \t]+){1,3}?)baby[ \t]+"
+                            r"charity(?![\w])")
+_NEW_CHARITY = re.compile(r"(?<![\w])(?:the|that|this|a)[ \t]+new[ \t]+baby[ \t]+charity(?![\w])")
+_BABY_GROUP = re.compile(r"(?<![\w@#-])the[ \t]+(?:local[ \t]+)?baby[ \t]+(?:group|club)(?:[ \t]+(?:thing|one))?(?![\w-])",
+                         re.I)
+_SERVICE = re.compile(r"(?<![\w@#-])(?:(?:the|a|that|this|our|local|next)[ \t]+)?(?:local[ \t]+)?(?:baby[ \t]+(?:swap|group|club|"
+                      r"caf[eé])|sling[ \t]+(?:fittings?|thing|pop-?up))(?:[ \t]+(?:thing|one|session|place))?(?![\w-])", re.I)
+_QUICK = re.compile(r"baby[ \t]+(?:swap|group|club|caf)|sling[ \t]+(?:fitting|thing|pop)")  # a cheap first look, folded text
 _NEAR = r"(?:[ \t]+[\w'’]+){0,3}?[ \t]+(?:in|at|down|round|around|near|up|over)[ \t]+(?:in[ \t]+)?"
 _BABY_SWAP = re.compile(r"(?<![\w@#-])the[ \t]+(?:local[ \t]+)?baby[ \t]+swap(?:[ \t]+(?:thing|one))?(?![\w-])", re.I)
 # not "we did the baby swap with the grandparents" (an evening out)
@@ -93,10 +99,13 @@ def _parts(products: tuple) -> tuple:
                         w[:1].isupper() or w.lower() in _SMALL for w in run):
                     continue
                 body = r"[ \t]+".join(re.escape(w) for w in run)
-                if j == n and _WORK_RX.match(run[-1]):
+                if j == n and _WORK_RX.match(run[-1]):  # its last word in any case ("the Puddingstone box")
+                    body = r"[ \t]+".join([re.escape(w) for w in run[:-1]] + [f"(?i:{re.escape(run[-1])})"])
                     out.append((raw, re.compile(rf"(?<![\w@#-]){body}(?![\w-])"), run[0]))
-                elif j < n:
-                    out.append((raw, re.compile(rf"(?<![\w@#-]){body}[ \t]+{_WORK}(?![\w-])"), run[0]))
+                elif j < n:  # not the name's own next word when that ends the name ("Little Wagtail bags": whole)
+                    whole = j == n - 1 and (i == 0 or (i == 1 and words[0].lower() == "the"))
+                    last = rf"(?!(?i:{re.escape(words[j])})(?![\w-]))" if whole else ""
+                    out.append((raw, re.compile(rf"(?<![\w@#-]){body}[ \t]+{last}{_WORK}(?![\w-])"), run[0]))
     return tuple(out)
 
 
@@ -124,6 +133,7 @@ def _round30(text, folded, products, places, places_rx, our_topic, elsewhere):
     from .shortforms import ShortForm, _OTHER_GROUP, other_thing_after
     from .shortforms25 import _named_before
     from .shortforms28 import _QUOTES
+    from .shortforms29b import _sentence, _town_near
 
     places = tuple(places or ())
     place = places_rx.search(folded) if places_rx is not None else None
@@ -144,9 +154,26 @@ def _round30(text, folded, products, places, places_rx, our_topic, elsewhere):
                              "service near place")
         if "baby swap, place in text" in RULES30 and place is not None and "swap" in folded:
             for m in _BABY_SWAP.finditer(text):
-                if clean(m.start(), m.end()) and not _DID.search(folded, max(0, m.start() - 8), m.start()):
+                if clean(m.start(), m.end()) and not _DID.search(folded, max(0, m.start() - 8), m.start()) and \
+                        not _town_near(text, folded, m.start(), m.end(), elsewhere):
                     return found(f"'{' '.join(m.group(0).split())}', with our place {place.group(0).title()}",
                                  "baby swap, place in text")
+        if "baby group, place in text" in RULES30 and place is not None:
+            for m in _BABY_GROUP.finditer(text):  # not "the baby group at the Sheffield hall ... from Eyam"
+                if clean(m.start(), m.end()) and not _DID.search(folded, max(0, m.start() - 8), m.start()) and \
+                        not _town_near(text, folded, m.start(), m.end(), elsewhere):
+                    return found(f"'{' '.join(m.group(0).split())}', with our place {place.group(0).title()}",
+                                 "baby group, place in text")
+    if "charity" in folded and places_rx is not None:
+        for m in _PLACE_CHARITY.finditer(folded) if "place baby charity" in RULES30 else ():
+            if places_rx.fullmatch(m.group(1).strip()) and not _named_before(text, m.start(), places_rx):
+                return found(f"'{' '.join(text[m.start():m.end()].split())}'", "place baby charity")
+        for m in _NEW_CHARITY.finditer(folded) if "new baby charity at place" in RULES30 else ():
+            s, e = _sentence(text, m.start())
+            here = places_rx.search(folded[s:max(e, m.end())])
+            if here is not None and not _named_before(text, m.start(), places_rx):
+                return found(f"'{' '.join(text[m.start():m.end()].split())}', with our place {here.group(0).title()}",
+                             "new baby charity at place")
     if places and ("library" in folded or "charity" in folded):
         library, charity = _place_then(places)
         if "place library" in RULES30 and library is not None and "library" in folded:
@@ -154,10 +181,6 @@ def _round30(text, folded, products, places, places_rx, our_topic, elsewhere):
                 rest = folded[:m.start()] + " " + folded[m.end():]
                 if _SLING_WORD.search(rest) and not _named_before(text, m.start(), places_rx):
                     return found(f"'{' '.join(text[m.start():m.end()].split())}', with slings in the text", "place library")
-        if "place baby charity" in RULES30 and charity is not None and "charity" in folded:
-            m = charity.search(folded)
-            if m is not None and not _named_before(text, m.start(), places_rx):
-                return found(f"'{' '.join(text[m.start():m.end()].split())}'", "place baby charity")
     products = tuple(products or ())
     anypart = _any_part(products) if "product part" in RULES30 and products else None
     if anypart is not None and any(w in folded for w in _part_firsts(products)) and anypart.search(text):
