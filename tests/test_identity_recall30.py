@@ -68,6 +68,16 @@ def test_our_work_at_our_place_is_read(cfg, body, rule, words):
     assert_read_unsure(analyser(cfg), body, rule, words)
 
 
+@pytest.mark.parametrize("body,rule,words", [f for f in FORMS if f[1] != "product part" and "gorge" not in f[2]])
+def test_read_with_our_places_and_no_products_listed(cfg, body, rule, words):
+    """A profile listing places and no products (as feeds.yaml's example) reads them too, as the run's worker does
+    (not "the baby club down the gorge" alone: without products ``short_form`` reads nothing without one of our
+    places, and our area's last word is none)."""
+    an = profile_analyser(cfg, [], PROFILE[1])
+    found = an.identity.names_product(body)
+    assert found is not None and found.rule == rule, (body, found)
+
+
 def test_with_our_place_it_is_us_without_it_unsure(cfg):
     an = analyser(cfg)
     an.analyse("", FORMS[0][0])

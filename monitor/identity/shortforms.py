@@ -416,5 +416,7 @@ def for_judge(judge, text: str) -> str | None:
     from .shortforms22 import with_places_named
 
     shorts = _shorts(tuple(judge.products), tuple(judge.places)) if judge.products else Shorts()
+    if not judge.products:  # round 30: our places without products too, as ``reader`` (the run's worker) gives them
+        shorts.places = tuple(judge.places)
     return short_form(with_places_named(text, tuple(judge.places)), places_rx(tuple(judge.places)), shorts, _OUR_TOPIC_RX,
                       _elsewhere)
