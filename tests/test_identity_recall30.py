@@ -1,8 +1,9 @@
 """Is it us? Round 30 (issue 15, mention recall): texts naming our work and our place but no name of ours
 (``shortforms30``): a service of ours named generically near one of our places or our area, "the baby swap" or "the
-baby group" with one of our places anywhere in the text, "that new baby charity" with our place beside it, "the <our place> library" with slings, "the <our place> baby charity", and part of
-a product's name with a word of our work; us with one of our places in the text, else unsure (watch at most); and
-other towns, other groups, quotes and ordinary phrases stay out."""
+baby group" with one of our places anywhere in the text, "that new baby charity" with our place beside it, "the <our
+place> library" with slings, "the <our place> baby charity", and part of a product's name with a word of our work; us
+with one of our places in the text, else unsure (watch at most); and other towns, other groups, quotes and ordinary
+phrases stay out."""
 
 from __future__ import annotations
 
