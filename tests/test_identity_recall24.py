@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from monitor import config as config_mod
-from monitor.identity import shortforms24, shortforms25, shortforms29b
+from monitor.identity import shortforms24, shortforms25, shortforms29b, shortforms30
 from monitor.matching import short_form_hint
 
 from .conftest import assert_read_unsure, profile_analyser, write_config
@@ -89,11 +89,12 @@ def test_ordinary_phrases_and_namesakes_stay_out(cfg, body):
 
 def test_each_round24_rule_can_be_switched_off(cfg, monkeypatch):
     """The bench measures each rule alone: with ``RULES24`` empty none of the forms above is read (no older rule reads
-    them: they are what the start code lost; round 25's and round 29's (``shortforms29b``), which widen some of them,
-    switched off too)."""
+    them: they are what the start code lost; round 25's, round 29's (``shortforms29b``) and round 30's (``shortforms30``), which
+    widen some of them, switched off too)."""
     monkeypatch.setattr(shortforms24, "RULES24", set())
     monkeypatch.setattr(shortforms25, "RULES25", set())
     monkeypatch.setattr(shortforms29b, "RULES29B", set())
+    monkeypatch.setattr(shortforms30, "RULES30", set())  # round 30's "product part" reads "the Driftwood Chest" too
     an = analyser(cfg)
     assert [body for body, _rule, _words in FORMS if an.analyse("", body) is not None] == []
 

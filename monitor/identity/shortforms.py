@@ -181,6 +181,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     from .shortforms28 import _round28
     from .shortforms29 import _round29
     from .shortforms29b import _round29b
+    from .shortforms30 import _round30
 
     def gate(a, b):  # one of our places, or a word of our work outside [a, b) and no other town
         rest = folded[:a] + " " + folded[b:]
@@ -194,7 +195,8 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
         _round25b(text, folded, places_rx, elsewhere) or _round26(text, folded, places_rx, elsewhere) or \
         _round28(text, folded, products, gate) or \
         _round29(text, folded, products, getattr(shorts, "places", ()), places_rx, gate, elsewhere) or \
-        _round29b(text, folded, products, getattr(shorts, "places", ()), places_rx, our_topic, elsewhere)
+        _round29b(text, folded, products, getattr(shorts, "places", ()), places_rx, our_topic, elsewhere) or \
+        _round30(text, folded, products, getattr(shorts, "places", ()), places_rx, our_topic, elsewhere)
 
 
 def other_thing_after(text: str, folded: str, end: int, places_rx) -> bool:
@@ -414,5 +416,7 @@ def for_judge(judge, text: str) -> str | None:
     from .shortforms22 import with_places_named
 
     shorts = _shorts(tuple(judge.products), tuple(judge.places)) if judge.products else Shorts()
+    if not judge.products:  # round 30: our places without products too, as ``reader`` (the run's worker) gives them
+        shorts.places = tuple(judge.places)
     return short_form(with_places_named(text, tuple(judge.places)), places_rx(tuple(judge.places)), shorts, _OUR_TOPIC_RX,
                       _elsewhere)
