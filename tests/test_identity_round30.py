@@ -115,3 +115,21 @@ def test_a_run_emails_a_look_alike_selling_as_us_in_our_town(httpserver, make_co
             assert row["severity"] in ("alert", "crisis"), row["reasons"]
             assert "someone may be passing as us" in row["reasons"]
             assert "@newbabynetwork_solway" in smtp.messages[-1].get_body(preferencelist=("plain", "html")).get_content()
+
+
+def test_our_products_own_name_is_no_other_group():
+    """"the Cwtch Club" for our "Afan Cwtch Club": a product named without its place word is read (round 29b), and its
+    own capitals ("... Club") no longer count as another group named in capitals (``shortforms.other_group``; t156 lost
+    20 true mentions so); a group of someone else's in capitals still keeps the text out."""
+    from monitor.identity.shortforms import other_group
+
+    an = Analyser(CFG, model=_Heads(0.99, 0.9, 0.05, complaint=0.9))
+    an.identity.set_places(["Cymmer", "Glyncorrwg", "Croeserw"], area="the Afan valley")
+    an.identity.set_products(["Afan Cwtch Club", "Glyncorrwg Cwtch Bags"])
+    body = "Has anybody seen Kirsty from Croeserw? She was at the Cwtch Club this morning and was not herself."
+    assert an.analyse("", body) is not None and "'Cwtch Club', our product 'Afan Cwtch Club'" in an.last_identity.reason
+    assert an.analyse("", "The Tyne Mums Club met at the Cwtch Club in Croeserw today, lovely session.") is None
+    assert not other_group("at the Cwtch Club", ["Afan Cwtch Club"])
+    assert not other_group("The Cwtch Club was shut", ["the Cwtch Club"])
+    assert other_group("Tyne Mums Club and the Cwtch Club", ["Afan Cwtch Club"])
+    assert other_group("the Cwtch Club", [])  # without our products, any such name is someone's

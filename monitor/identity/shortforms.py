@@ -219,6 +219,18 @@ RULES21 = {"hashtag", "the word", "baby charity", "place group", "network lot", 
 # Another group's own name, capitalised ("New Mums Network sessions in Porthcawl", "Great Yarmouth Mums Network ...
 # not the baby charity"): then a group or a baby charity in the text is not read as ours.
 _OTHER_GROUP = re.compile(r"(?<![\w])(?:[A-Z][\w'’]+[ \t]+)+(?:Network|Group|Club|Caf[eé]|Hub|Collective|Circle|Trust)(?![\w])")
+
+
+def other_group(text: str, products=()) -> bool:
+    """Whether ``text`` names a group in capitals ("Tyne Mums Network", ``_OTHER_GROUP``) that is not one of our
+    products, whole or its last words ("Cwtch Club" of "Afan Cwtch Club": round 30, t156 lost 20 true mentions of
+    "the Cwtch Club" to this guard)."""
+    ours = [fold(p).removeprefix("the ") for p in products]
+    for g in _OTHER_GROUP.finditer(text):
+        name = fold(g.group(0)).removeprefix("the ")
+        if not any(name.endswith(p) or p.endswith(" " + name) for p in ours):
+            return True
+    return False
 _CHARITY = re.compile(r"(?<![\w])(?:the|that|this|a|local|our|their)[ \t]+baby[ \t]+charity(?![\w])")
 _DAYS = r"(?:mon|tues?|wed(?:nes)?|weds|thur?s?|thurs|fri|sat(?:ur)?|sun)(?:day)?s?"
 _GROUPISH = r"(?:baby[ \t]+)?(?:group|caf[eé]|session)s?"

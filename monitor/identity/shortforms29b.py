@@ -149,7 +149,8 @@ def _round29b(text, folded, products, places, places_rx, our_topic, elsewhere):
     folded text), ``our_topic`` (words of our work, folded text) and ``elsewhere`` (another town named)."""
     if not products and "sling" not in folded and "swap" not in folded and "charity" not in folded:
         return None  # nothing below can be here (``short_form`` runs for every text that does not name us)
-    from .shortforms import ShortForm, _OTHER_GROUP, other_thing_after
+    from .shortforms import ShortForm, other_group, other_thing_after
+    ours = tuple(products or ())  # our products' own names are no other group (``other_group``)
     from .shortforms25 import _named_before
     from .shortforms28 import _QUOTES
 
@@ -166,7 +167,7 @@ def _round29b(text, folded, products, places, places_rx, our_topic, elsewhere):
                     or _named_before(text, a, places_rx))
 
     def found(words, rule):  # not in a text naming another group in capitals ("Tyne Mums Network"): theirs
-        return None if _OTHER_GROUP.search(text) else ShortForm(words, rule)
+        return None if other_group(text, ours) else ShortForm(words, rule)
 
     products = tuple(products or ())
     if products and not any(w in folded for w in _stems(products, tuple(places))):

@@ -139,7 +139,8 @@ def _round30(text, folded, products, places, places_rx, our_topic, elsewhere):
     folded text), ``our_topic`` (words of our work, folded text) and ``elsewhere`` (another town named)."""
     if not RULES30 or len(text) != len(folded):
         return None
-    from .shortforms import ShortForm, _OTHER_GROUP, other_thing_after
+    from .shortforms import ShortForm, other_group, other_thing_after
+    ours = tuple(products or ())  # our products' own names are no other group (``other_group``)
     from .shortforms25 import _named_before
     from .shortforms28 import _QUOTES
     from .shortforms29b import _sentence, _town_near
@@ -152,7 +153,7 @@ def _round30(text, folded, products, places, places_rx, our_topic, elsewhere):
                     or _named_before(text, a, places_rx))
 
     def found(words, rule):  # not in a text naming another group in capitals ("Tyne Mums Network"): theirs
-        return None if _OTHER_GROUP.search(text) else ShortForm(words, rule)
+        return None if other_group(text, ours) else ShortForm(words, rule)
 
     if places and ("baby" in folded or "sling" in folded) and _QUICK.search(folded):
         near = _near_place(places) if "service near place" in RULES30 else None
