@@ -169,4 +169,8 @@ TRAINING_FILES = (
     # (training/README.md)
     "training/t152_holme.jsonl", "training/t153_gorge.jsonl", "training/t154_waterpark.jsonl",
     "training/t155_solway.jsonl",
+    # round 30's merge: t157 and t159 (namesakes beside true mentions), t156 and t158 (judgement mixes), written blind
+    # during round 30 and scored first by its merged code trained without them (training/README.md)
+    "training/t156_afan.jsonl", "training/t157_romney.jsonl", "training/t158_axholme.jsonl",
+    "training/t159_fenland.jsonl",
 )
