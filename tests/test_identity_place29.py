@@ -21,11 +21,18 @@ COMPLAINT = ("Gave a nearly new car seat to the Tar Bar'l Box swap {where}so it 
              "then saw the same seat for sale on Marketplace a week later. Not impressed at all.")
 
 
-def _analyse(body: str, alert: float = 0.9):
-    an = Analyser(CFG, model=_Heads(0.99, alert, 0.05, complaint=0.9, fraud=0.9))
-    an.identity.set_places(PLACES, area="the Allen valleys")
-    an.identity.set_products(PRODUCTS)
+def analyse_in(world: tuple, body: str, alert: float = 0.9, **families):
+    """(the analysis, the is-it-us decision) of ``body`` in a labelled file's world ``(places, products, area)``,
+    graded by a stub model that reads ``alert`` and the given families whatever the text."""
+    places, products, area = world
+    an = Analyser(CFG, model=_Heads(0.99, alert, 0.05, **(families or {"complaint": 0.9, "fraud": 0.9})))
+    an.identity.set_places(places, area=area)
+    an.identity.set_products(products)
     return an.analyse("", body), an.last_identity
+
+
+def _analyse(body: str, alert: float = 0.9):
+    return analyse_in((PLACES, PRODUCTS, "the Allen valleys"), body, alert)
 
 
 def test_our_product_with_our_place_is_us_and_reaches_the_directors():

@@ -16,25 +16,18 @@ from datetime import timedelta
 
 import pytest
 
-from monitor import config
 from monitor.analyse import Analyser
 
-from .conftest import REPO
 from .test_crisis_backing import _Heads
-
-ENV = {"MONITOR_EMAIL_URL": "mailto://a@example.org", "MONITOR_SMS_URL": "json://127.0.0.1:9/"}
-CFG = config.load(REPO / "feeds.yaml", environ=ENV)
+from .test_identity_place29 import CFG, analyse_in  # the shipped feeds.yaml, secrets set to harmless values
 PLACES = ["Wigton", "Silloth", "Aspatria", "Abbeytown", "Kirkbride"]
 PRODUCTS = ["Solway Sprogs", "the Silloth Green Box", "Holme Cultram Slings", "Little Natterjack bags"]
 FAKE = ("Anyone know if {handle} on insta is legit?? They're selling baby bags for £25 + postage, saying profits go "
         "to the charity.{tail} Their account is only 2 weeks old")
 
 
-def _analyse(body: str, alert: float = 0.9):
-    an = Analyser(CFG, model=_Heads(0.99, alert, 0.05, complaint=0.9, impersonation=0.9))
-    an.identity.set_places(PLACES, area="the Solway plain")
-    an.identity.set_products(PRODUCTS)
-    return an.analyse("", body), an.last_identity
+def _analyse(body: str):
+    return analyse_in((PLACES, PRODUCTS, "the Solway plain"), body, complaint=0.9, impersonation=0.9)
 
 
 def test_a_look_alike_handle_with_our_place_is_us_and_reaches_the_directors():
