@@ -150,10 +150,10 @@ def _round29b(text, folded, products, places, places_rx, our_topic, elsewhere):
     if not products and "sling" not in folded and "swap" not in folded and "charity" not in folded:
         return None  # nothing below can be here (``short_form`` runs for every text that does not name us)
     from .shortforms import ShortForm, other_group, other_thing_after
-    ours = tuple(products or ())  # our products' own names are no other group (``other_group``)
     from .shortforms25 import _named_before
     from .shortforms28 import _QUOTES
 
+    ours = tuple(products or ())  # our products' own names are no other group (``other_group``)
     if len(text) != len(folded) or not RULES29B:
         return None
     place = places_rx.search(folded) if places_rx is not None else None
