@@ -195,8 +195,8 @@ def short_form_hint(places):
     baby = re.compile(r"[Bb]aby[ \t]+network|(?i:baby[ \t]+charity|sling[ \t]+library|(?:the|that|those)[ \t]+network[ \t]+"
                       r"(?:lot|one|lady|ladies|woman|women|worker|volunteer|people|girls|folk|who))")  # round 21: "the network lot"
     # round 22 also "the sling library / baby bank / swap shop / home visits" with our place
-    word = re.compile(r"(?<![\w])(?:network|one|group|caf[eé]|session|library|bank|swap|visit\w*|volunteers?|sling)(?![\w])",
-                      re.I)  # round 24: "the volunteers at Llandeilo", "the sling thing in St Monans"
+    word = re.compile(r"(?<![\w])(?:network|one|group|club|caf[eé]|session|library|bank|swap|visit\w*|volunteers?|sling)"
+                      r"(?![\w])", re.I)  # round 24: "the volunteers at Llandeilo"; round 30: "the baby club down the gorge"
     # round 25: a review's rating and something we do ("★★☆☆☆ ... the home visitor", ``shortforms25b``)
     rating = re.compile(r"[★⭐]|(?<![\w.])[1-5](?:\.5)?[ \t]*(?:stars?|/[ \t]*5)(?![\w])|(?<![\w.])[1-5]\*|"
                         r"google[ \t]+review", re.I)

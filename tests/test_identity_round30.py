@@ -126,3 +126,29 @@ def test_our_products_own_name_is_no_other_group():
     assert not other_group("The Cwtch Club was shut", ["the Cwtch Club"])
     assert other_group("Tyne Mums Club and the Cwtch Club", ["Afan Cwtch Club"])
     assert other_group("the Cwtch Club", [])  # without our products, any such name is someone's
+
+
+def test_a_profile_without_products_reads_our_work_by_our_area_in_the_run_too(tmp_path):
+    """feeds.yaml's own profile lists places and no products: round 30's services beside a place ("the baby club down
+    the gorge" for "the Severn gorge") are read there too, by the run's first look (``Deferred``, gated by
+    ``short_form_hint``) as by the analyser; another town's baby club is not."""
+    import json
+    from types import SimpleNamespace
+
+    from monitor import config
+    from monitor.analyse_worker import Deferred, _could_name_us
+
+    from .conftest import SHIPPED, write_config
+
+    org = json.loads(json.dumps(SHIPPED["organisation"]))
+    org["profile"]["products"] = []
+    org["profile"]["places"] = ["Ironbridge", "Broseley", "Jackfield", "the Severn gorge"]
+    cfg = config.load(write_config(tmp_path, organisation=org, sources=[
+        {"name": "f", "kind": "rss", "url": "https://forum.example.org/f.rss"}]), environ={})
+    for text, ours in (("Her fella won't let her bring the baby to the baby club down the gorge any more", True),
+                       ("I asked the lady at the baby group in the gorge and she went all quiet", True),
+                       ("The man who did my sling fitting in Broseley keeps messaging me late at night", True),
+                       ("The baby club at St Mary's in Leeds has a new leader, lovely woman", False)):
+        item = SimpleNamespace(title="", text=text, to_us=False)
+        assert _could_name_us(Deferred(cfg, list), item) or not ours, text
+        assert (Analyser(cfg).analyse("", text) is not None) == ours, text

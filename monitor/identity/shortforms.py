@@ -126,6 +126,11 @@ def short_words(products, our_places=()) -> dict:
 
 
 
+# Round 30's services beside a place (``shortforms30._QUICK``): read even when no place of ours is named as listed, as
+# an area's last word may be ("the baby club down the gorge" for "the Severn gorge")
+_QUICK30 = re.compile(r"baby[ \t]+(?:swap|group|club|caf)|sling[ \t]+(?:fitting|thing|pop)")
+
+
 def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str | None:
     """What in ``text`` (which does not name us) is a short form of us or of a product of ours, as a reason's words,
     or None. ``places_rx``: our places in folded text (or None); ``shorts``: ``short_words``; ``our_topic``: a regex
@@ -133,8 +138,9 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     folded = fold(text)
     place = places_rx.search(folded) if places_rx is not None else None
     if place is None and "network" not in folded and not shorts and not getattr(shorts, "products", ()) \
-            and "charity" not in folded and not _rated(text):  # round 25: a review ("shortforms25b")
-        return None
+            and "charity" not in folded and not _rated(text) \
+            and not (getattr(shorts, "places", ()) and _QUICK30.search(folded)):  # round 30: "the baby club down the gorge"
+        return None  # round 25: a review ("shortforms25b")
     m = next((b for b in _BABY_NETWORK.finditer(text) if not _OUR_NAME_BEFORE.search(folded[:b.start()])
               and not _OTHER_NETWORK.search(fold(_sentence_at(text, b.start())))), None)
     if m is not None:
