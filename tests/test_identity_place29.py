@@ -65,27 +65,35 @@ def test_a_short_form_naming_our_work_with_our_place_is_us_but_the_network_alone
     assert d is None or d.verdict != "us", d
 
 
+def profiled_run(make_config, httpserver, smtp, monkeypatch, products, places):
+    """(config, database path) for end-to-end runs: the shipped organisation with ``products`` and ``places`` in its
+    profile, one RSS feed at the loopback server's /f, alerts and crises by email to the real SMTP server."""
+    import json
+
+    from monitor import notify
+
+    from .conftest import SHIPPED
+
+    org = json.loads(json.dumps(SHIPPED["organisation"]))
+    org["profile"]["products"], org["profile"]["places"] = list(products), list(places)
+    monkeypatch.setattr(notify, "SEND_INTERVAL", 0)
+    return make_config(organisation=org, sources=[{"name": "f", "kind": "rss", "url": httpserver.url_for("/f")}],
+                       channels={"email": smtp.url()}, routes={"crisis": ["email"], "alert": ["email"]})
+
+
 def test_a_run_stores_our_product_in_our_place_as_an_alert_and_emails_it(httpserver, make_config, smtp, monkeypatch):
     """End to end (a real feed over loopback, a real SQLite file, the committed models): the complaint about our swap
     shop in our own village is stored as ours and emailed to the directors (a real SMTP server, real apprise); the
     same post without the village waits at watch, unsure, and sends nothing."""
-    import json
-
-    from monitor import notify, store
+    from monitor import store
     from monitor.pipeline import run_cycle
 
-    from .conftest import NOW, SHIPPED, rss
+    from .conftest import NOW, rss
 
     body = ("Gave a nearly new Cybex car seat to the Tar Bar'l Box swap{where} in January so it could go to a family who "
             "needed it. Two weeks later the same seat was for sale on Marketplace by one of the volunteers. Disgusted, "
             "where is the stuff we give actually going?")
-    org = json.loads(json.dumps(SHIPPED["organisation"]))
-    org["profile"]["products"] = PRODUCTS
-    org["profile"]["places"] = PLACES
-    sources = [{"name": "f", "kind": "rss", "url": httpserver.url_for("/f")}]
-    monkeypatch.setattr(notify, "SEND_INTERVAL", 0)
-    cfg, db_path = make_config(organisation=org, sources=sources, channels={"email": smtp.url()},
-                               routes={"crisis": ["email"], "alert": ["email"]})
+    cfg, db_path = profiled_run(make_config, httpserver, smtp, monkeypatch, PRODUCTS, PLACES)
     for n, (where, severity, alerts) in enumerate(((" in Allendale", "alert", 1), ("", "watch", 0))):
         post = {"title": "Donated, then saw it for sale", "link": f"https://forum.example.org/t/{n}",
                 "description": body.format(where=where)}
@@ -111,15 +119,13 @@ def test_one_correction_keeps_a_namesake_of_our_product_out(httpserver, make_con
     Llandudno: its first review reaches the directors (our product and our place); after one "not about us" the next
     post about the bar stays out (no row, no email), `monitor check` shows what was learned, and a post about our
     sling library still comes in."""
-    import json
-
     from click.testing import CliRunner
 
-    from monitor import notify, store, triage
+    from monitor import store, triage
     from monitor.cli import cli
     from monitor.pipeline import run_cycle
 
-    from .conftest import NOW, SHIPPED, rss
+    from .conftest import NOW, rss
 
     bar1 = {"title": "Sea Legs seafood bar, Llandudno promenade", "link": "https://reviews.example.org/r/1",
             "description": "1 star. Sea Legs on the prom gave me and my husband food poisoning. Up all night. "
@@ -130,13 +136,7 @@ def test_one_correction_keeps_a_namesake_of_our_product_out(httpserver, make_con
     ours = {"title": "Sea Legs", "link": "https://forum.example.org/t/9",
             "description": "Borrowed a carrier from the Sea Legs sling library in Llandudno, the buckle snapped with "
                            "the baby in it and nobody has replied to my three emails. Disgusted."}
-    org = json.loads(json.dumps(SHIPPED["organisation"]))
-    org["profile"]["products"] = ["Sea Legs sling library", "Bay Babies"]
-    org["profile"]["places"] = ["Llandudno", "Conwy", "Deganwy"]
-    sources = [{"name": "f", "kind": "rss", "url": httpserver.url_for("/f")}]
-    monkeypatch.setattr(notify, "SEND_INTERVAL", 0)
-    cfg, db_path = make_config(organisation=org, sources=sources, channels={"email": smtp.url()},
-                               routes={"crisis": ["email"], "alert": ["email"]})
+    cfg, db_path = profiled_run(make_config, httpserver, smtp, monkeypatch, ["Sea Legs sling library", "Bay Babies"], ["Llandudno", "Conwy", "Deganwy"])
     httpserver.expect_request("/f").respond_with_data(rss(bar1), content_type="application/rss+xml")
     (mid,) = run_cycle(cfg, db_path, now=NOW).new_mention_ids
     assert len(smtp.messages) == 1  # the namesake reached the directors: our product's name and our place

@@ -19,7 +19,7 @@ import pytest
 from monitor.analyse import Analyser
 
 from .test_crisis_backing import _Heads
-from .test_identity_place29 import CFG, analyse_in  # the shipped feeds.yaml, secrets set to harmless values
+from .test_identity_place29 import CFG, analyse_in, profiled_run  # the shipped feeds.yaml, secrets set to harmless values
 PLACES = ["Wigton", "Silloth", "Aspatria", "Abbeytown", "Kirkbride"]
 PRODUCTS = ["Solway Sprogs", "the Silloth Green Box", "Holme Cultram Slings", "Little Natterjack bags"]
 FAKE = ("Anyone know if {handle} on insta is legit?? They're selling baby bags for £25 + postage, saying profits go "
@@ -78,20 +78,12 @@ def test_a_run_emails_a_look_alike_selling_as_us_in_our_town(httpserver, make_co
     """End to end (a real feed over loopback, a real SQLite file, the committed models, a real SMTP server driven by
     real apprise): the post about a look-alike account selling 'our' bags in our town is stored as ours and emailed;
     the same post without our town stays out."""
-    import json
-
-    from monitor import notify, store
+    from monitor import store
     from monitor.pipeline import run_cycle
 
-    from .conftest import NOW, SHIPPED, rss
+    from .conftest import NOW, rss
 
-    org = json.loads(json.dumps(SHIPPED["organisation"]))
-    org["profile"]["products"] = PRODUCTS
-    org["profile"]["places"] = PLACES
-    sources = [{"name": "f", "kind": "rss", "url": httpserver.url_for("/f")}]
-    monkeypatch.setattr(notify, "SEND_INTERVAL", 0)
-    cfg, db_path = make_config(organisation=org, sources=sources, channels={"email": smtp.url()},
-                               routes={"crisis": ["email"], "alert": ["email"]})
+    cfg, db_path = profiled_run(make_config, httpserver, smtp, monkeypatch, PRODUCTS, PLACES)
     tail = " I thought the new baby bags were free from the Wigton charity?"
     for n, (where, stored) in enumerate(((tail, True), ("", False))):
         post = {"title": "Is this account legit?", "link": f"https://forum.example.org/t/{n}",

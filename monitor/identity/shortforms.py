@@ -39,6 +39,9 @@ from functools import lru_cache
 
 from ..text import fold
 from .products import _NOT_A_NAME  # days, months, feasts: not another thing's name after ours
+# round 30's services beside a place: read even when no place of ours is named as listed, as an area's last word may be
+# ("the baby club down the gorge" for "the Severn gorge")
+from .shortforms30 import _QUICK as _QUICK30
 
 # "the baby network", in lower case (a capitalised "Baby Network" is a name of its own: "Grampian Baby Network", "The
 # Baby Network podcast"), not "... of cousins" (an ordinary phrase), not in quotes.
@@ -124,11 +127,6 @@ def short_words(products, our_places=()) -> dict:
         out.setdefault(last, " ".join(str(raw).split()))
     return out
 
-
-
-# Round 30's services beside a place (``shortforms30._QUICK``): read even when no place of ours is named as listed, as
-# an area's last word may be ("the baby club down the gorge" for "the Severn gorge")
-_QUICK30 = re.compile(r"baby[ \t]+(?:swap|group|club|caf)|sling[ \t]+(?:fitting|thing|pop)")
 
 
 def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str | None:
