@@ -186,6 +186,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     from .shortforms29 import _round29
     from .shortforms29b import _round29b
     from .shortforms30 import _round30
+    from .shortforms31 import _round31
 
     def gate(a, b):  # one of our places, or a word of our work outside [a, b) and no other town
         rest = folded[:a] + " " + folded[b:]
@@ -200,7 +201,8 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
         _round28(text, folded, products, gate) or \
         _round29(text, folded, products, getattr(shorts, "places", ()), places_rx, gate, elsewhere) or \
         _round29b(text, folded, products, getattr(shorts, "places", ()), places_rx, our_topic, elsewhere) or \
-        _round30(text, folded, products, getattr(shorts, "places", ()), places_rx, our_topic, elsewhere)
+        _round30(text, folded, products, getattr(shorts, "places", ()), places_rx, our_topic, elsewhere) or \
+        _round31(text, folded, products, places_rx, gate)
 
 
 def other_thing_after(text: str, folded: str, end: int, places_rx) -> bool:

@@ -1,0 +1,85 @@
+"""Is it us? Round 31 (issue 15, mention recall): a product of ours named without its capitals (``shortforms31``):
+the words ending its name, after "the" when the name is written "the <place> ..." ("the hug box" for "the Hawick Hug
+Box"), anywhere when one of them is no everyday word ("toddle bags"); us with one of our places in the text, else unsure (watch at most); everyday phrases that
+happen to be a product's words, the product's own capitals (read by the earlier rules, with their guards), other
+towns, quotes and other things' names stay out."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor import config as config_mod
+from monitor.identity import shortforms31
+
+from .conftest import assert_read_unsure, profile_analyser, write_config
+
+SOURCES = [{"name": "f", "kind": "rss", "url": "http://127.0.0.1:9/f"}]
+# An invented Wansdale profile (none of the labelled files' texts is used here)
+PROFILE = (["Kettleby Toddle Bags", "the Brackby Hug Box", "the Ousen Sling Shed", "Sea Legs", "Harlow Tiny Steps"],
+           ["Brackby", "Ousen", "Kettleby", "Wansdale"])
+
+
+@pytest.fixture(scope="module")
+def cfg(tmp_path_factory):
+    return config_mod.load(write_config(tmp_path_factory.mktemp("r31"), sources=SOURCES), environ={})
+
+
+def analyser(cfg):
+    return profile_analyser(cfg, *PROFILE)
+
+
+FORMS = [  # (text, rule, words quoted in the reason)
+    # a word no dictionary has ("toddle"): read anywhere
+    ("Q for the mums - are toddle bags just for first babies or can you get one for your second?",
+     "name's end, lower case", "'toddle bags'"),
+    ("the hug box nappies are all size 1 but my baby was 10lb at birth so none of them fit",
+     "name's end, lower case", "'hug box'"),
+    ("does anyone have a number for the sling shed lady? he checks my phone and I need to give the sling back",
+     "name's end, lower case", "'sling shed'"),
+]
+
+
+@pytest.mark.parametrize("body,rule,words", FORMS)
+def test_our_product_without_its_capitals_is_read(cfg, body, rule, words):
+    assert_read_unsure(analyser(cfg), body, rule, words)
+
+
+def test_with_our_place_it_is_us(cfg):
+    an = analyser(cfg)
+    an.analyse("", "Toddler walked straight out of the sling shed onto the road in Kettleby while the volunteers were "
+                   "busy, a lorry had to brake")
+    assert an.last_identity.verdict == "us" and "Kettleby" in an.last_identity.reason, an.last_identity
+
+
+@pytest.mark.parametrize("body", [
+    # everyday words of a product's name (t79, t83, t95's namesakes: "sea legs", "second steps", "lamplight line")
+    "Holyhead to Dublin with the baby this morning and I did NOT have my sea legs. Never again.",
+    "Her tiny steps across the kitchen this morning, my baby is walking!",
+    # an everyday end of a name not after "the", or with another word before it
+    "got my hug box today, the baby loves the ribbon",
+    "the baby sensory class has a big sling shed out the back for prams",
+    # written with a capital at a sentence's start only: a phrase, not the name typed casually
+    "Sling shed? We just put the baby's pram in the garage",
+    # the product's own capitals: the earlier rules read those, with their own guards (here another town)
+    "The Hug Box in Carlisle was lovely for the babies",
+    # another town, quotes, another thing's name after it
+    "the hug box at the Carlisle soft play is broken again, the babies loved it",
+    'the toy shop calls it the "hug box", a baby bundle for £30',
+    "the toddle bags Company sells baby changing bags",
+    "the toddle bags app says my baby should be walking",
+])
+def test_everyday_phrases_other_towns_and_other_things_stay_out(cfg, body):
+    an = analyser(cfg)
+    assert an.identity.names_product(body) is None, (body, an.identity.names_product(body))
+
+
+def test_the_rules_can_be_switched_off(cfg, monkeypatch):
+    monkeypatch.setattr(shortforms31, "RULES31", set())
+    an = analyser(cfg)
+    assert [b for b, _, _ in FORMS if an.identity.names_product(b) is not None] == []
+
+
+@pytest.mark.parametrize("body,rule,words", FORMS)
+def test_each_rule_is_its_own_switch(cfg, monkeypatch, body, rule, words):
+    monkeypatch.setattr(shortforms31, "RULES31", shortforms31.RULES31 - {rule})
+    assert analyser(cfg).identity.names_product(body) is None, body
