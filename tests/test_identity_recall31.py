@@ -1,6 +1,7 @@
 """Is it us? Round 31 (issue 15, mention recall): a product of ours named without its capitals (``shortforms31``):
 the words ending its name, after "the" when the name is written "the <place> ..." ("the hug box" for "the Hawick Hug
-Box"), anywhere when one of them is no everyday word ("toddle bags"); us with one of our places in the text, else unsure (watch at most); everyday phrases that
+Box"), anywhere when one of them is no everyday word ("toddle bags"), or a name "<our place> ... <word>" without its
+middle ("the Brackby box"); us with one of our places in the text, else unsure (watch at most); everyday phrases that
 happen to be a product's words, the product's own capitals (read by the earlier rules, with their guards), other
 towns, quotes and other things' names stay out."""
 
@@ -36,6 +37,9 @@ FORMS = [  # (text, rule, words quoted in the reason)
      "name's end, lower case", "'hug box'"),
     ("does anyone have a number for the sling shed lady? he checks my phone and I need to give the sling back",
      "name's end, lower case", "'sling shed'"),
+    # a name "<our place> ... <word>" without its middle: with our place, so us
+    ("Has the Brackby box changed this year? My sister's arrived with no nappies in, just leaflets and a hat",
+     "place and name's last word", "'Brackby box'"),
 ]
 
 
@@ -65,6 +69,8 @@ def test_with_our_place_it_is_us(cfg):
     # another town, quotes, another thing's name after it
     "the hug box at the Carlisle soft play is broken again, the babies loved it",
     'the toy shop calls it the "hug box", a baby bundle for £30',
+    'the baby fair had a "Brackby box" of knitted hats',
+    "the Brackby box Company sells baby hampers",
     "the toddle bags Company sells baby changing bags",
     "the toddle bags app says my baby should be walking",
 ])

@@ -9,15 +9,19 @@ rule can be switched off (``RULES31``).
   _unusual``: "the toddle bags" of "Thornhill Toddle Bags", "the cwtch crate"); the whole name in lower case is round
   28's ("product in lower case"), a part with its capitals round 30's ("product part");
 
+- **"place and name's last word"**: a name written "<our place> ... <word>" said without its middle ("the Corris crate"
+  for "the Corris Cwtch Crate", "the Veryan box" for "the Veryan Baby Box"), its last word in any case;
+
 with one of our places in the text, or a word of our work and no other town (``short_form``'s gate); not in quotes,
 after a capitalised name, before a word that makes it another thing ("hug box Ltd": ``other_thing_after``), or in a
 text naming another group in capitals (``shortforms.other_group``). Measured on the 147 labelled files with a profile
-(t160-t163 among them, before they were trained in; ``monitor eval``): true lost 734 -> 727, crises below alert 106 ->
-104 ("the sling shed lady" asked for by a woman whose partner checks her phone), not-us taken 456 -> 456. Tried and
+(t160-t163 among them, before they were trained in; ``monitor eval``): "name's end" true lost 734 -> 727, crises below
+alert 106 -> 104 ("the sling shed lady" asked for by a woman whose partner checks her phone), not-us taken 456 -> 456. Tried and
 left out: any two or more words of a name in any case with the gate alone (18 true mentions more, 18 other texts: "sea
 legs", "second steps", "the dusk line", "rattle and roll"), and the whole name in lower case wherever it stands when a
 word of it is no everyday word (round 28 reads it with more guards; 2 true mentions more, 2 other texts: a song title,
-a turned yew box).
+a turned yew box); "place and name's last word" 5 more true mentions ("the Corris crate", "the Veryan box"), no other
+text (true lost 727 -> 722).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-RULES31 = {"name's end, lower case"}
+RULES31 = {"name's end, lower case", "place and name's last word"}
 _SMALL = frozenset("the a an of and in on upon by at to for our".split())
 
 
@@ -54,6 +58,26 @@ def _forms(products: tuple) -> tuple:
     return tuple(out)
 
 
+@lru_cache(maxsize=8)
+def _place_last(products: tuple, places: tuple) -> tuple:
+    """``(product, regex on folded text)``: "<place> <last word>" for each name of three or more words (a leading "the"
+    left out) starting with one of our ``places``."""
+    from ..text import fold
+    from .shortforms import _name_words
+
+    out = []
+    for raw in products:
+        words = [fold(w) for w in _name_words(raw)]
+        if words and words[0] == "the":
+            words = words[1:]
+        for place in places:
+            pw = fold(place).split()
+            if len(words) > len(pw) + 1 and words[:len(pw)] == pw:
+                out.append((raw, re.compile(r"(?<![\w@#-])" + r"[ \t]+".join(map(re.escape, pw)) + r"[ \t]+"
+                                            + re.escape(words[-1]) + r"(?:e?s)?(?![\w-])")))
+    return tuple(out)
+
+
 def _distinctive(run, raw, i) -> str:
     """How a run of a product's last words may be read in lower case: "distinctive" (anywhere) when one of its words
     is no everyday word ("toddle bags"; not "sea legs", "owl line": t79, t83's namesakes), "after the" when it is what
@@ -70,9 +94,9 @@ def _distinctive(run, raw, i) -> str:
     return "after the" if i == 1 and str(raw).lower().startswith("the ") else ""
 
 
-def _round31(text, folded, products, places_rx, gate) -> str | None:
-    """``short_form``'s text (``folded`` the same, folded), the profile's products, ``places_rx`` (ours in folded
-    text) and ``gate(a, b)`` (one of our places, or a word of our work outside [a, b) and no other town)."""
+def _round31(text, folded, products, places, places_rx, gate) -> str | None:
+    """``short_form``'s text (``folded`` the same, folded), the profile's products and places, ``places_rx`` (ours in
+    folded text) and ``gate(a, b)`` (one of our places, or a word of our work outside [a, b) and no other town)."""
     if not RULES31 or not products or len(text) != len(folded):
         return None
     from .shortforms import ShortForm, other_group, other_thing_after
@@ -94,4 +118,15 @@ def _round31(text, folded, products, places_rx, gate) -> str | None:
             if other_group(text, ours):
                 return None
             return ShortForm(f"'{' '.join(text[a:b].split())}', our product '{raw}' without its capitals", rule)
+    if "place and name's last word" in RULES31 and places and places_rx is not None and places_rx.search(folded):
+        for raw, rx in _place_last(ours, tuple(places)):
+            for m in rx.finditer(folded):
+                a, b = m.start(), m.end()
+                if text[a - 1:a] in _QUOTES or text[b:b + 1] in _QUOTES or \
+                        other_thing_after(text, folded, b, places_rx) or _named_before(text, a, places_rx):
+                    continue
+                if other_group(text, ours):
+                    return None
+                return ShortForm(f"'{' '.join(text[a:b].split())}', our product '{raw}' without its middle",
+                                 "place and name's last word")
     return None
