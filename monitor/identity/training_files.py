@@ -173,4 +173,9 @@ TRAINING_FILES = (
     # during round 30 and scored first by its merged code trained without them (training/README.md)
     "training/t156_afan.jsonl", "training/t157_romney.jsonl", "training/t158_axholme.jsonl",
     "training/t159_fenland.jsonl",
+    # round 31's start: t161 and t163 (namesakes beside true mentions), t160 and t162 (judgement mixes), written blind
+    # after round 30's code was final, scored again by round 31's starting code; the lead read their missed true
+    # mentions first (training/README.md)
+    "training/t160_dyfi.jsonl", "training/t161_nithsdale.jsonl", "training/t162_teviot.jsonl",
+    "training/t163_chase.jsonl",
 )
