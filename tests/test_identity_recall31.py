@@ -1,7 +1,7 @@
 """Is it us? Round 31 (issue 15, mention recall): a product of ours named without its capitals (``shortforms31``):
 the words ending its name, after "the" when the name is written "the <place> ..." ("the hug box" for "the Hawick Hug
 Box"), anywhere when one of them is no everyday word ("toddle bags"), or a name "<our place> ... <word>" without its
-middle ("the Brackby box"); us with one of our places in the text, else unsure (watch at most); everyday phrases that
+middle ("the Brackby box"), or "baby" and a product's last word with one of our places ("the baby boxes ... in Ousen"); us with one of our places in the text, else unsure (watch at most); everyday phrases that
 happen to be a product's words, the product's own capitals (read by the earlier rules, with their guards), other
 towns, quotes and other things' names stay out."""
 
@@ -40,6 +40,9 @@ FORMS = [  # (text, rule, words quoted in the reason)
     # a name "<our place> ... <word>" without its middle: with our place, so us
     ("Has the Brackby box changed this year? My sister's arrived with no nappies in, just leaflets and a hat",
      "place and name's last word", "'Brackby box'"),
+    # "baby" and a product's last word, one of our places anywhere in the text: us
+    ("There's a man who helps unload the baby boxes at the chapel in Ousen on a Wednesday. He's started waiting at the "
+     "bus stop for my 14 year old and messaging her", "baby and name's last word, place in text", "'baby boxes'"),
 ]
 
 
@@ -71,6 +74,10 @@ def test_with_our_place_it_is_us(cfg):
     'the toy shop calls it the "hug box", a baby bundle for £30',
     'the baby fair had a "Brackby box" of knitted hats',
     "the Brackby box Company sells baby hampers",
+    # "baby" and a last word without our place, or with another town in its sentence, or another place's name before
+    "There's a man who helps unload the baby boxes at the church hall on a Wednesday and he messages my daughter",
+    "Ousen fun run was great. The baby boxes from the Carlisle council are lovely though",
+    "The Glasgow baby boxes are lovely, we got ours in Ousen",
     "the toddle bags Company sells baby changing bags",
     "the toddle bags app says my baby should be walking",
 ])

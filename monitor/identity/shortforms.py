@@ -202,7 +202,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
         _round29(text, folded, products, getattr(shorts, "places", ()), places_rx, gate, elsewhere) or \
         _round29b(text, folded, products, getattr(shorts, "places", ()), places_rx, our_topic, elsewhere) or \
         _round30(text, folded, products, getattr(shorts, "places", ()), places_rx, our_topic, elsewhere) or \
-        _round31(text, folded, products, getattr(shorts, "places", ()), places_rx, gate)
+        _round31(text, folded, products, getattr(shorts, "places", ()), places_rx, gate, elsewhere)
 
 
 def other_thing_after(text: str, folded: str, end: int, places_rx) -> bool:
