@@ -16,7 +16,7 @@ from .conftest import assert_read_unsure, profile_analyser, write_config
 
 SOURCES = [{"name": "f", "kind": "rss", "url": "http://127.0.0.1:9/f"}]
 # An invented Wansdale profile (none of the labelled files' texts is used here)
-PROFILE = (["Kettleby Toddle Bags", "the Brackby Hug Box", "the Ousen Sling Shed", "Sea Legs", "Harlow Tiny Steps"],
+PROFILE = (["Glenthorpe Tots", "Kettleby Toddle Bags", "the Brackby Hug Box", "the Ousen Sling Shed", "Sea Legs", "Harlow Tiny Steps"],
            ["Brackby", "Ousen", "Kettleby", "Wansdale"])
 
 
@@ -40,6 +40,9 @@ FORMS = [  # (text, rule, words quoted in the reason)
     # a name "<our place> ... <word>" without its middle: with our place, so us
     ("Has the Brackby box changed this year? My sister's arrived with no nappies in, just leaflets and a hat",
      "place and name's last word", "'Brackby box'"),
+    # the whole name in lower case with a word no dictionary has, no word of our work needed (round 28 wants one)
+    ("glenthorpe tots car park gate got locked at half 11 and six of us were trapped in for ten minutes",
+     "unusual name, lower case, no other town", "'glenthorpe tots'"),
     # "baby" and a product's last word, one of our places anywhere in the text: us
     ("There's a man who helps unload the baby boxes at the chapel in Ousen on a Wednesday. He's started waiting at the "
      "bus stop for my 14 year old and messaging her", "baby and name's last word, place in text", "'baby boxes'"),
@@ -74,6 +77,9 @@ def test_with_our_place_it_is_us(cfg):
     'the toy shop calls it the "hug box", a baby bundle for £30',
     'the baby fair had a "Brackby box" of knitted hats',
     "the Brackby box Company sells baby hampers",
+    # the whole name in lower case with another town, or in a post about pets
+    "glenthorpe tots car park in Carlisle got locked at half 11",
+    "me, the dog and a hot water bottle: official members of glenthorpe tots tonight",
     # "baby" and a last word without our place, or with another town in its sentence, or another place's name before
     "There's a man who helps unload the baby boxes at the church hall on a Wednesday and he messages my daughter",
     "Ousen fun run was great. The baby boxes from the Carlisle council are lovely though",

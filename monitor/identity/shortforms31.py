@@ -1,34 +1,36 @@
-"""Short forms of us, round 31 (issue 15, mention recall): the words ending a product's name, in lower case, in a text
-that names no name of ours; read after ``shortforms30._round30``; like every short form us with one of our places in
-the text (``place_evidence``), else unsure (watch at most; a crisis at alert at most unless the model is sure); the
-rule can be switched off (``RULES31``).
+"""Short forms of us, round 31 (issue 15, mention recall): our products named casually, in a text that names no name
+of ours; read after ``shortforms30._round30``; like every short form us with one of our places in the text
+(``place_evidence``), else unsure (watch at most; a crisis at alert at most unless the model is sure); each rule can
+be switched off (``RULES31``). Chosen by reading the missed true mentions of t160-t163 (round 30's newest files).
 
 - **"name's end, lower case"**: the words after the place in a name written "the <place> ..." ("the Sanquhar Sling
-  Shed", "the Hawick Hug Box"), in lower case right after "the" ("the sling shed lady", "the hug box nappies"), or the
+  Shed", "the Hawick Hug Box") in lower case right after "the" ("the sling shed lady", "the hug box nappies"), or the
   last two or more words of any name in lower case anywhere when one of them is no everyday word (``shortforms28.
-  _unusual``: "the toddle bags" of "Thornhill Toddle Bags", "the cwtch crate"); the whole name in lower case is round
-  28's ("product in lower case"), a part with its capitals round 30's ("product part");
-
+  _unusual``: "toddle bags" of "Thornhill Toddle Bags"), with one of our places or a word of our work and no other
+  town (``short_form``'s gate);
 - **"place and name's last word"**: a name written "<our place> ... <word>" said without its middle ("the Corris crate"
-  for "the Corris Cwtch Crate", "the Veryan box" for "the Veryan Baby Box"), its last word in any case;
-
+  for "the Corris Cwtch Crate", "the Veryan box" for "the Veryan Baby Box"), its last word in any case (our place is
+  in it: us);
+- **"unusual name, lower case, no other town"**: the whole name in lower case with a word no dictionary has (round
+  28's names: "teviot tots", "the glenelly box", "smokie swap") and no other town in the text, even without a word of
+  our work (round 28 wants one: "teviot tots car park gate got locked at half 11"); not in a post about pets ("official
+  members of the cwtch club tonight": the dog and me);
 - **"baby and name's last word, place in text"**: "baby" and a product's last word ("the baby crates" for "the Corris
   Cwtch Crate", "the Hawick baby boxes" for "the Hawick Hug Box"), with one of our places anywhere in the text and no
   other town in its sentence;
 
-with one of our places in the text (the first two: or a word of our work and no other town) and no other town (``short_form``'s gate); not in quotes,
-after a capitalised name, before a word that makes it another thing ("hug box Ltd": ``other_thing_after``), or in a
-text naming another group in capitals (``shortforms.other_group``). Measured on the 147 labelled files with a profile
-(t160-t163 among them, before they were trained in; ``monitor eval``): "name's end" true lost 734 -> 727, crises below
-alert 106 -> 104 ("the sling shed lady" asked for by a woman whose partner checks her phone), not-us taken 456 -> 456. Tried and
-left out: any two or more words of a name in any case with the gate alone (18 true mentions more, 18 other texts: "sea
-legs", "second steps", "the dusk line", "rattle and roll"), and the whole name in lower case wherever it stands when a
-word of it is no everyday word (round 28 reads it with more guards; 2 true mentions more, 2 other texts: a song title,
-a turned yew box); "place and name's last word" 5 more true mentions ("the Corris crate", "the Veryan box"), no other
-text (true lost 727 -> 722); "baby and name's last word, place in text" (measured after t160-t163 were trained in, on
-the ten files where "baby" and a product's last word occur) 7 more true mentions, 4 of them crises that had been
-below alert ("a man who helps unload the baby crates at the chapel in Corris ... sending her snapchats"), no other
-text (without a place of ours in the text it would have taken 7 namesakes' "baby boxes" and "baby shop").
+none in quotes, after a capitalised name, before a word that makes it another thing ("hug box Ltd":
+``other_thing_after``), or in a text naming another group in capitals (``shortforms.other_group``).
+
+Measured with ``monitor eval`` on the labelled files with a profile (true mentions lost, other texts taken): "name's
+end" on all 147 (t160-t163 among them, before they were trained in) 734 -> 727 lost (2 crises fewer below alert: "the
+sling shed lady" asked for by a woman whose partner checks her phone), 456 -> 456 taken; "place and name's last word"
+727 -> 722, none taken; then, on the files where each can fire (after t160-t163 were trained in), "unusual name"
+71 -> 52 lost on twelve files, 27 -> 28 taken ("the tulip threads holding the canopy"), and "baby and name's last
+word" 109 -> 102 lost on ten (4 crises fewer below alert: "a man who helps unload the baby crates at the chapel in
+Corris ... sending her snapchats"), none taken (without a place of ours it would take namesakes' "baby boxes"). Tried
+and left out: any two or more words of a name in any case with the gate alone (18 true mentions more, 18 other texts:
+"sea legs", "second steps", "the dusk line", "rattle and roll").
 """
 
 from __future__ import annotations
@@ -36,8 +38,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-RULES31 = {"name's end, lower case", "place and name's last word", "baby and name's last word, place in text"}
+RULES31 = {"name's end, lower case", "place and name's last word", "baby and name's last word, place in text",
+           "unusual name, lower case, no other town"}
 _SMALL = frozenset("the a an of and in on upon by at to for our".split())
+from .products import _PETS  # noqa: E402 (a post about pets: "Cwtch Club LOST MY DOG")
 
 
 @lru_cache(maxsize=8)
@@ -151,6 +155,25 @@ def _round31(text, folded, products, places, places_rx, gate, elsewhere) -> str 
                     return None
                 return ShortForm(f"'{' '.join(text[a:b].split())}', our product '{raw}' without its middle",
                                  "place and name's last word")
+    rule = "unusual name, lower case, no other town"
+    if rule in RULES31 and not _PETS.search(text):  # "official members of the cwtch club tonight" (the dog and me)
+        from .shortforms import _NOT_OURS_AFTER, _word_after
+        from .shortforms28 import lower_names
+
+        for words, product in lower_names(ours):
+            rx = r"(?<![\w@#-])" + r"[ \t]+".join(re.escape(w) for w in words) + r"(?:s|es)?(?![\w-])"
+            for m in re.finditer(rx, folded):
+                a, b = m.start(), m.end()
+                after = _word_after(text, b)
+                if not text[a:b].islower() or text[a - 1:a] in _QUOTES or text[b:b + 1] in _QUOTES or \
+                        after[:1].isupper() or after.lower() in _NOT_OURS_AFTER:
+                    continue
+                rest = folded[:a] + " " + folded[b:]
+                if elsewhere(text, rest):
+                    continue
+                if other_group(text, ours):
+                    return None
+                return ShortForm(f"'{text[a:b]}', our product '{product}' in lower case", rule)
     rule = "baby and name's last word, place in text"
     if rule in RULES31 and "baby" in folded and places_rx is not None and (place := places_rx.search(folded)):
         from .shortforms29b import _town_near
