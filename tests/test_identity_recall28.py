@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from monitor import config as config_mod
-from monitor.identity import shortforms28
+from monitor.identity import shortforms28, shortforms31
 
 from .conftest import assert_read_unsure, profile_analyser, write_config
 
@@ -44,7 +44,10 @@ def test_a_product_in_lower_case_is_read_unsure(cfg, body, words):
     "moelfre minis in Wrexham was packed with babies today",  # another town
     "moelfre minis gin tasting on friday, tickets £12 at the door",  # nothing of our work, none of our places
 ])
-def test_everyday_names_quotes_and_other_towns_stay_out(cfg, body):
+def test_everyday_names_quotes_and_other_towns_stay_out(cfg, body, monkeypatch):
+    """Round 28's rule alone (round 31's "unusual name, lower case, no other town" reads the gin tasting as maybe us,
+    at watch at most: ``test_identity_recall31``)."""
+    monkeypatch.setattr(shortforms31, "RULES31", set())
     an = analyser(cfg)
     assert (an.identity.names_product(body), an.analyse("", body)) == (None, None), body
 
@@ -60,5 +63,6 @@ def test_only_unusual_words_make_a_name_readable():
 
 def test_the_rule_can_be_switched_off(cfg, monkeypatch):
     monkeypatch.setattr(shortforms28, "RULES28", set())
+    monkeypatch.setattr(shortforms31, "RULES31", set())  # round 31 reads a whole unusual name in lower case too
     an = analyser(cfg)
     assert [b for b, _ in FORMS if an.identity.names_product(b) is not None] == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from monitor import config as config_mod
-from monitor.identity import shortforms29b, shortforms30
+from monitor.identity import shortforms29b, shortforms30, shortforms31
 
 from .conftest import assert_read_unsure, profile_analyser, write_config
 
@@ -78,6 +78,7 @@ def test_namesakes_other_towns_and_ordinary_phrases_stay_out(cfg, body):
 def test_the_rules_can_be_switched_off(cfg, monkeypatch):
     monkeypatch.setattr(shortforms29b, "RULES29B", set())
     monkeypatch.setattr(shortforms30, "RULES30", set())  # round 30's "product part" reads "Little Heron bags" too
+    monkeypatch.setattr(shortforms31, "RULES31", set())  # round 31's "unusual name, lower case" reads "rowan bairns" too
     an = analyser(cfg)
     assert [b for b, _, _ in FORMS if an.identity.names_product(b) is not None] == []
 
@@ -86,4 +87,5 @@ def test_the_rules_can_be_switched_off(cfg, monkeypatch):
 def test_each_rule_is_its_own_switch(cfg, monkeypatch, body, rule, words):
     monkeypatch.setattr(shortforms29b, "RULES29B", shortforms29b.RULES29B - {rule})
     monkeypatch.setattr(shortforms30, "RULES30", set())
+    monkeypatch.setattr(shortforms31, "RULES31", set())
     assert analyser(cfg).identity.names_product(body) is None, body

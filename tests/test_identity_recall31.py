@@ -33,6 +33,7 @@ FORMS = [  # (text, rule, words quoted in the reason)
     # a word no dictionary has ("toddle"): read anywhere
     ("Q for the mums - are toddle bags just for first babies or can you get one for your second?",
      "name's end, lower case", "'toddle bags'"),
+    ("got my hug box today, the baby loves the ribbon", "name's end, lower case", "'hug box'"),
     ("the hug box nappies are all size 1 but my baby was 10lb at birth so none of them fit",
      "name's end, lower case", "'hug box'"),
     ("does anyone have a number for the sling shed lady? he checks my phone and I need to give the sling back",
@@ -66,7 +67,7 @@ def test_with_our_place_it_is_us(cfg):
     "Holyhead to Dublin with the baby this morning and I did NOT have my sea legs. Never again.",
     "Her tiny steps across the kitchen this morning, my baby is walking!",
     # an everyday end of a name not after "the", or with another word before it
-    "got my hug box today, the baby loves the ribbon",
+    "got a hug box today, the baby loves the ribbon",
     "the baby sensory class has a big sling shed out the back for prams",
     # written with a capital at a sentence's start only: a phrase, not the name typed casually
     "Sling shed? We just put the baby's pram in the garage",
@@ -102,3 +103,13 @@ def test_the_rules_can_be_switched_off(cfg, monkeypatch):
 def test_each_rule_is_its_own_switch(cfg, monkeypatch, body, rule, words):
     monkeypatch.setattr(shortforms31, "RULES31", shortforms31.RULES31 - {rule})
     assert analyser(cfg).identity.names_product(body) is None, body
+
+
+def test_an_unusual_name_in_lower_case_without_our_work_is_watch_at_most(cfg):
+    """The price of "unusual name, lower case, no other town" (19 true mentions, 1 other text on the labelled files
+    where it can fire): another event of the same name, told without a word of our work, is read as maybe us, but
+    never above watch (a crisis at alert at most unless the model is sure)."""
+    an = analyser(cfg)
+    a = an.analyse("", "glenthorpe tots gin tasting on friday, tickets £12 at the door")
+    assert a is not None and an.last_identity.verdict == "unsure", an.last_identity
+    assert a.severity in ("info", "watch"), a.severity

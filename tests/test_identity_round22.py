@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from monitor import config as config_mod
-from monitor.identity import shortforms, shortforms22, shortforms25, shortforms28, shortforms29b
+from monitor.identity import shortforms, shortforms22, shortforms25, shortforms28, shortforms29b, shortforms31
 from monitor.matching import short_form_hint
 
 from .conftest import assert_read_unsure, profile_analyser, write_config
@@ -79,6 +79,7 @@ def test_each_round22_rule_can_be_switched_off(cfg, monkeypatch):
     monkeypatch.setattr(shortforms25, "RULES25", set())
     monkeypatch.setattr(shortforms28, "RULES28", set())  # round 28 reads a lower-case name after any word
     monkeypatch.setattr(shortforms29b, "RULES29B", set())  # round 29 reads "the sling library" at our place
+    monkeypatch.setattr(shortforms31, "RULES31", set())  # round 31 reads a whole unusual name in lower case anywhere
     an = analyser(cfg)
     assert an.analyse("", "Took both kids to creek cuddlers this morning and the baby finally napped") is None
     assert an.analyse("", "My husband says if I go to that network lot in Tenterden again he'll take the baby") is None

@@ -53,7 +53,9 @@ _BABY_SWAP = re.compile(r"(?<![\w@#-])the[ \t]+(?:local[ \t]+)?baby[ \t]+swap(?:
 _DID = re.compile(r"(?<![\w])(?:did|do|does|doing|done)[ \t]+$")
 _SLING_WORD = re.compile(r"(?<![\w])(?:slings?|carriers?|wraps?|sling[ \t]+library)(?![\w])")
 # words of our work a product's part is written with ("the Tar Tunnel swap") or ends in ("the Summer Swap")
-_WORK = r"(?:swap|swaps|trunk|box|chest|shop|library|slings?|wraps?|carriers?|group|club|sale|hire|bags?|bank)"
+# (since round 31 plurals and crates, hampers, parcels, bundles, baskets: "19 Cwtch Crates", "hats for the Hug Boxes")
+_WORK = (r"(?:swaps?|trunks?|box(?:es)?|chests?|shops?|library|slings?|wraps?|carriers?|groups?|clubs?|sales?|hire|bags?|"
+         r"banks?|crates?|hampers?|parcels?|bundles?|baskets?)")
 _WORK_RX = re.compile(rf"{_WORK}$", re.I)
 _SMALL = frozenset("the a an of and in on upon by at to for our".split())
 
@@ -110,7 +112,7 @@ def _parts(products: tuple) -> tuple:
                     continue
                 body = r"[ \t]+".join(re.escape(w) for w in run)
                 if j == n and _WORK_RX.match(run[-1]):  # its last word in any case ("the Puddingstone box")
-                    body = r"[ \t]+".join([re.escape(w) for w in run[:-1]] + [f"(?i:{re.escape(run[-1])})"])
+                    body = r"[ \t]+".join([re.escape(w) for w in run[:-1]] + [f"(?i:{re.escape(run[-1])}(?:e?s)?)"])
                     out.append((raw, re.compile(rf"(?<![\w@#-]){body}(?![\w-])"), run[0]))
                 elif j < n:  # not the name's own next word when that ends the name ("Little Wagtail bags": whole)
                     whole = j == n - 1 and (i == 0 or (i == 1 and words[0].lower() == "the"))

@@ -4,7 +4,8 @@ of ours; read after ``shortforms30._round30``; like every short form us with one
 be switched off (``RULES31``). Chosen by reading the missed true mentions of t160-t163 (round 30's newest files).
 
 - **"name's end, lower case"**: the words after the place in a name written "the <place> ..." ("the Sanquhar Sling
-  Shed", "the Hawick Hug Box") in lower case right after "the" ("the sling shed lady", "the hug box nappies"), or the
+  Shed", "the Hawick Hug Box") in lower case right after "the", "my", "our"... ("the sling shed lady", "got my hug box
+  today", "the hug boxes are getting stopped"), or the
   last two or more words of any name in lower case anywhere when one of them is no everyday word (``shortforms28.
   _unusual``: "toddle bags" of "Thornhill Toddle Bags"), with one of our places or a word of our work and no other
   town (``short_form``'s gate);
@@ -12,12 +13,13 @@ be switched off (``RULES31``). Chosen by reading the missed true mentions of t16
   for "the Corris Cwtch Crate", "the Veryan box" for "the Veryan Baby Box"), its last word in any case (our place is
   in it: us);
 - **"unusual name, lower case, no other town"**: the whole name in lower case with a word no dictionary has (round
-  28's names: "teviot tots", "the glenelly box", "smokie swap") and no other town in the text, even without a word of
+  28's names: "teviot tots", "the glenelly box", "smokie swap") and no other town in the text, nor its words used for
+  something else there ("rowan bairns fancy dress at the rowan hotel"), even without a word of
   our work (round 28 wants one: "teviot tots car park gate got locked at half 11"); not in a post about pets ("official
   members of the cwtch club tonight": the dog and me);
 - **"baby and name's last word, place in text"**: "baby" and a product's last word ("the baby crates" for "the Corris
   Cwtch Crate", "the Hawick baby boxes" for "the Hawick Hug Box"), with one of our places anywhere in the text and no
-  other town in its sentence;
+  other town in its sentence, not after "did / do" ("we did the baby swap with the grandparents");
 
 none in quotes, after a capitalised name, before a word that makes it another thing ("hug box Ltd":
 ``other_thing_after``), or in a text naming another group in capitals (``shortforms.other_group``).
@@ -41,6 +43,10 @@ from functools import lru_cache
 RULES31 = {"name's end, lower case", "place and name's last word", "baby and name's last word, place in text",
            "unusual name, lower case, no other town"}
 _SMALL = frozenset("the a an of and in on upon by at to for our".split())
+# "the / my / our / your / her / their" right before a name's end ("the hug box nappies", "got my hug box today")
+# not "we did the baby swap with the grandparents" (an evening out)
+_DID = re.compile(r"(?<![\w])(?:did|do|does|doing|done)[ \t]+(?:the[ \t]+)?$")
+_THE_BEFORE = re.compile(r"(?<![\w])(?:the|my|our|your|her|his|their)[ \t]+$")
 from .products import _PETS  # noqa: E402 (a post about pets: "Cwtch Club LOST MY DOG")
 
 
@@ -63,7 +69,7 @@ def _forms(products: tuple) -> tuple:
             if run[0].lower() in _SMALL or not kind:
                 continue
             rule = "name's end, lower case"
-            any_case = re.compile(r"(?<![\w@#-])" + r"[ \t]+".join(re.escape(fold(w)) for w in run) + r"(?![\w-])")
+            any_case = re.compile(r"(?<![\w@#-])" + r"[ \t]+".join(re.escape(fold(w)) for w in run) + r"(?:e?s)?(?![\w-])")
             proper = re.compile(r"[ \t]+".join(re.escape(w) for w in run))
             out.append((raw, rule, any_case, proper, kind == "after the"))
     return tuple(out)
@@ -136,7 +142,7 @@ def _round31(text, folded, products, places, places_rx, gate, elsewhere) -> str 
         for m in any_case.finditer(folded):
             a, b = m.start(), m.end()
             written = text[a:b]
-            if not (written.islower() or written.isupper()) or (after_the and folded[max(0, a - 4):a] != "the ") or \
+            if not (written.islower() or written.isupper()) or (after_the and not _THE_BEFORE.search(folded, max(0, a - 8), a)) or \
                     proper.fullmatch(text, a, b) or text[a - 1:a] in _QUOTES or text[b:b + 1] in _QUOTES or \
                     other_thing_after(text, folded, b, places_rx) or _named_before(text, a, places_rx) or \
                     not gate(a, b):
@@ -169,8 +175,8 @@ def _round31(text, folded, products, places, places_rx, gate, elsewhere) -> str 
                         after[:1].isupper() or after.lower() in _NOT_OURS_AFTER:
                     continue
                 rest = folded[:a] + " " + folded[b:]
-                if elsewhere(text, rest):
-                    continue
+                if elsewhere(text, rest) or any(re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", rest) for w in words):
+                    continue  # "rowan bairns fancy dress at the rowan hotel": the name's word names other things here
                 if other_group(text, ours):
                     return None
                 return ShortForm(f"'{text[a:b]}', our product '{product}' in lower case", rule)
@@ -182,7 +188,8 @@ def _round31(text, folded, products, places, places_rx, gate, elsewhere) -> str 
         for m in rx.finditer(folded) if rx is not None else ():
             a, b = m.start(), m.end()
             if text[a - 1:a] in _QUOTES or text[b:b + 1] in _QUOTES or other_thing_after(text, folded, b, places_rx) \
-                    or _named_before(text, a, places_rx) or _town_near(text, folded, a, b, elsewhere):
+                    or _named_before(text, a, places_rx) or _town_near(text, folded, a, b, elsewhere) or \
+                    _DID.search(folded, max(0, a - 14), a):
                 continue
             if other_group(text, ours):
                 return None
