@@ -33,6 +33,8 @@ FORMS = [  # (text, rule, words quoted in the reason)
     # a word no dictionary has ("toddle"): read anywhere
     ("Q for the mums - are toddle bags just for first babies or can you get one for your second?",
      "name's end, lower case", "'toddle bags'"),
+    ("the toddle bag lady came with the bag for the baby and stayed for a cuppa, and she got me to the GP",
+     "name's end, lower case", "'toddle bag'"),
     ("got my hug box today, the baby loves the ribbon", "name's end, lower case", "'hug box'"),
     ("the hug box nappies are all size 1 but my baby was 10lb at birth so none of them fit",
      "name's end, lower case", "'hug box'"),

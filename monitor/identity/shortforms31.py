@@ -5,7 +5,7 @@ be switched off (``RULES31``). Chosen by reading the missed true mentions of t16
 
 - **"name's end, lower case"**: the words after the place in a name written "the <place> ..." ("the Sanquhar Sling
   Shed", "the Hawick Hug Box") in lower case right after "the", "my", "our"... ("the sling shed lady", "got my hug box
-  today", "the hug boxes are getting stopped"), or the
+  today", "the hug boxes are getting stopped", "the toddle bag lady"), or the
   last two or more words of any name in lower case anywhere when one of them is no everyday word (``shortforms28.
   _unusual``: "toddle bags" of "Thornhill Toddle Bags"), with one of our places or a word of our work and no other
   town (``short_form``'s gate);
@@ -69,7 +69,10 @@ def _forms(products: tuple) -> tuple:
             if run[0].lower() in _SMALL or not kind:
                 continue
             rule = "name's end, lower case"
-            any_case = re.compile(r"(?<![\w@#-])" + r"[ \t]+".join(re.escape(fold(w)) for w in run) + r"(?:e?s)?(?![\w-])")
+            folded_run = [fold(w) for w in run]
+            if len(folded_run[-1]) > 3 and folded_run[-1].endswith("s") and not folded_run[-1].endswith("ss"):
+                folded_run[-1] = folded_run[-1][:-1]  # "the toddle bag lady" for "Thornhill Toddle Bags"
+            any_case = re.compile(r"(?<![\w@#-])" + r"[ \t]+".join(map(re.escape, folded_run)) + r"(?:e?s)?(?![\w-])")
             proper = re.compile(r"[ \t]+".join(re.escape(w) for w in run))
             out.append((raw, rule, any_case, proper, kind == "after the"))
     return tuple(out)
