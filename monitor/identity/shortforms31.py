@@ -44,17 +44,16 @@ RULES31 = {"name's end, lower case", "place and name's last word", "baby and nam
            "unusual name, lower case, no other town"}
 _SMALL = frozenset("the a an of and in on upon by at to for our".split())
 # "the / my / our / your / her / their" right before a name's end ("the hug box nappies", "got my hug box today")
+_THE_BEFORE = re.compile(r"(?<![\w])(?:the|my|our|your|her|his|their)[ \t]+$")
 # not "we did the baby swap with the grandparents" (an evening out)
 _DID = re.compile(r"(?<![\w])(?:did|do|does|doing|done)[ \t]+(?:the[ \t]+)?$")
-_THE_BEFORE = re.compile(r"(?<![\w])(?:the|my|our|your|her|his|their)[ \t]+$")
-from .products import _PETS  # noqa: E402 (a post about pets: "Cwtch Club LOST MY DOG")
 
 
 @lru_cache(maxsize=8)
 def _forms(products: tuple) -> tuple:
-    """``(product, rule, regex on folded text, regex of the form with its capitals, whether "the" must come before)`` for
-    each run of two or more words ending a product's name, not the whole name (a leading "the" left out), not starting
-    with a small word, read as ``_distinctive`` says."""
+    """``(product, rule, regex on folded text, regex of the form with its capitals, whether "the" must come before)``
+    for each run of two or more words ending a product's name, not the whole name (a leading "the" left out), not
+    starting with a small word, read as ``_distinctive`` says."""
     from ..text import fold
     from .shortforms import _name_words
 
@@ -131,70 +130,96 @@ def _distinctive(run, raw, i) -> str:
 def _round31(text, folded, products, places, places_rx, gate, elsewhere) -> str | None:
     """``short_form``'s text (``folded`` the same, folded), the profile's products and places, ``places_rx`` (ours in
     folded text), ``gate(a, b)`` (one of our places, or a word of our work outside [a, b) and no other town) and
-    ``elsewhere`` (whether text names another town)."""
+    ``elsewhere`` (whether text names another town): the first rule that reads the text, in the module doc's order."""
     if not RULES31 or not products or len(text) != len(folded):
         return None
-    from .shortforms import ShortForm, other_group, other_thing_after
+    from .shortforms import other_group
+
+    ours = tuple(products)
+    found = _name_end(text, folded, ours, places_rx, gate) or _place_last_word(text, folded, ours, places, places_rx) \
+        or _unusual_name(text, folded, ours, elsewhere) or _baby_last_word(text, folded, ours, places_rx, elsewhere)
+    return None if found is None or other_group(text, ours) else found
+
+
+def _clean(text, folded, a, b, places_rx) -> bool:
+    """Not in quotes, not after a capitalised name, not before a word that makes it another thing."""
+    from .shortforms import other_thing_after
     from .shortforms25 import _named_before
     from .shortforms28 import _QUOTES
 
-    ours = tuple(products)
-    for raw, rule, any_case, proper, after_the in _forms(ours):
-        if rule not in RULES31:
-            continue
+    return not (text[a - 1:a] in _QUOTES or text[b:b + 1] in _QUOTES or other_thing_after(text, folded, b, places_rx)
+                or _named_before(text, a, places_rx))
+
+
+def _name_end(text, folded, ours, places_rx, gate):
+    from .shortforms import ShortForm
+
+    rule = "name's end, lower case"
+    if rule not in RULES31:
+        return None
+    for raw, _rule, any_case, proper, after_the in _forms(ours):
         for m in any_case.finditer(folded):
             a, b = m.start(), m.end()
             written = text[a:b]
-            if not (written.islower() or written.isupper()) or (after_the and not _THE_BEFORE.search(folded, max(0, a - 8), a)) or \
-                    proper.fullmatch(text, a, b) or text[a - 1:a] in _QUOTES or text[b:b + 1] in _QUOTES or \
-                    other_thing_after(text, folded, b, places_rx) or _named_before(text, a, places_rx) or \
-                    not gate(a, b):
+            if not (written.islower() or written.isupper()) or proper.fullmatch(text, a, b) or \
+                    (after_the and not _THE_BEFORE.search(folded, max(0, a - 8), a)):
                 continue
-            if other_group(text, ours):
-                return None
-            return ShortForm(f"'{' '.join(text[a:b].split())}', our product '{raw}' without its capitals", rule)
-    if "place and name's last word" in RULES31 and places and places_rx is not None and places_rx.search(folded):
-        for raw, rx in _place_last(ours, tuple(places)):
-            for m in rx.finditer(folded):
-                a, b = m.start(), m.end()
-                if text[a - 1:a] in _QUOTES or text[b:b + 1] in _QUOTES or \
-                        other_thing_after(text, folded, b, places_rx) or _named_before(text, a, places_rx):
-                    continue
-                if other_group(text, ours):
-                    return None
-                return ShortForm(f"'{' '.join(text[a:b].split())}', our product '{raw}' without its middle",
-                                 "place and name's last word")
+            if _clean(text, folded, a, b, places_rx) and gate(a, b):
+                return ShortForm(f"'{' '.join(written.split())}', our product '{raw}' without its capitals", rule)
+    return None
+
+
+def _place_last_word(text, folded, ours, places, places_rx):
+    from .shortforms import ShortForm
+
+    rule = "place and name's last word"
+    if rule not in RULES31 or not places or places_rx is None or not places_rx.search(folded):
+        return None
+    for raw, rx in _place_last(ours, tuple(places)):
+        for m in rx.finditer(folded):
+            if _clean(text, folded, m.start(), m.end(), places_rx):
+                return ShortForm(f"'{' '.join(text[m.start():m.end()].split())}', our product '{raw}' without its "
+                                 "middle", rule)
+    return None
+
+
+def _unusual_name(text, folded, ours, elsewhere):
+    from .products import _PETS
+
     rule = "unusual name, lower case, no other town"
-    if rule in RULES31 and not _PETS.search(text):  # "official members of the cwtch club tonight" (the dog and me)
-        from .shortforms import _NOT_OURS_AFTER, _word_after
-        from .shortforms28 import lower_names
+    if rule not in RULES31 or _PETS.search(text):  # "official members of the cwtch club tonight" (the dog and me)
+        return None
+    from .shortforms import _NOT_OURS_AFTER, ShortForm, _word_after
+    from .shortforms28 import _QUOTES, lower_names
 
-        for words, product in lower_names(ours):
-            rx = r"(?<![\w@#-])" + r"[ \t]+".join(re.escape(w) for w in words) + r"(?:s|es)?(?![\w-])"
-            for m in re.finditer(rx, folded):
-                a, b = m.start(), m.end()
-                after = _word_after(text, b)
-                if not text[a:b].islower() or text[a - 1:a] in _QUOTES or text[b:b + 1] in _QUOTES or \
-                        after[:1].isupper() or after.lower() in _NOT_OURS_AFTER:
-                    continue
-                rest = folded[:a] + " " + folded[b:]
-                if elsewhere(text, rest) or any(re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", rest) for w in words):
-                    continue  # "rowan bairns fancy dress at the rowan hotel": the name's word names other things here
-                if other_group(text, ours):
-                    return None
-                return ShortForm(f"'{text[a:b]}', our product '{product}' in lower case", rule)
-    rule = "baby and name's last word, place in text"
-    if rule in RULES31 and "baby" in folded and places_rx is not None and (place := places_rx.search(folded)):
-        from .shortforms29b import _town_near
-
-        rx = _baby_last(ours)
-        for m in rx.finditer(folded) if rx is not None else ():
+    for words, product in lower_names(ours):
+        rx = r"(?<![\w@#-])" + r"[ \t]+".join(re.escape(w) for w in words) + r"(?:s|es)?(?![\w-])"
+        for m in re.finditer(rx, folded):
             a, b = m.start(), m.end()
-            if text[a - 1:a] in _QUOTES or text[b:b + 1] in _QUOTES or other_thing_after(text, folded, b, places_rx) \
-                    or _named_before(text, a, places_rx) or _town_near(text, folded, a, b, elsewhere) or \
-                    _DID.search(folded, max(0, a - 14), a):
+            after = _word_after(text, b)
+            if not text[a:b].islower() or text[a - 1:a] in _QUOTES or text[b:b + 1] in _QUOTES or \
+                    after[:1].isupper() or after.lower() in _NOT_OURS_AFTER:
                 continue
-            if other_group(text, ours):
-                return None
+            rest = folded[:a] + " " + folded[b:]
+            if elsewhere(text, rest) or any(re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", rest) for w in words):
+                continue  # "rowan bairns fancy dress at the rowan hotel": the name's word names other things here
+            return ShortForm(f"'{text[a:b]}', our product '{product}' in lower case", rule)
+    return None
+
+
+def _baby_last_word(text, folded, ours, places_rx, elsewhere):
+    from .shortforms import ShortForm
+    from .shortforms29b import _town_near
+
+    rule = "baby and name's last word, place in text"
+    if rule not in RULES31 or "baby" not in folded or places_rx is None:
+        return None
+    place, rx = places_rx.search(folded), _baby_last(ours)
+    if place is None or rx is None:
+        return None
+    for m in rx.finditer(folded):
+        a, b = m.start(), m.end()
+        if _clean(text, folded, a, b, places_rx) and not _town_near(text, folded, a, b, elsewhere) and \
+                not _DID.search(folded, max(0, a - 14), a):
             return ShortForm(f"'{' '.join(text[a:b].split())}', with our place {place.group(0).title()}", rule)
     return None
