@@ -115,3 +115,14 @@ def test_an_unusual_name_in_lower_case_without_our_work_is_watch_at_most(cfg):
     a = an.analyse("", "glenthorpe tots gin tasting on friday, tickets £12 at the door")
     assert a is not None and an.last_identity.verdict == "unsure", an.last_identity
     assert a.severity in ("info", "watch"), a.severity
+
+
+def test_a_short_name_listed_as_a_product_is_read(cfg):
+    """README "List your own named things": the short name people use, listed beside the full one, is read on its own
+    (maybe us, at watch at most); not listed, it is not."""
+    text = "Not being funny but Ripples is full of strangers now, nobody says hello to the new babies"
+    assert profile_analyser(cfg, ["Wansdale Ripples"], ["Kettleby"]).identity.names_product(text) is None
+    an = profile_analyser(cfg, ["Wansdale Ripples", "Ripples"], ["Kettleby"])
+    assert an.identity.names_product(text) == "Ripples"
+    a = an.analyse("", text)
+    assert a is not None and an.last_identity.verdict == "unsure" and a.severity in ("info", "watch")
