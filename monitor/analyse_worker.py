@@ -185,7 +185,8 @@ def _could_name_us(analyser, item) -> bool:
     """False only when ``Analyser.analyse`` would answer None at its first line (no name, no look-alike)."""
     try:
         text = f"{item.title or ''}\n{item.text or ''}"
-        return bool(item.to_us or analyser.matcher.could_mention(text) or analyser.names_product(text, getattr(item, "local", False)))
+        return bool(item.to_us or analyser.matcher.could_mention(text)
+                    or analyser.names_product(text, getattr(item, "local", False)))
     except Exception:  # the worker meets the same error and reports it against the entry
         return True
 

@@ -68,24 +68,40 @@ def lower_names(products: tuple) -> list:
     return out
 
 
+def lower_spans(text, folded, products):
+    """``(start, end, product, its folded words)`` for each product of ``lower_names`` written wholly in lower case in
+    ``text`` (``folded`` the same, folded), not quoted and not followed by a word that makes it another thing's name;
+    the spans round 28 and round 31 ("unusual name, lower case, no other town") read."""
+    from .shortforms import _NOT_OURS_AFTER, _word_after
+
+    for rx, product, words in _lower_regexes(tuple(products)):
+        for m in rx.finditer(folded):
+            a, b = m.start(), m.end()
+            if not text[a:b].islower():
+                continue  # written with a capital: the whole name's rules read it (``Products.alone``)
+            if text[a - 1:a] in _QUOTES or text[b:b + 1] in _QUOTES:
+                continue  # 'little "croeso bags" in the room': a phrase quoted, not a name
+            after = _word_after(text, b)
+            if after[:1].isupper() or after.lower() in _NOT_OURS_AFTER:
+                continue  # "teme tots Photography", "glenelly box app": another thing's name
+            yield a, b, product, words
+
+
+@lru_cache(maxsize=8)
+def _lower_regexes(products: tuple) -> tuple:
+    """``(regex on folded text, product, its folded words)`` for each of ``lower_names``: its words, plural or not."""
+    return tuple((re.compile(r"(?<![\w@#-])" + r"[ \t]+".join(map(re.escape, words)) + r"(?:s|es)?(?![\w-])"), product,
+                  words) for words, product in lower_names(products))
+
+
 def _round28(text, folded, products, gate):
     """``short_form``'s text (``folded`` the same, folded), the profile's products and ``gate(a, b)``: one of our
     places, or a word of our work outside ``[a, b)`` and no other town."""
-    from .shortforms import _NOT_OURS_AFTER, ShortForm, _word_after
+    from .shortforms import ShortForm
 
     if "product in lower case" not in RULES28 or len(text) != len(folded) or not products:
         return None
-    for words, product in lower_names(tuple(products)):
-        rx = r"(?<![\w@#-])" + r"[ \t]+".join(re.escape(w) for w in words) + r"(?:s|es)?(?![\w-])"
-        for m in re.finditer(rx, folded):
-            if not text[m.start():m.end()].islower():
-                continue  # written with a capital: the whole name's rules read it (``Products.alone``)
-            if text[m.start() - 1:m.start()] in _QUOTES or text[m.end():m.end() + 1] in _QUOTES:
-                continue  # 'little "croeso bags" in the room': a phrase quoted, not a name
-            after = _word_after(text, m.end())
-            if after[:1].isupper() or after.lower() in _NOT_OURS_AFTER:
-                continue  # "teme tots Photography", "glenelly box app": another thing's name
-            if gate(m.start(), m.end()):
-                return ShortForm(f"'{text[m.start():m.end()]}', our product '{product}' in lower case",
-                                 "product in lower case")
+    for a, b, product, _words in lower_spans(text, folded, products):
+        if gate(a, b):
+            return ShortForm(f"'{text[a:b]}', our product '{product}' in lower case", "product in lower case")
     return None

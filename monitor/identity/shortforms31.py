@@ -40,6 +40,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..text import fold
+
 RULES31 = {"name's end, lower case", "place and name's last word", "baby and name's last word, place in text",
            "unusual name, lower case, no other town"}
 _SMALL = frozenset("the a an of and in on upon by at to for our".split())
@@ -51,10 +53,9 @@ _DID = re.compile(r"(?<![\w])(?:did|do|does|doing|done)[ \t]+(?:the[ \t]+)?$")
 
 @lru_cache(maxsize=8)
 def _forms(products: tuple) -> tuple:
-    """``(product, rule, regex on folded text, regex of the form with its capitals, whether "the" must come before)``
-    for each run of two or more words ending a product's name, not the whole name (a leading "the" left out), not
+    """``(product, regex on folded text, regex of the form with its capitals, whether "the" must come before)`` for
+    each run of two or more words ending a product's name, not the whole name (a leading "the" left out), not
     starting with a small word, read as ``_distinctive`` says."""
-    from ..text import fold
     from .shortforms import _name_words
 
     out = []
@@ -67,13 +68,12 @@ def _forms(products: tuple) -> tuple:
             kind = _distinctive(run, raw, i)
             if run[0].lower() in _SMALL or not kind:
                 continue
-            rule = "name's end, lower case"
             folded_run = [fold(w) for w in run]
             if len(folded_run[-1]) > 3 and folded_run[-1].endswith("s") and not folded_run[-1].endswith("ss"):
                 folded_run[-1] = folded_run[-1][:-1]  # "the toddle bag lady" for "Thornhill Toddle Bags"
             any_case = re.compile(r"(?<![\w@#-])" + r"[ \t]+".join(map(re.escape, folded_run)) + r"(?:e?s)?(?![\w-])")
             proper = re.compile(r"[ \t]+".join(re.escape(w) for w in run))
-            out.append((raw, rule, any_case, proper, kind == "after the"))
+            out.append((raw, any_case, proper, kind == "after the"))
     return tuple(out)
 
 
@@ -81,7 +81,6 @@ def _forms(products: tuple) -> tuple:
 def _place_last(products: tuple, places: tuple) -> tuple:
     """``(product, regex on folded text)``: "<place> <last word>" for each name of three or more words (a leading "the"
     left out) starting with one of our ``places``."""
-    from ..text import fold
     from .shortforms import _name_words
 
     out = []
@@ -101,7 +100,6 @@ def _place_last(products: tuple, places: tuple) -> tuple:
 def _baby_last(products: tuple):
     """"baby <a product's last word>(s)" on folded text, for names of two or more words whose last word has three
     letters or more and is no small word; or None."""
-    from ..text import fold
     from .shortforms import _name_words
 
     lasts = sorted({fold(w[-1]) for w in map(_name_words, products) if len(w) >= 2 and len(w[-1]) >= 3
@@ -115,7 +113,6 @@ def _distinctive(run, raw, i) -> str:
     """How a run of a product's last words may be read in lower case: "distinctive" (anywhere) when one of its words
     is no everyday word ("toddle bags"; not "sea legs", "owl line": t79, t83's namesakes), "after the" when it is what
     follows the place in a name written "the <place> ..." ("hug box"), else "" (not read)."""
-    from ..text import fold
     from .shortforms import everyday_words
     from .shortforms28 import MIN_LETTERS, _unusual
 
@@ -157,7 +154,7 @@ def _name_end(text, folded, ours, places_rx, gate):
     rule = "name's end, lower case"
     if rule not in RULES31:
         return None
-    for raw, _rule, any_case, proper, after_the in _forms(ours):
+    for raw, any_case, proper, after_the in _forms(ours):
         for m in any_case.finditer(folded):
             a, b = m.start(), m.end()
             written = text[a:b]
@@ -165,7 +162,7 @@ def _name_end(text, folded, ours, places_rx, gate):
                     (after_the and not _THE_BEFORE.search(folded, max(0, a - 8), a)):
                 continue
             if _clean(text, folded, a, b, places_rx) and gate(a, b):
-                return ShortForm(f"'{' '.join(written.split())}', our product '{raw}' without its capitals", rule)
+                return ShortForm(f"'{' '.join(written.split())}', part of our product '{raw}'", rule)
     return None
 
 
@@ -178,8 +175,7 @@ def _place_last_word(text, folded, ours, places, places_rx):
     for raw, rx in _place_last(ours, tuple(places)):
         for m in rx.finditer(folded):
             if _clean(text, folded, m.start(), m.end(), places_rx):
-                return ShortForm(f"'{' '.join(text[m.start():m.end()].split())}', our product '{raw}' without its "
-                                 "middle", rule)
+                return ShortForm(f"'{' '.join(text[m.start():m.end()].split())}', short for our product '{raw}'", rule)
     return None
 
 
@@ -189,21 +185,14 @@ def _unusual_name(text, folded, ours, elsewhere):
     rule = "unusual name, lower case, no other town"
     if rule not in RULES31 or _PETS.search(text):  # "official members of the cwtch club tonight" (the dog and me)
         return None
-    from .shortforms import _NOT_OURS_AFTER, ShortForm, _word_after
-    from .shortforms28 import _QUOTES, lower_names
+    from .shortforms import ShortForm
+    from .shortforms28 import lower_spans
 
-    for words, product in lower_names(ours):
-        rx = r"(?<![\w@#-])" + r"[ \t]+".join(re.escape(w) for w in words) + r"(?:s|es)?(?![\w-])"
-        for m in re.finditer(rx, folded):
-            a, b = m.start(), m.end()
-            after = _word_after(text, b)
-            if not text[a:b].islower() or text[a - 1:a] in _QUOTES or text[b:b + 1] in _QUOTES or \
-                    after[:1].isupper() or after.lower() in _NOT_OURS_AFTER:
-                continue
-            rest = folded[:a] + " " + folded[b:]
-            if elsewhere(text, rest) or any(re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", rest) for w in words):
-                continue  # "rowan bairns fancy dress at the rowan hotel": the name's word names other things here
-            return ShortForm(f"'{text[a:b]}', our product '{product}' in lower case", rule)
+    for a, b, product, words in lower_spans(text, folded, ours):
+        rest = folded[:a] + " " + folded[b:]
+        if elsewhere(text, rest) or any(re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", rest) for w in words):
+            continue  # "rowan bairns fancy dress at the rowan hotel": the name's word names other things here
+        return ShortForm(f"'{text[a:b]}', our product '{product}' in lower case", rule)
     return None
 
 
