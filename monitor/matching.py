@@ -51,6 +51,23 @@ _GENERIC_BEFORE = re.compile(
 _GENERIC_AFTER = re.compile(r"^\s+of\b")
 # Digits people swap for letters to fake a name.
 _LEET = str.maketrans("013457", "oleast")
+# Round 32: a handle one typing slip from ours ("@NewBabyNetwrk", "@newbabynetwrok"): only for names of ten or more
+# letters, only written as a handle (with "@"), found when the text has the front or the back of our name.
+ONE_SLIP_MIN = 10
+ONE_SLIP_PROBE = 7
+
+
+def one_slip(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by exactly one letter left out, added, changed, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i + 1:i - 1 if i else None:-1])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return short[i:] == long_[i + 1:]
 
 
 def phrase_regex(phrase: str, *, joinable: bool = True) -> str:
@@ -273,6 +290,8 @@ class Matcher:
         compact = sorted({re.sub(r"[^\w]", "", fold(t)) for t in self.terms if " " not in t.strip()}, key=len)
         self._compact = [c for c in compact if len(c) >= 6]
         self._lookalike = re.compile(r"@?[\w.]*[\w]") if self._compact else None
+        self._slip_names = [c for c in self._compact if len(c) >= ONE_SLIP_MIN]
+        self._slip_probes = tuple({p for c in self._slip_names for p in (c[:ONE_SLIP_PROBE], c[-ONE_SLIP_PROBE:])})
         self._term_res = [(t, re.compile(phrase_regex(t))) for t in self.terms]
         split = [(t, rx, need) for t in self.terms for rx, need in _split_words(t)]  # "new baby net work"
         self._exclude_re = (
@@ -305,7 +324,7 @@ class Matcher:
         if any(n in folded for n in self._needles) and self._any.search(folded):
             return True
         squeezed = folded.translate(_LEET).replace("_", "").replace(".", "")
-        if any(name in squeezed for name in self._compact):
+        if any(name in squeezed for name in self._compact) or self._may_slip(text, squeezed):
             return True
         if self._short_re is not None and any(n in folded for n in self.short_names) and self._short_re.search(folded):
             return True
@@ -427,7 +446,8 @@ class Matcher:
             return []
         folded = fold(text)
         squeezed = folded.translate(_LEET).replace("_", "").replace(".", "")
-        if not any(name in squeezed for name in self._compact):
+        slips = self._may_slip(text, squeezed)
+        if not slips and not any(name in squeezed for name in self._compact):
             return []  # one pass instead of looking at every word
         out = []
         for m in self._lookalike.finditer(folded):
@@ -437,7 +457,25 @@ class Matcher:
                 if bare.startswith(name) and word.lstrip("@") != name and not self.find(word):
                     out.append(word)
                     break
+            else:
+                if slips and word.startswith("@") and any(one_slip(bare, n) for n in self._slip_names):
+                    out.append(word)
         return list(dict.fromkeys(out))
+
+    def slipped(self, handles) -> list[str]:
+        """Those of ``handles`` (``lookalikes``) that are one slip from ours (``one_slip``), not ours with more added
+        ("@newbabynetwrk", not "@newbabynetwork_uk"): a typing slip as likely as someone passing as us."""
+        out = []
+        for word in handles:
+            bare = word.lstrip("@").translate(_LEET).replace("_", "").replace(".", "")
+            if not any(bare.startswith(n) for n in self._compact) and any(one_slip(bare, n) for n in self._slip_names):
+                out.append(word)
+        return out
+
+    def _may_slip(self, text: str, squeezed: str) -> bool:
+        """Whether ``text`` may hold a handle one slip from ours (``one_slip``): an "@" and the front or the back of
+        our name."""
+        return bool(self._slip_probes) and "@" in text and any(p in squeezed for p in self._slip_probes)
 
 
 def _ordinary_phrase(text: str, folded: str, m: Match) -> str | None:

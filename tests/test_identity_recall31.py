@@ -119,8 +119,9 @@ def test_an_unusual_name_in_lower_case_without_our_work_is_watch_at_most(cfg):
 
 def test_a_short_name_listed_as_a_product_is_read(cfg):
     """README "List your own named things": the short name people use, listed beside the full one, is read on its own
-    (maybe us, at watch at most); not listed, it is not."""
-    text = "Not being funny but Ripples is full of strangers now, nobody says hello to the new babies"
+    (maybe us, at watch at most); not listed, it is not. (Inside a sentence round 32 reads a name's last word with its
+    capital without the listing: "... but Ripples is full of strangers"; at a sentence's start only the listing does.)"""
+    text = "Ripples is full of strangers now, nobody says hello to the new babies"
     assert profile_analyser(cfg, ["Wansdale Ripples"], ["Kettleby"]).identity.names_product(text) is None
     an = profile_analyser(cfg, ["Wansdale Ripples", "Ripples"], ["Kettleby"])
     assert an.identity.names_product(text) == "Ripples"

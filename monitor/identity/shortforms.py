@@ -50,7 +50,10 @@ _BABY_NETWORK = re.compile(r"(?<![\w'‘\"“-])[Tt]he[ \t]+baby[ \t]+network(?:
 # of friends", an excluded "New Baby Network Solutions"), never a short form.
 _OUR_NAME_BEFORE = re.compile(r"(?<![\w])(?:new|nu|neu|knew|newe|nw)[ \t-]*$")
 # "the network" of something else in the same sentence: a railway, the power grid, a phone or TV network.
-_OTHER_NETWORK = re.compile(r"(?<![\w])(?:rail\w*|trains?|lines?|power|electric\w*|grid|outages?|signal|broadband|mobile|"
+# Since round 32 a text line, help line or support line is ours, not a phone line ("I messaged the baby network text
+# line and the volunteer said newborns are sleepy": t167, a crisis).
+_OTHER_NETWORK = re.compile(r"(?<![\w])(?:rail\w*|trains?|(?<!text )(?<!help )(?<!support )(?<!advice )(?<!chat )"
+                            r"(?<!listening )lines?|power|electric\w*|grid|outages?|signal|broadband|mobile|"
                             r"phones?|wi-?fi|tv|television|roads?|bus|buses|cycle|water|gas|storm|cables?|fibre|fiber|"
                             r"internet|computers?|servers?|cameras?|cams?|monitors?|apps?|routers?|passwords?|vlan|hack\w*|"
                             r"neural)(?![\w])")
@@ -187,6 +190,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     from .shortforms29b import _round29b
     from .shortforms30 import _round30
     from .shortforms31 import _round31
+    from .shortforms32 import _round32
 
     def gate(a, b):  # one of our places, or a word of our work outside [a, b) and no other town
         rest = folded[:a] + " " + folded[b:]
@@ -202,7 +206,8 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
         _round29(text, folded, products, getattr(shorts, "places", ()), places_rx, gate, elsewhere) or \
         _round29b(text, folded, products, getattr(shorts, "places", ()), places_rx, our_topic, elsewhere) or \
         _round30(text, folded, products, getattr(shorts, "places", ()), places_rx, our_topic, elsewhere) or \
-        _round31(text, folded, products, getattr(shorts, "places", ()), places_rx, gate, elsewhere)
+        _round31(text, folded, products, getattr(shorts, "places", ()), places_rx, gate, elsewhere) or \
+        _round32(text, folded, products, places_rx, gate)
 
 
 def other_thing_after(text: str, folded: str, end: int, places_rx) -> bool:

@@ -1,0 +1,89 @@
+"""Short forms of us, round 32 (issue 15, mention recall): a product named by its last word alone, written as a name,
+in a text that names no name of ours; read after ``shortforms31._round31``; like every short form us with one of our
+places in the text (``place_evidence``), else unsure (watch at most; a crisis at alert at most unless the model is
+sure); the rule can be switched off (``RULES32``). Chosen by reading the missed true mentions of t164-t167 (round
+31's newest files).
+
+- **"name's last word, capitalised"**: the last word of a product named in two or more words, written with its
+  capital inside a sentence, even when it is an everyday word ("She's stopped coming to Cubs" for "Clun Forest
+  Cubs", "the older man who helps put the tables out at Cubs"), its plural or "'s" too; round 20 read only a last
+  word no dictionary has ("Gurgles"). Four letters or more; not starting a sentence (a capital there says nothing);
+  not our place's name ("Carry On Charlbury"), not after "a" ("bought a Nook"), not after another capitalised word, "&", or a capitalised word and "and", "n", "to" ("Oak & Wrap", "Cradle to
+  Coast", "Rattle N Roll": other things' names), not before a capitalised word or a word that makes it another thing ("Cubs Play Barn"), not
+  in quotes, not about pets or scouting ("his badge at Cubs"), not in a text naming another group in capitals; with one of our places, or a word of
+  our work and no other town (``short_form``'s gate).
+
+Measured with ``monitor eval`` on the labelled files with a profile (true mentions lost, other texts taken): see
+README "Is it us?" and docs/history/identity.md (round 32).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..text import fold
+
+RULES32 = {"name's last word, capitalised"}
+MIN_LETTERS = 4
+# a sentence's start: the text's, or after an end mark, a line break, a colon or a title's bar
+_STARTS = re.compile(r"(?:^|[.!?\n|:•\-–—(\[\"“'‘])[ \t]*$")
+# another thing's name joined by "&", or a capitalised word and "and", "n", "to", "of"... ("Oak & Wrap", "Cradle to
+# Coast", "Rattle N Roll"); not "coming to Cubs"
+_JOINED_BEFORE = re.compile(r"(?:&|\+|(?<![\w'’])([A-Z][\w'’]*)[ \t]+(?:and|n|N|['’]n['’]?|to|of|on|in|the))[ \t]*$")
+# scouting: "Cubs" is theirs there ("get his badge at Cubs", "Akela")
+_SCOUTING = re.compile(r"(?<![\w])(?:akela|scouts?|scouting|beavers|brownies|rainbows|guides|guiding|badges?|woggles?|"
+                       r"sixers?|jamboree|neckerchiefs?|cubmaster|den leader)(?![\w])")
+_CAPITAL_BEFORE = re.compile(r"(?<![\w])([A-Z][\w'’-]*)[ \t]+$")
+# "bought a Nook (the e-reader)": a thing one buys, not somewhere one goes
+_ARTICLE_BEFORE = re.compile(r"(?<![\w])(?:a|an|another)[ \t]+$", re.I)
+
+
+@lru_cache(maxsize=8)
+def _last_words(products: tuple) -> tuple:
+    """``(product, regex)``: each product of two or more words whose last word, as the volunteer capitalised it, has
+    ``MIN_LETTERS`` letters or more: that word with its capital, its plural or "'s" after it."""
+    from .shortforms import _name_words
+
+    out = []
+    for raw in products:
+        words = _name_words(raw)
+        if words and words[0].lower() == "the":
+            words = words[1:]
+        if len(words) < 2 or not words[-1][:1].isupper() or len(words[-1]) < MIN_LETTERS:
+            continue
+        last = words[-1]
+        stem = last[:-1] if len(last) > MIN_LETTERS and last.endswith("s") and not last.endswith("ss") else last
+        out.append((raw, re.compile(r"(?<![\w@#&-])" + re.escape(stem) + r"(?:s|es)?(?:['’]s)?(?![\w-])")))
+    return tuple(out)
+
+
+def _round32(text, folded, products, places_rx, gate) -> str | None:
+    """``short_form``'s text (``folded`` the same, folded), the profile's products, ``places_rx`` (ours in folded
+    text) and ``gate(a, b)`` (one of our places, or a word of our work outside [a, b) and no other town)."""
+    if not RULES32 or not products or len(text) != len(folded):
+        return None
+    from .products import _PETS
+    from .shortforms import ShortForm, other_group
+    from .shortforms28 import _QUOTES
+    from .shortforms31 import _clean
+
+    rule = "name's last word, capitalised"
+    ours = tuple(products)
+    if rule not in RULES32 or _PETS.search(text) or _SCOUTING.search(folded) or other_group(text, ours):
+        return None
+    for raw, rx in _last_words(ours):
+        for m in rx.finditer(text):
+            a, b = m.start(), m.end()
+            before = text[max(0, a - 40):a]
+            joined = _JOINED_BEFORE.search(before)
+            if joined and joined.group(1) and _STARTS.search(before[:joined.start(1)]):
+                joined = None  # "Went to Cubs": a sentence's first word, not a name
+            if _STARTS.search(before) or joined or text[a - 1:a] in _QUOTES or _ARTICLE_BEFORE.search(before) or (
+                    places_rx is not None and places_rx.fullmatch(folded, a, b)):
+                continue  # ("Carry On Charlbury": our place's name, not a short form)
+            if _CAPITAL_BEFORE.search(before):
+                continue  # "Valleys Babies", "AcornX Exchange": another name's last word ("Andover Acorns": the name's)
+            if _clean(text, folded, a, b, places_rx) and gate(a, b):
+                return ShortForm(f"'{m.group(0)}', short for our product '{raw}'", rule)
+    return None
