@@ -362,7 +362,7 @@ def _sigmoid(np, z):
 
 
 # The example bank's members in judge.npz (``model_rows.pack_bank``; ``bank`` in older files): read only to explain.
-_BANK = ("bank", "bank_t", "bank_mean", "bank_scale")
+_BANK = ("bank", "bank_t", "bank_mean", "bank_scale", "bank_trits", "bank_far_step", "bank_far_val", "bank_shape")
 
 
 def load_from(directory: Path, embedder=None) -> Model:

@@ -53,7 +53,7 @@ def test_training_reproduces_the_committed_model(cfg, tmp_path):
         assert a[k].tobytes() == b[k].tobytes(), k
     assert list(a["us_after"]) == list(b["us_after"]) and str(a["meta"]) == str(b["meta"])
     assert meta["false"] >= 200 and meta["true"] >= 500
-    assert identity.MODEL_PATH.stat().st_size < 1_950_000  # all models together: < 5 MB (test_model); 1.7 MB until
+    assert identity.MODEL_PATH.stat().st_size < 2_050_000  # all models together: < 5 MB (test_model); 1.7 MB until
     # round 9 (t30, t31 and t33 took it to 1.76 MB); 2.33 MB with round 11's t43, t45, t46, t48, t49 (bound 2.4 MB then);
     # round 12 stores the vote's references at x 15 instead of x 63 (1.6 MB with t51, t52); round 14's t63-t66 took it
     # to 1.97 MB (bound 2.0 MB): the references grow with every file (1.1 MB of it); round 15 stores them at x 10 and the
@@ -76,7 +76,9 @@ def test_training_reproduces_the_committed_model(cfg, tmp_path):
     # four rounds of files; all models 4.37 MB of the 5 MB allowed, which stays the hard bound in test_model). Round
     # 30's start (t152-t155: 155 files) took it to 1.842 MB and its merge (t156-t159: 159 files) to 1.879 MB: the bound
     # 1.95 MB (about two rounds of files; all models 4.66 MB of the 5 MB allowed: storing the references or the
-    # judgement model smaller is due before the next two rounds' files)
+    # judgement model smaller is due before the next two rounds' files). Round 32's start (t164-t167: 167 files) took
+    # it to 1.945 MB while the judgement model's explanation bank, coded as base-3 digits, went 2.83 -> 2.60 MB (all
+    # models 4.55 MB): the bound 2.05 MB (about five more rounds of files)
 
 
 def test_texts_weighted_by_writer_and_side_share_one_weight_per_file_and_class():

@@ -82,23 +82,28 @@ def test_the_ngram_weights_are_stored_one_byte_each_and_read_back_closely():
 
 
 def test_the_example_bank_is_kept_small_and_only_explains():
-    """The nearest-example bank is stored deflated as one-byte offsets from its mean (``model_rows.pack_bank``),
-    read back within half a step; it only explains: a model without it grades every text the same."""
+    """The nearest-example bank is stored as offsets from its mean at BANK_SCALE steps, coded as base-3 digits (the few
+    beyond -1..1 apart: ``model_rows.pack_bank``), read back within half a step, exactly as the one-byte offsets of
+    rounds 17-31 were; it only explains: a model without it grades every text the same."""
     import copy
 
     from monitor import embed, model_rows
 
     arrays = embed.read_npz(model.MODEL_DIR / "judge.npz")
-    assert arrays["bank_t"].dtype == np.int8 and float(arrays["bank_scale"][0]) == model_rows.BANK_SCALE
+    assert float(arrays["bank_scale"][0]) == model_rows.BANK_SCALE and "bank_t" not in arrays and "bank" not in arrays
     m = model.load()
-    assert arrays["bank_t"].shape == (256, len(m.examples)) and "bank" not in arrays  # a row per dimension
+    assert tuple(arrays["bank_shape"]) == (256, len(m.examples))  # a row per dimension
     packed = model_rows.pack_bank(np, m.bank)
     back = model_rows.unpack_bank(np, packed)
     assert np.abs(back - m.bank).max() <= 0.5 / model_rows.BANK_SCALE + 1e-6
+    codes = np.clip(np.round((m.bank - packed["bank_mean"]) * model_rows.BANK_SCALE), -127, 127).astype(np.int8)
+    assert np.abs(codes).max() > 1  # the offsets beyond -1..1 are read back too
+    byte_each = {"bank_t": np.ascontiguousarray(codes.T), "bank_mean": packed["bank_mean"],
+                 "bank_scale": packed["bank_scale"]}  # rounds 17-31: one byte each, a row per dimension
+    assert np.array_equal(model_rows.unpack_bank(np, byte_each), back)
     old = {"bank": np.round(m.bank * 127).astype(np.int8)}  # an older artefact's bank (int8 at 127) still reads
     assert np.abs(model_rows.unpack_bank(np, old) - m.bank).max() < 0.02
-    rows = {"bank": np.ascontiguousarray(packed["bank_t"].T), "bank_mean": packed["bank_mean"],
-            "bank_scale": packed["bank_scale"]}  # round 16's: a row per example
+    rows = {"bank": codes, "bank_mean": packed["bank_mean"], "bank_scale": packed["bank_scale"]}  # round 16's
     assert np.array_equal(model_rows.unpack_bank(np, rows), back)
     blank = copy.copy(m)
     blank.bank, blank._banks = np.zeros_like(m.bank), {}
@@ -112,7 +117,7 @@ def test_the_bank_and_the_examples_are_read_only_when_a_grade_needs_explaining()
     """Loading the model leaves the example bank and the examples' texts unread (``embed.read_npz``'s ``later``):
     a text the model grades info without a family never reads them; the first grade to explain does."""
     fresh = model.load_from(model.MODEL_DIR, model.load().embedder)
-    assert fresh._bank is None and fresh._examples is None and callable(fresh._arrays["bank_t"])
+    assert fresh._bank is None and fresh._examples is None and callable(fresh._arrays["bank_trits"])
     calm = fresh.predict("", "Thanks New Baby Network, see you at the group on Tuesday.")
     assert calm.level == "info" and not calm.proposed and calm.nearest is None
     assert fresh._bank is None and fresh._examples is None

@@ -178,4 +178,9 @@ TRAINING_FILES = (
     # mentions first (training/README.md)
     "training/t160_dyfi.jsonl", "training/t161_nithsdale.jsonl", "training/t162_teviot.jsonl",
     "training/t163_chase.jsonl",
+    # round 32's start: t165 and t167 (namesakes beside true mentions), t164 and t166 (judgement mixes), written blind
+    # while round 31's lead worked, scored by round 31's final code and again by round 32's starting code; the lead
+    # read their missed true mentions first (training/README.md)
+    "training/t164_clun.jsonl", "training/t165_lizard.jsonl", "training/t166_golden.jsonl",
+    "training/t167_urquhart.jsonl",
 )
