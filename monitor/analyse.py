@@ -338,8 +338,7 @@ class Analyser(Judging, Grading):
         if lookalikes and not any(self.rules[c].cat.family == IMPERSONATION for c in categories):
             from .identity.place_evidence import lookalike_decision  # round 21: "is @newbabynetwork_uk legit?"
 
-            decision = self.last_identity = lookalike_decision(self.identity, lookalikes, sents,
-                                                               slip=bool(self.matcher.slipped(lookalikes)))
+            decision = self.last_identity = lookalike_decision(self.identity, lookalikes, sents, self.matcher)
             if decision is None:
                 return None  # "@newbabynetworkfan" on its own is someone else
 
@@ -350,9 +349,7 @@ class Analyser(Judging, Grading):
                     terms.append(m.term)
         where = [f for f in ("title", "body") if any(sents[i][0] == f and matches_by_sentence.get(i) for i in mentioned)]
         if lookalikes:
-            slipped = self.matcher.slipped(lookalikes)
-            reasons = [f"look-alike of our name: {', '.join(lookalikes)}"
-                       + (" (one letter off our handle: a slip, or someone passing as us)" if slipped else "")]
+            reasons = [self.matcher.lookalike_reason(lookalikes)]
         elif product:
             reasons = [product.reason() if hasattr(product, "reason")  # round 20: a short form of us
                        else f"mentions our product: {product} (not our name)"]

@@ -472,6 +472,12 @@ class Matcher:
                 out.append(word)
         return out
 
+    def lookalike_reason(self, handles) -> str:
+        """The reason a text naming look-alikes of our name gives ("look-alike of our name: @newbabynetwrk (one letter
+        off our handle: a slip, or someone passing as us)")."""
+        slip = " (one letter off our handle: a slip, or someone passing as us)" if self.slipped(handles) else ""
+        return f"look-alike of our name: {', '.join(handles)}{slip}"
+
     def _may_slip(self, text: str, squeezed: str) -> bool:
         """Whether ``text`` may hold a handle one slip from ours (``one_slip``): an "@" and the front or the back of
         our name."""

@@ -38,7 +38,7 @@ def us_with_place(product, place: str) -> str:
     return f"it is us: {product}" + ("" if place.lower() in product.lower() else f", and our place {place} in the text")
 
 
-def lookalike_decision(judge, lookalikes, sents, slip: bool = False):
+def lookalike_decision(judge, lookalikes, sents, matcher=None):
     """Is a text naming a look-alike of our handle ("@newbabynetwork_solway"), and not us, about us? Since round 21
     unsure (watch at most) when the text doubts the handle is ours ("is it actually them?", "same logo"), else not
     read (None: "@newbabynetworkfan" is someone else). Since round 30 us when the text also names one of our places
@@ -46,8 +46,9 @@ def lookalike_decision(judge, lookalikes, sents, slip: bool = False):
     bags ... I thought the bags were free from the Wigton charity"). On the 143 training files with a profile, of the
     texts naming a look-alike and no name of ours, all 11 with a place or product of ours were about us (3 of them
     with no doubting words, impersonation alerts read only when the model saw impersonation), and none of the 29
-    about someone else named one. ``slip``: a handle one letter off ours ("@NewBabyNetwrk you said someone from
-    mullion would ring me back", round 32), as likely a slip for ours as someone passing as us."""
+    about someone else named one. ``matcher`` (``matching.Matcher``) tells a handle one letter off ours
+    ("@NewBabyNetwrk you said someone from mullion would ring me back", round 32): as likely a slip for ours as
+    someone passing as us."""
     from ..matching import doubts_lookalike
     from .decide import US, Decision
     from .shortforms import ShortForm
@@ -59,6 +60,7 @@ def lookalike_decision(judge, lookalikes, sents, slip: bool = False):
     said = f"a look-alike of our handle ({', '.join(lookalikes)})" + (f" that the text doubts ('{doubt}')" if doubt else "")
     if ours or product:
         where = f"our place {ours}" if ours else f"our product '{product}'"
+        slip = matcher is not None and matcher.slipped(lookalikes)
         who = "our handle mistyped, or someone passing as us" if slip else "someone may be passing as us"
         return Decision(US, 1.0, f"it is us: {said} in a post naming {where}: {who}")
     return judge.product_only(ShortForm(said, "look-alike")) if doubt else None
