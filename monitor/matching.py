@@ -57,6 +57,11 @@ ONE_SLIP_MIN = 10
 ONE_SLIP_PROBE = 7
 
 
+def _squeezed(folded: str) -> str:
+    """Folded text with digits read as the letters they fake and "_" and "." dropped ("newbaby_netw0rk")."""
+    return folded.translate(_LEET).replace("_", "").replace(".", "")
+
+
 def one_slip(a: str, b: str) -> bool:
     """``a`` and ``b`` differ by exactly one letter left out, added, changed, or two neighbours swapped."""
     if a == b or abs(len(a) - len(b)) > 1:
@@ -65,7 +70,7 @@ def one_slip(a: str, b: str) -> bool:
     while i < min(len(a), len(b)) and a[i] == b[i]:
         i += 1
     if len(a) == len(b):
-        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i + 1:i - 1 if i else None:-1])
+        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     return short[i:] == long_[i + 1:]
 
@@ -323,7 +328,7 @@ class Matcher:
         folded = quick_fold(text)
         if any(n in folded for n in self._needles) and self._any.search(folded):
             return True
-        squeezed = folded.translate(_LEET).replace("_", "").replace(".", "")
+        squeezed = _squeezed(folded)
         if any(name in squeezed for name in self._compact) or self._may_slip(text, squeezed):
             return True
         if self._short_re is not None and any(n in folded for n in self.short_names) and self._short_re.search(folded):
@@ -445,42 +450,38 @@ class Matcher:
         if self._lookalike is None:
             return []
         folded = fold(text)
-        squeezed = folded.translate(_LEET).replace("_", "").replace(".", "")
+        squeezed = _squeezed(folded)
         slips = self._may_slip(text, squeezed)
         if not slips and not any(name in squeezed for name in self._compact):
             return []  # one pass instead of looking at every word
         out = []
         for m in self._lookalike.finditer(folded):
             word = m.group(0)
-            bare = word.lstrip("@").translate(_LEET).replace("_", "").replace(".", "")
+            bare = _squeezed(word.lstrip("@"))
             for name in self._compact:
                 if bare.startswith(name) and word.lstrip("@") != name and not self.find(word):
                     out.append(word)
                     break
             else:
-                if slips and word.startswith("@") and any(one_slip(bare, n) for n in self._slip_names):
+                if slips and word.startswith("@") and self._is_slip(bare):
                     out.append(word)
         return list(dict.fromkeys(out))
 
     def slipped(self, handles) -> list[str]:
-        """Those of ``handles`` (``lookalikes``) that are one slip from ours (``one_slip``), not ours with more added
+        """Those of ``handles`` (``lookalikes``) one slip from ours (``one_slip``), not ours with more added
         ("@newbabynetwrk", not "@newbabynetwork_uk"): a typing slip as likely as someone passing as us."""
-        out = []
-        for word in handles:
-            bare = word.lstrip("@").translate(_LEET).replace("_", "").replace(".", "")
-            if not any(bare.startswith(n) for n in self._compact) and any(one_slip(bare, n) for n in self._slip_names):
-                out.append(word)
-        return out
+        return [word for word in handles if self._is_slip(_squeezed(word.lstrip("@")))]
+
+    def _is_slip(self, bare: str) -> bool:
+        return not any(bare.startswith(n) for n in self._compact) and any(one_slip(bare, n) for n in self._slip_names)
 
     def lookalike_reason(self, handles) -> str:
-        """The reason a text naming look-alikes of our name gives ("look-alike of our name: @newbabynetwrk (one letter
-        off our handle: a slip, or someone passing as us)")."""
+        """The reason given for a text naming look-alikes of our name (``lookalikes``)."""
         slip = " (one letter off our handle: a slip, or someone passing as us)" if self.slipped(handles) else ""
         return f"look-alike of our name: {', '.join(handles)}{slip}"
 
     def _may_slip(self, text: str, squeezed: str) -> bool:
-        """Whether ``text`` may hold a handle one slip from ours (``one_slip``): an "@" and the front or the back of
-        our name."""
+        """Whether ``text`` may hold a handle one slip from ours: an "@" and the front or the back of our name."""
         return bool(self._slip_probes) and "@" in text and any(p in squeezed for p in self._slip_probes)
 
 
