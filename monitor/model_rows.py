@@ -110,8 +110,8 @@ def pack_bank(np, vectors) -> dict:
     as base-3 digits, five a byte, Huffman-coded (``bank_trits``; ``identity.classifier.sparse``'s ``trits``), the
     few offsets beyond -1..1 as the steps between their places (``bank_far_step``) and their numbers
     (``bank_far_val``), ``bank_shape``, ``bank_mean``, ``bank_scale``. Since round 32: at steps of 1/10 the offsets
-    are -1, 0 or 1 for all but 1% of them, so the bank's 1.38 MB deflated are 1.11 MB so, read back exactly (the
-    same examples quoted, to the bit)."""
+    are -1, 0 or 1 for all but 1% of them, and the bank takes 1.11 MB where its deflated bytes took 1.38 MB; it
+    reads back exactly (the same examples quoted, to the bit)."""
     from .identity.classifier import sparse
 
     vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, 256)

@@ -64,29 +64,35 @@ def _last_words(products: tuple) -> tuple:
 def _round32(text, folded, products, places_rx, gate) -> str | None:
     """``short_form``'s text (``folded`` the same, folded), the profile's products, ``places_rx`` (ours in folded
     text) and ``gate(a, b)`` (one of our places, or a word of our work outside [a, b) and no other town)."""
-    if not RULES32 or not products or len(text) != len(folded):
+    rule = "name's last word, capitalised"
+    if rule not in RULES32 or not products or len(text) != len(folded):
+        return None
+    ours = tuple(products)
+    # the capitalised words first (most texts have none): the guards on the whole text only for those that do
+    hits = [(raw, m) for raw, rx in _last_words(ours) for m in rx.finditer(text)]
+    if not hits:
         return None
     from .products import _PETS
     from .shortforms import ShortForm, other_group
-    from .shortforms28 import _QUOTES
     from .shortforms31 import _clean
 
-    rule = "name's last word, capitalised"
-    ours = tuple(products)
-    if rule not in RULES32 or _PETS.search(text) or _SCOUTING.search(folded) or other_group(text, ours):
+    if _PETS.search(text) or _SCOUTING.search(folded) or other_group(text, ours):
         return None
-    for raw, rx in _last_words(ours):
-        for m in rx.finditer(text):
-            a, b = m.start(), m.end()
-            before = text[max(0, a - 40):a]
-            joined = _JOINED_BEFORE.search(before)
-            if joined and joined.group(1) and _STARTS.search(before[:joined.start(1)]):
-                joined = None  # "Went to Cubs": a sentence's first word, not a name
-            if _STARTS.search(before) or joined or text[a - 1:a] in _QUOTES or _ARTICLE_BEFORE.search(before) or (
-                    places_rx is not None and places_rx.fullmatch(folded, a, b)):
-                continue  # ("Carry On Charlbury": our place's name, not a short form)
-            if _CAPITAL_BEFORE.search(before):
-                continue  # "Valleys Babies", "AcornX Exchange": another name's last word ("Andover Acorns": the name's)
-            if _clean(text, folded, a, b, places_rx) and gate(a, b):
-                return ShortForm(f"'{m.group(0)}', short for our product '{raw}'", rule)
+    for raw, m in hits:
+        a, b = m.start(), m.end()
+        if _as_a_name(text, folded, a, b, places_rx) and _clean(text, folded, a, b, places_rx) and gate(a, b):
+            return ShortForm(f"'{m.group(0)}', short for our product '{raw}'", rule)
     return None
+
+
+def _as_a_name(text, folded, a, b, places_rx) -> bool:
+    """Whether the word at ``[a, b)`` stands as a name of its own: not a sentence's first word, not after "a" or
+    another capitalised word (or "&", "to", "and"... after one), not our place's own name. (Quotes and the word after
+    it are ``shortforms31._clean``'s.)"""
+    before = text[max(0, a - 40):a]
+    joined = _JOINED_BEFORE.search(before)
+    if joined and joined.group(1) and _STARTS.search(before[:joined.start(1)]):
+        joined = None  # "Went to Cubs": a sentence's first word, not a name
+    return not (_STARTS.search(before) or joined or _ARTICLE_BEFORE.search(before)
+                or (places_rx is not None and places_rx.fullmatch(folded, a, b))  # "Carry On Charlbury"
+                or _CAPITAL_BEFORE.search(before))  # "Valleys Babies", "AcornX Exchange": another name's last word
