@@ -107,10 +107,19 @@ def _patterns(products: tuple, places: tuple) -> list:
         anycase = re.compile(r"(?<![\w@#-])" + r"[ \t]+".join(re.escape(fold(w)) for w in words) + r"(?![\w-])") \
             if not all(mine) else None
         again = [re.compile(rf"(?<![\w]){re.escape(fold(w))}(?![\w])") for w, o in zip(words, mine) if o]
-        without = re.compile(r"(?<![\w@#-])" + r"[ \t]+".join(re.escape(w) for w in core) + r"(?![\w-])") \
-            if len(core) >= 2 else None
+        without = re.compile(r"(?<![\w@#-])" + r"[ \t]+".join(_forms(w, i == len(core) - 1) for i, w in enumerate(core))
+                             + r"(?![\w-])") if len(core) >= 2 else None
         out.append((raw, words, anycase, again, without))
     return out
+
+
+def _forms(word: str, last: bool) -> str:
+    """A word of a name as written, or in capitals; the last one singular or plural too (round 33: "packed forty
+    Snuggle Sacks" for "the Spittal Snuggle Sack")."""
+    from ..text import plural_forms
+
+    forms = sorted(plural_forms(word) if last else {word}, key=len, reverse=True)
+    return "(?:" + "|".join(dict.fromkeys(re.escape(f) for f in forms + [f.upper() for f in forms])) + ")"
 
 
 @lru_cache(maxsize=8)

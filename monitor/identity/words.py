@@ -213,7 +213,9 @@ _PAREN_AFTER_ARGS = r"\s*\("
 _THEIR_BEFORE_ARGS = (r"(?:^|\s)(?:its|their|his)\s+['‘\"“]?$", re.I)
 _THE_INSIDE_ARGS = r"(?<=[a-z,]\s)The\s+['‘\"“]?$"
 _CAP_START_ARGS = r"^\s*([A-Z][\w'’.&-]*)\s+(?:the\s+)?$"
-_UK_PLACE_ARGS = r"(?<![\w-])(" + "|".join(sorted(UK_PLACES, key=len, reverse=True)) + r")(?![\w-])"
+# Not a street named after a town ("staying at the women's refuge on the Coleraine Road": t170, a crisis; round 33).
+_UK_PLACE_ARGS = r"(?<![\w-])(" + "|".join(sorted(UK_PLACES, key=len, reverse=True)) + \
+    r")(?![\w-])(?![ \t]+(?:Road|Rd|Street|Lane|Avenue|Ave|Terrace|Crescent|Drive)\b)"
 _ARTICLE_BEFORE_ARGS = (r"(?:^|\s)(?:a|an|another|my|your|our)\s+(?:[\w'-]+\s+)?['\"‘“]?$", re.I)
 
 def near_kind_counts(folded_near: str) -> list[float]:
