@@ -183,4 +183,9 @@ TRAINING_FILES = (
     # read their missed true mentions first (training/README.md)
     "training/t164_clun.jsonl", "training/t165_lizard.jsonl", "training/t166_golden.jsonl",
     "training/t167_urquhart.jsonl",
+    # round 33's start: t169 and t171 (namesakes beside true mentions), t168 and t170 (judgement mixes), written blind
+    # while round 32's lead worked, scored by round 32's final code and again by round 33's starting code; the lead
+    # read their missed true mentions first (training/README.md)
+    "training/t168_berwick.jsonl", "training/t169_levels.jsonl", "training/t170_causeway.jsonl",
+    "training/t171_beacons.jsonl",
 )
