@@ -93,3 +93,43 @@ def test_baby_network_beside_a_gadget_or_another_town_stays_out(body):
 def test_a_street_named_after_a_town_is_no_other_town():
     assert not _rx.UK_PLACE.search("staying at the refuge on the Coleraine Road today")
     assert _rx.UK_PLACE.search("staying at the refuge in Coleraine today")
+
+
+EASTNEUK = (["Anstruther", "Pittenweem", "Crail", "St Monans"], ["Harbour Bairns", "the Neuk Swap"], "the East Neuk of Fife")
+
+
+@pytest.mark.parametrize("body, said", [
+    ("I keep putting my tablets in a box instead of taking them. The lady from the network who visits on Mondays keeps "
+     "asking how I'm sleeping and I say fine.", "'the network who visits'"),
+    ("the woman from the network at the cafe said to ring 111 about the baby's breathing but I've got work at 6",
+     "'woman from the network'"),
+    ("Zara: u ok? missed u at baby network / Holly: took a few of my mum's pills and a few more. feeling floaty",
+     "'at baby network'"),
+])
+def test_the_network_as_people_or_somewhere_one_goes_is_read(body, said):
+    a, d = analyse_in(EASTNEUK, body, alert=0.99, safeguarding=0.95)
+    assert a is not None and d.reason.startswith(f"maybe us: {said}"), d
+
+
+def test_someone_at_the_door_saying_they_are_from_the_baby_network_is_us_with_our_place():
+    a, d = analyse_in(EASTNEUK, "Crail mums, be careful. A man came to my door saying he was 'from the baby network' and "
+                                "needed to come in and check where the baby sleeps. No badge.", alert=0.99,
+                      safeguarding=0.95)
+    assert d is not None and d.verdict == "us", d
+    assert d.reason == "it is us: 'from the baby network', and our place Crail in the text", d
+
+
+@pytest.mark.parametrize("body", [
+    "the man from the network said the broadband outage would be fixed by Friday",   # a broadband network
+    "The lady from the network at the bank in Leeds sorted my card, the baby slept",  # another town
+    "the network who came to fix the wifi left the baby gate open",                   # wifi
+    "We were at baby network training in Dundee all day",                             # another town
+])
+def test_the_network_of_other_things_stays_out(body):
+    a, d = analyse_in(EASTNEUK, body)
+    assert a is None, (d, a and a.reasons)
+
+
+def test_baby_network_capitalised_after_from_is_a_name_of_its_own():
+    a, d = analyse_in(EASTNEUK, "Keith from Baby Network Radio played my request this morning!! Happy first birthday Lily!")
+    assert a is None, (d, a and a.reasons)

@@ -14,6 +14,13 @@ t168-t171 (round 32's newest files).
 - **"name's end after the, place name"**: the same words in lower case after "the", "my", "our"... for a name listed
   without "the" whose first word is our place's ("Texted the lullaby line in a state at 10pm" for "Langport Lullaby
   Line"): round 31 reads that only for names listed as "the <place> ..."; with a word of our work or our place;
+- **"someone from the network"**: "the lady / woman / volunteer from the network" with a word of our work or our
+  place ("the woman from the network at the cafe said i should ring 111 about the baby's breathing"), or "the network
+  who visits / comes round" with nothing else needed ("The lady from the network who visits on Mondays");
+- **"'from the baby network'"**: those words quoted, someone saying they are ours ("a man in a hi-vis came to my door
+  saying he was 'from the baby network'"): read, for the directors to judge;
+- **"at baby network"**: "at / to / since / missed baby network" in lower case without "the" ("missed u at baby
+  network");
 - **"baby network, place in sentence"**: "baby network" in lower case (any word before it, not our name's first
   word) with one of our places in its sentence ("the Brecon baby network", "the private baby network zoom ... in
   three Brecon WhatsApp groups"), no other town there, no railway, phone or gadget words.
@@ -29,7 +36,8 @@ from functools import lru_cache
 
 from ..text import fold, plural_forms
 
-RULES33 = {"name's tail, capitalised", "name's end after the, place name", "baby network, place in sentence"}
+RULES33 = {"name's tail, capitalised", "name's end after the, place name", "baby network, place in sentence",
+           "someone from the network", "'from the baby network'", "at baby network"}
 GATE33 = False  # "name's tail, capitalised" wants no word of our work: the capitals say it is a name
 _SMALL = frozenset("the a an of and in on upon by at to for our".split())
 _BABY_NETWORK = re.compile(r"(?<![\w'‘\"“-])baby[ \t]+network(?:['’]s)?(?![\w'’\"”-])(?![ \t]+of\b)")
@@ -90,7 +98,47 @@ def _round33(text, folded, products, places, places_rx, gate, elsewhere) -> str 
         tails = _tails(ours, tuple(places or ()))
         found = _tail(text, folded, ours, tails, places_rx, gate, elsewhere) or \
             _end_after_the(text, folded, tails, places_rx, gate)
-    return found or _baby_network(text, folded, places_rx, elsewhere)
+    return found or _baby_network(text, folded, places_rx, elsewhere) or _network_people(text, folded, gate, elsewhere)
+
+
+# "the lady from the network", "the woman from the network at the cafe"; "the network who visits / comes round"
+_PERSON_FROM = re.compile(r"(?<![\w])(?:lady|ladies|woman|women|girl|girls|man|bloke|volunteers?|visitors?|someone|"
+                          r"somebody|one|ones)[ \t]+from[ \t]+the[ \t]+network(?![\w'’-])")
+_NETWORK_WHO = re.compile(r"(?<![\w-])the[ \t]+network[ \t]+who[ \t]+(?:comes?|came|visits?|visited)(?![\w])")
+# someone claiming to be ours, quoted: "saying he was 'from the baby network'"
+_QUOTE_MARKS = "'‘’\"“”"
+_FROM_QUOTED = re.compile(r"['‘\"“]from[ \t]+the[ \t]+baby[ \t]+network['’\"”]", re.I)
+# "missed u at baby network", "since baby network on weds": somewhere one goes, without "the"
+_AT_BABY_NETWORK = re.compile(r"(?<![\w])(?:at|to|from|since|after|before|missed|miss|skipped|skip)[ \t]+"
+                              r"baby[ \t]+network(?![\w'’-])")
+
+
+def _network_people(text, folded, gate, elsewhere):
+    """"someone from the network" (with ``gate``; "the network who visits / comes round" without: a network that
+    visits is people), "'from the baby network'" in quotes (someone saying they are ours: read so, for the directors
+    to judge), "at / since / missed baby network" in lower case; none with a railway, phone or gadget word in its
+    sentence or another town in the text."""
+    if "network" not in folded:
+        return None
+    from .shortforms import _OTHER_NETWORK, ShortForm
+    from .shortforms29b import _sentence
+
+    def clear(a, b):
+        s, e = _sentence(text, a)
+        return not _OTHER_NETWORK.search(folded[s:max(e, b)]) and not elsewhere(text, folded[:a] + " " + folded[b:])
+
+    checks = (("someone from the network", _PERSON_FROM, True), ("someone from the network", _NETWORK_WHO, False),
+              ("'from the baby network'", _FROM_QUOTED, False), ("at baby network", _AT_BABY_NETWORK, False))
+    for rule, rx, gated in checks:
+        if rule not in RULES33:
+            continue
+        for m in rx.finditer(folded):
+            a, b = m.start(), m.end()
+            if rx is _AT_BABY_NETWORK and not text[a:b].islower():
+                continue  # "Keith from Baby Network Radio": a name of its own
+            if clear(a, b) and (not gated or gate(a, b)):
+                return ShortForm(f"'{' '.join(text[a:b].strip(_QUOTE_MARKS).split())}'", rule)
+    return None
 
 
 def _tail(text, folded, ours, tails, places_rx, gate, elsewhere):
