@@ -105,6 +105,8 @@ EASTNEUK = (["Anstruther", "Pittenweem", "Crail", "St Monans"], ["Harbour Bairns
      "'woman from the network'"),
     ("Zara: u ok? missed u at baby network / Holly: took a few of my mum's pills and a few more. feeling floaty",
      "'at baby network'"),
+    ("can't come thursday girls. he's said if i go to that network group again he'll take the baby to his mum's",
+     "'that network group'"),
 ])
 def test_the_network_as_people_or_somewhere_one_goes_is_read(body, said):
     a, d = analyse_in(EASTNEUK, body, alert=0.99, safeguarding=0.95)
@@ -124,6 +126,7 @@ def test_someone_at_the_door_saying_they_are_from_the_baby_network_is_us_with_ou
     "The lady from the network at the bank in Leeds sorted my card, the baby slept",  # another town
     "the network who came to fix the wifi left the baby gate open",                   # wifi
     "We were at baby network training in Dundee all day",                             # another town
+    "that network group for small businesses is full of recruiters",                  # no word of our work
 ])
 def test_the_network_of_other_things_stays_out(body):
     a, d = analyse_in(EASTNEUK, body)

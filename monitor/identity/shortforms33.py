@@ -14,9 +14,10 @@ t168-t171 (round 32's newest files).
 - **"name's end after the, place name"**: the same words in lower case after "the", "my", "our"... for a name listed
   without "the" whose first word is our place's ("Texted the lullaby line in a state at 10pm" for "Langport Lullaby
   Line"): round 31 reads that only for names listed as "the <place> ..."; with a word of our work or our place;
-- **"someone from the network"**: "the lady / woman / volunteer from the network" with a word of our work or our
-  place ("the woman from the network at the cafe said i should ring 111 about the baby's breathing"), or "the network
-  who visits / comes round" with nothing else needed ("The lady from the network who visits on Mondays");
+- **"someone from the network"**: "the lady / woman / volunteer from the network" or "that network group / café"
+  with a word of our work or our place ("the woman from the network at the cafe said i should ring 111 about the
+  baby's breathing", "if i go to that network group again he'll take her to his mum's"), or "the network who visits /
+  comes round" with nothing else needed ("The lady from the network who visits on Mondays");
 - **"'from the baby network'"**: those words quoted, someone saying they are ours ("a man in a hi-vis came to my door
   saying he was 'from the baby network'"): read, for the directors to judge;
 - **"at baby network"**: "at / to / since / missed baby network" in lower case without "the" ("missed u at baby
@@ -104,6 +105,8 @@ def _round33(text, folded, products, places, places_rx, gate, elsewhere) -> str 
 # "the lady from the network", "the woman from the network at the cafe"; "the network who visits / comes round"
 _PERSON_FROM = re.compile(r"(?<![\w])(?:lady|ladies|woman|women|girl|girls|man|bloke|volunteers?|visitors?|someone|"
                           r"somebody|one|ones)[ \t]+from[ \t]+the[ \t]+network(?![\w'’-])")
+# "if i go to that network group again", "the network café"
+_NETWORK_GROUP = re.compile(r"(?<![\w-])(?:the|that|this)[ \t]+network[ \t]+(?:group|caf[eé]|session|mums|mams)(?![\w'’-])")
 _NETWORK_WHO = re.compile(r"(?<![\w-])the[ \t]+network[ \t]+who[ \t]+(?:comes?|came|visits?|visited)(?![\w])")
 # someone claiming to be ours, quoted: "saying he was 'from the baby network'"
 _QUOTE_MARKS = "'‘’\"“”"
@@ -128,6 +131,7 @@ def _network_people(text, folded, gate, elsewhere):
         return not _OTHER_NETWORK.search(folded[s:max(e, b)]) and not elsewhere(text, folded[:a] + " " + folded[b:])
 
     checks = (("someone from the network", _PERSON_FROM, True), ("someone from the network", _NETWORK_WHO, False),
+              ("someone from the network", _NETWORK_GROUP, True),
               ("'from the baby network'", _FROM_QUOTED, False), ("at baby network", _AT_BABY_NETWORK, False))
     for rule, rx, gated in checks:
         if rule not in RULES33:
