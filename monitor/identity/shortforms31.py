@@ -56,15 +56,9 @@ def _forms(products: tuple) -> tuple:
     """``(product, regex on folded text, regex of the form with its capitals, whether "the" must come before)`` for
     each run of two or more words ending a product's name, not the whole name (a leading "the" left out), not
     starting with a small word, read as ``_distinctive`` says."""
-    from .shortforms import _name_words
-
     out = []
     for raw in products:
-        words = _name_words(raw)
-        if words and words[0].lower() == "the":
-            words = words[1:]
-        for i in range(1, len(words) - 1):
-            run = words[i:]
+        for i, run in name_runs(raw):
             kind = _distinctive(run, raw, i)
             if run[0].lower() in _SMALL or not kind:
                 continue
@@ -75,6 +69,15 @@ def _forms(products: tuple) -> tuple:
             proper = re.compile(r"[ \t]+".join(re.escape(w) for w in run))
             out.append((raw, any_case, proper, kind == "after the"))
     return tuple(out)
+
+
+def name_runs(raw) -> list:
+    """``[(i, run)]``: each run of two or more words ending a product's name from its word ``i``, not the whole name
+    (a leading "the" left out: ``shortforms25._name_words_of``)."""
+    from .shortforms25 import _name_words_of
+
+    words = _name_words_of(raw)
+    return [(i, words[i:]) for i in range(1, len(words) - 1)]
 
 
 @lru_cache(maxsize=8)

@@ -46,13 +46,11 @@ _ARTICLE_BEFORE = re.compile(r"(?<![\w])(?:a|an|another)[ \t]+$", re.I)
 def _last_words(products: tuple) -> tuple:
     """``(product, regex)``: each product of two or more words whose last word, as the volunteer capitalised it, has
     ``MIN_LETTERS`` letters or more: that word with its capital, its plural or "'s" after it."""
-    from .shortforms import _name_words
+    from .shortforms25 import _name_words_of
 
     out = []
     for raw in products:
-        words = _name_words(raw)
-        if words and words[0].lower() == "the":
-            words = words[1:]
+        words = _name_words_of(raw)
         if len(words) < 2 or not words[-1][:1].isupper() or len(words[-1]) < MIN_LETTERS:
             continue
         last = words[-1]

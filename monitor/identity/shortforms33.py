@@ -1,19 +1,24 @@
-"""Short forms of us, round 33 (issue 15, mention recall): a product's name without its first word, and "baby network"
-beside one of our places, in a text that names no name of ours; read after ``shortforms32._round32``; like every short
-form us with one of our places in the text (``place_evidence``), else unsure (watch at most; a crisis at alert at most
-unless the model is sure); each rule can be switched off (``RULES33``). Chosen by reading the missed true mentions of
-t168-t171 (round 32's newest files).
+"""Short forms of us, round 33 (issue 15, mention recall): a product's name without its first word, "baby network"
+beside one of our places, and "the network" as people or somewhere one goes, in a text that names no name of ours;
+read after ``shortforms32._round32``; like every short form us with one of our places in the text
+(``place_evidence``), else unsure (watch at most; a crisis at alert at most unless the model is sure); each rule can
+be switched off (``RULES33``). Chosen by reading the missed true mentions of t168-t171 (round 32's newest files) and
+the crises below alert left on the profiled training files.
 
 - **"name's tail, capitalised"**: the last two or more words of a product's name of three or more ("Bairns Club" of
   "Berwick Bairns Club", "Cradle Boxes" of "the Giant's Cradle Box"), written with their capitals (or in capitals),
   the last one singular or plural: "Bairns Club has run out of biscuits", "I donated £50 specifically for Cradle
   Boxes". Capitalised words that say what the thing is are written as a name; an ordinary phrase is not capitalised.
-  Read with no word of our work needed (``GATE33`` off), unless after another capitalised word, "a", "&" or a
-  possessive (another thing's name: "Tyne Bairns Club", "Book club's Autumn Swap"), before a capitalised word or a word that makes it another thing, in quotes, with
-  another town in its sentence, in a text about pets, or naming another group in capitals;
+  Read with no word of our work needed (``GATE33`` off: on, it would want ``short_form``'s gate), unless after
+  another capitalised word, "a", "&" or a possessive (another thing's name: "Tyne Bairns Club", "Book club's Autumn
+  Swap"), before a capitalised word or a word that makes it another thing, in quotes, with another town in its
+  sentence, in a text about pets, or naming another group in capitals;
 - **"name's end after the, place name"**: the same words in lower case after "the", "my", "our"... for a name listed
   without "the" whose first word is our place's ("Texted the lullaby line in a state at 10pm" for "Langport Lullaby
   Line"): round 31 reads that only for names listed as "the <place> ..."; with a word of our work or our place;
+- **"baby network, place in sentence"**: "baby network" in lower case (any word before it, not our name's first
+  word) with one of our places in its sentence ("the Brecon baby network", "the private baby network zoom ... in
+  three Brecon WhatsApp groups"), no other town there, no railway, phone or gadget words;
 - **"someone from the network"**: "the lady / woman / volunteer from the network" or "that network group / café"
   with a word of our work or our place ("the woman from the network at the cafe said i should ring 111 about the
   baby's breathing", "if i go to that network group again he'll take her to his mum's"), or "the network who visits /
@@ -21,10 +26,7 @@ t168-t171 (round 32's newest files).
 - **"'from the baby network'"**: those words quoted, someone saying they are ours ("a man in a hi-vis came to my door
   saying he was 'from the baby network'"): read, for the directors to judge;
 - **"at baby network"**: "at / to / since / missed baby network" in lower case without "the" ("missed u at baby
-  network");
-- **"baby network, place in sentence"**: "baby network" in lower case (any word before it, not our name's first
-  word) with one of our places in its sentence ("the Brecon baby network", "the private baby network zoom ... in
-  three Brecon WhatsApp groups"), no other town there, no railway, phone or gadget words.
+  network").
 
 Measured with ``monitor eval`` on the labelled files with a profile (true mentions lost, other texts taken): see
 README "Is it us?" and docs/history/identity.md (round 33).
@@ -42,7 +44,7 @@ RULES33 = {"name's tail, capitalised", "name's end after the, place name", "baby
 GATE33 = False  # "name's tail, capitalised" wants no word of our work: the capitals say it is a name
 _SMALL = frozenset("the a an of and in on upon by at to for our".split())
 _BABY_NETWORK = re.compile(r"(?<![\w'‘\"“-])baby[ \t]+network(?:['’]s)?(?![\w'’\"”-])(?![ \t]+of\b)")
-# after "a", "&", or a capitalised word and "and" / "n" / "to" (another thing's name: "a Snuggle Sack Co", "Oak & ...")
+# after "&", or a capitalised word and "and" / "n" / "to" / "of" (another thing's name: "Oak & ...", "Rock to Bairns Club")
 _JOINED_BEFORE = re.compile(r"(?:&|\+|(?<![\w'’])[A-Z][\w'’]*[ \t]+(?:and|n|N|to|of))[ \t]*$")
 _ARTICLE_BEFORE = re.compile(r"(?<![\w])(?:a|an|another)[ \t]+$", re.I)
 # someone else's: "Book club's Autumn Swap is next week" (the product's own front word is the whole name's: ``_whole``)
@@ -63,16 +65,14 @@ def _tails(products: tuple, places: tuple) -> tuple:
     """``(product, regex as written, regex in capitals, folded regex, whether its front is our place)`` for each run
     of two or more words ending a product's name of three or more (a leading "the" left out), each word capitalised,
     the first no small word."""
-    from .shortforms import _name_words
+    from .shortforms25 import _name_words_of
     from .shortforms29b import _place_words
+    from .shortforms31 import name_runs
 
     ours, out = _place_words(places), []
     for raw in products:
-        words = _name_words(raw)
-        if words and words[0].lower() == "the":
-            words = words[1:]
-        for i in range(1, len(words) - 1):
-            run = words[i:]
+        words = _name_words_of(raw)
+        for i, run in name_runs(raw):
             if run[0].lower() in _SMALL or not all(w[:1].isupper() for w in run):
                 continue
             last = len(run) - 1
@@ -186,9 +186,9 @@ def _town_near(text, folded, a, b, places_rx, elsewhere) -> bool:
 
 def _whole(text, a, raw) -> bool:
     """Whether the words before ``a`` are the rest of the product's name ("Berwick Bairns Club" whole)."""
-    from .shortforms import _name_words
+    from .shortforms25 import _name_words_of
 
-    words = [w for w in _name_words(raw) if w.lower() != "the"]
+    words = _name_words_of(raw)
     before = re.findall(r"[^\W\d_]+", text[max(0, a - 60):a])
     if before and fold(before[-1]) == "s" and len(before) > 1:
         before = before[:-1]  # "Giant's"
@@ -228,7 +228,7 @@ def _baby_network(text, folded, places_rx, elsewhere):
         a, b = m.start(), m.end()
         s, e = _sentence(text, a)
         here = places_rx.search(folded, s, max(e, b))
-        if here is None or _OUR_NAME_BEFORE.search(folded[:a]) or _OTHER_NETWORK.search(folded[s:e]) or \
+        if here is None or _OUR_NAME_BEFORE.search(folded[:a]) or _OTHER_NETWORK.search(folded[s:max(e, b)]) or \
                 _town_near(text, folded, a, b, places_rx, elsewhere):
             continue
         return ShortForm(f"'{' '.join(text[a:b].split())}', with our place {here.group(0).title()}", rule)
