@@ -136,3 +136,20 @@ def test_the_network_of_other_things_stays_out(body):
 def test_baby_network_capitalised_after_from_is_a_name_of_its_own():
     a, d = analyse_in(EASTNEUK, "Keith from Baby Network Radio played my request this morning!! Happy first birthday Lily!")
     assert a is None, (d, a and a.reasons)
+
+
+MULL = (["Tobermory", "Salen", "Craignure", "Dervaig"], ["Mull Minis"], "the Isle of Mull")
+
+
+@pytest.mark.parametrize("body, said", [
+    ("im 17 and i go to the baby thing in salen with my wee boy. one of the volunteers keeps messaging me", "baby thing"),
+    ("I don't know who to tell. At the Dervaig drop in on Thursday a volunteer was really rough with a baby", "drop in"),
+])
+def test_a_baby_thing_or_a_drop_in_at_our_place_is_read(body, said):
+    a, d = analyse_in(MULL, body, alert=0.99, safeguarding=0.9)
+    assert d is not None and d.verdict == "us" and said in d.reason, d
+
+
+def test_a_drop_in_elsewhere_stays_out():
+    a, d = analyse_in(MULL, "The council's drop in at Oban library was busy, the babies loved the books")
+    assert a is None, (d, a and a.reasons)

@@ -246,7 +246,8 @@ def other_group(text: str, products=()) -> bool:
     return False
 _CHARITY = re.compile(r"(?<![\w])(?:the|that|this|a|local|our|their)[ \t]+baby[ \t]+charity(?![\w])")
 _DAYS = r"(?:mon|tues?|wed(?:nes)?|weds|thur?s?|thurs|fri|sat(?:ur)?|sun)(?:day)?s?"
-_GROUPISH = r"(?:baby[ \t]+)?(?:group|caf[eé]|session)s?"
+# since round 33 a drop-in too ("At the Tywyn drop in on Thursday I watched one of the older volunteers...": t160)
+_GROUPISH = r"(?:baby[ \t]+)?(?:group|caf[eé]|session|drop[ -]?in)s?"
 # "Tain group is great", "Evanton group EVACUATED": our place, then the group word
 _PLACE_THEN_GROUP = re.compile(r"[ \t]+" + _GROUPISH + r"(?![\w])")
 # "the Monday group in Tain", "the baby cafe on a Weds in Aberaeron", "the baby group woman in Llandovery"

@@ -4,7 +4,8 @@ of a product's name with a word of our work, in a text that names no name of our
 unsure (watch at most; a crisis at alert at most unless the model is sure); each rule can be switched off
 (``RULES30``).
 
-- **"service near place"**: "the baby swap / group / club / café (thing)", "the sling fitting / thing / pop-up"
+- **"service near place"**: "the baby swap / group / club / café (thing)", since round 33 "the baby thing" ("i go
+  to the baby thing in salen": t146, a crisis), "the sling fitting / thing / pop-up"
   followed, in its sentence and within three words, by "in / at / down / round / near..." and one of our places or
   "the <our area's last word>" ("the baby swap thing at Jackfield", "the baby club down the gorge" for "the Severn
   gorge", "the sling fitting in Broseley", "the next sling thing at Donington");
@@ -45,8 +46,8 @@ _NEW_CHARITY = re.compile(r"(?<![\w])(?:the|that|this|a)[ \t]+new[ \t]+baby[ \t]
 _BABY_GROUP = re.compile(r"(?<![\w@#-])the[ \t]+(?:local[ \t]+)?baby[ \t]+(?:group|club)(?:[ \t]+(?:thing|one))?(?![\w-])",
                          re.I)
 _SERVICE = re.compile(r"(?<![\w@#-])(?:(?:the|a|that|this|our|local|next)[ \t]+)?(?:local[ \t]+)?(?:baby[ \t]+(?:swap|group|club|"
-                      r"caf[eé])|sling[ \t]+(?:fittings?|thing|pop-?up))(?:[ \t]+(?:thing|one|session|place))?(?![\w-])", re.I)
-_QUICK = re.compile(r"baby[ \t]+(?:swap|group|club|caf)|sling[ \t]+(?:fitting|thing|pop)")  # a cheap first look, folded text
+                      r"caf[eé]|thing)|sling[ \t]+(?:fittings?|thing|pop-?up))(?:[ \t]+(?:thing|one|session|place))?(?![\w-])", re.I)
+_QUICK = re.compile(r"baby[ \t]+(?:swap|group|club|caf|thing)|sling[ \t]+(?:fitting|thing|pop)")  # a cheap first look, folded text
 _NEAR = r"(?:[ \t]+[\w'’]+){0,3}?[ \t]+(?:in|at|down|round|around|near|up|over)[ \t]+(?:in[ \t]+)?"
 _BABY_SWAP = re.compile(r"(?<![\w@#-])the[ \t]+(?:local[ \t]+)?baby[ \t]+swap(?:[ \t]+(?:thing|one))?(?![\w-])", re.I)
 # not "we did the baby swap with the grandparents" (an evening out)
