@@ -9,10 +9,10 @@ the crises below alert left on the profiled training files.
   "Berwick Bairns Club", "Cradle Boxes" of "the Giant's Cradle Box"), written with their capitals (or in capitals),
   the last one singular or plural: "Bairns Club has run out of biscuits", "I donated £50 specifically for Cradle
   Boxes". Capitalised words that say what the thing is are written as a name; an ordinary phrase is not capitalised.
-  Read with no word of our work needed (``GATE33`` off: on, it would want ``short_form``'s gate), unless after
-  another capitalised word, "a", "&" or a possessive (another thing's name: "Tyne Bairns Club", "Book club's Autumn
-  Swap"), before a capitalised word or a word that makes it another thing, in quotes, with another town in its
-  sentence, in a text about pets, or naming another group in capitals;
+  Read with no word of our work needed (``short_form``'s gate is not asked), unless after another capitalised word,
+  "a", "&" or a possessive (another thing's name: "Tyne Bairns Club", "Book club's Autumn Swap"), before a
+  capitalised word or a word that makes it another thing, in quotes, with another town in its sentence, in a text
+  about pets, or naming another group in capitals;
 - **"name's end after the, place name"**: the same words in lower case after "the", "my", "our"... for a name listed
   without "the" whose first word is our place's ("Texted the lullaby line in a state at 10pm" for "Langport Lullaby
   Line"): round 31 reads that only for names listed as "the <place> ..."; with a word of our work or our place;
@@ -38,15 +38,14 @@ import re
 from functools import lru_cache
 
 from ..text import fold, plural_forms
+from .shortforms31 import _SMALL, _THE_BEFORE
+from .shortforms32 import _ARTICLE_BEFORE
 
 RULES33 = {"name's tail, capitalised", "name's end after the, place name", "baby network, place in sentence",
            "someone from the network", "'from the baby network'", "at baby network"}
-GATE33 = False  # "name's tail, capitalised" wants no word of our work: the capitals say it is a name
-_SMALL = frozenset("the a an of and in on upon by at to for our".split())
 _BABY_NETWORK = re.compile(r"(?<![\w'‘\"“-])baby[ \t]+network(?:['’]s)?(?![\w'’\"”-])(?![ \t]+of\b)")
 # after "&", or a capitalised word and "and" / "n" / "to" / "of" (another thing's name: "Oak & ...", "Rock to Bairns Club")
 _JOINED_BEFORE = re.compile(r"(?:&|\+|(?<![\w'’])[A-Z][\w'’]*[ \t]+(?:and|n|N|to|of))[ \t]*$")
-_ARTICLE_BEFORE = re.compile(r"(?<![\w])(?:a|an|another)[ \t]+$", re.I)
 # someone else's: "Book club's Autumn Swap is next week" (the product's own front word is the whole name's: ``_whole``)
 _POSSESSIVE_BEFORE = re.compile(r"[^\W\d_]['’]s[ \t]+$")
 
@@ -97,7 +96,7 @@ def _round33(text, folded, products, places, places_rx, gate, elsewhere) -> str 
     if products:
         ours = tuple(products)
         tails = _tails(ours, tuple(places or ()))
-        found = _tail(text, folded, ours, tails, places_rx, gate, elsewhere) or \
+        found = _tail(text, folded, ours, tails, places_rx, elsewhere) or \
             _end_after_the(text, folded, tails, places_rx, gate)
     return found or _baby_network(text, folded, places_rx, elsewhere) or _network_people(text, folded, gate, elsewhere)
 
@@ -145,7 +144,7 @@ def _network_people(text, folded, gate, elsewhere):
     return None
 
 
-def _tail(text, folded, ours, tails, places_rx, gate, elsewhere):
+def _tail(text, folded, ours, tails, places_rx, elsewhere):
     from .products import _PETS
     from .shortforms import ShortForm, other_group
     from .shortforms31 import _clean
@@ -163,8 +162,6 @@ def _tail(text, folded, ours, tails, places_rx, gate, elsewhere):
             continue  # the whole name: the earlier rules' case
         if _JOINED_BEFORE.search(before) or _ARTICLE_BEFORE.search(before) or _POSSESSIVE_BEFORE.search(before) or \
                 _town_near(text, folded, a, b, places_rx, elsewhere) or not _clean(text, folded, a, b, places_rx):
-            continue
-        if GATE33 and not gate(a, b):
             continue
         return ShortForm(f"'{' '.join(m.group(0).split())}', our product '{raw}' without its first word", rule)
     return None
@@ -193,9 +190,6 @@ def _whole(text, a, raw) -> bool:
     if before and fold(before[-1]) == "s" and len(before) > 1:
         before = before[:-1]  # "Giant's"
     return bool(words) and bool(before) and fold(before[-1]) in {fold(w) for w in words[:-1]} - _SMALL
-
-
-_THE_BEFORE = re.compile(r"(?<![\w])(?:the|my|our|your|her|his|their)[ \t]+$")
 
 
 def _end_after_the(text, folded, tails, places_rx, gate):
