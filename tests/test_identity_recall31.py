@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from monitor import config as config_mod
-from monitor.identity import shortforms31, shortforms33
+from monitor.identity import shortforms31, shortforms33, shortforms34
 
 from .conftest import assert_read_unsure, profile_analyser, write_config
 
@@ -98,6 +98,7 @@ def test_everyday_phrases_other_towns_and_other_things_stay_out(cfg, body):
 def test_the_rules_can_be_switched_off(cfg, monkeypatch):
     monkeypatch.setattr(shortforms31, "RULES31", set())
     monkeypatch.setattr(shortforms33, "RULES33", set())  # round 33's name's tail reads some of these too
+    monkeypatch.setattr(shortforms34, "RULES34", set())  # round 34's name's end with a person after too
     an = analyser(cfg)
     assert [b for b, _, _ in FORMS if an.identity.names_product(b) is not None] == []
 
@@ -106,6 +107,7 @@ def test_the_rules_can_be_switched_off(cfg, monkeypatch):
 def test_each_rule_is_its_own_switch(cfg, monkeypatch, body, rule, words):
     monkeypatch.setattr(shortforms31, "RULES31", shortforms31.RULES31 - {rule})
     monkeypatch.setattr(shortforms33, "RULES33", set())  # round 33's name's tail reads some of these too
+    monkeypatch.setattr(shortforms34, "RULES34", set())  # round 34's name's end with a person after too
     assert analyser(cfg).identity.names_product(body) is None, body
 
 

@@ -120,11 +120,18 @@ class Products:
         for m in reversed(spans):
             rest = rest[:m.start()] + " " + rest[m.end():]
         folded = fold(rest)
+        from .shortforms34 import one_clean_enough, quoted_sold
+
+        clean, other = [], False
         for m in spans:
-            if text[max(0, m.start() - 1):m.start()] in _QUOTES:
-                return None  # a title in quotes: a song, a book
+            quoted = text[max(0, m.start() - 1):m.start()] in _QUOTES
+            if quoted and not quoted_sold(text):
+                return None  # a title in quotes: a song, a book (round 34: unless sold, copied or faked)
             nxt = _NEXT_WORD.match(text, m.end())
             word = nxt.group(1) if nxt else ""
+            if quoted and word.strip("'’").lower() == "official":
+                clean.append(m)
+                continue  # "a new Facebook group called 'Marshwood Mums Official'"
             # "GARDEN CITY GURGLES HAS BEEN SHUT DOWN"; since round 30 a word of four or more capitals after the name
             # as written is shouted too ("Lakeside Littlies SHOUTED at my 3 year old", "Cerney Carriers MELTDOWN"),
             # not a longer name (an initialism of three or fewer stays one: "Bib Bank CIC", "Harbour Lights UK"), in a
@@ -134,9 +141,15 @@ class Products:
                 places_rx is not None and places_rx.match(fold(text[nxt.start(1):]))) and not ours_after(word)
             kind = fold(_WORD.findall(m.group(0))[-1]) in _KINDS | _OTHER_AFTER | _TRADE_AFTER | _VENUES
             describes = (_NOT_OURS_AFTER_A_KIND if kind else _OTHER_AFTER | _TRADE_AFTER | _VENUES) - self.words
-            if capital or fold(word) in describes:
-                return None
-        name = " ".join(spans[0].group(0).split())
+            if capital:
+                return None  # another thing's name, or the name beside another town ("Pram Exchange, Totnes")
+            if fold(word) in describes:
+                other = True
+            else:
+                clean.append(m)
+        if other and not (clean and one_clean_enough()):
+            return None  # described as another thing (round 34: unless named cleanly too)
+        name = " ".join(clean[0].group(0).split())
         if places_rx is not None and places_rx.search(folded):
             return name
         if _rx.UK_PLACE.search(rest) or _rx.ABROAD.search(folded):

@@ -192,6 +192,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     from .shortforms31 import _round31
     from .shortforms32 import _round32
     from .shortforms33 import _round33
+    from .shortforms34 import _round34
 
     def gate(a, b):  # one of our places, or a word of our work outside [a, b) and no other town
         rest = folded[:a] + " " + folded[b:]
@@ -209,7 +210,8 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
         _round30(text, folded, products, getattr(shorts, "places", ()), places_rx, our_topic, elsewhere) or \
         _round31(text, folded, products, getattr(shorts, "places", ()), places_rx, gate, elsewhere) or \
         _round32(text, folded, products, places_rx, gate) or \
-        _round33(text, folded, products, getattr(shorts, "places", ()), places_rx, gate, elsewhere)
+        _round33(text, folded, products, getattr(shorts, "places", ()), places_rx, gate, elsewhere) or \
+        _round34(text, folded, shorts, getattr(shorts, "places", ()), places_rx, place, our_topic, gate, elsewhere)
 
 
 def other_thing_after(text: str, folded: str, end: int, places_rx) -> bool:

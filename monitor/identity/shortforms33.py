@@ -60,10 +60,10 @@ def _word(word: str, last: bool) -> str:
 
 
 @lru_cache(maxsize=8)
-def _tails(products: tuple, places: tuple) -> tuple:
+def _tails(products: tuple, places: tuple, with_the: bool = False) -> tuple:
     """``(product, regex as written, regex in capitals, folded regex, whether its front is our place)`` for each run
     of two or more words ending a product's name of three or more (a leading "the" left out), each word capitalised,
-    the first no small word."""
+    the first no small word; a name listed with "the" has no place front unless ``with_the`` (round 34)."""
     from .shortforms25 import _name_words_of
     from .shortforms29b import _place_words
     from .shortforms31 import name_runs
@@ -81,8 +81,9 @@ def _tails(products: tuple, places: tuple) -> tuple:
                                + r"(?![\w-])")
             low = re.compile(r"(?<![\w@#-])" + r"[ \t]+".join(_word(fold(w), j == last) for j, w in enumerate(run))
                              + r"(?![\w-])")
-            front_ours = all(fold(w) in ours for w in words[:i])
-            out.append((raw, proper, shout, low, front_ours and not str(raw).lower().startswith("the ")))
+            front_ours = all(fold(w) in ours for w in words[:i]) or (
+                with_the and " ".join(fold(w) for w in words[:i]) in {fold(p) for p in places})  # "West Bay"
+            out.append((raw, proper, shout, low, front_ours and (with_the or not str(raw).lower().startswith("the "))))
     return tuple(out)
 
 
