@@ -188,4 +188,9 @@ TRAINING_FILES = (
     # read their missed true mentions first (training/README.md)
     "training/t168_berwick.jsonl", "training/t169_levels.jsonl", "training/t170_causeway.jsonl",
     "training/t171_beacons.jsonl",
+    # round 34's start (29 Nov 2026): t172-t175, written blind (policy, label guide, area and products only) while
+    # round 33's lead worked, scored by round 33's final code and by round 34's starting code and short forms; the
+    # lead read their missed true mentions first (training/README.md)
+    "training/t172_marshwood.jsonl", "training/t173_welland.jsonl", "training/t174_harris.jsonl",
+    "training/t175_dee.jsonl",
 )
