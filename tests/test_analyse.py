@@ -90,8 +90,10 @@ def test_policy_categories(category, text):
 
 
 def test_negation_reaches_back_through_its_clause_but_not_past_it():
-    a = analyse("", "To be clear, nobody has ever accused New Baby Network of fraud.")
-    assert "fraud" not in a.categories
+    # our handle, so that the is-it-us check has nothing to weigh: since round 34's retraining it reads the bare
+    # sentence with our name as a shop's (3% likely us) and drops it; this test is about the negation
+    a = analyse("", "To be clear, nobody has ever accused @newbabynetwork of fraud.")
+    assert a is not None and "fraud" not in a.categories
     b = analyse("", "No reply for weeks, and New Baby Network is basically a scam.")
     assert "fraud" in b.categories  # the 'no' belongs to another clause
 
