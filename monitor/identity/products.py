@@ -114,15 +114,14 @@ class Products:
         if not spans:
             return None
         from .shortforms25 import ours_after
+        from .shortforms34 import one_clean_enough, quoted_sold
         from .words import _OTHER_AFTER, _TRADE_AFTER, _rx
 
         rest = text
         for m in reversed(spans):
             rest = rest[:m.start()] + " " + rest[m.end():]
         folded = fold(rest)
-        from .shortforms34 import one_clean_enough, quoted_sold
-
-        clean, other = [], False
+        clean, other = [], False  # namings read cleanly; whether one has a describing word after it
         for m in spans:
             quoted = text[max(0, m.start() - 1):m.start()] in _QUOTES
             if quoted and not quoted_sold(text):

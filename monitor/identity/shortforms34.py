@@ -108,18 +108,17 @@ def _round34(text, folded, shorts, places, places_rx, place, our_topic, gate, el
     if not RULES34 or len(text) != len(folded):
         return None
     found = None
-    if not products:
-        return _no_products(text, folded, place, places_rx, our_topic, elsewhere)
-    if "another town, outside the sentence" in RULES34 and place is None and elsewhere(text, folded):
-        found = _again(text, folded, shorts, products, places, places_rx, place, our_topic, elsewhere)
-    if found is None:
-        found = _end_after_the(text, folded, products, places, places_rx, gate)
-    if found is None and "name's tail, shouted" in RULES34:
-        found = _shouted(text, folded, products, places, places_rx, place, our_topic, elsewhere)
-    if found is None and "product as a handle" in RULES34 and ("@" in text or "#" in text):
-        found = _handle(folded, products)
-    if found is None and "the charity and a product's word" in RULES34 and "the charity" in folded:
-        found = _charity_word(text, folded, products, our_topic, elsewhere)
+    if products:
+        if "another town, outside the sentence" in RULES34 and place is None and elsewhere(text, folded):
+            found = _again(text, folded, shorts, products, places, places_rx, place, our_topic, elsewhere)
+        if found is None:
+            found = _end_after_the(text, folded, products, places, places_rx, gate)
+        if found is None and "name's tail, shouted" in RULES34:
+            found = _shouted(text, folded, products, places, places_rx, place, our_topic, elsewhere)
+        if found is None and "product as a handle" in RULES34 and ("@" in text or "#" in text):
+            found = _handle(folded, products)
+        if found is None and "the charity and a product's word" in RULES34 and "the charity" in folded:
+            found = _charity_word(text, folded, products, our_topic, elsewhere)
     return found or _no_products(text, folded, place, places_rx, our_topic, elsewhere)
 
 
@@ -193,8 +192,9 @@ def _charity_word(text, folded, products, our_topic, elsewhere):
         w = words.search(folded, s, max(e, m.end()))
         if w is None:
             continue
-        rest = folded[:m.start()] + " " + folded[m.end():w.start()] + " " + folded[w.end():] \
-            if w.start() > m.end() else folded[:w.start()] + " " + folded[w.end():m.start()] + " " + folded[m.end():]
+        rest = folded
+        for a, b in sorted(((m.start(), m.end()), (w.start(), w.end())), reverse=True):
+            rest = rest[:a] + " " + rest[b:]  # both words out: a word of our work besides them
         if our_topic.search(rest.replace("charity", " ")):
             return ShortForm(f"'the charity' and '{text[w.start():w.end()]}', a word of our product's name",
                              "the charity and a product's word")
