@@ -170,16 +170,13 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
                 if cafe := _BABY_CAFE_BEFORE.search(before):
                     return ShortForm(f"'{' '.join(cafe.group(0).split())} {pm.group(0).title()}', one of our places",
                                      "baby café in <place>")
-    for word, product in shorts.items():
-        if fold(product) in folded or our_topic.fullmatch(word):
-            continue  # the whole name is there (``Products.alone`` read it), or the word is our work's ("Prams")
-        for m in re.finditer(rf"(?<![\w@#-]){re.escape(word)}(?![\w-])", folded):
-            if other_thing_after(text, folded, m.end(), places_rx):
-                continue  # "Snuggles Pet Hotel": another thing's name
-            rest = folded[:m.start()] + " " + folded[m.end():]
-            if place is not None or (our_topic.search(rest) and not elsewhere(text, rest)):
-                return ShortForm(f"'{text[m.start():m.end()] if len(text) == len(folded) else word}', short for our "
-                                 f"product '{product}'", "product")
+
+    def gate(a, b):  # one of our places, or a word of our work outside [a, b) and no other town
+        rest = folded[:a] + " " + folded[b:]
+        return place is not None or bool(our_topic.search(rest) and not elsewhere(text, rest))
+
+    if found := product_word(text, folded, shorts, places_rx, our_topic, gate):
+        return found
     from .shortforms22 import _round22
     from .shortforms24 import _round24
     from .shortforms25 import _round25
@@ -193,10 +190,6 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     from .shortforms32 import _round32
     from .shortforms33 import _round33
     from .shortforms34 import _round34
-
-    def gate(a, b):  # one of our places, or a word of our work outside [a, b) and no other town
-        rest = folded[:a] + " " + folded[b:]
-        return place is not None or bool(our_topic.search(rest) and not elsewhere(text, rest))
 
     products = getattr(shorts, "products", ())
     return _round21(text, folded, place, places_rx, products, our_topic, elsewhere) or \
@@ -212,6 +205,21 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
         _round32(text, folded, products, places_rx, gate) or \
         _round33(text, folded, products, getattr(shorts, "places", ()), places_rx, gate, elsewhere) or \
         _round34(text, folded, shorts, getattr(shorts, "places", ()), places_rx, place, our_topic, gate, elsewhere)
+
+
+def product_word(text: str, folded: str, shorts: dict, places_rx, our_topic, gate) -> str | None:
+    """Round 20's "product": a product's last word no dictionary has (``short_words``), read when ``gate(a, b)`` says
+    so; not when the whole name is there (``Products.alone`` read it), not a word of our work ("Prams"), not before a
+    word that makes it another thing ("Snuggles Pet Hotel"). Round 34 asks it again with a town looked for only in the
+    word's sentence (``shortforms34``)."""
+    for word, product in shorts.items():
+        if fold(product) in folded or our_topic.fullmatch(word):
+            continue
+        for m in re.finditer(rf"(?<![\w@#-]){re.escape(word)}(?![\w-])", folded):
+            if not other_thing_after(text, folded, m.end(), places_rx) and gate(m.start(), m.end()):
+                return ShortForm(f"'{text[m.start():m.end()] if len(text) == len(folded) else word}', short for our "
+                                 f"product '{product}'", "product")
+    return None
 
 
 def other_thing_after(text: str, folded: str, end: int, places_rx) -> bool:

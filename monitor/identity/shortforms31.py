@@ -101,15 +101,21 @@ def _place_last(products: tuple, places: tuple) -> tuple:
 
 @lru_cache(maxsize=8)
 def _baby_last(products: tuple):
-    """"baby <a product's last word>(s)" on folded text, for names of two or more words whose last word has three
-    letters or more and is no small word; or None."""
-    from .shortforms import _name_words
-
-    lasts = sorted({fold(w[-1]) for w in map(_name_words, products) if len(w) >= 2 and len(w[-1]) >= 3
-                    and fold(w[-1]) not in _SMALL and fold(w[-1]) != "baby"})
+    """"baby <a product's last word>(s)" on folded text (``last_words``); or None."""
+    lasts = last_words(products)
     if not lasts:
         return None
     return re.compile(r"(?<![\w@#-])baby[ \t]+(?:" + "|".join(map(re.escape, lasts)) + r")(?:e?s)?(?![\w-])")
+
+
+@lru_cache(maxsize=8)
+def last_words(products: tuple) -> tuple:
+    """The last word of each product's name of two or more words, folded, sorted: three letters or more, no small
+    word, not "baby" (for "baby crates", round 34's "the charity ... the boxes")."""
+    from .shortforms import _name_words
+
+    return tuple(sorted({fold(w[-1]) for w in map(_name_words, products) if len(w) >= 2 and len(w[-1]) >= 3
+                         and fold(w[-1]) not in _SMALL and fold(w[-1]) != "baby"}))
 
 
 def _distinctive(run, raw, i) -> str:

@@ -56,6 +56,7 @@ README "Is it us?" and docs/history/identity.md (round 34).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..text import fold
 
@@ -161,30 +162,44 @@ _CHARITY_THE = re.compile(r"(?<![\w-])the[ \t]+charity(?:['’]s)?(?![\w-])(?![ 
                           r"walks?|events?|cards?|bins?|fairs?|auctions?|quiz)\b)")
 
 
+@lru_cache(maxsize=8)
+def _handles(products: tuple) -> tuple:
+    """``(product, regex)``: each product's name run together (ten letters or more) as a whole handle, "the",
+    "official" or "real" before it, "official", "uk" or "hq" after it allowed."""
+    out = []
+    for raw in products:
+        squashed = re.sub(r"[^a-z0-9]", "", fold(raw).removeprefix("the "))
+        if len(squashed) >= 10:
+            out.append((raw, re.compile(rf"(?:the|official|real)?{re.escape(squashed)}s?(?:official|uk|hq)?")))
+    return tuple(out)
+
+
 def _handle(folded, products):
     from .shortforms import ShortForm
 
-    for raw in products:
-        squashed = re.sub(r"[^a-z0-9]", "", fold(raw).removeprefix("the "))
-        if len(squashed) < 10:
-            continue
+    for raw, rx in _handles(products):
         for m in _HANDLE.finditer(folded):
-            tag = re.sub(r"[_.]", "", m.group(1))
-            if re.fullmatch(rf"(?:the|official|real)?{re.escape(squashed)}s?(?:official|uk|hq)?", tag):
+            if rx.fullmatch(re.sub(r"[_.]", "", m.group(1))):
                 return ShortForm(f"'{m.group(0)}', our product '{raw}' as a handle", "product as a handle")
     return None
 
 
-def _charity_word(text, folded, products, our_topic, elsewhere):
-    from .shortforms import ShortForm, _name_words, other_group
-    from .shortforms29b import _sentence
-    from .shortforms31 import _SMALL
+@lru_cache(maxsize=8)
+def _product_words(products: tuple):
+    """A product's last word (``shortforms31.last_words``), singular or plural, on folded text; or None."""
+    from .shortforms31 import last_words
 
-    lasts = {fold(w[-1]) for w in map(_name_words, products) if len(w) >= 2 and len(w[-1]) >= 3
-             and fold(w[-1]) not in _SMALL and fold(w[-1]) != "baby"}
-    if not lasts or other_group(text, products) or elsewhere(text, folded):
+    lasts = last_words(products)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, lasts)) + r")(?:e?s)?(?![\w-])") if lasts else None
+
+
+def _charity_word(text, folded, products, our_topic, elsewhere):
+    from .shortforms import ShortForm, other_group
+    from .shortforms29b import _sentence
+
+    words = _product_words(products)
+    if words is None or other_group(text, products) or elsewhere(text, folded):
         return None
-    words = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(lasts))) + r")(?:e?s)?(?![\w-])")
     for m in _CHARITY_THE.finditer(folded):
         s, e = _sentence(text, m.start())
         if not text[m.start():m.end()].islower():
@@ -204,7 +219,7 @@ def _charity_word(text, folded, products, our_topic, elsewhere):
 def _again(text, folded, shorts, products, places, places_rx, place, our_topic, elsewhere):
     """The gated product rules of rounds 20, 28, 31, 32 and 33 with ``local_gate``; the rule's reason kept, its name
     this one's."""
-    from .shortforms import ShortForm, other_thing_after
+    from .shortforms import ShortForm, product_word
     from .shortforms28 import _round28
     from .shortforms31 import _round31
     from .shortforms32 import _round32
@@ -214,15 +229,7 @@ def _again(text, folded, shorts, products, places, places_rx, place, our_topic, 
     if any(fold(p).removeprefix("the ") in folded for p in products):
         return None  # a name of ours whole: ``products.Products.alone`` has judged it (another town set it aside)
     gate = local_gate(text, folded, place, places_rx, our_topic, elsewhere)
-    found = None
-    for word, product in shorts.items():  # round 20's "product": a product's last word no dictionary has
-        if found is not None or our_topic.fullmatch(word):
-            break
-        for m in re.finditer(rf"(?<![\w@#-]){re.escape(word)}(?![\w-])", folded):
-            if not other_thing_after(text, folded, m.end(), places_rx) and gate(m.start(), m.end()):
-                found = ShortForm(f"'{text[m.start():m.end()]}', short for our product '{product}'")
-                break
-    found = found or _round28(text, folded, products, gate) or \
+    found = product_word(text, folded, shorts, places_rx, our_topic, gate) or _round28(text, folded, products, gate) or \
         _round31(text, folded, products, places, places_rx, gate, elsewhere) or \
         _round32(text, folded, products, places_rx, gate) or \
         end33(text, folded, _tails(products, tuple(places or ())), places_rx, gate)
