@@ -19,7 +19,7 @@ from .classifier import (KNN_K, SPARSE_PARTS, Model, knn_vote, sparse, sparse_of
 from .context import second_look
 from .products import for_organisation, places_regex
 from . import shortforms
-from .place_evidence import place_with, us_with_place
+from .place_evidence import ours_apart, place_with, us_with_place
 from .product_learned import learned_namesake, like_marked
 from .features import (FEATURES, _contexts, _flag_features, _name_as_written, _unit, _weak_flags, _weak_only,
                        VOTE, name_shapes, named_elsewhere, ordinary_shape, other_address, other_addresses, owner_before,
@@ -32,16 +32,16 @@ embed.one_blas_thread()
 MODEL_PATH = Path(__file__).resolve().parent.parent / "model" / "identity.npz"
 US, UNSURE, NOT_US = "us", "unsure", "not_us"
 UNSURE_CAP = "kept at watch at most"  # how an unsure decision's reason ends (``Decision.capped_reason``)
-# Chosen by cross-validation grouped by file (README "Is it us?"): P(us) below LOW is not us,
-# from LOW to HIGH unsure (us, at most watch). L2 is the classifier's regularisation. LOW 0.22 since round 8 (P(us)
-# mixed with the second look, context.py): recall 0.99 among candidates at 0.231, lowered so that
-# no labelled crisis the judgement grades alert is lost (t20-254 at 0.226; 0.15 before).
+# Chosen by cross-validation grouped by file (README "Is it us?"): P(us) below LOW is not us, from LOW to HIGH unsure
+# (us, at most watch). L2 is the classifier's regularisation. LOW 0.22 since round 8 (P(us) mixed with the second look,
+# context.py): recall 0.99 among candidates at 0.231, lowered so that no labelled crisis the judgement grades alert is
+# lost (t20-254 at 0.226; 0.15 before).
 LOW, HIGH, L2 = 0.22, 0.45, 30.0
-# A "not us" with P(us) at least this (and no namesake we know) is weak evidence: a text the judgement
-# grades crisis is then kept (unsure, at alert at most), never dropped: a lost crisis is the worst error.
-# Round 10: 0.1 for a text read as English (``languages.reads_other_language``), 0.03 for one in another language
-# (the check reads those worst: in cross-validation the labelled crises it keeps are in Romanian, Italian, Polish...,
-# one suicidal at 0.101, and one in English at 0.151) and for any "not us" the model did not make.
+# A "not us" with P(us) at least this (and no namesake we know) is weak evidence: a text the judgement grades crisis is
+# then kept (unsure, at alert at most), never dropped: a lost crisis is the worst error. Round 10: 0.1 for a text read
+# as English (``languages.reads_other_language``), 0.03 for one in another language (the check reads those worst: in
+# cross-validation the labelled crises it keeps are in Romanian, Italian, Polish..., one suicidal at 0.101, and one in
+# English at 0.151) and for any "not us" the model did not make.
 STRONG_NOT_US, STRONG_NOT_US_ENGLISH = 0.03, 0.1
 # Round 13: a text read as another language with P(us) from this to LOW is unsure, not dropped (the check's words are
 # English: in cross-validation 22 of the 85 true mentions lost were such texts, for 7 namesakes let in; README).
@@ -49,10 +49,9 @@ OTHER_LANGUAGE_FLOOR = 0.01
 SHORT_TEXT_WORDS = 12  # a text this short (besides our name) is never "not us" on the model alone,
 SHORT_TEXT_FLOOR = 0.1  # ... unless its P(us) is under this and it has a body (a headline alone is always kept: the
 # model reads "New Baby Network launches new service" at 3%). Round 9: on three new writers' files the rule let in 21
-# namesakes' short posts, 11 of them under 0.1, and kept no true mention; in cross-validation it keeps 1 true mention,
-# at 0.1 or more.
-# The sentence vector around the name (256 numbers) is also an input, strongly regularised (VECTOR_L2),
-# and so is a vote of its KNN_K nearest training texts: how much closer it is to namesakes than to us.
+# namesakes' short posts, 11 of them under 0.1, and kept no true mention; in cross-validation it keeps 1, at 0.1+.
+# The sentence vector around the name (256 numbers) is also an input, strongly regularised (VECTOR_L2), and so is a
+# vote of its KNN_K nearest training texts: how much closer it is to namesakes than to us.
 VECTOR_L2 = 300.0
 # A second model reads the words and word pairs of the whole text (TF-IDF, logistic regression); P(us) is the
 # two models' log-odds mixed, TEXT_WEIGHT of it from the words (chosen by cross-validation, README "Is it us?").
@@ -357,6 +356,8 @@ class Judge:
         # 2. namesakes we know: the profile's, then those learned from corrections
         for ns, ns_after in self._known:
             if ns_after and set(ns_after) & set(after):
+                if place := ours_apart(self, ns_after, sents, mentioned, matches_by_sentence):  # round 35
+                    return Decision(US, 1.0, f"it is us: our place {place} beside our name, {ns.name} named apart")
                 return Decision(NOT_US, 0.0, f"not us: about {ns.name}, {ns.about}" if ns.about else f"not us: about {ns.name}")
         for ln, hit in self.learned_hits(ctx, doc, after, mdl):
             return like_marked(ln, hit)
@@ -375,10 +376,9 @@ class Judge:
             and not other_address(self._addresses, fold(" \n".join(s for _f, s in sents))) else None
         if p < mdl.low and (headline or p >= SHORT_TEXT_FLOOR) and not other and self._too_short(
                 sents, mentioned, matches_by_sentence, after, self.product_reader().words):
-            # (round 22: not when the few words write our name as another group's own, "New Baby Network Umhlanga is
-            # now open on Saturdays!": 26 such short texts in the 97 labelled files, none ours)
-            # a title or a few words (a news headline, a story on a link site): too little text for the
-            # vectors to tell us from a namesake; no describing word after the name: unsure, not dropped
+            # a title or a few words (a news headline, a story on a link site): too little text to tell us from a
+            # namesake; no describing word after the name: unsure, not dropped (round 22: not when the words write
+            # our name as another group's own, "New Baby Network Umhlanga is now open!": 26 in 97 files, none ours)
             return Decision(UNSURE, p, f"maybe not us: {name} could be {kind}, but too little text to tell "
                                        f"({likely}); {UNSURE_CAP}")
         ticker = self._round25_ticker(sents) if p < mdl.high else None

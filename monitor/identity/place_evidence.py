@@ -64,3 +64,20 @@ def lookalike_decision(judge, lookalikes, sents, matcher=None):
         who = "our handle mistyped, or someone passing as us" if slip else "someone may be passing as us"
         return Decision(US, 1.0, f"it is us: {said} in a post naming {where}: {who}")
     return judge.product_only(ShortForm(said, "look-alike")) if doubt else None
+
+
+def ours_apart(judge, ns_after, sents, mentioned, matches_by_sentence) -> str | None:
+    """Round 35: a text that names a namesake we know ("that's a company called NewBaby Network LTD") and, in another
+    naming, us with one of our places in that naming's sentence and none of the namesake's words after it ("The New
+    Baby Network that does the Friday group at Bawtry is a little charity", "I also complained to the Bawtry charity
+    New Baby Network"): the place, in its capitals (the text is about us too), or None (``Judge._decide``)."""
+    from .words import words_after
+
+    rx = judge._ours()[1]
+    for i in mentioned if rx is not None else ():
+        s = fold(sents[i][1])
+        for m in matches_by_sentence.get(i, []):
+            found = None if set(words_after(s, m.end)) & set(ns_after) else rx.search(s)
+            if found:
+                return found.group(0).title()
+    return None

@@ -254,7 +254,9 @@ def other_group(text: str, products=()) -> bool:
         if not any(name.endswith(p) or p.endswith(" " + name) for p in ours):
             return True
     return False
-_CHARITY = re.compile(r"(?<![\w])(?:the|that|this|a|local|our|their)[ \t]+baby[ \t]+charity(?![\w])")
+# round 35: in scare quotes too ("the boss of that 'baby charity' in Melton": t178)
+_CHARITY = re.compile(r"(?<![\w])(?:the|that|this|a|local|our|their)[ \t]+['‘\"“]?baby[ \t]+charity(?![\w])")
+_QUOTE_MARKS = re.compile(r"['‘\"“]")
 _DAYS = r"(?:mon|tues?|wed(?:nes)?|weds|thur?s?|thurs|fri|sat(?:ur)?|sun)(?:day)?s?"
 # since round 33 a drop-in too ("At the Tywyn drop in on Thursday I watched one of the older volunteers...": t160)
 _GROUPISH = r"(?:baby[ \t]+)?(?:group|caf[eé]|session|drop[ -]?in)s?"
@@ -351,7 +353,8 @@ def _round21(text, folded, place, places_rx, products, our_topic, elsewhere) -> 
     if "baby charity" in RULES21 and "charity" in folded:
         for m in _CHARITY.finditer(folded):
             if gate(m.start(), m.end()):
-                return ShortForm(f"'{text[m.start():m.end()]}'" + (f", with our place {place.group(0).title()}"
+                said = _QUOTE_MARKS.sub("", text[m.start():m.end()])
+                return ShortForm(f"'{said}'" + (f", with our place {place.group(0).title()}"
                                  if place is not None else ", with words of our work"), "baby charity")
     if "place group" in RULES21 and place is not None:
         for s in _SENTENCE.finditer(folded):

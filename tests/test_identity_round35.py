@@ -1,0 +1,49 @@
+"""Is it us? Round 35 (issue 15): true mentions lost on the newest writers' files (t176-t179).
+
+- A text that names a namesake we know (the shipped profile's "New Baby Network Ltd") and, in another naming, us with
+  one of our places in that naming's sentence ("The New Baby Network that does the Friday group at Bawtry is a little
+  charity"): about us too (``place_evidence.ours_apart``). The namesake alone, even beside our place, stays out.
+- "that 'baby charity' in Melton": the baby charity in scare quotes, with our place.
+
+Graded with the shipped feeds.yaml, the committed is-it-us check and a stub judgement model (``analyse_in``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_identity_place29 import analyse_in
+
+IDLE = (["Bawtry", "Misterton", "Gringley on the Hill", "Everton"], ["Bawtry Bumps and Babes"], "the Idle valley")
+WREAKE = (["Melton Mowbray", "Asfordby", "Waltham on the Wolds"], ["the Asfordby Arrival Bag"], "the Wreake valley")
+
+
+@pytest.mark.parametrize("body", [
+    "People are sharing that thread about 'New Baby Network' taking money for boxes that never arrive. That's a company "
+    "called New Baby Network Ltd. The New Baby Network that does the Friday group at Bawtry is a little charity, "
+    "please don't leave them nasty reviews.",
+    "Not the same company, but while we're all moaning about New Baby Network Ltd: I also complained to the Bawtry "
+    "charity New Baby Network in August about a rude volunteer and never heard back.",
+])
+def test_our_name_with_our_place_is_us_when_a_namesake_we_know_is_named_apart(body):
+    a, d = analyse_in(IDLE, body)
+    assert a is not None and d.verdict == "us", (d, a and a.reasons)
+    assert d.reason == "it is us: our place Bawtry beside our name, New Baby Network Ltd named apart", d
+
+
+@pytest.mark.parametrize("body", [
+    "New Baby Network Ltd still hasn't sent my order, and their warehouse is in Bawtry! Avoid.",
+    "Ordered a pram from New Baby Network Ltd in March. New Baby Network Ltd never delivered. Avoid.",
+])
+def test_the_namesake_we_know_stays_out_beside_our_place_or_alone(body):
+    a, d = analyse_in(IDLE, body)
+    assert a is None and d.verdict == "not_us", (d, a and a.reasons)
+    assert d.reason == "not us: about New Baby Network Ltd, an online shop selling baby goods", d
+
+
+def test_the_baby_charity_in_scare_quotes_with_our_place_is_read():
+    a, d = analyse_in(WREAKE, "So the boss of that 'baby charity' in Melton Mowbray has just rocked up in a brand new "
+                              "Range Rover while the mums get out of date nappies. Where are YOUR donations going??",
+                      alert=0.95, fraud=0.9)
+    assert a is not None and d.reason == "it is us: 'that baby charity', with our place Melton Mowbray", d
+    a, d = analyse_in(WREAKE, "So the boss of that baby shop in Melton Mowbray has a brand new Range Rover")
+    assert a is None, (d, a and a.reasons)
