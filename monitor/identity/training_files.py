@@ -193,4 +193,9 @@ TRAINING_FILES = (
     # lead read their missed true mentions first (training/README.md)
     "training/t172_marshwood.jsonl", "training/t173_welland.jsonl", "training/t174_harris.jsonl",
     "training/t175_dee.jsonl",
+    # round 35's start (29 Nov 2026): t176-t179, written blind (policy, label guide, area and products only) while
+    # round 34's lead worked, scored by round 34's final code and by round 35's starting code and short forms; the
+    # lead read their missed true mentions first (training/README.md)
+    "training/t176_merse.jsonl", "training/t177_irthing.jsonl", "training/t178_wreake.jsonl",
+    "training/t179_idle.jsonl",
 )
