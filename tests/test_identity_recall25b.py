@@ -121,3 +121,34 @@ def test_the_review_rule_can_be_switched_off(cfg, monkeypatch):
     monkeypatch.setattr(shortforms25b, "RULES25B", set())
     an = profile_analyser(cfg, *PROFILE)
     assert [body for body, _words in REVIEWS if an.analyse("", body) is not None] == []
+
+
+# Round 35: a rating and volunteers, a group or a session, with no baby's word: reviews left on our pages
+BARE_REVIEWS = [
+    ("4 stars - friendly group, good songs, just wish it was a bit longer than an hour and a half!", "'group'"),
+    ("Group was ok but the volunteer kept calling my son 'she'. Minor but annoying. 3 stars.", "'volunteer'"),
+    ("★★★☆☆ Online sessions are fine once you're in but the Zoom link never works first time", "'sessions'"),
+]
+
+
+@pytest.mark.parametrize("body,words", BARE_REVIEWS)
+def test_a_review_of_a_group_or_session_is_read_without_a_babys_word(cfg, body, words):
+    assert_read_unsure(profile_analyser(cfg, *PROFILE), body, "review of our work", words)
+
+
+@pytest.mark.parametrize("body", [
+    "4 stars. Booked a table for a group of 8, the food was fine but slow",  # a restaurant's table
+    "★★★★☆ Great photo session, the photographer was patient and the prints arrived fast",  # anyone's session
+    "★★★☆☆ The dog walking group is friendly but they never keep to time",  # a pet's group
+    "The volunteers at the hospice shop were lovely. 5 stars",  # a shop's volunteers
+])
+def test_other_reviews_without_a_babys_word_stay_out(cfg, body):
+    an = profile_analyser(cfg, *PROFILE)
+    assert (an.identity.names_product(body), an.analyse("", body)) == (None, None), body
+
+
+def test_the_bare_review_rule_switches_off_alone(cfg, monkeypatch):
+    monkeypatch.setattr(shortforms25b, "RULES25B", {"review of our work", "review of a group"})
+    an = profile_analyser(cfg, *PROFILE)
+    assert [body for body, _words in BARE_REVIEWS if an.analyse("", body) is not None] == []
+    assert [body for body, _words in REVIEWS if an.analyse("", body) is None] == []

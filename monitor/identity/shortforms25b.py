@@ -17,13 +17,25 @@ crisis at alert at most unless the model is sure: ``Judge.product_only``); the r
 - round 26, **"review of a group"**: a rating and "group(s)", read like "volunteers" (a baby's word or one of our
   places): 12 true mentions of the labelled files, no other text ("café" or "room" too read 6 other texts: a hotel's
   room, another café); and "birth" counts as a baby's word (1 true mention, "a volunteer ... her own birth").
+- round 35, **"review without a baby's word"**: a rating and volunteers, a group or (new) a session are enough ("4 stars
+  - friendly group, good songs"), unless the text is a shop's, a course's, a place to stay or eat's or a pet's review,
+  or says "a group of 8" or "photo session" (``_NOT_OURS``). In the labelled files, rated texts with volunteers, a
+  group or a session and no baby's word were 207 true mentions and no other text; on the 147 profiled training files
+  it found 46 more true mentions (2 of them crises), no other text.
 """
 
 from __future__ import annotations
 
 import re
 
-RULES25B = {"review of our work", "review of a group"}
+RULES25B = {"review of our work", "review of a group", "review without a baby's word"}
+# round 35: a rating and volunteers, a group or a session are enough, no baby's word needed ("4 stars - friendly
+# group, good songs"), but not "a group of 8" (a restaurant's table), a photo, gym or recording session, nor a review
+# of a shop, a course or a place to stay or eat ("The volunteers at the charity shop till were rude. 2 stars")
+_NOT_OURS = re.compile(r"(?<![\w])(?:groups?[ \t]+of|(?:photo|photography|recording|jam|gym|training|tasting|tour|walking|"
+                       r"running|cycling|coach)[ \t]+(?:session|group)s?|shops?|store|lessons?|swim\w*|teachers?|"
+                       r"(?<!of[ \t])course|hotel|restaurant|menu|pub|bar|room[ \t]+service)(?![\w])", re.I)
+_SESSION = re.compile(r"(?<![\w])sessions?(?![\w])", re.I)
 
 # a review's rating: stars drawn ("★★☆☆☆", "⭐"), "3 stars", "4/5" or "4.5/5", "3*", "Google review"
 _RATING = re.compile(r"[★⭐][★☆⭐ ]*[★☆⭐]|[★⭐]|(?<![\w.])[1-5](?:\.5)?[ \t]*(?:stars?(?![\w])|/[ \t]*5(?![\w.]))|"
@@ -43,6 +55,7 @@ _BABY_WORDS = re.compile(r"(?<![\w])(?:bab(?:y|ies|a|s|by)|newborns?|infants?|mu
 def _round25b(text, folded, places_rx, elsewhere):
     """``short_form``'s text (``folded`` the same, folded), our places (``places_rx``, in folded text, or None) and
     whether a text names another town or a place abroad (``elsewhere``)."""
+    from .products import _PETS
     from .shortforms import _OTHER_GROUP, ShortForm
 
     if "review of our work" not in RULES25B or len(text) != len(folded) or _OTHER_GROUP.search(text):
@@ -50,12 +63,17 @@ def _round25b(text, folded, places_rx, elsewhere):
     rating = _RATING.search(text)
     if rating is None:
         return None
+    bare = "review without a baby's word" in RULES25B
     work = _OUR_WORK.search(text) or _VOLUNTEERS.search(text) or (
-        _GROUP.search(text) if "review of a group" in RULES25B else None)
+        _GROUP.search(text) if "review of a group" in RULES25B else None) or (_SESSION.search(text) if bare else None)
     if work is None:
         return None
     rest = folded[:work.start()] + " " + folded[work.end():]
-    if work.re is not _OUR_WORK and not (_BABY_WORDS.search(rest) or (places_rx is not None and places_rx.search(folded))):
+    anyones = _NOT_OURS.search(text) or _PETS.search(text)  # round 35: a shop's, a course's, a pet's review
+    if work.re is _SESSION and anyones:
+        return None  # sessions are read only since round 35, never in such reviews
+    if work.re is not _OUR_WORK and not (_BABY_WORDS.search(rest) or (places_rx is not None and places_rx.search(folded))
+                                         or (bare and not anyones)):
         return None
     if elsewhere(text, rest):
         return None
