@@ -47,3 +47,23 @@ def test_the_baby_charity_in_scare_quotes_with_our_place_is_read():
     assert a is not None and d.reason == "it is us: 'that baby charity', with our place Melton Mowbray", d
     a, d = analyse_in(WREAKE, "So the boss of that baby shop in Melton Mowbray has a brand new Range Rover")
     assert a is None, (d, a and a.reasons)
+
+
+DURHAM = (["Sunderland", "Durham", "Washington", "Seaham", "Bishop Auckland"], [], "Sunderland and County Durham")
+
+
+@pytest.mark.parametrize("body", [
+    "5 stars. The volunteer who came to our house in Bishop Auckland was so kind and sorted us a smoke alarm.",
+    "3 stars. The volunteer was kind but the Washington hall is freezing, bring a cardi.",
+    "Sunderland volunteers are the best. 5 stars.",
+])
+def test_our_own_places_are_not_another_town_or_a_place_abroad(body):
+    # "Auckland" is a place abroad and "Durham" a UK town to the rules' other-town check (``shortforms._elsewhere``):
+    # a charity working there must not lose its own reviews to them (``shortforms.elsewhere_for``)
+    a, d = analyse_in(DURHAM, body, alert=0.1)
+    assert a is not None and d.verdict == "us", (d, a and a.reasons)
+
+
+def test_another_town_beside_ours_still_keeps_a_review_out():
+    a, d = analyse_in(DURHAM, "4 stars. Lovely group in Leeds, the volunteers in Durham should copy it.", alert=0.1)
+    assert a is None, (d, a and a.reasons)

@@ -404,6 +404,23 @@ def _elsewhere(text: str, rest_folded: str) -> bool:
 
 
 @lru_cache(maxsize=8)
+def elsewhere_for(places: tuple):
+    """``_elsewhere`` with our own places blanked first (round 35): "our house in Bishop Auckland" names no place
+    abroad, and "Durham" is not another town to a charity working there (both had kept reviews of ours out)."""
+    ours = places_rx(places) if places else None
+    if ours is None:
+        return _elsewhere
+
+    def elsewhere(text: str, rest_folded: str) -> bool:
+        folded = fold(text)
+        if len(folded) == len(text):
+            for m in ours.finditer(folded):
+                text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+        return _elsewhere(text, ours.sub(lambda m: " " * len(m.group(0)), rest_folded))
+    return elsewhere
+
+
+@lru_cache(maxsize=8)
 def _shorts(products: tuple, places: tuple) -> dict:
     return short_words(products, places)
 
@@ -445,7 +462,8 @@ def reader(products, places):
     from .shortforms22 import with_places_named
 
     shorts, where = short_words(products, places), places_rx(tuple(places))
-    return lambda text: short_form(with_places_named(text, tuple(places)), where, shorts, _OUR_TOPIC_RX, _elsewhere)
+    return lambda text: short_form(with_places_named(text, tuple(places)), where, shorts, _OUR_TOPIC_RX,
+                                   elsewhere_for(tuple(places)))
 
 
 def for_judge(judge, text: str) -> str | None:
@@ -458,4 +476,4 @@ def for_judge(judge, text: str) -> str | None:
     if not judge.products:  # round 30: our places without products too, as ``reader`` (the run's worker) gives them
         shorts.places = tuple(judge.places)
     return short_form(with_places_named(text, tuple(judge.places)), places_rx(tuple(judge.places)), shorts, _OUR_TOPIC_RX,
-                      _elsewhere)
+                      elsewhere_for(tuple(judge.places)))
