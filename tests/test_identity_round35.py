@@ -67,3 +67,27 @@ def test_our_own_places_are_not_another_town_or_a_place_abroad(body):
 def test_another_town_beside_ours_still_keeps_a_review_out():
     a, d = analyse_in(DURHAM, "4 stars. Lovely group in Leeds, the volunteers in Durham should copy it.", alert=0.1)
     assert a is None, (d, a and a.reasons)
+
+
+RHINNS = (["Portpatrick", "Sandhead", "Drummore", "Nefyn"], [], "the Rhinns")
+
+
+@pytest.mark.parametrize("body, said", [
+    ("> any support for new mums down that end?\n\nThe wee network in Sandhead is brilliant, café on a Thursday.",
+     "'The wee network', with our place Sandhead"),
+    ("Funny what you hear about a certain baby 'network' in Nefyn when you sit in the pub long enough 👀",
+     "'a certain baby network', with our place Nefyn"),
+])
+def test_a_wee_network_with_our_place_in_its_sentence_is_read(body, said):
+    a, d = analyse_in(RHINNS, body, alert=0.1)
+    assert a is not None and said in d.reason, (d, a and a.reasons)
+
+
+@pytest.mark.parametrize("body", [
+    "the baby network of cousins in Sandhead is now at 9 under-5s, Christmas is going to be LOUD",
+    "A babysitter who found work through the Baby Network Sandhead co-op has been arrested.",
+    "The wee network in Sandhead keeps dropping, the broadband is useless again.",
+])
+def test_other_networks_in_our_place_stay_out(body):
+    a, d = analyse_in(RHINNS, body, alert=0.1)
+    assert a is None, (d, a and a.reasons)

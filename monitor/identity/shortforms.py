@@ -152,12 +152,12 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
                 "the baby network")
     if place is not None and "network" in folded:
         for s in _SENTENCE.finditer(text):
-            m = _THE_NETWORK.search(s.group(0))
+            m = _THE_NETWORK.search(s.group(0)) or (_SOME_NETWORK.search(s.group(0)) if "a wee network" in RULES21 else None)
             if m is not None and places_rx is not None and not _OTHER_NETWORK.search(fold(s.group(0))):
                 here = places_rx.search(fold(s.group(0)))
                 if here is not None:
-                    return ShortForm(f"'{' '.join(m.group(0).split())}', with our place {here.group(0).title()}",
-                                     "the network")
+                    return ShortForm(f"'{' '.join(_QUOTE_MARKS.sub('', m.group(0)).split())}', with our place "
+                                     f"{here.group(0).title()}", "the network")
     if place is not None:
         for s in _SENTENCE.finditer(folded):
             for pm in places_rx.finditer(s.group(0)):
@@ -238,7 +238,13 @@ def _rated(text: str) -> bool:
 
 
 # Round 21's rules (``_round21``), each measured on its own (README "Is it us?"); a bench may switch one off.
-RULES21 = {"hashtag", "the word", "baby charity", "place group", "network lot", "baby network lot"}
+RULES21 = {"hashtag", "the word", "baby charity", "place group", "network lot", "baby network lot", "a wee network"}
+# round 35, "a wee network": "the network" with our place in its sentence (``short_form``) may have a small word before
+# "network" or quotes round it ("The wee network in Sandhead is brilliant", "this 'baby network' thing in Nefyn", "a
+# certain baby 'network' in Nefyn"), "network" in lower case (a capital names a group: "the Baby Network Ramsey co-op")
+# and not "the baby network of cousins"; the other-network words of the sentence still keep it out
+_SOME_NETWORK = re.compile(r"(?<![\w-])(?i:the|this|that|a[ \t]+certain)[ \t]+(?:(?:wee|little|local|lovely)[ \t]+)?['‘\"“]?"
+                           r"(?:baby[ \t]+)?['‘\"“]?network['’\"”]?(?:['’]s)?(?![\w-])(?![ \t]+of(?![\w]))")
 # Another group's own name, capitalised ("New Mums Network sessions in Porthcawl", "Great Yarmouth Mums Network ...
 # not the baby charity"): then a group or a baby charity in the text is not read as ours.
 _OTHER_GROUP = re.compile(r"(?<![\w])(?:[A-Z][\w'’]+[ \t]+)+(?:Network|Group|Club|Caf[eé]|Hub|Collective|Circle|Trust)(?![\w])")
