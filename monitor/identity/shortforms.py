@@ -244,7 +244,8 @@ RULES21 = {"hashtag", "the word", "baby charity", "place group", "network lot", 
 # certain baby 'network' in Nefyn"), "network" in lower case (a capital names a group: "the Baby Network Ramsey co-op")
 # and not "the baby network of cousins"; the other-network words of the sentence still keep it out
 _SOME_NETWORK = re.compile(r"(?<![\w-])(?i:the|this|that|a[ \t]+certain)[ \t]+(?:(?:wee|little|local|lovely)[ \t]+)?['‘\"“]?"
-                           r"(?:baby[ \t]+)?['‘\"“]?network['’\"”]?(?:['’]s)?(?![\w-])(?![ \t]+of(?![\w]))")
+                           r"(?:baby[ \t]+)?['‘\"“]?network['’\"”]?(?:['’]s)?(?![\w-])(?![ \t]+(?:of|lot|lady|ladies|women|woman|"
+                           r"people|folk|girls)(?![\w]))")  # "that network lot": round 22's own rule
 # Another group's own name, capitalised ("New Mums Network sessions in Porthcawl", "Great Yarmouth Mums Network ...
 # not the baby charity"): then a group or a baby charity in the text is not read as ours.
 _OTHER_GROUP = re.compile(r"(?<![\w])(?:[A-Z][\w'’]+[ \t]+)+(?:Network|Group|Club|Caf[eé]|Hub|Collective|Circle|Trust)(?![\w])")
