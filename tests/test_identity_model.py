@@ -79,7 +79,8 @@ def test_training_reproduces_the_committed_model(cfg, tmp_path):
     # judgement model smaller is due before the next two rounds' files). Round 32's start (t164-t167: 167 files) took
     # it to 1.945 MB while the judgement model's explanation bank, coded as base-3 digits, went 2.83 -> 2.60 MB (all
     # models 4.55 MB): the bound 2.05 MB (about five more rounds of files). Round 33's start (t168-t171: 171 files) took
-    # it to 1.979 MB (all models 4.63 MB): about two more rounds of files under this bound
+    # it to 1.979 MB (all models 4.63 MB): about two more rounds of files under this bound; round 34's (175 files) to
+    # 2.010 MB; round 35's (t176-t179: 179 files) to 2.049 MB (1 KB under; all models 4.78 MB): the next files cross it
 
 
 def test_texts_weighted_by_writer_and_side_share_one_weight_per_file_and_class():

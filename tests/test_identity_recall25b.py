@@ -90,7 +90,15 @@ REVIEWS = [
 ]
 
 
-@pytest.mark.parametrize("body,words", REVIEWS)
+# Round 35: a rating and volunteers, a group or a session, with no baby's word: reviews left on our pages
+BARE_REVIEWS = [
+    ("4 stars - friendly group, good songs, just wish it was a bit longer than an hour and a half!", "'group'"),
+    ("Group was ok but the volunteer kept calling my son 'she'. Minor but annoying. 3 stars.", "'volunteer'"),
+    ("★★★☆☆ Online sessions are fine once you're in but the Zoom link never works first time", "'sessions'"),
+]
+
+
+@pytest.mark.parametrize("body,words", REVIEWS + BARE_REVIEWS)
 def test_a_review_of_our_work_is_read_unsure(cfg, body, words):
     assert_read_unsure(profile_analyser(cfg, *PROFILE), body, "review of our work", words)
 
@@ -123,17 +131,6 @@ def test_the_review_rule_can_be_switched_off(cfg, monkeypatch):
     assert [body for body, _words in REVIEWS if an.analyse("", body) is not None] == []
 
 
-# Round 35: a rating and volunteers, a group or a session, with no baby's word: reviews left on our pages
-BARE_REVIEWS = [
-    ("4 stars - friendly group, good songs, just wish it was a bit longer than an hour and a half!", "'group'"),
-    ("Group was ok but the volunteer kept calling my son 'she'. Minor but annoying. 3 stars.", "'volunteer'"),
-    ("★★★☆☆ Online sessions are fine once you're in but the Zoom link never works first time", "'sessions'"),
-]
-
-
-@pytest.mark.parametrize("body,words", BARE_REVIEWS)
-def test_a_review_of_a_group_or_session_is_read_without_a_babys_word(cfg, body, words):
-    assert_read_unsure(profile_analyser(cfg, *PROFILE), body, "review of our work", words)
 
 
 @pytest.mark.parametrize("body", [

@@ -20,7 +20,7 @@ crisis at alert at most unless the model is sure: ``Judge.product_only``); the r
 - round 35, **"review without a baby's word"**: a rating and volunteers, a group or (new) a session are enough ("4 stars
   - friendly group, good songs"), unless the text is a shop's, a course's, a place to stay or eat's or a pet's review,
   or says "a group of 8" or "photo session" (``_NOT_OURS``). In the labelled files, rated texts with volunteers, a
-  group or a session and no baby's word were 207 true mentions and no other text; on the 147 profiled training files
+  group or a session and no baby's word were 157 true mentions and no other text; on the 147 profiled training files
   it found 46 more true mentions (2 of them crises), no other text.
 """
 
