@@ -413,7 +413,9 @@ def _elsewhere(text: str, rest_folded: str) -> bool:
 @lru_cache(maxsize=8)
 def elsewhere_for(places: tuple):
     """``_elsewhere`` with our own places blanked first (round 35): "our house in Bishop Auckland" names no place
-    abroad, and "Durham" is not another town to a charity working there (both had kept reviews of ours out)."""
+    abroad, and "Durham" is not another town to a charity working there (both had kept reviews of ours out). Every
+    short-form rule gets it (``for_judge``, ``reader``); round 33's other-town check had blanked them for its own rules
+    only."""
     ours = places_rx(places) if places else None
     if ours is None:
         return _elsewhere

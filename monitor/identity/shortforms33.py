@@ -148,6 +148,7 @@ def _network_people(text, folded, gate, elsewhere):
 def _tail(text, folded, ours, tails, places_rx, elsewhere):
     from .products import _PETS
     from .shortforms import ShortForm, other_group
+    from .shortforms29b import _town_near
     from .shortforms31 import _clean
 
     rule = "name's tail, capitalised"
@@ -162,24 +163,10 @@ def _tail(text, folded, ours, tails, places_rx, elsewhere):
         if _whole(text, a, raw):
             continue  # the whole name: the earlier rules' case
         if _JOINED_BEFORE.search(before) or _ARTICLE_BEFORE.search(before) or _POSSESSIVE_BEFORE.search(before) or \
-                _town_near(text, folded, a, b, places_rx, elsewhere) or not _clean(text, folded, a, b, places_rx):
+                _town_near(text, folded, a, b, elsewhere) or not _clean(text, folded, a, b, places_rx):
             continue
         return ShortForm(f"'{' '.join(m.group(0).split())}', our product '{raw}' without its first word", rule)
     return None
-
-
-def _town_near(text, folded, a, b, places_rx, elsewhere) -> bool:
-    """Whether another town (or a place abroad) is named in the sentence of ``text[a:b]``, outside it; our own places
-    blanked first (a place of ours may be in the list of UK towns too: "Brecon")."""
-    from .shortforms29b import _sentence
-
-    s, e = _sentence(text, a)
-    e = max(e, b)
-    t, f = text[s:a] + " " + text[b:e], folded[s:a] + " " + folded[b:e]
-    for m in reversed(list(places_rx.finditer(f)) if places_rx is not None else []):
-        gap = " " * (m.end() - m.start())
-        t, f = t[:m.start()] + gap + t[m.end():], f[:m.start()] + gap + f[m.end():]
-    return bool(elsewhere(t, f))
 
 
 def _whole(text, a, raw) -> bool:
@@ -214,7 +201,7 @@ def _end_after_the(text, folded, tails, places_rx, gate):
 
 def _baby_network(text, folded, places_rx, elsewhere):
     from .shortforms import _OTHER_NETWORK, _OUR_NAME_BEFORE, ShortForm
-    from .shortforms29b import _sentence
+    from .shortforms29b import _sentence, _town_near
 
     rule = "baby network, place in sentence"
     if rule not in RULES33 or places_rx is None or "baby network" not in folded:
@@ -224,7 +211,7 @@ def _baby_network(text, folded, places_rx, elsewhere):
         s, e = _sentence(text, a)
         here = places_rx.search(folded, s, max(e, b))
         if here is None or _OUR_NAME_BEFORE.search(folded[:a]) or _OTHER_NETWORK.search(folded[s:max(e, b)]) or \
-                _town_near(text, folded, a, b, places_rx, elsewhere):
+                _town_near(text, folded, a, b, elsewhere):
             continue
         return ShortForm(f"'{' '.join(text[a:b].split())}', with our place {here.group(0).title()}", rule)
     return None

@@ -88,14 +88,15 @@ def quoted_sold(text: str) -> bool:
 
 def local_gate(text, folded, place, places_rx, our_topic, elsewhere):
     """``gate(a, b)`` for "another town, outside the sentence": one of our places in the text, or a word of our work
-    outside [a, b) and no other town in the sentence of [a, b) (our places blanked)."""
-    from .shortforms33 import _town_near
+    outside [a, b) and no other town in the sentence of [a, b) (our own places are never another town: ``shortforms.
+    elsewhere_for``)."""
+    from .shortforms29b import _town_near
 
     def gate(a, b):
         if place is not None:
             return True
         rest = folded[:a] + " " + folded[b:]
-        return bool(our_topic.search(rest)) and not _town_near(text, folded, a, b, places_rx, elsewhere)
+        return bool(our_topic.search(rest)) and not _town_near(text, folded, a, b, elsewhere)
     return gate
 
 
@@ -127,14 +128,14 @@ def _no_products(text, folded, place, places_rx, our_topic, elsewhere):
     """"baby net work" and "New Baby, as a name": the rules that need no product of ours."""
     from .shortforms import ShortForm
     from .shortforms29b import _sentence
-    from .shortforms33 import _town_near
+    from .shortforms29b import _town_near
 
     if "baby net work" in RULES34 and places_rx is not None:
         for m in re.finditer(r"(?<![\w])baby[ \t]+net[ \t]+work(?![\w])", folded):
             a, b = m.start(), m.end()
             s, e = _sentence(text, a)
             here = places_rx.search(folded, s, max(e, b))
-            if here is not None and not _town_near(text, folded, a, b, places_rx, elsewhere):
+            if here is not None and not _town_near(text, folded, a, b, elsewhere):
                 return ShortForm(f"'{text[a:b]}', with our place {here.group(0).title()}", "baby net work")
     if "New Baby, as a name" in RULES34 and "New Baby" in text:
         return _new_baby(text, folded, place, places_rx, our_topic, elsewhere)
@@ -269,8 +270,8 @@ def _shouted(text, folded, products, places, places_rx, place, our_topic, elsewh
     from .products import _PETS
     from .shortforms import ShortForm, other_group, other_thing_after
     from .shortforms28 import _QUOTES
-    from .shortforms29b import _sentence
-    from .shortforms33 import _tails, _town_near, _whole
+    from .shortforms29b import _sentence, _town_near
+    from .shortforms33 import _tails, _whole
 
     tails = _tails(products, tuple(places or ()))
     hits = [(raw, m) for raw, _, shout, _, _ in tails for m in shout.finditer(text)]
@@ -281,7 +282,7 @@ def _shouted(text, folded, products, places, places_rx, place, our_topic, elsewh
         s, e = _sentence(text, a)
         if re.search(r"[a-z]", text[s:max(e, b)]) or _whole(text, a, raw) or text[a - 1:a] in _QUOTES or \
                 text[b:b + 1] in _QUOTES or other_thing_after(text, folded, b, places_rx) or \
-                _town_near(text, folded, a, b, places_rx, elsewhere):
+                _town_near(text, folded, a, b, elsewhere):
             continue
         rest = folded[:a] + " " + folded[b:]
         if place is not None or our_topic.search(rest):
