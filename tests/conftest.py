@@ -236,13 +236,19 @@ def assert_read_unsure(an, body: str, rule: str, words: str) -> None:
 
 def assert_place_makes_it_us(an, body: str) -> bool:
     """Round 29 (``decide.place_with``): a text read from our product or a short form is us only when one of our
-    places is written in it, and its reason names that place; with none of our places in it, it is never us."""
+    places is written in it, and its reason names that place; with none of our places in it, it is never us, but for
+    (round 36, ``products.in_full``) a product of ours named by two or more words with a word of our work in the text
+    besides, which the reason quotes."""
     import re
 
     d = an.last_identity
     ours = [p for p in an.identity.places if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", body, re.IGNORECASE)]
     if d.verdict != "us":
         return False
+    full = re.fullmatch(r"it is us: our product's own name '(\S+ [^']+)', with words of our work \('([^']+)'\)", d.reason)
+    if full is not None and not ours:
+        assert full.group(1).lower() in body.lower() and full.group(2).lower() in body.lower(), (body, d)
+        return True
     assert ours, (body, d)  # us without a place of ours in the text: never
     assert d.reason.startswith("it is us: ") and any(p.lower() in d.reason.lower() for p in ours), d.reason
     return True

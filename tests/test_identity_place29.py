@@ -44,7 +44,9 @@ def test_our_product_with_our_place_is_us_and_reaches_the_directors():
 
 
 def test_our_product_without_a_place_of_ours_stays_unsure_at_watch():
-    a, d = _analyse(COMPLAINT.format(where=""))
+    # without words of our work beside it too (round 36: with them, "it is us": test_identity_round36)
+    a, d = _analyse("Gave a nearly new car seat to the Tar Bar'l Box swap, then saw the same seat for sale on "
+                    "Marketplace a week later. Not impressed at all.")
     assert d.verdict == "unsure" and d.reason.endswith("kept at watch at most"), d
     assert a.severity == "watch", a.reasons
 
@@ -90,8 +92,10 @@ def test_a_run_stores_our_product_in_our_place_as_an_alert_and_emails_it(httpser
 
     from .conftest import NOW, rss
 
-    body = ("Gave a nearly new Cybex car seat to the Tar Bar'l Box swap{where} in January so it could go to a family who "
-            "needed it. Two weeks later the same seat was for sale on Marketplace by one of the volunteers. Disgusted, "
+    # no word of our work (a baby, a family, a volunteer...) besides the product's name: round 36 reads such a word
+    # beside our product's own name as us (test_identity_round36)
+    body = ("Gave a nearly new Cybex car seat to the Tar Bar'l Box swap{where} in January so it could go to someone who "
+            "needed it. Two weeks later the same seat was for sale on Marketplace by one of the organisers. Disgusted, "
             "where is the stuff we give actually going?")
     cfg, db_path = profiled_run(make_config, httpserver, smtp, monkeypatch, PRODUCTS, PLACES)
     for n, (where, severity, alerts) in enumerate(((" in Allendale", "alert", 1), ("", "watch", 0))):

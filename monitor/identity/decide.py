@@ -1,8 +1,8 @@
 """The decision at run time: the trained classifier (``Model``) and the ``Judge`` the analyser asks.
 
-Strong evidence first (our handle, web address, CIC), then the namesakes we know (the
-profile's, and those learned from "not about us" corrections), then the classifier's P(us):
-below ``low`` not us, from ``low`` to ``high`` unsure (us, at most watch), above it us.
+Strong evidence first (our handle, web address, CIC), then the namesakes we know (the profile's, and those learned
+from "not about us" corrections), then the classifier's P(us): below ``low`` not us, from ``low`` to ``high`` unsure
+(us, at most watch), above it us.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from pathlib import Path
 from .. import embed
 from ..languages import reads_other_language
 from ..text import fold
-from .classifier import (KNN_K, SPARSE_PARTS, Model, knn_vote, sparse, sparse_of, text_logit,  # noqa: F401 (re-exported)
-                         unsparse)
+from .classifier import KNN_K, SPARSE_PARTS, Model, knn_vote, sparse, sparse_of, text_logit, unsparse  # noqa: F401
 from .context import second_look
-from .products import for_organisation, places_regex
+from .products import for_organisation, in_full as products_in_full, places_regex
 from . import shortforms
 from .place_evidence import ours_apart, place_with, us_with_place
 from .product_learned import learned_namesake, like_marked
@@ -46,19 +45,18 @@ STRONG_NOT_US, STRONG_NOT_US_ENGLISH = 0.03, 0.1
 # Round 13: a text read as another language with P(us) from this to LOW is unsure, not dropped (the check's words are
 # English: in cross-validation 22 of the 85 true mentions lost were such texts, for 7 namesakes let in; README).
 OTHER_LANGUAGE_FLOOR = 0.01
-SHORT_TEXT_WORDS = 12  # a text this short (besides our name) is never "not us" on the model alone,
-SHORT_TEXT_FLOOR = 0.1  # ... unless its P(us) is under this and it has a body (a headline alone is always kept: the
-# model reads "New Baby Network launches new service" at 3%). Round 9: on three new writers' files the rule let in 21
-# namesakes' short posts, 11 of them under 0.1, and kept no true mention; in cross-validation it keeps 1, at 0.1+.
+SHORT_TEXT_WORDS, SHORT_TEXT_FLOOR = 12, 0.1  # a text this short (besides our name) is never "not us" on the model
+# alone, unless its P(us) is under the floor and it has a body (a headline alone is always kept: the model reads "New
+# Baby Network launches new service" at 3%). Round 9: on three new writers' files the rule let in 21 namesakes' short
+# posts, 11 of them under 0.1, and kept no true mention; in cross-validation it keeps 1, at 0.1+.
 # The sentence vector around the name (256 numbers) is also an input, strongly regularised (VECTOR_L2), and so is a
 # vote of its KNN_K nearest training texts: how much closer it is to namesakes than to us.
 VECTOR_L2 = 300.0
-# A second model reads the words and word pairs of the whole text (TF-IDF, logistic regression); P(us) is the
-# two models' log-odds mixed, TEXT_WEIGHT of it from the words (chosen by cross-validation, README "Is it us?").
+# A second model reads the words and word pairs of the whole text (TF-IDF, logistic regression); P(us) is the two
+# models' log-odds mixed, TEXT_WEIGHT of it from the words (cross-validation, README "Is it us?").
 TEXT_WEIGHT, TEXT_C = 0.5, 100.0
-# Round 16: a "not us" that names a product of ours beside the name (``Judge.product_named``) with P(us) at least this
-# is unsure instead (watch at most; a crisis at alert at most).
-PRODUCT_FLOOR = 0.0
+PRODUCT_FLOOR = 0.0  # round 16: a "not us" that names a product of ours beside the name (``Judge.product_named``)
+# with P(us) at least this is unsure instead (watch at most; a crisis at alert at most)
 LEARNED_SIMILARITY = 0.70  # a post this close to a learned namesake's sentences is that namesake,
 LEARNED_MARGIN = 0.10  # ... when it is this much closer to it than to any true mention we were trained on,
 LEARNED_SAME_WORD = 0.45  # or this close and naming it the same way ("New Baby Network Ltd")
@@ -223,14 +221,16 @@ class Judge:
         self.set_products((where[2] if len(where) > 2 else []) if where else None)
 
     def product_only(self, product: str, sents=()) -> Decision:
-        """A text (``sents``) naming our product, not us: unsure (watch at most, a crisis at alert at most); since round
-        29 us with one of our places (``place_with``), not us when like one marked "not about us" (``product_learned``)."""
+        """A text (``sents``) naming our product, not us: unsure (watch at most, a crisis at alert at most); us with our
+        place (round 29, ``place_with``) or named in full with words of our work (round 36, ``products.in_full``)."""
         if (known := learned_namesake(self, sents, product)) is not None:
             return known
-        if place := place_with(self, product, " \n".join(s for _f, s in sents)) if sents else None:
+        if place := place_with(self, product, text := " \n".join(s for _f, s in sents)) if sents else None:
             return Decision(US, 1.0, us_with_place(product, place))
         if isinstance(product, shortforms.ShortForm):  # round 20: "the baby network in Richmond", "Gurgles"
             return Decision(UNSURE, LOW, f"maybe us: {product}, not our name; {UNSURE_CAP}")
+        if sents and (why := products_in_full(product, text, self.products)):  # round 36: "Rother Rockabyes", a baby
+            return Decision(US, 1.0, why)
         return Decision(UNSURE, LOW, f"maybe us: it names our product '{product}', not our name; {UNSURE_CAP}")
 
     def _ours(self):

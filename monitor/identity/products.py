@@ -52,6 +52,9 @@ _QUOTES = frozenset("'‘’\"“”")
 _KINDS = frozenset("""bank library shop club group cafe café drawer cupboard pantry larder box bags bag hub""".split())
 _NOT_OURS_AFTER_A_KIND = frozenset("""ltd limited inc llc plc gmbh corp pty co episode episodes series season show album
 band tour""".split()) | _VENUES
+# What a show or a line of ours is, as the last word of its name: people name it without that word, written in
+# capitals or not ("listening to Polruan Pebbles" for "Polruan Pebbles Podcast", t182), when two words stay.
+_MEDIA = frozenset("""podcast pod radio show line chat newsletter bulletin blog channel""".split())
 # Words that never make a product ours after the name on their own ("the New Baby Network and ..."): small words.
 _SMALL = frozenset("""a an the and or of for in on at to by with from our your my their its new this that""".split())
 
@@ -222,6 +225,8 @@ def read_products(products, our_names=()) -> Products:
         named = [tokens]
         while len(named[-1]) > 1 and named[-1][-1].islower():  # "The Small Hours podcast": "Small Hours" names it
             named.append(named[-1][:-1])
+        if len(named[-1]) > 2 and fold(named[-1][-1]) in _MEDIA:  # round 36: "Polruan Pebbles" for "... Podcast"
+            named.append(named[-1][:-1])
         for toks in named:
             if len(toks) == 1 and toks[0].islower():
                 continue  # one word in lower case ("shop"): ours after the name only, never found alone
@@ -234,3 +239,20 @@ def read_products(products, our_names=()) -> Products:
     body = "|".join(sorted(patterns, key=len, reverse=True))
     rx_proper = re.compile("|".join(sorted(proper, key=len, reverse=True))) if proper else None
     return Products(tuple(names), frozenset(words), re.compile(body), re.compile(body, re.I), rx_proper)
+
+
+
+def in_full(product: str, text: str, listed=()) -> str | None:
+    """Why a text naming our product ``product`` (``Products.alone``: written with its capitals, no other town or
+    place abroad named) but not our name is about us, or None: round 36, a product named by two or more words ("Rother
+    Rockabyes", "Rye Harbour Hamper") in a text with words of our work besides the product's own (``listed``: the
+    products as listed; "sling" of "Snuggle Up sling library" is the product's word, not the text's): a baby, a
+    volunteer, a group, an episode... Until then such a text was unsure, held at watch (an alert) or alert (a crisis)."""
+    from .words import _OUR_TOPIC_RX
+
+    if len(_WORD.findall(product)) < 2:
+        return None
+    own = {w for name in listed if fold(product) in fold(name) for w in _WORD.findall(fold(name))}
+    rest = " ".join(w for w in _WORD.findall(fold(text).replace(fold(product), " ")) if w not in own)
+    work = _OUR_TOPIC_RX.search(rest)
+    return f"it is us: our product's own name '{product}', with words of our work ('{work.group(0)}')" if work else None
