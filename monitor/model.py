@@ -183,10 +183,10 @@ class Model:
     def examples(self) -> list:
         """[[id, file, severity, families, text]]: in judge.json (older artefacts, and a fold's model) or in
         judge.npz as the JSON's UTF-8 bytes, xz-compressed since round 14 (``examples_xz``: 0.29 MB against
-        0.40), deflated before it (``examples``)."""
+        0.40), deflated before it (``examples``); as columns since round 36 (``model_rows.pack_examples``)."""
         if self._examples is None:
             meta, arrays = self._meta, self._arrays
-            self._examples = meta["examples"] if isinstance(meta.get("examples"), list) else (
+            self._examples = meta["examples"] if isinstance(meta.get("examples"), list) else model_rows.unpack_examples(
                 json.loads(_unxz(embed.member(arrays["examples_xz"])).decode("utf-8")) if "examples_xz" in arrays else
                 json.loads(embed.member(arrays["examples"]).tobytes().decode("utf-8")) if "examples" in arrays else [])
         return self._examples

@@ -141,3 +141,23 @@ def unpack_bank(np, arrays):
     if "bank_scale" not in arrays:
         return arrays["bank"].astype(np.float32) / np.float32(127)
     return arrays["bank"].astype(np.float32) / arrays["bank_scale"][0] + arrays["bank_mean"]
+
+
+def pack_examples(examples) -> dict:
+    """The explaining examples ``[[id, file, severity, families, text]]`` as columns, each file named once (round 36:
+    xz finds more alike in a column of texts than in rows that mix ids, files and texts: 0.767 -> 0.679 MB on
+    25,713 examples, the same examples read back)."""
+    files = sorted({ex[1] for ex in examples})
+    at = {f: i for i, f in enumerate(files)}
+    return {"files": files, "id": [ex[0] for ex in examples], "file": [at[ex[1]] for ex in examples],
+            "severity": [ex[2] for ex in examples], "families": [ex[3] for ex in examples],
+            "text": [ex[4] for ex in examples]}
+
+
+def unpack_examples(stored) -> list:
+    """:func:`pack_examples`'s columns back as rows; rows as they are (judge.npz until round 35)."""
+    if not isinstance(stored, dict):
+        return stored
+    files = stored["files"]
+    return [[i, files[f], s, list(fam), t] for i, f, s, fam, t in
+            zip(stored["id"], stored["file"], stored["severity"], stored["families"], stored["text"])]

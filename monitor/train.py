@@ -221,7 +221,8 @@ def write(out: Path, fitted: Fitted, feat: Features, items: list[Item], y, thres
     # Since round 32 the bank's codes are base-3 digits, Huffman-coded (``model_rows.pack_bank``): 1.38 -> 1.11 MB,
     # the same numbers; the bank is read only when a grade needs explaining.
     codes, scales = M.quantise(np, fitted.w_sparse)
-    examples_json = json.dumps(examples, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    examples_json = json.dumps(M.model_rows.pack_examples(examples), ensure_ascii=False,
+                               separators=(",", ":")).encode("utf-8")
     stored = dict(w_sparse_scale=scales, b_sparse=fitted.b_sparse, w_dense=fitted.w_dense.astype(np.float32),
                   b_dense=fitted.b_dense, dense_mean=fitted.dense_mean, dense_scale=fitted.dense_scale,
                   examples_xz=np.frombuffer(lzma.compress(examples_json, preset=9 | lzma.PRESET_EXTREME), dtype=np.uint8))

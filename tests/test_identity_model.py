@@ -53,7 +53,7 @@ def test_training_reproduces_the_committed_model(cfg, tmp_path):
         assert a[k].tobytes() == b[k].tobytes(), k
     assert list(a["us_after"]) == list(b["us_after"]) and str(a["meta"]) == str(b["meta"])
     assert meta["false"] >= 200 and meta["true"] >= 500
-    assert identity.MODEL_PATH.stat().st_size < 2_050_000  # all models together: < 5 MB (test_model); 1.7 MB until
+    assert identity.MODEL_PATH.stat().st_size < 2_150_000  # all models together: < 5 MB (test_model); 1.7 MB until
     # round 9 (t30, t31 and t33 took it to 1.76 MB); 2.33 MB with round 11's t43, t45, t46, t48, t49 (bound 2.4 MB then);
     # round 12 stores the vote's references at x 15 instead of x 63 (1.6 MB with t51, t52); round 14's t63-t66 took it
     # to 1.97 MB (bound 2.0 MB): the references grow with every file (1.1 MB of it); round 15 stores them at x 10 and the
@@ -80,7 +80,10 @@ def test_training_reproduces_the_committed_model(cfg, tmp_path):
     # it to 1.945 MB while the judgement model's explanation bank, coded as base-3 digits, went 2.83 -> 2.60 MB (all
     # models 4.55 MB): the bound 2.05 MB (about five more rounds of files). Round 33's start (t168-t171: 171 files) took
     # it to 1.979 MB (all models 4.63 MB): about two more rounds of files under this bound; round 34's (175 files) to
-    # 2.010 MB; round 35's (t176-t179: 179 files) to 2.049 MB (1 KB under; all models 4.78 MB): the next files cross it
+    # 2.010 MB; round 35's (t176-t179: 179 files) to 2.049 MB (1 KB under; all models 4.78 MB): the next files cross it.
+    # Round 36 stores the judgement model's explaining examples as columns (judge.npz 2.73 -> 2.68 MB with four more
+    # files): its start (t180-t183: 183 files) took this file to 2.087 MB, all models 4.77 MB: the bound 2.15 MB (about
+    # two more rounds of files; then the models must store fewer explaining examples or fewer references)
 
 
 def test_texts_weighted_by_writer_and_side_share_one_weight_per_file_and_class():

@@ -113,6 +113,24 @@ def test_the_example_bank_is_kept_small_and_only_explains():
         assert (a.level, a.proposed, a.at_least, a.families) == (b.level, b.proposed, b.at_least, b.families)
 
 
+def test_the_examples_are_stored_as_columns_and_read_back_as_rows():
+    """Since round 36 judge.npz keeps the explaining examples' JSON as columns, each file named once
+    (``model_rows.pack_examples``): they read back as the same rows, and an older artefact's rows still read."""
+    import lzma
+
+    from monitor import embed, model_rows
+
+    stored = json.loads(lzma.decompress(embed.read_npz(model.MODEL_DIR / "judge.npz")["examples_xz"].tobytes()))
+    assert set(stored) == {"files", "id", "file", "severity", "families", "text"}
+    assert len(stored["files"]) == len(set(stored["files"])) < len(stored["id"])
+    rows = model.load().examples
+    assert model_rows.unpack_examples(model_rows.pack_examples(rows)) == rows
+    assert model_rows.unpack_examples(rows) is rows  # rows (judge.npz until round 35) as they are
+    first = rows[0]
+    assert [stored["id"][0], stored["files"][stored["file"][0]], stored["severity"][0], stored["families"][0],
+            stored["text"][0]] == first
+
+
 def test_the_bank_and_the_examples_are_read_only_when_a_grade_needs_explaining():
     """Loading the model leaves the example bank and the examples' texts unread (``embed.read_npz``'s ``later``):
     a text the model grades info without a family never reads them; the first grade to explain does."""

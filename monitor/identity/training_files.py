@@ -198,4 +198,9 @@ TRAINING_FILES = (
     # lead read their missed true mentions first (training/README.md)
     "training/t176_merse.jsonl", "training/t177_irthing.jsonl", "training/t178_wreake.jsonl",
     "training/t179_idle.jsonl",
+    # round 36's start: written on 29 Nov 2026 (session of 18:17 UTC) while round 35's lead worked, scored by round
+    # 35's final code, by round 36's starting code and by its product rules; the lead read their missed true mentions
+    # first (training/README.md)
+    "training/t180_rother.jsonl", "training/t181_wyre.jsonl", "training/t182_fowey.jsonl",
+    "training/t183_lochaber.jsonl",
 )
