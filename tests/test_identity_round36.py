@@ -105,3 +105,29 @@ def test_a_run_emails_a_complaint_naming_our_product_by_its_own_name(httpserver,
                 in row["reasons"]
         else:
             assert "kept at watch at most" in row["reasons"], row["reasons"]
+
+
+WIGHT = (["Totland", "Shalfleet", "Brighstone", "Freshwater"], ["Needles Nippers"], "West Wight")
+
+
+@pytest.mark.parametrize("body,said", [
+    ("PLEASE SHARE. My 2 year old walked out of the fire door at the Totland sling session this morning while the "
+     "volunteers were busy. A dog walker found her on the road.", "'Totland sling session', one of our places"),
+    ("Shalfleet hall was baltic again this morning. Lovely group but please put the heating on before 10, the babies "
+     "were lying there in coats.", "'Shalfleet hall', one of our places, with words of our work"),
+    ("Stood outside the hall in Brighstone for 40 minutes in the rain with a newborn. Nobody came, no post, no text.",
+     "'the hall in Brighstone', one of our places, with words of our work"),
+])
+def test_our_place_beside_a_sling_session_or_a_hall_with_a_babys_words_is_us(body, said):
+    a, d = analyse_in(WIGHT, body)
+    assert a is not None and d.verdict == "us" and d.reason == f"it is us: {said}", (d, a and a.reasons)
+
+
+@pytest.mark.parametrize("body", [
+    "Wedding at Shalfleet hall was lovely, the bride's mum cried.",  # a mum's word, not a baby's
+    "Shalfleet village hall quiz night raised £400 for the roof.",
+    "Baby sensory at Shalfleet hall, then the babies' swim in Newport.",  # another town
+])
+def test_a_hall_in_our_place_without_a_babys_words_or_beside_another_town_is_not_us(body):
+    a, d = analyse_in(WIGHT, body)
+    assert a is None, (d, a and a.reasons)

@@ -43,7 +43,7 @@ from .shortforms import (_DAYS, _NOT_OURS_AFTER, _OTHER_GROUP, _OTHER_NETWORK, _
 from .shortforms25 import ours_after
 
 RULES24 = {"the baby network alone", "baby network role", "baby network bracket", "product without place",
-           "product with our work", "place beside our work", "product word alone"}
+           "product with our work", "place beside our work", "product word alone", "hall"}
 
 # "the baby network" / "their baby network" in lower case (a capitalised "Baby Network" is someone's name), not "... of"
 # ("the baby network of cousins"), not closed by a quote right after ("'the baby network'": a phrase being discussed)
@@ -158,18 +158,25 @@ def _product_word_alone(text: str, folded: str, shorts: dict, our_topic, elsewhe
 
 
 # what we run, right after one of our places ("Knebworth session cancelled today", "Golspie café moved to 2pm??") or
-# before "in / at <our place>" ("the swap at Tullibody", "the sling lady at Portknockie", "the one in Sandend")
-_OUR_THING = r"(?:sessions?|swap|swap[ \t]+shop|sling[ \t]+(?:library|thing|lady|ladies|fitting)|volunteers?|groups?|caf[eé]|baby[ \t]+caf[eé])"
+# before "in / at <our place>" ("the swap at Tullibody", "the sling lady at Portknockie", "the one in Sandend"); round
+# 36: "the Camber sling session" (t180)
+_OUR_THING = r"(?:sessions?|swap|swap[ \t]+shop|sling[ \t]+(?:library|thing|lady|ladies|fittings?|sessions?|clinics?|meets?|hire)|volunteers?|groups?|caf[eé]|baby[ \t]+caf[eé])"
 _THING_AFTER = re.compile(r"[ \t]+(?:for[ \t]+the[ \t]+)?" + _OUR_THING + r"(?![\w])")  # round 25: "at Ardentinny for the group"
 # (a day or "new", "baby", "weekly"... may come between: "The Saturday one in Woodbridge"; not "the lifeboat volunteers
 # at Amble", someone else's)
+_HALL = r"(?:(?:village|church|community|memorial|parish|scout|methodist|town)[ \t]+)?hall"  # round 36: where we meet
+_BABY_WORK = re.compile(r"(?<![\w])(?:bab(?:y|ies|a)|newborns?|bairns?|prams?|buggy|buggies|nappy|nappies|feed\w*|"
+                        r"breastfe\w*|slings?|toddlers?|(?:weeks?|months?) old|volunteers?|groups?|sessions?)(?![\w])")
+_HALL_AFTER = re.compile(r"[ \t]+" + _HALL + r"(?![\w])")
+_HALL_BEFORE = re.compile(r"(?<![\w])(?:the|that|our)[ \t]+" + _HALL + r"[ \t]+(?:in|at)[ \t]+$")
 _THING_BEFORE = re.compile(r"(?<![\w])(?:the|that|our|their)[ \t]+(?:(?:" + _DAYS + r"|new|baby|babby|local|weekly|monthly|"
                            r"little|morning|afternoon|evening)[ \t]+)?(?:" + _OUR_THING[3:-1] + r"|one)[ \t]+(?:in|at)[ \t]+$")
 
 
 def _place_beside_our_work(text: str, folded: str, places_rx, elsewhere) -> str | None:
     """One of our places right beside something we run, with nothing else of ours needed, in a text that names no other
-    town and no other group in capitals."""
+    town and no other group in capitals; round 36: or beside a hall ("Shalfleet hall was baltic again", "stood outside
+    the hall in Helmsdale with a newborn"), with a word of a baby's or our groups' elsewhere in the text."""
     from .shortforms import _SENTENCE
 
     if _OTHER_GROUP.search(text):
@@ -177,13 +184,20 @@ def _place_beside_our_work(text: str, folded: str, places_rx, elsewhere) -> str 
     for s in _SENTENCE.finditer(folded):
         for pm in places_rx.finditer(s.group(0)):
             a, b = s.start() + pm.start(), s.start() + pm.end()
-            g = _THING_AFTER.match(folded, b)
-            h = None if g else _THING_BEFORE.search(folded[:a])
-            if g is None and h is None:
-                continue
-            lo, hi = (a, g.end()) if g else (h.start(), b)
-            if not elsewhere(text, folded[:lo] + " " + folded[hi:]):
-                return ShortForm(f"'{' '.join(text[lo:hi].split())}', one of our places", "place beside our work")
+            for after, before, hall in ((_THING_AFTER, _THING_BEFORE, False), (_HALL_AFTER, _HALL_BEFORE, True)):
+                if hall and "hall" not in RULES24:
+                    break
+                g = after.match(folded, b)
+                h = None if g else before.search(folded[:a])
+                if g is None and h is None:
+                    continue
+                lo, hi = (a, g.end()) if g else (h.start(), b)
+                rest = folded[:lo] + " " + folded[hi:]
+                if hall and not _BABY_WORK.search(rest):  # a baby's words, not only a mum's (a wedding's)
+                    continue
+                if not elsewhere(text, rest):
+                    return ShortForm(f"'{' '.join(text[lo:hi].split())}', one of our places" + (
+                        ", with words of our work" if hall else ""), "place beside our work")
     return None
 
 
