@@ -245,7 +245,7 @@ def assert_place_makes_it_us(an, body: str) -> bool:
     ours = [p for p in an.identity.places if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", body, re.IGNORECASE)]
     if d.verdict != "us":
         return False
-    full = re.fullmatch(r"it is us: our product's own name '(\S+ [^']+)', with words of our work \('([^']+)'\)", d.reason)
+    full = re.fullmatch(r"it is us: our product '(\S+ [^']+)' by its own name, with words of our work \('([^']+)'\)", d.reason)
     if full is not None and not ours:
         assert full.group(1).lower() in body.lower() and full.group(2).lower() in body.lower(), (body, d)
         return True

@@ -83,15 +83,32 @@ def profiled_run(make_config, httpserver, smtp, monkeypatch, products, places):
                        channels={"email": smtp.url()}, routes={"crisis": ["email"], "alert": ["email"]})
 
 
-def test_a_run_stores_our_product_in_our_place_as_an_alert_and_emails_it(httpserver, make_config, smtp, monkeypatch):
-    """End to end (a real feed over loopback, a real SQLite file, the committed models): the complaint about our swap
-    shop in our own village is stored as ours and emailed to the directors (a real SMTP server, real apprise); the
-    same post without the village waits at watch, unsure, and sends nothing."""
+def one_post_run(cfg, db_path, httpserver, smtp, n: int, title: str, body: str, severity: str, alerts: int):
+    """The stored row of one post served as the feed's only entry and read by a run ``n`` hours after NOW: stored at
+    ``severity``, with ``alerts`` new alerts and as many emails (0 or 1)."""
     from monitor import store
     from monitor.pipeline import run_cycle
 
     from .conftest import NOW, rss
 
+    post = {"title": title, "link": f"https://forum.example.org/t/{n}", "description": body}
+    httpserver.clear()
+    httpserver.expect_request("/f").respond_with_data(rss(post), content_type="application/rss+xml")
+    db = store.open_db(db_path)
+    before, mails = db.execute("select count(*) from alerts").fetchone()[0], len(smtp.messages)
+    (mid,) = run_cycle(cfg, db_path, now=NOW + timedelta(hours=n)).new_mention_ids
+    db = store.open_db(db_path)
+    row = next(db.query("select * from mentions where id = ?", [mid]))
+    assert row["severity"] == severity, row["reasons"]
+    assert db.execute("select count(*) from alerts").fetchone()[0] - before == alerts
+    assert len(smtp.messages) - mails == alerts
+    return row
+
+
+def test_a_run_stores_our_product_in_our_place_as_an_alert_and_emails_it(httpserver, make_config, smtp, monkeypatch):
+    """End to end (a real feed over loopback, a real SQLite file, the committed models): the complaint about our swap
+    shop in our own village is stored as ours and emailed to the directors (a real SMTP server, real apprise); the
+    same post without the village waits at watch, unsure, and sends nothing."""
     # no word of our work (a baby, a family, a volunteer...) besides the product's name: round 36 reads such a word
     # beside our product's own name as us (test_identity_round36)
     body = ("Gave a nearly new Cybex car seat to the Tar Bar'l Box swap{where} in January so it could go to someone who "
@@ -99,18 +116,8 @@ def test_a_run_stores_our_product_in_our_place_as_an_alert_and_emails_it(httpser
             "where is the stuff we give actually going?")
     cfg, db_path = profiled_run(make_config, httpserver, smtp, monkeypatch, PRODUCTS, PLACES)
     for n, (where, severity, alerts) in enumerate(((" in Allendale", "alert", 1), ("", "watch", 0))):
-        post = {"title": "Donated, then saw it for sale", "link": f"https://forum.example.org/t/{n}",
-                "description": body.format(where=where)}
-        httpserver.clear()
-        httpserver.expect_request("/f").respond_with_data(rss(post), content_type="application/rss+xml")
-        db = store.open_db(db_path)
-        before, mails = db.execute("select count(*) from alerts").fetchone()[0], len(smtp.messages)
-        (mid,) = run_cycle(cfg, db_path, now=NOW + timedelta(hours=n)).new_mention_ids
-        db = store.open_db(db_path)
-        row = next(db.query("select * from mentions where id = ?", [mid]))
-        assert row["severity"] == severity, row["reasons"]
-        assert db.execute("select count(*) from alerts").fetchone()[0] - before == alerts
-        assert len(smtp.messages) - mails == alerts
+        row = one_post_run(cfg, db_path, httpserver, smtp, n, "Donated, then saw it for sale", body.format(where=where),
+                           severity, alerts)
         if alerts:
             assert "Tar Bar'l Box" in smtp.messages[-1].get_body(preferencelist=("plain", "html")).get_content()
         said = ("it is us: our product 'Tar Bar'l Box' and our place Allendale in the text" if where

@@ -195,8 +195,8 @@ def test_a_text_naming_our_product_but_not_us_is_kept_unsure(cfg):
     assert a.reasons[0] == "mentions our product: Pram Exchange (not our name)" and a.matched_terms == ["Pram Exchange"]
     assert an.last_identity.reason == "it is us: our product 'Pram Exchange' and our place Oban in the text"
     a = an.analyse("", PRAM.replace("Pram Exchange, Oban / ", ""))  # without the place: a word of our work (round 36)
-    assert a is not None and an.last_identity.reason == ("it is us: our product's own name 'Pram Exchange', with "
-                                                         "words of our work ('cot')")
+    assert a is not None and an.last_identity.reason == ("it is us: our product 'Pram Exchange' by its own name, "
+                                                         "with words of our work ('cot')")
     a = an.analyse("", "★ Bought a lamp at the Pram Exchange last month. Two of the screws are loose")  # neither: unsure
     assert a is not None and an.last_identity.verdict == "unsure"
     assert "maybe us: it names our product 'Pram Exchange', not our name" in a.reasons[1]
@@ -326,6 +326,6 @@ def test_round_19_products_written_in_capitals_before_a_describing_word_or_a_fea
     assert (a is not None) == ours, body
     if ours:  # found, and the product rule still decides: unsure, at watch at most, or (round 36) us by its own name
         d = an.last_identity  # with a word of our work ("babies")
-        assert (d.verdict == "unsure" or d.reason.startswith("it is us: our product's own name")), (body, d)
+        assert d.verdict == "unsure" or " by its own name, with words of our work" in d.reason, (body, d)
         assert a.reasons[0].startswith("mentions our product"), body
         assert a.severity in ("info", "watch", "alert")

@@ -66,7 +66,7 @@ def test_a_shouted_word_after_our_product_does_not_make_it_another_name():
     for body in ("One of the volunteers at Lakeside Littlies SHOUTED at my 3 year old in front of everyone.",
                  "Cerney Carriers MELTDOWN 🫠 every single one of the 30 slings is out on loan!"):
         assert an.analyse("", body) is not None, body  # us by its own name and a word of our work (round 36)
-        assert an.last_identity.reason.startswith("it is us: our product's own name"), an.last_identity
+        assert " by its own name, with words of our work" in an.last_identity.reason, an.last_identity
     for body in ("Cerney Carriers LTD has gone into administration, owing suppliers thousands.",
                  "Cerney Carriers CAFE in Swindon: cold coffee, rude staff.",
                  "Cerney Carriers CIC runs the minibus to the hospital."):

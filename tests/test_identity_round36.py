@@ -12,13 +12,11 @@ runs end to end (a loopback feed, a real SQLite file, a real SMTP server driven 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from monitor.identity.products import read_products
 
-from .test_identity_place29 import analyse_in, profiled_run
+from .test_identity_place29 import analyse_in, one_post_run, profiled_run
 
 FOWEY = (["Fowey", "Lostwithiel", "Polruan", "Par"], ["Fowey Ferry Friends", "the Lostwithiel Layette",
                                                       "Polruan Pebbles Podcast"], "the Fowey estuary")
@@ -42,7 +40,7 @@ def test_a_show_of_ours_is_named_without_the_word_that_says_what_it_is():
 ])
 def test_our_products_own_name_with_a_word_of_our_work_is_us_and_reaches_alert(body, word):
     a, d = analyse_in(ROTHER, body)
-    assert d.verdict == "us" and d.reason.startswith("it is us: our product's own name"), d
+    assert d.verdict == "us" and d.reason.startswith("it is us: our product '") and " by its own name" in d.reason, d
     assert d.reason.endswith(f"with words of our work ('{word}')"), d
     assert a.severity == "alert" and not any("at most" in r for r in a.reasons), a.reasons
 
@@ -50,7 +48,7 @@ def test_our_products_own_name_with_a_word_of_our_work_is_us_and_reaches_alert(b
 def test_the_podcast_without_its_word_with_an_episode_is_us():
     a, d = analyse_in(FOWEY, "Just listened to the Polruan Pebbles listener-questions episode and they read out my "
                              "message word for word, with my full name. I sent it privately. Mortified.")
-    assert d.reason == "it is us: our product's own name 'Polruan Pebbles', with words of our work ('listened')", d
+    assert d.reason == "it is us: our product 'Polruan Pebbles' by its own name, with words of our work ('listened')", d
     assert a.severity == "alert", a.reasons
 
 
@@ -77,31 +75,16 @@ def test_a_namesake_product_beside_another_town_stays_out():
 def test_a_run_emails_a_complaint_naming_our_product_by_its_own_name(httpserver, make_config, smtp, monkeypatch):
     """End to end: the hamper complaint (our product's own name, a volunteer) is stored as ours at alert and emailed;
     the same post without any word of our work waits at watch, unsure, and sends nothing."""
-    from monitor import store
-    from monitor.pipeline import run_cycle
-
-    from .conftest import NOW, rss
-
     cfg, db_path = profiled_run(make_config, httpserver, smtp, monkeypatch, ROTHER[1], ROTHER[0])
     posts = (("Registered for the Rye Harbour Hamper at 36 weeks and was told a volunteer would drop it round. Nine "
               "weeks on, nothing, and nobody answers. Disgusted.", "alert", 1),
              ("Ordered the Rye Harbour Hamper in March. Nine weeks on, nothing, and nobody answers. Disgusted.",
               "watch", 0))
     for n, (body, severity, alerts) in enumerate(posts):
-        post = {"title": "Never came", "link": f"https://forum.example.org/t/{n}", "description": body}
-        httpserver.clear()
-        httpserver.expect_request("/f").respond_with_data(rss(post), content_type="application/rss+xml")
-        db = store.open_db(db_path)
-        before, mails = db.execute("select count(*) from alerts").fetchone()[0], len(smtp.messages)
-        (mid,) = run_cycle(cfg, db_path, now=NOW + timedelta(hours=n)).new_mention_ids
-        db = store.open_db(db_path)
-        row = next(db.query("select * from mentions where id = ?", [mid]))
-        assert row["severity"] == severity, row["reasons"]
-        assert db.execute("select count(*) from alerts").fetchone()[0] - before == alerts
-        assert len(smtp.messages) - mails == alerts
+        row = one_post_run(cfg, db_path, httpserver, smtp, n, "Never came", body, severity, alerts)
         if alerts:
             assert "Rye Harbour Hamper" in smtp.messages[-1].get_body(preferencelist=("plain", "html")).get_content()
-            assert "it is us: our product's own name 'Rye Harbour Hamper', with words of our work ('volunteer')" \
+            assert "it is us: our product 'Rye Harbour Hamper' by its own name, with words of our work ('volunteer')" \
                 in row["reasons"]
         else:
             assert "kept at watch at most" in row["reasons"], row["reasons"]
@@ -131,3 +114,16 @@ def test_our_place_beside_a_sling_session_or_a_hall_with_a_babys_words_is_us(bod
 def test_a_hall_in_our_place_without_a_babys_words_or_beside_another_town_is_not_us(body):
     a, d = analyse_in(WIGHT, body)
     assert a is None, (d, a and a.reasons)
+
+
+def test_the_hall_is_asked_last_and_switches_off_alone(monkeypatch):
+    from monitor.identity import shortforms24
+
+    body = "Shalfleet hall was baltic again this morning, the babies were lying there in coats."
+    assert analyse_in(WIGHT, body)[0] is not None
+    monkeypatch.setattr(shortforms24, "RULES24", shortforms24.RULES24 - {"hall"})
+    assert analyse_in(WIGHT, body)[0] is None
+    monkeypatch.undo()
+    # another short form read first keeps its own reason ("the Brighstone sling lady" beside the hall)
+    a, d = analyse_in(WIGHT, "The Brighstone sling lady at the village hall was so patient with my newborn.")
+    assert d.reason == "it is us: 'Brighstone sling lady', one of our places", d

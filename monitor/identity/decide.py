@@ -222,7 +222,7 @@ class Judge:
 
     def product_only(self, product: str, sents=()) -> Decision:
         """A text (``sents``) naming our product, not us: unsure (watch at most, a crisis at alert at most); us with our
-        place (round 29, ``place_with``) or named in full with words of our work (round 36, ``products.in_full``)."""
+        place (round 29, ``place_with``) or by its own name with a word of our work (round 36, ``products.in_full``)."""
         if (known := learned_namesake(self, sents, product)) is not None:
             return known
         if place := place_with(self, product, text := " \n".join(s for _f, s in sents)) if sents else None:

@@ -241,7 +241,6 @@ def read_products(products, our_names=()) -> Products:
     return Products(tuple(names), frozenset(words), re.compile(body), re.compile(body, re.I), rx_proper)
 
 
-
 def in_full(product: str, text: str, listed=()) -> str | None:
     """Why a text naming our product ``product`` (``Products.alone``: written with its capitals, no other town or
     place abroad named) but not our name is about us, or None: round 36, a product named by two or more words ("Rother
@@ -255,4 +254,4 @@ def in_full(product: str, text: str, listed=()) -> str | None:
     own = {w for name in listed if fold(product) in fold(name) for w in _WORD.findall(fold(name))}
     rest = " ".join(w for w in _WORD.findall(fold(text).replace(fold(product), " ")) if w not in own)
     work = _OUR_TOPIC_RX.search(rest)
-    return f"it is us: our product's own name '{product}', with words of our work ('{work.group(0)}')" if work else None
+    return f"it is us: our product '{product}' by its own name, with words of our work ('{work.group(0)}')" if work else None

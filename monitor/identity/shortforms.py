@@ -190,6 +190,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     from .shortforms32 import _round32
     from .shortforms33 import _round33
     from .shortforms34 import _round34
+    from .shortforms24 import place_beside_a_hall
 
     products = getattr(shorts, "products", ())
     return _round21(text, folded, place, places_rx, products, our_topic, elsewhere) or \
@@ -204,7 +205,8 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
         _round31(text, folded, products, getattr(shorts, "places", ()), places_rx, gate, elsewhere) or \
         _round32(text, folded, products, places_rx, gate) or \
         _round33(text, folded, products, getattr(shorts, "places", ()), places_rx, gate, elsewhere) or \
-        _round34(text, folded, shorts, getattr(shorts, "places", ()), places_rx, place, our_topic, gate, elsewhere)
+        _round34(text, folded, shorts, getattr(shorts, "places", ()), places_rx, place, our_topic, gate, elsewhere) or \
+        place_beside_a_hall(text, folded, places_rx, elsewhere)
 
 
 def product_word(text: str, folded: str, shorts: dict, places_rx, our_topic, gate) -> str | None:

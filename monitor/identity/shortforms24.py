@@ -173,32 +173,40 @@ _THING_BEFORE = re.compile(r"(?<![\w])(?:the|that|our|their)[ \t]+(?:(?:" + _DAY
                            r"little|morning|afternoon|evening)[ \t]+)?(?:" + _OUR_THING[3:-1] + r"|one)[ \t]+(?:in|at)[ \t]+$")
 
 
-def _place_beside_our_work(text: str, folded: str, places_rx, elsewhere) -> str | None:
+def _place_beside_our_work(text: str, folded: str, places_rx, elsewhere, hall: bool = False) -> str | None:
     """One of our places right beside something we run, with nothing else of ours needed, in a text that names no other
-    town and no other group in capitals; round 36: or beside a hall ("Shalfleet hall was baltic again", "stood outside
-    the hall in Helmsdale with a newborn"), with a word of a baby's or our groups' elsewhere in the text."""
+    town and no other group in capitals; ``hall`` (round 36, ``place_beside_a_hall``): beside a hall instead ("Shalfleet
+    hall was baltic again", "stood outside the hall in Helmsdale with a newborn"), with a word of a baby's or our
+    groups' elsewhere in the text."""
     from .shortforms import _SENTENCE
 
     if _OTHER_GROUP.search(text):
         return None
+    after, before = (_HALL_AFTER, _HALL_BEFORE) if hall else (_THING_AFTER, _THING_BEFORE)
     for s in _SENTENCE.finditer(folded):
         for pm in places_rx.finditer(s.group(0)):
             a, b = s.start() + pm.start(), s.start() + pm.end()
-            for after, before, hall in ((_THING_AFTER, _THING_BEFORE, False), (_HALL_AFTER, _HALL_BEFORE, True)):
-                if hall and "hall" not in RULES24:
-                    break
-                g = after.match(folded, b)
-                h = None if g else before.search(folded[:a])
-                if g is None and h is None:
-                    continue
-                lo, hi = (a, g.end()) if g else (h.start(), b)
-                rest = folded[:lo] + " " + folded[hi:]
-                if hall and not _BABY_WORK.search(rest):  # a baby's words, not only a mum's (a wedding's)
-                    continue
-                if not elsewhere(text, rest):
-                    return ShortForm(f"'{' '.join(text[lo:hi].split())}', one of our places" + (
-                        ", with words of our work" if hall else ""), "place beside our work")
+            g = after.match(folded, b)
+            h = None if g else before.search(folded[:a])
+            if g is None and h is None:
+                continue
+            lo, hi = (a, g.end()) if g else (h.start(), b)
+            rest = folded[:lo] + " " + folded[hi:]
+            if hall and not _BABY_WORK.search(rest):  # a baby's words, not only a mum's (a wedding's)
+                continue
+            if not elsewhere(text, rest):
+                return ShortForm(f"'{' '.join(text[lo:hi].split())}', one of our places" + (
+                    ", with words of our work" if hall else ""), "place beside a hall" if hall else "place beside our work")
     return None
+
+
+def place_beside_a_hall(text: str, folded: str, places_rx, elsewhere) -> str | None:
+    """Round 36: one of our places beside a hall, with a baby's word in the text; asked after every other short form
+    (a hall is only where we may meet: "New Baby at the Darwen hall" is round 34's "New Baby", "Eyam hall on baby café
+    mornings" round 25's "baby café" with our place)."""
+    if "hall" not in RULES24 or places_rx is None or len(text) != len(folded) or "hall" not in folded:
+        return None
+    return _place_beside_our_work(text, folded, places_rx, elsewhere, hall=True)
 
 
 def _product_with_our_work(text: str, folded: str, places_rx, products, our_topic, elsewhere) -> str | None:
