@@ -127,37 +127,3 @@ def test_the_hall_is_asked_last_and_switches_off_alone(monkeypatch):
     # another short form read first keeps its own reason ("the Brighstone sling lady" beside the hall)
     a, d = analyse_in(WIGHT, "The Brighstone sling lady at the village hall was so patient with my newborn.")
     assert d.reason == "it is us: 'Brighstone sling lady', one of our places", d
-
-
-SHEPPEY = (["Sheerness", "Minster", "Eastchurch", "Leysdown"], ["Sheppey Shrimps", "the Minster Milk Line"],
-           "the Isle of Sheppey")
-
-
-def test_an_everyday_last_word_of_our_product_said_as_the_groups_name_is_read_unsure():
-    body = ("At Shrimps this morning one of the older volunteers smacked a little boy's hand really hard and dragged "
-            "him to the corner by the wrist. His mum was in the loo. Nobody said anything.")
-    a, d = analyse_in(SHEPPEY, body, alert=0.95)
-    assert a is not None and d.verdict == "unsure", (d, a and a.reasons)
-    assert d.reason.startswith("maybe us: 'Shrimps', short for our product 'Sheppey Shrimps', with a baby's word"), d
-    assert a.severity == "watch" and "kept at watch at most" in d.reason, a.reasons  # unsure: a crisis at alert
-
-
-@pytest.mark.parametrize("body", [
-    "Shrimps Seafood Bar in Whitstable: the baby menu was lovely.",  # another thing's name after it
-    "We had King Shrimps at the market, my baby loved the boat.",  # another capitalised word before it
-    "'Shrimps' is the best song for a baby's bedtime.",  # a title in quotes
-    "Shrimps for tea again, nothing else in the fridge.",  # no baby's word
-    "At Shrimps this morning the volunteers in Margate were lovely with the babies.",  # another town
-])
-def test_an_everyday_product_word_beside_another_name_a_quote_no_babys_word_or_another_town_is_not_read(body):
-    a, d = analyse_in(SHEPPEY, body)
-    assert a is None, (body, d, a and a.reasons)
-
-
-def test_the_everyday_product_word_switches_off_alone(monkeypatch):
-    from monitor.identity import shortforms36
-
-    body = "Shrimps was packed this morning, 30 babies and a very loud parachute."
-    assert analyse_in(SHEPPEY, body)[0] is not None
-    monkeypatch.setattr(shortforms36, "RULES36", set())
-    assert analyse_in(SHEPPEY, body)[0] is None

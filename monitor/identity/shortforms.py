@@ -191,7 +191,6 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     from .shortforms33 import _round33
     from .shortforms34 import _round34
     from .shortforms24 import place_beside_a_hall
-    from .shortforms36 import everyday_product_word
 
     products = getattr(shorts, "products", ())
     return _round21(text, folded, place, places_rx, products, our_topic, elsewhere) or \
@@ -207,7 +206,6 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
         _round32(text, folded, products, places_rx, gate) or \
         _round33(text, folded, products, getattr(shorts, "places", ()), places_rx, gate, elsewhere) or \
         _round34(text, folded, shorts, getattr(shorts, "places", ()), places_rx, place, our_topic, gate, elsewhere) or \
-        everyday_product_word(text, folded, products, getattr(shorts, "places", ()), our_topic, elsewhere) or \
         place_beside_a_hall(text, folded, places_rx, elsewhere)
 
 
