@@ -225,11 +225,11 @@ class Judge:
         place (round 29, ``place_with``) or by its own name with a word of our work (round 36, ``products.in_full``)."""
         if (known := learned_namesake(self, sents, product)) is not None:
             return known
-        if place := place_with(self, product, text := " \n".join(s for _f, s in sents)) if sents else None:
+        if place := place_with(self, product, text := " \n".join(s for _f, s in sents)):  # no sentences: no place
             return Decision(US, 1.0, us_with_place(product, place))
         if isinstance(product, shortforms.ShortForm):  # round 20: "the baby network in Richmond", "Gurgles"
             return Decision(UNSURE, LOW, f"maybe us: {product}, not our name; {UNSURE_CAP}")
-        if sents and (why := products_in_full(product, text, self.products)):  # round 36: "Rother Rockabyes", a baby
+        if why := products_in_full(product, text, self.products):  # round 36: "Rother Rockabyes", a baby
             return Decision(US, 1.0, why)
         return Decision(UNSURE, LOW, f"maybe us: it names our product '{product}', not our name; {UNSURE_CAP}")
 

@@ -178,7 +178,7 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     if found := product_word(text, folded, shorts, places_rx, our_topic, gate):
         return found
     from .shortforms22 import _round22
-    from .shortforms24 import _round24
+    from .shortforms24 import _round24, place_beside_a_hall
     from .shortforms25 import _round25
     from .shortforms25b import _round25b
     from .shortforms26 import _round26
@@ -190,7 +190,6 @@ def short_form(text: str, places_rx, shorts: dict, our_topic, elsewhere) -> str 
     from .shortforms32 import _round32
     from .shortforms33 import _round33
     from .shortforms34 import _round34
-    from .shortforms24 import place_beside_a_hall
 
     products = getattr(shorts, "products", ())
     return _round21(text, folded, place, places_rx, products, our_topic, elsewhere) or \

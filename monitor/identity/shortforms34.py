@@ -127,8 +127,7 @@ def _round34(text, folded, shorts, places, places_rx, place, our_topic, gate, el
 def _no_products(text, folded, place, places_rx, our_topic, elsewhere):
     """"baby net work" and "New Baby, as a name": the rules that need no product of ours."""
     from .shortforms import ShortForm
-    from .shortforms29b import _sentence
-    from .shortforms29b import _town_near
+    from .shortforms29b import _sentence, _town_near
 
     if "baby net work" in RULES34 and places_rx is not None:
         for m in re.finditer(r"(?<![\w])baby[ \t]+net[ \t]+work(?![\w])", folded):
