@@ -45,12 +45,14 @@ def test_a_look_alike_handle_with_our_product_is_us():
     assert d.verdict == "us" and "our product 'Solway Sprogs'" in d.reason, d
 
 
-def test_a_look_alike_alone_or_with_a_place_only_inside_the_handle_stays_out():
+def test_a_look_alike_alone_stays_out_but_one_naming_our_place_inside_the_handle_is_us():
     a, d = _analyse(FAKE.format(handle="@newbabynetwork_guest", tail=""))
     assert a is None and d is None
-    # the handle names Silloth, the text does not: no evidence that this is about our area
+    # the handle names Silloth, the text does not: round 30 kept it out; since round 37 (t185's writer labelled
+    # "newbabynetwork_saltburn" selling our free boxes' contents an alert about us) our place in the handle is
+    # someone passing as us where we work (test_identity_round37)
     a, d = _analyse(FAKE.format(handle="@newbabynetwork_silloth", tail=""))
-    assert a is None and d is None
+    assert d.verdict == "us" and d.reason.endswith("with our place Silloth in it: someone may be passing as us"), d
 
 
 def test_a_doubted_look_alike_without_our_place_stays_unsure_as_before():

@@ -3,6 +3,8 @@ makes such a text us rather than unsure (``Judge.product_only``)."""
 
 from __future__ import annotations
 
+import re
+
 from ..text import fold
 
 # Round 29: a short form read from "network" alone ("The network, with our place Shorwell") is a common phrase: never
@@ -56,14 +58,31 @@ def lookalike_decision(judge, lookalikes, sents, matcher=None):
     text = " \n".join(s for _f, s in sents)
     doubt = doubts_lookalike(text)
     ours = place_with(judge, None, text)
-    product = None if ours else judge.product_reader().named(text)
+    in_handle = None if ours else place_in_handle(judge, lookalikes)
+    product = None if ours or in_handle else judge.product_reader().named(text)
     said = f"a look-alike of our handle ({', '.join(lookalikes)})" + (f" that the text doubts ('{doubt}')" if doubt else "")
+    if in_handle:
+        return Decision(US, 1.0, f"it is us: {said}, with our place {in_handle} in it: someone may be passing as us")
     if ours or product:
         where = f"our place {ours}" if ours else f"our product '{product}'"
         slip = matcher is not None and matcher.slipped(lookalikes)
         who = "our handle mistyped, or someone passing as us" if slip else "someone may be passing as us"
         return Decision(US, 1.0, f"it is us: {said} in a post naming {where}: {who}")
     return judge.product_only(ShortForm(said, "look-alike")) if doubt else None
+
+
+def place_in_handle(judge, lookalikes) -> str | None:
+    """Round 37: one of our places (a hyphenated place's first word too) in a look-alike handle's own words, in its
+    capitals, or None: "newbabynetwork_saltburn" selling what our Saltburn-by-the-Sea group gives away (t185) is
+    someone passing as us where we work."""
+    from .shortforms import places_rx
+
+    rx = places_rx(tuple(judge.places))
+    for handle in lookalikes if rx is not None else ():
+        m = rx.search(" ".join(re.findall(r"[^\W\d_]+", fold(handle))))
+        if m is not None:
+            return m.group(0).title()
+    return None
 
 
 def ours_apart(judge, ns_after, sents, mentioned, matches_by_sentence) -> str | None:

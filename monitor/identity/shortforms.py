@@ -44,8 +44,9 @@ from .products import _NOT_A_NAME  # days, months, feasts: not another thing's n
 from .shortforms30 import _QUICK as _QUICK30
 
 # "the baby network", in lower case (a capitalised "Baby Network" is a name of its own: "Grampian Baby Network", "The
-# Baby Network podcast"), not "... of cousins" (an ordinary phrase), not in quotes.
-_BABY_NETWORK = re.compile(r"(?<![\w'‘\"“-])[Tt]he[ \t]+baby[ \t]+network(?:['’]s)?(?![\w'’\"”-])(?![ \t]+of\b)")
+# Baby Network podcast"), not "... of cousins" (an ordinary phrase), not in quotes; since round 37 run together too
+# ("u going to the babynetwork thing tmrw?": t185).
+_BABY_NETWORK = re.compile(r"(?<![\w'‘\"“-])[Tt]he[ \t]+baby[ \t]*network(?:['’]s)?(?![\w'’\"”-])(?![ \t]+of\b)")
 # Our own name's first word (or a misspelling of it) before "baby network": the matcher's business ("a new baby network
 # of friends", an excluded "New Baby Network Solutions"), never a short form.
 _OUR_NAME_BEFORE = re.compile(r"(?<![\w])(?:new|nu|neu|knew|newe|nw)[ \t-]*$")
@@ -266,8 +267,9 @@ def other_group(text: str, products=()) -> bool:
 _CHARITY = re.compile(r"(?<![\w])(?:the|that|this|a|local|our|their)[ \t]+['‘\"“]?baby[ \t]+charity(?![\w])")
 _QUOTE_MARKS = re.compile(r"['‘\"“]")
 _DAYS = r"(?:mon|tues?|wed(?:nes)?|weds|thur?s?|thurs|fri|sat(?:ur)?|sun)(?:day)?s?"
-# since round 33 a drop-in too ("At the Tywyn drop in on Thursday I watched one of the older volunteers...": t160)
-_GROUPISH = r"(?:baby[ \t]+)?(?:group|caf[eé]|session|drop[ -]?in)s?"
+# since round 33 a drop-in too ("At the Tywyn drop in on Thursday I watched one of the older volunteers...": t160), since
+# round 37 a pop-up ("Went to the Tycroes pop-up this morning and a volunteer asked": t186)
+_GROUPISH = r"(?:baby[ \t]+)?(?:group|caf[eé]|session|drop[ -]?in|pop[ -]?up)s?"
 # "Tain group is great", "Evanton group EVACUATED": our place, then the group word
 _PLACE_THEN_GROUP = re.compile(r"[ \t]+" + _GROUPISH + r"(?![\w])")
 # "the Monday group in Tain", "the baby cafe on a Weds in Aberaeron", "the baby group woman in Llandovery"
@@ -426,8 +428,26 @@ def elsewhere_for(places: tuple):
         if len(folded) == len(text):
             for m in ours.finditer(folded):
                 text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
-        return _elsewhere(text, ours.sub(lambda m: " " * len(m.group(0)), rest_folded))
+        return _elsewhere(_origins_blanked(text), ours.sub(lambda m: " " * len(m.group(0)), rest_folded))
     return elsewhere
+
+
+# round 37: where someone came from is not where the group is ("Drove from Sutton Veny for my 11am slot at the
+# Heytesbury sling library": t190)
+_CAME_FROM = re.compile(r"(?:drove|driven|driving|came|come|coming|travelled|traveled|travelling|moved|all[ \t]+the"
+                        r"[ \t]+way)(?:[ \t]+(?:over|up|down|across|in))?[ \t]+from[ \t]+$", re.I)
+
+
+def _origins_blanked(text: str) -> str:
+    """``text`` with each UK town named right after "drove / came / moved ... from" blanked."""
+    if "from" not in text.lower():
+        return text
+    from .words import _rx
+
+    for m in _rx.UK_PLACE.finditer(text):
+        if _CAME_FROM.search(text, max(0, m.start() - 40), m.start()):
+            text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+    return text
 
 
 @lru_cache(maxsize=8)

@@ -16,6 +16,8 @@ unsure (watch at most; a crisis at alert at most unless the model is sure); each
   from the Abbeytown library ... check your slings");
 - **"place baby charity"**: "the / that / a certain <our place> baby charity" ("the Ironbridge baby charity", "the
   Gatehouse baby charity" for "Gatehouse of Fleet");
+- **"area baby charity"** (round 37): "the <our area's last word> baby charity / group / club" ("the valley baby
+  charity" for "the Wylye valley": t190 named it so six times);
 - **"new baby charity at place"**: "the / that new baby charity" with one of our places in its sentence ("that new baby
   charity in Maybole");
 - **"product part"**: two or more of a product's words in a row, with their capitals, not the whole name, either
@@ -39,9 +41,12 @@ import re
 from functools import lru_cache
 
 RULES30 = {"service near place", "baby swap, place in text", "place library", "place baby charity", "product part",
-           "baby group, place in text", "new baby charity at place"}
+           "baby group, place in text", "new baby charity at place", "area baby charity"}
 _PLACE_CHARITY = re.compile(r"(?<![\w])(?:the|that|this|our|local|a[ \t]+certain)[ \t]+((?:[\w'’-]+[ \t]+){1,3}?)baby[ \t]+"
                             r"charity(?![\w])")
+# round 37: "the valley baby charity / group" for "the Wylye valley" (t190: six true mentions, two alerts)
+_AREA_GROUP = re.compile(r"(?<![\w])(?:the|that|this|our|local)[ \t]+([\w'’-]+)[ \t]+baby[ \t]+(?:charity|group|club)s?"
+                         r"(?![\w])")
 _NEW_CHARITY = re.compile(r"(?<![\w])(?:the|that|this|a)[ \t]+new[ \t]+baby[ \t]+charity(?![\w])")
 _BABY_GROUP = re.compile(r"(?<![\w@#-])the[ \t]+(?:local[ \t]+)?baby[ \t]+(?:group|club)(?:[ \t]+(?:thing|one))?(?![\w-])",
                          re.I)
@@ -143,6 +148,7 @@ def _round30(text, folded, products, places, places_rx, our_topic, elsewhere):
     folded text), ``our_topic`` (words of our work, folded text) and ``elsewhere`` (another town named)."""
     if not RULES30 or len(text) != len(folded):
         return None
+    from ..text import fold
     from .shortforms import ShortForm, other_group, other_thing_after
     from .shortforms25 import _named_before
     from .shortforms28 import _QUOTES
@@ -178,6 +184,11 @@ def _round30(text, folded, products, places, places_rx, our_topic, elsewhere):
                         not _town_near(text, folded, m.start(), m.end(), elsewhere):
                     return found(f"'{' '.join(m.group(0).split())}', with our place {place.group(0).title()}",
                                  "baby group, place in text")
+    heads = _area_heads(places) if "area baby charity" in RULES30 and "baby" in folded else ()
+    for m in _AREA_GROUP.finditer(folded) if any(h in folded for h in heads) else ():
+        if m.group(1) in heads and not _named_before(text, m.start(), places_rx):  # round 37
+            area = next((p for p in places if fold(p).startswith("the ") and fold(p).split()[-1] == m.group(1)), "")
+            return found(f"'{' '.join(text[m.start():m.end()].split())}', for our area ('{area}')", "area baby charity")
     if "charity" in folded and places_rx is not None:
         for m in _PLACE_CHARITY.finditer(folded) if "place baby charity" in RULES30 else ():
             if places_rx.fullmatch(m.group(1).strip()) and not _named_before(text, m.start(), places_rx):

@@ -7,12 +7,15 @@ sure); the rule can be switched off (``RULES32``). Chosen by reading the missed 
 - **"name's last word, capitalised"**: the last word of a product named in two or more words, written with its
   capital inside a sentence, even when it is an everyday word ("She's stopped coming to Cubs" for "Clun Forest
   Cubs", "the older man who helps put the tables out at Cubs"), its plural or "'s" too; round 20 read only a last
-  word no dictionary has ("Gurgles"). Four letters or more; with one of our places, or a word of our work and no
-  other town (``short_form``'s gate). Not:
+  word no dictionary has ("Gurgles"). Since round 37 also the word before the last of a name of three words or more
+  that ends in what it is ("Gurgle" of "Guisborough Gurgle Group"). Four letters or more; with one of our places, or
+  a word of our work and no other town (``short_form``'s gate). Not:
   - starting a sentence (a capital there says nothing);
   - our place's own name ("Carry On Charlbury") or after "a" ("bought a Nook (the e-reader)");
   - after another capitalised word, after "&", or after a capitalised word and "and", "n", "to"... ("Valleys
-    Babies", "Oak & Wrap", "Cradle to Coast", "Rattle N Roll": other things' names);
+    Babies", "Oak & Wrap", "Cradle to Coast", "Rattle N Roll": other things' names), unless that word starts the
+    sentence and says where one went or is "The" (round 37: "At Shrimps this morning", "Loved Shrimps this week",
+    "The Wrens wouldn't let my mum in");
   - before a capitalised word or a word that makes it another thing ("Cubs Play Barn"), or in quotes;
   - in a text about pets or scouting ("his badge at Cubs"), or naming another group in capitals.
 
@@ -40,6 +43,11 @@ _SCOUTING = re.compile(r"(?<![\w])(?:akela|scouts?|scouting|beavers|brownies|rai
 _CAPITAL_BEFORE = re.compile(r"(?<![\w])([A-Z][\w'’-]*)[ \t]+$")
 # "bought a Nook (the e-reader)": a thing one buys, not somewhere one goes
 _ARTICLE_BEFORE = re.compile(r"(?<![\w])(?:a|an|another)[ \t]+$", re.I)
+# round 37: a sentence's first word that says where or how one went ("At Shrimps this morning", "Loved Shrimps this
+# week"; t184), or "The" ("The Wrens wouldn't let my mum in with the baby": t190): capitalised only because it starts
+# the sentence, so not another name's word
+_GOING_FIRST = frozenset({"the", "at", "to", "from", "after", "before", "since", "outside", "inside", "love", "loved",
+                          "missed", "left", "leaving", "skipped", "joined"})
 
 
 @lru_cache(maxsize=8)
@@ -48,14 +56,19 @@ def _last_words(products: tuple) -> tuple:
     ``MIN_LETTERS`` letters or more: that word with its capital, its plural or "'s" after it."""
     from .shortforms25 import _name_words_of
 
+    from .products import _KINDS, _MEDIA
+
     out = []
     for raw in products:
         words = _name_words_of(raw)
-        if len(words) < 2 or not words[-1][:1].isupper() or len(words[-1]) < MIN_LETTERS:
-            continue
-        last = words[-1]
-        stem = last[:-1] if len(last) > MIN_LETTERS and last.endswith("s") and not last.endswith("ss") else last
-        out.append((raw, re.compile(r"(?<![\w@#&-])" + re.escape(stem) + r"(?:s|es)?(?:['’]s)?(?![\w-])")))
+        # round 37: of a name of three words or more that ends in what it is ("Guisborough Gurgle Group", "the
+        # Minster Milk Line"), the word before that too ("Whoever decided Gurgle should start at 9": t185)
+        kind = len(words) >= 3 and words[-1].lower() in _KINDS | _MEDIA
+        for last in words[-2:] if kind else words[-1:]:
+            if len(words) < 2 or not last[:1].isupper() or len(last) < MIN_LETTERS:
+                continue
+            stem = last[:-1] if len(last) > MIN_LETTERS and last.endswith("s") and not last.endswith("ss") else last
+            out.append((raw, re.compile(r"(?<![\w@#&-])" + re.escape(stem) + r"(?:s|es)?(?:['’]s)?(?![\w-])")))
     return tuple(out)
 
 
@@ -91,6 +104,9 @@ def _as_a_name(text, folded, a, b, places_rx) -> bool:
     joined = _JOINED_BEFORE.search(before)
     if joined and joined.group(1) and _STARTS.search(before[:joined.start(1)]):
         joined = None  # "Went to Cubs": a sentence's first word, not a name
+    cap = _CAPITAL_BEFORE.search(before)
+    if cap and cap.group(1).lower() in _GOING_FIRST and _STARTS.search(before[:cap.start(1)]):
+        cap = None  # "At Shrimps this morning": the sentence's first word, not a name's (round 37)
     return not (_STARTS.search(before) or joined or _ARTICLE_BEFORE.search(before)
                 or (places_rx is not None and places_rx.fullmatch(folded, a, b))  # "Carry On Charlbury"
-                or _CAPITAL_BEFORE.search(before))  # "Valleys Babies", "AcornX Exchange": another name's last word
+                or cap)  # "Valleys Babies", "AcornX Exchange": another name's last word
