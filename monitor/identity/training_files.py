@@ -203,4 +203,9 @@ TRAINING_FILES = (
     # first (training/README.md)
     "training/t180_rother.jsonl", "training/t181_wyre.jsonl", "training/t182_fowey.jsonl",
     "training/t183_lochaber.jsonl",
+    # round 37's start: written on 29 Nov 2026 (session of 20:38 UTC) while round 36's lead worked, scored by round
+    # 36's final code and by round 37's starting code and short forms; the lead read their missed true mentions and
+    # crises below alert first (training/README.md)
+    "training/t184_sheppey.jsonl", "training/t185_cleveland.jsonl", "training/t186_amman.jsonl",
+    "training/t187_midargyll.jsonl",
 )
