@@ -424,30 +424,14 @@ def elsewhere_for(places: tuple):
         return _elsewhere
 
     def elsewhere(text: str, rest_folded: str) -> bool:
+        from .words import origins_blanked  # round 37: "Drove from Sutton Veny for my slot at ...": not another town
+
         folded = fold(text)
         if len(folded) == len(text):
             for m in ours.finditer(folded):
                 text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
-        return _elsewhere(_origins_blanked(text), ours.sub(lambda m: " " * len(m.group(0)), rest_folded))
+        return _elsewhere(origins_blanked(text), ours.sub(lambda m: " " * len(m.group(0)), rest_folded))
     return elsewhere
-
-
-# round 37: where someone came from is not where the group is ("Drove from Sutton Veny for my 11am slot at the
-# Heytesbury sling library": t190)
-_CAME_FROM = re.compile(r"(?:drove|driven|driving|came|come|coming|travelled|traveled|travelling|moved|all[ \t]+the"
-                        r"[ \t]+way)(?:[ \t]+(?:over|up|down|across|in))?[ \t]+from[ \t]+$", re.I)
-
-
-def _origins_blanked(text: str) -> str:
-    """``text`` with each UK town named right after "drove / came / moved ... from" blanked."""
-    if "from" not in text.lower():
-        return text
-    from .words import _rx
-
-    for m in _rx.UK_PLACE.finditer(text):
-        if _CAME_FROM.search(text, max(0, m.start() - 40), m.start()):
-            text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
-    return text
 
 
 @lru_cache(maxsize=8)

@@ -218,6 +218,23 @@ _UK_PLACE_ARGS = r"(?<![\w-])(" + "|".join(sorted(UK_PLACES, key=len, reverse=Tr
     r")(?![\w-])(?![ \t]+(?:Road|Rd|Street|Lane|Avenue|Ave|Terrace|Crescent|Drive)\b)"
 _ARTICLE_BEFORE_ARGS = (r"(?:^|\s)(?:a|an|another|my|your|our)\s+(?:[\w'-]+\s+)?['\"‘“]?$", re.I)
 
+# round 37: where someone came from is not where the group is ("Drove from Sutton Veny for my 11am slot at the
+# Heytesbury sling library": t190)
+_CAME_FROM = re.compile(r"(?:drove|driven|driving|came|come|coming|travelled|traveled|travelling|moved|all[ \t]+the"
+                        r"[ \t]+way)(?:[ \t]+(?:over|up|down|across|in))?[ \t]+from[ \t]+$", re.I)
+
+
+def origins_blanked(text: str) -> str:
+    """``text`` with each UK town named right after "drove / came / moved ... from" blanked (the short forms' other-town
+    check, ``shortforms.elsewhere_for``)."""
+    if "from" not in text.lower():
+        return text
+    for m in _rx.UK_PLACE.finditer(text):
+        if _CAME_FROM.search(text, max(0, m.start() - 40), m.start()):
+            text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+    return text
+
+
 def near_kind_counts(folded_near: str) -> list[float]:
     """How much the name's sentences and their neighbours read like each kind in ``_NEAR_KINDS`` (0, 1/2, 1)."""
     return [min(len(rx.findall(folded_near)), 2) / 2.0 for rx in _rx.NEAR_KINDS.values()]
