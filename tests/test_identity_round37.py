@@ -152,6 +152,8 @@ def test_t190s_forms_are_read(body, said):
     ((["Heytesbury"], ["Wylye Wrens"], "Heytesbury"), "Is the valley baby group any good? My newborn needs friends."),
     # a town someone went to, not came from, still names another group's home
     (WYLYE, "Went to Sutton Veny for the baby charity swap with my newborn, the volunteers were lovely."),
+    # "come from" inside another word is no journey ("a warm welcome from Bristol")
+    (WYLYE, "A warm welcome from Bristol to the baby charity swap, my newborn loved the volunteers."),
 ])
 def test_t190s_forms_keep_their_guards(world, body):
     a, d = analyse_in(world, body)

@@ -50,7 +50,8 @@ def lookalike_decision(judge, lookalikes, sents, matcher=None):
     with no doubting words, impersonation alerts read only when the model saw impersonation), and none of the 29
     about someone else named one. ``matcher`` (``matching.Matcher``) tells a handle one letter off ours
     ("@NewBabyNetwrk you said someone from mullion would ring me back", round 32): as likely a slip for ours as
-    someone passing as us."""
+    someone passing as us. Since round 37 one of our places inside the handle is enough (``place_in_handle``:
+    "newbabynetwork_saltburn")."""
     from ..matching import doubts_lookalike
     from .decide import US, Decision
     from .shortforms import ShortForm

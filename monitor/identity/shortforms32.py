@@ -63,9 +63,11 @@ def _last_words(products: tuple) -> tuple:
         words = _name_words_of(raw)
         # round 37: of a name of three words or more that ends in what it is ("Guisborough Gurgle Group", "the
         # Minster Milk Line"), the word before that too ("Whoever decided Gurgle should start at 9": t185)
+        if len(words) < 2:
+            continue
         kind = len(words) >= 3 and words[-1].lower() in _KINDS | _MEDIA
         for last in words[-2:] if kind else words[-1:]:
-            if len(words) < 2 or not last[:1].isupper() or len(last) < MIN_LETTERS:
+            if not last[:1].isupper() or len(last) < MIN_LETTERS:
                 continue
             stem = last[:-1] if len(last) > MIN_LETTERS and last.endswith("s") and not last.endswith("ss") else last
             out.append((raw, re.compile(r"(?<![\w@#&-])" + re.escape(stem) + r"(?:s|es)?(?:['’]s)?(?![\w-])")))

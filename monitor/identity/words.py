@@ -220,7 +220,7 @@ _ARTICLE_BEFORE_ARGS = (r"(?:^|\s)(?:a|an|another|my|your|our)\s+(?:[\w'-]+\s+)?
 
 # round 37: where someone came from is not where the group is ("Drove from Sutton Veny for my 11am slot at the
 # Heytesbury sling library": t190)
-_CAME_FROM = re.compile(r"(?:drove|driven|driving|came|come|coming|travelled|traveled|travelling|moved|all[ \t]+the"
+_CAME_FROM = re.compile(r"(?<![\w])(?:drove|driven|driving|came|come|coming|travelled|traveled|travelling|moved|all[ \t]+the"
                         r"[ \t]+way)(?:[ \t]+(?:over|up|down|across|in))?[ \t]+from[ \t]+$", re.I)
 
 
